@@ -1,0 +1,67 @@
+//! Readers and the mapper.
+//!
+//! Data flows one way: bytes → [`Document`] (one reader per input format; readers know
+//! nothing of cell ids) → [`Report`] (the [`map`] module; it knows nothing of file
+//! formats). [`read_report`] does both and picks the reader from the content, not from
+//! the file name.
+
+pub mod decode;
+mod error;
+pub mod map;
+pub mod norm;
+pub mod text;
+
+pub use error::ReadError;
+use gongkai_report::{Document, Report};
+
+/// Largest input accepted, in bytes. Real reports are a few hundred KB at most.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// What kind of file the bytes are, judged from the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Text,
+    Pdf,
+    /// A ZIP container (DOCX, XLSX, …).
+    Zip,
+    /// An old binary Word document (OLE compound file).
+    Ole,
+}
+
+/// Judges the kind of input from its first bytes.
+pub fn sniff(bytes: &[u8]) -> InputKind {
+    if bytes.starts_with(b"%PDF-") {
+        InputKind::Pdf
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        InputKind::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        InputKind::Ole
+    } else {
+        InputKind::Text
+    }
+}
+
+/// Reads any supported input into a [`Document`].
+pub fn read_document(bytes: &[u8]) -> Result<Document, ReadError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(ReadError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    match sniff(bytes) {
+        InputKind::Text => {
+            let text = decode::decode(bytes)?;
+            Ok(text::read(&text))
+        }
+        InputKind::Pdf => Err(ReadError::Unsupported("PDF")),
+        InputKind::Zip => Err(ReadError::Unsupported("ZIP/DOCX")),
+        InputKind::Ole => Err(ReadError::Unsupported("DOC (Word 97-2003)")),
+    }
+}
+
+/// Reads any supported input into a [`Report`].
+pub fn read_report(bytes: &[u8]) -> Result<Report, ReadError> {
+    let doc = read_document(bytes)?;
+    map::map(&doc)
+}

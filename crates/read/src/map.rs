@@ -1,0 +1,924 @@
+//! The mapper: [`Document`] → [`Report`], by meaning, not by position alone.
+//!
+//! * Sections are found by their headings (`一、` … `六、` followed by the words of the
+//!   heading, spaces and widths folded).
+//! * Tables are told apart by their content (`本年新收` → table 三, `行政复议` with
+//!   `维持` → table 四, `第二十条` / `信息内容` → the section 二 tables), so a table split
+//!   into pieces still lands in the right place.
+//! * A row of table 三 is identified by the words of its label (`国家秘密`, `逾期不补正`,
+//!   …), wherever the label sits in the row and however it was wrapped; the seven values
+//!   are placed by position only when exactly seven are printed. Anything else is reported
+//!   as uncertain, never guessed.
+//! * Blank cells (`/`, `-`, `—`, `无`, empty) stay blank (`None`) and are listed.
+
+use gongkai_format::{
+    APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, CellIdx, FormatVersion, OutcomeGroup, S2Row,
+    SECTION_HEADINGS, s2_cell_at, s3_cell_at, s4_cell_at,
+};
+use gongkai_report::{
+    Blank, Block, Document, GridCell, LabelVariant, Location, Meta, PrintedDate, Report, Section,
+    Uncertain, Value, parse_number,
+};
+
+use crate::ReadError;
+use crate::norm::{cn_number, is_blank_marker, norm};
+
+/// Maps a document to a report.
+pub fn map(doc: &Document) -> Result<Report, ReadError> {
+    let headings = find_headings(doc);
+    let tables = classify_tables(doc, &headings);
+    if headings.is_empty() && tables.iter().all(|(k, _)| *k == TableKind::Unknown) {
+        return Err(ReadError::NotAReport(
+            "既没有找到“一、总体情况”等六个部分的标题，也没有找到统计表",
+        ));
+    }
+    let format = detect_format(doc);
+    let mut report = Report::new(format);
+    report.meta = read_meta(doc, &headings);
+    report.sections = read_sections(doc, &headings, &report.meta);
+
+    let mut s2 = Vec::new();
+    let mut s3 = Vec::new();
+    let mut s4 = Vec::new();
+    for (kind, table) in &tables {
+        let rows = table.rows.iter().map(|r| r.as_slice());
+        match kind {
+            TableKind::S2 => s2.extend(rows),
+            TableKind::S3 => s3.extend(rows),
+            TableKind::S4 => s4.extend(rows),
+            TableKind::Unknown => {}
+        }
+    }
+    let mut m = Mapper { report };
+    m.section2(&s2);
+    m.section3(&s3);
+    m.section4(&s4);
+    Ok(m.report)
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections and metadata
+// ---------------------------------------------------------------------------------------
+
+struct Heading {
+    block: usize,
+    number: u8,
+    text: String,
+    loc: Location,
+}
+
+const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
+
+/// The section number of a heading paragraph, if it is one.
+pub fn heading_number(text: &str) -> Option<u8> {
+    let t = norm(text);
+    if t.chars().count() > 40 {
+        return None;
+    }
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    let n = NUMERALS.iter().position(|&c| c == first)?;
+    let rest = chars.as_str();
+    let rest = rest
+        .strip_prefix('、')
+        .or_else(|| rest.strip_prefix('.'))
+        .or_else(|| rest.strip_prefix(','))?;
+    let (_, keywords) = SECTION_HEADINGS[n];
+    if keywords.iter().any(|k| rest.contains(k)) {
+        Some(n as u8 + 1)
+    } else {
+        None
+    }
+}
+
+fn find_headings(doc: &Document) -> Vec<Heading> {
+    let mut out: Vec<Heading> = Vec::new();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        if let Block::Paragraph(p) = block
+            && let Some(n) = heading_number(&p.text)
+            && !out.iter().any(|h| h.number == n)
+        {
+            out.push(Heading {
+                block: i,
+                number: n,
+                text: p.text.clone(),
+                loc: p.loc,
+            });
+        }
+    }
+    out
+}
+
+/// A printed date `YYYY年M月D日` (digits or Chinese numerals) at the end of `text`:
+/// returns the text before it and the ISO date.
+fn trailing_date(text: &str) -> Option<(String, String)> {
+    let t = norm(text);
+    if t.chars().count() > 40 || !t.ends_with('日') {
+        return None;
+    }
+    let starts: Vec<usize> = t.char_indices().map(|(i, _)| i).collect();
+    for &i in &starts {
+        if let Some(iso) = parse_date(&t[i..]) {
+            return Some((t[..i].to_string(), iso));
+        }
+    }
+    None
+}
+
+fn parse_date(t: &str) -> Option<String> {
+    let (y, rest) = t.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    if y.chars().count() != 4 {
+        return None;
+    }
+    let (y, m, d) = (cn_number(y)?, cn_number(m)?, cn_number(d)?);
+    if !(1949..=2200).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// True for sentence punctuation that a signature line never has.
+fn has_sentence_punct(s: &str) -> bool {
+    s.contains(['。', '，', ',', '；', ';', '：', ':'])
+}
+
+fn read_meta(doc: &Document, headings: &[Heading]) -> Meta {
+    let mut meta = Meta::default();
+    let first_heading = headings
+        .iter()
+        .map(|h| h.block)
+        .min()
+        .unwrap_or(doc.blocks.len());
+    let last_heading = headings.iter().map(|h| h.block).max();
+
+    // Title: the first paragraph before the first heading that names a report.
+    let title = doc.blocks[..first_heading]
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            Block::Table(_) => None,
+        })
+        .find(|p| {
+            let t = norm(&p.text);
+            t.contains("报告") && t.chars().count() <= 80
+        });
+    if let Some(p) = title {
+        meta.title = Some(p.text.split_whitespace().collect::<Vec<_>>().join(" "));
+        let (agency, year) = agency_and_year(&p.text);
+        meta.agency = agency;
+        meta.year = year;
+    }
+
+    // Printed dates, and the signature above the last one.
+    let mut last_signature = None;
+    let paragraphs: Vec<(usize, &gongkai_report::Paragraph)> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Paragraph(p) => Some((i, p)),
+            Block::Table(_) => None,
+        })
+        .collect();
+    for (k, (i, p)) in paragraphs.iter().enumerate() {
+        let Some((before, iso)) = trailing_date(&p.text) else {
+            continue;
+        };
+        if has_sentence_punct(&before) && !before.ends_with(['：', ':']) {
+            continue;
+        }
+        meta.dates.push(PrintedDate {
+            date: iso,
+            text: p.text.trim().to_string(),
+            loc: p.loc,
+        });
+        let after_sections = last_heading.is_none_or(|h| *i > h);
+        if !after_sections {
+            continue;
+        }
+        let signature = if !before.is_empty() && !before.ends_with(['：', ':']) {
+            Some(before)
+        } else if k > 0 {
+            let (j, prev) = paragraphs[k - 1];
+            let t = norm(&prev.text);
+            (j + 1 == *i
+                && Some(j) != last_heading
+                && t.chars().count() <= 30
+                && !has_sentence_punct(&t)
+                && t != "无")
+                .then(|| prev.text.trim().to_string())
+        } else {
+            None
+        };
+        last_signature = signature;
+    }
+    meta.signed_by = last_signature;
+    meta
+}
+
+/// Agency and year from a title such as `红旗区洪门镇 2023 年政府信息公开工作年度报告`,
+/// `百泉镇政府信息公开工作2023年度报告` or `2023年某某局政府信息公开工作年度报告`.
+pub fn agency_and_year(title: &str) -> (Option<String>, Option<i32>) {
+    let t = norm(title);
+    let chars: Vec<(usize, char)> = t.char_indices().collect();
+    let mut found = None;
+    for w in chars.windows(5) {
+        let digits = w[..4].iter().all(|(_, c)| c.is_ascii_digit());
+        if digits && w[4].1 == '年' && matches!(w[0].1, '1' | '2') {
+            let year: i32 = t[w[0].0..w[4].0].parse().unwrap_or(0);
+            found = Some((w[0].0, w[4].0 + '年'.len_utf8(), year));
+            break;
+        }
+    }
+    let Some((start, end, year)) = found else {
+        let agency = t.find("政府信息公开").map(|i| t[..i].to_string());
+        return (agency.filter(|a| !a.is_empty()), None);
+    };
+    let mut agency = t[..start].to_string();
+    for suffix in ["政府信息公开工作", "政府信息公开", "关于"] {
+        if let Some(a) = agency.strip_suffix(suffix) {
+            agency = a.to_string();
+        }
+    }
+    if agency.is_empty() {
+        let rest = &t[end..];
+        let rest = rest.strip_prefix('度').unwrap_or(rest);
+        agency = rest
+            .find("政府信息公开")
+            .map(|i| rest[..i].to_string())
+            .unwrap_or_default();
+    }
+    let agency = agency.trim_start_matches("关于").to_string();
+    ((!agency.is_empty()).then_some(agency), Some(year))
+}
+
+fn read_sections(doc: &Document, headings: &[Heading], meta: &Meta) -> Vec<Section> {
+    let mut order: Vec<&Heading> = headings.iter().collect();
+    order.sort_by_key(|h| h.block);
+    let date_lines: Vec<Location> = meta.dates.iter().map(|d| d.loc).collect();
+    let signature = meta.signed_by.as_deref();
+    let mut out = Vec::new();
+    for (k, h) in order.iter().enumerate() {
+        let end = order.get(k + 1).map_or(doc.blocks.len(), |n| n.block);
+        let mut text = String::new();
+        for b in &doc.blocks[h.block + 1..end] {
+            if let Block::Paragraph(p) = b {
+                if date_lines.contains(&p.loc) || Some(p.text.trim()) == signature {
+                    continue;
+                }
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&p.text);
+            }
+        }
+        out.push(Section {
+            number: h.number,
+            heading: h.text.clone(),
+            text,
+            loc: h.loc,
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableKind {
+    S2,
+    S3,
+    S4,
+    Unknown,
+}
+
+fn table_text(t: &gongkai_report::Table) -> String {
+    let mut s = String::new();
+    for row in &t.rows {
+        for c in row {
+            s.push_str(&norm(&c.text));
+            s.push('|');
+        }
+    }
+    s
+}
+
+fn classify_tables<'d>(
+    doc: &'d Document,
+    headings: &[Heading],
+) -> Vec<(TableKind, &'d gongkai_report::Table)> {
+    let mut out = Vec::new();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        let Block::Table(t) = block else { continue };
+        let text = table_text(t);
+        let kind = if text.contains("行政复议") && (text.contains("维持") || text.contains("审结"))
+        {
+            TableKind::S4
+        } else if ["本年新收", "上年结转", "办理结果", "予以公开", "申请人情况"]
+            .iter()
+            .any(|k| text.contains(k))
+        {
+            TableKind::S3
+        } else if [
+            "第二十条",
+            "信息内容",
+            "行政许可",
+            "规范性文件",
+            "行政事业性收费",
+            "行政处罚",
+        ]
+        .iter()
+        .any(|k| text.contains(k))
+        {
+            TableKind::S2
+        } else {
+            // A piece without telling words continues the table of its section.
+            let section = headings
+                .iter()
+                .filter(|h| h.block < i)
+                .max_by_key(|h| h.block)
+                .map(|h| h.number);
+            match section {
+                Some(2) => TableKind::S2,
+                Some(3) => TableKind::S3,
+                Some(4) => TableKind::S4,
+                _ => TableKind::Unknown,
+            }
+        };
+        out.push((kind, t));
+    }
+    out
+}
+
+fn detect_format(doc: &Document) -> FormatVersion {
+    let text: String = doc.tables().map(table_text).collect();
+    let old = [
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "政府集中采购",
+    ];
+    let new = [
+        "本年制发件数",
+        "现行有效件数",
+        "本年收费金额",
+        "逾期不补正",
+        "收费通知",
+        "本年处理决定数量",
+    ];
+    let score = |words: &[&str]| words.iter().filter(|w| text.contains(*w)).count();
+    if score(&old) > score(&new) {
+        FormatVersion::Trial2019
+    } else {
+        FormatVersion::Revised2021
+    }
+}
+
+/// A printed value: a number (units `件`, `万元` … allowed), a blank marker, or neither.
+enum Printed {
+    Number(Value),
+    Blank,
+    Other,
+}
+
+fn printed(text: &str) -> Printed {
+    let t = norm(text);
+    if is_blank_marker(&t) {
+        return Printed::Blank;
+    }
+    let mut body = t.as_str();
+    for unit in ["万元", "元", "件", "个", "项", "次"] {
+        if let Some(b) = body.strip_suffix(unit) {
+            body = b;
+            break;
+        }
+    }
+    match parse_number(body) {
+        Some(v) => Printed::Number(v),
+        None => Printed::Other,
+    }
+}
+
+/// A field that is part of a row label: text that is neither a number nor a blank marker.
+fn is_label(text: &str) -> bool {
+    matches!(printed(text), Printed::Other)
+}
+
+fn row_raw(row: &[GridCell]) -> String {
+    row.iter()
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The fields of a row after its label: leading and trailing empty fields removed.
+fn value_fields(row: &[GridCell]) -> (String, Vec<&GridCell>) {
+    let last_label = row.iter().rposition(|c| is_label(&c.text));
+    let label: String = match last_label {
+        Some(l) => row[..=l].iter().map(|c| norm(&c.text)).collect(),
+        None => String::new(),
+    };
+    let rest = &row[last_label.map_or(0, |l| l + 1)..];
+    let start = rest
+        .iter()
+        .position(|c| !c.is_empty())
+        .unwrap_or(rest.len());
+    let end = rest
+        .iter()
+        .rposition(|c| !c.is_empty())
+        .map_or(start, |e| e + 1);
+    (label, rest[start..end].iter().collect())
+}
+
+struct Mapper {
+    report: Report,
+}
+
+impl Mapper {
+    fn id(&self, idx: CellIdx) -> String {
+        self.report.format.def(idx).id.clone()
+    }
+
+    /// Stores one printed value in a cell.
+    fn place(&mut self, idx: CellIdx, cell: &GridCell) {
+        let i = idx.0 as usize;
+        self.report.provenance[i] = Some(cell.loc);
+        match printed(&cell.text) {
+            Printed::Number(v) => self.report.cells[i] = Some(v),
+            Printed::Blank => {
+                self.report.cells[i] = None;
+                let id = self.id(idx);
+                self.report.blanks.push(Blank {
+                    cell: id,
+                    raw: cell.text.trim().to_string(),
+                    loc: cell.loc,
+                });
+            }
+            Printed::Other => {
+                self.report.cells[i] = None;
+                let id = self.id(idx);
+                self.report.uncertain.push(Uncertain {
+                    cell: id,
+                    reason: format!("“{}”不是数字", cell.text.trim()),
+                    raw: cell.text.clone(),
+                    loc: cell.loc,
+                });
+            }
+        }
+    }
+
+    /// Marks cells uncertain (and blank).
+    fn unsure(&mut self, cells: &[CellIdx], reason: &str, raw: &str, loc: Location) {
+        for &idx in cells {
+            let i = idx.0 as usize;
+            self.report.cells[i] = None;
+            self.report.provenance[i] = (loc != Location::None).then_some(loc);
+            let id = self.id(idx);
+            self.report.uncertain.retain(|u| u.cell != id);
+            self.report.uncertain.push(Uncertain {
+                cell: id,
+                reason: reason.to_string(),
+                raw: raw.to_string(),
+                loc,
+            });
+        }
+    }
+
+    // --- Section 二 ------------------------------------------------------------------
+
+    fn section2(&mut self, rows: &[&[GridCell]]) {
+        let format = self.report.format;
+        let defs = format.s2_rows();
+        let mut seen = vec![false; defs.len()];
+        for row in rows {
+            let Some(first) = row.iter().position(|c| !c.is_empty()) else {
+                continue;
+            };
+            let label = &row[first];
+            if !is_label(&label.text) {
+                continue;
+            }
+            let Some((r, variant)) = match_s2(format, defs, &label.text) else {
+                continue;
+            };
+            let cells: Vec<CellIdx> = (0..defs[r].columns.len())
+                .map(|c| s2_cell_at(format, r, c))
+                .collect();
+            if seen[r] {
+                self.unsure(&cells, "此行在表中出现了两次", &row_raw(row), label.loc);
+                continue;
+            }
+            seen[r] = true;
+            if variant {
+                let id = self.id(cells[0]);
+                self.report.label_variants.push(LabelVariant {
+                    cell: id,
+                    found: label.text.trim().to_string(),
+                    expected: defs[r].label.to_string(),
+                    loc: label.loc,
+                });
+            }
+            let rest = &row[first + 1..];
+            let end = rest
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |e| e + 1);
+            let values = &rest[..end];
+            if values.len() == cells.len() {
+                for (idx, cell) in cells.iter().zip(values) {
+                    self.place(*idx, cell);
+                }
+            } else {
+                let reason = format!(
+                    "此行印有 {} 个数值，格式要求 {} 个，无法确定对应的列",
+                    values.len(),
+                    cells.len()
+                );
+                self.unsure(&cells, &reason, &row_raw(row), label.loc);
+            }
+        }
+        for (r, def) in defs.iter().enumerate() {
+            if !seen[r] {
+                let cells: Vec<CellIdx> = (0..def.columns.len())
+                    .map(|c| s2_cell_at(format, r, c))
+                    .collect();
+                let reason = format!("第二部分的表中没有找到“{}”这一行", def.label);
+                self.unsure(&cells, &reason, "", Location::None);
+            }
+        }
+    }
+
+    // --- Section 三 ------------------------------------------------------------------
+
+    fn section3(&mut self, rows: &[&[GridCell]]) {
+        let format = self.report.format;
+        let defs = format.s3_rows();
+        let mut seen = vec![false; defs.len()];
+        let mut group = OutcomeGroup::None;
+        let mut pending = String::new();
+        let mut data_seen = false;
+        let mut unplaced: Vec<(String, Location)> = Vec::new();
+        for row in rows {
+            let (label, values) = value_fields(row);
+            if let Some(g) = group_of(&label) {
+                group = g;
+            }
+            if values.is_empty() {
+                if data_seen && pending.chars().count() < 200 {
+                    pending.push_str(&label);
+                }
+                continue;
+            }
+            let loc = row
+                .iter()
+                .find(|c| !c.is_empty())
+                .map_or(Location::None, |c| c.loc);
+            let found = find_s3_row(format, &label, group).or_else(|| {
+                (!pending.is_empty())
+                    .then(|| find_s3_row(format, &format!("{pending}{label}"), group))
+                    .flatten()
+            });
+            pending.clear();
+            let Some(r) = found else {
+                unplaced.push((row_raw(row), loc));
+                continue;
+            };
+            data_seen = true;
+            let cells: Vec<CellIdx> = (0..APPLICANT_COLUMNS.len())
+                .map(|c| s3_cell_at(format, r, c))
+                .collect();
+            if seen[r] {
+                self.unsure(&cells, "此行在表中出现了两次", &row_raw(row), loc);
+                continue;
+            }
+            seen[r] = true;
+            if values.len() == APPLICANT_COLUMNS.len() {
+                for (idx, cell) in cells.iter().zip(values) {
+                    self.place(*idx, cell);
+                }
+            } else {
+                let reason = format!(
+                    "此行印有 {} 个数值，应为 7 个（自然人、五类法人或其他组织、总计），无法确定对应的列",
+                    values.len()
+                );
+                self.unsure(&cells, &reason, &row_raw(row), loc);
+            }
+        }
+        for (r, def) in defs.iter().enumerate() {
+            if seen[r] {
+                continue;
+            }
+            let cells: Vec<CellIdx> = (0..APPLICANT_COLUMNS.len())
+                .map(|c| s3_cell_at(format, r, c))
+                .collect();
+            let mut reason = format!("第三部分的表中没有找到“{}”这一行", def.label_path);
+            let (raw, loc) = match unplaced.first() {
+                Some((raw, loc)) => {
+                    reason.push_str("；表中有无法识别的数据行");
+                    (raw.as_str(), *loc)
+                }
+                None => ("", Location::None),
+            };
+            self.unsure(&cells, &reason, raw, loc);
+        }
+    }
+
+    // --- Section 四 ------------------------------------------------------------------
+
+    fn section4(&mut self, rows: &[&[GridCell]]) {
+        let format = self.report.format;
+        let all: Vec<CellIdx> = (0..APPEAL_GROUPS.len())
+            .flat_map(|g| (0..APPEAL_COLUMNS.len()).map(move |c| (g, c)))
+            .map(|(g, c)| s4_cell_at(format, g, c))
+            .collect();
+        if rows.is_empty() {
+            self.unsure(
+                &all,
+                "没有找到第四部分（行政复议、行政诉讼）的统计表",
+                "",
+                Location::None,
+            );
+            return;
+        }
+        // Layout A (the national format): one data row of 15 values, no labels.
+        // Layout B (transposed): one row per group, labelled, with 5 values.
+        let mut data_rows: Vec<&[GridCell]> = Vec::new();
+        let mut by_group: [Option<(&[GridCell], Vec<&GridCell>)>; 3] = [None, None, None];
+        for row in rows {
+            let has_number = row
+                .iter()
+                .any(|c| matches!(printed(&c.text), Printed::Number(_)));
+            if !has_number {
+                continue;
+            }
+            let (label, values) = value_fields(row);
+            if label.is_empty() {
+                data_rows.push(row);
+            } else if let Some(g) = appeal_group_of(&label) {
+                by_group[g] = Some((row, values));
+            }
+        }
+        if !data_rows.is_empty() {
+            let trimmed: Vec<Vec<&GridCell>> =
+                data_rows.iter().map(|r| value_fields(r).1).collect();
+            let raw_fields: Vec<&GridCell> = if data_rows.len() == 1 {
+                let r = data_rows[0];
+                let end = r.iter().rposition(|c| !c.is_empty()).map_or(0, |e| e + 1);
+                r[..end].iter().collect()
+            } else {
+                Vec::new()
+            };
+            let joined: Vec<&GridCell> = trimmed.iter().flatten().copied().collect();
+            let raw = data_rows
+                .iter()
+                .map(|r| row_raw(r))
+                .collect::<Vec<_>>()
+                .join(" / ");
+            let loc = data_rows[0]
+                .iter()
+                .find(|c| !c.is_empty())
+                .map_or(Location::None, |c| c.loc);
+            let fields = if raw_fields.len() == all.len() {
+                Some(raw_fields)
+            } else if joined.len() == all.len() {
+                Some(joined)
+            } else {
+                None
+            };
+            match fields {
+                Some(f) => {
+                    for (idx, cell) in all.iter().zip(f) {
+                        self.place(*idx, cell);
+                    }
+                }
+                None => {
+                    let empty = data_rows
+                        .iter()
+                        .map(|r| r.iter().filter(|c| c.is_empty()).count())
+                        .sum::<usize>();
+                    let reason = format!(
+                        "数据行印有 {} 个数值和 {} 个空白栏，应为 15 个数值，无法确定每个数值属于哪一栏",
+                        data_rows
+                            .iter()
+                            .map(|r| r.len() - r.iter().filter(|c| c.is_empty()).count())
+                            .sum::<usize>(),
+                        empty
+                    );
+                    self.unsure(&all, &reason, &raw, loc);
+                }
+            }
+            return;
+        }
+        let mut any = false;
+        for (g, entry) in by_group.iter().enumerate() {
+            let cells: Vec<CellIdx> = (0..APPEAL_COLUMNS.len())
+                .map(|c| s4_cell_at(format, g, c))
+                .collect();
+            match entry {
+                Some((row, values)) if values.len() == APPEAL_COLUMNS.len() => {
+                    any = true;
+                    for (idx, cell) in cells.iter().zip(values) {
+                        self.place(*idx, cell);
+                    }
+                    let _ = row;
+                }
+                Some((row, values)) => {
+                    any = true;
+                    let loc = row.first().map_or(Location::None, |c| c.loc);
+                    let reason = format!(
+                        "此行印有 {} 个数值，应为 5 个，无法确定对应的列",
+                        values.len()
+                    );
+                    self.unsure(&cells, &reason, &row_raw(row), loc);
+                }
+                None => {}
+            }
+        }
+        if !any {
+            self.unsure(&all, "第四部分的表中没有找到数据行", "", Location::None);
+        } else {
+            for (g, entry) in by_group.iter().enumerate() {
+                if entry.is_none() {
+                    let cells: Vec<CellIdx> = (0..APPEAL_COLUMNS.len())
+                        .map(|c| s4_cell_at(format, g, c))
+                        .collect();
+                    let reason =
+                        format!("第四部分的表中没有找到“{}”这一行", APPEAL_GROUPS[g].label);
+                    self.unsure(&cells, &reason, "", Location::None);
+                }
+            }
+        }
+    }
+}
+
+/// Known wordings of section 二 row labels that differ from the format.
+const S2_VARIANTS: &[(FormatVersion, &str, &str)] = &[
+    (
+        FormatVersion::Revised2021,
+        "规范性文件",
+        "normative_documents",
+    ),
+    (
+        FormatVersion::Revised2021,
+        "其他规范性文件",
+        "normative_documents",
+    ),
+    (
+        FormatVersion::Trial2019,
+        "行政规范性文件",
+        "normative_documents",
+    ),
+];
+
+/// The row of section 二 a label names, and whether the wording is a variant.
+fn match_s2(format: FormatVersion, defs: &[S2Row], label: &str) -> Option<(usize, bool)> {
+    let l = norm(label);
+    // A unit in brackets after the label is not a variant: `行政事业性收费（万元）`.
+    let bare = match l.find('(') {
+        Some(i) if i > 0 => &l[..i],
+        _ => l.as_str(),
+    };
+    if let Some(r) = defs.iter().position(|d| norm(d.label) == bare) {
+        return Some((r, false));
+    }
+    S2_VARIANTS
+        .iter()
+        .filter(|(f, v, _)| *f == format && *v == bare)
+        .find_map(|(_, _, key)| defs.iter().position(|d| d.key == *key))
+        .map(|r| (r, true))
+}
+
+/// The outcome group a label opens, if it names one.
+fn group_of(label: &str) -> Option<OutcomeGroup> {
+    // The last group named wins: `三、本年度办理结果（三）不予公开` opens （三）.
+    [
+        ("予以公开", OutcomeGroup::Granted),
+        ("部分公开", OutcomeGroup::Partial),
+        ("不予公开", OutcomeGroup::Denied),
+        ("无法提供", OutcomeGroup::Unable),
+        ("不予处理", OutcomeGroup::Rejected),
+        ("其他处理", OutcomeGroup::Other),
+        ("总计", OutcomeGroup::Total),
+    ]
+    .iter()
+    .filter_map(|(w, g)| label.rfind(w).map(|p| (p, *g)))
+    .max_by_key(|(p, _)| *p)
+    .map(|(_, g)| g)
+}
+
+/// The row of table 三 a (normalised) label names.
+fn find_s3_row(format: FormatVersion, label: &str, group: OutcomeGroup) -> Option<usize> {
+    if label.is_empty() {
+        return None;
+    }
+    let defs = format.s3_rows();
+    let best = defs
+        .iter()
+        .enumerate()
+        .filter_map(|(r, d)| {
+            d.keywords
+                .iter()
+                .filter_map(|k| label.rfind(k))
+                .max()
+                .map(|p| (p, r))
+        })
+        .max_by_key(|(p, _)| *p)
+        .map(|(_, r)| r);
+    if best.is_some() {
+        return best;
+    }
+    // `3.其他` under （六）其他处理 has no word of its own.
+    let tail = label.rsplit(')').next().unwrap_or(label);
+    let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '、');
+    if tail == "其他" && group == OutcomeGroup::Other {
+        return defs.iter().position(|d| d.key == "other_other");
+    }
+    None
+}
+
+/// The group of table 四 a row label names (transposed layout).
+fn appeal_group_of(label: &str) -> Option<usize> {
+    if label.contains("复议后起诉") {
+        Some(2)
+    } else if label.contains("直接起诉") {
+        Some(1)
+    } else if label.contains("行政复议") {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings() {
+        assert_eq!(heading_number("一、总体情况"), Some(1));
+        assert_eq!(
+            heading_number("三、收到和处理政府信息公开申请情况"),
+            Some(3)
+        );
+        assert_eq!(
+            heading_number("五、政府信息公开工作存在的主要问题及改进情况"),
+            Some(5)
+        );
+        assert_eq!(heading_number("六、其他需要报告的事项"), Some(6));
+        assert_eq!(heading_number("一、本年新收政府信息公开申请数量"), None);
+        assert_eq!(heading_number("（一）主动公开"), None);
+    }
+
+    #[test]
+    fn titles() {
+        let (a, y) = agency_and_year("红旗区洪门镇 2023 年政府信息公开工作年度报告");
+        assert_eq!((a.as_deref(), y), (Some("红旗区洪门镇"), Some(2023)));
+        let (a, y) = agency_and_year("百泉镇政府信息公开工作2023年度报告");
+        assert_eq!((a.as_deref(), y), (Some("百泉镇"), Some(2023)));
+        let (a, y) = agency_and_year("2022年北京市统计局政府信息公开工作年度报告");
+        assert_eq!((a.as_deref(), y), (Some("北京市统计局"), Some(2022)));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            trailing_date("2024 年 1 月 10 日").map(|d| d.1),
+            Some("2024-01-10".into())
+        );
+        assert_eq!(
+            trailing_date("二〇二四年一月十七日").map(|d| d.1),
+            Some("2024-01-17".into())
+        );
+        assert_eq!(
+            trailing_date("百泉镇人民政府 2024年1月17日"),
+            Some(("百泉镇人民政府".into(), "2024-01-17".into()))
+        );
+        assert_eq!(trailing_date("2024年13月1日"), None);
+    }
+
+    #[test]
+    fn s3_rows_by_words() {
+        let f = FormatVersion::Revised2021;
+        let key = |l: &str, g| find_s3_row(f, &norm(l), g).map(|r| f.s3_rows()[r].key);
+        assert_eq!(
+            key("(三)不予公开1.属于国家秘密", OutcomeGroup::Denied),
+            Some("denied_state_secret")
+        );
+        assert_eq!(key("3.其他", OutcomeGroup::Other), Some("other_other"));
+        assert_eq!(key("3.其他", OutcomeGroup::Denied), None);
+        assert_eq!(
+            key("2.申请人逾期未按收费通知要求缴", OutcomeGroup::Other),
+            Some("other_unpaid_fee")
+        );
+        assert_eq!(key("(七)总计", OutcomeGroup::Other), Some("results_total"));
+        assert_eq!(
+            key("三、本年度办理结果(一)予以公开", OutcomeGroup::None),
+            Some("granted")
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Text normalisation for matching labels by meaning.
+//!
+//! Published reports mix full-width and half-width brackets and digits, space characters
+//! apart (`结 果 维 持`) and wrap labels. [`norm`] folds full-width ASCII to ASCII, drops
+//! all white space and unifies quotation marks, so `（三）不予公开` and `(三) 不予公开`
+//! compare equal. The original text is kept elsewhere for display.
+
+/// Folds width, removes white space and unifies quotes.
+pub fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        let c = match ch {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
+            '“' | '”' | '「' | '」' | '『' | '』' => '"',
+            '‘' | '’' => '\'',
+            '【' | '〔' => '[',
+            '】' | '〕' => ']',
+            c if c.is_whitespace() => continue,
+            c => c,
+        };
+        out.push(c);
+    }
+    out
+}
+
+/// True for the markers that published reports print for an empty cell.
+pub fn is_blank_marker(s: &str) -> bool {
+    matches!(
+        norm(s).as_str(),
+        "" | "/" | "-" | "—" | "——" | "–" | "无" | "\\" | "_" | "－"
+    )
+}
+
+/// The value of a Chinese numeral 〇 … 九十九 (as used in dates), or an ASCII number.
+pub fn cn_number(s: &str) -> Option<u32> {
+    let s = norm(s);
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .or(if c == '零' { Some(0) } else { None })
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [] => None,
+        ['十'] => Some(10),
+        ['十', d] => Some(10 + digit(*d)? as u32),
+        [t, '十'] => Some(digit(*t)? as u32 * 10),
+        [t, '十', d] => Some(digit(*t)? as u32 * 10 + digit(*d)? as u32),
+        digits => digits.iter().try_fold(0u32, |acc, c| {
+            Some(acc.checked_mul(10)? + digit(*c)? as u32)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_and_space() {
+        assert_eq!(norm("（三） 不予公开"), "(三)不予公开");
+        assert_eq!(norm("结 果 维 持"), "结果维持");
+        assert_eq!(norm("危及“三安全一稳定”"), "危及\"三安全一稳定\"");
+        assert_eq!(norm("１２"), "12");
+    }
+
+    #[test]
+    fn blank_markers() {
+        for m in ["", " ", "/", "／", "-", "—", "无", "——"] {
+            assert!(is_blank_marker(m), "{m:?}");
+        }
+        assert!(!is_blank_marker("0"));
+    }
+
+    #[test]
+    fn chinese_numbers() {
+        assert_eq!(cn_number("二〇二四"), Some(2024));
+        assert_eq!(cn_number("十二"), Some(12));
+        assert_eq!(cn_number("三十一"), Some(31));
+        assert_eq!(cn_number("2024"), Some(2024));
+        assert_eq!(cn_number("年"), None);
+    }
+}
