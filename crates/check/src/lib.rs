@@ -1,0 +1,154 @@
+//! The checker: one rule per file, a registry ordered by code, and findings that name the
+//! cells involved with expected value, found value and difference.
+//!
+//! Rules follow the layout of ruff (`shared/spec/code-style.md` §1): every rule lives in
+//! `src/rules/<name>.rs`, carries its documentation as the doc comment of its struct (the
+//! same text is returned by [`Rule::explanation`]), and is listed once in [`registry`].
+
+use gongkai_report::{Location, Report, Value};
+use serde::Serialize;
+
+mod narrative;
+mod render;
+mod rules;
+
+pub use render::{render_json, render_rule_list, render_text};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The report is wrong: a printed identity does not hold, a rule of law is broken.
+    Error,
+    /// Something a reader should look at: blank cells, variant wording, unsure reading.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Chinese (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// A cell involved in a finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellRef {
+    /// The cell id, e.g. `s3.new_received.total`.
+    pub id: String,
+    /// The official label path of the cell.
+    pub label: String,
+    /// The cell's value (`None` when blank).
+    pub value: Option<Value>,
+    /// Where the value was read, if known.
+    pub loc: Option<Location>,
+}
+
+/// One problem found in a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line in Chinese naming section, row and column.
+    pub message_zh: String,
+    /// The same in English.
+    pub message_en: String,
+    /// Section number 1..=6 the finding is about, if any.
+    pub section: Option<u8>,
+    /// The cells involved.
+    pub cells: Vec<CellRef>,
+    pub expected: Option<Value>,
+    pub found: Option<Value>,
+    /// `found − expected`.
+    pub difference: Option<Value>,
+    /// The primary place in the source.
+    pub loc: Option<Location>,
+}
+
+impl Finding {
+    /// A finding of `rule` with the two messages and nothing else filled in.
+    pub(crate) fn new(rule: &dyn Rule, message_zh: String, message_en: String) -> Self {
+        Finding {
+            code: rule.code(),
+            severity: rule.severity(),
+            message_zh,
+            message_en,
+            section: None,
+            cells: Vec::new(),
+            expected: None,
+            found: None,
+            difference: None,
+            loc: None,
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message_zh,
+            Lang::En => &self.message_en,
+        }
+    }
+}
+
+/// A check over a report.
+pub trait Rule: Sync {
+    /// Stable code, e.g. `TAB001`; never reused.
+    fn code(&self) -> &'static str;
+    /// Kebab-case name of the flagged pattern, e.g. `column-balance`.
+    fn name(&self) -> &'static str;
+    fn severity(&self) -> Severity;
+    /// One-line summary.
+    fn summary(&self, lang: Lang) -> &'static str;
+    /// Long Markdown documentation in Chinese: 检查什么 / 为什么 / 法律依据 / 示例.
+    fn explanation(&self) -> &'static str;
+    /// Appends this rule's findings on `report` to `out`.
+    fn check(&self, report: &Report, out: &mut Vec<Finding>);
+}
+
+/// Every rule, ordered by code.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    rules::REGISTRY
+}
+
+/// A rule by code, case-insensitive.
+pub fn rule(code: &str) -> Option<&'static dyn Rule> {
+    registry()
+        .iter()
+        .copied()
+        .find(|r| r.code().eq_ignore_ascii_case(code))
+}
+
+/// Runs every rule; findings sorted by (section, source line, code).
+pub fn check(report: &Report) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in registry() {
+        r.check(report, &mut out);
+    }
+    sort_findings(&mut out);
+    out
+}
+
+/// Sorts findings by (section, source line, code), stably.
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| {
+        (
+            f.section.unwrap_or(0),
+            f.loc.and_then(|l| l.line()).unwrap_or(0),
+            f.code,
+        )
+    });
+}

@@ -1,1 +1,335 @@
-fn main(){}
+//! `gongkai`: read, check and explain 政府信息公开工作年度报告.
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use gongkai_check::{Finding, Lang, Severity};
+use gongkai_report::Report;
+
+mod table;
+
+/// 政府信息公开工作年度报告：读取、检查、说明规则。
+/// Read and check China's government information disclosure annual reports.
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about, long_about = None)]
+struct Cli {
+    /// 提示与消息的语言 / language of messages
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 读取报告，输出结构化数据（200 个单元格、六个部分、元数据）/ read reports into cells
+    Read {
+        /// 报告文件；`-` 表示标准输入 / report files; `-` reads stdin
+        #[arg(required = true)]
+        files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ReadFormat::Json)]
+        format: ReadFormat,
+    },
+    /// 检查报告（勾稽关系、日期、结构、措辞）/ check reports
+    ///
+    /// 退出码 / exit status: 0 无错误 no errors, 1 发现错误 errors found, 2 有文件无法读取 a file
+    /// could not be read.
+    Check {
+        /// 报告文件；`-` 表示标准输入 / report files; `-` reads stdin
+        #[arg(required = true)]
+        files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// 列出检查规则，或说明一条规则 / list the rules, or explain one
+    Rules {
+        /// 规则代码，如 TAB001 / a rule code such as TAB001
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReadFormat {
+    Json,
+    Table,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A broken pipe (`gongkai read … | head`) is not an error worth a message.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .map(|io| io.kind())
+                    .or_else(|| {
+                        c.downcast_ref::<serde_json::Error>()
+                            .and_then(|j| j.io_error_kind())
+                    })
+                    == Some(io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let lang: Lang = cli.lang.into();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Command::Read { files, format } => cmd_read(&files, format, lang, &mut out),
+        Command::Check { files, format } => cmd_check(&files, format, lang, &mut out),
+        Command::Rules { code } => cmd_rules(code.as_deref(), lang, &mut out),
+    }
+}
+
+/// One input: its display name and bytes.
+struct Input {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+fn load(path: &str) -> Result<Input> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .take(gongkai_read::MAX_INPUT_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .context("无法读取标准输入 / cannot read stdin")?;
+        return Ok(Input {
+            name: "<stdin>".to_string(),
+            bytes,
+        });
+    }
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{path}: 无法打开 / cannot open"))?;
+    if meta.is_dir() {
+        anyhow::bail!("{path}: 是目录，不是文件 / is a directory");
+    }
+    if meta.len() > gongkai_read::MAX_INPUT_BYTES as u64 {
+        anyhow::bail!(
+            "{path}: 文件过大（{} 字节，上限 {} 字节）/ file too large",
+            meta.len(),
+            gongkai_read::MAX_INPUT_BYTES
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("{path}: 无法读取 / cannot read"))?;
+    Ok(Input {
+        name: path.to_string(),
+        bytes,
+    })
+}
+
+/// Loads and reads one file; the error names the file.
+fn read_one(path: &str) -> Result<(Input, Report)> {
+    let input = load(path)?;
+    let report = gongkai_read::read_report(&input.bytes)
+        .with_context(|| format!("{}: 无法读取报告 / cannot read the report", input.name))?;
+    Ok((input, report))
+}
+
+fn report_error(e: &anyhow::Error) {
+    eprintln!("错误 / error: {e:#}");
+}
+
+fn cmd_read(
+    files: &[String],
+    format: ReadFormat,
+    lang: Lang,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut failed = false;
+    let mut json_items = Vec::new();
+    for path in files {
+        match read_one(path) {
+            Ok((input, report)) => match format {
+                ReadFormat::Json if files.len() == 1 => {
+                    serde_json::to_writer_pretty(&mut *out, &report)?;
+                    writeln!(out)?;
+                }
+                ReadFormat::Json => json_items.push(serde_json::json!({
+                    "file": input.name,
+                    "report": report,
+                })),
+                ReadFormat::Table => {
+                    write!(out, "{}", table::render(&input.name, &report, lang))?;
+                }
+            },
+            Err(e) => {
+                failed = true;
+                report_error(&e);
+                if files.len() > 1 {
+                    json_items.push(serde_json::json!({ "file": path, "error": format!("{e:#}") }));
+                }
+            }
+        }
+    }
+    if matches!(format, ReadFormat::Json) && files.len() > 1 {
+        serde_json::to_writer_pretty(&mut *out, &json_items)?;
+        writeln!(out)?;
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn counts(findings: &[Finding]) -> (usize, usize) {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    (errors, findings.len() - errors)
+}
+
+fn cmd_check(
+    files: &[String],
+    format: CheckFormat,
+    lang: Lang,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut unreadable = false;
+    let mut any_errors = false;
+    let mut json_items = Vec::new();
+    let (mut total_errors, mut total_warnings) = (0, 0);
+    for path in files {
+        let (input, report) = match read_one(path) {
+            Ok(r) => r,
+            Err(e) => {
+                unreadable = true;
+                report_error(&e);
+                json_items.push(serde_json::json!({ "file": path, "error": format!("{e:#}") }));
+                continue;
+            }
+        };
+        let findings = gongkai_check::check(&report);
+        let (errors, warnings) = counts(&findings);
+        total_errors += errors;
+        total_warnings += warnings;
+        any_errors |= errors > 0;
+        match format {
+            CheckFormat::Text => {
+                // Source excerpts only for text input (the decoded text has the lines).
+                let source = match gongkai_read::sniff(&input.bytes) {
+                    gongkai_read::InputKind::Text => {
+                        gongkai_read::decode::decode(&input.bytes).ok()
+                    }
+                    _ => None,
+                };
+                write!(
+                    out,
+                    "{}",
+                    gongkai_check::render_text(&findings, &input.name, source.as_deref(), lang)
+                )?;
+                let line = match lang {
+                    Lang::Zh => format!("{}：错误 {errors} 个，警告 {warnings} 个\n", input.name),
+                    Lang::En => format!("{}: {errors} errors, {warnings} warnings\n", input.name),
+                };
+                write!(out, "{line}")?;
+                if files.len() > 1 {
+                    writeln!(out)?;
+                }
+            }
+            CheckFormat::Json => json_items.push(serde_json::json!({
+                "file": input.name,
+                "agency": report.meta.agency,
+                "year": report.meta.year,
+                "format": report.format.as_str(),
+                "errors": errors,
+                "warnings": warnings,
+                "findings": gongkai_check::render_json(&findings),
+            })),
+        }
+    }
+    match format {
+        CheckFormat::Json => {
+            if files.len() == 1 && json_items.len() == 1 && json_items[0].get("error").is_none() {
+                serde_json::to_writer_pretty(&mut *out, &json_items[0])?;
+            } else {
+                serde_json::to_writer_pretty(&mut *out, &json_items)?;
+            }
+            writeln!(out)?;
+        }
+        CheckFormat::Text if files.len() > 1 => {
+            let line = match lang {
+                Lang::Zh => format!(
+                    "共 {} 个文件：错误 {total_errors} 个，警告 {total_warnings} 个\n",
+                    files.len()
+                ),
+                Lang::En => format!(
+                    "{} files: {total_errors} errors, {total_warnings} warnings\n",
+                    files.len()
+                ),
+            };
+            write!(out, "{line}")?;
+        }
+        CheckFormat::Text => {}
+    }
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if any_errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cmd_rules(code: Option<&str>, lang: Lang, out: &mut impl Write) -> Result<ExitCode> {
+    match code {
+        None => {
+            write!(out, "{}", gongkai_check::render_rule_list(lang))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(code) => match gongkai_check::rule(code) {
+            Some(rule) => {
+                writeln!(
+                    out,
+                    "# {} {} ({})\n\n{}\n",
+                    rule.code(),
+                    rule.name(),
+                    rule.severity().as_str(),
+                    rule.summary(lang)
+                )?;
+                writeln!(out, "{}", rule.explanation().trim())?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                eprintln!(
+                    "错误 / error: 没有代码为 {code} 的规则；`gongkai rules` 列出全部规则 / no rule {code}"
+                );
+                Ok(ExitCode::from(2))
+            }
+        },
+    }
+}

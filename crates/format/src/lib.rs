@@ -217,13 +217,21 @@ pub fn s3_cell(version: FormatVersion, row_key: &str, col: usize) -> Option<Cell
 
 /// Index of the cell of table 2 at (row index, column index).
 pub fn s3_cell_at(version: FormatVersion, row: usize, col: usize) -> CellIdx {
-    let base = version.s2_rows().iter().map(|r| r.columns.len()).sum::<usize>();
+    let base = version
+        .s2_rows()
+        .iter()
+        .map(|r| r.columns.len())
+        .sum::<usize>();
     CellIdx((base + row * APPLICANT_COLUMNS.len() + col) as u16)
 }
 
 /// Index of the cell of table 3 at (group index, column index).
 pub fn s4_cell_at(version: FormatVersion, group: usize, col: usize) -> CellIdx {
-    let base = version.s2_rows().iter().map(|r| r.columns.len()).sum::<usize>()
+    let base = version
+        .s2_rows()
+        .iter()
+        .map(|r| r.columns.len())
+        .sum::<usize>()
         + version.s3_rows().len() * APPLICANT_COLUMNS.len();
     CellIdx((base + group * APPEAL_COLUMNS.len() + col) as u16)
 }

@@ -21,26 +21,28 @@ use gongkai_report::{
 };
 
 use crate::ReadError;
-use crate::norm::{cn_number, is_blank_marker, norm};
+use crate::norm::{cn_number, is_blank_marker, norm, norm_into, rfind_short};
 
 /// Maps a document to a report.
 pub fn map(doc: &Document) -> Result<Report, ReadError> {
     let headings = find_headings(doc);
     let tables = classify_tables(doc, &headings);
-    if headings.is_empty() && tables.iter().all(|(k, _)| *k == TableKind::Unknown) {
+    let all_table_text: String = tables.iter().map(|(_, _, text)| text.as_str()).collect();
+    if headings.is_empty() && tables.iter().all(|(k, _, _)| *k == TableKind::Unknown) {
         return Err(ReadError::NotAReport(
             "既没有找到“一、总体情况”等六个部分的标题，也没有找到统计表",
         ));
     }
-    let format = detect_format(doc);
+    let format = detect_format(&all_table_text);
     let mut report = Report::new(format);
     report.meta = read_meta(doc, &headings);
     report.sections = read_sections(doc, &headings, &report.meta);
+    report.meta.preamble = read_preamble(doc, &headings, &report.meta);
 
     let mut s2 = Vec::new();
     let mut s3 = Vec::new();
     let mut s4 = Vec::new();
-    for (kind, table) in &tables {
+    for (kind, table, _) in &tables {
         let rows = table.rows.iter().map(|r| r.as_slice());
         match kind {
             TableKind::S2 => s2.extend(rows),
@@ -71,6 +73,11 @@ const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
 
 /// The section number of a heading paragraph, if it is one.
 pub fn heading_number(text: &str) -> Option<u8> {
+    // Cheap rejections first: most paragraphs are long running text.
+    let trimmed = text.trim_start();
+    if trimmed.len() > 200 || !trimmed.starts_with(NUMERALS) {
+        return None;
+    }
     let t = norm(text);
     if t.chars().count() > 40 {
         return None;
@@ -112,6 +119,10 @@ fn find_headings(doc: &Document) -> Vec<Heading> {
 /// A printed date `YYYY年M月D日` (digits or Chinese numerals) at the end of `text`:
 /// returns the text before it and the ISO date.
 fn trailing_date(text: &str) -> Option<(String, String)> {
+    let trimmed = text.trim_end();
+    if trimmed.len() > 200 || !trimmed.ends_with('日') {
+        return None;
+    }
     let t = norm(text);
     if t.chars().count() > 40 || !t.ends_with('日') {
         return None;
@@ -284,6 +295,36 @@ fn read_sections(doc: &Document, headings: &[Heading], meta: &Meta) -> Vec<Secti
     out
 }
 
+/// The paragraphs after the title and before the first heading, dates excluded.
+fn read_preamble(doc: &Document, headings: &[Heading], meta: &Meta) -> Option<Section> {
+    let first = headings.iter().map(|h| h.block).min()?;
+    let mut text = String::new();
+    let mut loc = Location::None;
+    for b in &doc.blocks[..first] {
+        if let Block::Paragraph(p) = b {
+            let is_title = meta
+                .title
+                .as_deref()
+                .is_some_and(|t| p.text.split_whitespace().collect::<Vec<_>>().join(" ") == t);
+            if is_title || meta.dates.iter().any(|d| d.loc == p.loc) {
+                continue;
+            }
+            if text.is_empty() {
+                loc = p.loc;
+            } else {
+                text.push('\n');
+            }
+            text.push_str(&p.text);
+        }
+    }
+    (!text.is_empty()).then(|| Section {
+        number: 0,
+        heading: String::new(),
+        text,
+        loc,
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // Tables
 // ---------------------------------------------------------------------------------------
@@ -300,7 +341,7 @@ fn table_text(t: &gongkai_report::Table) -> String {
     let mut s = String::new();
     for row in &t.rows {
         for c in row {
-            s.push_str(&norm(&c.text));
+            norm_into(&c.text, &mut s);
             s.push('|');
         }
     }
@@ -310,7 +351,7 @@ fn table_text(t: &gongkai_report::Table) -> String {
 fn classify_tables<'d>(
     doc: &'d Document,
     headings: &[Heading],
-) -> Vec<(TableKind, &'d gongkai_report::Table)> {
+) -> Vec<(TableKind, &'d gongkai_report::Table, String)> {
     let mut out = Vec::new();
     for (i, block) in doc.blocks.iter().enumerate() {
         let Block::Table(t) = block else { continue };
@@ -349,13 +390,13 @@ fn classify_tables<'d>(
                 _ => TableKind::Unknown,
             }
         };
-        out.push((kind, t));
+        out.push((kind, t, text));
     }
     out
 }
 
-fn detect_format(doc: &Document) -> FormatVersion {
-    let text: String = doc.tables().map(table_text).collect();
+/// The format, from the words of the tables (`../shared/spec/regulations.md` §1.7).
+fn detect_format(text: &str) -> FormatVersion {
     let old = [
         "本年新制作数量",
         "本年新公开数量",
@@ -387,6 +428,17 @@ enum Printed {
 }
 
 fn printed(text: &str) -> Printed {
+    // Fast path: most fields are plain ASCII counts or empty.
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Printed::Blank;
+    }
+    if trimmed.len() <= 18
+        && trimmed.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = trimmed.parse::<i64>()
+    {
+        return Printed::Number(Value::int(n));
+    }
     let t = norm(text);
     if is_blank_marker(&t) {
         return Printed::Blank;
@@ -409,18 +461,33 @@ fn is_label(text: &str) -> bool {
     matches!(printed(text), Printed::Other)
 }
 
+/// The printed row for messages: fields separated by spaces, empty fields as `[空]`.
 fn row_raw(row: &[GridCell]) -> String {
-    row.iter()
-        .map(|c| c.text.as_str())
+    let end = row.iter().rposition(|c| !c.is_empty()).map_or(0, |e| e + 1);
+    row[..end]
+        .iter()
+        .map(|c| {
+            if c.is_empty() {
+                "[空]"
+            } else {
+                c.text.as_str()
+            }
+        })
         .collect::<Vec<_>>()
-        .join(" | ")
+        .join(" ")
 }
 
 /// The fields of a row after its label: leading and trailing empty fields removed.
 fn value_fields(row: &[GridCell]) -> (String, Vec<&GridCell>) {
     let last_label = row.iter().rposition(|c| is_label(&c.text));
     let label: String = match last_label {
-        Some(l) => row[..=l].iter().map(|c| norm(&c.text)).collect(),
+        Some(l) => {
+            let mut s = String::new();
+            for c in &row[..=l] {
+                norm_into(&c.text, &mut s);
+            }
+            s
+        }
         None => String::new(),
     };
     let rest = &row[last_label.map_or(0, |l| l + 1)..];
@@ -806,7 +873,7 @@ fn group_of(label: &str) -> Option<OutcomeGroup> {
         ("总计", OutcomeGroup::Total),
     ]
     .iter()
-    .filter_map(|(w, g)| label.rfind(w).map(|p| (p, *g)))
+    .filter_map(|(w, g)| rfind_short(label, w).map(|p| (p, *g)))
     .max_by_key(|(p, _)| *p)
     .map(|(_, g)| g)
 }
@@ -823,7 +890,7 @@ fn find_s3_row(format: FormatVersion, label: &str, group: OutcomeGroup) -> Optio
         .filter_map(|(r, d)| {
             d.keywords
                 .iter()
-                .filter_map(|k| label.rfind(k))
+                .filter_map(|k| rfind_short(label, k))
                 .max()
                 .map(|p| (p, r))
         })

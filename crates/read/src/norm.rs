@@ -8,6 +8,12 @@
 /// Folds width, removes white space and unifies quotes.
 pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    norm_into(s, &mut out);
+    out
+}
+
+/// [`norm`], appending to `out`.
+pub fn norm_into(s: &str, out: &mut String) {
     for ch in s.chars() {
         let c = match ch {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
@@ -20,7 +26,20 @@ pub fn norm(s: &str) -> String {
         };
         out.push(c);
     }
-    out
+}
+
+/// The byte index of the last occurrence of `needle` in a short `hay`.
+///
+/// Labels are short; a plain window scan is cheaper here than setting up the two-way
+/// searcher of `str::rfind` for each of the thirty-odd row words.
+pub fn rfind_short(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len())
+        .rev()
+        .find(|&i| h[i] == n[0] && &h[i..i + n.len()] == n)
 }
 
 /// True for the markers that published reports print for an empty cell.
@@ -66,6 +85,13 @@ mod tests {
         assert_eq!(norm("结 果 维 持"), "结果维持");
         assert_eq!(norm("危及“三安全一稳定”"), "危及\"三安全一稳定\"");
         assert_eq!(norm("１２"), "12");
+    }
+
+    #[test]
+    fn short_rfind() {
+        assert_eq!(rfind_short("不予公开不予公开", "不予公开"), Some(12));
+        assert_eq!(rfind_short("予以", "予以公开"), None);
+        assert_eq!(rfind_short("abc", ""), None);
     }
 
     #[test]

@@ -103,12 +103,13 @@ impl<'de> Deserialize<'de> for Report {
                     raw.format
                 ))
             })?;
-            report.cells[idx.0 as usize] = match v {
-                serde_json::Value::Null => None,
-                other => Some(Value::deserialize(other).map_err(|e| {
-                    D::Error::custom(format!("单元格 `{id}` 的值不是数字：{e}"))
-                })?),
-            };
+            report.cells[idx.0 as usize] =
+                match v {
+                    serde_json::Value::Null => None,
+                    other => Some(Value::deserialize(other).map_err(|e| {
+                        D::Error::custom(format!("单元格 `{id}` 的值不是数字：{e}"))
+                    })?),
+                };
         }
         for (id, v) in raw.provenance {
             if let Some(idx) = raw.format.cell(&id) {
@@ -140,7 +141,10 @@ mod tests {
         r.meta.year = Some(2023);
         let text = serde_json::to_string(&r).unwrap();
         assert!(text.contains(r#""s3.new_received.total":2"#), "{text}");
-        assert!(text.contains(r#""s2.fees.amount_10k_yuan":110.139"#), "{text}");
+        assert!(
+            text.contains(r#""s2.fees.amount_10k_yuan":110.139"#),
+            "{text}"
+        );
         assert!(text.contains(r#""s3.carried_over.total":null"#));
         let back: Report = serde_json::from_str(&text).unwrap();
         assert_eq!(back, r);

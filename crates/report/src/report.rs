@@ -42,6 +42,10 @@ pub struct Meta {
     /// The signature line above the last date, e.g. `百泉镇人民政府`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub signed_by: Option<String>,
+    /// The lead-in text between the title and 一、总体情况 (often the legal basis and the
+    /// statistical period), as a section numbered 0 with an empty heading.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub preamble: Option<Section>,
 }
 
 /// One of the six sections with its text.

@@ -99,13 +99,18 @@ mod tests {
         assert_eq!(parse_number("１２"), Some(Value::int(12)));
         assert_eq!(parse_number("1,234"), Some(Value::int(1234)));
         assert_eq!(parse_number("-3"), Some(Value::int(-3)));
-        assert_eq!(parse_number("110.139").map(|v| v.to_string()), Some("110.139".into()));
+        assert_eq!(
+            parse_number("110.139").map(|v| v.to_string()),
+            Some("110.139".into())
+        );
         assert!(!parse_number("1.5").unwrap().is_integer());
     }
 
     #[test]
     fn rejects_non_numbers() {
-        for t in ["", "/", "-", "—", "无", "1.2.3", ".5", "5.", "二", "12件", "N/A"] {
+        for t in [
+            "", "/", "-", "—", "无", "1.2.3", ".5", "5.", "二", "12件", "N/A",
+        ] {
             assert_eq!(parse_number(t), None, "{t:?}");
         }
     }

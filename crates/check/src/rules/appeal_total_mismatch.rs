@@ -1,0 +1,85 @@
+use gongkai_format::{APPEAL_COLUMNS, APPEAL_GROUPS, s4_cell_at};
+use gongkai_report::Report;
+
+use super::{cell_ref, sum_finding, total_mismatch};
+use crate::{Finding, Lang, Rule, Severity};
+
+explained!(
+    AppealTotalMismatch,
+    r#"## appeal-total-mismatch (TAB004)
+
+### 检查什么
+
+第四部分（政府信息公开行政复议、行政诉讼情况）表格中，行政复议、未经复议直接起诉、复议后起诉三组，每组的“总计”必须等于结果维持 + 结果纠正 + 其他结果 + 尚未审结。
+
+总计为空、或四个分项全部为空时跳过；部分为空时按 0 相加。
+
+### 为什么
+
+每件复议或诉讼案件必定处于四种状态之一：维持、纠正、其他结果或尚未审结。总计与分项不符，说明有案件漏计或重复计数。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）第四部分表格的结构；《中华人民共和国政府信息公开条例》第五十条第（三）项要求年度报告载明因政府信息公开工作被申请行政复议、提起行政诉讼的情况。
+
+### 示例
+
+行政复议：结果维持 1、结果纠正 1，其他为 0，总计却填 3：
+
+```text
+error[TAB004]: 第四部分“行政复议”：总计（3）不等于结果维持、结果纠正、其他结果、尚未审结之和（2），相差 1
+```
+"#
+);
+
+impl Rule for AppealTotalMismatch {
+    fn code(&self) -> &'static str {
+        "TAB004"
+    }
+
+    fn name(&self) -> &'static str {
+        "appeal-total-mismatch"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn summary(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => "第四部分每组：总计 = 维持 + 纠正 + 其他结果 + 尚未审结",
+            Lang::En => "Section 4, each group: total = upheld + corrected + other + pending",
+        }
+    }
+
+    fn explanation(&self) -> &'static str {
+        EXPLANATION
+    }
+
+    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+        let v = report.format;
+        let total_col = APPEAL_COLUMNS.len() - 1;
+        for (g, group) in APPEAL_GROUPS.iter().enumerate() {
+            let total_idx = s4_cell_at(v, g, total_col);
+            let parts: Vec<_> = (0..total_col).map(|c| s4_cell_at(v, g, c)).collect();
+            let Some((found, expected)) = total_mismatch(report, total_idx, &parts) else {
+                continue;
+            };
+            let diff = found - expected;
+            let mut cells = vec![cell_ref(report, total_idx)];
+            cells.extend(parts.iter().map(|&i| cell_ref(report, i)));
+            let f = Finding::new(
+                self,
+                format!(
+                    "第四部分“{}”：总计（{found}）不等于结果维持、结果纠正、其他结果、尚未审结之和（{expected}），相差 {diff}",
+                    group.label
+                ),
+                format!(
+                    "Section 4, group “{}”: total ({found}) ≠ upheld + corrected + other + pending ({expected}), difference {diff}",
+                    group.label
+                ),
+            );
+            out.push(sum_finding(f, 4, cells, expected, found));
+        }
+    }
+}

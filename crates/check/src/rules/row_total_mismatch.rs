@@ -1,0 +1,85 @@
+use gongkai_format::{APPLICANT_COLUMNS, s3_cell_at};
+use gongkai_report::Report;
+
+use super::{cell_ref, sum_finding, total_mismatch};
+use crate::{Finding, Lang, Rule, Severity};
+
+explained!(
+    RowTotalMismatch,
+    r#"## row-total-mismatch (TAB003)
+
+### 检查什么
+
+第三部分表格中，每一行的“总计”列必须等于六类申请人（自然人，以及法人或其他组织中的商业企业、科研机构、社会公益组织、法律服务机构、其他）之和。
+
+总计列为空、或六类申请人列全部为空时跳过；部分为空时按 0 相加。
+
+### 为什么
+
+“总计”列是按申请人类型分列数字的合计。合计与分列不符，说明某类申请人的数字漏填或错填，或合计算错。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）第三部分表格的结构：申请人情况分为自然人与法人或其他组织（五类），最后一列为总计。
+
+### 示例
+
+“一、本年新收政府信息公开申请数量”行：自然人 2、商业企业 1，其余为 0，总计却填 4：
+
+```text
+error[TAB003]: 第三部分“一、本年新收政府信息公开申请数量”行：总计列（4）不等于六类申请人之和（3），相差 1
+```
+"#
+);
+
+impl Rule for RowTotalMismatch {
+    fn code(&self) -> &'static str {
+        "TAB003"
+    }
+
+    fn name(&self) -> &'static str {
+        "row-total-mismatch"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn summary(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => "第三部分每行：总计列 = 六类申请人之和",
+            Lang::En => "Section 3, each row: total column = sum of the six applicant columns",
+        }
+    }
+
+    fn explanation(&self) -> &'static str {
+        EXPLANATION
+    }
+
+    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+        let v = report.format;
+        let total_col = APPLICANT_COLUMNS.len() - 1;
+        for (r, row) in v.s3_rows().iter().enumerate() {
+            let total_idx = s3_cell_at(v, r, total_col);
+            let parts: Vec<_> = (0..total_col).map(|c| s3_cell_at(v, r, c)).collect();
+            let Some((found, expected)) = total_mismatch(report, total_idx, &parts) else {
+                continue;
+            };
+            let diff = found - expected;
+            let mut cells = vec![cell_ref(report, total_idx)];
+            cells.extend(parts.iter().map(|&i| cell_ref(report, i)));
+            let f = Finding::new(
+                self,
+                format!(
+                    "第三部分“{}”行：总计列（{found}）不等于六类申请人之和（{expected}），相差 {diff}",
+                    row.label
+                ),
+                format!(
+                    "Section 3, row “{}”: total column ({found}) ≠ sum of the six applicant columns ({expected}), difference {diff}",
+                    row.label
+                ),
+            );
+            out.push(sum_finding(f, 3, cells, expected, found));
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The `gongkai` binary end to end: read, check (exit status, messages), rules, stdin.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+/// Seed file names, sorted (`seeds/000_….txt`, relative to `shared()`).
+fn seeds() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(shared().join("seeds"))
+        .unwrap()
+        .map(|e| format!("seeds/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    v.sort();
+    assert_eq!(v.len(), 5);
+    v
+}
+
+fn gongkai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .current_dir(shared())
+        .output()
+        .unwrap()
+}
+
+fn gongkai_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .current_dir(shared())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn read_json_has_every_cell_of_the_format() {
+    let seeds = seeds();
+    let o = gongkai(&["read", &seeds[0]]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["format"], "2021");
+    assert_eq!(v["meta"]["agency"], "红旗区洪门镇");
+    assert_eq!(v["meta"]["year"], 2023);
+    let cells = v["cells"].as_object().unwrap();
+    assert_eq!(cells.len(), 200);
+    assert_eq!(cells["s3.new_received.total"], 2);
+    assert_eq!(cells["s4.litigation_direct.total"], 2);
+    assert_eq!(v["sections"].as_array().unwrap().len(), 6);
+    assert_eq!(v["provenance"]["s3.new_received.total"]["line"], 51);
+    assert!(v["uncertain"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn read_json_of_several_files_and_null_for_uncertain() {
+    let seeds = seeds();
+    let args: Vec<&str> = std::iter::once("read")
+        .chain(seeds.iter().map(|s| s.as_str()))
+        .collect();
+    let o = gongkai(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    assert_eq!(
+        items[1]["report"]["cells"]["s2.fees.amount_10k_yuan"],
+        110.139
+    );
+    let r4 = &items[4]["report"];
+    assert!(r4["cells"]["s4.reconsideration.upheld"].is_null());
+    assert_eq!(r4["uncertain"].as_array().unwrap().len(), 15);
+}
+
+#[test]
+fn read_table() {
+    let seeds = seeds();
+    let o = gongkai(&["read", "--format", "table", &seeds[4]]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("机关:     原州区头营镇") || out.contains("原州区头营镇"));
+    assert!(out.contains("“?”= 无法确定的单元格（15 个）"), "{out}");
+}
+
+#[test]
+fn check_seeds_exit_zero_and_report_warnings() {
+    for seed in seeds() {
+        let o = gongkai(&["check", &seed]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{seed}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    let o = gongkai(&["check", &seeds()[3]]);
+    assert!(stdout(&o).contains("DAT002"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_finds_a_broken_sum_and_exits_one() {
+    let seed = std::fs::read_to_string(shared().join(&seeds()[0])).unwrap();
+    let from = "(七) 总计\t2\t0\t0\t0\t0\t0\t2";
+    assert!(seed.contains(from));
+    let broken = seed.replace(from, "(七) 总计\t3\t0\t0\t0\t0\t0\t3");
+    let p = tmp("broken.txt", broken.as_bytes());
+    let o = gongkai(&["check", path_str(&p)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("error[TAB001]"), "{out}");
+    assert!(out.contains("error[TAB002]"), "{out}");
+    assert!(out.contains(&format!("{}:", path_str(&p))), "{out}");
+
+    let o = gongkai(&["check", "--format", "json", path_str(&p)]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["errors"].as_u64().unwrap() >= 2);
+    let f = v["findings"].as_array().unwrap();
+    assert!(f.iter().any(|f| f["code"] == "TAB002"));
+
+    let o = gongkai(&["--lang", "en", "check", path_str(&p)]);
+    assert!(stdout(&o).contains("errors"), "{}", stdout(&o));
+}
+
+#[test]
+fn unreadable_files_exit_two_and_are_named() {
+    let empty = tmp("empty.txt", b"");
+    let binary = tmp(
+        "binary.dat",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00",
+    );
+    let prose = tmp("prose.txt", "今天天气很好。\n".as_bytes());
+    for (p, words) in [
+        (empty.clone(), "文件为空"),
+        (binary.clone(), "不是文本文件"),
+        (prose.clone(), "不是政府信息公开工作年度报告"),
+    ] {
+        let o = gongkai(&["check", path_str(&p)]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(err.contains(path_str(&p)), "{err}");
+        assert!(err.contains(words), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let o = gongkai(&["read", "no/such/file.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/file.txt"));
+    // One bad file among good ones: the others are still checked.
+    let o = gongkai(&["check", &seeds()[0], path_str(&empty)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("共 2 个文件"));
+}
+
+#[test]
+fn gbk_input_reads_like_utf8() {
+    let seed = std::fs::read_to_string(shared().join(&seeds()[1])).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&seed);
+    let p = tmp("gbk.txt", &gbk);
+    let a = gongkai(&["read", path_str(&p)]);
+    let b = gongkai(&["read", &seeds()[1]]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(stdout(&a), stdout(&b));
+}
+
+#[test]
+fn stdin_is_dash() {
+    let bytes = std::fs::read(shared().join(&seeds()[2])).unwrap();
+    let o = gongkai_stdin(&["check", "-"], &bytes);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("<stdin>"), "{}", stdout(&o));
+    let o = gongkai_stdin(&["read", "-"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("<stdin>"));
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let o = gongkai(&["rules"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for code in [
+        "TAB001", "TAB002", "TAB003", "TAB004", "DAT001", "DAT002", "VAL003", "TXT002",
+    ] {
+        assert!(out.contains(code), "{code} missing from\n{out}");
+    }
+    assert_eq!(out.lines().count(), gongkai_check::registry().len());
+    let o = gongkai(&["rules", "tab001"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.starts_with("# TAB001"), "{out}");
+    assert!(out.contains("法律依据"), "{out}");
+    let o = gongkai(&["rules", "XYZ999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("XYZ999"));
+}
+
+/// The checker's findings on each seed, as a person reads them in the terminal.
+#[test]
+fn seed_findings_snapshots() {
+    for seed in seeds() {
+        let o = gongkai(&["check", &seed]);
+        let name = seed
+            .trim_start_matches("seeds/")
+            .split('_')
+            .next()
+            .unwrap()
+            .to_string();
+        insta::assert_snapshot!(format!("check_seed_{name}"), stdout(&o));
+    }
+}
