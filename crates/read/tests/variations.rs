@@ -130,3 +130,61 @@ fn no_panic_on_truncations_of_a_seed() {
     lines.reverse();
     let _ = read_report(lines.join("\n").as_bytes());
 }
+
+/// Seed 000 rewritten in the 2019 trial format (regulations.md §1.7): section 二 with
+/// 规范性文件, 上一年项目数量 / 本年增/减 / 处理决定数量, 政府集中采购; （六）其他处理 one row.
+fn seed_000_as_2019() -> String {
+    let text = seed_000();
+    let start = text.find("第二十条第（一）项").unwrap();
+    let end = text.find("三、收到和处理政府信息公开申请情况").unwrap();
+    let s2_2019 = "第二十条第（一）项\t\t\t\n\
+        信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n\
+        规章\t0\t0\t0\n\
+        规范性文件\t3\t3\t41\n\
+        第二十条第（五）项\t\t\t\n\
+        信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n\
+        行政许可\t12\t-2\t340\n\
+        其他对外管理服务事项\t4\t0\t15\n\
+        第二十条第（六）项\t\t\t\n\
+        信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n\
+        行政处罚\t30\t1\t88\n\
+        行政强制\t5\t0\t2\n\
+        第二十条第（八）项\t\t\t\n\
+        信息内容\t上一年项目数量\t本年增/减\t\n\
+        行政事业性收费\t6\t-1\t\n\
+        第二十条第（九）项\t\t\t\n\
+        信息内容\t采购项目数量\t采购总金额\t\n\
+        政府集中采购\t9\t123.45\t\n\n";
+    let text = format!("{}{}{}", &text[..start], s2_2019, &text[end..]);
+    let six = "(六) 其他处理\t1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\t\n\
+        \t2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\t\n\
+        \t3. 其他\t1\t0\t0\t0\t0\t0\t1\t\n";
+    edit(&text, six, "(六) 其他处理\t\t1\t0\t0\t0\t0\t0\t1\t\n")
+}
+
+#[test]
+fn the_2019_trial_format_is_recognised() {
+    let r = read_report(seed_000_as_2019().as_bytes()).unwrap();
+    assert_eq!(r.format, gongkai_format::FormatVersion::Trial2019);
+    assert!(r.uncertain.is_empty(), "{:#?}", r.uncertain);
+    let v = |id: &str| {
+        assert!(r.format.cell(id).is_some(), "{id} is not a 2019 cell");
+        r.get(id).map(|v| v.to_string())
+    };
+    assert_eq!(v("s2.normative_documents.total_published").as_deref(), Some("41"));
+    assert_eq!(v("s2.licensing.change").as_deref(), Some("-2"));
+    assert_eq!(v("s2.other_services.decisions").as_deref(), Some("15"));
+    assert_eq!(v("s2.procurement.amount").as_deref(), Some("123.45"));
+    assert_eq!(v("s3.other_handling.natural_person").as_deref(), Some("1"));
+    assert_eq!(v("s3.new_received.total").as_deref(), Some("2"));
+    // Cells of the 2021 format that do not exist in 2019 are absent, not zero.
+    assert_eq!(r.format.cell("s3.other_other.total"), None);
+    assert_eq!(r.format.cell("s2.fees.amount_10k_yuan"), None);
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["format"], "2019");
+    let cells = json["cells"].as_object().unwrap();
+    assert_eq!(cells.len(), r.format.cells().len());
+    assert!(!cells.contains_key("s3.other_other.total"));
+    // Wording of the 2019 format is not a deviation in a 2019 report.
+    assert!(r.label_variants.is_empty(), "{:?}", r.label_variants);
+}
