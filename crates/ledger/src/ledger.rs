@@ -1,0 +1,235 @@
+//! The ledger: every application, appeal case and proactive record of one office, with the
+//! checks that need more than one application (ids, the monthly count of the
+//! per-application fee, links from appeals to applications).
+//!
+//! The ledger is plain data (serde): a storage layer loads it, calls the same methods to
+//! validate a change, and writes only what they accepted.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::appeals::AppealCase;
+use crate::application::{Application, ApplicationId, Context};
+use crate::error::LedgerError;
+use crate::event::{Event, EventKind, NewEvent};
+use crate::fees::FeeBasis;
+use crate::proactive::ProactiveRecord;
+
+/// One office's ledger.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "LedgerData", into = "LedgerData")]
+pub struct Ledger {
+    /// The office's name, for the report title (e.g. `某市某局`).
+    pub agency: String,
+    applications: Vec<Application>,
+    appeals: Vec<AppealCase>,
+    proactive: Vec<ProactiveRecord>,
+    by_id: HashMap<ApplicationId, usize>,
+    by_applicant: HashMap<String, Vec<usize>>,
+}
+
+/// The serialised form of a [`Ledger`] (indexes rebuilt on load).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LedgerData {
+    pub agency: String,
+    #[serde(default)]
+    pub applications: Vec<Application>,
+    #[serde(default)]
+    pub appeals: Vec<AppealCase>,
+    #[serde(default)]
+    pub proactive: Vec<ProactiveRecord>,
+}
+
+impl From<LedgerData> for Ledger {
+    fn from(d: LedgerData) -> Self {
+        let mut l = Ledger {
+            agency: d.agency,
+            applications: d.applications,
+            appeals: d.appeals,
+            proactive: d.proactive,
+            ..Ledger::default()
+        };
+        l.reindex();
+        l
+    }
+}
+
+impl From<Ledger> for LedgerData {
+    fn from(l: Ledger) -> Self {
+        LedgerData {
+            agency: l.agency,
+            applications: l.applications,
+            appeals: l.appeals,
+            proactive: l.proactive,
+        }
+    }
+}
+
+impl Ledger {
+    /// An empty ledger of `agency`.
+    pub fn new(agency: impl Into<String>) -> Self {
+        Ledger {
+            agency: agency.into(),
+            ..Ledger::default()
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_applicant.clear();
+        for (i, a) in self.applications.iter().enumerate() {
+            self.by_id.insert(a.id.clone(), i);
+            self.by_applicant
+                .entry(a.applicant.key())
+                .or_default()
+                .push(i);
+        }
+    }
+
+    pub fn applications(&self) -> &[Application] {
+        &self.applications
+    }
+
+    pub fn appeals(&self) -> &[AppealCase] {
+        &self.appeals
+    }
+
+    pub fn proactive(&self) -> &[ProactiveRecord] {
+        &self.proactive
+    }
+
+    /// An application by id.
+    pub fn application(&self, id: &ApplicationId) -> Option<&Application> {
+        self.by_id.get(id).map(|&i| &self.applications[i])
+    }
+
+    /// Adds an application (usually with an empty log; a log it brings must be valid).
+    pub fn add_application(
+        &mut self,
+        app: Application,
+        ctx: &Context<'_>,
+    ) -> Result<(), LedgerError> {
+        if self.by_id.contains_key(&app.id) {
+            return Err(LedgerError::DuplicateApplication { id: app.id.0 });
+        }
+        let mut checked = Application {
+            events: Vec::new(),
+            ..app.clone()
+        };
+        for e in app.events {
+            checked.append(
+                NewEvent {
+                    date: e.date,
+                    kind: e.kind,
+                    note: e.note,
+                    recorded_at: e.recorded_at,
+                    recorded_by: e.recorded_by,
+                },
+                ctx,
+            )?;
+        }
+        let i = self.applications.len();
+        self.by_id.insert(checked.id.clone(), i);
+        self.by_applicant
+            .entry(checked.applicant.key())
+            .or_default()
+            .push(i);
+        self.applications.push(checked);
+        Ok(())
+    }
+
+    /// Appends an event to an application's log, after the application's own checks and
+    /// the ledger's (the monthly count of a per-application fee notice).
+    pub fn append(
+        &mut self,
+        id: &ApplicationId,
+        event: NewEvent,
+        ctx: &Context<'_>,
+    ) -> Result<&Event, LedgerError> {
+        let &i = self
+            .by_id
+            .get(id)
+            .ok_or_else(|| LedgerError::UnknownApplication { id: id.0.clone() })?;
+        if let EventKind::FeeNoticeSent {
+            basis: FeeBasis::PerApplication { earlier_units, .. },
+            ..
+        } = &event.kind
+        {
+            let actual = self.earlier_units_in_month(id);
+            if *earlier_units != actual {
+                return Err(LedgerError::MonthlyCountMismatch {
+                    stated: *earlier_units,
+                    actual,
+                });
+            }
+        }
+        self.applications[i].append(event, ctx)
+    }
+
+    /// The per-application fee units the same applicant had in the natural month of this
+    /// application's receipt before it (applications ordered by receipt date, then id).
+    /// Applications not yet received do not count.
+    pub fn earlier_units_in_month(&self, id: &ApplicationId) -> u32 {
+        let Some(app) = self.application(id) else {
+            return 0;
+        };
+        let Some(r) = app.received_on() else {
+            return 0;
+        };
+        let key = app.applicant.key();
+        let month = (r.year(), r.month());
+        self.by_applicant
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&j| &self.applications[j])
+            .filter(|o| {
+                o.received_on().is_some_and(|d: NaiveDate| {
+                    (d.year(), d.month()) == month && (d, &o.id) < (r, &app.id)
+                })
+            })
+            .map(|o| o.request.fee_units.max(1))
+            .sum()
+    }
+
+    /// Adds a reconsideration or litigation case.
+    pub fn add_appeal(&mut self, case: AppealCase, today: NaiveDate) -> Result<(), LedgerError> {
+        case.validate(today)?;
+        if self.appeals.iter().any(|c| c.id == case.id) {
+            return Err(LedgerError::DuplicateRecord { id: case.id });
+        }
+        if let Some(a) = &case.application
+            && !self.by_id.contains_key(a)
+        {
+            return Err(LedgerError::UnknownApplication { id: a.0.clone() });
+        }
+        self.appeals.push(case);
+        Ok(())
+    }
+
+    /// Replaces a case (e.g. to record its conclusion), after the same checks.
+    pub fn update_appeal(&mut self, case: AppealCase, today: NaiveDate) -> Result<(), LedgerError> {
+        case.validate(today)?;
+        let Some(slot) = self.appeals.iter_mut().find(|c| c.id == case.id) else {
+            return Err(LedgerError::UnknownRecord { id: case.id });
+        };
+        *slot = case;
+        Ok(())
+    }
+
+    /// Adds a proactive-disclosure record.
+    pub fn add_proactive(
+        &mut self,
+        record: ProactiveRecord,
+        today: NaiveDate,
+    ) -> Result<(), LedgerError> {
+        record.validate(today)?;
+        if self.proactive.iter().any(|r| r.id == record.id) {
+            return Err(LedgerError::DuplicateRecord { id: record.id });
+        }
+        self.proactive.push(record);
+        Ok(())
+    }
+}

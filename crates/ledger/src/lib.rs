@@ -1,0 +1,53 @@
+//! The disclosure ledger's domain core (依申请公开台账): applications through their
+//! statutory clocks, appeals, proactive-disclosure records, and the year-end report computed
+//! from them — never typed.
+//!
+//! * [`calendar`] — working days: holidays and make-up working days per year, from data
+//!   files (embedded 2023–2026, more loadable at run time).
+//! * [`application`] — applicant, request, channel and receipt date (art. 31), the log.
+//! * [`event`] — the events of the append-only log.
+//! * [`state`] — the fold: an application's state on any date, derived from its log.
+//! * [`clock`] — the reply deadline (art. 33) with its explanation.
+//! * [`decision`] — the outcome, one member per outcome row of table 三.
+//! * [`fees`] — the information processing fee (both methods).
+//! * [`appeals`], [`proactive`] — section 四 and section 二 records.
+//! * [`ledger`] — all of one office's records, with the checks across applications.
+//! * [`year_end`] — sections 二, 三, 四 and draft narrative as a `gongkai_report::Report`.
+//!
+//! The crate is pure: no I/O except loading calendar files, no system clock (callers pass
+//! `today` and `recorded_at`). Storage and interfaces build on these types; every type is
+//! serde.
+
+pub mod appeals;
+pub mod application;
+pub mod calendar;
+pub mod clock;
+pub mod decision;
+pub mod error;
+pub mod event;
+pub mod fees;
+pub mod ledger;
+pub mod proactive;
+pub mod settings;
+pub mod state;
+pub mod year_end;
+
+pub use appeals::{AppealCase, AppealConclusion, AppealKind, AppealResult, AppealStatus, CaseRole};
+pub use application::{
+    Applicant, ApplicantKind, Application, ApplicationId, Channel, Contact, Context, Delivery,
+    IdDocument, Identity, InformationForm, InformationRequest,
+};
+pub use calendar::{Calendar, CalendarError, CalendarWarning, Checked, DayKind};
+pub use clock::ReplyClock;
+pub use decision::Decision;
+pub use error::{LedgerError, Notice};
+pub use event::{ConsultationKind, Event, EventKind, EventType, NewEvent, ReplyMethod};
+pub use fees::{FeeBasis, FeeQuote};
+pub use ledger::{Ledger, LedgerData};
+pub use proactive::{
+    DecisionArea, DecisionCount, DocumentKind, DocumentRecord, FeeIncome, ProactiveData,
+    ProactiveRecord,
+};
+pub use settings::{AppealCounting, Settings};
+pub use state::{ApplicationState, Closure, Stage};
+pub use year_end::{Figures, YearEnd, YearEndOptions};

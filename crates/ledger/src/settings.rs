@@ -1,0 +1,41 @@
+//! Settings for the rules that the sources leave open (UNCONFIRMED in
+//! `shared/spec/regulations.md`). Every CONFIRMED rule is code, not a setting.
+
+use serde::{Deserialize, Serialize};
+
+/// The ledger's configurable rules. `Settings::default()` is the conservative reading
+/// described on each field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Whether the day an application is received counts as day 1 of the 20 working days
+    /// (and of the 7 working days for a correction request).
+    ///
+    /// UNCONFIRMED (regulations.md §4.4, §6 item 6). Default `false`: the day of receipt is
+    /// not counted, counting starts the next day — the general rule of Chinese procedure law
+    /// (民事诉讼法第八十五条: 期间开始的时和日，不计算在期间内), which the Administrative
+    /// Reconsideration Law borrows and which practice applies. `true` gives a deadline one
+    /// working day earlier.
+    pub count_receipt_day: bool,
+    /// Whether the 20-working-day payment window of a fee notice pauses the reply clock.
+    ///
+    /// UNCONFIRMED (regulations.md §3.3: no readable text either way). Default `false`: the
+    /// clock keeps running, so the office never relies on a pause the law may not give.
+    pub fee_window_pauses_clock: bool,
+    /// Which reconsideration and litigation cases section 四 of year N counts.
+    pub appeal_counting: AppealCounting,
+}
+
+/// Which appeal cases a year's section 四 counts. UNCONFIRMED: the format prints the
+/// columns (结果维持, 结果纠正, 其他结果, 尚未审结, 总计) but no counting rule was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealCounting {
+    /// Cases filed in year N, each with its result as of the report's cut-off date (尚未审结
+    /// when none). The default: each case is counted in one year only.
+    #[default]
+    FiledInYear,
+    /// Cases filed in year N, plus cases filed earlier that were concluded in year N or are
+    /// still pending at its end (a case can then appear in two years).
+    ActiveInYear,
+}
