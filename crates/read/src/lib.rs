@@ -6,9 +6,14 @@
 //! the file name.
 
 pub mod decode;
+pub mod docx;
 mod error;
+pub mod html;
 pub mod map;
+pub mod md;
 pub mod norm;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod text;
 
 pub use error::ReadError;
@@ -26,6 +31,10 @@ pub enum InputKind {
     Zip,
     /// An old binary Word document (OLE compound file).
     Ole,
+    /// An HTML page (`<html`, `<!doctype html`, `<table`, … after white space and comments).
+    Html,
+    /// Markdown: pipe tables with a `|---|` row or `#` headings, and no tab grid.
+    Markdown,
 }
 
 /// Judges the kind of input from its first bytes.
@@ -36,6 +45,10 @@ pub fn sniff(bytes: &[u8]) -> InputKind {
         InputKind::Zip
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         InputKind::Ole
+    } else if html::looks_like_html(bytes) {
+        InputKind::Html
+    } else if md::looks_like_markdown(bytes) {
+        InputKind::Markdown
     } else {
         InputKind::Text
     }
@@ -54,8 +67,16 @@ pub fn read_document(bytes: &[u8]) -> Result<Document, ReadError> {
             let text = decode::decode(bytes)?;
             Ok(text::read(&text))
         }
+        InputKind::Html => html::read(bytes),
+        InputKind::Markdown => {
+            let text = decode::decode(bytes)?;
+            Ok(md::read(&text))
+        }
+        #[cfg(feature = "pdf")]
+        InputKind::Pdf => pdf::read(bytes),
+        #[cfg(not(feature = "pdf"))]
         InputKind::Pdf => Err(ReadError::Unsupported("PDF")),
-        InputKind::Zip => Err(ReadError::Unsupported("ZIP/DOCX")),
+        InputKind::Zip => docx::read(bytes),
         InputKind::Ole => Err(ReadError::Unsupported("DOC (Word 97-2003)")),
     }
 }

@@ -502,6 +502,25 @@ fn value_fields(row: &[GridCell]) -> (String, Vec<&GridCell>) {
     (label, rest[start..end].iter().collect())
 }
 
+/// The number of fields after a row's label (all fields when it has none).
+fn trailing_fields(row: &[GridCell]) -> usize {
+    let last_label = row.iter().rposition(|c| is_label(&c.text));
+    row.len() - last_label.map_or(0, |l| l + 1)
+}
+
+/// True when every field comes from the grid of a structured document (DOCX, HTML, or a
+/// ruled PDF table): there a cell covered by a span is left out of its row, so an empty
+/// field is a cell printed blank at a known column, not a gap left by merged cells as in
+/// text exports. Such a row keeps its leading and trailing empty fields when that gives
+/// exactly the columns of the format. (The PDF reader's unruled tables carry no empty
+/// fields, so for them this changes nothing.)
+fn is_grid(fields: &[GridCell]) -> bool {
+    !fields.is_empty()
+        && fields
+            .iter()
+            .all(|c| matches!(c.loc, Location::Table { .. } | Location::Pdf { .. }))
+}
+
 struct Mapper {
     report: Report,
 }
@@ -595,7 +614,11 @@ impl Mapper {
                 .iter()
                 .rposition(|c| !c.is_empty())
                 .map_or(0, |e| e + 1);
-            let values = &rest[..end];
+            let values = if is_grid(rest) && rest.len() == cells.len() {
+                rest
+            } else {
+                &rest[..end]
+            };
             if values.len() == cells.len() {
                 for (idx, cell) in cells.iter().zip(values) {
                     self.place(*idx, cell);
@@ -631,7 +654,13 @@ impl Mapper {
         let mut data_seen = false;
         let mut unplaced: Vec<(String, Location)> = Vec::new();
         for row in rows {
-            let (label, values) = value_fields(row);
+            let (label, mut values) = value_fields(row);
+            if !values.is_empty() && values.len() != APPLICANT_COLUMNS.len() {
+                let rest = &row[row.len() - trailing_fields(row)..];
+                if is_grid(rest) && rest.len() == APPLICANT_COLUMNS.len() {
+                    values = rest.iter().collect();
+                }
+            }
             if let Some(g) = group_of(&label) {
                 group = g;
             }
@@ -735,7 +764,11 @@ impl Mapper {
                 data_rows.iter().map(|r| value_fields(r).1).collect();
             let raw_fields: Vec<&GridCell> = if data_rows.len() == 1 {
                 let r = data_rows[0];
-                let end = r.iter().rposition(|c| !c.is_empty()).map_or(0, |e| e + 1);
+                let end = if is_grid(r) && r.len() == all.len() {
+                    r.len()
+                } else {
+                    r.iter().rposition(|c| !c.is_empty()).map_or(0, |e| e + 1)
+                };
                 r[..end].iter().collect()
             } else {
                 Vec::new()

@@ -105,6 +105,14 @@ fn bad_input_gets_a_clear_error() {
         read_report(b"abc\x00\x01\x02def"),
         Err(ReadError::Binary { .. })
     ));
+    // A PDF header and nothing else: a damaged PDF (or, without the `pdf` feature, an
+    // unsupported format).
+    #[cfg(feature = "pdf")]
+    assert!(matches!(
+        read_report(b"%PDF-1.7\n"),
+        Err(ReadError::BadPdf { .. })
+    ));
+    #[cfg(not(feature = "pdf"))]
     assert!(matches!(
         read_report(b"%PDF-1.7\n"),
         Err(ReadError::Unsupported(_))
@@ -171,7 +179,10 @@ fn the_2019_trial_format_is_recognised() {
         assert!(r.format.cell(id).is_some(), "{id} is not a 2019 cell");
         r.get(id).map(|v| v.to_string())
     };
-    assert_eq!(v("s2.normative_documents.total_published").as_deref(), Some("41"));
+    assert_eq!(
+        v("s2.normative_documents.total_published").as_deref(),
+        Some("41")
+    );
     assert_eq!(v("s2.licensing.change").as_deref(), Some("-2"));
     assert_eq!(v("s2.other_services.decisions").as_deref(), Some("15"));
     assert_eq!(v("s2.procurement.amount").as_deref(), Some("123.45"));

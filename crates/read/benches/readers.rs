@@ -1,0 +1,100 @@
+//! HTML and Markdown read + map throughput on one thread.
+//!
+//! `cargo bench -p gongkai-read --bench readers` reads every fixture of
+//! `tests/fixtures/html/` and `tests/fixtures/md/` (decode, parse, pick the body, expand
+//! spans, map to the 200 cells) over and over for about three seconds per format and
+//! prints reports per second, overall and per fixture.
+//!
+//! Target (issue 3): at least 1,000 HTML reports per second.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn fixtures(sub: &str, ext: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(sub);
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    assert!(!out.is_empty(), "no fixtures in {}", dir.display());
+    out
+}
+
+/// CPU time this thread has used, where Linux tells it (`/proc/thread-self/schedstat`):
+/// rates per CPU second stay meaningful on a machine busy with other work.
+fn cpu_time() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// Reads and maps the inputs over and over until `budget` has passed; returns reports
+/// per wall-clock second, per CPU second (when known) and the number of reports.
+fn rate(inputs: &[&[u8]], budget: Duration, f: &dyn Fn(&[u8])) -> (f64, Option<f64>, usize) {
+    for b in inputs {
+        f(b);
+    }
+    let start = Instant::now();
+    let cpu_start = cpu_time();
+    let mut n = 0usize;
+    while start.elapsed() < budget {
+        for b in inputs {
+            f(b);
+            n += 1;
+        }
+    }
+    let wall = n as f64 / start.elapsed().as_secs_f64();
+    let cpu = cpu_start
+        .zip(cpu_time())
+        .map(|(a, b)| n as f64 / (b - a).as_secs_f64().max(1e-9));
+    (wall, cpu, n)
+}
+
+fn read_map(b: &[u8]) {
+    black_box(gongkai_read::read_report(b).expect("fixture reads"));
+}
+
+fn read_only(b: &[u8]) {
+    black_box(gongkai_read::read_document(b).expect("fixture reads"));
+}
+
+fn show(cpu: Option<f64>) -> String {
+    cpu.map_or_else(String::new, |c| format!(", {c:.0} per CPU second"))
+}
+
+fn main() {
+    for (sub, ext, label) in [("html", "html", "HTML"), ("md", "md", "Markdown")] {
+        let fixtures = fixtures(sub, ext);
+        let all: Vec<&[u8]> = fixtures.iter().map(|(_, b)| b.as_slice()).collect();
+        let bytes: usize = all.iter().map(|b| b.len()).sum();
+        let (wall, cpu, n) = rate(&all, Duration::from_secs(3), &read_map);
+        println!(
+            "{label} read+map, {} fixtures ({} KB), one thread: {wall:.0} reports/s{} ({n} reports)",
+            fixtures.len(),
+            bytes / 1024,
+            show(cpu)
+        );
+        let (wall, cpu, _) = rate(&all, Duration::from_secs(1), &read_only);
+        println!(
+            "  reading alone (no mapping): {wall:.0} reports/s{}",
+            show(cpu)
+        );
+        for (name, b) in &fixtures {
+            let (wall, cpu, _) = rate(&[b.as_slice()], Duration::from_millis(300), &read_map);
+            println!(
+                "  {name:<28} {:>4} KB  {wall:>7.0} reports/s{}",
+                b.len() / 1024,
+                show(cpu)
+            );
+        }
+    }
+}
