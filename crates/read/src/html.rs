@@ -288,6 +288,9 @@ struct Node<'a> {
     in_link: bool,
     /// Non-white-space characters of a text node.
     chars: usize,
+    /// The `id` and `class` attributes of an element (empty when absent).
+    id: &'a str,
+    class: &'a str,
 }
 
 /// Text counts of a subtree.
@@ -323,7 +326,19 @@ impl<'a> Dom<'a> {
                         HtmlNode::Document | HtmlNode::Fragment => (Tag::Block, None, ""),
                         _ => (Tag::Skip, None, ""),
                     };
-                    let skip = inherited || tag == Tag::Skip || el.is_some_and(is_hidden);
+                    let mut hidden = false;
+                    let (mut id, mut class) = ("", "");
+                    // One pass over the attributes (`Element::attr` interns each name).
+                    for (name, value) in el.map_or(&[][..], |e| &e.attrs[..]) {
+                        match &*name.local {
+                            "hidden" => hidden = true,
+                            "style" => hidden |= style_hides(value),
+                            "id" => id = value,
+                            "class" => class = value,
+                            _ => {}
+                        }
+                    }
+                    let skip = inherited || tag == Tag::Skip || hidden;
                     if tag == Tag::Link {
                         links += 1;
                     }
@@ -336,6 +351,8 @@ impl<'a> Dom<'a> {
                         skip,
                         in_link: links > 0 && el.is_none(),
                         chars: text.chars().filter(|c| !c.is_whitespace()).count(),
+                        id,
+                        class,
                     });
                     open.push(nodes.len() - 1);
                 }
@@ -427,6 +444,35 @@ impl<'a> Dom<'a> {
         (join_all(lines.iter().map(|l| collapse(&l.raw))), first)
     }
 
+    /// The text of a subtree as one line (a table cell, a title): block boundaries and
+    /// `<br>` join like a source line break, i.e. with nothing between CJK characters and
+    /// a space otherwise. Also the first text node (to locate it in the source).
+    fn flat_text(&self, i: usize, excluded: Option<&[bool]>) -> (String, Option<&'a str>) {
+        let mut raw = String::new();
+        let mut first = None;
+        let end = self.nodes[i].end;
+        let mut k = i + 1;
+        while k < end {
+            let n = &self.nodes[k];
+            if n.skip || excluded.is_some_and(|e| e[k]) {
+                k = n.end.max(k + 1);
+                continue;
+            }
+            match (n.el, n.tag) {
+                (None, _) => {
+                    if first.is_none() && n.chars > 0 {
+                        first = Some(n.text);
+                    }
+                    raw.push_str(n.text);
+                }
+                (Some(_), Tag::Inline | Tag::Link | Tag::Title | Tag::Body) => {}
+                (Some(_), _) => raw.push('\n'),
+            }
+            k += 1;
+        }
+        (collapse(&raw), first)
+    }
+
     /// The text of a subtree as lines (block boundaries and `<br>` break lines), with the
     /// first text node of each line (to locate it in the source).
     fn lines(&self, i: usize, excluded: &[bool]) -> Vec<Line<'a>> {
@@ -468,41 +514,21 @@ fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
         .map(|(_, v)| &**v)
 }
 
-/// An element hidden from readers of the page.
-fn is_hidden(e: &Element) -> bool {
-    if attr(e, "hidden").is_some() {
-        return true;
-    }
-    attr(e, "style").is_some_and(|s| {
-        css_is(s, "display", "none")
-            || css_is(s, "mso-hide", "all")
-            || css_is(s, "visibility", "hidden")
+/// True when a `style` attribute hides the element: `display: none`, `visibility:
+/// hidden` or Word's `mso-hide: all` (ASCII case and spaces ignored).
+fn style_hides(style: &str) -> bool {
+    style.split(';').any(|decl| {
+        let Some((prop, value)) = decl.split_once(':') else {
+            return false;
+        };
+        let (prop, value) = (prop.trim(), value.trim());
+        let is = |p: &str, v: &str| {
+            prop.eq_ignore_ascii_case(p)
+                && value.len() >= v.len()
+                && value.as_bytes()[..v.len()].eq_ignore_ascii_case(v.as_bytes())
+        };
+        is("display", "none") || is("visibility", "hidden") || is("mso-hide", "all")
     })
-}
-
-/// True when a `style` attribute sets `property: value` (ASCII case and spaces ignored).
-fn css_is(style: &str, property: &str, value: &str) -> bool {
-    let b = style.as_bytes();
-    let mut from = 0;
-    while let Some(at) = find_ci(&b[from..], property.as_bytes()) {
-        let start = from + at;
-        let before_ok = start == 0
-            || matches!(
-                b[start - 1],
-                b';' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\''
-            );
-        let rest = b[start + property.len()..].trim_ascii_start();
-        if before_ok && let Some(rest) = rest.strip_prefix(b":") {
-            let rest = rest.trim_ascii_start();
-            if rest.len() >= value.len()
-                && rest[..value.len()].eq_ignore_ascii_case(value.as_bytes())
-            {
-                return true;
-            }
-        }
-        from = start + property.len();
-    }
-    false
 }
 
 /// Words in ids and classes that name page chrome.
@@ -549,29 +575,34 @@ const ARTICLE_WORDS: &[&str] = &[
 ];
 
 /// The words of an element's id and class attributes.
-fn name_words(e: &Element) -> impl Iterator<Item = &str> {
-    ["id", "class"]
+fn name_words<'a>(n: &Node<'a>) -> impl Iterator<Item = &'a str> {
+    [n.id, n.class]
         .into_iter()
-        .filter_map(|a| attr(e, a))
         .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
         .filter(|w| !w.is_empty())
 }
 
 /// True when a word of an id or class names one of `list` (lower-case words): the same
 /// word, a part between underscores, or, for words of five letters or more, contained.
-fn names_any(e: &Element, list: &[&str]) -> bool {
-    name_words(e).any(|w| {
-        list.iter().any(|l| {
-            w.eq_ignore_ascii_case(l)
-                || (l.len() >= 5 && find_ci(w.as_bytes(), l.as_bytes()).is_some())
-                || w.split('_').any(|p| p.eq_ignore_ascii_case(l))
-        })
+fn names_any(n: &Node<'_>, list: &[&str]) -> bool {
+    let mut buf = [0u8; 64];
+    name_words(n).any(|w| {
+        // Lower-case the word once (ids and classes are ASCII words; longer ones are not
+        // names of chrome).
+        let Some(lower) = buf.get_mut(..w.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        let w = std::str::from_utf8(lower).unwrap_or_default();
+        list.iter()
+            .any(|l| w == *l || (l.len() >= 5 && w.contains(l)) || w.split('_').any(|p| p == *l))
     })
 }
 
-fn names_chrome(e: &Element) -> bool {
-    matches!(e.name(), "header" | "footer")
-        || (names_any(e, CHROME_WORDS) && !names_any(e, ARTICLE_WORDS))
+fn names_chrome(n: &Node<'_>) -> bool {
+    n.el.is_some_and(|e| matches!(e.name(), "header" | "footer"))
+        || (names_any(n, CHROME_WORDS) && !names_any(n, ARTICLE_WORDS))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -788,9 +819,9 @@ impl<'s> Cursor<'s> {
                 self.line = self
                     .line
                     .saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
-                self.column = seg[last + 1..].chars().count();
+                self.column = char_count(&seg[last + 1..]);
             }
-            None => self.column += seg.chars().count(),
+            None => self.column += char_count(seg),
         }
         self.byte = to;
     }
@@ -823,6 +854,11 @@ impl<'s> Cursor<'s> {
         }
         loc
     }
+}
+
+/// Characters in `s`, counted as the bytes that start one.
+fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| (b & 0xC0) != 0x80).count()
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -873,7 +909,7 @@ pub fn read_str(source: &str) -> Document {
         tables: 0,
         budget: MAX_GRID_SLOTS,
     };
-    let title = recover_title(&dom, &excluded, root);
+    let title = recover_title(&dom, root);
     if let Some((_, first)) = &title {
         // The title precedes the body in the page: locate it first.
         let loc = r.cursor.locate(*first);
@@ -899,17 +935,20 @@ pub fn read_str(source: &str) -> Document {
 /// and little of the page's text.
 fn mark_chrome(dom: &Dom<'_>, stats: &[Stats], body: usize, excluded: &mut [bool]) {
     let total = stats[body].chars as f64;
-    for i in body + 1..dom.nodes[body].end {
+    let mut i = body + 1;
+    while i < dom.nodes[body].end {
         let n = &dom.nodes[i];
-        let Some(el) = n.el else { continue };
         let s = stats[i];
-        if n.skip || s.tables > 0 || s.chars as f64 >= CHROME_SHARE * total {
-            continue;
-        }
+        let candidate =
+            n.el.is_some() && !n.skip && s.tables == 0 && (s.chars as f64) < CHROME_SHARE * total;
         let link_list = (n.tag == Tag::List && s.links >= 2 && s.link_chars >= s.chars)
             || (s.links >= 3 && s.link_chars >= 4 * s.chars);
-        if link_list || (n.tag != Tag::Table && names_chrome(el)) {
+        if candidate && (link_list || (n.tag != Tag::Table && names_chrome(n))) {
             excluded[i] = true;
+            // Everything inside is gone with it.
+            i = n.end.max(i + 1);
+        } else {
+            i += 1;
         }
     }
 }
@@ -937,17 +976,9 @@ fn pick_body(dom: &Dom<'_>, stats: &[Stats], excluded: &[bool], body: usize) -> 
 
 /// A report title printed outside the body: the nearest heading or `title`-named element
 /// before it that names a report, else the page's `<title>`.
-fn recover_title<'a>(
-    dom: &Dom<'a>,
-    excluded: &[bool],
-    root: usize,
-) -> Option<(String, Option<&'a str>)> {
+fn recover_title<'a>(dom: &Dom<'a>, root: usize) -> Option<(String, Option<&'a str>)> {
     let is_title = |t: &str| t.contains("报告") && (4..=80).contains(&t.chars().count());
-    let text_of = |i: usize| {
-        let lines = dom.lines(i, &vec![false; excluded.len()]);
-        let first = lines.iter().find_map(|l| l.first);
-        (join_all(lines.iter().map(|l| collapse(&l.raw))), first)
-    };
+    let text_of = |i: usize| dom.flat_text(i, None);
     let mut found = None;
     let mut i = 1;
     while i < root {
@@ -961,8 +992,8 @@ fn recover_title<'a>(
             i = n.end.max(i + 1);
             continue;
         }
-        if let Some(el) = n.el {
-            let named = n.tag == Tag::Heading || names_any(el, &["title", "biaoti", "bt"]);
+        if n.el.is_some() {
+            let named = n.tag == Tag::Heading || names_any(n, &["title", "biaoti", "bt"]);
             if named {
                 let (t, first) = text_of(i);
                 if is_title(&t) {
@@ -1069,7 +1100,8 @@ impl<'a> Reader<'_, 'a, '_> {
     fn table(&mut self, t: usize) {
         let dom = self.dom;
         struct RawCell<'a> {
-            lines: Vec<Line<'a>>,
+            text: String,
+            first: Option<&'a str>,
             rows: usize,
             cols: usize,
         }
@@ -1094,8 +1126,10 @@ impl<'a> Reader<'_, 'a, '_> {
                         .filter(|&c| dom.nodes[c].tag == Tag::Cell && !dom.nodes[c].skip)
                         .map(|c| {
                             let el = dom.nodes[c].el;
+                            let (text, first) = dom.flat_text(c, Some(self.excluded));
                             RawCell {
-                                lines: dom.lines(c, self.excluded),
+                                text,
+                                first,
                                 rows: span(el, "rowspan"),
                                 cols: span(el, "colspan").max(1),
                             }
@@ -1154,8 +1188,7 @@ impl<'a> Reader<'_, 'a, '_> {
                     }
                     row[x..x + cs].fill(true);
                 }
-                let first = cell.lines.iter().find_map(|l| l.first);
-                let text = join_all(cell.lines.iter().map(|l| collapse(&l.raw)));
+                let (text, first) = (cell.text, cell.first);
                 placed.push(Placed {
                     row: r,
                     col: x,
@@ -1511,6 +1544,12 @@ mod tests {
                      <p hidden>不见</p><noscript>无脚本</noscript>",
         );
         assert_eq!(paras(&d), ["可见"]);
+        assert!(style_hides("color:red; DISPLAY : None"));
+        assert!(style_hides("display:none;mso-hide:all"));
+        assert!(!style_hides(
+            "border-top:none;mso-border-top-alt:solid windowtext .5pt"
+        ));
+        assert!(!style_hides("display:block"));
     }
 
     #[test]

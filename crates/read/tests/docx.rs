@@ -155,9 +155,10 @@ fn every_fixture_every_cell() {
         .filter(|n| n.ends_with(".docx"))
         .collect();
     on_disk.sort();
+    let mut named: Vec<String> = want.keys().cloned().collect();
+    named.sort();
     assert_eq!(
-        on_disk,
-        want.keys().cloned().collect::<Vec<_>>(),
+        on_disk, named,
         "every .docx has an expectation and every expectation a .docx"
     );
     let mut cells = 0;

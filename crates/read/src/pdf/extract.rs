@@ -140,8 +140,15 @@ pub fn pages(bytes: &[u8]) -> Result<Vec<Page>, ReadError> {
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(load_error)?;
     let objs = Objects { doc: &doc };
-    let catalog = doc.catalog().map_err(|e| ReadError::BadPdf {
-        detail: format!("no document catalog: {e}"),
+    let catalog = doc.catalog().map_err(|e| {
+        // Objects that could not be decrypted (a user password is needed) are missing.
+        if doc.trailer.get(b"Encrypt").is_ok() {
+            ReadError::EncryptedPdf
+        } else {
+            ReadError::BadPdf {
+                detail: format!("no document catalog: {e}"),
+            }
+        }
     })?;
     let root = objs
         .dict(catalog, b"Pages")

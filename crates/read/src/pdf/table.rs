@@ -514,6 +514,7 @@ pub fn continues(a: &RawTable, b: &RawTable) -> bool {
 ///   `（四）无法提供`, the vertical `三、本年度办理结果`) and the lower part neither starts
 ///   with a numbering nor is a number.
 pub fn join(a: &mut RawTable, mut b: RawTable) {
+    drop_repeated_header(a, &mut b);
     let mut all = a.xs.clone();
     for x in &b.xs {
         if all.iter().all(|y| (x - y).abs() > SNAP) {
@@ -599,6 +600,46 @@ pub fn join(a: &mut RawTable, mut b: RawTable) {
     a.last_page = b.last_page;
     a.last_bottom = b.last_bottom;
     a.cells.sort_by_key(|c| (c.r0, c.c0));
+}
+
+/// Removes from `b` the header rows that repeat `a`'s first rows (Word's "repeat as header
+/// row", typst's table headers): the first `k` rows of both hold the same cells, none of
+/// them reaching below row `k`.
+fn drop_repeated_header(a: &RawTable, b: &mut RawTable) {
+    let cells_of = |t: &RawTable, k: usize| -> Option<Vec<(usize, usize, String)>> {
+        let mut v: Vec<(usize, usize, String)> = Vec::new();
+        for c in t.cells.iter().filter(|c| c.r0 < k) {
+            if c.r1 > k {
+                return None;
+            }
+            let x = |i: usize| t.xs.get(i).copied().unwrap_or(0.0).round() as usize;
+            v.push((
+                c.r0 * 100_000 + x(c.c0),
+                c.r1 * 100_000 + x(c.c1),
+                c.text.clone(),
+            ));
+        }
+        v.sort();
+        Some(v)
+    };
+    let mut best = 0;
+    for k in 1..a.rows.min(b.rows) {
+        match (cells_of(a, k), cells_of(b, k)) {
+            (Some(x), Some(y)) if !x.is_empty() && x == y => best = k,
+            _ => {}
+        }
+        if k >= 8 {
+            break;
+        }
+    }
+    if best > 0 {
+        b.cells.retain(|c| c.r0 >= best);
+        for c in &mut b.cells {
+            c.r0 -= best;
+            c.r1 -= best;
+        }
+        b.rows -= best;
+    }
 }
 
 fn join_text(upper: &mut String, lower: &str) {
@@ -776,6 +817,40 @@ mod tests {
             a.cells
                 .iter()
                 .any(|c| c.text == "（四）无法提供" && c.r0 == 2)
+        );
+    }
+
+    #[test]
+    fn repeated_header_rows_are_dropped() {
+        let mut a = raw(
+            &[
+                (0, 1, 0, 3, "申请人情况"),
+                (1, 2, 0, 2, "1.属于国家秘密"),
+                (1, 2, 2, 3, "4"),
+            ],
+            2,
+            1,
+        );
+        let b = raw(
+            &[
+                (0, 1, 0, 3, "申请人情况"),
+                (1, 2, 0, 2, "2.其他法律行政法规禁止公开"),
+                (1, 2, 2, 3, "5"),
+            ],
+            2,
+            2,
+        );
+        join(&mut a, b);
+        assert_eq!(a.rows, 3);
+        assert_eq!(
+            texts(&a),
+            vec![
+                (0, 1, "申请人情况"),
+                (1, 2, "1.属于国家秘密"),
+                (1, 2, "4"),
+                (2, 3, "2.其他法律行政法规禁止公开"),
+                (2, 3, "5"),
+            ]
         );
     }
 
