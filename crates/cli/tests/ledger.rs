@@ -1,0 +1,537 @@
+//! `gongkai ledger …` end to end, driving the binary: init → users → apply → correction →
+//! extension → decision → three-level review → reply → year-end, then the computed table
+//! 三 has the application in the right cell and the checker reports no errors. The scenario
+//! runs on SQLite, and on PostgreSQL when `GONGKAI_TEST_POSTGRES_URL` is set
+//! (`scripts/postgres-test-server`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use gongkai_report::{Report, Value};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Gongkai {
+    db: String,
+    dir: PathBuf,
+}
+
+impl Gongkai {
+    fn command(&self, user: Option<&str>, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+        c.current_dir(&self.dir)
+            .env_remove("GONGKAI_DB")
+            .env_remove("GONGKAI_USER")
+            .arg("ledger")
+            .args(["--db", &self.db]);
+        if let Some(u) = user {
+            c.args(["--user", u]);
+        }
+        c.args(args);
+        c
+    }
+
+    fn run(&self, user: Option<&str>, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut c = self.command(user, args);
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("run gongkai");
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("write stdin");
+        } else {
+            drop(child.stdin.take());
+        }
+        child.wait_with_output().expect("gongkai output")
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, user: Option<&str>, args: &[&str]) -> String {
+        self.ok_with_stdin(user, args, None)
+    }
+
+    fn ok_with_stdin(&self, user: Option<&str>, args: &[&str], stdin: Option<&str>) -> String {
+        let o = self.run(user, args, stdin);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(
+            o.status.success(),
+            "gongkai ledger {args:?} failed ({:?})\nstdout:\n{out}\nstderr:\n{err}",
+            o.status.code()
+        );
+        out
+    }
+
+    /// Runs and expects exit status 2; returns stderr.
+    fn fails(&self, user: Option<&str>, args: &[&str]) -> String {
+        let o = self.run(user, args, None);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "gongkai ledger {args:?} should fail\nstdout:\n{}\nstderr:\n{err}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        err
+    }
+}
+
+fn sqlite(dir: &Path) -> Gongkai {
+    Gongkai {
+        db: format!("sqlite://{}", dir.join("ledger.db").display()),
+        dir: dir.to_path_buf(),
+    }
+}
+
+/// The whole scenario on one database.
+fn scenario(g: &Gongkai) {
+    let out = g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(out.contains("已初始化台账：某市某局"), "{out}");
+    assert!(!out.contains("初始密码"), "{out}");
+    for (name, role) in [
+        ("li", "clerk"),
+        ("zhu", "office_head"),
+        ("wang", "分管领导"),
+    ] {
+        let out = g.ok(Some("admin"), &["user", "add", name, "--role", role]);
+        assert!(out.contains("初始密码"), "{out}");
+    }
+    let out = g.ok(None, &["user", "list"]);
+    assert!(out.contains("zhu") && out.contains("办公室主任"), "{out}");
+
+    // A company applies online; the clerk asks for a correction, gets it, extends, decides.
+    let out = g.ok(
+        Some("li"),
+        &[
+            "apply",
+            "--applicant-type",
+            "commercial",
+            "--name",
+            "某建设有限公司",
+            "--id-number",
+            "91110000600000000X",
+            "--phone",
+            "010-12345678",
+            "--channel",
+            "online",
+            "--received",
+            "2025-03-03",
+            "--request",
+            "某道路改造工程的立项批复及环评文件",
+        ],
+    );
+    assert!(out.contains("已登记申请 2025-0001"), "{out}");
+    assert!(out.contains("答复期限"), "{out}");
+    let id = "2025-0001";
+    g.ok(
+        Some("li"),
+        &[
+            "event",
+            id,
+            "correction-requested",
+            "--date",
+            "2025-03-05",
+            "--items",
+            "请明确所需文件的名称或文号",
+            "--due",
+            "2025-03-14",
+        ],
+    );
+    let out = g.ok(
+        Some("li"),
+        &["event", id, "corrected", "--date", "2025-03-10"],
+    );
+    assert!(out.contains("第 3 项 收到补正后的申请"), "{out}");
+    let out = g.ok(
+        Some("li"),
+        &[
+            "event",
+            id,
+            "extension",
+            "--date",
+            "2025-04-03",
+            "--days",
+            "20",
+            "--approved-by",
+            "zhu",
+            "--note",
+            "需要调档查阅",
+        ],
+    );
+    assert!(out.contains("延长答复期限"), "{out}");
+    g.ok(
+        Some("li"),
+        &[
+            "event",
+            id,
+            "decision",
+            "partially_granted",
+            "--date",
+            "2025-04-20",
+        ],
+    );
+
+    // Three-level review of the reply: submit, the office head reviews, the leader approves.
+    // Out of turn and wrong roles are refused.
+    g.ok(Some("li"), &["review", "submit", "reply", id]);
+    let err = g.fails(Some("wang"), &["review", "approve", "reply", id]);
+    assert!(err.contains("无权"), "{err}");
+    let err = g.fails(
+        Some("zhu"),
+        &["review", "send-back", "reply", id, "--reason", " "],
+    );
+    assert!(err.contains("退回时必须说明理由"), "{err}");
+    let out = g.ok(Some("zhu"), &["review", "approve", "reply", id]);
+    assert!(out.contains("待分管领导批准"), "{out}");
+    let out = g.ok(
+        Some("wang"),
+        &["review", "approve", "reply", id, "--note", "同意"],
+    );
+    assert!(out.contains("已批准"), "{out}");
+
+    let out = g.ok(
+        Some("li"),
+        &["event", id, "reply-sent", "--date", "2025-04-21"],
+    );
+    assert!(out.contains("已办结"), "{out}");
+
+    // A second application, still open at the year's end.
+    let out = g.ok(
+        Some("li"),
+        &[
+            "apply",
+            "--applicant-type",
+            "natural-person",
+            "--name",
+            "张三",
+            "--channel",
+            "in-person",
+            "--received",
+            "2025-12-29",
+            "--request",
+            "本村土地征收补偿方案",
+        ],
+    );
+    assert!(out.contains("2025-0002"), "{out}");
+
+    // Bad input: a clear Chinese error, exit status 2, nothing saved.
+    let err = g.fails(
+        Some("li"),
+        &[
+            "event",
+            "2025-0002",
+            "decision",
+            "granted",
+            "--date",
+            "2099-01-01",
+        ],
+    );
+    assert!(err.contains("晚于今天"), "{err}");
+    assert!(err.contains("[future_date]"), "{err}");
+    let err = g.fails(
+        Some("li"),
+        &[
+            "event",
+            "2025-0099",
+            "decision",
+            "granted",
+            "--date",
+            "2025-05-01",
+        ],
+    );
+    assert!(err.contains("找不到申请 2025-0099"), "{err}");
+    let err = g.fails(
+        Some("li"),
+        &["event", "2025-0002", "reply-sent", "--date", "2025-12-30"],
+    );
+    assert!(err.contains("尚未作出答复结论"), "{err}");
+    let err = g.fails(
+        Some("li"),
+        &[
+            "event",
+            "2025-0002",
+            "decision",
+            "granted",
+            "--date",
+            "2025-12-01",
+        ],
+    );
+    assert!(err.contains("早于收到申请的日期"), "{err}");
+    let err = g.fails(None, &["event", "2025-0002", "decision", "granted"]);
+    assert!(err.contains("--user"), "{err}");
+    let err = g.fails(Some("li"), &["event", "2025-0002", "decision", "approved"]);
+    assert!(err.contains("未知的答复结论"), "{err}");
+
+    // show: the timeline, state and the deadline with its explanation.
+    let out = g.ok(None, &["show", id]);
+    for want in [
+        "某建设有限公司",
+        "已办结",
+        "部分公开",
+        "答复期限",
+        "#3",
+        "收到补正后的申请",
+        "延长答复期限 20 个工作日",
+        "登记：li",
+        "备注：需要调档查阅",
+        "已批准",
+        "wang（分管领导）批准",
+    ] {
+        assert!(out.contains(want), "show lacks {want:?}:\n{out}");
+    }
+    let out = g.ok(None, &["show", "2025-0002"]);
+    assert!(out.contains("#1 ") && !out.contains("#2 "), "{out}");
+    let json = g.ok(None, &["show", id, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("show --json");
+    assert_eq!(v["state"]["stage"], "closed");
+    assert_eq!(v["application"]["events"].as_array().map(Vec::len), Some(6));
+
+    // list: open ones only, by deadline, overdue marked (2025-0002 is long past its
+    // deadline on the real date).
+    let out = g.ok(None, &["list", "--open"]);
+    assert!(out.contains("2025-0002"), "{out}");
+    assert!(!out.contains("2025-0001"), "{out}");
+    assert!(out.contains("已超期"), "{out}");
+    let out = g.ok(None, &["list"]);
+    let first = out.find("2025-0002").expect("open one listed");
+    let second = out.find("2025-0001").expect("closed one listed");
+    assert!(first < second, "open before closed:\n{out}");
+    let out = g.ok(None, &["list", "--due-within", "3"]);
+    assert!(out.contains("2025-0002"), "overdue counts as due: {out}");
+
+    // Appeals and proactive figures.
+    g.ok(
+        Some("li"),
+        &[
+            "appeal",
+            "add",
+            "--id",
+            "复-2025-1",
+            "--kind",
+            "reconsideration",
+            "--filed",
+            "2025-05-10",
+            "--application",
+            id,
+        ],
+    );
+    g.ok(
+        Some("li"),
+        &[
+            "appeal",
+            "conclude",
+            "复-2025-1",
+            "--result",
+            "upheld",
+            "--date",
+            "2025-07-01",
+        ],
+    );
+    g.ok(
+        Some("li"),
+        &[
+            "proactive",
+            "set",
+            "lic-2025",
+            "decisions",
+            "--area",
+            "licensing",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--count",
+            "120",
+        ],
+    );
+    let out = g.ok(None, &["appeal", "list"]);
+    assert!(out.contains("结果维持"), "{out}");
+
+    // Year end: the report, checked; the JSON for `gongkai render`.
+    let report_path = g.dir.join("report.json");
+    let report_arg = report_path.display().to_string();
+    let out = g.ok(
+        None,
+        &[
+            "year-end",
+            "2025",
+            "--as-of",
+            "2025-12-31",
+            "-o",
+            &report_arg,
+        ],
+    );
+    assert!(out.contains("检查结果：错误 0 个"), "{out}");
+    assert!(out.contains("本年新收 2"), "{out}");
+    assert!(out.contains("结转下年度：2025-0002"), "{out}");
+    let report: Report =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report.json"))
+            .expect("a Report");
+    assert_eq!(
+        report.get("s3.partially_granted.commercial"),
+        Some(Value::int(1))
+    );
+    assert_eq!(
+        report.get("s3.partially_granted.total"),
+        Some(Value::int(1))
+    );
+    assert_eq!(report.get("s3.results_total.total"), Some(Value::int(1)));
+    assert_eq!(
+        report.get("s3.carried_forward.natural_person"),
+        Some(Value::int(1))
+    );
+    assert_eq!(report.get("s3.new_received.total"), Some(Value::int(2)));
+    assert_eq!(report.get("s4.reconsideration.upheld"), Some(Value::int(1)));
+    let errors: Vec<_> = gongkai_check::check(&report)
+        .into_iter()
+        .filter(|f| f.severity == gongkai_check::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let json = g.ok(
+        None,
+        &["year-end", "2025", "--as-of", "2025-12-31", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("year-end --json");
+    assert_eq!(v["errors"], 0);
+    assert_eq!(v["carried_forward"][0], "2025-0002");
+
+    // The annual report goes through the same review.
+    g.ok(Some("li"), &["review", "submit", "report", "2025"]);
+    let out = g.ok(None, &["review", "list"]);
+    assert!(out.contains("2025 年度报告：待办公室主任审核"), "{out}");
+
+    // The audit log: who did what, when.
+    let out = g.ok(None, &["audit", id]);
+    for want in [
+        "li",
+        "登记申请",
+        "登记事项",
+        "#4 2025-04-03 延长答复期限",
+        "zhu",
+        "审核通过",
+        "wang",
+        "批准",
+    ] {
+        assert!(out.contains(want), "audit lacks {want:?}:\n{out}");
+    }
+    let out = g.ok(None, &["audit", "--limit", "500"]);
+    assert!(
+        out.contains("初始化台账") && out.contains("添加用户"),
+        "{out}"
+    );
+
+    // English where it is cheap.
+    let out = g.ok(None, &["--lang", "en", "list", "--open"]);
+    assert!(out.contains("OVERDUE"), "{out}");
+}
+
+#[test]
+fn ledger_end_to_end_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    scenario(&sqlite(dir.path()));
+}
+
+#[test]
+fn ledger_end_to_end_on_postgres() {
+    let Some(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        if std::env::var_os("GONGKAI_REQUIRE_POSTGRES").is_some() {
+            panic!("GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_URL is not");
+        }
+        eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
+        return;
+    };
+    let name = format!(
+        "gongkai_cli_test_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_subsec_nanos()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(server.trim())
+            .await
+            .expect("connect");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = Gongkai {
+        db: with_database(server.trim(), &name),
+        dir: dir.path().to_path_buf(),
+    };
+    scenario(&g);
+    rt.block_on(async {
+        use sqlx::Connection;
+        if let Ok(mut conn) = sqlx::PgConnection::connect(server.trim()).await {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+    });
+}
+
+/// `url` with its database replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    format!("{}/{db}{query}", &base[..host_end])
+}
+
+/// Without `--db` the ledger is `gongkai.db` in the current directory, created on first use.
+#[test]
+fn default_database_is_created_in_the_current_directory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(dir.path())
+        .env_remove("GONGKAI_DB")
+        .env_remove("GONGKAI_USER")
+        .args(["ledger", "init", "--agency", "某县某镇"])
+        .output()
+        .expect("run gongkai");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("初始密码"),
+        "a password is generated and shown once: {out}"
+    );
+    assert!(dir.path().join("gongkai.db").is_file());
+    // A second init is refused, and says so in Chinese.
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(dir.path())
+        .env_remove("GONGKAI_DB")
+        .args(["ledger", "init", "--agency", "某县某镇"])
+        .output()
+        .expect("run gongkai");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("已经初始化"));
+}

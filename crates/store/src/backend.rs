@@ -1,0 +1,759 @@
+//! The storage primitives, one trait implemented by a transaction of each backend.
+//!
+//! Both schemas (`migrations/sqlite`, `migrations/postgres`) have the same tables and
+//! columns, and the queries below are written once in SQL both accept (`$1` parameters,
+//! `RETURNING`, `ON CONFLICT`), with JSON bound through `sqlx::types::Json` (TEXT on SQLite,
+//! JSONB on PostgreSQL) and times through chrono. The macro `impl_conn!` stamps the same
+//! implementation out for `Transaction<Sqlite>` and `Transaction<Postgres>`; the only
+//! difference is how an application is locked for an append (`FOR UPDATE` on PostgreSQL;
+//! on SQLite a write transaction is `BEGIN IMMEDIATE`, which already excludes other writers).
+//!
+//! Everything the ledger decides is in `ops`; this layer only reads and writes rows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_ledger::Event;
+use gongkai_ledger::{AppealCase, Application, EventKind, ProactiveData, ProactiveRecord};
+use sqlx::types::Json;
+
+use crate::error::{Result, StoreError};
+use crate::model::{
+    AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session, User,
+};
+
+/// A user row with its password hash.
+pub(crate) struct UserRow {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// One review step with its subject as stored.
+pub(crate) struct StoredStep {
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub step: ReviewStep,
+}
+
+/// The primitives of one transaction. Not public: callers use [`crate::Store`].
+pub(crate) trait Conn: Send {
+    async fn meta(&mut self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+
+    async fn user(&mut self, name: &str) -> Result<Option<UserRow>>;
+    async fn users(&mut self) -> Result<Vec<User>>;
+    async fn count_users(&mut self) -> Result<i64>;
+    async fn insert_user(&mut self, user: &User, password_hash: &str) -> Result<()>;
+    async fn set_password_hash(&mut self, name: &str, hash: &str) -> Result<()>;
+    async fn set_user_active(&mut self, name: &str, active: bool) -> Result<()>;
+
+    async fn insert_session(&mut self, s: &Session) -> Result<()>;
+    async fn session(&mut self, id: &str) -> Result<Option<Session>>;
+    async fn delete_session(&mut self, id: &str) -> Result<u64>;
+    async fn delete_sessions_of(&mut self, user: &str) -> Result<u64>;
+    async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64>;
+
+    /// True if the application exists; on PostgreSQL its row stays locked until commit.
+    async fn lock_application(&mut self, id: &str) -> Result<bool>;
+    /// The application without its events.
+    async fn application(&mut self, id: &str) -> Result<Option<Application>>;
+    async fn applications_of_applicant(&mut self, key: &str) -> Result<Vec<Application>>;
+    async fn all_applications(&mut self) -> Result<Vec<Application>>;
+    async fn application_ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>>;
+    async fn insert_application(
+        &mut self,
+        app: &Application,
+        at: DateTime<Utc>,
+        by: &str,
+    ) -> Result<()>;
+    async fn events(&mut self, id: &str) -> Result<Vec<Event>>;
+    /// Every event, ordered by application id and seq.
+    async fn all_events(&mut self) -> Result<Vec<(String, Event)>>;
+    async fn insert_event(&mut self, id: &str, e: &Event) -> Result<()>;
+
+    async fn appeal(&mut self, id: &str) -> Result<Option<AppealCase>>;
+    async fn all_appeals(&mut self) -> Result<Vec<AppealCase>>;
+    async fn insert_appeal(&mut self, case: &AppealCase, at: DateTime<Utc>) -> Result<()>;
+    async fn update_appeal(&mut self, case: &AppealCase, at: DateTime<Utc>) -> Result<()>;
+
+    async fn proactive(&mut self, id: &str) -> Result<Option<ProactiveRecord>>;
+    async fn all_proactive(&mut self) -> Result<Vec<ProactiveRecord>>;
+    async fn insert_proactive(&mut self, r: &ProactiveRecord, at: DateTime<Utc>) -> Result<()>;
+    async fn update_proactive(&mut self, r: &ProactiveRecord, at: DateTime<Utc>) -> Result<()>;
+
+    async fn review_steps(&mut self, kind: &str, id: &str) -> Result<Vec<ReviewStep>>;
+    async fn all_review_steps(&mut self) -> Result<Vec<StoredStep>>;
+    async fn insert_review_step(&mut self, kind: &str, id: &str, s: &ReviewStep) -> Result<()>;
+
+    async fn template(&mut self, key: &str) -> Result<Option<LetterTemplate>>;
+    async fn templates(&mut self) -> Result<Vec<LetterTemplate>>;
+    async fn upsert_template(&mut self, t: &LetterTemplate) -> Result<()>;
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_audit(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        subject_kind: &str,
+        subject_id: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()>;
+    async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
+}
+
+type UserTuple = (String, Option<String>, String, String, bool, DateTime<Utc>);
+
+fn user_from(t: UserTuple) -> Result<UserRow> {
+    let (name, display_name, role, password_hash, active, created_at) = t;
+    let role: Role = role.parse().map_err(|e: String| StoreError::Corrupt {
+        what: format!("用户 {name}"),
+        detail: e,
+    })?;
+    Ok(UserRow {
+        user: User {
+            name,
+            display_name,
+            role,
+            active,
+            created_at,
+        },
+        password_hash,
+    })
+}
+
+fn seq_from(seq: i64, what: impl FnOnce() -> String) -> Result<u32> {
+    u32::try_from(seq).map_err(|_| StoreError::Corrupt {
+        what: what(),
+        detail: format!("序号 {seq} 超出范围"),
+    })
+}
+
+/// Checks an event read back: the seq column and the JSON agree.
+fn event_from(app: &str, seq: i64, Json(e): Json<Event>) -> Result<Event> {
+    let col = seq_from(seq, || format!("申请 {app} 的事项"))?;
+    if col != e.seq {
+        return Err(StoreError::Corrupt {
+            what: format!("申请 {app} 的第 {col} 个事项"),
+            detail: format!("记录中的序号为 {}", e.seq),
+        });
+    }
+    Ok(e)
+}
+
+type StepTuple = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+    Json<serde_json::Value>,
+);
+
+fn step_from(t: StepTuple) -> Result<StoredStep> {
+    let (subject_kind, subject_id, seq, action, actor, role, at, note, Json(snapshot)) = t;
+    let what = || format!("审核记录 {subject_kind}/{subject_id}");
+    let action = ReviewAction::from_str_opt(&action).ok_or_else(|| StoreError::Corrupt {
+        what: what(),
+        detail: format!("未知的审核步骤“{action}”"),
+    })?;
+    let actor_role: Role = role.parse().map_err(|e: String| StoreError::Corrupt {
+        what: what(),
+        detail: e,
+    })?;
+    Ok(StoredStep {
+        step: ReviewStep {
+            seq: seq_from(seq, what)?,
+            action,
+            actor,
+            actor_role,
+            at,
+            note,
+            snapshot,
+        },
+        subject_kind,
+        subject_id,
+    })
+}
+
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn decision_of(e: &Event) -> Option<&'static str> {
+    match &e.kind {
+        EventKind::Decided { decision } => Some(decision.row_key()),
+        _ => None,
+    }
+}
+
+fn event_type_of(e: &Event) -> String {
+    // The serde name of the type, e.g. `correction_requested`.
+    serde_json::to_value(e.kind.event_type())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn proactive_type(r: &ProactiveRecord) -> &'static str {
+    match r.data {
+        ProactiveData::Document(_) => "document",
+        ProactiveData::Decisions(_) => "decisions",
+        ProactiveData::Fees(_) => "fees",
+    }
+}
+
+fn appeal_kind(c: &AppealCase) -> String {
+    serde_json::to_value(c.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn decided_on(c: &AppealCase) -> Option<NaiveDate> {
+    c.conclusion.map(|c| c.decided_on)
+}
+
+macro_rules! impl_conn {
+    ($db:ty, lock = $lock:literal) => {
+        impl Conn for sqlx::Transaction<'_, $db> {
+            async fn meta(&mut self, key: &str) -> Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&mut **self)
+                    .await?)
+            }
+
+            async fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO meta (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn user(&mut self, name: &str) -> Result<Option<UserRow>> {
+                let row: Option<UserTuple> = sqlx::query_as(
+                    "SELECT name, display_name, role, password_hash, active, created_at \
+                     FROM users WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&mut **self)
+                .await?;
+                row.map(user_from).transpose()
+            }
+
+            async fn users(&mut self) -> Result<Vec<User>> {
+                let rows: Vec<UserTuple> = sqlx::query_as(
+                    "SELECT name, display_name, role, password_hash, active, created_at \
+                     FROM users ORDER BY name",
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                rows.into_iter().map(|t| user_from(t).map(|u| u.user)).collect()
+            }
+
+            async fn count_users(&mut self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                    .fetch_one(&mut **self)
+                    .await?)
+            }
+
+            async fn insert_user(&mut self, u: &User, password_hash: &str) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO users (name, display_name, role, password_hash, active, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&u.name)
+                .bind(&u.display_name)
+                .bind(u.role.as_str())
+                .bind(password_hash)
+                .bind(u.active)
+                .bind(u.created_at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_password_hash(&mut self, name: &str, hash: &str) -> Result<()> {
+                sqlx::query("UPDATE users SET password_hash = $2 WHERE name = $1")
+                    .bind(name)
+                    .bind(hash)
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_user_active(&mut self, name: &str, active: bool) -> Result<()> {
+                sqlx::query("UPDATE users SET active = $2 WHERE name = $1")
+                    .bind(name)
+                    .bind(active)
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_session(&mut self, s: &Session) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (id, user_name, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&s.id)
+                .bind(&s.user)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn session(&mut self, id: &str) -> Result<Option<Session>> {
+                let row: Option<(String, String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT id, user_name, created_at, expires_at FROM sessions WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut **self)
+                .await?;
+                Ok(row.map(|(id, user, created_at, expires_at)| Session {
+                    id,
+                    user,
+                    created_at,
+                    expires_at,
+                }))
+            }
+
+            async fn delete_session(&mut self, id: &str) -> Result<u64> {
+                Ok(sqlx::query("DELETE FROM sessions WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut **self)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn delete_sessions_of(&mut self, user: &str) -> Result<u64> {
+                Ok(sqlx::query("DELETE FROM sessions WHERE user_name = $1")
+                    .bind(user)
+                    .execute(&mut **self)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64> {
+                Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&mut **self)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn lock_application(&mut self, id: &str) -> Result<bool> {
+                let row: Option<String> = sqlx::query_scalar($lock)
+                    .bind(id)
+                    .fetch_optional(&mut **self)
+                    .await?;
+                Ok(row.is_some())
+            }
+
+            async fn application(&mut self, id: &str) -> Result<Option<Application>> {
+                let row: Option<Json<Application>> =
+                    sqlx::query_scalar("SELECT data FROM applications WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut **self)
+                        .await?;
+                Ok(row.map(|j| j.0))
+            }
+
+            async fn applications_of_applicant(&mut self, key: &str) -> Result<Vec<Application>> {
+                let rows: Vec<Json<Application>> = sqlx::query_scalar(
+                    "SELECT data FROM applications WHERE applicant_key = $1 ORDER BY id",
+                )
+                .bind(key)
+                .fetch_all(&mut **self)
+                .await?;
+                Ok(rows.into_iter().map(|j| j.0).collect())
+            }
+
+            async fn all_applications(&mut self) -> Result<Vec<Application>> {
+                let rows: Vec<Json<Application>> =
+                    sqlx::query_scalar("SELECT data FROM applications ORDER BY id")
+                        .fetch_all(&mut **self)
+                        .await?;
+                Ok(rows.into_iter().map(|j| j.0).collect())
+            }
+
+            async fn application_ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>> {
+                let pattern = format!("{}%", like_escape(prefix));
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM applications WHERE id LIKE $1 ESCAPE '\\'",
+                )
+                .bind(pattern)
+                .fetch_all(&mut **self)
+                .await?;
+                // LIKE is case-insensitive on SQLite: keep exact prefixes only.
+                Ok(ids.into_iter().filter(|id| id.starts_with(prefix)).collect())
+            }
+
+            async fn insert_application(
+                &mut self,
+                app: &Application,
+                at: DateTime<Utc>,
+                by: &str,
+            ) -> Result<()> {
+                let bare = Application {
+                    events: Vec::new(),
+                    ..app.clone()
+                };
+                sqlx::query(
+                    "INSERT INTO applications \
+                     (id, applicant_kind, applicant_name, applicant_key, data, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&app.id.0)
+                .bind(app.applicant.kind.column_key())
+                .bind(&app.applicant.name)
+                .bind(app.applicant.key())
+                .bind(Json(&bare))
+                .bind(at)
+                .bind(by)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn events(&mut self, id: &str) -> Result<Vec<Event>> {
+                let rows: Vec<(i64, Json<Event>)> = sqlx::query_as(
+                    "SELECT seq, data FROM events WHERE application_id = $1 ORDER BY seq",
+                )
+                .bind(id)
+                .fetch_all(&mut **self)
+                .await?;
+                rows.into_iter()
+                    .map(|(seq, e)| event_from(id, seq, e))
+                    .collect()
+            }
+
+            async fn all_events(&mut self) -> Result<Vec<(String, Event)>> {
+                let rows: Vec<(String, i64, Json<Event>)> = sqlx::query_as(
+                    "SELECT application_id, seq, data FROM events ORDER BY application_id, seq",
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                rows.into_iter()
+                    .map(|(app, seq, e)| event_from(&app, seq, e).map(|e| (app, e)))
+                    .collect()
+            }
+
+            async fn insert_event(&mut self, id: &str, e: &Event) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO events \
+                     (application_id, seq, event_type, event_date, decision, recorded_at, recorded_by, data) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(i64::from(e.seq))
+                .bind(event_type_of(e))
+                .bind(e.date)
+                .bind(decision_of(e))
+                .bind(e.recorded_at)
+                .bind(&e.recorded_by)
+                .bind(Json(e))
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn appeal(&mut self, id: &str) -> Result<Option<AppealCase>> {
+                let row: Option<Json<AppealCase>> =
+                    sqlx::query_scalar("SELECT data FROM appeals WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut **self)
+                        .await?;
+                Ok(row.map(|j| j.0))
+            }
+
+            async fn all_appeals(&mut self) -> Result<Vec<AppealCase>> {
+                let rows: Vec<Json<AppealCase>> =
+                    sqlx::query_scalar("SELECT data FROM appeals ORDER BY filed_on, id")
+                        .fetch_all(&mut **self)
+                        .await?;
+                Ok(rows.into_iter().map(|j| j.0).collect())
+            }
+
+            async fn insert_appeal(&mut self, c: &AppealCase, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO appeals \
+                     (id, application_id, kind, filed_on, decided_on, data, recorded_at, recorded_by, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&c.id)
+                .bind(c.application.as_ref().map(|a| a.0.as_str()))
+                .bind(appeal_kind(c))
+                .bind(c.filed_on)
+                .bind(decided_on(c))
+                .bind(Json(c))
+                .bind(c.recorded_at)
+                .bind(&c.recorded_by)
+                .bind(at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_appeal(&mut self, c: &AppealCase, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query(
+                    "UPDATE appeals SET application_id = $2, kind = $3, filed_on = $4, \
+                     decided_on = $5, data = $6, updated_at = $7 WHERE id = $1",
+                )
+                .bind(&c.id)
+                .bind(c.application.as_ref().map(|a| a.0.as_str()))
+                .bind(appeal_kind(c))
+                .bind(c.filed_on)
+                .bind(decided_on(c))
+                .bind(Json(c))
+                .bind(at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn proactive(&mut self, id: &str) -> Result<Option<ProactiveRecord>> {
+                let row: Option<Json<ProactiveRecord>> =
+                    sqlx::query_scalar("SELECT data FROM proactive_records WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut **self)
+                        .await?;
+                Ok(row.map(|j| j.0))
+            }
+
+            async fn all_proactive(&mut self) -> Result<Vec<ProactiveRecord>> {
+                let rows: Vec<Json<ProactiveRecord>> =
+                    sqlx::query_scalar("SELECT data FROM proactive_records ORDER BY id")
+                        .fetch_all(&mut **self)
+                        .await?;
+                Ok(rows.into_iter().map(|j| j.0).collect())
+            }
+
+            async fn insert_proactive(
+                &mut self,
+                r: &ProactiveRecord,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO proactive_records \
+                     (id, record_type, data, recorded_at, recorded_by, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&r.id)
+                .bind(proactive_type(r))
+                .bind(Json(r))
+                .bind(r.recorded_at)
+                .bind(&r.recorded_by)
+                .bind(at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_proactive(
+                &mut self,
+                r: &ProactiveRecord,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                sqlx::query(
+                    "UPDATE proactive_records SET record_type = $2, data = $3, updated_at = $4 \
+                     WHERE id = $1",
+                )
+                .bind(&r.id)
+                .bind(proactive_type(r))
+                .bind(Json(r))
+                .bind(at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn review_steps(&mut self, kind: &str, id: &str) -> Result<Vec<ReviewStep>> {
+                let rows: Vec<StepTuple> = sqlx::query_as(
+                    "SELECT subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot \
+                     FROM reviews WHERE subject_kind = $1 AND subject_id = $2 ORDER BY seq",
+                )
+                .bind(kind)
+                .bind(id)
+                .fetch_all(&mut **self)
+                .await?;
+                rows.into_iter().map(|t| step_from(t).map(|s| s.step)).collect()
+            }
+
+            async fn all_review_steps(&mut self) -> Result<Vec<StoredStep>> {
+                let rows: Vec<StepTuple> = sqlx::query_as(
+                    "SELECT subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot \
+                     FROM reviews ORDER BY subject_kind, subject_id, seq",
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                rows.into_iter().map(step_from).collect()
+            }
+
+            async fn insert_review_step(
+                &mut self,
+                kind: &str,
+                id: &str,
+                s: &ReviewStep,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO reviews \
+                     (subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(kind)
+                .bind(id)
+                .bind(i64::from(s.seq))
+                .bind(s.action.as_str())
+                .bind(&s.actor)
+                .bind(s.actor_role.as_str())
+                .bind(s.at)
+                .bind(&s.note)
+                .bind(Json(&s.snapshot))
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn template(&mut self, key: &str) -> Result<Option<LetterTemplate>> {
+                let row: Option<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
+                    "SELECT key, title, body, updated_at, updated_by FROM letter_templates \
+                     WHERE key = $1",
+                )
+                .bind(key)
+                .fetch_optional(&mut **self)
+                .await?;
+                Ok(row.map(|(key, title, body, updated_at, updated_by)| LetterTemplate {
+                    key,
+                    title,
+                    body,
+                    updated_at,
+                    updated_by,
+                }))
+            }
+
+            async fn templates(&mut self) -> Result<Vec<LetterTemplate>> {
+                let rows: Vec<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
+                    "SELECT key, title, body, updated_at, updated_by FROM letter_templates \
+                     ORDER BY key",
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(key, title, body, updated_at, updated_by)| LetterTemplate {
+                        key,
+                        title,
+                        body,
+                        updated_at,
+                        updated_by,
+                    })
+                    .collect())
+            }
+
+            async fn upsert_template(&mut self, t: &LetterTemplate) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO letter_templates (key, title, body, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (key) DO UPDATE SET title = excluded.title, body = excluded.body, \
+                     updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                )
+                .bind(&t.key)
+                .bind(&t.title)
+                .bind(&t.body)
+                .bind(t.updated_at)
+                .bind(&t.updated_by)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn insert_audit(
+                &mut self,
+                at: DateTime<Utc>,
+                actor: &str,
+                action: &str,
+                subject_kind: &str,
+                subject_id: &str,
+                detail: &serde_json::Value,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, detail) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(at)
+                .bind(actor)
+                .bind(action)
+                .bind(subject_kind)
+                .bind(subject_id)
+                .bind(Json(detail))
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+                let limit = i64::from(q.limit.unwrap_or(100));
+                let rows: Vec<(
+                    i64,
+                    DateTime<Utc>,
+                    String,
+                    String,
+                    String,
+                    String,
+                    Json<serde_json::Value>,
+                )> = sqlx::query_as(
+                    "SELECT id, at, actor, action, subject_kind, subject_id, detail FROM audit_log \
+                     WHERE ($1 IS NULL OR subject_kind = $1) AND ($2 IS NULL OR subject_id = $2) \
+                     ORDER BY id DESC LIMIT $3",
+                )
+                .bind(&q.subject_kind)
+                .bind(&q.subject_id)
+                .bind(limit)
+                .fetch_all(&mut **self)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(
+                        |(id, at, actor, action, subject_kind, subject_id, Json(detail))| {
+                            AuditEntry {
+                                id,
+                                at,
+                                actor,
+                                action,
+                                subject_kind,
+                                subject_id,
+                                detail,
+                            }
+                        },
+                    )
+                    .collect())
+            }
+        }
+    };
+}
+
+impl_conn!(
+    sqlx::Sqlite,
+    lock = "SELECT id FROM applications WHERE id = $1"
+);
+impl_conn!(
+    sqlx::Postgres,
+    lock = "SELECT id FROM applications WHERE id = $1 FOR UPDATE"
+);

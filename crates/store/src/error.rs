@@ -1,0 +1,141 @@
+//! The store's error: what the ledger refused (with its own Chinese message and code), what
+//! the store itself refuses (unknown user, wrong role, a review step out of turn), and
+//! storage failures.
+//!
+//! Every message is Chinese (`Display`); [`StoreError::code`] is a stable English code for
+//! the API layer, the same as [`LedgerError::code`] for ledger errors.
+
+use gongkai_ledger::LedgerError;
+
+use crate::model::{ReviewAction, ReviewStatus, Role};
+
+/// An error of the store. A write that returns an error has changed nothing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The ledger refused the change (a future date, a reply before receipt, …).
+    #[error("{0}")]
+    Ledger(#[from] LedgerError),
+    /// The database URL is neither `sqlite:` nor `postgres://`.
+    #[error("无法识别的数据库地址“{url}”：应为 sqlite://文件名 或 postgres://…")]
+    BadUrl { url: String },
+    /// `init` on a database that already has users.
+    #[error("数据库已经初始化（已有用户），不能重复初始化")]
+    AlreadyInitialised,
+    /// A write before `init`.
+    #[error("数据库尚未初始化：请先运行 gongkai ledger init")]
+    NotInitialised,
+    /// No such user, or the user is disabled.
+    #[error("用户“{name}”不存在或已停用")]
+    UnknownUser { name: String },
+    /// A user name that is taken.
+    #[error("用户“{name}”已存在")]
+    DuplicateUser { name: String },
+    /// Login failed (the message does not say whether the name or the password was wrong).
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    /// A password that is too short.
+    #[error("密码至少需要 {min} 个字符")]
+    WeakPassword { min: usize },
+    /// The user's role may not do this.
+    #[error("用户“{user}”（{}）无权{action}", .role.label_zh())]
+    Forbidden {
+        user: String,
+        role: Role,
+        action: &'static str,
+    },
+    /// A record other than an application that does not exist.
+    #[error("找不到{what}“{id}”")]
+    NotFound { what: &'static str, id: String },
+    /// A review step that does not fit the review's status.
+    #[error("{}：当前状态为“{}”，不能{}", .subject, .status.label_zh(), .action.label_zh())]
+    ReviewOutOfTurn {
+        subject: String,
+        status: ReviewStatus,
+        action: ReviewAction,
+    },
+    /// The reviewer drafted the same round.
+    #[error("{subject}：审核人不能审核自己提交的稿件")]
+    SelfReview { subject: String },
+    /// Sending back needs a reason.
+    #[error("退回时必须说明理由")]
+    MissingReason,
+    /// The reply reviewed is no longer the application's current decision.
+    #[error(
+        "申请 {application} 提交审核的答复结论（{submitted}）已变更为“{current}”，请重新提交审核"
+    )]
+    ReviewStale {
+        application: String,
+        submitted: String,
+        current: String,
+    },
+    /// A reply review for an application without a decision.
+    #[error("申请 {application} 尚未作出答复结论，不能提交答复审核")]
+    NothingToReview { application: String },
+    /// Someone else wrote the same record at the same moment; retry.
+    #[error("数据已被同时修改，请重试")]
+    Conflict,
+    /// A stored row that cannot be read back.
+    #[error("数据库中的记录无法读取（{what}）：{detail}")]
+    Corrupt { what: String, detail: String },
+    /// The database failed.
+    #[error("数据库错误：{0}")]
+    Database(#[source] sqlx::Error),
+    /// Creating or upgrading the tables failed.
+    #[error("数据库升级（迁移）失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Hashing a password failed (no randomness from the OS, …).
+    #[error("密码处理失败：{0}")]
+    Password(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// A stable code for the API, e.g. `future_date`, `forbidden`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Ledger(e) => e.code(),
+            StoreError::BadUrl { .. } => "bad_url",
+            StoreError::AlreadyInitialised => "already_initialised",
+            StoreError::NotInitialised => "not_initialised",
+            StoreError::UnknownUser { .. } => "unknown_user",
+            StoreError::DuplicateUser { .. } => "duplicate_user",
+            StoreError::BadCredentials => "bad_credentials",
+            StoreError::WeakPassword { .. } => "weak_password",
+            StoreError::Forbidden { .. } => "forbidden",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::ReviewOutOfTurn { .. } => "review_out_of_turn",
+            StoreError::SelfReview { .. } => "self_review",
+            StoreError::MissingReason => "missing_reason",
+            StoreError::ReviewStale { .. } => "review_stale",
+            StoreError::NothingToReview { .. } => "nothing_to_review",
+            StoreError::Conflict => "conflict",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::Database(_) => "database",
+            StoreError::Migrate(_) => "migrate",
+            StoreError::Password(_) => "password",
+        }
+    }
+
+    /// True for input the caller can correct (HTTP 4xx), false for failures of the store
+    /// (5xx).
+    pub fn is_client_error(&self) -> bool {
+        !matches!(
+            self,
+            StoreError::Corrupt { .. }
+                | StoreError::Database(_)
+                | StoreError::Migrate(_)
+                | StoreError::Password(_)
+        )
+    }
+}
+
+pub(crate) type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,552 @@
+//! Storage for the disclosure ledger (依申请公开台账): SQLite by default (one file, created
+//! on first use), PostgreSQL for several users; the same operations and the same tests on
+//! both.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), gongkai_store::StoreError> {
+//! use gongkai_store::{NewUser, Role, Stamp, Store};
+//! let store = Store::open("sqlite://gongkai.db").await?; // or postgres://user@host/db
+//! let admin = NewUser { name: "admin".into(), display_name: None, role: Role::Admin,
+//!                       password: "a long password".into() };
+//! store.init("某市某局", &admin, chrono::Utc::now()).await?;
+//! let stamp = Stamp::now("admin"); // who and when, for every write
+//! # Ok(()) }
+//! ```
+//!
+//! # What a write does
+//!
+//! Every write is one transaction: it checks the acting user (exists, active, role), loads
+//! what `gongkai_ledger` needs (the application's log, the applicant's other applications
+//! for a per-application fee), lets the ledger validate the change (`Ledger::append`,
+//! `add_appeal`, …), inserts the rows and an audit row, and commits. An error (a date in the
+//! future, a reply before receipt, a decision for an unknown application, a step of the
+//! review out of turn) rolls everything back: nothing is half-saved. Events, review steps
+//! and the audit log are append-only (the schema refuses UPDATE and DELETE).
+//!
+//! # Durability
+//!
+//! SQLite runs in WAL mode with `synchronous = FULL`: a commit returns only after the WAL
+//! is on disk, so a committed change survives a killed process and a power failure (with
+//! `NORMAL` it survives a killed process but a power failure may drop the last commits; a
+//! ledger that must never lose a registered application takes the one fsync per commit,
+//! which costs nothing at an office's pace). `tests/crash.rs` kills a writer with SIGKILL
+//! in the middle of writes and checks every committed event.
+//!
+//! # Modules
+//!
+//! * [`model`] — users and roles, stamps, sessions, reviews, templates, audit entries.
+//! * [`review`] — the three-level review as a pure state machine.
+//! * [`auth`] — argon2id password hashes and session tokens.
+//! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use gongkai_ledger::{
+    AppealCase, Application, ApplicationId, Calendar, Event, Ledger, ProactiveData,
+    ProactiveRecord, Settings, YearEnd, YearEndOptions,
+};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub mod auth;
+mod backend;
+pub mod error;
+pub mod model;
+mod ops;
+pub mod review;
+
+pub use error::StoreError;
+pub use model::{
+    AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
+    ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,
+};
+pub use ops::NewApplication;
+
+use error::Result;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The database behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The ledger's storage. Cheap to clone (the connection pool is shared); `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+    calendar: Arc<Calendar>,
+}
+
+/// Runs `$body` (an `ops` call on the transaction `$c`) in a transaction of the right kind
+/// and commits it if the body succeeded; on error the transaction is rolled back.
+macro_rules! tx {
+    ($self:ident, $mode:ident, |$c:ident| $body:expr) => {{
+        match &$self.pool {
+            Pool::Sqlite(p) => {
+                let mut t = p.begin_with(tx!(@sqlite $mode)).await?;
+                let out = {
+                    let $c = &mut t;
+                    $body.await
+                };
+                finish(t, out).await
+            }
+            Pool::Postgres(p) => {
+                let mut t = p.begin_with(tx!(@pg $mode)).await?;
+                let out = {
+                    let $c = &mut t;
+                    $body.await
+                };
+                finish(t, out).await
+            }
+        }
+    }};
+    // SQLite: take the write lock at the start, so two writers queue (busy_timeout)
+    // instead of failing when a read transaction tries to become a write one.
+    (@sqlite write) => { "BEGIN IMMEDIATE" };
+    (@sqlite read) => { "BEGIN" };
+    (@pg write) => { "BEGIN" };
+    // One snapshot for multi-query reads (applications and their events).
+    (@pg read) => { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" };
+}
+
+async fn finish<DB: sqlx::Database, T>(
+    t: sqlx::Transaction<'static, DB>,
+    out: Result<T>,
+) -> Result<T> {
+    match out {
+        Ok(v) => {
+            t.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            // Dropping would roll back too; doing it here returns the connection clean.
+            let _ = t.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+/// How long a SQLite writer waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Store {
+    /// Opens (and, for SQLite, creates) the database at `url` and brings its tables up to
+    /// date. `url`: `sqlite://gongkai.db` (relative to the current directory),
+    /// `sqlite:///abs/path.db`, `sqlite::memory:`, a bare file path, or
+    /// `postgres://user:password@host:port/db` (`postgresql://` too).
+    pub async fn open(url: &str) -> Result<Store> {
+        let url = url.trim();
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|_| StoreError::BadUrl { url: redact(url) })?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Pool::Postgres(pool)
+        } else {
+            let memory = url == "sqlite::memory:" || url == ":memory:";
+            let opts = if memory {
+                SqliteConnectOptions::from_str("sqlite::memory:")?
+            } else if url.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(url)
+                    .map_err(|_| StoreError::BadUrl { url: url.into() })?
+            } else if url.is_empty() || url.contains("://") {
+                return Err(StoreError::BadUrl { url: redact(url) });
+            } else {
+                SqliteConnectOptions::new().filename(url)
+            };
+            let opts = opts
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(BUSY_TIMEOUT);
+            let pool = if memory {
+                // One connection that never closes: each connection would have its own
+                // empty in-memory database.
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+            } else {
+                SqlitePoolOptions::new().max_connections(4)
+            }
+            .acquire_timeout(BUSY_TIMEOUT)
+            .connect_with(opts)
+            .await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+            Pool::Sqlite(pool)
+        };
+        Ok(Store {
+            pool,
+            calendar: Arc::new(Calendar::embedded()),
+        })
+    }
+
+    /// Uses `calendar` (e.g. `Calendar::with_dir`) instead of the embedded one.
+    pub fn with_calendar(mut self, calendar: Calendar) -> Self {
+        self.calendar = Arc::new(calendar);
+        self
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes the pool (waits for connections in use).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    fn env(&self) -> ops::Env<'_> {
+        ops::Env {
+            calendar: &self.calendar,
+        }
+    }
+
+    // ---- set-up, settings, users ---------------------------------------------------------
+
+    /// Sets the office's name and creates the first user (an administrator). Refused when
+    /// the database already has users.
+    pub async fn init(&self, agency: &str, admin: &NewUser, at: DateTime<Utc>) -> Result<User> {
+        let admin = NewUser {
+            role: Role::Admin,
+            ..admin.clone()
+        };
+        tx!(self, write, |c| ops::init(c, agency, &admin, at))
+    }
+
+    /// Whether `init` has run.
+    pub async fn is_initialised(&self) -> Result<bool> {
+        match tx!(self, read, |c| ops::agency(c)) {
+            Ok(_) => Ok(true),
+            Err(StoreError::NotInitialised) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The office's name (for report titles).
+    pub async fn agency(&self) -> Result<String> {
+        tx!(self, read, |c| ops::agency(c))
+    }
+
+    pub async fn settings(&self) -> Result<Settings> {
+        tx!(self, read, |c| ops::settings(c))
+    }
+
+    /// Changes the ledger's settings (office head or admin).
+    pub async fn set_settings(&self, settings: Settings, stamp: &Stamp) -> Result<()> {
+        tx!(self, write, |c| ops::set_settings(c, settings, stamp))
+    }
+
+    /// Adds a user (admin only).
+    pub async fn add_user(&self, user: &NewUser, stamp: &Stamp) -> Result<User> {
+        tx!(self, write, |c| ops::add_user(c, user, stamp))
+    }
+
+    pub async fn user(&self, name: &str) -> Result<Option<User>> {
+        tx!(self, read, |c| async {
+            Ok::<_, StoreError>(c.user(name).await?.map(|r| r.user))
+        })
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        tx!(self, read, |c| c.users())
+    }
+
+    /// Sets a password (one's own, or anyone's for an admin); ends the user's sessions.
+    pub async fn set_password(&self, name: &str, password: &str, stamp: &Stamp) -> Result<()> {
+        tx!(self, write, |c| ops::set_password(c, name, password, stamp))
+    }
+
+    /// Enables or disables a user (admin only); disabling ends the user's sessions.
+    pub async fn set_user_active(&self, name: &str, active: bool, stamp: &Stamp) -> Result<()> {
+        tx!(self, write, |c| ops::set_active(c, name, active, stamp))
+    }
+
+    /// Checks a name and password (`BadCredentials` whichever is wrong).
+    pub async fn authenticate(&self, name: &str, password: &str) -> Result<User> {
+        tx!(self, read, |c| ops::authenticate(c, name, password))
+    }
+
+    // ---- sessions (for the web service) -----------------------------------------------------
+
+    /// Checks the password and opens a session valid for `ttl`; the token goes to the
+    /// client (cookie), only its SHA-256 is stored. Audited as `session.login`.
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+        ttl: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<(SessionToken, Session, User)> {
+        tx!(self, write, |c| ops::login(c, name, password, ttl, now))
+    }
+
+    /// The session's user, if the token is known, not expired and the user active.
+    pub async fn session_user(
+        &self,
+        token: &SessionToken,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>> {
+        tx!(self, read, |c| ops::session_user(c, token, now))
+    }
+
+    /// Ends a session; false if there was none.
+    pub async fn logout(&self, token: &SessionToken, now: DateTime<Utc>) -> Result<bool> {
+        tx!(self, write, |c| ops::logout(c, token, now))
+    }
+
+    /// Deletes expired sessions; returns how many.
+    pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        tx!(self, write, |c| c.delete_expired_sessions(now))
+    }
+
+    // ---- applications and events ---------------------------------------------------------------
+
+    /// Registers an application (and its receipt, if given) after the ledger's checks.
+    pub async fn register_application(
+        &self,
+        new: NewApplication,
+        stamp: &Stamp,
+    ) -> Result<Application> {
+        let env = self.env();
+        tx!(self, write, |c| ops::register(c, &env, new, stamp))
+    }
+
+    /// Appends an event to an application's log after the ledger validated the whole log
+    /// with it (`recorded_at`/`recorded_by` from `stamp`).
+    pub async fn append_event(
+        &self,
+        id: &ApplicationId,
+        input: EventInput,
+        stamp: &Stamp,
+    ) -> Result<Event> {
+        let env = self.env();
+        tx!(self, write, |c| ops::append(c, &env, id, input, stamp))
+    }
+
+    /// An application with its log (`UnknownApplication` if there is none).
+    pub async fn application(&self, id: &ApplicationId) -> Result<Application> {
+        tx!(self, read, |c| ops::application(c, &id.0))
+    }
+
+    /// Every application with its log, ordered by id.
+    pub async fn applications(&self) -> Result<Vec<Application>> {
+        tx!(self, read, |c| ops::applications(c))
+    }
+
+    /// Everything: applications, appeals and proactive records, as the ledger.
+    pub async fn ledger(&self) -> Result<Ledger> {
+        tx!(self, read, |c| ops::ledger(c))
+    }
+
+    /// The per-application fee units the applicant had earlier in the month of receipt
+    /// (for a fee notice's `earlier_units`).
+    pub async fn earlier_units_in_month(&self, id: &ApplicationId) -> Result<u32> {
+        tx!(self, read, |c| ops::earlier_units_in_month(c, id))
+    }
+
+    /// The year-end report computed from the ledger with the store's calendar and settings.
+    pub async fn year_end(&self, options: YearEndOptions) -> Result<YearEnd> {
+        let (ledger, settings) = tx!(self, read, |c| async {
+            Ok::<_, StoreError>((ops::ledger(c).await?, ops::settings(c).await?))
+        })?;
+        Ok(ledger.year_end(options, &self.calendar, settings))
+    }
+
+    // ---- appeals and proactive records --------------------------------------------------------
+
+    /// Adds a reconsideration or litigation case (`recorded_at`/`recorded_by` from `stamp`).
+    pub async fn add_appeal(&self, case: AppealCase, stamp: &Stamp) -> Result<AppealCase> {
+        tx!(self, write, |c| ops::add_appeal(c, case, stamp))
+    }
+
+    /// Replaces a case (e.g. with its conclusion).
+    pub async fn update_appeal(&self, case: AppealCase, stamp: &Stamp) -> Result<AppealCase> {
+        tx!(self, write, |c| ops::update_appeal(c, case, stamp))
+    }
+
+    pub async fn appeal(&self, id: &str) -> Result<Option<AppealCase>> {
+        tx!(self, read, |c| c.appeal(id))
+    }
+
+    pub async fn appeals(&self) -> Result<Vec<AppealCase>> {
+        tx!(self, read, |c| c.all_appeals())
+    }
+
+    /// Adds or replaces a proactive-disclosure record; true if it was new.
+    pub async fn set_proactive(
+        &self,
+        id: &str,
+        data: ProactiveData,
+        stamp: &Stamp,
+    ) -> Result<(ProactiveRecord, bool)> {
+        tx!(self, write, |c| ops::set_proactive(c, id, data, stamp))
+    }
+
+    pub async fn proactive_records(&self) -> Result<Vec<ProactiveRecord>> {
+        tx!(self, read, |c| c.all_proactive())
+    }
+
+    // ---- reviews ------------------------------------------------------------------------------
+
+    /// Takes a step of the three-level review (see [`review::check`] for who may do what).
+    pub async fn review_step(
+        &self,
+        subject: &ReviewSubject,
+        action: ReviewAction,
+        note: Option<String>,
+        stamp: &Stamp,
+    ) -> Result<Review> {
+        let env = self.env();
+        tx!(self, write, |c| ops::review_step(
+            c, &env, subject, action, note, stamp
+        ))
+    }
+
+    /// Approves at the level that is due: 审核通过 while awaiting review, 批准 while awaiting
+    /// approval (the role check still applies).
+    pub async fn review_approve(
+        &self,
+        subject: &ReviewSubject,
+        note: Option<String>,
+        stamp: &Stamp,
+    ) -> Result<Review> {
+        let current = self.review(subject).await?;
+        let action = review::approval_for(current.status).unwrap_or(ReviewAction::Review);
+        self.review_step(subject, action, note, stamp).await
+    }
+
+    /// A review with its steps (status `NotSubmitted` and no steps if none yet).
+    pub async fn review(&self, subject: &ReviewSubject) -> Result<Review> {
+        tx!(self, read, |c| ops::review(c, subject))
+    }
+
+    /// Every review that has at least one step.
+    pub async fn reviews(&self) -> Result<Vec<Review>> {
+        tx!(self, read, |c| ops::reviews(c))
+    }
+
+    // ---- letter templates ---------------------------------------------------------------------
+
+    /// Adds or replaces a reply letter template (office head or admin).
+    pub async fn set_template(
+        &self,
+        key: &str,
+        title: &str,
+        body: &str,
+        stamp: &Stamp,
+    ) -> Result<LetterTemplate> {
+        tx!(self, write, |c| ops::set_template(
+            c, key, title, body, stamp
+        ))
+    }
+
+    pub async fn template(&self, key: &str) -> Result<Option<LetterTemplate>> {
+        tx!(self, read, |c| c.template(key))
+    }
+
+    pub async fn templates(&self) -> Result<Vec<LetterTemplate>> {
+        tx!(self, read, |c| c.templates())
+    }
+
+    // ---- audit -------------------------------------------------------------------------------
+
+    /// Audit rows, newest first.
+    pub async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        tx!(self, read, |c| ops::audit_log(c, query))
+    }
+}
+
+/// `url` without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..s + 3], &creds[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+use backend::Conn as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@127.0.0.1:5432/db"),
+            "postgres://u:***@127.0.0.1:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    /// The web service holds futures of the store across `.await` in handlers that must be
+    /// `Send`.
+    #[test]
+    fn futures_are_send() {
+        fn send<T: Send>(_: &T) {}
+        fn sync<T: Send + Sync + Clone>() {}
+        sync::<Store>();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let store = Store::open("sqlite::memory:").await.unwrap();
+            let stamp = Stamp::new("x", Utc::now());
+            let id = ApplicationId::from("1");
+            let f = store.append_event(
+                &id,
+                EventInput::new(stamp.today(), gongkai_ledger::EventKind::Corrected),
+                &stamp,
+            );
+            send(&f);
+            let g = store.ledger();
+            send(&g);
+            let h = store.review_step(
+                &ReviewSubject::AnnualReport { year: 2025 },
+                ReviewAction::Submit,
+                None,
+                &stamp,
+            );
+            send(&h);
+        });
+    }
+}

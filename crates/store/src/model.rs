@@ -1,0 +1,377 @@
+//! The store's own records: users and roles, who-and-when stamps, sessions, review steps,
+//! letter templates and audit entries. Ledger records are `gongkai_ledger` types.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use gongkai_ledger::{ApplicationId, EventKind};
+use serde::{Deserialize, Serialize};
+
+/// A user's role. Stored as the serde name (`clerk` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 信息员: registers applications and events, drafts replies and the annual report.
+    Clerk,
+    /// 办公室主任: everything a clerk does, reviews drafts (second level).
+    OfficeHead,
+    /// 分管领导: approves (third level); reads everything.
+    Leader,
+    /// 管理员: manages users; may record like a clerk, takes no part in reviews.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Clerk, Role::OfficeHead, Role::Leader, Role::Admin];
+
+    /// `clerk`, `office_head`, `leader`, `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::OfficeHead => "office_head",
+            Role::Leader => "leader",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// `信息员`, `办公室主任`, `分管领导`, `管理员`.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Clerk => "信息员",
+            Role::OfficeHead => "办公室主任",
+            Role::Leader => "分管领导",
+            Role::Admin => "管理员",
+        }
+    }
+
+    /// May register applications, events, appeals and proactive records.
+    pub fn can_record(self) -> bool {
+        matches!(self, Role::Clerk | Role::OfficeHead | Role::Admin)
+    }
+
+    /// May edit letter templates and the ledger's settings.
+    pub fn can_configure(self) -> bool {
+        matches!(self, Role::OfficeHead | Role::Admin)
+    }
+
+    /// May add users, disable them and reset their passwords.
+    pub fn can_manage_users(self) -> bool {
+        self == Role::Admin
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_zh())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    /// Accepts the English key or the Chinese name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s || r.label_zh() == s)
+            .ok_or_else(|| {
+                format!("未知角色“{s}”：应为 clerk（信息员）、office_head（办公室主任）、leader（分管领导）或 admin（管理员）")
+            })
+    }
+}
+
+/// A user (without the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Login name, unique.
+    pub name: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user to add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Who makes a change and when: every write takes one. The store checks that the user
+/// exists, is active and has the role the change needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The acting user's name.
+    pub user: String,
+    /// The moment of the write (`recorded_at` of events, audit time).
+    pub at: DateTime<Utc>,
+}
+
+/// China Standard Time (UTC+8, no daylight saving): the office's calendar day.
+pub fn china_offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+impl Stamp {
+    pub fn new(user: impl Into<String>, at: DateTime<Utc>) -> Self {
+        Stamp {
+            user: user.into(),
+            at,
+        }
+    }
+
+    /// `user` acting now (reads the system clock).
+    pub fn now(user: impl Into<String>) -> Self {
+        Stamp::new(user, Utc::now())
+    }
+
+    /// The office's date of `at` (Beijing time): no event may be dated after it.
+    pub fn today(&self) -> NaiveDate {
+        self.at.with_timezone(&china_offset()).date_naive()
+    }
+}
+
+/// An event to record: the store adds `recorded_at` and `recorded_by` from the [`Stamp`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventInput {
+    /// The date the event happened in law.
+    pub date: NaiveDate,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl EventInput {
+    pub fn new(date: NaiveDate, kind: EventKind) -> Self {
+        EventInput {
+            date,
+            kind,
+            note: None,
+        }
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// A login session (the web service's cookie refers to it through its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// SHA-256 of the token, hex: what the `sessions` table stores.
+    pub id: String,
+    pub user: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The secret a client holds for a session (64 hex digits). Only its hash is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(pub String);
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(…)")
+    }
+}
+
+/// What a review is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReviewSubject {
+    /// The reply (答复) to an application.
+    Reply { application: ApplicationId },
+    /// The annual report of a year.
+    AnnualReport { year: i32 },
+}
+
+impl ReviewSubject {
+    /// `reply` / `annual_report`.
+    pub fn kind_str(&self) -> &'static str {
+        match self {
+            ReviewSubject::Reply { .. } => "reply",
+            ReviewSubject::AnnualReport { .. } => "annual_report",
+        }
+    }
+
+    /// The application id or the year.
+    pub fn id_string(&self) -> String {
+        match self {
+            ReviewSubject::Reply { application } => application.0.clone(),
+            ReviewSubject::AnnualReport { year } => year.to_string(),
+        }
+    }
+
+    /// From the stored pair.
+    pub fn from_parts(kind: &str, id: &str) -> Option<Self> {
+        match kind {
+            "reply" => Some(ReviewSubject::Reply {
+                application: ApplicationId(id.to_string()),
+            }),
+            "annual_report" => id
+                .parse()
+                .ok()
+                .map(|year| ReviewSubject::AnnualReport { year }),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ReviewSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReviewSubject::Reply { application } => write!(f, "申请 {application} 的答复"),
+            ReviewSubject::AnnualReport { year } => write!(f, "{year} 年度报告"),
+        }
+    }
+}
+
+/// A step of the three-level review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewAction {
+    /// 信息员（或办公室主任）提交稿件.
+    Submit,
+    /// 办公室主任审核通过.
+    Review,
+    /// 分管领导批准.
+    Approve,
+    /// 退回（须说明理由）, by whoever's turn it is.
+    SendBack,
+}
+
+impl ReviewAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewAction::Submit => "submit",
+            ReviewAction::Review => "review",
+            ReviewAction::Approve => "approve",
+            ReviewAction::SendBack => "send_back",
+        }
+    }
+
+    pub fn from_str_opt(s: &str) -> Option<Self> {
+        [
+            ReviewAction::Submit,
+            ReviewAction::Review,
+            ReviewAction::Approve,
+            ReviewAction::SendBack,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+
+    /// `提交审核`, `审核通过`, `批准`, `退回`.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReviewAction::Submit => "提交审核",
+            ReviewAction::Review => "审核通过",
+            ReviewAction::Approve => "批准",
+            ReviewAction::SendBack => "退回",
+        }
+    }
+}
+
+/// Where a review stands (derived from its steps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// 未提交.
+    NotSubmitted,
+    /// 待办公室主任审核.
+    AwaitingReview,
+    /// 待分管领导批准.
+    AwaitingApproval,
+    /// 已批准.
+    Approved,
+    /// 已退回（待重新提交）.
+    SentBack,
+}
+
+impl ReviewStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReviewStatus::NotSubmitted => "未提交",
+            ReviewStatus::AwaitingReview => "待办公室主任审核",
+            ReviewStatus::AwaitingApproval => "待分管领导批准",
+            ReviewStatus::Approved => "已批准",
+            ReviewStatus::SentBack => "已退回",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ReviewStatus::NotSubmitted => "not submitted",
+            ReviewStatus::AwaitingReview => "awaiting the office head's review",
+            ReviewStatus::AwaitingApproval => "awaiting the leader's approval",
+            ReviewStatus::Approved => "approved",
+            ReviewStatus::SentBack => "sent back",
+        }
+    }
+}
+
+/// One recorded review step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewStep {
+    pub seq: u32,
+    pub action: ReviewAction,
+    pub actor: String,
+    pub actor_role: Role,
+    pub at: DateTime<Utc>,
+    /// A comment, or the reason for sending back.
+    pub note: Option<String>,
+    /// What was submitted (a reply: the decision; a report: the moment its figures were
+    /// taken, `known_by`, so the same report can be computed again).
+    pub snapshot: serde_json::Value,
+}
+
+/// A review with its steps and status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub subject: ReviewSubject,
+    pub status: ReviewStatus,
+    pub steps: Vec<ReviewStep>,
+}
+
+/// A reply letter template (答复告知书), keyed by a decision row key (`granted` …) or
+/// another letter kind chosen by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterTemplate {
+    pub key: String,
+    pub title: String,
+    pub body: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// e.g. `event.append`, `user.add`, `review.approve`.
+    pub action: String,
+    /// e.g. `application`, `user`, `review`.
+    pub subject_kind: String,
+    pub subject_id: String,
+    /// What changed (the event, the old and new record …).
+    pub detail: serde_json::Value,
+}
+
+/// Which audit rows to list (newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    /// At most this many rows (default 100).
+    pub limit: Option<u32>,
+}

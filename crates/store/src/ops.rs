@@ -1,0 +1,873 @@
+//! What each store operation does inside its transaction, written once for both backends
+//! over [`Conn`]: check the acting user and role, load what the ledger needs, let
+//! `gongkai_ledger` validate the change, write the rows and the audit row. The caller
+//! commits only if everything here succeeded.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Utc};
+use gongkai_ledger::{
+    AppealCase, Application, ApplicationId, Calendar, Context, Event, EventKind, FeeBasis, Ledger,
+    LedgerData, LedgerError, NewEvent, ProactiveData, ProactiveRecord, Settings,
+};
+use serde_json::json;
+
+use crate::auth;
+use crate::backend::Conn;
+use crate::error::{Result, StoreError};
+use crate::model::{
+    AuditEntry, AuditQuery, LetterTemplate, NewUser, Review, ReviewAction, ReviewStep,
+    ReviewSubject, Session, SessionToken, Stamp, User,
+};
+use crate::review;
+
+/// What validation needs besides the rows.
+pub(crate) struct Env<'a> {
+    pub calendar: &'a Calendar,
+}
+
+const META_AGENCY: &str = "agency";
+const META_SETTINGS: &str = "settings";
+
+pub(crate) async fn agency<C: Conn>(c: &mut C) -> Result<String> {
+    c.meta(META_AGENCY).await?.ok_or(StoreError::NotInitialised)
+}
+
+pub(crate) async fn settings<C: Conn>(c: &mut C) -> Result<Settings> {
+    match c.meta(META_SETTINGS).await? {
+        None => Ok(Settings::default()),
+        Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
+            what: "设置".into(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+async fn audit<C: Conn>(
+    c: &mut C,
+    stamp: &Stamp,
+    action: &str,
+    subject_kind: &str,
+    subject_id: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    c.insert_audit(
+        stamp.at,
+        &stamp.user,
+        action,
+        subject_kind,
+        subject_id,
+        &detail,
+    )
+    .await
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// The acting user: must exist and be active.
+async fn actor<C: Conn>(c: &mut C, stamp: &Stamp) -> Result<User> {
+    match c.user(&stamp.user).await? {
+        Some(row) if row.user.active => Ok(row.user),
+        Some(_) | None => {
+            if c.count_users().await? == 0 {
+                Err(StoreError::NotInitialised)
+            } else {
+                Err(StoreError::UnknownUser {
+                    name: stamp.user.clone(),
+                })
+            }
+        }
+    }
+}
+
+fn require(user: &User, allowed: bool, action: &'static str) -> Result<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden {
+            user: user.name.clone(),
+            role: user.role,
+            action,
+        })
+    }
+}
+
+// ---- set-up and users -------------------------------------------------------------------
+
+pub(crate) async fn init<C: Conn>(
+    c: &mut C,
+    agency: &str,
+    admin: &NewUser,
+    at: DateTime<Utc>,
+) -> Result<User> {
+    if c.count_users().await? > 0 {
+        return Err(StoreError::AlreadyInitialised);
+    }
+    if agency.trim().is_empty() {
+        return Err(LedgerError::EmptyField {
+            field: "机关名称"
+        }
+        .into());
+    }
+    let user = new_user_row(admin, at)?;
+    let hash = auth::hash_password(&admin.password)?;
+    c.set_meta(META_AGENCY, agency.trim()).await?;
+    let settings = serde_json::to_string(&Settings::default()).unwrap_or_default();
+    c.set_meta(META_SETTINGS, &settings).await?;
+    c.insert_user(&user, &hash).await?;
+    let stamp = Stamp::new(&user.name, at);
+    audit(
+        c,
+        &stamp,
+        "ledger.init",
+        "ledger",
+        agency.trim(),
+        json!({ "agency": agency.trim(), "admin": user.name, "settings": Settings::default() }),
+    )
+    .await?;
+    Ok(user)
+}
+
+fn new_user_row(u: &NewUser, at: DateTime<Utc>) -> Result<User> {
+    let name = u.name.trim();
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        return Err(LedgerError::EmptyField {
+            field: "用户名（不能为空或含空格）",
+        }
+        .into());
+    }
+    Ok(User {
+        name: name.to_string(),
+        display_name: u
+            .display_name
+            .as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        role: u.role,
+        active: true,
+        created_at: at,
+    })
+}
+
+pub(crate) async fn add_user<C: Conn>(c: &mut C, new: &NewUser, stamp: &Stamp) -> Result<User> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_manage_users(), "添加用户")?;
+    let user = new_user_row(new, stamp.at)?;
+    if c.user(&user.name).await?.is_some() {
+        return Err(StoreError::DuplicateUser { name: user.name });
+    }
+    let hash = auth::hash_password(&new.password)?;
+    c.insert_user(&user, &hash).await?;
+    audit(
+        c,
+        stamp,
+        "user.add",
+        "user",
+        &user.name,
+        json!({ "role": user.role, "display_name": user.display_name }),
+    )
+    .await?;
+    Ok(user)
+}
+
+pub(crate) async fn set_password<C: Conn>(
+    c: &mut C,
+    name: &str,
+    password: &str,
+    stamp: &Stamp,
+) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(
+        &me,
+        me.name == name || me.role.can_manage_users(),
+        "修改他人的密码",
+    )?;
+    if c.user(name).await?.is_none() {
+        return Err(StoreError::UnknownUser { name: name.into() });
+    }
+    let hash = auth::hash_password(password)?;
+    c.set_password_hash(name, &hash).await?;
+    let ended = c.delete_sessions_of(name).await?;
+    audit(
+        c,
+        stamp,
+        "user.password",
+        "user",
+        name,
+        json!({ "sessions_ended": ended }),
+    )
+    .await
+}
+
+pub(crate) async fn set_active<C: Conn>(
+    c: &mut C,
+    name: &str,
+    active: bool,
+    stamp: &Stamp,
+) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_manage_users(), "启用或停用用户")?;
+    if me.name == name && !active {
+        return Err(StoreError::Forbidden {
+            user: me.name,
+            role: me.role,
+            action: "停用自己",
+        });
+    }
+    let Some(row) = c.user(name).await? else {
+        return Err(StoreError::UnknownUser { name: name.into() });
+    };
+    c.set_user_active(name, active).await?;
+    if !active {
+        c.delete_sessions_of(name).await?;
+    }
+    audit(
+        c,
+        stamp,
+        if active {
+            "user.enable"
+        } else {
+            "user.disable"
+        },
+        "user",
+        name,
+        json!({ "was_active": row.user.active }),
+    )
+    .await
+}
+
+/// Checks a password; the same error whether the name or the password is wrong.
+pub(crate) async fn authenticate<C: Conn>(c: &mut C, name: &str, password: &str) -> Result<User> {
+    match c.user(name).await? {
+        Some(row) if auth::verify_password(password, &row.password_hash) && row.user.active => {
+            Ok(row.user)
+        }
+        Some(_) => Err(StoreError::BadCredentials),
+        None => {
+            // Spend the same time as a real check.
+            auth::verify_password(password, auth::dummy_hash());
+            Err(StoreError::BadCredentials)
+        }
+    }
+}
+
+pub(crate) async fn login<C: Conn>(
+    c: &mut C,
+    name: &str,
+    password: &str,
+    ttl: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<(SessionToken, Session, User)> {
+    let user = authenticate(c, name, password).await?;
+    let token = auth::new_token()?;
+    let session = Session {
+        id: auth::token_id(&token),
+        user: user.name.clone(),
+        created_at: now,
+        expires_at: now + ttl,
+    };
+    c.insert_session(&session).await?;
+    let stamp = Stamp::new(&user.name, now);
+    audit(
+        c,
+        &stamp,
+        "session.login",
+        "user",
+        &user.name,
+        json!({ "expires_at": session.expires_at }),
+    )
+    .await?;
+    Ok((token, session, user))
+}
+
+pub(crate) async fn session_user<C: Conn>(
+    c: &mut C,
+    token: &SessionToken,
+    now: DateTime<Utc>,
+) -> Result<Option<(Session, User)>> {
+    let Some(session) = c.session(&auth::token_id(token)).await? else {
+        return Ok(None);
+    };
+    if session.expires_at <= now {
+        return Ok(None);
+    }
+    match c.user(&session.user).await? {
+        Some(row) if row.user.active => Ok(Some((session, row.user))),
+        _ => Ok(None),
+    }
+}
+
+pub(crate) async fn logout<C: Conn>(
+    c: &mut C,
+    token: &SessionToken,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let id = auth::token_id(token);
+    let Some(session) = c.session(&id).await? else {
+        return Ok(false);
+    };
+    c.delete_session(&id).await?;
+    let stamp = Stamp::new(&session.user, now);
+    audit(
+        c,
+        &stamp,
+        "session.logout",
+        "user",
+        &session.user,
+        json!({}),
+    )
+    .await?;
+    Ok(true)
+}
+
+pub(crate) async fn set_settings<C: Conn>(c: &mut C, new: Settings, stamp: &Stamp) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_configure(), "修改台账设置")?;
+    let old = settings(c).await?;
+    let text = serde_json::to_string(&new).unwrap_or_default();
+    c.set_meta(META_SETTINGS, &text).await?;
+    audit(
+        c,
+        stamp,
+        "settings.set",
+        "ledger",
+        "settings",
+        json!({ "before": old, "after": new }),
+    )
+    .await
+}
+
+// ---- applications and events ------------------------------------------------------------
+
+/// An application with its log, or `UnknownApplication`.
+pub(crate) async fn application<C: Conn>(c: &mut C, id: &str) -> Result<Application> {
+    let Some(mut app) = c.application(id).await? else {
+        return Err(LedgerError::UnknownApplication { id: id.into() }.into());
+    };
+    app.events = c.events(id).await?;
+    Ok(app)
+}
+
+pub(crate) async fn applications<C: Conn>(c: &mut C) -> Result<Vec<Application>> {
+    let mut apps = c.all_applications().await?;
+    let mut by_id: HashMap<String, Vec<Event>> = HashMap::new();
+    for (id, e) in c.all_events().await? {
+        by_id.entry(id).or_default().push(e);
+    }
+    for a in &mut apps {
+        if let Some(mut evs) = by_id.remove(&a.id.0) {
+            evs.sort_by_key(|e| e.seq);
+            a.events = evs;
+        }
+    }
+    // The same order on both backends (PostgreSQL collations sort text differently).
+    apps.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(apps)
+}
+
+pub(crate) async fn ledger<C: Conn>(c: &mut C) -> Result<Ledger> {
+    let agency = c.meta(META_AGENCY).await?.unwrap_or_default();
+    let applications = applications(c).await?;
+    let mut appeals = c.all_appeals().await?;
+    appeals.sort_by(|a, b| (a.filed_on, &a.id).cmp(&(b.filed_on, &b.id)));
+    let mut proactive = c.all_proactive().await?;
+    proactive.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Ledger::from(LedgerData {
+        agency,
+        applications,
+        appeals,
+        proactive,
+    }))
+}
+
+/// The other applications of the same applicant as `app`, with their logs: what the
+/// ledger needs for the monthly count of a per-application fee.
+async fn same_applicant<C: Conn>(c: &mut C, app: &Application) -> Result<Vec<Application>> {
+    let mut apps = Vec::new();
+    for mut other in c.applications_of_applicant(&app.applicant.key()).await? {
+        if other.id == app.id {
+            continue;
+        }
+        other.events = c.events(&other.id.0).await?;
+        apps.push(other);
+    }
+    Ok(apps)
+}
+
+fn small_ledger(applications: Vec<Application>, appeals: Vec<AppealCase>) -> Ledger {
+    Ledger::from(LedgerData {
+        agency: String::new(),
+        applications,
+        appeals,
+        proactive: Vec::new(),
+    })
+}
+
+/// `app` with the other applications of its applicant.
+async fn applicant_ledger<C: Conn>(c: &mut C, app: &Application) -> Result<Ledger> {
+    let mut apps = same_applicant(c, app).await?;
+    apps.push(app.clone());
+    Ok(small_ledger(apps, Vec::new()))
+}
+
+/// An application to register.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewApplication {
+    /// The registration number; `None`: the store gives the next `YYYY-NNNN` of the year
+    /// of receipt.
+    #[serde(default)]
+    pub id: Option<ApplicationId>,
+    pub applicant: gongkai_ledger::Applicant,
+    pub request: gongkai_ledger::InformationRequest,
+    /// The receipt (an [`EventKind::Received`] event), if the application is received on
+    /// registration (the usual case).
+    #[serde(default)]
+    pub received: Option<crate::model::EventInput>,
+}
+
+fn stamp_event(input: crate::model::EventInput, stamp: &Stamp) -> NewEvent {
+    NewEvent {
+        date: input.date,
+        kind: input.kind,
+        note: input.note,
+        recorded_at: stamp.at,
+        recorded_by: Some(stamp.user.clone()),
+    }
+}
+
+/// The next free `YYYY-NNNN` id.
+async fn next_id<C: Conn>(c: &mut C, year: i32) -> Result<ApplicationId> {
+    let prefix = format!("{year}-");
+    let max = c
+        .application_ids_with_prefix(&prefix)
+        .await?
+        .iter()
+        .filter_map(|id| id[prefix.len()..].parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(ApplicationId(format!("{prefix}{:04}", max + 1)))
+}
+
+pub(crate) async fn register<C: Conn>(
+    c: &mut C,
+    env: &Env<'_>,
+    new: NewApplication,
+    stamp: &Stamp,
+) -> Result<Application> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_record(), "登记申请")?;
+    let settings = settings(c).await?;
+    let ctx = Context::new(env.calendar, settings, stamp.today());
+    if let Some(r) = &new.received
+        && !matches!(r.kind, EventKind::Received { .. })
+    {
+        return Err(LedgerError::NotReceived {
+            event: r.kind.event_type(),
+        }
+        .into());
+    }
+    let id = match new.id {
+        Some(id) => ApplicationId(id.0.trim().to_string()),
+        None => {
+            let year = new
+                .received
+                .as_ref()
+                .map_or(ctx.today.year(), |r| r.date.year());
+            next_id(c, year).await?
+        }
+    };
+    let app = Application::new(id.clone(), new.applicant, new.request)?;
+    if c.application(&id.0).await?.is_some() {
+        return Err(LedgerError::DuplicateApplication { id: id.0 }.into());
+    }
+    let mut ledger = small_ledger(same_applicant(c, &app).await?, Vec::new());
+    ledger.add_application(app.clone(), &ctx)?;
+    if let Some(r) = new.received {
+        ledger.append(&id, stamp_event(r, stamp), &ctx)?;
+    }
+    let stored = ledger
+        .application(&id)
+        .cloned()
+        .ok_or_else(|| LedgerError::UnknownApplication { id: id.0.clone() })?;
+    c.insert_application(&stored, stamp.at, &stamp.user).await?;
+    audit(
+        c,
+        stamp,
+        "application.register",
+        "application",
+        &id.0,
+        json!({ "applicant": stored.applicant, "request": stored.request }),
+    )
+    .await?;
+    for e in &stored.events {
+        c.insert_event(&id.0, e).await?;
+        audit(c, stamp, "event.append", "application", &id.0, to_json(e)).await?;
+    }
+    Ok(stored)
+}
+
+pub(crate) async fn append<C: Conn>(
+    c: &mut C,
+    env: &Env<'_>,
+    id: &ApplicationId,
+    input: crate::model::EventInput,
+    stamp: &Stamp,
+) -> Result<Event> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_record(), "登记办理事项")?;
+    if !c.lock_application(&id.0).await? {
+        return Err(LedgerError::UnknownApplication { id: id.0.clone() }.into());
+    }
+    let settings = settings(c).await?;
+    let ctx = Context::new(env.calendar, settings, stamp.today());
+    let app = application(c, &id.0).await?;
+    let per_application_fee = matches!(
+        input.kind,
+        EventKind::FeeNoticeSent {
+            basis: FeeBasis::PerApplication { .. },
+            ..
+        }
+    );
+    let event = if per_application_fee {
+        let mut ledger = applicant_ledger(c, &app).await?;
+        ledger.append(id, stamp_event(input, stamp), &ctx)?.clone()
+    } else {
+        let mut app = app;
+        app.append(stamp_event(input, stamp), &ctx)?.clone()
+    };
+    c.insert_event(&id.0, &event).await?;
+    audit(
+        c,
+        stamp,
+        "event.append",
+        "application",
+        &id.0,
+        to_json(&event),
+    )
+    .await?;
+    Ok(event)
+}
+
+pub(crate) async fn earlier_units_in_month<C: Conn>(c: &mut C, id: &ApplicationId) -> Result<u32> {
+    let app = application(c, &id.0).await?;
+    let ledger = applicant_ledger(c, &app).await?;
+    Ok(ledger.earlier_units_in_month(id))
+}
+
+// ---- appeals and proactive records --------------------------------------------------------
+
+pub(crate) async fn add_appeal<C: Conn>(
+    c: &mut C,
+    mut case: AppealCase,
+    stamp: &Stamp,
+) -> Result<AppealCase> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_record(), "登记复议诉讼案件")?;
+    case.id = case.id.trim().to_string();
+    case.recorded_at = stamp.at;
+    case.recorded_by = Some(stamp.user.clone());
+    // The ledger's own check, on the records it looks at: the linked application and a
+    // case with the same id.
+    let mut applications = Vec::new();
+    if let Some(a) = &case.application
+        && let Some(app) = c.application(&a.0).await?
+    {
+        applications.push(app);
+    }
+    let appeals = c.appeal(&case.id).await?.into_iter().collect();
+    let mut ledger = small_ledger(applications, appeals);
+    ledger.add_appeal(case.clone(), stamp.today())?;
+    c.insert_appeal(&case, stamp.at).await?;
+    audit(c, stamp, "appeal.add", "appeal", &case.id, to_json(&case)).await?;
+    Ok(case)
+}
+
+pub(crate) async fn update_appeal<C: Conn>(
+    c: &mut C,
+    mut case: AppealCase,
+    stamp: &Stamp,
+) -> Result<AppealCase> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_record(), "修改复议诉讼案件")?;
+    let Some(old) = c.appeal(&case.id).await? else {
+        return Err(LedgerError::UnknownRecord { id: case.id }.into());
+    };
+    if let Some(a) = &case.application
+        && c.application(&a.0).await?.is_none()
+    {
+        return Err(LedgerError::UnknownApplication { id: a.0.clone() }.into());
+    }
+    // When and by whom the case was first recorded stays; the audit log has the change.
+    case.recorded_at = old.recorded_at;
+    case.recorded_by = old.recorded_by.clone();
+    let mut ledger = small_ledger(Vec::new(), vec![old.clone()]);
+    ledger.update_appeal(case.clone(), stamp.today())?;
+    c.update_appeal(&case, stamp.at).await?;
+    audit(
+        c,
+        stamp,
+        "appeal.update",
+        "appeal",
+        &case.id,
+        json!({ "before": old, "after": case }),
+    )
+    .await?;
+    Ok(case)
+}
+
+/// Adds a proactive record, or replaces the one with the same id. Returns the record and
+/// whether it was new.
+pub(crate) async fn set_proactive<C: Conn>(
+    c: &mut C,
+    id: &str,
+    data: ProactiveData,
+    stamp: &Stamp,
+) -> Result<(ProactiveRecord, bool)> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_record(), "登记主动公开数据")?;
+    let id = id.trim();
+    match c.proactive(id).await? {
+        None => {
+            let record = ProactiveRecord {
+                id: id.to_string(),
+                data,
+                recorded_at: stamp.at,
+                recorded_by: Some(stamp.user.clone()),
+            };
+            let mut ledger = Ledger::new("");
+            ledger.add_proactive(record.clone(), stamp.today())?;
+            c.insert_proactive(&record, stamp.at).await?;
+            audit(c, stamp, "proactive.add", "proactive", id, to_json(&record)).await?;
+            Ok((record, true))
+        }
+        Some(old) => {
+            let record = ProactiveRecord {
+                id: id.to_string(),
+                data,
+                recorded_at: old.recorded_at,
+                recorded_by: old.recorded_by.clone(),
+            };
+            record.validate(stamp.today())?;
+            c.update_proactive(&record, stamp.at).await?;
+            audit(
+                c,
+                stamp,
+                "proactive.update",
+                "proactive",
+                id,
+                json!({ "before": old, "after": record }),
+            )
+            .await?;
+            Ok((record, false))
+        }
+    }
+}
+
+// ---- reviews ------------------------------------------------------------------------------
+
+fn audit_subject(subject: &ReviewSubject) -> (&'static str, String) {
+    match subject {
+        ReviewSubject::Reply { application } => ("application", application.0.clone()),
+        ReviewSubject::AnnualReport { year } => ("annual_report", year.to_string()),
+    }
+}
+
+pub(crate) async fn review<C: Conn>(c: &mut C, subject: &ReviewSubject) -> Result<Review> {
+    let steps = c
+        .review_steps(subject.kind_str(), &subject.id_string())
+        .await?;
+    Ok(Review {
+        subject: subject.clone(),
+        status: review::status(&steps),
+        steps,
+    })
+}
+
+pub(crate) async fn reviews<C: Conn>(c: &mut C) -> Result<Vec<Review>> {
+    let mut out: Vec<Review> = Vec::new();
+    for s in c.all_review_steps().await? {
+        let Some(subject) = ReviewSubject::from_parts(&s.subject_kind, &s.subject_id) else {
+            return Err(StoreError::Corrupt {
+                what: format!("审核记录 {}/{}", s.subject_kind, s.subject_id),
+                detail: "未知的审核对象".into(),
+            });
+        };
+        match out.last_mut() {
+            Some(r) if r.subject == subject => r.steps.push(s.step),
+            _ => out.push(Review {
+                subject,
+                status: crate::model::ReviewStatus::NotSubmitted,
+                steps: vec![s.step],
+            }),
+        }
+    }
+    for r in &mut out {
+        r.steps.sort_by_key(|s| s.seq);
+        r.status = review::status(&r.steps);
+    }
+    Ok(out)
+}
+
+/// The current decision of an application, for a reply review.
+async fn reply_snapshot<C: Conn>(
+    c: &mut C,
+    env: &Env<'_>,
+    id: &ApplicationId,
+    stamp: &Stamp,
+) -> Result<serde_json::Value> {
+    let app = application(c, &id.0).await?;
+    let settings = settings(c).await?;
+    let st = app.state_at(stamp.today(), env.calendar, settings);
+    match st.decision {
+        Some(d) => Ok(json!({
+            "decision": d,
+            "decision_label": d.label_zh(),
+            "decided_on": st.decided_on,
+            "events": app.events.len(),
+        })),
+        None => Err(StoreError::NothingToReview {
+            application: id.0.clone(),
+        }),
+    }
+}
+
+pub(crate) async fn review_step<C: Conn>(
+    c: &mut C,
+    env: &Env<'_>,
+    subject: &ReviewSubject,
+    action: ReviewAction,
+    note: Option<String>,
+    stamp: &Stamp,
+) -> Result<Review> {
+    let me = actor(c, stamp).await?;
+    if let ReviewSubject::AnnualReport { year } = subject
+        && !(2008..=9999).contains(year)
+    {
+        return Err(StoreError::NotFound {
+            what: "报告年度",
+            id: year.to_string(),
+        });
+    }
+    if let ReviewSubject::Reply { application } = subject
+        && c.application(&application.0).await?.is_none()
+    {
+        return Err(LedgerError::UnknownApplication {
+            id: application.0.clone(),
+        }
+        .into());
+    }
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let kind = subject.kind_str();
+    let sid = subject.id_string();
+    let steps = c.review_steps(kind, &sid).await?;
+    review::check(subject, &steps, action, &me.name, me.role, note.as_deref())?;
+    let submitted = review::current_submission(&steps).map(|s| s.snapshot.clone());
+    let snapshot = match (subject, action) {
+        (ReviewSubject::Reply { application }, ReviewAction::Submit) => {
+            reply_snapshot(c, env, application, stamp).await?
+        }
+        (ReviewSubject::AnnualReport { year }, ReviewAction::Submit) => {
+            json!({ "year": year, "known_by": stamp.at, "as_of": stamp.today() })
+        }
+        (ReviewSubject::Reply { application }, ReviewAction::Review | ReviewAction::Approve) => {
+            // The reply reviewed must still be the application's decision.
+            let now = reply_snapshot(c, env, application, stamp).await?;
+            let then = submitted.clone().unwrap_or_default();
+            if now.get("decision") != then.get("decision") {
+                return Err(StoreError::ReviewStale {
+                    application: application.0.clone(),
+                    submitted: then
+                        .get("decision_label")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("?")
+                        .to_string(),
+                    current: now
+                        .get("decision_label")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("?")
+                        .to_string(),
+                });
+            }
+            then
+        }
+        _ => submitted.unwrap_or_default(),
+    };
+    let step = ReviewStep {
+        seq: steps.len() as u32 + 1,
+        action,
+        actor: me.name.clone(),
+        actor_role: me.role,
+        at: stamp.at,
+        note,
+        snapshot,
+    };
+    c.insert_review_step(kind, &sid, &step).await?;
+    let (ak, aid) = audit_subject(subject);
+    audit(
+        c,
+        stamp,
+        &format!("review.{}", action.as_str()),
+        ak,
+        &aid,
+        json!({ "subject": subject, "seq": step.seq, "note": step.note, "snapshot": step.snapshot }),
+    )
+    .await?;
+    let mut steps = steps;
+    steps.push(step);
+    Ok(Review {
+        subject: subject.clone(),
+        status: review::status(&steps),
+        steps,
+    })
+}
+
+// ---- templates and audit --------------------------------------------------------------------
+
+pub(crate) async fn set_template<C: Conn>(
+    c: &mut C,
+    key: &str,
+    title: &str,
+    body: &str,
+    stamp: &Stamp,
+) -> Result<LetterTemplate> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_configure(), "修改答复模板")?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(LedgerError::EmptyField {
+            field: "模板代码"
+        }
+        .into());
+    }
+    if body.trim().is_empty() {
+        return Err(LedgerError::EmptyField {
+            field: "模板正文"
+        }
+        .into());
+    }
+    let old = c.template(key).await?;
+    let t = LetterTemplate {
+        key: key.to_string(),
+        title: title.trim().to_string(),
+        body: body.to_string(),
+        updated_at: stamp.at,
+        updated_by: stamp.user.clone(),
+    };
+    c.upsert_template(&t).await?;
+    audit(
+        c,
+        stamp,
+        "template.set",
+        "template",
+        key,
+        json!({ "before": old, "after": t }),
+    )
+    .await?;
+    Ok(t)
+}
+
+pub(crate) async fn audit_log<C: Conn>(c: &mut C, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+    c.audit(q).await
+}
