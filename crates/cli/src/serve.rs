@@ -1,0 +1,62 @@
+//! `gongkai serve`: the web interface (gongkai-server) over the ledger's database.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use gongkai_server::{AppState, Config};
+use gongkai_store::Store;
+
+/// Arguments of `gongkai serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 数据库地址：sqlite://文件名（默认，首次运行时创建）或 postgres://用户@主机/库 /
+    /// database URL
+    #[arg(long, default_value = "sqlite://gongkai.db")]
+    db: String,
+    /// 监听地址 / address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Cookie 加 Secure 标记（经 HTTPS 反向代理提供服务时使用）/ mark cookies Secure
+    #[arg(long)]
+    secure_cookies: bool,
+    /// 登录有效期（小时）/ how long a login lasts, in hours
+    #[arg(long, default_value_t = 12)]
+    session_hours: i64,
+}
+
+/// Runs the server until Ctrl-C. The CSRF secret comes from `GONGKAI_SECRET` when set
+/// (several processes behind one address must share it), otherwise a random one per run.
+pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时 / cannot start the runtime")?;
+    runtime.block_on(async {
+        let store = Store::open(&args.db)
+            .await
+            .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
+        if !store.is_initialised().await.unwrap_or(false) {
+            eprintln!(
+                "提示：数据库尚未初始化（没有用户），台账页面无法登录；报告检查可以使用。\n\
+                 请先运行 gongkai ledger init 创建机关名称和管理员。"
+            );
+        }
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("无法监听 / cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr()?;
+        eprintln!("gongkai serve: http://{addr}/ （Ctrl-C 停止 / to stop）");
+        let config = Config {
+            secure_cookies: args.secure_cookies,
+            session_hours: args.session_hours.max(1),
+            secret: std::env::var("GONGKAI_SECRET").ok(),
+            ..Config::default()
+        };
+        gongkai_server::serve(listener, AppState::new(store.clone(), config))
+            .await
+            .context("服务异常退出 / the server stopped")?;
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

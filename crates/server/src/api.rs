@@ -1,0 +1,801 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document served at
+//! `/api/v1/openapi.json` (utoipa; no Swagger UI is bundled).
+//!
+//! Authentication: `POST /api/v1/session` with a name and password returns a token for the
+//! `Authorization: Bearer` header; a browser that is logged in may call the API with its
+//! session cookie, and must then send the page's CSRF token in `X-CSRF-Token` on every
+//! change. Writes go through `gongkai_store` (role checks, the ledger's validation, audit
+//! log, one transaction). Errors are `{"error": {"code", "message"}}` with the ledger's and
+//! the store's stable codes and Chinese messages.
+//!
+//! Request and response bodies are the ledger's serde types (`gongkai_ledger::Application`,
+//! `EventKind`, …); the document describes their envelopes and gives examples.
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_check::Finding;
+use gongkai_ledger::{
+    AppealCase, Application, ApplicationId, ApplicationState, Event, ProactiveData,
+    ProactiveRecord, YearEnd,
+};
+use gongkai_store::{
+    AuditEntry, AuditQuery, EventInput, NewApplication, Review, ReviewAction, ReviewSubject, Role,
+    SessionToken, Stamp,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::pages::ledger::deadline_view;
+use crate::pages::year_end;
+use crate::security::{CSRF_HEADER, SESSION_COOKIE};
+use crate::view;
+use crate::{AppState, AuthUser, Ctx};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gongkai 依申请公开台账 API",
+        description = "政府信息公开申请台账、复议诉讼、主动公开记录、年度报告与审核的 JSON 接口。错误统一为 {\"error\": {\"code\", \"message\"}}，code 为稳定的英文代码，message 为中文说明。",
+        version = "1"
+    ),
+    modifiers(&SecurityAddon),
+    tags(
+        (name = "session", description = "登录与会话"),
+        (name = "applications", description = "依申请公开：申请与办理事项"),
+        (name = "appeals", description = "行政复议、行政诉讼"),
+        (name = "proactive", description = "主动公开记录"),
+        (name = "reports", description = "年度报告"),
+        (name = "reviews", description = "三级审核"),
+        (name = "audit", description = "审计日志"),
+        (name = "check", description = "检查已发布的年度报告")
+    )
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "浏览器登录后的会话 Cookie；修改数据时须同时提供 X-CSRF-Token 头",
+            ))),
+        );
+    }
+}
+
+/// The API's routes and its OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(login, logout))
+        .routes(routes!(me))
+        .routes(routes!(list_applications, create_application))
+        .routes(routes!(get_application))
+        .routes(routes!(append_event))
+        .routes(routes!(list_appeals, create_appeal))
+        .routes(routes!(update_appeal))
+        .routes(routes!(list_proactive))
+        .routes(routes!(set_proactive))
+        .routes(routes!(year_report))
+        .routes(routes!(list_reviews))
+        .routes(routes!(get_review, review_step))
+        .routes(routes!(audit))
+        .routes(routes!(check_report))
+        .split_for_parts();
+    // The router is nested under `/api/v1` by the application; the document names the
+    // full paths.
+    doc.paths.paths = std::mem::take(&mut doc.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("{API_PREFIX}{path}"), item))
+        .collect();
+    (router, doc)
+}
+
+/// Where the application mounts [`router`].
+pub const API_PREFIX: &str = "/api/v1";
+
+pub fn router() -> Router<AppState> {
+    let (router, doc) = api();
+    let json = std::sync::Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let json = json.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "application/json; charset=utf-8",
+                        )],
+                        json.as_ref().clone(),
+                    )
+                }
+            }),
+        )
+        .fallback(|| async { ApiError::not_found("没有这个接口") })
+}
+
+/// The OpenAPI document as JSON text.
+pub fn openapi_json() -> String {
+    api().1.to_pretty_json().unwrap_or_default()
+}
+
+/// A JSON body whose rejection is an [`ApiError`].
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(ApiError::new(
+                if r.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
+                "bad_json",
+                format!("请求体不是有效的 JSON 或字段不符：{}", r.body_text()),
+            )),
+        }
+    }
+}
+
+/// The authenticated caller. Refuses with 401 without a valid session; refuses a change
+/// made with the session cookie but without the CSRF header.
+pub struct ApiUser(pub AuthUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(ApiError::unauthenticated)?;
+        let user = ctx.user.clone().ok_or_else(ApiError::unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe && !ctx.via_bearer {
+            let token = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !ctx.csrf_ok(token) {
+                return Err(ApiError::csrf());
+            }
+        }
+        Ok(ApiUser(user))
+    }
+}
+
+impl ApiUser {
+    fn stamp(&self) -> Stamp {
+        Stamp::now(&self.0.name)
+    }
+}
+
+// ---- session ---------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// 用户名.
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub name: String,
+    pub display_name: String,
+    /// `clerk`, `office_head`, `leader`, `admin`.
+    pub role: String,
+    /// 信息员、办公室主任、分管领导、管理员.
+    pub role_label: String,
+}
+
+impl From<&AuthUser> for UserOut {
+    fn from(u: &AuthUser) -> Self {
+        UserOut {
+            name: u.name.clone(),
+            display_name: u.display.clone(),
+            role: u.role.as_str().to_string(),
+            role_label: u.role.label_zh().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOut {
+    /// Bearer token: `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserOut,
+}
+
+/// 登录，取得 Bearer 令牌
+#[utoipa::path(post, path = "/session", tag = "session",
+    request_body = LoginRequest,
+    responses(
+        (status = 201, description = "已登录", body = SessionOut),
+        (status = 401, description = "用户名或密码错误", body = ErrorBody)
+    ))]
+async fn login(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
+    let ttl = chrono::Duration::hours(st.config().session_hours);
+    let (token, session, user) = st
+        .store()
+        .login(req.name.trim(), &req.password, ttl, Utc::now())
+        .await?;
+    let user = AuthUser::from(user);
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionOut {
+            token: token.0,
+            expires_at: session.expires_at,
+            user: UserOut::from(&user),
+        }),
+    ))
+}
+
+/// 退出登录（结束当前会话）
+#[utoipa::path(delete, path = "/session", tag = "session",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 204, description = "已退出"), (status = 401, body = ErrorBody)))]
+async fn logout(
+    State(st): State<AppState>,
+    _user: ApiUser,
+    ctx: Ctx,
+) -> Result<StatusCode, ApiError> {
+    if let Some(t) = ctx.session.clone() {
+        st.store().logout(&SessionToken(t), Utc::now()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 当前用户
+#[utoipa::path(get, path = "/me", tag = "session",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)))]
+async fn me(ApiUser(user): ApiUser) -> Json<UserOut> {
+    Json(UserOut::from(&user))
+}
+
+// ---- applications ------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationSummary {
+    pub id: String,
+    pub applicant: String,
+    /// 表格三的列：natural_person、commercial …
+    pub applicant_kind: String,
+    pub description: String,
+    /// `processing`, `awaiting_correction`, `closed` …
+    pub stage: String,
+    pub stage_label: String,
+    pub received_on: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub overdue: bool,
+    /// 5 个工作日内到期.
+    pub due_soon: bool,
+    /// `剩 3 个工作日` …
+    pub remaining: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExplainStep {
+    /// 引起这一步的办理事项序号.
+    pub seq: Option<u32>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationOut {
+    /// gongkai_ledger::Application：申请人、所需信息、办理事项（events）.
+    #[schema(value_type = Object)]
+    pub application: Application,
+    /// gongkai_ledger::ApplicationState：由办理事项推导的状态（含答复期限 clock）.
+    #[schema(value_type = Object)]
+    pub state: ApplicationState,
+    pub deadline: Option<NaiveDate>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// 答复期限的计算过程，每一步注明依据的办理事项.
+    pub deadline_explanation: Vec<ExplainStep>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// 为 true 时包括已办结的申请.
+    #[serde(default)]
+    pub all: bool,
+}
+
+async fn out(st: &AppState, app: Application) -> Result<ApplicationOut, ApiError> {
+    let settings = st.store().settings().await?;
+    let today = view::today();
+    let state = app.state_at(today, st.store().calendar(), settings);
+    let dv = deadline_view(&state, today, st.store().calendar());
+    Ok(ApplicationOut {
+        deadline: state.deadline(),
+        overdue: state.is_overdue(),
+        due_soon: dv.mark == "due-soon",
+        deadline_explanation: state
+            .clock
+            .as_ref()
+            .map(|c| {
+                c.steps()
+                    .into_iter()
+                    .map(|s| ExplainStep {
+                        seq: s.seq,
+                        text: s.text,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        application: app,
+        state,
+    })
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// 申请列表（默认只列在办申请，按答复期限排序）
+#[utoipa::path(get, path = "/applications", tag = "applications",
+    params(ListParams),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = [ApplicationSummary]), (status = 401, body = ErrorBody)))]
+async fn list_applications(
+    State(st): State<AppState>,
+    _user: ApiUser,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Vec<ApplicationSummary>>, ApiError> {
+    let store = st.store();
+    let apps = store.applications().await?;
+    let settings = store.settings().await?;
+    let today = view::today();
+    let cal = store.calendar();
+    let mut out: Vec<(ApplicationSummary, (u8, NaiveDate, String))> = apps
+        .iter()
+        .filter_map(|a| {
+            let s = a.state_at(today, cal, settings);
+            if !p.all && !s.is_open() && s.received_on.is_some() {
+                return None;
+            }
+            let dv = deadline_view(&s, today, cal);
+            let rank = u8::from(!s.is_open()) * 2 + u8::from(s.is_open() && s.deadline().is_none());
+            Some((
+                ApplicationSummary {
+                    id: a.id.0.clone(),
+                    applicant: a.applicant.name.clone(),
+                    applicant_kind: snake(&a.applicant.kind),
+                    description: a.request.description.clone(),
+                    stage: snake(&s.stage),
+                    stage_label: s.stage.label_zh().to_string(),
+                    received_on: s.received_on,
+                    deadline: s.deadline(),
+                    overdue: s.is_overdue(),
+                    due_soon: dv.mark == "due-soon",
+                    remaining: dv.remaining,
+                },
+                (rank, s.deadline().unwrap_or(NaiveDate::MAX), a.id.0.clone()),
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(Json(out.into_iter().map(|(s, _)| s).collect()))
+}
+
+/// 登记申请（可同时登记收到）
+#[utoipa::path(post, path = "/applications", tag = "applications",
+    request_body(content = Object, description = "gongkai_store::NewApplication", example = json!({
+        "applicant": {"kind": "natural_person", "name": "张三", "identity": null, "contact": {"phone": "13800000000"}},
+        "request": {"description": "2024年某项目环评批复", "form": "electronic", "delivery": "email"},
+        "received": {"date": "2025-03-03", "type": "received", "channel": {"kind": "in_person", "oral": false}}
+    })),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, body = ApplicationOut),
+        (status = 403, description = "角色无权登记", body = ErrorBody),
+        (status = 409, description = "编号已存在", body = ErrorBody),
+        (status = 422, description = "台账拒绝（如日期晚于今天）", body = ErrorBody)
+    ))]
+async fn create_application(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiJson(new): ApiJson<NewApplication>,
+) -> Result<(StatusCode, Json<ApplicationOut>), ApiError> {
+    let app = st.store().register_application(new, &user.stamp()).await?;
+    Ok((StatusCode::CREATED, Json(out(&st, app).await?)))
+}
+
+/// 一件申请：办理事项、状态和答复期限的计算过程
+#[utoipa::path(get, path = "/applications/{id}", tag = "applications",
+    params(("id" = String, Path, description = "申请编号")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = ApplicationOut), (status = 404, body = ErrorBody)))]
+async fn get_application(
+    State(st): State<AppState>,
+    _user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    let app = st.store().application(&ApplicationId(id)).await?;
+    Ok(Json(out(&st, app).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    /// gongkai_ledger::Event.
+    #[schema(value_type = Object)]
+    pub event: Event,
+    pub application: ApplicationOut,
+}
+
+/// 登记办理事项（追加，不可修改）
+#[utoipa::path(post, path = "/applications/{id}/events", tag = "applications",
+    params(("id" = String, Path, description = "申请编号")),
+    request_body(content = Object, description = "gongkai_store::EventInput：date、type 及该类事项的字段、note", example = json!({
+        "date": "2025-03-10", "type": "extended", "days": 20, "approved_by": "李主任", "applicant_notified_on": "2025-03-10"
+    })),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, body = EventOut),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "台账拒绝（如第二次延期、答复早于收到）", body = ErrorBody)
+    ))]
+async fn append_event(
+    State(st): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EventInput>,
+) -> Result<(StatusCode, Json<EventOut>), ApiError> {
+    let app_id = ApplicationId(id);
+    let event = st
+        .store()
+        .append_event(&app_id, input, &user.stamp())
+        .await?;
+    let app = st.store().application(&app_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EventOut {
+            event,
+            application: out(&st, app).await?,
+        }),
+    ))
+}
+
+// ---- appeals ---------------------------------------------------------------------------------
+
+/// 复议诉讼案件
+#[utoipa::path(get, path = "/appeals", tag = "appeals",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "gongkai_ledger::AppealCase 的列表", body = [Object])))]
+async fn list_appeals(
+    State(st): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<AppealCase>>, ApiError> {
+    Ok(Json(st.store().appeals().await?))
+}
+
+/// A case as the API takes it: `recorded_at` and `recorded_by` come from the caller's
+/// session.
+#[derive(Debug, Deserialize)]
+pub struct AppealIn {
+    #[serde(flatten)]
+    pub value: serde_json::Map<String, serde_json::Value>,
+}
+
+fn appeal_from(
+    user: &ApiUser,
+    mut input: AppealIn,
+    id: Option<String>,
+) -> Result<AppealCase, ApiError> {
+    if let Some(id) = id {
+        input
+            .value
+            .insert("id".into(), serde_json::Value::String(id));
+    }
+    input.value.insert(
+        "recorded_at".into(),
+        serde_json::to_value(Utc::now()).unwrap_or_default(),
+    );
+    input.value.insert(
+        "recorded_by".into(),
+        serde_json::Value::String(user.0.name.clone()),
+    );
+    serde_json::from_value(serde_json::Value::Object(input.value))
+        .map_err(|e| ApiError::bad_request(format!("案件字段不符：{e}")))
+}
+
+/// 登记复议诉讼案件
+#[utoipa::path(post, path = "/appeals", tag = "appeals",
+    request_body(content = Object, description = "gongkai_ledger::AppealCase（不含 recorded_at、recorded_by）", example = json!({
+        "id": "复-2025-01", "kind": "reconsideration", "filed_on": "2025-04-01", "application": "2025-0001", "body": "某市人民政府"
+    })),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 201, body = Object), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_appeal(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiJson(input): ApiJson<AppealIn>,
+) -> Result<(StatusCode, Json<AppealCase>), ApiError> {
+    let case = appeal_from(&user, input, None)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(st.store().add_appeal(case, &user.stamp()).await?),
+    ))
+}
+
+/// 更新复议诉讼案件（如登记审结结果）
+#[utoipa::path(put, path = "/appeals/{id}", tag = "appeals",
+    params(("id" = String, Path, description = "案件编号")),
+    request_body(content = Object, example = json!({
+        "kind": "reconsideration", "filed_on": "2025-04-01", "conclusion": {"result": "upheld", "decided_on": "2025-06-01"}
+    })),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_appeal(
+    State(st): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AppealIn>,
+) -> Result<Json<AppealCase>, ApiError> {
+    let case = appeal_from(&user, input, Some(id))?;
+    Ok(Json(st.store().update_appeal(case, &user.stamp()).await?))
+}
+
+// ---- proactive -------------------------------------------------------------------------------
+
+/// 主动公开记录
+#[utoipa::path(get, path = "/proactive", tag = "proactive",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "gongkai_ledger::ProactiveRecord 的列表", body = [Object])))]
+async fn list_proactive(
+    State(st): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<ProactiveRecord>>, ApiError> {
+    Ok(Json(st.store().proactive_records().await?))
+}
+
+/// 新增或替换一条主动公开记录
+#[utoipa::path(put, path = "/proactive/{id}", tag = "proactive",
+    params(("id" = String, Path, description = "记录编号")),
+    request_body(content = Object, description = "gongkai_ledger::ProactiveData", example = json!({
+        "type": "document", "kind": "normative_document", "title": "某某管理办法", "number": "某府规〔2025〕1号", "issued_on": "2025-02-01"
+    })),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "已替换", body = Object), (status = 201, description = "已新增", body = Object), (status = 422, body = ErrorBody)))]
+async fn set_proactive(
+    State(st): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(data): ApiJson<ProactiveData>,
+) -> Result<(StatusCode, Json<ProactiveRecord>), ApiError> {
+    let (rec, new) = st.store().set_proactive(&id, data, &user.stamp()).await?;
+    Ok((
+        if new {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(rec),
+    ))
+}
+
+// ---- year-end report -------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YearReportOut {
+    pub year: i32,
+    /// 审核状态：not_submitted、awaiting_review、awaiting_approval、approved、sent_back.
+    pub review_status: String,
+    /// 提交审核时冻结数据的时刻（未提交时为空，数据按今日实时计算）.
+    pub frozen_at: Option<DateTime<Utc>>,
+    /// gongkai_ledger::YearEnd：report（与 gongkai read 相同的 JSON）、figures、结转名单、warnings.
+    #[schema(value_type = Object)]
+    pub year_end: YearEnd,
+    /// gongkai_check::Finding 的列表：每条问题注明涉及的单元格.
+    #[schema(value_type = [Object])]
+    pub findings: Vec<Finding>,
+}
+
+/// 年度报告（由台账计算，并经检查）
+#[utoipa::path(get, path = "/reports/{year}", tag = "reports",
+    params(("year" = i32, Path, description = "报告年度")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = YearReportOut), (status = 400, body = ErrorBody)))]
+async fn year_report(
+    State(st): State<AppState>,
+    _user: ApiUser,
+    Path(year): Path<i32>,
+) -> Result<Json<YearReportOut>, ApiError> {
+    let year = year_end::check_year(year).map_err(ApiError::bad_request)?;
+    let (ye, review) = year_end::compute(st.store(), year).await?;
+    let findings = gongkai_check::check(&ye.report);
+    Ok(Json(YearReportOut {
+        year,
+        review_status: snake(&review.status),
+        frozen_at: year_end::frozen_at(&review).map(|(k, _)| k),
+        year_end: ye,
+        findings,
+    }))
+}
+
+// ---- reviews ---------------------------------------------------------------------------------
+
+fn subject(kind: &str, id: &str) -> Result<ReviewSubject, ApiError> {
+    ReviewSubject::from_parts(kind, id).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "审核对象应为 reply/申请编号 或 annual_report/年度，而不是 {kind}/{id}"
+        ))
+    })
+}
+
+/// 所有已开始的审核
+#[utoipa::path(get, path = "/reviews", tag = "reviews",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "gongkai_store::Review 的列表", body = [Object])))]
+async fn list_reviews(
+    State(st): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<Review>>, ApiError> {
+    Ok(Json(st.store().reviews().await?))
+}
+
+/// 一项审核及其步骤
+#[utoipa::path(get, path = "/reviews/{kind}/{id}", tag = "reviews",
+    params(("kind" = String, Path, description = "reply 或 annual_report"), ("id" = String, Path, description = "申请编号或年度")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody)))]
+async fn get_review(
+    State(st): State<AppState>,
+    _user: ApiUser,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Json<Review>, ApiError> {
+    Ok(Json(st.store().review(&subject(&kind, &id)?).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    /// `submit`（信息员、办公室主任提交）、`review`（办公室主任审核通过）、`approve`（分管领导批准）、`send_back`（退回，须说明理由）.
+    pub action: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// 审核的一步：提交、审核通过、批准或退回
+#[utoipa::path(post, path = "/reviews/{kind}/{id}", tag = "reviews",
+    params(("kind" = String, Path, description = "reply 或 annual_report"), ("id" = String, Path, description = "申请编号或年度")),
+    request_body = ReviewRequest,
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, body = Object),
+        (status = 403, description = "角色不符", body = ErrorBody),
+        (status = 409, description = "不是该角色的审核环节", body = ErrorBody),
+        (status = 422, description = "如退回未说明理由", body = ErrorBody)
+    ))]
+async fn review_step(
+    State(st): State<AppState>,
+    user: ApiUser,
+    Path((kind, id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<ReviewRequest>,
+) -> Result<(StatusCode, Json<Review>), ApiError> {
+    let subject = subject(&kind, &id)?;
+    let action = ReviewAction::from_str_opt(req.action.trim())
+        .ok_or_else(|| ApiError::bad_request("action 应为 submit、review、approve 或 send_back"))?;
+    let review = st
+        .store()
+        .review_step(&subject, action, req.note, &user.stamp())
+        .await?;
+    Ok((StatusCode::CREATED, Json(review)))
+}
+
+// ---- audit -----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// application、user、review …
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    /// 最多返回条数（默认 100）.
+    pub limit: Option<u32>,
+}
+
+/// 审计日志（最新在前；办公室主任、分管领导、管理员可查看）
+#[utoipa::path(get, path = "/audit", tag = "audit",
+    params(AuditParams),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "gongkai_store::AuditEntry 的列表", body = [Object]), (status = 403, body = ErrorBody)))]
+async fn audit(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    if user.role == Role::Clerk {
+        return Err(ApiError::forbidden("信息员不能查看审计日志"));
+    }
+    let q = AuditQuery {
+        subject_kind: p.subject_kind,
+        subject_id: p.subject_id,
+        limit: p.limit.map(|l| l.min(1000)),
+    };
+    Ok(Json(st.store().audit(&q).await?))
+}
+
+// ---- check -----------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckOut {
+    /// 读出的报告（与 gongkai read 相同的 JSON）.
+    #[schema(value_type = Object)]
+    pub report: gongkai_report::Report,
+    /// 检查结果，每条注明涉及的单元格.
+    #[schema(value_type = [Object])]
+    pub findings: Vec<Finding>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// 读取并检查一份年度报告（请求体为文件本身：文本、HTML、Markdown 或 DOCX；无需登录，不保存）
+#[utoipa::path(post, path = "/check", tag = "check",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "报告文件的字节"),
+    responses((status = 200, body = CheckOut), (status = 422, description = "无法读取", body = ErrorBody)))]
+async fn check_report(body: axum::body::Bytes) -> Result<Json<CheckOut>, ApiError> {
+    let result = tokio::task::spawn_blocking(move || {
+        gongkai_read::read_report(&body).map(|report| {
+            let findings = gongkai_check::check(&report);
+            (report, findings)
+        })
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    match result {
+        Ok((report, findings)) => {
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == gongkai_check::Severity::Error)
+                .count();
+            Ok(Json(CheckOut {
+                warnings: findings.len() - errors,
+                errors,
+                report,
+                findings,
+            }))
+        }
+        Err(e) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unreadable",
+            e.to_string(),
+        )),
+    }
+}

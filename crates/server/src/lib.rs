@@ -1,0 +1,203 @@
+//! `gongkai serve`: the web interface.
+//!
+//! * **Report checking** (no login): upload published annual reports, see the three tables
+//!   in the national layout with every finding on its cells, correct misread cells by hand
+//!   (history kept), download JSON and CSV — [`check`].
+//! * **The ledger** (login, roles): open applications by deadline, an application's
+//!   timeline and the explanation of its deadline, a form per event, review queues,
+//!   appeals, proactive records, the year-end report with its findings on the cells and
+//!   its downloads — [`pages`].
+//! * **The JSON API** under `/api/v1` with its OpenAPI document at
+//!   `/api/v1/openapi.json` — [`api`].
+//!
+//! Everything the pages need (style sheet, script, icon) is compiled into the binary
+//! ([`assets`]); pages are rendered on the server (askama templates, escaped by default);
+//! every form carries a CSRF token ([`security`]). Storage is `gongkai_store`: the ledger,
+//! users, sessions, reviews and the audit log. Uploaded reports are kept in memory
+//! ([`uploads::MemoryUploads`], behind the [`uploads::UploadStore`] trait).
+//!
+//! Not here: the domain rules (gongkai-ledger), SQL (gongkai-store), reading and checking
+//! reports (gongkai-read, gongkai-check), writing them (gongkai-write).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use gongkai_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub mod api;
+pub mod assets;
+pub mod check;
+pub mod context;
+pub mod error;
+pub mod forms;
+pub mod letters;
+pub mod national;
+pub mod pages;
+pub mod security;
+pub mod uploads;
+pub mod view;
+
+pub use context::{AuthUser, Ctx};
+use security::Secret;
+use uploads::{MemoryUploads, UploadStore};
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (when served over HTTPS, e.g. behind a reverse proxy).
+    pub secure_cookies: bool,
+    /// Largest single uploaded file, in bytes.
+    pub max_file_bytes: usize,
+    /// Largest upload request (all files together), in bytes.
+    pub max_upload_bytes: usize,
+    /// Most files in one upload.
+    pub max_files: usize,
+    /// How long a login lasts.
+    pub session_hours: i64,
+    /// The secret of the CSRF tokens (`None`: a random one per run).
+    pub secret: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: false,
+            max_file_bytes: 16 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
+            max_files: 200,
+            session_hours: 12,
+            secret: None,
+        }
+    }
+}
+
+/// The state every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    secret: Secret,
+    store: Store,
+    uploads: Arc<dyn UploadStore>,
+}
+
+impl AppState {
+    /// The state over `store`, with uploads kept in memory.
+    pub fn new(store: Store, config: Config) -> Self {
+        Self::with_uploads(store, config, Arc::new(MemoryUploads::default()))
+    }
+
+    /// The state with another upload store.
+    pub fn with_uploads(store: Store, config: Config, uploads: Arc<dyn UploadStore>) -> Self {
+        let secret = match &config.secret {
+            Some(s) if !s.is_empty() => Secret::from_text(s),
+            _ => Secret::random(),
+        };
+        AppState {
+            inner: Arc::new(Inner {
+                config,
+                secret,
+                store,
+                uploads,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn secret(&self) -> &Secret {
+        &self.inner.secret
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn uploads(&self) -> &dyn UploadStore {
+        self.inner.uploads.as_ref()
+    }
+}
+
+/// The whole application: pages, API, assets, with the security headers and the request
+/// context (visitor, session, CSRF token) on every request.
+pub fn app(state: AppState) -> Router {
+    let upload_limit = state.config().max_upload_bytes;
+    Router::new()
+        .merge(check::router())
+        .merge(pages::router())
+        .merge(assets::router())
+        .nest(api::API_PREFIX, api::router())
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::layer,
+        ))
+        .layer(middleware::from_fn(no_store_for_pages))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(security::CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(state)
+}
+
+/// Pages and API answers show personal data: browsers and proxies must not keep them.
+/// Assets set their own caching.
+async fn no_store_for_pages(req: Request, next: Next) -> Response {
+    let is_get = req.method() == Method::GET;
+    let mut resp = next.run(req).await;
+    if !resp.headers().contains_key(header::CACHE_CONTROL) || !is_get {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Serves `app` on `listener` until Ctrl-C (or SIGTERM).
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,146 @@
+//! The ledger's pages (login required): home, login and logout here; applications in
+//! [`ledger`], review queues in [`reviews`], appeals in [`appeals`], proactive records in
+//! [`proactive`], the year-end report in [`year_end`].
+//!
+//! Every form posts a CSRF token; every change goes through `gongkai_store`, which checks
+//! the user's role, lets the ledger validate, writes the audit log and commits in one
+//! transaction. A refused change re-renders the page with the ledger's Chinese message.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use gongkai_store::SessionToken;
+use serde::Deserialize;
+
+use crate::error::PageError;
+use crate::security::{self, SESSION_COOKIE};
+use crate::view::Chrome;
+use crate::{AppState, Ctx};
+
+pub mod appeals;
+pub mod ledger;
+pub mod proactive;
+pub mod reviews;
+pub mod year_end;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(ledger::router())
+        .merge(reviews::router())
+        .merge(appeals::router())
+        .merge(proactive::router())
+        .merge(year_end::router())
+}
+
+async fn home(ctx: Ctx) -> Redirect {
+    if ctx.user.is_some() {
+        Redirect::to("/ledger")
+    } else {
+        Redirect::to("/check")
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    name: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MsgQuery {
+    pub msg: Option<String>,
+}
+
+async fn login_page(ctx: Ctx, Query(q): Query<MsgQuery>) -> Response {
+    if ctx.user.is_some() {
+        return Redirect::to("/ledger").into_response();
+    }
+    LoginPage {
+        chrome: Chrome::new(&ctx, "").flash(q.msg.as_deref()),
+        name: String::new(),
+        error: None,
+    }
+    .into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LoginForm {
+    csrf: String,
+    name: String,
+    password: String,
+}
+
+async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let ttl = chrono::Duration::hours(st.config().session_hours);
+    match st
+        .store()
+        .login(form.name.trim(), &form.password, ttl, Utc::now())
+        .await
+    {
+        Ok((token, _, _)) => {
+            let mut resp = Redirect::to("/ledger").into_response();
+            let c = security::set_cookie(
+                SESSION_COOKIE,
+                &token.0,
+                Some(st.config().session_hours.max(1) as u64 * 3600),
+                st.config().secure_cookies,
+            );
+            if let Ok(v) = HeaderValue::from_str(&c) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        Err(e) if e.is_client_error() => Ok((
+            StatusCode::UNAUTHORIZED,
+            LoginPage {
+                chrome: Chrome::new(&ctx, ""),
+                name: form.name,
+                error: Some(e.to_string()),
+            },
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    if let Some(t) = &ctx.session {
+        st.store()
+            .logout(&SessionToken(t.clone()), Utc::now())
+            .await?;
+    }
+    let mut resp = Redirect::to("/login?msg=logged_out").into_response();
+    let c = security::set_cookie(SESSION_COOKIE, "", Some(0), st.config().secure_cookies);
+    if let Ok(v) = HeaderValue::from_str(&c) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}

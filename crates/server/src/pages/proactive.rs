@@ -1,0 +1,265 @@
+//! Proactive-disclosure records for section 二: rules and normative documents (issued,
+//! repealed), licensing, penalty and coercion decision counts per period, administrative
+//! fees per period.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use gongkai_ledger::{
+    DecisionArea, DecisionCount, DocumentKind, DocumentRecord, FeeIncome, ProactiveData,
+};
+use gongkai_store::Stamp;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::error::PageError;
+use crate::pages::MsgQuery;
+use crate::view::{self, Chrome};
+use crate::{AppState, Ctx, security};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proactive", get(list).post(add))
+        .route("/proactive/repeal", post(repeal))
+}
+
+pub struct RecordRow {
+    pub id: String,
+    pub kind: &'static str,
+    pub what: String,
+    pub period: String,
+    pub value: String,
+    /// A document in force: may be repealed.
+    pub repealable: bool,
+}
+
+pub fn area_zh(a: DecisionArea) -> &'static str {
+    match a {
+        DecisionArea::Licensing => "行政许可",
+        DecisionArea::Penalty => "行政处罚",
+        DecisionArea::Coercion => "行政强制",
+    }
+}
+
+pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
+    match data {
+        ProactiveData::Document(d) => RecordRow {
+            id: id.to_string(),
+            kind: match d.kind {
+                DocumentKind::Regulation => "规章",
+                DocumentKind::NormativeDocument => "行政规范性文件",
+            },
+            what: match &d.number {
+                Some(n) => format!("{}（{n}）", d.title),
+                None => d.title.clone(),
+            },
+            period: format!(
+                "{} 制发{}",
+                view::date_zh(d.issued_on),
+                d.repealed_on
+                    .map(|r| format!("，{} 废止", view::date_zh(r)))
+                    .unwrap_or_default()
+            ),
+            value: if d.repealed_on.is_some() {
+                "已废止"
+            } else {
+                "现行有效"
+            }
+            .into(),
+            repealable: d.repealed_on.is_none(),
+        },
+        ProactiveData::Decisions(c) => RecordRow {
+            id: id.to_string(),
+            kind: area_zh(c.area),
+            what: "处理决定数量".into(),
+            period: format!("{} 至 {}", view::date_zh(c.from), view::date_zh(c.to)),
+            value: format!("{} 件", c.count),
+            repealable: false,
+        },
+        ProactiveData::Fees(f) => RecordRow {
+            id: id.to_string(),
+            kind: "行政事业性收费",
+            what: "收费金额".into(),
+            period: format!("{} 至 {}", view::date_zh(f.from), view::date_zh(f.to)),
+            value: format!("{} 元", f.amount_yuan),
+            repealable: false,
+        },
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proactive.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<RecordRow>,
+    can_record: bool,
+    today: String,
+    error: Option<String>,
+}
+
+async fn build(
+    st: &AppState,
+    ctx: &Ctx,
+    error: Option<String>,
+    msg: Option<&str>,
+) -> Result<ListPage, PageError> {
+    let user = ctx.user()?;
+    let records = st.store().proactive_records().await?;
+    Ok(ListPage {
+        chrome: Chrome::new(ctx, "proactive").flash(msg),
+        rows: records.iter().map(|r| row(&r.id, &r.data)).collect(),
+        can_record: user.role.can_record(),
+        today: view::today().to_string(),
+        error,
+    })
+}
+
+async fn list(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MsgQuery>,
+) -> Result<ListPage, PageError> {
+    build(&st, &ctx, None, q.msg.as_deref()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RecordForm {
+    csrf: String,
+    /// `document`, `decisions`, `fees`.
+    record: String,
+    id: String,
+    doc_kind: String,
+    title: String,
+    number: String,
+    issued_on: String,
+    area: String,
+    from: String,
+    to: String,
+    count: String,
+    amount: String,
+}
+
+fn date(field: &str, s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("“{field}”不是有效日期：{s}"))
+}
+
+fn data(f: &RecordForm) -> Result<ProactiveData, String> {
+    Ok(match f.record.as_str() {
+        "document" => ProactiveData::Document(DocumentRecord {
+            kind: if f.doc_kind == "regulation" {
+                DocumentKind::Regulation
+            } else {
+                DocumentKind::NormativeDocument
+            },
+            title: f.title.trim().to_string(),
+            number: Some(f.number.trim().to_string()).filter(|n| !n.is_empty()),
+            issued_on: date("制发日期", &f.issued_on)?,
+            repealed_on: None,
+        }),
+        "decisions" => ProactiveData::Decisions(DecisionCount {
+            area: match f.area.as_str() {
+                "penalty" => DecisionArea::Penalty,
+                "coercion" => DecisionArea::Coercion,
+                _ => DecisionArea::Licensing,
+            },
+            from: date("起始日期", &f.from)?,
+            to: date("截止日期", &f.to)?,
+            count: f
+                .count
+                .trim()
+                .parse()
+                .map_err(|_| format!("“数量”应为非负整数：{}", f.count))?,
+        }),
+        "fees" => ProactiveData::Fees(FeeIncome {
+            from: date("起始日期", &f.from)?,
+            to: date("截止日期", &f.to)?,
+            amount_yuan: f
+                .amount
+                .trim()
+                .parse::<Decimal>()
+                .map_err(|_| format!("“金额”应为数字（元）：{}", f.amount))?,
+        }),
+        _ => return Err("请选择记录类型".into()),
+    })
+}
+
+async fn refused(st: &AppState, ctx: &Ctx, message: String) -> Result<Response, PageError> {
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        build(st, ctx, Some(message), None).await?,
+    )
+        .into_response())
+}
+
+async fn add(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<RecordForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&f.csrf)?;
+    let user = ctx.recorder()?;
+    let d = match data(&f) {
+        Ok(d) => d,
+        Err(m) => return refused(&st, &ctx, m).await,
+    };
+    let id = Some(f.id.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("{}-{}", f.record, security::random_hex(4)));
+    match st
+        .store()
+        .set_proactive(&id, d, &Stamp::now(&user.name))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/proactive?msg=proactive").into_response()),
+        Err(e) if e.is_client_error() => refused(&st, &ctx, e.to_string()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RepealForm {
+    csrf: String,
+    id: String,
+    repealed_on: String,
+}
+
+async fn repeal(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<RepealForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&f.csrf)?;
+    let user = ctx.recorder()?;
+    let records = st.store().proactive_records().await?;
+    let Some(rec) = records.into_iter().find(|r| r.id == f.id) else {
+        return Err(PageError::NotFound(format!("找不到记录“{}”", f.id)));
+    };
+    let ProactiveData::Document(mut doc) = rec.data else {
+        return refused(&st, &ctx, "只有规章和规范性文件可以登记废止".into()).await;
+    };
+    doc.repealed_on = match date("废止日期", &f.repealed_on) {
+        Ok(d) => Some(d),
+        Err(m) => return refused(&st, &ctx, m).await,
+    };
+    match st
+        .store()
+        .set_proactive(
+            &rec.id,
+            ProactiveData::Document(doc),
+            &Stamp::now(&user.name),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/proactive?msg=proactive").into_response()),
+        Err(e) if e.is_client_error() => refused(&st, &ctx, e.to_string()).await,
+        Err(e) => Err(e.into()),
+    }
+}

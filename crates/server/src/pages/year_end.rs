@@ -1,0 +1,269 @@
+//! The year-end report: sections 二, 三 and 四 computed from the ledger, shown in the
+//! national layout with the checker's findings on the cells, its review (submitting it
+//! “closes the year”: the figures are frozen at that moment), and downloads (DOCX, PDF,
+//! HTML, JSON).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_ledger::{YearEnd, YearEndOptions};
+use gongkai_store::{Review, ReviewStatus, ReviewSubject, Store, StoreError};
+use gongkai_write::{Options, OutputFormat};
+use serde::Deserialize;
+
+use crate::check::{FindingView, finding_views, percent_encode};
+use crate::error::PageError;
+use crate::national::{self, ReadOnly};
+use crate::pages::ledger::{ReviewForm, review_step};
+use crate::pages::reviews::{ReviewPanel, review_panel};
+use crate::view::{self, Chrome};
+use crate::{AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/year-end", get(page))
+        .route("/year-end/{year}/review", post(review))
+        .route("/year-end/{year}/report/{format}", get(download))
+}
+
+/// The figures of the round under review: `known_by` and `as_of` of the submission, when
+/// the report has been submitted and not sent back.
+pub fn frozen_at(review: &Review) -> Option<(DateTime<Utc>, NaiveDate)> {
+    if matches!(
+        review.status,
+        ReviewStatus::NotSubmitted | ReviewStatus::SentBack
+    ) {
+        return None;
+    }
+    let sub = gongkai_store::review::current_submission(&review.steps)?;
+    let known_by = sub
+        .snapshot
+        .get("known_by")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())?;
+    let as_of = sub
+        .snapshot
+        .get("as_of")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())?;
+    Some((known_by, as_of))
+}
+
+/// The year-end report of `year` and its review: frozen at the submission when there is
+/// one, otherwise computed as of today.
+pub async fn compute(store: &Store, year: i32) -> Result<(YearEnd, Review), StoreError> {
+    let review = store.review(&ReviewSubject::AnnualReport { year }).await?;
+    let mut opts = YearEndOptions::year(year);
+    match frozen_at(&review) {
+        Some((known_by, as_of)) => {
+            opts.known_by = Some(known_by);
+            opts.as_of = as_of;
+        }
+        None => opts.as_of = view::today(),
+    }
+    let ye = store.year_end(opts).await?;
+    Ok((ye, review))
+}
+
+/// A year in the range the store accepts.
+pub fn check_year(year: i32) -> Result<i32, String> {
+    if (2008..=9999).contains(&year) {
+        Ok(year)
+    } else {
+        Err(format!("年度 {year} 不在 2008 至 9999 之间"))
+    }
+}
+
+pub struct IdLink {
+    pub id: String,
+    pub url: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "year_end.html")]
+struct YearPage {
+    chrome: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    title: String,
+    period_end: String,
+    frozen: String,
+    errors: usize,
+    warnings: usize,
+    findings: Vec<FindingView>,
+    tables: String,
+    notes: Vec<String>,
+    carried_forward: Vec<IdLink>,
+    sections: Vec<crate::check::SectionView>,
+    review: ReviewPanel,
+    review_title: &'static str,
+    review_url: String,
+    error: Option<String>,
+    figures: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct YearQuery {
+    pub year: Option<i32>,
+    pub msg: Option<String>,
+}
+
+async fn build(
+    st: &AppState,
+    ctx: &Ctx,
+    year: i32,
+    error: Option<String>,
+    msg: Option<&str>,
+) -> Result<YearPage, PageError> {
+    let user = ctx.user()?;
+    let year = check_year(year).map_err(PageError::BadRequest)?;
+    let (ye, review) = compute(st.store(), year).await?;
+    let report = &ye.report;
+    let findings = gongkai_check::check(report);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == gongkai_check::Severity::Error)
+        .count();
+    let this_year = view::today().year();
+    let f = &ye.figures;
+    Ok(YearPage {
+        chrome: Chrome::new(ctx, "year_end").flash(msg),
+        year,
+        years: (this_year - 4..=this_year).rev().collect(),
+        title: gongkai_write::layout::title(report),
+        period_end: view::date_zh(ye.period_end),
+        frozen: frozen_at(&review)
+            .map(|(k, _)| view::datetime(k))
+            .unwrap_or_default(),
+        errors,
+        warnings: findings.len() - errors,
+        tables: national::tables(report, &findings, &ReadOnly),
+        findings: finding_views(report, &findings),
+        notes: ye.warnings.clone(),
+        carried_forward: ye
+            .carried_forward
+            .iter()
+            .map(|id| IdLink {
+                id: id.0.clone(),
+                url: percent_encode(&id.0),
+            })
+            .collect(),
+        sections: report
+            .sections
+            .iter()
+            .map(|s| crate::check::SectionView {
+                heading: s.heading.clone(),
+                paragraphs: gongkai_write::layout::paragraphs(&s.text),
+            })
+            .collect(),
+        review: review_panel(&review, user, true),
+        review_title: "年度报告审核（提交即结束年度、冻结数据）",
+        review_url: format!("/year-end/{year}/review"),
+        error,
+        figures: vec![
+            ("本期答复", f.replied.to_string()),
+            ("其中逾期答复", f.replied_late.to_string()),
+            ("期末在办且已逾期", f.overdue_open.to_string()),
+            ("告知补正", f.corrections_requested.to_string()),
+            ("征求意见", f.consultations.to_string()),
+            ("延期答复", f.extensions.to_string()),
+            (
+                "收取信息处理费",
+                format!(
+                    "{} 元（{} 件）",
+                    f.processing_fees_yuan, f.processing_fees_paid
+                ),
+            ),
+        ],
+    })
+}
+
+async fn page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<YearPage, PageError> {
+    let year = q.year.unwrap_or_else(|| view::today().year());
+    build(&st, &ctx, year, None, q.msg.as_deref()).await
+}
+
+async fn review(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i32>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = ctx.user()?.clone();
+    let year = check_year(year).map_err(PageError::BadRequest)?;
+    match review_step(&st, &user, &ReviewSubject::AnnualReport { year }, &form).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/year-end?year={year}&msg=review#review")).into_response())
+        }
+        Err(e) if e.is_client_error() => {
+            let page = build(&st, &ctx, year, Some(e.to_string()), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Renders the report (PDF on the blocking pool: typst takes tens of milliseconds).
+pub async fn render(
+    report: gongkai_report::Report,
+    format: OutputFormat,
+) -> Result<Vec<u8>, String> {
+    tokio::task::spawn_blocking(move || {
+        gongkai_write::render(&report, format, &Options::default()).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+async fn download(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((year, format)): Path<(i32, String)>,
+) -> Result<Response, PageError> {
+    ctx.user()?;
+    let year = check_year(year).map_err(PageError::BadRequest)?;
+    let (ye, _) = compute(st.store(), year).await?;
+    let name = format!("{year}年政府信息公开工作年度报告");
+    if format == "json" {
+        let findings = gongkai_check::check(&ye.report);
+        let body = serde_json::to_vec_pretty(&serde_json::json!({
+            "year_end": ye,
+            "findings": findings,
+        }))
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+        return Ok(crate::check::attachment_response(
+            "application/json; charset=utf-8",
+            &format!("{name}.json"),
+            body,
+        ));
+    }
+    let (of, ty) = match format.as_str() {
+        "docx" => (
+            OutputFormat::Docx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        "pdf" => (OutputFormat::Pdf, "application/pdf"),
+        "html" => (OutputFormat::Html, "text/html; charset=utf-8"),
+        _ => return Err(PageError::NotFound("没有这种格式".into())),
+    };
+    if !of.is_available() {
+        return Err(PageError::BadRequest(
+            "本程序编译时未包含 PDF 输出（cargo 功能 pdf），请下载 DOCX 或 HTML 后另存为 PDF"
+                .into(),
+        ));
+    }
+    let bytes = render(ye.report, of).await.map_err(PageError::Internal)?;
+    Ok(crate::check::attachment_response(
+        ty,
+        &format!("{name}.{}", of.as_str()),
+        bytes,
+    ))
+}

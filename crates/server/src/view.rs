@@ -1,0 +1,151 @@
+//! What every page shows around its content ([`Chrome`]), and small formatting helpers.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_format::FormatVersion;
+use gongkai_report::{Location, Value};
+use gongkai_store::model::china_offset;
+
+use crate::Ctx;
+
+/// The logged-in user as the top bar shows them.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub name: String,
+    pub display: String,
+    pub role_label: &'static str,
+}
+
+/// The page frame: CSRF token, user, the active navigation section, a status message.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub csrf: String,
+    pub user: Option<UserView>,
+    /// `check`, `ledger`, `reviews`, `appeals`, `proactive`, `year_end`, or empty.
+    pub section: &'static str,
+    pub flash: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx, section: &'static str) -> Self {
+        Chrome {
+            csrf: ctx.csrf.clone(),
+            user: ctx.user.as_ref().map(|u| UserView {
+                name: u.name.clone(),
+                display: u.display.clone(),
+                role_label: u.role.label_zh(),
+            }),
+            section,
+            flash: None,
+        }
+    }
+
+    /// A frame without user or token (error pages).
+    pub fn bare() -> Self {
+        Chrome {
+            csrf: String::new(),
+            user: None,
+            section: "",
+            flash: None,
+        }
+    }
+
+    /// With the status message for `?msg=KEY` (fixed texts only: nothing from the URL is
+    /// shown).
+    pub fn flash(mut self, key: Option<&str>) -> Self {
+        self.flash = key.and_then(flash_text).map(str::to_string);
+        self
+    }
+}
+
+/// The fixed status messages that a redirect may ask for.
+fn flash_text(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "corrected" => "已保存更正，并已重新检查。",
+        "registered" => "已登记申请。",
+        "event" => "已登记。",
+        "review" => "审核步骤已记录。",
+        "appeal" => "已保存复议诉讼案件。",
+        "proactive" => "已保存主动公开记录。",
+        "logged_out" => "已退出登录。",
+        "template" => "已保存答复书模板。",
+        _ => return None,
+    })
+}
+
+/// `2026-11-23 17:05`, Beijing time.
+pub fn datetime(t: DateTime<Utc>) -> String {
+    t.with_timezone(&china_offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// `2026年11月23日`.
+pub fn date_zh(d: NaiveDate) -> String {
+    gongkai_ledger::calendar::date_zh(d)
+}
+
+/// Today in Beijing.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&china_offset()).date_naive()
+}
+
+/// A cell value as text, `空白` when blank.
+pub fn value(v: Option<Value>) -> String {
+    match v {
+        Some(v) => v.to_string(),
+        None => "空白".to_string(),
+    }
+}
+
+/// `2021 年格式（国办公开办函〔2021〕30号）`.
+pub fn format_label(f: FormatVersion) -> &'static str {
+    match f {
+        FormatVersion::Revised2021 => "2021 年格式（国办公开办函〔2021〕30号）",
+        FormatVersion::Trial2019 => "2019 年试行格式（国办公开办函〔2019〕60号）",
+    }
+}
+
+/// Where in the source a finding is, in words (empty when unknown).
+pub fn location(loc: Option<Location>) -> String {
+    match loc {
+        Some(Location::Text { line, column }) => format!("第 {line} 行第 {column} 列"),
+        Some(Location::Table { table, row, column }) => {
+            format!("第 {table} 个表格第 {row} 行第 {column} 列")
+        }
+        Some(Location::Pdf { page, .. }) => format!("第 {page} 页"),
+        Some(Location::None) | None => String::new(),
+    }
+}
+
+/// `12.5 KB`.
+pub fn size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} 字节")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flash_messages_are_fixed_texts() {
+        assert!(flash_text("corrected").is_some());
+        assert!(flash_text("<script>").is_none());
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(value(None), "空白");
+        assert_eq!(value(Some(Value::int(3))), "3");
+        assert_eq!(size(2048), "2.0 KB");
+        assert_eq!(
+            location(Some(Location::Text { line: 3, column: 4 })),
+            "第 3 行第 4 列"
+        );
+    }
+}

@@ -1,0 +1,361 @@
+//! End to end in a real headless Chromium (Debian's chromium + chromium-driver, installed by
+//! `scripts/install-browser`): log in; register an application; request a correction;
+//! extend; decide; close the year; download the report; upload a seed and see its finding
+//! on the right cell.
+//!
+//! Without chromedriver the test prints why and passes — except under `CI=true`, where a
+//! missing browser is a failure. With `GONGKAI_SCREENSHOTS=<dir>` it also saves screenshots
+//! of the main pages there (desktop and phone width), for `docs/screenshots/`.
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use gongkai_server::{AppState, Config};
+use thirtyfour::prelude::*;
+
+use crate::common::{password, seeds, store, today};
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// chromedriver and chromium, or why the test cannot run.
+fn browser() -> Result<(PathBuf, PathBuf), String> {
+    let driver = find_program(&["chromedriver"]).ok_or("chromedriver not found")?;
+    let chrome = find_program(&["chromium", "chromium-browser", "google-chrome"])
+        .ok_or("chromium not found")?;
+    Ok((driver, chrome))
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// chromedriver, killed when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_driver(path: &Path, port: u16) -> Driver {
+    let child = Command::new(path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Driver(child)
+}
+
+async fn wait_for(driver: &WebDriver, css: &str) -> WebElement {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(e) = driver.find(By::Css(css)).await {
+            return e;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no element {css} on {}",
+            driver.current_url().await.unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text(driver: &WebDriver, css: &str) -> String {
+    wait_for(driver, css).await.text().await.unwrap()
+}
+
+/// Waits until the text of `css` contains `want` (pages load after a click), and returns it.
+async fn wait_text(driver: &WebDriver, css: &str, want: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(e) = driver.find(By::Css(css)).await
+            && let Ok(t) = e.text().await
+            && t.contains(want)
+        {
+            return t;
+        }
+        if Instant::now() >= deadline {
+            let body = match driver.find(By::Css("main")).await {
+                Ok(m) => m.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!(
+                "{css} never contained {want:?} on {}; the page says:\n{body}",
+                driver.current_url().await.unwrap()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Sets an input's value directly (date inputs take keystrokes in the locale's order).
+async fn set_value(driver: &WebDriver, css: &str, value: &str) {
+    let e = wait_for(driver, css).await;
+    driver
+        .execute(
+            "arguments[0].value = arguments[1];",
+            vec![e.to_json().unwrap(), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+async fn fill(driver: &WebDriver, css: &str, value: &str) {
+    let e = wait_for(driver, css).await;
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+async fn click(driver: &WebDriver, css: &str) {
+    let e = wait_for(driver, css).await;
+    e.scroll_into_view().await.unwrap();
+    e.click().await.unwrap();
+}
+
+async fn shot(driver: &WebDriver, dir: Option<&Path>, name: &str) {
+    if let Some(d) = dir {
+        std::fs::create_dir_all(d).unwrap();
+        driver
+            .screenshot(&d.join(format!("{name}.png")))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_works_through_the_browser() {
+    let (driver_path, chrome) = match browser() {
+        Ok(b) => b,
+        Err(why) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!(
+                    "end-to-end test cannot run under CI: {why} (scripts/install-browser installs it)"
+                );
+            }
+            eprintln!(
+                "SKIPPED a_clerk_works_through_the_browser: {why}; run scripts/install-browser (Debian chromium + chromium-driver) to run it"
+            );
+            return;
+        }
+    };
+    let shots: Option<PathBuf> = std::env::var_os("GONGKAI_SCREENSHOTS").map(PathBuf::from);
+    let shots = shots.as_deref();
+
+    // The server, on loopback.
+    let store = store().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store.clone(), Config::default());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, gongkai_server::app(state))
+            .await
+            .unwrap();
+    });
+
+    // The browser.
+    let port = free_port();
+    let _driver_process = start_driver(&driver_path, port);
+    let downloads = std::env::temp_dir().join(format!(
+        "gongkai-e2e-{}",
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(chrome.to_str().unwrap()).unwrap();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1000",
+        "--lang=zh-CN",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    caps.add_experimental_option(
+        "prefs",
+        serde_json::json!({
+            "download.default_directory": downloads.to_str().unwrap(),
+            "download.prompt_for_download": false,
+            "safebrowsing.enabled": false
+        }),
+    )
+    .unwrap();
+    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        .await
+        .expect("connect to chromedriver");
+    let result = run(&driver, &base, &downloads, shots).await;
+    let _ = driver.quit().await;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&downloads);
+    result.unwrap();
+}
+
+async fn run(
+    driver: &WebDriver,
+    base: &str,
+    downloads: &Path,
+    shots: Option<&Path>,
+) -> WebDriverResult<()> {
+    // Log in.
+    driver.goto(format!("{base}/login")).await?;
+    shot(driver, shots, "login").await;
+    fill(driver, "#name", "clerk").await;
+    fill(driver, "#password", &password("clerk")).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    wait_text(driver, ".who", "clerk（信息员）").await;
+
+    // Register an application.
+    driver.goto(format!("{base}/ledger/new")).await?;
+    fill(driver, "#name", "张三").await;
+    fill(driver, "#phone", "13800000000").await;
+    fill(
+        driver,
+        "#description",
+        "2024年度某建设项目环境影响评价批复文件",
+    )
+    .await;
+    shot(driver, shots, "register").await;
+    click(driver, "form[action='/ledger/new'] button[type=submit]").await;
+    wait_text(driver, ".flash", "已登记申请").await;
+    wait_text(driver, "#stage", "办理中").await;
+    let app_url = driver.current_url().await?.to_string();
+    let app_url = app_url.split(['?', '#']).next().unwrap().to_string();
+
+    // Request a correction.
+    click(driver, "#form-correction_requested summary").await;
+    fill(driver, "#cr-items", "请写明所需文件的名称或文号").await;
+    set_value(driver, "#cr-due", &today()).await;
+    click(driver, "#form-correction_requested button[type=submit]").await;
+    wait_text(driver, "#stage", "补正中").await;
+    // The applicant corrects (the form is open while a correction is pending).
+    click(
+        driver,
+        "#form-corrected form:first-of-type button[type=submit]",
+    )
+    .await;
+    wait_text(driver, "#stage", "办理中").await;
+
+    // Extend.
+    click(driver, "#form-extended summary").await;
+    fill(driver, "#ex-by", "李主任").await;
+    click(driver, "#form-extended button[type=submit]").await;
+    wait_text(driver, "ol.timeline", "延长 20 个工作日").await;
+    wait_text(driver, "#explain", "延长").await;
+
+    // Decide.
+    click(driver, "#form-decided summary").await;
+    click(driver, "#de-decision option[value='granted']").await;
+    click(driver, "#form-decided button[type=submit]").await;
+    wait_text(driver, "#decision", "予以公开").await;
+    shot(driver, shots, "application").await;
+
+    // The home page lists it with its deadline.
+    driver.goto(format!("{base}/ledger")).await?;
+    wait_text(driver, "table.list", "张三").await;
+    shot(driver, shots, "ledger").await;
+
+    // Close the year: submit the year-end report for review (figures frozen).
+    driver.goto(format!("{base}/year-end")).await?;
+    let received = text(driver, "td[id='c-s3.new_received.natural_person'] .val").await;
+    assert_eq!(received, "1");
+    click(driver, "#review button[value=submit]").await;
+    wait_text(driver, "[data-review-status]", "待办公室主任审核").await;
+    wait_text(driver, "dl.facts", "数据冻结").await;
+    shot(driver, shots, "year-end").await;
+
+    // Download the report.
+    click(driver, "a[href$='/report/docx']").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let file = loop {
+        let done = std::fs::read_dir(downloads)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "docx"));
+        if let Some(f) = done {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "the report was not downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK"), "not a DOCX");
+
+    // Upload a seed and see its finding on the right cell.
+    driver.goto(format!("{base}/check")).await?;
+    shot(driver, shots, "check").await;
+    let seed = seeds()
+        .join("002_726e471a72bc1b83.txt")
+        .canonicalize()
+        .unwrap();
+    wait_for(driver, "#files")
+        .await
+        .send_keys(seed.to_str().unwrap())
+        .await?;
+    click(driver, "form[action='/check'] button[type=submit]").await;
+    let cell = wait_for(driver, "td[id='c-s2.normative_documents.issued']").await;
+    let class = cell.attr("class").await?.unwrap_or_default();
+    assert!(class.contains("m-warning"), "{class}");
+    assert!(cell.text().await?.contains("TXT002"));
+    // The finding's badge links to its line in the list.
+    let badge = cell.find(By::Css("a.badge")).await?;
+    badge.click().await?;
+    assert!(driver.current_url().await?.as_str().contains("#f-"));
+    shot(driver, shots, "check-report").await;
+
+    // Correct a cell: clicking a value picks it in the form.
+    click(driver, "td[id='c-s3.new_received.total'] a.val").await;
+    let picked = wait_for(driver, "#cell")
+        .await
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert_eq!(picked, "s3.new_received.total");
+    fill(driver, "#value", "7").await;
+    click(driver, "#correct button[type=submit]").await;
+    wait_text(driver, ".flash", "已保存更正").await;
+    wait_text(driver, "#history + .table-scroll", "→ 7").await;
+
+    // Phone width.
+    if shots.is_some() {
+        driver.set_window_rect(0, 0, 390, 844).await?;
+        driver.goto(format!("{base}/ledger")).await?;
+        shot(driver, shots, "phone-ledger").await;
+        driver.goto(&app_url).await?;
+        shot(driver, shots, "phone-application").await;
+    }
+    let _ = app_url;
+    Ok(())
+}

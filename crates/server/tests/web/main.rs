@@ -1,0 +1,9 @@
+//! Tests of the web interface: the router driven without a socket (`check`, `pages`,
+//! `api`), and end-to-end in a real headless Chromium (`e2e`, skipped without
+//! chromedriver unless `CI=true`).
+
+mod api;
+mod check;
+mod common;
+mod e2e;
+mod pages;
