@@ -8,6 +8,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gongkai_check::{Finding, Lang, Severity};
 use gongkai_report::Report;
 
+mod batch;
+mod ledger;
+mod render;
+mod serve;
 mod table;
 
 /// 政府信息公开工作年度报告：读取、检查、说明规则。
@@ -58,6 +62,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// 生成报告：md、html、docx 或 pdf（先检查，有错误时拒绝）/ render a report
+    ///
+    /// 退出码 / exit status: 0 已生成 written, 1 检查发现错误 the checks found errors, 2 无法读取或写入
+    /// a file could not be read or written.
+    Render(render::RenderArgs),
+    /// 生成待填写的数据文件（TOML，含中文说明）/ write a fill-in data file
+    Template(render::TemplateArgs),
+    /// 批量读取、检查、逐年对比与汇总，输出 CSV/XLSX/JSON 和 HTML 汇总页 / batch: check,
+    /// compare years, roll up
+    ///
+    /// 退出码 / exit status: 0 无错误 no errors, 1 发现错误 errors found, 2 有文件无法读取（其余
+    /// 照常输出）a file could not be read (everything else is still written).
+    Batch(batch::BatchArgs),
+    /// 启动网页界面：报告检查与依申请公开台账 / serve the web interface
+    Serve(serve::ServeArgs),
+    /// 依申请公开台账：登记申请和办理事项、期限、审核、年度报告 / the disclosure ledger
+    Ledger(ledger::LedgerArgs),
     /// 列出检查规则，或说明一条规则 / list the rules, or explain one
     Rules {
         /// 规则代码，如 TAB001 / a rule code such as TAB001
@@ -109,6 +130,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Read { files, format } => cmd_read(&files, format, lang, &mut out),
         Command::Check { files, format } => cmd_check(&files, format, lang, &mut out),
         Command::Rules { code } => cmd_rules(code.as_deref(), lang, &mut out),
+        Command::Serve(args) => serve::cmd_serve(&args),
+        Command::Ledger(args) => ledger::run(args, lang),
+        Command::Batch(args) => batch::cmd_batch(&args, lang, &mut out),
+        Command::Render(args) => render::cmd_render(&args, lang),
+        Command::Template(args) => render::cmd_template(&args, &mut out),
     }
 }
 
