@@ -38,8 +38,8 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
         if !store.is_initialised().await.unwrap_or(false) {
             eprintln!(
-                "提示：数据库尚未初始化（没有用户），台账页面无法登录；报告检查可以使用。\n\
-                 请先运行 gongkai ledger init 创建机关名称和管理员。"
+                "提示：这是新的数据库（还没有用户）。在浏览器中打开 /setup 填写机关名称、设置管理员，\n\
+                 或运行 gongkai ledger init；报告检查无需设置即可使用。"
             );
         }
         let listener = tokio::net::TcpListener::bind(&args.addr)

@@ -236,3 +236,132 @@ fn seed_findings_snapshots() {
         insta::assert_snapshot!(format!("check_seed_{name}"), stdout(&o));
     }
 }
+
+#[test]
+fn render_refuses_a_report_with_errors_unless_forced() {
+    let seed = std::fs::read_to_string(shared().join(&seeds()[0])).unwrap();
+    let broken = seed.replace(
+        "(七) 总计\t2\t0\t0\t0\t0\t0\t2",
+        "(七) 总计\t3\t0\t0\t0\t0\t0\t3",
+    );
+    let p = tmp("render-broken.txt", broken.as_bytes());
+    let out = p.with_extension("md");
+    let _ = std::fs::remove_file(&out);
+    let o = gongkai(&["render", path_str(&p), "--to", "md", "-o", path_str(&out)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        format!("{}{}", stdout(&o), stderr(&o)).contains("TAB002"),
+        "the findings are listed"
+    );
+    assert!(!out.exists(), "nothing written");
+
+    let o = gongkai(&[
+        "render",
+        path_str(&p),
+        "--to",
+        "md",
+        "-o",
+        path_str(&out),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        md.contains("| （七）总计 |") || md.contains("（七）总计"),
+        "{md}"
+    );
+}
+
+#[test]
+fn render_every_format_and_read_it_back() {
+    let seed = &seeds()[1];
+    let want = stdout(&gongkai(&["read", seed]));
+    let want: serde_json::Value = serde_json::from_str(&want).unwrap();
+    let formats: &[&str] = if cfg!(feature = "pdf") {
+        &["md", "html", "docx", "pdf"]
+    } else {
+        &["md", "html", "docx"]
+    };
+    for to in formats {
+        let out = tmp(&format!("seed1.{to}"), b"");
+        let o = gongkai(&[
+            "render",
+            seed,
+            "--to",
+            to,
+            "-o",
+            path_str(&out),
+            "--overwrite",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{to}: {}", stderr(&o));
+        let back = stdout(&gongkai(&["read", path_str(&out)]));
+        let back: serde_json::Value =
+            serde_json::from_str(&back).unwrap_or_else(|e| panic!("{to}: {e}: {back}"));
+        assert_eq!(back["cells"], want["cells"], "{to}: cells read back");
+    }
+}
+
+#[test]
+fn template_renders_once_filled() {
+    let o = gongkai(&[
+        "template",
+        "--year",
+        "2025",
+        "--agency",
+        "某某县人民政府办公室",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let toml = stdout(&o);
+    assert!(toml.contains('#'), "explained in comments");
+    assert!(toml.contains("某某县人民政府办公室"));
+    let p = tmp("template.toml", toml.as_bytes());
+    let out = tmp("template.html", b"");
+    let o = gongkai(&[
+        "render",
+        path_str(&p),
+        "--to",
+        "html",
+        "-o",
+        path_str(&out),
+        "--overwrite",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains("某某县人民政府办公室"),
+        "the agency in the title"
+    );
+    assert!(html.contains("2025"), "the year in the title");
+    // Accessible tables: named by their section heading, header cells with scope.
+    assert!(html.contains("aria-labelledby=\"s3\""), "{html}");
+    assert!(html.contains("scope=\"col\""), "{html}");
+}
+
+#[test]
+fn batch_writes_csv_with_a_row_per_report() {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-batch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for s in seeds() {
+        std::fs::copy(shared().join(&s), dir.join(s.trim_start_matches("seeds/"))).unwrap();
+    }
+    std::fs::write(dir.join("broken.pdf"), b"%PDF-1.4 garbage").unwrap();
+    let out = dir.join("out");
+    let o = gongkai(&["batch", path_str(&dir), "-o", path_str(&out)]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a file could not be read: {}",
+        stderr(&o)
+    );
+    let bytes = std::fs::read(out.join("reports.csv")).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM for Excel"
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    for s in seeds() {
+        assert!(text.contains(s.trim_start_matches("seeds/")), "{s}: {text}");
+    }
+    assert!(text.contains("broken.pdf"));
+}

@@ -14,8 +14,8 @@
 //! | `{获取方式}` | how the applicant wants to obtain it |
 //! | `{日期}` | the letter's date |
 //!
-//! Downloads: DOCX (official-document fonts, A4) and a self-contained HTML page that prints
-//! to PDF from any browser.
+//! Downloads: DOCX (official-document fonts, A4), PDF (typst with the Noto CJK fonts, when
+//! built with the `pdf` feature) and a self-contained HTML page.
 
 use std::io::Cursor;
 
@@ -204,6 +204,20 @@ impl Letter {
         out
     }
 
+    /// A PDF (A4, embedded Noto Serif CJK); an error when built without the `pdf` feature
+    /// or when the fonts are missing.
+    pub fn pdf(&self) -> Result<Vec<u8>, String> {
+        let letter = gongkai_write::Letter {
+            agency: self.agency.clone(),
+            title: self.title.clone(),
+            number: self.number.clone(),
+            paragraphs: self.paragraphs.clone(),
+            date: self.date.clone(),
+        };
+        gongkai_write::letter_pdf(&letter, &gongkai_write::Options::default().font_dir)
+            .map_err(|e| e.to_string())
+    }
+
     /// A DOCX in the official-document fonts.
     pub fn docx(&self) -> Result<Vec<u8>, String> {
         let fonts = gongkai_write::DocxFonts::default();
@@ -255,9 +269,23 @@ impl Letter {
     }
 }
 
-/// The letter as a download: `docx` or `html`.
-pub fn download(letter: &Letter, format: &str) -> Result<Response, PageError> {
+/// The letter as a download: `docx`, `pdf` or `html`.
+pub async fn download(letter: Letter, format: &str) -> Result<Response, PageError> {
+    let letter = &letter;
     let (body, ty, ext, inline) = match format {
+        "pdf" => {
+            if !gongkai_write::OutputFormat::Pdf.is_available() {
+                return Err(PageError::BadRequest(
+                    "本程序编译时未包含 PDF 输出（cargo 功能 pdf），请下载 DOCX".into(),
+                ));
+            }
+            let l = letter.clone();
+            let bytes = tokio::task::spawn_blocking(move || l.pdf())
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))?
+                .map_err(PageError::Internal)?;
+            (bytes, "application/pdf", "pdf", false)
+        }
         "docx" => (
             letter.docx().map_err(PageError::Internal)?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -67,6 +67,9 @@ fn flash_text(key: &str) -> Option<&'static str> {
         "appeal" => "已保存复议诉讼案件。",
         "proactive" => "已保存主动公开记录。",
         "logged_out" => "已退出登录。",
+        "initialised" => {
+            "台账已创建。请用刚才设置的管理员账号登录，再在“用户”中为信息员、办公室主任和分管领导建立账号。"
+        }
         "template" => "已保存答复书模板。",
         _ => return None,
     })

@@ -147,6 +147,30 @@ impl Default for Options {
     }
 }
 
+/// A one-page letter in the official-document layout (a reply to an application): the
+/// agency, the title, the number, paragraphs (the first is the salutation), the signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub agency: String,
+    pub title: String,
+    pub number: String,
+    pub paragraphs: Vec<String>,
+    pub date: String,
+}
+
+/// The letter as PDF; [`WriteError::PdfDisabled`] when built without the `pdf` feature.
+pub fn letter_pdf(letter: &Letter, font_dir: &std::path::Path) -> Result<Vec<u8>, WriteError> {
+    #[cfg(feature = "pdf")]
+    {
+        pdf::letter_pdf(letter, font_dir)
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = (letter, font_dir);
+        Err(WriteError::PdfDisabled)
+    }
+}
+
 /// Renders `report` as `format`.
 ///
 /// PDF output builds a typst engine and loads the fonts on every call; to render many

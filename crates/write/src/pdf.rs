@@ -16,6 +16,7 @@ use crate::layout::{self, Doc, Role, Table};
 use crate::{Options, WriteError};
 
 const SOURCE: &str = include_str!("report.typ");
+const LETTER: &str = include_str!("letter.typ");
 
 /// A typst engine with the fonts loaded: build once, render many reports.
 pub struct PdfWriter {
@@ -45,17 +46,55 @@ pub fn font_files(dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
     Ok(files)
 }
 
+/// The bytes of the font files of `font_dir`.
+fn load_fonts(font_dir: &Path) -> Result<Vec<Vec<u8>>, WriteError> {
+    let mut fonts = Vec::new();
+    for path in font_files(font_dir)? {
+        let bytes = std::fs::read(&path).map_err(|source| WriteError::FontRead {
+            path: path.clone(),
+            source,
+        })?;
+        fonts.push(bytes);
+    }
+    Ok(fonts)
+}
+
+/// Compiles a paged typst document to PDF bytes.
+fn to_pdf(doc: &PagedDocument) -> Result<Vec<u8>, WriteError> {
+    typst_pdf::pdf(doc, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+        WriteError::Pdf(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// A reply letter as PDF (A4, Noto Serif CJK from `font_dir`, page numbers).
+pub fn letter_pdf(letter: &crate::Letter, font_dir: &Path) -> Result<Vec<u8>, WriteError> {
+    let engine = TypstEngine::builder()
+        .main_file(LETTER)
+        .fonts(load_fonts(font_dir)?)
+        .build();
+    let mut d = Dict::new();
+    d.insert("agency".into(), letter.agency.as_str().into_value());
+    d.insert("title".into(), letter.title.as_str().into_value());
+    d.insert("number".into(), letter.number.as_str().into_value());
+    d.insert("paragraphs".into(), strs(&letter.paragraphs));
+    d.insert("date".into(), letter.date.as_str().into_value());
+    let doc: PagedDocument = engine
+        .compile_with_input(d)
+        .output
+        .map_err(|e| WriteError::Pdf(e.to_string()))?;
+    to_pdf(&doc)
+}
+
 impl PdfWriter {
     /// Loads the Noto CJK fonts of `font_dir` and prepares the engine.
     pub fn new(font_dir: &Path) -> Result<PdfWriter, WriteError> {
-        let mut fonts = Vec::new();
-        for path in font_files(font_dir)? {
-            let bytes = std::fs::read(&path).map_err(|source| WriteError::FontRead {
-                path: path.clone(),
-                source,
-            })?;
-            fonts.push(bytes);
-        }
+        let fonts = load_fonts(font_dir)?;
         let engine = TypstEngine::builder()
             .main_file(SOURCE)
             .fonts(fonts)
@@ -75,15 +114,7 @@ impl PdfWriter {
             .compile_with_input(inputs)
             .output
             .map_err(|e| WriteError::Pdf(e.to_string()))?;
-        typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errors| {
-            WriteError::Pdf(
-                errors
-                    .iter()
-                    .map(|e| e.message.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })
+        to_pdf(&doc)
     }
 }
 

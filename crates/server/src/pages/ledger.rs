@@ -831,7 +831,7 @@ async fn letter(
     let template = store.template(decision.row_key()).await?;
     let agency = store.agency().await.unwrap_or_default();
     let letter = letters::Letter::new(&app, &s, decision, &agency, template.as_ref(), today);
-    letters::download(&letter, &format)
+    letters::download(letter, &format).await
 }
 
 /// For the review panel: whether `role` may take the usual next step.

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use gongkai_store::SessionToken;
+use gongkai_store::{NewUser, Role, SessionToken};
 use serde::Deserialize;
 
 use crate::error::PageError;
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
+        .route("/setup", get(setup_page).post(setup))
         .route("/logout", post(logout))
         .route("/healthz", get(|| async { "ok" }))
         .merge(ledger::router())
@@ -62,16 +63,104 @@ pub struct MsgQuery {
     pub msg: Option<String>,
 }
 
-async fn login_page(ctx: Ctx, Query(q): Query<MsgQuery>) -> Response {
+async fn login_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
     if ctx.user.is_some() {
-        return Redirect::to("/ledger").into_response();
+        return Ok(Redirect::to("/ledger").into_response());
     }
-    LoginPage {
+    if !st.store().is_initialised().await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    Ok(LoginPage {
         chrome: Chrome::new(&ctx, "").flash(q.msg.as_deref()),
         name: String::new(),
         error: None,
     }
-    .into_response()
+    .into_response())
+}
+
+/// First run: a new database has no users. The setup page sets the office's name and
+/// creates the first administrator (`gongkai ledger init` does the same from a terminal);
+/// once done it only redirects to the login page.
+#[derive(Template, WebTemplate)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    agency: String,
+    name: String,
+    error: Option<String>,
+}
+
+async fn setup_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    if st.store().is_initialised().await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(SetupPage {
+        chrome: Chrome::new(&ctx, ""),
+        agency: String::new(),
+        name: "admin".to_string(),
+        error: None,
+    }
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SetupForm {
+    csrf: String,
+    agency: String,
+    name: String,
+    password: String,
+    password2: String,
+}
+
+async fn setup(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    if st.store().is_initialised().await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let refuse = |error: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SetupPage {
+                chrome: Chrome::new(&ctx, ""),
+                agency: form.agency.clone(),
+                name: form.name.clone(),
+                error: Some(error),
+            },
+        )
+            .into_response()
+    };
+    if form.agency.trim().is_empty() {
+        return Ok(refuse(
+            "请填写机关名称（用于年度报告标题和答复书）。".into(),
+        ));
+    }
+    if form.password != form.password2 {
+        return Ok(refuse("两次输入的密码不一致。".into()));
+    }
+    let admin = NewUser {
+        name: form.name.trim().to_string(),
+        display_name: None,
+        role: Role::Admin,
+        password: form.password.clone(),
+    };
+    match st
+        .store()
+        .init(form.agency.trim(), &admin, Utc::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/login?msg=initialised").into_response()),
+        Err(e) if e.is_client_error() => Ok(refuse(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -262,6 +262,16 @@ async fn an_application_goes_through_its_forms_and_its_review() {
     let docx = c.get(&format!("{url}/letter/docx")).await;
     assert_eq!(docx.status, StatusCode::OK);
     assert!(docx.body.starts_with(b"PK"));
+    if gongkai_write::OutputFormat::Pdf.is_available() {
+        let pdf = c.get(&format!("{url}/letter/pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+        assert!(pdf.body.starts_with(b"%PDF-"));
+        // Read back with the project's PDF reader: the text is there, CJK decoded.
+        let doc = gongkai_read::read_document(&pdf.body).unwrap();
+        let text: String = doc.paragraphs().map(|p| p.text.as_str()).collect();
+        assert!(text.contains("答复告知书"), "{text}");
+        assert!(text.contains("第三十六条"), "{text}");
+    }
     let html = c.get(&format!("{url}/letter/html")).await.text();
     assert!(html.contains("政府信息公开申请答复告知书"));
     assert!(html.contains("第三十六条"));
@@ -467,4 +477,81 @@ async fn pages_work_at_phone_width_and_are_accessible() {
             "{uri}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_new_database_is_set_up_from_the_browser() {
+    let store = gongkai_store::Store::open("sqlite::memory:").await.unwrap();
+    let state = gongkai_server::AppState::new(
+        store.clone(),
+        gongkai_server::Config {
+            secret: Some("test secret".into()),
+            ..gongkai_server::Config::default()
+        },
+    );
+    let app = gongkai_server::app(state);
+    let mut c = Client::new(&app);
+    // No users yet: the login page sends to the setup page.
+    assert_eq!(c.get("/login").await.location(), "/setup");
+    let token = c.csrf("/setup").await;
+    // Refused: passwords differ; nothing is created.
+    let r = c
+        .post_form(
+            "/setup",
+            &[
+                ("csrf", &token),
+                ("agency", "某某县人民政府办公室"),
+                ("name", "admin"),
+                ("password", "a-long-password"),
+                ("password2", "another-password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("两次输入的密码不一致"));
+    assert!(!store.is_initialised().await.unwrap());
+    // Done: the office's name is set and the administrator can log in.
+    let r = c
+        .post_form(
+            "/setup",
+            &[
+                ("csrf", &token),
+                ("agency", "某某县人民政府办公室"),
+                ("name", "admin"),
+                ("password", "a-long-password"),
+                ("password2", "a-long-password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.location(), "/login?msg=initialised");
+    assert_eq!(store.agency().await.unwrap(), "某某县人民政府办公室");
+    // Once set up, the setup page only redirects, and a second set-up is refused.
+    assert_eq!(c.get("/setup").await.location(), "/login");
+    let r = c
+        .post_form(
+            "/setup",
+            &[
+                ("csrf", &token),
+                ("agency", "另一个机关"),
+                ("name", "intruder"),
+                ("password", "a-long-password"),
+                ("password2", "a-long-password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/login");
+    assert_eq!(store.agency().await.unwrap(), "某某县人民政府办公室");
+    let token = c.csrf("/login").await;
+    let r = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("name", "admin"),
+                ("password", "a-long-password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/ledger");
 }
