@@ -190,7 +190,51 @@ pub fn run(
         Ok::<(), BatchError>(())
     });
     result?;
+    finish(reports, tally, opts, sink)
+}
 
+/// A report already read elsewhere (the web service's uploads), or why it could not be.
+#[derive(Debug, Clone)]
+pub enum Prepared {
+    Read {
+        file: String,
+        report: gongkai_report::Report,
+    },
+    Unreadable {
+        file: String,
+        reason: String,
+    },
+}
+
+/// Like [`run`], over reports already read: checks each, then compares and rolls up.
+pub fn run_reports(items: &[Prepared], opts: &Options) -> Result<Batch, BatchError> {
+    let mut reports = Vec::with_capacity(items.len());
+    let mut tally = Tally::default();
+    for item in items {
+        let p = match item {
+            Prepared::Read { file, report } => {
+                let findings = gongkai_check::check(report);
+                summary::summarise(file.clone(), InputFormat::Other, report, &findings)
+            }
+            Prepared::Unreadable { file, reason } => {
+                summary::unreadable(file.clone(), InputFormat::Other, reason.clone())
+            }
+        };
+        for f in &p.findings {
+            tally.add(f);
+        }
+        reports.push(p.summary);
+    }
+    finish(reports, tally, opts, &mut Discard)
+}
+
+/// Duplicates, year over year, roll-up and statistics over the reports' summaries.
+fn finish(
+    mut reports: Vec<ReportSummary>,
+    mut tally: Tally,
+    opts: &Options,
+    sink: &mut dyn FindingSink,
+) -> Result<Batch, BatchError> {
     let mut batch_findings = dedup::mark(&mut reports);
     let (pairs, yoy_findings) = yoy::compare(&reports);
     batch_findings.extend(yoy_findings);

@@ -218,7 +218,7 @@ fn load(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn summarise(
+pub(crate) fn summarise(
     file: String,
     input: InputFormat,
     report: &Report,

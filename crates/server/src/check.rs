@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/check", get(home).post(upload))
         .route("/check/batch/{batch}", get(batch_page))
         .route("/check/batch/{batch}/summary.csv", get(batch_csv))
+        .route("/check/batch/{batch}/dashboard", get(batch_dashboard))
         .route("/check/r/{id}", get(report_page))
         .route("/check/r/{id}/cells", post(correct))
         .route("/check/r/{id}/report.json", get(report_json))
@@ -818,6 +819,53 @@ async fn findings_csv(
         &format!("{}-问题清单.csv", stem(&u.name)),
         csv_bytes(findings_table(&findings))?,
     ))
+}
+
+/// The batch dashboard of `gongkai batch --html` over the files of one upload: outcomes,
+/// applicant types, rates, the most frequent findings, the worst reports, year over year.
+async fn batch_dashboard(
+    State(st): State<AppState>,
+    Path(batch): Path<String>,
+) -> Result<Response, PageError> {
+    valid_id(&batch)?;
+    let uploads = st.uploads().batch(&batch).await?;
+    if uploads.is_empty() {
+        return Err(PageError::NotFound("找不到这批上传的文件".into()));
+    }
+    let items: Vec<gongkai_batch::Prepared> = uploads
+        .iter()
+        .map(|u| match &u.result {
+            Ok(c) => gongkai_batch::Prepared::Read {
+                file: u.name.clone(),
+                report: c.current.clone(),
+            },
+            Err(reason) => gongkai_batch::Prepared::Unreadable {
+                file: u.name.clone(),
+                reason: reason.clone(),
+            },
+        })
+        .collect();
+    let page = tokio::task::spawn_blocking(move || {
+        gongkai_batch::run_reports(&items, &gongkai_batch::Options::default())
+            .map(|b| gongkai_batch::dashboard::render_titled(&b, "上传报告的汇总"))
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.to_string()))?
+    .map_err(|e| PageError::Internal(e.to_string()))?;
+    let mut resp = page.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // The page is self-contained: inline CSS and SVG, no scripts.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
+    );
+    Ok(resp)
 }
 
 async fn batch_csv(

@@ -212,6 +212,14 @@ async fn several_files_make_a_batch_and_unreadable_files_say_why() {
     assert!(page.contains("无法读取"));
     let csv = c.get(&format!("{}/summary.csv", r.location())).await.text();
     assert_eq!(csv.lines().count(), 4);
+    // The batch dashboard of `gongkai batch --html`, over this upload.
+    let dash = c.get(&format!("{}/dashboard", r.location())).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    let dash = dash.text();
+    assert!(dash.contains("上传报告的汇总"), "{dash}");
+    assert!(dash.contains("<svg"), "charts");
+    assert!(dash.contains("c.pdf"), "the unreadable file is listed");
+    assert!(!dash.contains("<script"));
     // The home page lists this visitor's uploads, not anyone else's.
     assert!(c.get("/check").await.text().contains("b.txt"));
     assert!(
