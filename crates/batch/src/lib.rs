@@ -198,7 +198,7 @@ pub fn run(
 pub enum Prepared {
     Read {
         file: String,
-        report: gongkai_report::Report,
+        report: Box<gongkai_report::Report>,
     },
     Unreadable {
         file: String,

@@ -837,7 +837,7 @@ async fn batch_dashboard(
         .map(|u| match &u.result {
             Ok(c) => gongkai_batch::Prepared::Read {
                 file: u.name.clone(),
-                report: c.current.clone(),
+                report: Box::new(c.current.clone()),
             },
             Err(reason) => gongkai_batch::Prepared::Unreadable {
                 file: u.name.clone(),
