@@ -1,7 +1,7 @@
 use gongkai_format::{APPEAL_COLUMNS, APPEAL_GROUPS, s4_cell_at};
 use gongkai_report::Report;
 
-use super::{Along, Identity, blank_note, cell_ref, identity, sum_finding, unverifiable_finding};
+use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Lang, Rule, Severity};
 
 explained!(
@@ -62,28 +62,22 @@ impl Rule for AppealTotalMismatch {
         for (g, group) in APPEAL_GROUPS.iter().enumerate() {
             let total_idx = s4_cell_at(v, g, total_col);
             let parts: Vec<_> = (0..total_col).map(|c| s4_cell_at(v, g, c)).collect();
-            let (found, expected, blanks) = match identity(report, &[total_idx], &parts) {
-                Identity::Skipped | Identity::Holds => continue,
-                Identity::Broken(sides) => (sides.lhs, sides.rhs, blank_note(&sides)),
-                Identity::Unverifiable {
-                    uncertain, need, ..
-                } => {
-                    let mut all = vec![total_idx];
-                    all.extend(&parts);
-                    out.push(unverifiable_finding(
-                        self,
-                        report,
-                        4,
-                        Along::Group,
-                        &format!("第四部分“{}”", group.label),
-                        &format!("Section 4, group “{}”", group.label),
-                        &all,
-                        &uncertain,
-                        need,
-                    ));
-                    continue;
-                }
+            let Some(sides) = broken(
+                self,
+                report,
+                out,
+                4,
+                Along::Group,
+                (
+                    &format!("第四部分“{}”", group.label),
+                    &format!("Section 4, group “{}”", group.label),
+                ),
+                &[total_idx],
+                &parts,
+            ) else {
+                continue;
             };
+            let (found, expected, blanks) = (sides.lhs, sides.rhs, blank_note(&sides));
             let diff = found - expected;
             let mut cells = vec![cell_ref(report, total_idx)];
             cells.extend(parts.iter().map(|&i| cell_ref(report, i)));

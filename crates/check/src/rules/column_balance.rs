@@ -1,7 +1,7 @@
 use gongkai_format::{APPLICANT_COLUMNS, s3_cell};
 use gongkai_report::Report;
 
-use super::{Along, Identity, blank_note, cell_ref, identity, sum_finding, unverifiable_finding};
+use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Lang, Rule, Severity};
 
 explained!(
@@ -74,26 +74,22 @@ impl Rule for ColumnBalance {
             let Some(idx) = idx.into_iter().collect::<Option<Vec<_>>>() else {
                 continue;
             };
-            let (expected, found, blanks) = match identity(report, &idx[..2], &idx[2..]) {
-                Identity::Skipped | Identity::Holds => continue,
-                Identity::Broken(sides) => (sides.lhs, sides.rhs, blank_note(&sides)),
-                Identity::Unverifiable {
-                    uncertain, need, ..
-                } => {
-                    out.push(unverifiable_finding(
-                        self,
-                        report,
-                        3,
-                        Along::Column,
-                        &format!("第三部分“{}”列", col.label),
-                        &format!("Section 3, column “{}”", col.label),
-                        &idx,
-                        &uncertain,
-                        need,
-                    ));
-                    continue;
-                }
+            let Some(sides) = broken(
+                self,
+                report,
+                out,
+                3,
+                Along::Column,
+                (
+                    &format!("第三部分“{}”列", col.label),
+                    &format!("Section 3, column “{}”", col.label),
+                ),
+                &idx[..2],
+                &idx[2..],
+            ) else {
+                continue;
             };
+            let (expected, found, blanks) = (sides.lhs, sides.rhs, blank_note(&sides));
             let diff = found - expected;
             let cells: Vec<_> = idx.iter().map(|&i| cell_ref(report, i)).collect();
             let f = Finding::new(

@@ -322,6 +322,36 @@ fn group_total<'r>(
         .then_some(g)
 }
 
+/// Evaluates the identity `sum(lhs) = sum(rhs)` of a sum rule: pushes the warning
+/// “无法核对” itself when a cell the reader left uncertain is part of it, and returns the
+/// two sides only when printed numbers disagree. `place` names the column, row or group
+/// in Chinese and English.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn broken(
+    rule: &dyn Rule,
+    report: &Report,
+    out: &mut Vec<Finding>,
+    section: u8,
+    along: Along,
+    place: (&str, &str),
+    lhs: &[CellIdx],
+    rhs: &[CellIdx],
+) -> Option<Sides> {
+    match identity(report, lhs, rhs) {
+        Identity::Skipped | Identity::Holds => None,
+        Identity::Broken(sides) => Some(sides),
+        Identity::Unverifiable {
+            uncertain, need, ..
+        } => {
+            let all: Vec<CellIdx> = lhs.iter().chain(rhs).copied().collect();
+            out.push(unverifiable_finding(
+                rule, report, section, along, place.0, place.1, &all, &uncertain, need,
+            ));
+            None
+        }
+    }
+}
+
 /// “（空白单元格按 0 计）” when blank cells were counted, for the messages of sum rules.
 pub(crate) fn blank_note(sides: &Sides) -> (String, String) {
     if sides.blanks == 0 {

@@ -1,7 +1,7 @@
 use gongkai_format::{APPLICANT_COLUMNS, s3_cell_at};
 use gongkai_report::Report;
 
-use super::{Along, Identity, blank_note, cell_ref, identity, sum_finding, unverifiable_finding};
+use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Lang, Rule, Severity};
 
 explained!(
@@ -62,28 +62,22 @@ impl Rule for RowTotalMismatch {
         for (r, row) in v.s3_rows().iter().enumerate() {
             let total_idx = s3_cell_at(v, r, total_col);
             let parts: Vec<_> = (0..total_col).map(|c| s3_cell_at(v, r, c)).collect();
-            let (found, expected, blanks) = match identity(report, &[total_idx], &parts) {
-                Identity::Skipped | Identity::Holds => continue,
-                Identity::Broken(sides) => (sides.lhs, sides.rhs, blank_note(&sides)),
-                Identity::Unverifiable {
-                    uncertain, need, ..
-                } => {
-                    let mut all = vec![total_idx];
-                    all.extend(&parts);
-                    out.push(unverifiable_finding(
-                        self,
-                        report,
-                        3,
-                        Along::Row,
-                        &format!("第三部分“{}”行", row.label),
-                        &format!("Section 3, row “{}”", row.label),
-                        &all,
-                        &uncertain,
-                        need,
-                    ));
-                    continue;
-                }
+            let Some(sides) = broken(
+                self,
+                report,
+                out,
+                3,
+                Along::Row,
+                (
+                    &format!("第三部分“{}”行", row.label),
+                    &format!("Section 3, row “{}”", row.label),
+                ),
+                &[total_idx],
+                &parts,
+            ) else {
+                continue;
             };
+            let (found, expected, blanks) = (sides.lhs, sides.rhs, blank_note(&sides));
             let diff = found - expected;
             let mut cells = vec![cell_ref(report, total_idx)];
             cells.extend(parts.iter().map(|&i| cell_ref(report, i)));
