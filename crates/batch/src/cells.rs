@@ -9,8 +9,10 @@
 use gongkai_format::{CellIdx, FormatVersion};
 use gongkai_report::Value;
 
-/// Marks a blank (or unreadable) cell in the dense array.
+/// Marks a blank cell in the dense array.
 const BLANK: i64 = i64::MIN;
+/// Marks a cell the reader could not place (listed as uncertain, no value).
+const UNREAD: i64 = i64::MIN + 1;
 
 /// The values of every cell of a report's format, by [`CellIdx`].
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +32,7 @@ impl CellValues {
             .enumerate()
             .map(|(i, v)| match v {
                 None => BLANK,
-                Some(v) => match v.as_i64().filter(|n| *n != BLANK) {
+                Some(v) => match v.as_i64().filter(|n| *n != BLANK && *n != UNREAD) {
                     Some(n) => n,
                     None => {
                         exact.push((i as u16, *v));
@@ -44,6 +46,69 @@ impl CellValues {
             ints,
             exact,
         }
+    }
+
+    /// Copies the values of a report's cells, remembering which blank cells the reader
+    /// could not place ([`Report::uncertain`](gongkai_report::Report)) — they are not the
+    /// report's blanks and must not be counted as 0.
+    pub fn from_report(report: &gongkai_report::Report) -> Self {
+        let mut c = Self::new(report.format, &report.cells);
+        for u in &report.uncertain {
+            if let Some(CellIdx(i)) = report.format.cell(&u.cell)
+                && let Some(slot) = c.ints.get_mut(i as usize)
+                && *slot == BLANK
+                && !c.exact.iter().any(|(j, _)| *j == i)
+            {
+                *slot = UNREAD;
+            }
+        }
+        c
+    }
+
+    /// True when the reader could not place the cell (it has no value and is not a blank
+    /// the report printed).
+    pub fn is_unread(&self, id: &str) -> bool {
+        self.format
+            .cell(id)
+            .and_then(|CellIdx(i)| self.ints.get(i as usize))
+            .is_some_and(|n| *n == UNREAD)
+    }
+
+    /// The value of a cell for a sum: printed values as they are, printed blanks as 0
+    /// (the one treatment of blanks in every sum, see `gongkai_check` TAB001); `Err` for a
+    /// cell the reader could not place.
+    pub fn summand(&self, id: &str) -> Result<Value, Unread> {
+        if self.is_unread(id) {
+            Err(Unread)
+        } else {
+            Ok(self.get(id).unwrap_or(Value::int(0)))
+        }
+    }
+
+    /// The 总计 column of a section 三 row: as printed; when printed blank, the sum of the
+    /// six applicant columns if any of them is printed (blanks among them count as 0);
+    /// `Ok(None)` when the whole row is blank; `Err` when a cell involved could not be read.
+    pub fn s3_row_total(&self, row: &str) -> Result<Option<i64>, Unread> {
+        let total = format!("s3.{row}.total");
+        if self.is_unread(&total) {
+            return Err(Unread);
+        }
+        if let Some(n) = self.int(&total) {
+            return Ok(Some(n));
+        }
+        let mut sum = 0i64;
+        let mut printed = false;
+        for col in &gongkai_format::APPLICANT_COLUMNS[..6] {
+            let id = format!("s3.{row}.{}", col.key);
+            if self.is_unread(&id) {
+                return Err(Unread);
+            }
+            if let Some(n) = self.int(&id) {
+                sum = sum.saturating_add(n);
+                printed = true;
+            }
+        }
+        Ok(printed.then_some(sum))
     }
 
     /// The format the indices refer to.
@@ -64,7 +129,7 @@ impl CellValues {
     /// The value at `idx`; `None` when blank or out of range.
     pub fn at(&self, idx: usize) -> Option<Value> {
         match *self.ints.get(idx)? {
-            BLANK => self
+            BLANK | UNREAD => self
                 .exact
                 .iter()
                 .find(|(i, _)| *i as usize == idx)
@@ -96,6 +161,10 @@ impl CellValues {
     }
 }
 
+/// A cell the reader could not place, met in a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unread;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +187,47 @@ mod tests {
         assert_eq!(c.get("s2.regulations.repealed"), Some(Value::int(42)));
         assert_eq!(c.int("s2.fees.amount_10k_yuan"), None);
         assert_eq!(c.values().collect::<Vec<_>>(), cells);
+    }
+
+    #[test]
+    fn unread_cells_are_not_blanks_and_row_totals_derive_from_columns() {
+        let f = FormatVersion::Revised2021;
+        let mut r = gongkai_report::Report::new(f);
+        r.set("s3.granted.natural_person", Some(Value::int(3)));
+        r.set("s3.granted.commercial", Some(Value::int(2)));
+        r.set("s3.denied_state_secret.total", None);
+        r.uncertain.push(gongkai_report::Uncertain {
+            cell: "s3.partially_granted.natural_person".into(),
+            reason: "test".into(),
+            raw: String::new(),
+            loc: gongkai_report::Location::None,
+        });
+        let c = CellValues::from_report(&r);
+        assert!(c.is_unread("s3.partially_granted.natural_person"));
+        assert!(!c.is_unread("s3.granted.total"));
+        assert_eq!(c.get("s3.partially_granted.natural_person"), None);
+        assert_eq!(c.summand("s3.granted.total"), Ok(Value::int(0)));
+        assert_eq!(
+            c.summand("s3.partially_granted.natural_person"),
+            Err(Unread)
+        );
+        assert_eq!(
+            c.s3_row_total("granted"),
+            Ok(Some(5)),
+            "blank total: from the columns"
+        );
+        assert_eq!(c.s3_row_total("partially_granted"), Err(Unread));
+        assert_eq!(
+            c.s3_row_total("denied_state_secret"),
+            Ok(None),
+            "nothing printed"
+        );
+        r.set("s3.granted.total", Some(Value::int(6)));
+        let c = CellValues::from_report(&r);
+        assert_eq!(
+            c.s3_row_total("granted"),
+            Ok(Some(6)),
+            "the printed total wins"
+        );
     }
 }

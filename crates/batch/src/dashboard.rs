@@ -227,6 +227,21 @@ fn rates(s: &mut String, b: &Batch) {
         },
     ];
     s.push_str(&svg::rates("公开率与复议、诉讼", &items));
+    if !st.rate_excluded.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"note\">{} 份报告未计入比率（不按 0% 计）：",
+            st.rate_excluded.len()
+        );
+        for (i, x) in st.rate_excluded.iter().take(LIST_LIMIT).enumerate() {
+            let sep = if i == 0 { "" } else { "；" };
+            let _ = write!(s, "{sep}{}（{}）", esc(&x.file), esc(x.reason));
+        }
+        if st.rate_excluded.len() > LIST_LIMIT {
+            s.push_str("；……");
+        }
+        s.push_str("</p>");
+    }
     s.push_str("</section>\n");
 }
 

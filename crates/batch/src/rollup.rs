@@ -287,11 +287,27 @@ fn cell_map(format: FormatVersion) -> &'static [Option<usize>] {
     })
 }
 
-/// Adds a report's cells, mapped to the 2021 ids, into `sums`.
+/// Adds a report's cells, mapped to the 2021 ids, into `sums`. A section 三 总计 cell
+/// printed blank next to printed applicant columns adds the sum of those columns (as in
+/// [`crate::stats`]), so a report that left its 总计 column blank still counts.
 pub(crate) fn add_cells(sums: &mut [Option<Value>], r: &ReportSummary) {
     let Some(cells) = &r.cells else { return };
     for (sum, src) in sums.iter_mut().zip(cell_map(cells.format())) {
         if let Some(v) = src.and_then(|i| cells.at(i)) {
+            *sum = Some(sum.map_or(v, |s| s + v));
+        }
+    }
+    for row in cells.format().s3_rows() {
+        let id = format!("s3.{}.total", row.key);
+        if cells.get(&id).is_some() {
+            continue;
+        }
+        if let (Ok(Some(n)), Some(i)) = (
+            cells.s3_row_total(row.key),
+            FormatVersion::Revised2021.cell(&id),
+        ) {
+            let v = Value::int(n);
+            let sum = &mut sums[i.0 as usize];
             *sum = Some(sum.map_or(v, |s| s + v));
         }
     }

@@ -1,7 +1,14 @@
 //! The figures of the dashboard, computed once from the kept reports.
 //!
 //! Totals are over the kept reports ([`crate::dedup`]): a duplicate or superseded version
-//! is not counted twice. Blank cells count as nothing.
+//! is not counted twice. Blank cells count as 0 (as in every sum of the checker); a
+//! section 三 row whose 总计 column is blank while its applicant columns are printed counts
+//! as the sum of those columns.
+//!
+//! The rates are over the reports whose （七）总计 is known (printed, or derived from the
+//! columns or the outcome rows); a report whose （七）总计 is blank throughout, or whose
+//! cells involved could not be read, is left out of the rates and listed with the reason
+//! ([`Stats::rate_excluded`]) — never counted as a 0 % report.
 //!
 //! * **Disclosure rate** (公开率): （一）予以公开 + （二）部分公开, over （七）总计.
 //! * **Reconsideration rate** (被申请行政复议比例): 行政复议总计 over （七）总计.
@@ -75,6 +82,44 @@ pub struct YearStats {
     pub disclosure_rate: Option<f64>,
 }
 
+/// A report left out of the rates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateExclusion {
+    pub file: String,
+    /// Why, in Chinese.
+    pub reason: &'static str,
+}
+
+/// A report's figures for the rates: （七）总计 and （一）+（二）.
+fn rate_base(c: &CellValues) -> Result<(i64, i64), &'static str> {
+    use crate::cells::Unread;
+    let unread = |_: Unread| "所涉单元格未能读出";
+    let total = match c.s3_row_total("results_total").map_err(unread)? {
+        Some(n) => n,
+        None => {
+            // （七）总计 blank throughout: the sum of the outcome rows, if printed.
+            let mut sum = 0i64;
+            let mut printed = false;
+            for row in c.format().s3_rows().iter().filter(|r| r.is_outcome) {
+                if let Some(n) = c.s3_row_total(row.key).map_err(unread)? {
+                    sum = sum.saturating_add(n);
+                    printed = true;
+                }
+            }
+            if !printed {
+                return Err("（七）总计及各办理结果均为空白");
+            }
+            sum
+        }
+    };
+    let granted = c.s3_row_total("granted").map_err(unread)?.unwrap_or(0);
+    let partial = c
+        .s3_row_total("partially_granted")
+        .map_err(unread)?
+        .unwrap_or(0);
+    Ok((total, granted + partial))
+}
+
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -103,6 +148,8 @@ pub struct Stats {
     pub litigation_rate: Option<f64>,
     pub correction_rate: Option<f64>,
     pub by_year: Vec<YearStats>,
+    /// Kept reports left out of the rates, with the reason.
+    pub rate_excluded: Vec<RateExclusion>,
     pub top_findings: Vec<CodeCount>,
     pub worst: Vec<Ranked>,
 }
@@ -145,7 +192,9 @@ pub fn compute(reports: &[ReportSummary], tally: &Tally) -> Stats {
     let (mut new_received, mut carried_over, mut results_total, mut carried_forward) = (0, 0, 0, 0);
     let (mut reconsideration, mut litigation, mut corrected, mut decided) = (0, 0, 0, 0);
     let mut granted_partial = 0;
-    let mut by_year: BTreeMap<i32, (usize, i64, i64, i64)> = BTreeMap::new();
+    let mut by_year: BTreeMap<i32, (usize, i64, i64, i64, i64)> = BTreeMap::new();
+    let (mut rate_total, mut rate_reconsideration, mut rate_litigation) = (0, 0, 0);
+    let mut rate_excluded = Vec::new();
     let mut kept = 0;
     for r in reports.iter().filter(|r| r.selected) {
         let Some(c) = &r.cells else { continue };
@@ -153,38 +202,56 @@ pub fn compute(reports: &[ReportSummary], tally: &Tally) -> Stats {
         let f: FormatVersion = c.format();
         for row in f.s3_rows() {
             if let Some(g) = groups.iter().position(|g| *g == row.group) {
-                outcomes[g] += int(c, &format!("s3.{}.total", row.key));
+                outcomes[g] += c.s3_row_total(row.key).ok().flatten().unwrap_or(0);
             }
         }
         for (k, col) in APPLICANT_COLUMNS[..6].iter().enumerate() {
             applicants[k] += int(c, &format!("s3.new_received.{}", col.key));
         }
-        let nr = int(c, "s3.new_received.total");
-        let rt = int(c, "s3.results_total.total");
-        let gp = int(c, "s3.granted.total") + int(c, "s3.partially_granted.total");
+        let row_total = |row: &str| c.s3_row_total(row).ok().flatten().unwrap_or(0);
+        let nr = row_total("new_received");
+        let rt = row_total("results_total");
         new_received += nr;
-        carried_over += int(c, "s3.carried_over.total");
+        carried_over += row_total("carried_over");
         results_total += rt;
-        carried_forward += int(c, "s3.carried_forward.total");
-        granted_partial += gp;
+        carried_forward += row_total("carried_forward");
+        let base = rate_base(c);
+        let mut appeals = (0, 0);
         for (g, group) in APPEAL_GROUPS.iter().enumerate() {
             let id = |col: &str| format!("s4.{}.{col}", group.key);
             let total = int(c, &id("total"));
             if g == 0 {
                 reconsideration += total;
+                appeals.0 += total;
             } else {
                 litigation += total;
+                appeals.1 += total;
             }
             let fixed = int(c, &id("corrected"));
             corrected += fixed;
             decided += int(c, &id("upheld")) + fixed + int(c, &id("other"));
+        }
+        match base {
+            Ok((total, gp)) => {
+                rate_total += total;
+                granted_partial += gp;
+                rate_reconsideration += appeals.0;
+                rate_litigation += appeals.1;
+            }
+            Err(reason) => rate_excluded.push(RateExclusion {
+                file: r.file.clone(),
+                reason,
+            }),
         }
         if let Some(y) = r.year {
             let e = by_year.entry(y).or_default();
             e.0 += 1;
             e.1 += nr;
             e.2 += rt;
-            e.3 += gp;
+            if let Ok((total, gp)) = base {
+                e.3 += total;
+                e.4 += gp;
+            }
         }
     }
     let labels = [
@@ -242,24 +309,25 @@ pub fn compute(reports: &[ReportSummary], tally: &Tally) -> Stats {
                 value: v,
             })
             .collect(),
-        disclosure_rate: rate(granted_partial, results_total),
+        disclosure_rate: rate(granted_partial, rate_total),
         reconsideration,
         litigation,
         corrected,
         decided_appeals: decided,
-        reconsideration_rate: rate(reconsideration, results_total),
-        litigation_rate: rate(litigation, results_total),
+        reconsideration_rate: rate(rate_reconsideration, rate_total),
+        litigation_rate: rate(rate_litigation, rate_total),
         correction_rate: rate(corrected, decided),
         by_year: by_year
             .into_iter()
-            .map(|(year, (n, nr, rt, gp))| YearStats {
+            .map(|(year, (n, nr, rt, base, gp))| YearStats {
                 year,
                 reports: n,
                 new_received: nr,
                 results_total: rt,
-                disclosure_rate: rate(gp, rt),
+                disclosure_rate: rate(gp, base),
             })
             .collect(),
+        rate_excluded,
         top_findings: tally
             .ranked()
             .into_iter()

@@ -231,7 +231,7 @@ pub(crate) fn summarise(
         .or_else(|| report.meta.signed_by.clone());
     let key = agency.as_deref().and_then(agency_key);
     let year = report.meta.year;
-    let cells = CellValues::new(report.format, &report.cells);
+    let cells = CellValues::from_report(report);
     let fingerprint = fingerprint(report);
     let mut h = Fnv::default();
     h.str(report.format.as_str());

@@ -10,7 +10,7 @@ use gongkai_format::{APPLICANT_COLUMNS, FormatVersion};
 use gongkai_report::Value;
 use serde::Serialize;
 
-use crate::cells::CellValues;
+use crate::cells::{CellValues, Unread};
 use crate::rules::{
     COPY_MIN_SENTENCES, COPY_SHARE_PERCENT, FindingRow, JUMP_CELLS, JUMP_FACTOR,
     JUMP_MIN_DIFFERENCE, YOY001, YOY002, YOY003, YOY004,
@@ -139,21 +139,75 @@ impl Ctx<'_> {
     }
 }
 
+/// A value of a year-over-year identity with whether it was printed blank (then 0, as in
+/// every sum); `None` when the reader could not place the cell.
+fn summand(c: &CellValues, id: &str) -> Option<(Value, bool)> {
+    match c.summand(id) {
+        Ok(v) => Some((v, c.get(id).is_none())),
+        Err(Unread) => None,
+    }
+}
+
+/// “（空白按 0 计）” when a blank was counted.
+fn blank_note(blank: bool) -> (&'static str, &'static str) {
+    if blank {
+        ("（空白单元格按 0 计）", " (blank cells counted as 0)")
+    } else {
+        ("", "")
+    }
+}
+
+impl Ctx<'_> {
+    /// The warning “无法核对” of a year-over-year identity with a cell the reader could not
+    /// place: never an error, which only printed, placed numbers can make.
+    fn unverifiable(
+        &self,
+        rule: &crate::rules::BatchRule,
+        section: u8,
+        what_zh: String,
+        what_en: String,
+        cells: Vec<String>,
+    ) -> FindingRow {
+        let mut f = self.finding(
+            rule,
+            section,
+            format!("{what_zh}：无法核对——所涉单元格未能读出，请对照原文核实"),
+            format!("{what_en}: cannot be checked — a cell involved could not be read"),
+        );
+        f.severity = gongkai_check::Severity::Warning;
+        f.cells = cells;
+        f
+    }
+}
+
 /// YOY001: 二、上年结转 (N) = 四、结转下年度继续办理 (N−1), per column.
 fn carry_over(ctx: &Ctx, prev: &CellValues, cur: &CellValues, out: &mut Vec<FindingRow>) -> u32 {
     let mut n = 0;
+    let y0 = ctx.year - 1;
     for col in APPLICANT_COLUMNS {
         let forward_id = format!("s3.carried_forward.{}", col.key);
         let over_id = format!("s3.carried_over.{}", col.key);
-        let (Some(expected), Some(found)) = (prev.get(&forward_id), cur.get(&over_id)) else {
+        let (Some((expected, b0)), Some((found, b1))) =
+            (summand(prev, &forward_id), summand(cur, &over_id))
+        else {
+            out.push(ctx.unverifiable(
+                &YOY001,
+                3,
+                format!(
+                    "第三部分“{}”列：二、上年结转与 {y0} 年度报告的四、结转下年度继续办理",
+                    col.label
+                ),
+                format!("Section 3, column {}: carried over against {y0}", col.key),
+                vec![over_id],
+            ));
             continue;
         };
-        if expected == found {
+        // A blank side is not checked (as in the checker's sums).
+        if b0 || b1 || expected == found {
             continue;
         }
         n += 1;
         let diff = found - expected;
-        let y0 = ctx.year - 1;
         let mut f = ctx.finding(
             &YOY001,
             3,
@@ -181,37 +235,55 @@ fn in_force(ctx: &Ctx, prev: &CellValues, cur: &CellValues, out: &mut Vec<Findin
         return 0;
     }
     let mut n = 0;
+    let y0 = ctx.year - 1;
     for (key, label) in [
         ("regulations", "规章"),
         ("normative_documents", "行政规范性文件"),
     ] {
         let id = |col: &str| format!("s2.{key}.{col}");
-        let (Some(before), Some(issued), Some(repealed), Some(found)) = (
-            prev.get(&id("in_force")),
-            cur.get(&id("issued")),
-            cur.get(&id("repealed")),
-            cur.get(&id("in_force")),
-        ) else {
+        let cells = vec![id("in_force"), id("issued"), id("repealed")];
+        let values = (
+            summand(prev, &id("in_force")),
+            summand(cur, &id("issued")),
+            summand(cur, &id("repealed")),
+            summand(cur, &id("in_force")),
+        );
+        let (Some((before, b0)), Some((issued, b1)), Some((repealed, b2)), Some((found, b3))) =
+            values
+        else {
+            out.push(ctx.unverifiable(
+                &YOY002,
+                2,
+                format!("第二部分“{label}”：现行有效件数与 {y0} 年度报告"),
+                format!("Section 2, {key}: in force against {y0}"),
+                cells,
+            ));
             continue;
         };
+        // Nothing printed on one side: not checked (as in the checker's sums).
+        if b3 || (b0 && b1 && b2) {
+            continue;
+        }
         let expected = before + issued - repealed;
         if expected == found {
             continue;
         }
         n += 1;
         let diff = found - expected;
-        let y0 = ctx.year - 1;
+        let note = blank_note(b0 || b1 || b2);
         let mut f = ctx.finding(
             &YOY002,
             2,
             format!(
-                "第二部分“{label}”：现行有效件数（{found}）不等于 {y0} 年度现行有效件数 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，相差 {diff}"
+                "第二部分“{label}”：现行有效件数（{found}）不等于 {y0} 年度现行有效件数 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，相差 {diff}{}",
+                note.0
             ),
             format!(
-                "Section 2, {key}: in force ({found}) ≠ in force in {y0} ({before}) + issued ({issued}) − repealed ({repealed}) = {expected}, difference {diff}"
+                "Section 2, {key}: in force ({found}) ≠ in force in {y0} ({before}) + issued ({issued}) − repealed ({repealed}) = {expected}, difference {diff}{}",
+                note.1
             ),
         );
-        f.cells = vec![id("in_force"), id("issued"), id("repealed")];
+        f.cells = cells;
         f.expected = Some(expected);
         f.found = Some(found);
         f.difference = Some(diff);

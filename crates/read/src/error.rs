@@ -23,6 +23,10 @@ pub enum ReadError {
     #[error("暂不支持 {0} 格式 / reading {0} files is not supported yet")]
     Unsupported(&'static str),
     #[error(
+        "DOC 不能读取：这是旧版 Word 文档（Word 97-2003 .doc），请在 Word 或 WPS 中另存为 DOCX 或 PDF 后上传 / old Word documents (.doc) cannot be read: save it as DOCX or PDF"
+    )]
+    OldWordDoc,
+    #[error(
         "ZIP 压缩包已损坏或不完整（{detail}）/ the ZIP archive is damaged or incomplete: {detail}"
     )]
     BadZip { detail: String },

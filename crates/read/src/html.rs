@@ -102,11 +102,17 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 }
 
 fn starts_with_markup(mut s: &[u8]) -> bool {
-    const TAGS: &[&[u8]] = &[
-        b"html", b"head", b"body", b"meta", b"title", b"table", b"div", b"p", b"span", b"h1",
-        b"h2", b"h3", b"h4", b"h5", b"h6", b"link", b"style", b"script", b"base", b"center",
-        b"font", b"section", b"article", b"header", b"main", b"form", b"br", b"ul", b"ol",
+    /// Tags that only an HTML document starts with.
+    const DOCUMENT: &[&[u8]] = &[
+        b"html", b"head", b"body", b"meta", b"title", b"link", b"style", b"base",
     ];
+    /// Tags a fragment of a page may start with.
+    const FRAGMENT: &[&[u8]] = &[
+        b"table", b"div", b"p", b"span", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"script",
+        b"center", b"font", b"section", b"article", b"header", b"main", b"form", b"br", b"ul",
+        b"ol",
+    ];
+    let all = s;
     loop {
         s = s.trim_ascii_start();
         if s.starts_with(b"<!--") {
@@ -128,11 +134,36 @@ fn starts_with_markup(mut s: &[u8]) -> bool {
     let Some(rest) = s.strip_prefix(b"<") else {
         return false;
     };
-    TAGS.iter().any(|t| {
+    let is = |t: &&[u8]| {
         rest.len() > t.len()
             && rest[..t.len()].eq_ignore_ascii_case(t)
             && matches!(rest[t.len()], b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
-    })
+    };
+    if DOCUMENT.iter().any(is) {
+        return true;
+    }
+    FRAGMENT.iter().any(is) && is_markup_fragment(all)
+}
+
+/// A page fragment (no `<html>`, no doctype) is taken as HTML only when it is written in
+/// markup: closing tags, and most lines carrying tags. A plain-text report that starts with
+/// a stray `<script>` or `<table>` (text copied out of a web page) stays text.
+fn is_markup_fragment(head: &[u8]) -> bool {
+    let closing = head.windows(2).filter(|w| w == b"</").count();
+    let (mut tagged, mut plain) = (0usize, 0usize);
+    for line in head
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty())
+        .take(50)
+    {
+        if line.contains(&b'<') {
+            tagged += 1;
+        } else {
+            plain += 1;
+        }
+    }
+    closing >= 2 && tagged >= plain
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -887,7 +918,9 @@ fn needle(text: &str) -> String {
 
 /// Reads decoded HTML into a document.
 pub fn read_str(source: &str) -> Document {
-    let html = Html::parse_document(source);
+    // The parser sees the page without scripts, style sheets and comments (often most of
+    // a portal page or a Word export); paragraphs are still located in `source`.
+    let html = Html::parse_document(&strip_inert(source));
     let dom = Dom::new(&html);
     if dom.len() < 2 {
         return Document::default();
@@ -929,6 +962,73 @@ pub fn read_str(source: &str) -> Document {
         blocks.remove(0);
     }
     Document { blocks }
+}
+
+/// The page without the content of `<script>` and `<style>` elements and without comments
+/// (Word's `<!--[if gte mso 9]><xml>…<![endif]-->` blocks included): nothing in them is
+/// ever read (the tree walk skips scripts and styles, and comments are not text), but
+/// they are often most of the bytes of a portal page or a Word export, and the HTML
+/// tokenizer would walk them character by character. The elements themselves stay
+/// (`<script></script>`), so the tree has the same shape. Ends are found as the
+/// tokenizer finds them: the first `</script`, `</style` (any case) or `-->`; an
+/// unterminated one runs to the end of the page, as in a browser.
+fn strip_inert(source: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(k) = source[at..].find('<') {
+        let i = at + k;
+        let rest = &bytes[i + 1..];
+        let (open_end, close): (usize, &[u8]) = if rest.starts_with(b"!--") {
+            (i + 4, b"-->")
+        } else if starts_with_ci(rest, b"script") && ends_name(rest, 6) {
+            match source[i..].find('>') {
+                Some(g) => (i + g + 1, b"</script"),
+                None => break,
+            }
+        } else if starts_with_ci(rest, b"style") && ends_name(rest, 5) {
+            match source[i..].find('>') {
+                Some(g) => (i + g + 1, b"</style"),
+                None => break,
+            }
+        } else {
+            at = i + 1;
+            continue;
+        };
+        let end = if close == b"-->" {
+            find(&bytes[open_end..], close).map_or(bytes.len(), |e| open_end + e + close.len())
+        } else {
+            find_ci(&bytes[open_end..], close).map_or(bytes.len(), |e| open_end + e)
+        };
+        if close == b"-->" {
+            // Drop the whole comment.
+            out.push_str(&source[copied..i]);
+        } else {
+            // Keep the tags, drop what is between them.
+            out.push_str(&source[copied..open_end]);
+        }
+        copied = end;
+        at = end;
+        if at >= bytes.len() {
+            break;
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    out.push_str(&source[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+fn starts_with_ci(hay: &[u8], word: &[u8]) -> bool {
+    hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
+}
+
+/// True when the tag name of length `n` at the start of `rest` ends there.
+fn ends_name(rest: &[u8], n: usize) -> bool {
+    rest.get(n)
+        .is_none_or(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// Drops page chrome: elements named like chrome and link lists, when they hold no table
@@ -1559,11 +1659,19 @@ mod tests {
             "\u{feff}<html>",
             "  <!-- x --> <meta charset=gbk>",
             "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">",
-            "<TABLE border=1>",
-            "<p>一、总体情况</p>",
-            "<div class=x>",
+            "<TABLE border=1><tr><td>1</td></tr></TABLE>",
+            "<p>一、总体情况</p>\n<p>二、主动公开政府信息情况</p>",
+            "<div class=x>\n<p>a</p>\n</div>",
         ] {
             assert!(looks_like_html(s.as_bytes()), "{s}");
+        }
+        // Plain text with a stray tag at the top (copied out of a page) is not HTML.
+        for s in [
+            "<script>var a = 1;</script>\n某局2023年政府信息公开工作年度报告\n一、总体情况\n本年度……\n二、主动公开政府信息情况\n",
+            "<table>\n一、总体情况\n2023年，我局……\n二、主动公开政府信息情况\n规章\t0\t0\t0\n",
+            "<TABLE border=1>",
+        ] {
+            assert!(!looks_like_html(s.as_bytes()), "{s}");
         }
         for s in [
             "一、总体情况\n<p>",
@@ -1579,6 +1687,24 @@ mod tests {
             utf16.extend(u.to_le_bytes());
         }
         assert!(looks_like_html(&utf16));
+    }
+
+    #[test]
+    fn inert_content_is_stripped_before_parsing() {
+        let page = "<html><head><STYLE type=text/css>p{x:1}</style><script>var a = '<p>假</p>';</Script ></head>\n<body><!--[if gte mso 9]><xml><w:x/></xml><![endif]--><p>一、总体情况</p><!-- 未闭合";
+        assert_eq!(
+            strip_inert(page),
+            "<html><head><STYLE type=text/css></style><script></Script ></head>\n<body><p>一、总体情况</p>"
+        );
+        assert!(matches!(
+            strip_inert("<p>无脚本</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // `<scripts>` is not a script; an unterminated script runs to the end.
+        assert_eq!(strip_inert("<scripts>x</scripts>"), "<scripts>x</scripts>");
+        assert_eq!(strip_inert("<p>a</p><script>x"), "<p>a</p><script>");
+        let doc = read_str(page);
+        assert_eq!(doc.blocks.len(), 1, "{doc:?}");
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub fn read_document(bytes: &[u8]) -> Result<Document, ReadError> {
         #[cfg(not(feature = "pdf"))]
         InputKind::Pdf => Err(ReadError::Unsupported("PDF")),
         InputKind::Zip => docx::read(bytes),
-        InputKind::Ole => Err(ReadError::Unsupported("DOC (Word 97-2003)")),
+        InputKind::Ole => Err(ReadError::OldWordDoc),
     }
 }
 

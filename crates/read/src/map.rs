@@ -16,8 +16,8 @@ use gongkai_format::{
     SECTION_HEADINGS, s2_cell_at, s3_cell_at, s4_cell_at,
 };
 use gongkai_report::{
-    Blank, Block, Document, GridCell, LabelVariant, Location, Meta, PrintedDate, Report, Section,
-    Uncertain, Value, parse_number,
+    Blank, Block, Deviation, Document, GridCell, GroupTotal, LabelVariant, Location, Meta,
+    PrintedDate, Report, Section, Uncertain, Value, parse_number,
 };
 
 use crate::ReadError;
@@ -75,7 +75,7 @@ const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
 pub fn heading_number(text: &str) -> Option<u8> {
     // Cheap rejections first: most paragraphs are long running text.
     let trimmed = text.trim_start();
-    if trimmed.len() > 200 || !trimmed.starts_with(NUMERALS) {
+    if trimmed.len() > 200 || !trimmed.starts_with(|c| NUMERALS.contains(&c) || is_compat(c)) {
         return None;
     }
     let t = norm(text);
@@ -98,29 +98,53 @@ pub fn heading_number(text: &str) -> Option<u8> {
     }
 }
 
+/// Kangxi radicals and CJK compatibility ideographs, which [`norm`] folds (NFKC) to the
+/// unified ideographs they stand for: the cheap pre-checks on raw text must let them by.
+fn is_compat(c: char) -> bool {
+    matches!(c, '\u{2F00}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}')
+}
+
 fn find_headings(doc: &Document) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for (i, block) in doc.blocks.iter().enumerate() {
-        if let Block::Paragraph(p) = block
-            && let Some(n) = heading_number(&p.text)
-            && !out.iter().any(|h| h.number == n)
+        let found = match block {
+            Block::Paragraph(p) => heading_number(&p.text).map(|n| (n, p.text.clone(), p.loc)),
+            Block::Table(t) => table_heading(t),
+        };
+        if let Some((number, text, loc)) = found
+            && !out.iter().any(|h| h.number == number)
         {
             out.push(Heading {
                 block: i,
-                number: n,
-                text: p.text.clone(),
-                loc: p.loc,
+                number,
+                text,
+                loc,
             });
         }
     }
     out
 }
 
+/// A section heading printed as the first row of its table (WPS templates put
+/// “二、主动公开政府信息情况” in a merged cell above the column heads; PDF exports of a
+/// heading set tight above the table's top rule come out the same way): the one text of
+/// the first row, when it is a heading.
+fn table_heading(t: &gongkai_report::Table) -> Option<(u8, String, Location)> {
+    let row = t.rows.first()?;
+    let mut texts = row.iter().filter(|c| !c.text.trim().is_empty());
+    let first = texts.next()?;
+    if texts.any(|c| c.text.trim() != first.text.trim()) {
+        return None;
+    }
+    let n = heading_number(&first.text)?;
+    Some((n, first.text.trim().to_string(), first.loc))
+}
+
 /// A printed date `YYYY年M月D日` (digits or Chinese numerals) at the end of `text`:
 /// returns the text before it and the ISO date.
 fn trailing_date(text: &str) -> Option<(String, String)> {
     let trimmed = text.trim_end();
-    if trimmed.len() > 200 || !trimmed.ends_with('日') {
+    if trimmed.len() > 200 || !trimmed.ends_with(['日', '\u{2F47}']) {
         return None;
     }
     let t = norm(text);
@@ -180,6 +204,9 @@ fn read_meta(doc: &Document, headings: &[Heading]) -> Meta {
         let (agency, year) = agency_and_year(&p.text);
         meta.agency = agency;
         meta.year = year;
+        if meta.agency.is_none() {
+            meta.agency = agency_line(&doc.blocks[..first_heading], p);
+        }
     }
 
     // Printed dates, and the signature above the last one.
@@ -229,6 +256,73 @@ fn read_meta(doc: &Document, headings: &[Heading]) -> Meta {
     meta
 }
 
+/// The agency printed on a line of its own when the title does not name it: the title
+/// block split over lines (`某县市场监督管理局` above `2023年政府信息公开工作年度报告`) or a
+/// cover with the agency under a bare title. The nearest short line before the title that
+/// reads as an agency name, else the nearest after it (before the first heading).
+fn agency_line(blocks: &[Block], title: &gongkai_report::Paragraph) -> Option<String> {
+    let paragraphs: Vec<&gongkai_report::Paragraph> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            Block::Table(_) => None,
+        })
+        .collect();
+    let at = paragraphs.iter().position(|p| std::ptr::eq(*p, title))?;
+    let agency = |p: &&&gongkai_report::Paragraph| {
+        let t = norm(&p.text);
+        let n = t.chars().count();
+        (2..=30).contains(&n)
+            && !has_sentence_punct(&t)
+            && !t.chars().any(|c| c.is_ascii_digit())
+            && !t.contains("报告")
+            && !t.contains("目录")
+            && AGENCY_ENDINGS.iter().any(|e| t.ends_with(e))
+    };
+    let before = paragraphs[..at].iter().rev().take(3).find(agency);
+    let after = || paragraphs[at + 1..].iter().take(3).find(agency);
+    before.or_else(after).map(|p| norm(&p.text))
+}
+
+/// Words found before a title in converted documents (`正文 2023年…报告`, a docling
+/// section name) that are not part of the agency.
+const NOT_AGENCY: &[&str] = &["正文", "标题", "封面", "目录", "附件", "全文"];
+
+/// How the names of agencies end (`…局`, `…人民政府`, `…办公室`, `…街道办事处`, …).
+const AGENCY_ENDINGS: &[&str] = &[
+    "局",
+    "委",
+    "委员会",
+    "办",
+    "办公室",
+    "厅",
+    "部",
+    "院",
+    "署",
+    "政府",
+    "镇",
+    "乡",
+    "街道",
+    "办事处",
+    "中心",
+    "所",
+    "站",
+    "处",
+    "会",
+    "室",
+    "馆",
+    "队",
+    "区",
+    "县",
+    "市",
+    "旗",
+    "监狱",
+    "公司",
+    "集团",
+    "学校",
+    "大学",
+];
+
 /// Agency and year from a title such as `红旗区洪门镇 2023 年政府信息公开工作年度报告`,
 /// `百泉镇政府信息公开工作2023年度报告` or `2023年某某局政府信息公开工作年度报告`.
 pub fn agency_and_year(title: &str) -> (Option<String>, Option<i32>) {
@@ -262,6 +356,12 @@ pub fn agency_and_year(title: &str) -> (Option<String>, Option<i32>) {
             .unwrap_or_default();
     }
     let agency = agency.trim_start_matches("关于").to_string();
+    // Words that converters and page layouts put before a title are not agencies.
+    let mut agency = agency.trim_start_matches(['#', '*', '>', '-', ':']);
+    for word in NOT_AGENCY {
+        agency = agency.strip_prefix(word).unwrap_or(agency);
+    }
+    let agency = agency.trim_start_matches([':', '|']).to_string();
     ((!agency.is_empty()).then_some(agency), Some(year))
 }
 
@@ -356,6 +456,16 @@ fn classify_tables<'d>(
     for (i, block) in doc.blocks.iter().enumerate() {
         let Block::Table(t) = block else { continue };
         let text = table_text(t);
+        // The section the table sits in, by the nearest heading above it (or on it).
+        let section = headings
+            .iter()
+            .filter(|h| h.block <= i)
+            .max_by_key(|h| h.block)
+            .map(|h| h.number);
+        // A 信息处理费 table (section 五 or 六, or wherever a report puts it) is not the
+        // section 二 fee row, even when it says 收费.
+        let fee_elsewhere = !text.contains("第二十条")
+            && (text.contains("信息处理费") || matches!(section, Some(5 | 6)));
         let kind = if text.contains("行政复议") && (text.contains("维持") || text.contains("审结"))
         {
             TableKind::S4
@@ -375,14 +485,13 @@ fn classify_tables<'d>(
         .iter()
         .any(|k| text.contains(k))
         {
-            TableKind::S2
+            if fee_elsewhere {
+                TableKind::Unknown
+            } else {
+                TableKind::S2
+            }
         } else {
             // A piece without telling words continues the table of its section.
-            let section = headings
-                .iter()
-                .filter(|h| h.block < i)
-                .max_by_key(|h| h.block)
-                .map(|h| h.number);
             match section {
                 Some(2) => TableKind::S2,
                 Some(3) => TableKind::S3,
@@ -653,6 +762,8 @@ impl Mapper {
         let mut pending = String::new();
         let mut data_seen = false;
         let mut unplaced: Vec<(String, Location)> = Vec::new();
+        let mut aggregate: Option<(&[GridCell], Vec<&GridCell>, Location)> = None;
+        let mut last: Option<usize> = None;
         for row in rows {
             let (label, mut values) = value_fields(row);
             if !values.is_empty() && values.len() != APPLICANT_COLUMNS.len() {
@@ -680,14 +791,39 @@ impl Mapper {
                     .flatten()
             });
             pending.clear();
+            // A label clipped, misspelt or varied (`2.其他法律行政止公开`, `7.属于行政执法
+            // 案件`): placed by its item number and position when close to the format's.
+            let by_words = found.is_some();
+            let found = found.or_else(|| {
+                let r = by_number(format, &label, group, last)?;
+                (!seen[r]).then_some(r)
+            });
             let Some(r) = found else {
-                unplaced.push((row_raw(row), loc));
+                if is_other_aggregate(format, &label) && aggregate.is_none() {
+                    aggregate = Some((row, values, loc));
+                } else {
+                    unplaced.push((row_raw(row), loc));
+                }
                 continue;
             };
             data_seen = true;
             let cells: Vec<CellIdx> = (0..APPLICANT_COLUMNS.len())
                 .map(|c| s3_cell_at(format, r, c))
                 .collect();
+            if !by_words && !seen[r] {
+                let printed_label = row
+                    .iter()
+                    .rfind(|c| is_label(&c.text))
+                    .map_or_else(|| label.clone(), |c| c.text.trim().to_string());
+                let id = self.id(cells[0]);
+                self.report.label_variants.push(LabelVariant {
+                    cell: id,
+                    found: printed_label,
+                    expected: defs[r].label.to_string(),
+                    loc,
+                });
+            }
+            last = Some(r);
             if seen[r] {
                 self.unsure(&cells, "此行在表中出现了两次", &row_raw(row), loc);
                 continue;
@@ -704,6 +840,9 @@ impl Mapper {
                 );
                 self.unsure(&cells, &reason, &row_raw(row), loc);
             }
+        }
+        if let Some((row, values, loc)) = aggregate {
+            self.other_aggregate(row, &values, loc, &mut seen);
         }
         for (r, def) in defs.iter().enumerate() {
             if seen[r] {
@@ -722,6 +861,89 @@ impl Mapper {
             };
             self.unsure(&cells, &reason, raw, loc);
         }
+    }
+
+    /// （六）其他处理 printed as one row with its own seven values, none of its items 1–3
+    /// printed (common in WPS templates): each column's value is kept as a group total
+    /// standing for the three item cells, which stay absent; a deviation says so. When
+    /// an item row is printed as well, or the row does not hold seven values, the item
+    /// rows are left to the usual handling (uncertain).
+    fn other_aggregate(
+        &mut self,
+        row: &[GridCell],
+        values: &[&GridCell],
+        loc: Location,
+        seen: &mut [bool],
+    ) {
+        let format = self.report.format;
+        let items: Vec<usize> = format
+            .s3_rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.group == OutcomeGroup::Other && d.is_outcome)
+            .map(|(r, _)| r)
+            .collect();
+        if values.len() != APPLICANT_COLUMNS.len()
+            || items.len() < 2
+            || items.iter().any(|&r| seen[r])
+        {
+            return;
+        }
+        let raw = row_raw(row);
+        let label = row.iter().find(|c| is_label(&c.text)).map_or_else(
+            || "（六）其他处理".to_string(),
+            |c| c.text.trim().to_string(),
+        );
+        let mut all = Vec::new();
+        for (c, cell) in values.iter().enumerate() {
+            let cells: Vec<CellIdx> = items.iter().map(|&r| s3_cell_at(format, r, c)).collect();
+            let ids: Vec<String> = cells.iter().map(|&i| self.id(i)).collect();
+            match printed(&cell.text) {
+                Printed::Number(value) => {
+                    for &i in &cells {
+                        self.report.provenance[i.0 as usize] = Some(cell.loc);
+                    }
+                    self.report.group_totals.push(GroupTotal {
+                        cells: ids.clone(),
+                        value,
+                        label: label.clone(),
+                        loc: cell.loc,
+                    });
+                }
+                Printed::Blank => {
+                    for (&i, id) in cells.iter().zip(&ids) {
+                        self.report.provenance[i.0 as usize] = Some(cell.loc);
+                        self.report.blanks.push(Blank {
+                            cell: id.clone(),
+                            raw: cell.text.trim().to_string(),
+                            loc: cell.loc,
+                        });
+                    }
+                }
+                Printed::Other => {
+                    let reason = format!("“{}”不是数字", cell.text.trim());
+                    self.unsure(&cells, &reason, &raw, cell.loc);
+                }
+            }
+            all.extend(ids);
+        }
+        for &r in &items {
+            seen[r] = true;
+        }
+        self.report.deviations.push(Deviation {
+            section: 3,
+            message: format!(
+                "“{label}”印为一行合计，没有分列 1–{n} 项：合计数按列保留并用于核对（七）总计，{n} 个分项记为未印出",
+                n = items.len()
+            ),
+            message_en: format!(
+                "“{label}” is printed as one aggregate row without its {} items: its values are kept as group totals and used in the column sums; the items are absent",
+                items.len()
+            ),
+            cells: all,
+            raw,
+            loc,
+        });
     }
 
     // --- Section 四 ------------------------------------------------------------------
@@ -783,6 +1005,38 @@ impl Mapper {
                 .iter()
                 .find(|c| !c.is_empty())
                 .map_or(Location::None, |c| c.loc);
+            let appendix = if raw_fields.len() == all.len() || joined.len() == all.len() {
+                None
+            } else {
+                [&raw_fields, &joined]
+                    .into_iter()
+                    .find_map(|f| s4_appendix(f).map(|what| (f.clone(), what)))
+            };
+            if let Some((f, what)) = appendix {
+                let extra: Vec<&str> = f[all.len()..].iter().map(|c| c.text.trim()).collect();
+                for (idx, cell) in all.iter().zip(&f) {
+                    self.place(*idx, cell);
+                }
+                let ids = all.iter().map(|&i| self.id(i)).collect();
+                self.report.deviations.push(Deviation {
+                    section: 4,
+                    message: format!(
+                        "数据行印有 {} 个数值，应为 15 个；多出的 {} 个（“{}”）是{what}，已按前 15 个数值读取",
+                        f.len(),
+                        extra.len(),
+                        extra.join(" ")
+                    ),
+                    message_en: format!(
+                        "the data row prints {} values for 15 columns; the {} extra values are recognised and left aside, the first 15 were read",
+                        f.len(),
+                        extra.len()
+                    ),
+                    cells: ids,
+                    raw: raw.clone(),
+                    loc,
+                });
+                return;
+            }
             let fields = if raw_fields.len() == all.len() {
                 Some(raw_fields)
             } else if joined.len() == all.len() {
@@ -941,6 +1195,129 @@ fn find_s3_row(format: FormatVersion, label: &str, group: OutcomeGroup) -> Optio
     None
 }
 
+/// Extra values after the 15 of table 四's data row that are a recognisable appendix:
+/// the first 15 add up (each group's 总计 is the sum of its four results, blanks as 0) and
+/// the rest is a `/` column with what follows it, or repeats totals of the row (not all
+/// 0); every field is printed (an empty field is a gap of unknown column). Returns
+/// what the extra values are, in Chinese; `None` when they cannot be told apart from data
+/// (the row stays uncertain).
+fn s4_appendix(fields: &[&GridCell]) -> Option<&'static str> {
+    let n = APPEAL_COLUMNS.len() * APPEAL_GROUPS.len();
+    if fields.len() <= n || fields.len() > n + APPEAL_COLUMNS.len() {
+        return None;
+    }
+    // Empty fields are gaps whose column is unknown in text exports: nothing to go by.
+    if fields.iter().any(|c| c.text.trim().is_empty()) {
+        return None;
+    }
+    let value = |c: &GridCell| match printed(&c.text) {
+        Printed::Number(v) => Some(Some(v)),
+        Printed::Blank => Some(None),
+        Printed::Other => None,
+    };
+    let first: Vec<Option<Value>> = fields[..n]
+        .iter()
+        .map(|c| value(c))
+        .collect::<Option<_>>()?;
+    let zero = Value::int(0);
+    let mut totals = Vec::new();
+    for g in first.chunks(APPEAL_COLUMNS.len()) {
+        let parts: Value = g[..4].iter().map(|v| v.unwrap_or(zero)).sum();
+        let total = g[4].unwrap_or(zero);
+        if parts != total {
+            return None;
+        }
+        totals.push(total);
+    }
+    let extra = &fields[n..];
+    if is_blank_marker(&extra[0].text) && !extra[0].text.trim().is_empty() {
+        return extra[1..]
+            .iter()
+            .all(|c| value(c).is_some())
+            .then_some("以“/”开头的附加栏");
+    }
+    let litigation = totals[1] + totals[2];
+    let all_totals = totals[0] + litigation;
+    // Repeated totals: every extra value is one of the row's totals, and not all are 0
+    // (zeros repeat anything).
+    let mut nonzero = false;
+    let repeated = extra.iter().all(|c| match printed(&c.text) {
+        Printed::Number(v) => {
+            nonzero |= v != zero;
+            totals.contains(&v) || v == litigation || v == all_totals
+        }
+        _ => false,
+    });
+    (repeated && nonzero).then_some("重复印出的合计数")
+}
+
+/// The item row of table 三 that a label names by its number (`2.` under （三）) when the
+/// words did not name any: the row must follow the last row placed (its position in the
+/// format) and its printed words must be close to the format's — at most a third of the
+/// characters edited, as when a cell's text was clipped or a word misprinted. Anything
+/// less certain is left to the caller (uncertain).
+fn by_number(
+    format: FormatVersion,
+    label: &str,
+    group: OutcomeGroup,
+    last: Option<usize>,
+) -> Option<usize> {
+    let (n, words) = item_of(label)?;
+    let defs = format.s3_rows();
+    let r = defs
+        .iter()
+        .position(|d| d.group == group && d.item == n && d.is_outcome)?;
+    if last != r.checked_sub(1) {
+        return None;
+    }
+    let official = norm(defs[r].label);
+    let (_, want) = item_of(&official)?;
+    let a: Vec<char> = words.chars().collect();
+    let b: Vec<char> = want.chars().collect();
+    let d = edit_distance(&a, &b);
+    (!a.is_empty() && d * 3 <= a.len().max(b.len())).then_some(r)
+}
+
+/// The item number and the words of an item label (`(三)不予公开2.属于国家秘密` →
+/// `(2, "属于国家秘密")`), normalised text.
+fn item_of(label: &str) -> Option<(u8, &str)> {
+    let tail = label.rsplit(')').next().unwrap_or(label);
+    let digits = tail.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let n: u8 = tail[..digits].parse().ok()?;
+    let words = tail[digits..].trim_start_matches(['.', '、', ',', ' ']);
+    Some((n, words))
+}
+
+/// Levenshtein distance over characters. Labels are a few dozen characters, so the
+/// two-row dynamic programme is all that is needed (no crate for this).
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// True for the label of group （六）其他处理 itself (not one of its items), in a format
+/// whose group has items.
+fn is_other_aggregate(format: FormatVersion, label: &str) -> bool {
+    let items = format
+        .s3_rows()
+        .iter()
+        .filter(|d| d.group == OutcomeGroup::Other && d.is_outcome)
+        .count();
+    items > 1 && group_of(label) == Some(OutcomeGroup::Other) && label.ends_with("其他处理")
+}
+
 /// The group of table 四 a row label names (transposed layout).
 fn appeal_group_of(label: &str) -> Option<usize> {
     if label.contains("复议后起诉") {
@@ -972,6 +1349,18 @@ mod tests {
         assert_eq!(heading_number("六、其他需要报告的事项"), Some(6));
         assert_eq!(heading_number("一、本年新收政府信息公开申请数量"), None);
         assert_eq!(heading_number("（一）主动公开"), None);
+    }
+
+    #[test]
+    fn titles_after_converter_words() {
+        assert_eq!(
+            agency_and_year("正文 2023年政府信息公开工作年度报告"),
+            (None, Some(2023))
+        );
+        assert_eq!(
+            agency_and_year("正文：某县水利局2023年政府信息公开工作年度报告"),
+            (Some("某县水利局".into()), Some(2023))
+        );
     }
 
     #[test]

@@ -1,11 +1,16 @@
 //! Text normalisation for matching labels by meaning.
 //!
 //! Published reports mix full-width and half-width brackets and digits, space characters
-//! apart (`结 果 维 持`) and wrap labels. [`norm`] folds full-width ASCII to ASCII, drops
-//! all white space and unifies quotation marks, so `（三）不予公开` and `(三) 不予公开`
+//! apart (`结 果 维 持`) and wrap labels; PDF text layers written by some tools carry
+//! Kangxi radicals (`⼀⼆⼋⼗`, U+2F00…) and CJK compatibility ideographs instead of the
+//! unified ideographs. [`norm`] applies Unicode NFKC (the `unicode-normalization` crate),
+//! which folds all of these, then drops all white space and unifies quotation marks and
+//! brackets, so `（三）不予公开`, `(三) 不予公开` and `（三）不予公开` with a Kangxi `⼆`
 //! compare equal. The original text is kept elsewhere for display.
 
-/// Folds width, removes white space and unifies quotes.
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// NFKC, removes white space and unifies quotes.
 pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     norm_into(s, &mut out);
@@ -14,9 +19,28 @@ pub fn norm(s: &str) -> String {
 
 /// [`norm`], appending to `out`.
 pub fn norm_into(s: &str, out: &mut String) {
-    for ch in s.chars() {
+    // Most text is already NFKC (plain CJK and ASCII): a quick check saves the
+    // decomposition.
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        fold(s.chars(), out);
+    } else {
+        fold(s.nfkc(), out);
+    }
+}
+
+/// NFKC folds width and compatibility forms of `s` for display-neutral comparisons that
+/// must keep white space (e.g. splitting lines into words); no quote folding.
+pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfkc().collect())
+    }
+}
+
+fn fold(chars: impl Iterator<Item = char>, out: &mut String) {
+    for ch in chars {
         let c = match ch {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
             '“' | '”' | '「' | '」' | '『' | '』' => '"',
             '‘' | '’' => '\'',
             '【' | '〔' => '[',
@@ -85,6 +109,22 @@ mod tests {
         assert_eq!(norm("结 果 维 持"), "结果维持");
         assert_eq!(norm("危及“三安全一稳定”"), "危及\"三安全一稳定\"");
         assert_eq!(norm("１２"), "12");
+    }
+
+    #[test]
+    fn folds_kangxi_radicals_and_compatibility_ideographs() {
+        // ⼀ U+2F00, ⼆ U+2F06, ⼋ U+2F0B, ⼗ U+2F17: Kangxi radicals for 一二八十.
+        assert_eq!(norm("\u{2F00}、总体情况"), "一、总体情况");
+        assert_eq!(norm("（\u{2F06}）部分公开"), "(二)部分公开");
+        assert_eq!(norm("第\u{2F17}\u{2F0B}条"), "第十八条");
+        // U+F9B2 and U+F900 are compatibility ideographs of 零 and 豈; ㈠ is a
+        // parenthesised 一.
+        assert_eq!(norm("\u{F9B2}"), "零");
+        assert_eq!(norm("\u{F900}"), "\u{8C48}");
+        assert_eq!(norm("㈠"), "(一)");
+        assert_eq!(norm("ＡＢＣ　１２３"), "ABC123");
+        assert_eq!(nfkc("⼀ 二"), "一 二");
+        assert!(matches!(nfkc("一 二"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

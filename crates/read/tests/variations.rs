@@ -117,6 +117,12 @@ fn bad_input_gets_a_clear_error() {
         read_report(b"%PDF-1.7\n"),
         Err(ReadError::Unsupported(_))
     ));
+    let doc = read_report(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]);
+    assert!(matches!(doc, Err(ReadError::OldWordDoc)), "{doc:?}");
+    assert!(
+        doc.unwrap_err().to_string().starts_with("DOC 不能读取"),
+        "a clear message for .doc"
+    );
     let not_report = read_report("今天天气很好。\n明天也好。\n".as_bytes());
     assert!(
         matches!(not_report, Err(ReadError::NotAReport(_))),
@@ -198,4 +204,200 @@ fn the_2019_trial_format_is_recognised() {
     assert!(!cells.contains_key("s3.other_other.total"));
     // Wording of the 2019 format is not a deviation in a 2019 report.
     assert!(r.label_variants.is_empty(), "{:?}", r.label_variants);
+}
+
+#[test]
+fn plain_text_with_a_stray_script_or_table_tag_is_read_as_text() {
+    let seed = seed_000();
+    let plain = read_report(seed.as_bytes()).unwrap();
+    for prefix in [
+        "<script>window.onload = function () {};</script>\n",
+        "<table>\n",
+    ] {
+        let text = format!("{prefix}{seed}");
+        assert_eq!(
+            gongkai_read::sniff(text.as_bytes()),
+            gongkai_read::InputKind::Text,
+            "{prefix:?}"
+        );
+        let r = read_report(text.as_bytes()).unwrap();
+        assert_eq!(r.cells, plain.cells, "{prefix:?}");
+        assert!(r.uncertain.is_empty(), "{prefix:?}: {:#?}", r.uncertain);
+    }
+}
+
+/// （六）其他处理 printed as one aggregate row (WPS templates): the printed values are kept
+/// as group totals, the three item rows are absent (not uncertain), a deviation is listed
+/// and the checker finds no false TAB002.
+#[test]
+fn other_processing_as_one_aggregate_row() {
+    let seed = seed_000();
+    let text = edit(
+        &seed,
+        "(六) 其他处理\t1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\t\n\t2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\t\n\t3. 其他\t1\t0\t0\t0\t0\t0\t1\t\n",
+        "(六) 其他处理\t1\t0\t0\t0\t0\t0\t1\t\n",
+    );
+    let r = read_report(text.as_bytes()).unwrap();
+    assert!(r.uncertain.is_empty(), "{:#?}", r.uncertain);
+    assert_eq!(r.group_totals.len(), 7, "{:#?}", r.group_totals);
+    let np = r
+        .group_total_of("s3.other_other.natural_person")
+        .expect("a group total for 自然人");
+    assert_eq!(np.value.to_string(), "1");
+    assert_eq!(
+        np.cells,
+        [
+            "s3.other_no_correction.natural_person",
+            "s3.other_unpaid_fee.natural_person",
+            "s3.other_other.natural_person"
+        ]
+    );
+    for id in [
+        "s3.other_no_correction.total",
+        "s3.other_unpaid_fee.total",
+        "s3.other_other.total",
+    ] {
+        assert_eq!(r.get(id), None, "{id} is absent");
+        assert!(
+            !r.blanks.iter().any(|b| b.cell == id),
+            "{id} is not a blank"
+        );
+    }
+    assert_eq!(r.deviations.len(), 1);
+    assert!(r.deviations[0].message.contains("印为一行合计"));
+    // Every other cell as in the seed.
+    let plain = read_report(seed.as_bytes()).unwrap();
+    for def in r.format.cells() {
+        if !def.id.starts_with("s3.other_") {
+            assert_eq!(r.get(&def.id), plain.get(&def.id), "{}", def.id);
+        }
+    }
+    // The same findings as the seed, plus the format deviation: no false TAB002.
+    let codes = |r: &gongkai_report::Report| {
+        let mut c: Vec<&str> = gongkai_check::check(r).iter().map(|f| f.code).collect();
+        c.sort_unstable();
+        c
+    };
+    let mut want = codes(&plain);
+    want.push("TAB005");
+    want.sort_unstable();
+    assert_eq!(codes(&r), want);
+}
+
+/// Table 四's data row with a trailing “/ 0 0 0” (an appendix column) or the totals
+/// printed again: the 15 values are placed and a deviation is listed; extra values that
+/// are not recognisable leave the row uncertain.
+#[test]
+fn section_four_with_extra_values() {
+    let seed = seed_000();
+    let row = "0\t0\t0\t0\t0\t0\t0\t2\t0\t2\t0\t0\t0\t0\t0";
+    let plain = read_report(seed.as_bytes()).unwrap();
+    for (extra, what) in [
+        ("\t/\t0\t0\t0", "以“/”开头的附加栏"),
+        ("\t2\t2\t0", "重复印出的合计数"),
+    ] {
+        let text = edit(&seed, row, &format!("{row}{extra}"));
+        let r = read_report(text.as_bytes()).unwrap();
+        assert!(r.uncertain.is_empty(), "{extra:?}: {:#?}", r.uncertain);
+        assert_eq!(r.cells, plain.cells, "{extra:?}");
+        assert_eq!(r.deviations.len(), 1, "{extra:?}");
+        assert_eq!(r.deviations[0].section, 4);
+        assert!(r.deviations[0].message.contains(what), "{:?}", r.deviations);
+    }
+    // 16 values whose extra one is neither: uncertain, not guessed.
+    let text = edit(&seed, row, &format!("{row}\t7"));
+    let r = read_report(text.as_bytes()).unwrap();
+    assert_eq!(
+        r.uncertain
+            .iter()
+            .filter(|u| u.cell.starts_with("s4."))
+            .count(),
+        15
+    );
+    assert!(r.deviations.is_empty());
+    // The first 15 do not add up: uncertain as well.
+    let text = edit(
+        &seed,
+        row,
+        "0\t0\t0\t0\t0\t0\t0\t2\t0\t3\t0\t0\t0\t0\t0\t/\t0\t0\t0",
+    );
+    let r = read_report(text.as_bytes()).unwrap();
+    assert!(r.uncertain.iter().any(|u| u.cell.starts_with("s4.")));
+}
+
+/// A 信息处理费 table in section 六 (or 五) is not the section 二 fee row.
+#[test]
+fn an_information_processing_fee_table_in_section_six_is_not_the_section_two_fee() {
+    let seed = seed_000();
+    let plain = read_report(seed.as_bytes()).unwrap();
+    for table in [
+        "收费项目\t收费通知件数\t行政事业性收费金额（单位：万元）\n信息处理费\t1\t0.01\n",
+        "行政事业性收费\t信息处理费\t0.02\n行政事业性收费\t其他\t0\n",
+    ] {
+        let text = seed.replacen(
+            "六、其他需要报告的事项\n",
+            &format!("六、其他需要报告的事项\n本年度收取信息处理费情况如下。\n{table}"),
+            1,
+        );
+        assert_ne!(text, seed, "the heading of section 六 is in the seed");
+        let r = read_report(text.as_bytes()).unwrap();
+        assert!(r.uncertain.is_empty(), "{table:?}: {:#?}", r.uncertain);
+        assert_eq!(r.cells, plain.cells, "{table:?}");
+    }
+}
+
+/// Labels clipped (`2.其他法律行政止公开`) or misprinted (`7.属于行政执法案件`) are placed
+/// by their number and position when the words are close, with a label variant (TXT002);
+/// a label that is not close stays uncertain.
+#[test]
+fn clipped_and_misprinted_labels_are_placed_by_number_and_closeness() {
+    let seed = seed_000();
+    let plain = read_report(seed.as_bytes()).unwrap();
+    let text = edit(
+        &edit(
+            &seed,
+            "2. 其他法律行政法规禁止公开",
+            "2. 其他法律行政止公开",
+        ),
+        "7. 属于行政执法案卷",
+        "7. 属于行政执法案件",
+    );
+    let r = read_report(text.as_bytes()).unwrap();
+    assert!(r.uncertain.is_empty(), "{:#?}", r.uncertain);
+    assert_eq!(r.cells, plain.cells);
+    let variants: Vec<(&str, &str, &str)> = r
+        .label_variants
+        .iter()
+        .map(|v| (v.cell.as_str(), v.found.as_str(), v.expected.as_str()))
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            (
+                "s3.denied_prohibited_by_law.natural_person",
+                "2. 其他法律行政止公开",
+                "2.其他法律行政法规禁止公开"
+            ),
+            (
+                "s3.denied_enforcement_file.natural_person",
+                "7. 属于行政执法案件",
+                "7.属于行政执法案卷"
+            ),
+        ]
+    );
+    let txt002 = gongkai_check::check(&r)
+        .into_iter()
+        .filter(|f| f.code == "TXT002")
+        .count();
+    assert_eq!(txt002, 2);
+    // Not close: uncertain, not guessed.
+    let text = edit(&seed, "2. 其他法律行政法规禁止公开", "2. 某某某某某某某");
+    let r = read_report(text.as_bytes()).unwrap();
+    assert!(
+        r.uncertain
+            .iter()
+            .any(|u| u.cell == "s3.denied_prohibited_by_law.total"),
+        "{:#?}",
+        r.uncertain
+    );
 }

@@ -17,7 +17,9 @@ use serde::de::Error as _;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Blank, LabelVariant, Location, Meta, Report, Section, Uncertain, Value};
+use crate::{
+    Blank, Deviation, GroupTotal, LabelVariant, Location, Meta, Report, Section, Uncertain, Value,
+};
 
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -70,6 +72,14 @@ impl Serialize for Report {
         map.serialize_entry("uncertain", &self.uncertain)?;
         map.serialize_entry("blanks", &self.blanks)?;
         map.serialize_entry("label_variants", &self.label_variants)?;
+        // Rare: written only when there are any, so the JSON of ordinary reports is as
+        // before.
+        if !self.group_totals.is_empty() {
+            map.serialize_entry("group_totals", &self.group_totals)?;
+        }
+        if !self.deviations.is_empty() {
+            map.serialize_entry("deviations", &self.deviations)?;
+        }
         map.end()
     }
 }
@@ -90,6 +100,10 @@ struct RawReport {
     blanks: Vec<Blank>,
     #[serde(default)]
     label_variants: Vec<LabelVariant>,
+    #[serde(default)]
+    group_totals: Vec<GroupTotal>,
+    #[serde(default)]
+    deviations: Vec<Deviation>,
 }
 
 impl<'de> Deserialize<'de> for Report {
@@ -122,6 +136,8 @@ impl<'de> Deserialize<'de> for Report {
         report.uncertain = raw.uncertain;
         report.blanks = raw.blanks;
         report.label_variants = raw.label_variants;
+        report.group_totals = raw.group_totals;
+        report.deviations = raw.deviations;
         Ok(report)
     }
 }
@@ -146,6 +162,24 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(r#""s3.carried_over.total":null"#));
+        let back: Report = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, r);
+        assert!(!text.contains("group_totals") && !text.contains("deviations"));
+        r.group_totals.push(GroupTotal {
+            cells: vec!["s3.other_other.total".into()],
+            value: Value::int(3),
+            label: "（六）其他处理".into(),
+            loc: Location::None,
+        });
+        r.deviations.push(Deviation {
+            section: 3,
+            message: "合计行".into(),
+            message_en: "aggregate row".into(),
+            cells: vec!["s3.other_other.total".into()],
+            raw: "（六）其他处理 3".into(),
+            loc: Location::None,
+        });
+        let text = serde_json::to_string(&r).unwrap();
         let back: Report = serde_json::from_str(&text).unwrap();
         assert_eq!(back, r);
     }

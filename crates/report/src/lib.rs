@@ -15,6 +15,7 @@ mod value;
 
 pub use document::{Block, Document, GridCell, Location, Paragraph, Table};
 pub use report::{
-    Blank, LabelVariant, Meta, PrintedDate, Report, Section, SectionNumber, Uncertain,
+    Blank, Deviation, GroupTotal, LabelVariant, Meta, PrintedDate, Report, Section, SectionNumber,
+    Uncertain,
 };
 pub use value::{Value, parse_number};

@@ -94,6 +94,41 @@ pub struct LabelVariant {
     pub loc: Location,
 }
 
+/// One printed value that stands for several cells of the format: a group printed as one
+/// aggregate row (WPS templates print “（六）其他处理” as one row instead of its three
+/// items). The cells it covers stay null (absent, not blank, not uncertain); the sum
+/// rules count the value in their place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupTotal {
+    /// The cells the value stands for, e.g. the three （六） items of one column.
+    pub cells: Vec<String>,
+    pub value: Value,
+    /// The printed row label.
+    pub label: String,
+    #[serde(skip_serializing_if = "is_none_loc", default = "none_loc")]
+    pub loc: Location,
+}
+
+/// A table laid out otherwise than the format, read anyway: an aggregate row for a group
+/// of items, extra values after a row that were recognised and left aside. The checker
+/// reports each as a warning (TAB005).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deviation {
+    /// Section number 2..=4.
+    pub section: SectionNumber,
+    /// What differs and what the reader did, in Chinese.
+    pub message: String,
+    /// The same in English.
+    pub message_en: String,
+    /// The cells concerned.
+    #[serde(default)]
+    pub cells: Vec<String>,
+    /// The printed text of the row.
+    pub raw: String,
+    #[serde(skip_serializing_if = "is_none_loc", default = "none_loc")]
+    pub loc: Location,
+}
+
 /// An annual report: metadata, sections and cells.
 ///
 /// Cells are stored densely by [`CellIdx`] of the report's [`FormatVersion`]; `None` is a
@@ -108,6 +143,10 @@ pub struct Report {
     pub uncertain: Vec<Uncertain>,
     pub blanks: Vec<Blank>,
     pub label_variants: Vec<LabelVariant>,
+    /// Printed values standing for several cells (see [`GroupTotal`]).
+    pub group_totals: Vec<GroupTotal>,
+    /// Layouts that differ from the format but were read (see [`Deviation`]).
+    pub deviations: Vec<Deviation>,
 }
 
 impl Report {
@@ -123,6 +162,8 @@ impl Report {
             uncertain: Vec::new(),
             blanks: Vec::new(),
             label_variants: Vec::new(),
+            group_totals: Vec::new(),
+            deviations: Vec::new(),
         }
     }
 
@@ -160,6 +201,13 @@ impl Report {
     /// A section by number.
     pub fn section(&self, number: SectionNumber) -> Option<&Section> {
         self.sections.iter().find(|s| s.number == number)
+    }
+
+    /// The printed group total that stands for the cell, if any.
+    pub fn group_total_of(&self, id: &str) -> Option<&GroupTotal> {
+        self.group_totals
+            .iter()
+            .find(|g| g.cells.iter().any(|c| c == id))
     }
 
     /// True when a cell id is listed as uncertain.

@@ -1,7 +1,7 @@
 use gongkai_format::{APPLICANT_COLUMNS, s3_cell};
 use gongkai_report::Report;
 
-use super::{cell_ref, sum_finding};
+use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Lang, Rule, Severity};
 
 explained!(
@@ -15,7 +15,7 @@ explained!(
 > 一、本年新收政府信息公开申请数量 + 二、上年结转政府信息公开申请数量
 > = 三、本年度办理结果（七）总计 + 四、结转下年度继续办理
 
-四个单元格中有任一为空（空白或“/”）时跳过该列。
+印为空白（或“/”等）的单元格按 0 计，消息中注明按 0 计的空白单元格个数；等式一边全部为空白时跳过该列。读取时未能确定取值的单元格（见 VAL004）不按 0 计：涉及这类单元格时不报错误，而报警告“无法核对”，列出这些单元格，并给出使等式成立所需的值。
 
 ### 为什么
 
@@ -74,27 +74,33 @@ impl Rule for ColumnBalance {
             let Some(idx) = idx.into_iter().collect::<Option<Vec<_>>>() else {
                 continue;
             };
-            let vals = idx
-                .iter()
-                .map(|&i| report.at(i))
-                .collect::<Option<Vec<_>>>();
-            let Some(vals) = vals else { continue };
-            let expected = vals[0] + vals[1];
-            let found = vals[2] + vals[3];
-            if expected == found {
+            let Some(sides) = broken(
+                self,
+                report,
+                out,
+                3,
+                Along::Column,
+                (
+                    &format!("第三部分“{}”列", col.label),
+                    &format!("Section 3, column “{}”", col.label),
+                ),
+                &idx[..2],
+                &idx[2..],
+            ) else {
                 continue;
-            }
+            };
+            let (expected, found, blanks) = (sides.lhs, sides.rhs, blank_note(&sides));
             let diff = found - expected;
             let cells: Vec<_> = idx.iter().map(|&i| cell_ref(report, i)).collect();
             let f = Finding::new(
                 self,
                 format!(
-                    "第三部分“{}”列：第一项加第二项之和（{expected}）不等于第三项加第四项之和（{found}），相差 {diff}",
-                    col.label
+                    "第三部分“{}”列：第一项加第二项之和（{expected}）不等于第三项加第四项之和（{found}），相差 {diff}{}",
+                    col.label, blanks.0
                 ),
                 format!(
-                    "Section 3, column “{}”: items 1 + 2 ({expected}) ≠ items 3 + 4 ({found}), difference {diff}",
-                    col.label
+                    "Section 3, column “{}”: items 1 + 2 ({expected}) ≠ items 3 + 4 ({found}), difference {diff}{}",
+                    col.label, blanks.1
                 ),
             );
             out.push(sum_finding(f, 3, cells, expected, found));

@@ -24,6 +24,7 @@ mod column_balance;
 mod conflicting_dates;
 mod count_not_whole;
 mod fee_invalid;
+mod format_deviation;
 mod label_deviates_from_format;
 mod missing_date;
 mod narrative_contradicts_table;
@@ -45,6 +46,7 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
     &results_total_mismatch::ResultsTotalMismatch,
     &row_total_mismatch::RowTotalMismatch,
     &appeal_total_mismatch::AppealTotalMismatch,
+    &format_deviation::FormatDeviation,
     &narrative_contradicts_table::NarrativeContradictsTable,
     &label_deviates_from_format::LabelDeviatesFromFormat,
     &count_not_whole::CountNotWhole,
@@ -123,19 +125,6 @@ pub(crate) fn known(loc: Location) -> Option<Location> {
     }
 }
 
-/// A printed total against the sum of its printed parts: `Some((found, expected))` when
-/// both are there and differ.
-pub(crate) fn total_mismatch(
-    report: &Report,
-    total: CellIdx,
-    parts: &[CellIdx],
-) -> Option<(Value, Value)> {
-    let found = report.at(total)?;
-    let values: Vec<_> = parts.iter().map(|&i| report.at(i)).collect();
-    let expected = sum_present(&values)?;
-    (expected != found).then_some((found, expected))
-}
-
 /// Completes a finding about a sum: section, cells, place, expected, found, difference.
 pub(crate) fn sum_finding(
     mut f: Finding,
@@ -153,13 +142,296 @@ pub(crate) fn sum_finding(
     f
 }
 
-/// Sum of `parts` with blanks counted as zero; `None` when every part is blank.
-pub(crate) fn sum_present(parts: &[Option<Value>]) -> Option<Value> {
-    if parts.iter().all(Option::is_none) {
-        None
-    } else {
-        Some(parts.iter().flatten().copied().sum())
+/// What a sum identity is over, for naming the cells in a message: along a column (name
+/// each cell by its row), along a row or a section 四 group (name each cell by its column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Along {
+    Column,
+    Row,
+    Group,
+}
+
+impl Along {
+    fn scope_zh(self) -> &'static str {
+        match self {
+            Along::Column => "本列",
+            Along::Row => "本行",
+            Along::Group => "本组",
+        }
     }
+
+    fn scope_en(self) -> &'static str {
+        match self {
+            Along::Column => "the column",
+            Along::Row => "the row",
+            Along::Group => "the group",
+        }
+    }
+
+    /// The cell's name inside the identity: its row path (`（六）其他处理 3.其他`) along a
+    /// column, its column label along a row or group.
+    fn name(self, def: &CellDef) -> String {
+        match self {
+            Along::Column => {
+                let row = def
+                    .label
+                    .strip_suffix(def.column_label.as_str())
+                    .unwrap_or(&def.row_label);
+                let parts: Vec<&str> = row
+                    .split('/')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                // Drop the section part (`三`, `三、本年度办理结果`) when a row follows.
+                let skip = usize::from(parts.len() > 1 && parts[0].starts_with(['二', '三', '四']));
+                parts[skip..].join(" ")
+            }
+            Along::Row | Along::Group => def.column_label.clone(),
+        }
+    }
+}
+
+/// The two sides of an identity, summed over the printed numbers (blank cells as 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Sides {
+    pub lhs: Value,
+    pub rhs: Value,
+    /// How many cells were printed blank and counted as 0.
+    pub blanks: usize,
+}
+
+/// How a sum identity `lhs = rhs` of printed cells stands.
+///
+/// The treatment of cells is the same in every sum rule (TAB001–TAB004), in the
+/// year-over-year rules and in the batch figures:
+///
+/// * a cell **printed blank** (or `/`, `-`, `—`, `无`) is the report's own statement and
+///   is **counted as 0**; the message says so. A side whose every cell is blank is not
+///   checked (nothing was printed to compare).
+/// * a cell the reader **could not place** (listed in [`Report::uncertain`]) is not the
+///   report's fault: the identity is [`Identity::Unverifiable`], a warning that names the
+///   cells and what they would have to be, never an error.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Identity {
+    /// A whole side is blank.
+    Skipped,
+    Holds,
+    /// Only printed, placed numbers, and they disagree.
+    Broken(Sides),
+    /// A cell the reader left uncertain is part of the identity.
+    Unverifiable {
+        sides: Sides,
+        /// The uncertain cells, left-hand side first.
+        uncertain: Vec<CellIdx>,
+        /// What the uncertain cells would have to add up to for the identity to hold,
+        /// when they are all on one side and none was read.
+        need: Option<Value>,
+    },
+}
+
+/// Evaluates `sum(lhs) = sum(rhs)` on the report (see [`Identity`] for the treatment of
+/// blank and uncertain cells).
+pub(crate) fn identity(report: &Report, lhs: &[CellIdx], rhs: &[CellIdx]) -> Identity {
+    let uncertain =
+        |i: CellIdx| !report.uncertain.is_empty() && report.is_uncertain(&report.def(i).id);
+    let mut blanks = 0;
+    let mut unsure: Vec<CellIdx> = Vec::new();
+    let mut side = |cells: &[CellIdx]| -> (Value, bool, Vec<CellIdx>) {
+        let mut sum = Value::int(0);
+        let mut printed = false;
+        let mut unread = Vec::new();
+        let mut groups_used: Vec<&gongkai_report::GroupTotal> = Vec::new();
+        for &i in cells {
+            let u = uncertain(i);
+            match report.at(i) {
+                Some(v) => {
+                    sum = sum + v;
+                    printed = true;
+                }
+                None if u => unread.push(i),
+                None => match group_total(report, i, cells) {
+                    // A group printed as one row: its value stands for its cells.
+                    Some(g) => {
+                        if !groups_used.iter().any(|x| std::ptr::eq(*x, g)) {
+                            groups_used.push(g);
+                            sum = sum + g.value;
+                            printed = true;
+                        }
+                    }
+                    None => blanks += 1,
+                },
+            }
+            if u {
+                unsure.push(i);
+                printed = true;
+            }
+        }
+        (sum, printed, unread)
+    };
+    let (l, l_printed, l_unread) = side(lhs);
+    let (r, r_printed, r_unread) = side(rhs);
+    if !l_printed || !r_printed {
+        return Identity::Skipped;
+    }
+    let sides = Sides {
+        lhs: l,
+        rhs: r,
+        blanks,
+    };
+    if unsure.is_empty() {
+        return if l == r {
+            Identity::Holds
+        } else {
+            Identity::Broken(sides)
+        };
+    }
+    let unread = l_unread.len() + r_unread.len();
+    if unread == 0 && l == r {
+        return Identity::Holds;
+    }
+    let need = match (
+        unread == unsure.len(),
+        l_unread.is_empty(),
+        r_unread.is_empty(),
+    ) {
+        (true, false, true) => Some(r - l),
+        (true, true, false) => Some(l - r),
+        _ => None,
+    };
+    Identity::Unverifiable {
+        sides,
+        uncertain: unsure,
+        need,
+    }
+}
+
+/// The printed group total standing for cell `i`, when every cell it covers is among
+/// `cells` (the same side of an identity); otherwise the cell is absent and counts as 0.
+fn group_total<'r>(
+    report: &'r Report,
+    i: CellIdx,
+    cells: &[CellIdx],
+) -> Option<&'r gongkai_report::GroupTotal> {
+    if report.group_totals.is_empty() {
+        return None;
+    }
+    let g = report.group_total_of(&report.def(i).id)?;
+    g.cells
+        .iter()
+        .all(|id| report.format.cell(id).is_some_and(|c| cells.contains(&c)))
+        .then_some(g)
+}
+
+/// Evaluates the identity `sum(lhs) = sum(rhs)` of a sum rule: pushes the warning
+/// “无法核对” itself when a cell the reader left uncertain is part of it, and returns the
+/// two sides only when printed numbers disagree. `place` names the column, row or group
+/// in Chinese and English.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn broken(
+    rule: &dyn Rule,
+    report: &Report,
+    out: &mut Vec<Finding>,
+    section: u8,
+    along: Along,
+    place: (&str, &str),
+    lhs: &[CellIdx],
+    rhs: &[CellIdx],
+) -> Option<Sides> {
+    match identity(report, lhs, rhs) {
+        Identity::Skipped | Identity::Holds => None,
+        Identity::Broken(sides) => Some(sides),
+        Identity::Unverifiable {
+            uncertain, need, ..
+        } => {
+            let all: Vec<CellIdx> = lhs.iter().chain(rhs).copied().collect();
+            out.push(unverifiable_finding(
+                rule, report, section, along, place.0, place.1, &all, &uncertain, need,
+            ));
+            None
+        }
+    }
+}
+
+/// “（空白单元格按 0 计）” when blank cells were counted, for the messages of sum rules.
+pub(crate) fn blank_note(sides: &Sides) -> (String, String) {
+    if sides.blanks == 0 {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("（{} 个空白单元格按 0 计）", sides.blanks),
+            format!(" ({} blank cells counted as 0)", sides.blanks),
+        )
+    }
+}
+
+/// The warning “无法核对” of a sum rule whose identity involves cells the reader left
+/// uncertain: names them and says what they would have to be. `where_zh`/`where_en` name
+/// the column, row or group (“第三部分“自然人”列”).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn unverifiable_finding(
+    rule: &dyn Rule,
+    report: &Report,
+    section: u8,
+    along: Along,
+    where_zh: &str,
+    where_en: &str,
+    cells: &[CellIdx],
+    uncertain: &[CellIdx],
+    need: Option<Value>,
+) -> Finding {
+    let names: Vec<String> = uncertain
+        .iter()
+        .map(|&i| along.name(report.def(i)))
+        .collect();
+    let quoted = names
+        .iter()
+        .map(|n| format!("“{n}”"))
+        .collect::<Vec<_>>()
+        .join("、");
+    let target_zh = if names.len() == 1 {
+        quoted.clone()
+    } else {
+        format!("{quoted}之和")
+    };
+    let (scope_zh, scope_en) = (along.scope_zh(), along.scope_en());
+    let (tail_zh, tail_en) = match need {
+        Some(n) if !n.is_negative() => (
+            format!("若{target_zh}为 {n}，则{scope_zh}平衡"),
+            format!("{scope_en} balances if {} is {n}", names.join(" + ")),
+        ),
+        Some(n) => (
+            format!(
+                "已读出的数字已使两边相差 {}，即使{target_zh}为 0 也不平衡，请对照原文核实",
+                Value::int(0) - n
+            ),
+            format!(
+                "the numbers read already differ by {}; please check against the original",
+                Value::int(0) - n
+            ),
+        ),
+        None => (
+            "请对照原文核实".to_string(),
+            "please check against the original".to_string(),
+        ),
+    };
+    let mut f = Finding::new(
+        rule,
+        format!("{where_zh}：无法核对——{quoted}取值不确定（未能读出）；{tail_zh}"),
+        format!(
+            "{where_en}: cannot be checked — {} could not be read; {tail_en}",
+            names.join(", ")
+        ),
+    );
+    f.severity = crate::Severity::Warning;
+    f.section = Some(section);
+    let refs: Vec<CellRef> = cells.iter().map(|&i| cell_ref(report, i)).collect();
+    f.loc = uncertain
+        .iter()
+        .find_map(|&i| report.location(i))
+        .or_else(|| first_loc(&refs));
+    f.cells = refs;
+    f.expected = need;
+    f
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use gongkai_format::{APPLICANT_COLUMNS, s3_cell_at};
 use gongkai_report::Report;
 
-use super::{cell_ref, sum_finding, total_mismatch};
+use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Lang, Rule, Severity};
 
 explained!(
@@ -12,7 +12,7 @@ explained!(
 
 第三部分表格中，每一列的“三、本年度办理结果 （七）总计”必须等于各办理结果行之和：（一）予以公开、（二）部分公开、（三）不予公开 1–8、（四）无法提供 1–3、（五）不予处理 1–5、（六）其他处理（2021年格式为 1–3 三行，2019年试行格式为一行）。
 
-（七）总计为空时跳过；各结果行全部为空时跳过；部分结果行为空时按 0 相加。
+（七）总计为空时跳过；各结果行全部为空时跳过；印为空白（或“/”等）的单元格按 0 计，消息中注明按 0 计的空白单元格个数。读取时未能确定取值的单元格（见 VAL004）不按 0 计：涉及这类单元格时不报错误，而报警告“无法核对”，列出这些单元格，并给出使等式成立所需的值（例如“若“（六）其他处理 / 3.其他”为 143，则本列平衡”）。
 
 ### 为什么
 
@@ -70,9 +70,22 @@ impl Rule for ResultsTotalMismatch {
                 .filter(|(_, r)| r.is_outcome)
                 .map(|(r, _)| s3_cell_at(v, r, c))
                 .collect();
-            let Some((found, expected)) = total_mismatch(report, total_idx, &parts) else {
+            let Some(sides) = broken(
+                self,
+                report,
+                out,
+                3,
+                Along::Column,
+                (
+                    &format!("第三部分“{}”列", col.label),
+                    &format!("Section 3, column “{}”", col.label),
+                ),
+                &[total_idx],
+                &parts,
+            ) else {
                 continue;
             };
+            let (found, expected, blanks) = (sides.lhs, sides.rhs, blank_note(&sides));
             let diff = found - expected;
             let mut cells = vec![cell_ref(report, total_idx)];
             cells.extend(
@@ -84,12 +97,12 @@ impl Rule for ResultsTotalMismatch {
             let f = Finding::new(
                 self,
                 format!(
-                    "第三部分“{}”列：（七）总计（{found}）不等于各办理结果之和（{expected}），相差 {diff}",
-                    col.label
+                    "第三部分“{}”列：（七）总计（{found}）不等于各办理结果之和（{expected}），相差 {diff}{}",
+                    col.label, blanks.0
                 ),
                 format!(
-                    "Section 3, column “{}”: （七）总计 ({found}) ≠ sum of the outcome rows ({expected}), difference {diff}",
-                    col.label
+                    "Section 3, column “{}”: （七）总计 ({found}) ≠ sum of the outcome rows ({expected}), difference {diff}{}",
+                    col.label, blanks.1
                 ),
             );
             out.push(sum_finding(f, 3, cells, expected, found));

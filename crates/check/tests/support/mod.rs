@@ -9,7 +9,8 @@
 
 use gongkai_format::{FormatVersion, Place, SECTION_HEADINGS};
 use gongkai_report::{
-    Blank, LabelVariant, Location, Meta, PrintedDate, Report, Section, Uncertain, Value,
+    Blank, Deviation, GroupTotal, LabelVariant, Location, Meta, PrintedDate, Report, Section,
+    Uncertain, Value,
 };
 use rust_decimal::Decimal;
 
@@ -183,6 +184,36 @@ pub fn fixture_pair(code: &str) -> Option<(Report, Report)> {
         "TAB004" => {
             r.set("s4.reconsideration.corrected", int(1));
             r.set("s4.reconsideration.total", int(3));
+        }
+        "TAB005" => {
+            // （六）其他处理 printed as one row: 0 in every column but 自然人 and 总计.
+            let items = ["other_no_correction", "other_unpaid_fee", "other_other"];
+            for col in ["natural_person", "total"] {
+                let cells: Vec<String> = items.iter().map(|k| format!("s3.{k}.{col}")).collect();
+                for id in &cells {
+                    r.set(id, None);
+                }
+                r.group_totals.push(GroupTotal {
+                    cells,
+                    value: Value::int(0),
+                    label: "（六）其他处理".into(),
+                    loc: Location::Text {
+                        line: 62,
+                        column: 40,
+                    },
+                });
+            }
+            r.deviations.push(Deviation {
+                section: 3,
+                message: "“（六）其他处理”印为一行合计，没有分列 1–3 项：合计数按列保留并用于核对（七）总计，3 个分项记为未印出".into(),
+                message_en: "“（六）其他处理” is printed as one aggregate row without its 3 items".into(),
+                cells: vec!["s3.other_other.total".into()],
+                raw: "（六）其他处理 0 0 0 0 0 0 0".into(),
+                loc: Location::Text {
+                    line: 62,
+                    column: 1,
+                },
+            });
         }
         "TXT001" => {
             section_mut(r, 1).text = SECTION_1
