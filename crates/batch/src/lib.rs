@@ -58,7 +58,7 @@ pub mod yoy;
 pub use error::BatchError;
 pub use input::{Entry, InputFormat, discover};
 pub use rollup::{Jurisdiction, Rollup};
-pub use rules::{BatchRule, FindingRow, rules};
+pub use rules::{FindingRow, rules};
 pub use stats::{Stats, Tally};
 pub use summary::{ReadStatus, ReportSummary};
 pub use yoy::YearPair;

@@ -1,8 +1,9 @@
 //! The findings a batch adds to the checker's: rules that need more than one file.
 //!
-//! Each has a stable code, a severity and a Chinese explanation (检查什么 / 为什么 / 依据 /
-//! 阈值), like the checker's rules (`gongkai rules`). They appear in the same findings table
-//! as the checker's findings, on the row of the file they are about.
+//! Each is a [`RuleMeta`] — stable code, name, severity, summaries and a Chinese explanation
+//! (检查什么 / 为什么 / 法律依据 / 示例) — the same metadata as the checker's rules, so
+//! `gongkai rules` lists and explains both from one catalogue. They appear in the same
+//! findings table as the checker's findings, on the row of the file they are about.
 //!
 //! | code | severity | what |
 //! |---|---|---|
@@ -15,31 +16,9 @@
 //! | YOY003 | warning | a key figure jumped by a factor of 5 or more and by at least 50 |
 //! | YOY004 | warning | 80 % or more of the narrative sentences repeat the previous year's |
 
-use gongkai_check::{Lang, Severity};
+use gongkai_check::{Lang, RuleMeta, Severity};
 use gongkai_report::Value;
 use serde::Serialize;
-
-/// A rule of the batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct BatchRule {
-    pub code: &'static str,
-    /// Kebab-case name of the flagged pattern.
-    pub name: &'static str,
-    pub severity: Severity,
-    pub summary_zh: &'static str,
-    pub summary_en: &'static str,
-    /// Markdown, Chinese.
-    pub explanation: &'static str,
-}
-
-impl BatchRule {
-    pub fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.summary_zh,
-            Lang::En => self.summary_en,
-        }
-    }
-}
 
 /// Year-over-year jump: flagged when the larger value is at least this many times the
 /// smaller (a zero counts as one) …
@@ -63,7 +42,7 @@ pub const COPY_SHARE_PERCENT: usize = 80;
 /// … when the report has at least this many comparable sentences.
 pub const COPY_MIN_SENTENCES: usize = 5;
 
-pub const BAT001: BatchRule = BatchRule {
+pub const BAT001: RuleMeta = RuleMeta {
     code: "BAT001",
     name: "unreadable-file",
     severity: Severity::Error,
@@ -78,10 +57,20 @@ pub const BAT001: BatchRule = BatchRule {
 ### 为什么
 
 批量检查时，一个坏文件不能中断整批；但它必须被列出，否则汇总和覆盖情况会悄悄漏掉一份报告。
+
+### 法律依据
+
+不是法律规则，是批量检查本身的要求：《中华人民共和国政府信息公开条例》第四十九条、第五十条规定的每份年度报告都应当能被读取和核对。
+
+### 示例
+
+```text
+error[BAT001]: 无法读取：文件过大（30000000 字节，上限 20000000 字节）
+```
 "#,
 };
 
-pub const BAT002: BatchRule = BatchRule {
+pub const BAT002: RuleMeta = RuleMeta {
     code: "BAT002",
     name: "unknown-identity",
     severity: Severity::Warning,
@@ -96,10 +85,20 @@ pub const BAT002: BatchRule = BatchRule {
 ### 为什么
 
 机关和年度只取自报告本身，不取自文件名。两者缺一，就无法与上一年度配对、无法判断是否重复、也无法计入辖区汇总。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）：年度报告标题写明机关名称和报告年度，并署名、注明日期。
+
+### 示例
+
+```text
+warning[BAT002]: 报告标题和落款中找不到报告年度，本报告不参与逐年对比、查重和汇总
+```
 "#,
 };
 
-pub const DUP001: BatchRule = BatchRule {
+pub const DUP001: RuleMeta = RuleMeta {
     code: "DUP001",
     name: "conflicting-versions",
     severity: Severity::Warning,
@@ -114,10 +113,20 @@ pub const DUP001: BatchRule = BatchRule {
 ### 为什么
 
 中国社会科学院的评估把“不同平台的版本不一致”“发布后修改报告”列为问题。汇总时只能采用其中一份：本工具采用印出日期最晚的一份，日期相同时采用错误较少的一份，再相同时按文件路径取第一份；消息中写明采用了哪一份。
+
+### 法律依据
+
+《中华人民共和国政府信息公开条例》第四十九条：每个机关每年公布一份上一年度的年度报告；同一年度的多个版本中只有一份能是正式文本。
+
+### 示例
+
+```text
+warning[DUP001]: 同一机关同一年度还有 1 份内容不同的报告（b.txt）；逐年对比和汇总采用 b.txt
+```
 "#,
 };
 
-pub const DUP002: BatchRule = BatchRule {
+pub const DUP002: RuleMeta = RuleMeta {
     code: "DUP002",
     name: "duplicate-file",
     severity: Severity::Warning,
@@ -132,10 +141,20 @@ pub const DUP002: BatchRule = BatchRule {
 ### 为什么
 
 重复文件只能计入一次。按文件路径取第一份参与逐年对比和汇总，其余标注本条。若内容相同而标注的机关或年度不同，说明报告抄自其他机关或年度。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）“明确责任”部分：内容雷同的年度报告依照条例第四十七条追责。
+
+### 示例
+
+```text
+warning[DUP002]: 与 a.txt 内容完全相同（重复文件），逐年对比和汇总只计后者
+```
 "#,
 };
 
-pub const YOY001: BatchRule = BatchRule {
+pub const YOY001: RuleMeta = RuleMeta {
     code: "YOY001",
     name: "carry-over-mismatch",
     severity: Severity::Error,
@@ -151,7 +170,7 @@ pub const YOY001: BatchRule = BatchRule {
 
 上一年度结转到下一年度继续办理的申请，就是下一年度从上年结转来的申请。两者不等，说明其中一年的表格数据有误。
 
-### 依据
+### 法律依据
 
 由表格结构推出的跨年勾稽关系（`shared/spec/regulations.md` §1.6 规则 5），第三方检查工具普遍采用。
 
@@ -163,7 +182,7 @@ error[YOY001]: 第三部分“自然人”列：二、上年结转（3）不等�
 "#,
 };
 
-pub const YOY002: BatchRule = BatchRule {
+pub const YOY002: RuleMeta = RuleMeta {
     code: "YOY002",
     name: "in-force-mismatch",
     severity: Severity::Warning,
@@ -178,10 +197,20 @@ pub const YOY002: BatchRule = BatchRule {
 ### 为什么
 
 现行有效件数是存量，制发和废止是当年的增减。不等式常见于把累计数和当年数混填；但文件也可能因失效（未经废止）而减少，或在统计口径调整后变化，所以是警告而不是错误。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）第二部分“第二十条第（一）项”表：本年制发件数、本年废止件数、现行有效件数。
+
+### 示例
+
+```text
+warning[YOY002]: 第二部分“行政规范性文件”：现行有效件数（12）不等于 2022 年度现行有效件数 10 + 本年制发 2 − 本年废止 1 = 11，相差 1
+```
 "#,
 };
 
-pub const YOY003: BatchRule = BatchRule {
+pub const YOY003: RuleMeta = RuleMeta {
     code: "YOY003",
     name: "large-jump",
     severity: Severity::Warning,
@@ -196,10 +225,20 @@ pub const YOY003: BatchRule = BatchRule {
 ### 为什么
 
 这种跳变多半是填错了栏、错了单位或多了一位数字，也可能确有原因（机构合并、专项整治）；需要人工核实，所以是警告。相差 50 的下限避免小机关从 0 件变为 3 件这类正常波动被提示。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）“明确责任”部分：年度报告不准确的，依照条例第四十七条追责。阈值（5 倍、相差 50）是本工具的经验值，不是法定标准。
+
+### 示例
+
+```text
+warning[YOY003]: 本年新收申请总数从 2022 年度的 12 变为 120（增至 10.0 倍），请核实
+```
 "#,
 };
 
-pub const YOY004: BatchRule = BatchRule {
+pub const YOY004: RuleMeta = RuleMeta {
     code: "YOY004",
     name: "copied-narrative",
     severity: Severity::Warning,
@@ -214,21 +253,31 @@ pub const YOY004: BatchRule = BatchRule {
 ### 为什么
 
 年度报告格式的“明确责任”要求对内容雷同、敷衍塞责的报告追责；2017 年法治蓝皮书发现有的报告约 90% 的文字与上一年相同；东莞市统计局曾连续几年发布除年份外逐字相同的报告。
+
+### 法律依据
+
+《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）“明确责任”部分：年度报告内容雷同、敷衍塞责的，依照《中华人民共和国政府信息公开条例》第四十七条追责。
+
+### 示例
+
+```text
+warning[YOY004]: 正文 20 句中有 18 句（90%）与 2022 年度报告（a.txt）相同（不计数字差别）
+```
 "#,
 };
 
 /// Every batch rule, ordered by code.
-pub const RULES: [BatchRule; 8] = [
+pub const RULES: [RuleMeta; 8] = [
     BAT001, BAT002, DUP001, DUP002, YOY001, YOY002, YOY003, YOY004,
 ];
 
 /// Every batch rule, ordered by code.
-pub fn rules() -> &'static [BatchRule] {
+pub fn rules() -> &'static [RuleMeta] {
     &RULES
 }
 
 /// A batch rule by code, case-insensitive.
-pub fn rule(code: &str) -> Option<&'static BatchRule> {
+pub fn rule(code: &str) -> Option<&'static RuleMeta> {
     RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
@@ -257,7 +306,7 @@ pub struct FindingRow {
 impl FindingRow {
     /// A finding of batch rule `rule` on `file` with the two messages.
     pub(crate) fn batch(
-        rule: &BatchRule,
+        rule: &RuleMeta,
         file: &str,
         agency: Option<&str>,
         year: Option<i32>,
@@ -328,10 +377,8 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(codes, sorted);
-        for r in RULES {
-            assert!(r.explanation.contains(r.code), "{}", r.code);
-            assert!(gongkai_check::rule(r.code).is_none(), "{} clashes", r.code);
-        }
+        let problems = gongkai_check::catalogue_problems(gongkai_check::metas().chain(&RULES));
+        assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(rule("yoy001").map(|r| r.code), Some("YOY001"));
     }
 }

@@ -121,7 +121,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn finding(
         &self,
-        rule: &crate::rules::BatchRule,
+        rule: &gongkai_check::RuleMeta,
         section: u8,
         zh: String,
         en: String,

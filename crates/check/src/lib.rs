@@ -2,8 +2,10 @@
 //! cells involved with expected value, found value and difference.
 //!
 //! Rules follow the layout of ruff (`shared/spec/code-style.md` §1): every rule lives in
-//! `src/rules/<name>.rs`, carries its documentation as the doc comment of its struct (the
-//! same text is returned by [`Rule::explanation`]), and is listed once in [`registry`].
+//! `src/rules/<name>.rs`, declares its [`RuleMeta`] (code, name, severity, summaries,
+//! explanation) in one `rule!` invocation whose explanation is also the doc comment of its
+//! struct, and is listed once in [`registry`]. The batch rules use the same [`RuleMeta`],
+//! so `gongkai rules` lists every rule from one catalogue.
 
 use gongkai_report::{Location, Report, Value};
 use serde::Serialize;
@@ -12,37 +14,9 @@ mod narrative;
 mod render;
 mod rules;
 
-pub use render::{render_json, render_rule_list, render_text};
+pub use render::{render_json, render_meta_list, render_rule_list, render_text};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The report is wrong: a printed identity does not hold, a rule of law is broken.
-    Error,
-    /// Something a reader should look at: blank cells, variant wording, unsure reading.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// The language of messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// Chinese (the default).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+pub use gongkai_report::rule::{Lang, RuleMeta, Severity, catalogue_problems};
 
 /// A cell involved in a finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,9 +55,10 @@ pub struct Finding {
 impl Finding {
     /// A finding of `rule` with the two messages and nothing else filled in.
     pub(crate) fn new(rule: &dyn Rule, message_zh: String, message_en: String) -> Self {
+        let meta = rule.meta();
         Finding {
-            code: rule.code(),
-            severity: rule.severity(),
+            code: meta.code,
+            severity: meta.severity,
             message_zh,
             message_en,
             section: None,
@@ -106,22 +81,40 @@ impl Finding {
 
 /// A check over a report.
 pub trait Rule: Sync {
-    /// Stable code, e.g. `TAB001`; never reused.
-    fn code(&self) -> &'static str;
-    /// Kebab-case name of the flagged pattern, e.g. `column-balance`.
-    fn name(&self) -> &'static str;
-    fn severity(&self) -> Severity;
-    /// One-line summary.
-    fn summary(&self, lang: Lang) -> &'static str;
-    /// Long Markdown documentation in Chinese: 检查什么 / 为什么 / 法律依据 / 示例.
-    fn explanation(&self) -> &'static str;
+    /// What the rule says about itself.
+    fn meta(&self) -> &'static RuleMeta;
     /// Appends this rule's findings on `report` to `out`.
     fn check(&self, report: &Report, out: &mut Vec<Finding>);
+
+    /// Stable code, e.g. `TAB001`; never reused.
+    fn code(&self) -> &'static str {
+        self.meta().code
+    }
+    /// Kebab-case name of the flagged pattern, e.g. `column-balance`.
+    fn name(&self) -> &'static str {
+        self.meta().name
+    }
+    fn severity(&self) -> Severity {
+        self.meta().severity
+    }
+    /// One-line summary.
+    fn summary(&self, lang: Lang) -> &'static str {
+        self.meta().summary(lang)
+    }
+    /// Long Markdown documentation in Chinese: 检查什么 / 为什么 / 法律依据 / 示例.
+    fn explanation(&self) -> &'static str {
+        self.meta().explanation
+    }
 }
 
 /// Every rule, ordered by code.
 pub fn registry() -> &'static [&'static dyn Rule] {
     rules::REGISTRY
+}
+
+/// The metadata of every rule, ordered by code.
+pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
+    registry().iter().map(|r| r.meta())
 }
 
 /// A rule by code, case-insensitive.

@@ -273,6 +273,124 @@ impl Narrative {
     }
 }
 
+/// The part of the report a piece of narrative belongs to, in Chinese and English:
+/// `导语` / `the preamble` for the lead-in (number 0), else `第一部分` / `section 1`.
+pub(crate) fn part_names(number: u8) -> (String, String) {
+    if number == 0 {
+        ("导语".to_string(), "the preamble".to_string())
+    } else {
+        (
+            crate::rules::section_zh(number),
+            format!("section {number}"),
+        )
+    }
+}
+
+/// Other kinds of items that are also received, answered or closed (suggestions,
+/// consultations, hotline tickets, petitions, appeals): a sentence about these is not about
+/// disclosure applications.
+pub(crate) const OTHER_ITEMS: [&str; 15] = [
+    "建议", "提案", "咨询", "留言", "信访", "来信", "来访", "热线", "工单", "诉求", "12345",
+    "复议", "诉讼", "投诉", "举报",
+];
+
+/// Words that make a sentence a plan or a promise rather than a statement of what was done.
+pub(crate) const PLAN_WORDS: [&str; 7] = ["将", "计划", "拟", "下一步", "力争", "争取", "确保"];
+
+/// The bodies a report may name itself by after `本` or `我` (`本街道`, `我局`), longest
+/// first within each length so that `本分局` is not read as `本分` + `局`.
+const SELF_BODIES: [&str; 18] = [
+    "办公室",
+    "委员会",
+    "街道办",
+    "机关",
+    "单位",
+    "部门",
+    "中心",
+    "街道",
+    "分局",
+    "政府",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "院",
+    "镇",
+    "乡",
+    "所",
+];
+
+/// The ways a report names its own agency: `本机关`, `本单位`, `我局`, `本街道`, `我镇` …,
+/// and the agency's name from the title with its shorter forms (`红旗区洪门镇人民政府`,
+/// `洪门镇`). A count whose subject is one of these is the agency's own count; a scope word
+/// such as `街道` or `镇` left after removing them names another body.
+#[derive(Debug, Clone)]
+pub(crate) struct SelfNames(Vec<Vec<char>>);
+
+impl SelfNames {
+    pub(crate) fn new(agency: Option<&str>) -> Self {
+        let mut names: Vec<String> = Vec::new();
+        for body in SELF_BODIES {
+            names.push(format!("本{body}"));
+            names.push(format!("我{body}"));
+        }
+        if let Some(agency) = agency.map(str::trim).filter(|a| a.chars().count() >= 2) {
+            let mut forms = vec![agency.to_string()];
+            for suffix in ["人民政府办公室", "人民政府", "办事处"] {
+                if let Some(short) = agency.strip_suffix(suffix) {
+                    forms.push(short.to_string());
+                }
+            }
+            // Without the place it belongs to: `红旗区洪门镇` → `洪门镇`.
+            for form in forms.clone() {
+                if let Some((i, c)) = form
+                    .char_indices()
+                    .skip(1)
+                    .find(|(_, c)| "省市区县".contains(*c))
+                {
+                    let rest = &form[i + c.len_utf8()..];
+                    if rest.chars().count() >= 2 {
+                        forms.push(rest.to_string());
+                    }
+                }
+            }
+            names.extend(forms);
+        }
+        let mut names: Vec<Vec<char>> = names.iter().map(|n| n.chars().collect()).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        names.dedup();
+        SelfNames(names)
+    }
+
+    /// The characters of `range` with every self-name replaced by `□`.
+    pub(crate) fn mask(&self, text: &Narrative, range: Range<usize>) -> String {
+        let mut out = String::new();
+        let mut i = range.start;
+        while i < range.end {
+            match self.0.iter().find(|n| {
+                i + n.len() <= range.end && text.chars.get(i..i + n.len()) == Some(n.as_slice())
+            }) {
+                Some(n) => {
+                    out.push('□');
+                    i += n.len();
+                }
+                None => {
+                    out.push(text.chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// True when a self-name ends right before `i`.
+    pub(crate) fn ends_at(&self, text: &Narrative, i: usize) -> bool {
+        self.0
+            .iter()
+            .any(|n| i >= n.len() && text.chars.get(i - n.len()..i) == Some(n.as_slice()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +430,24 @@ mod tests {
         let t = Narrative::new("2023年印发《2024年工作要点》，编号12023年");
         let years: Vec<i32> = t.years(0..t.chars().len()).iter().map(|p| p.1).collect();
         assert_eq!(years, [2023]);
+    }
+
+    #[test]
+    fn self_names_are_masked_and_other_bodies_kept() {
+        let names = SelfNames::new(Some("红旗区洪门街道办事处"));
+        for (text, masked) in [
+            ("本街道共受理", "□共受理"),
+            ("我局受理", "□受理"),
+            ("洪门街道共受理", "□共受理"),
+            ("红旗区洪门街道办事处受理", "□受理"),
+            ("各街道共受理", "各街道共受理"),
+        ] {
+            let t = Narrative::new(text);
+            assert_eq!(names.mask(&t, 0..t.chars().len()), masked, "{text}");
+        }
+        let t = Narrative::new("本单位2023年度");
+        assert!(names.ends_at(&t, 3));
+        assert!(!names.ends_at(&t, 2));
     }
 
     #[test]

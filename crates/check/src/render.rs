@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use gongkai_report::Location;
 
-use crate::{Finding, Lang, registry};
+use crate::{Finding, Lang, RuleMeta, registry};
 
 /// Renders findings in the style of rustc and ruff.
 pub fn render_text(findings: &[Finding], path: &str, source: Option<&str>, lang: Lang) -> String {
@@ -89,16 +89,21 @@ pub fn render_json(findings: &[Finding]) -> serde_json::Value {
     serde_json::to_value(findings).unwrap_or(serde_json::Value::Array(Vec::new()))
 }
 
-/// One line per rule: code, severity, name, summary.
+/// One line per rule of the checker: code, severity, name, summary.
 pub fn render_rule_list(lang: Lang) -> String {
+    render_meta_list(registry().iter().map(|r| r.meta()), lang)
+}
+
+/// One line per rule of any family: code, severity, name, summary.
+pub fn render_meta_list<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>, lang: Lang) -> String {
     let mut out = String::new();
-    for r in registry() {
+    for r in rules {
         let _ = writeln!(
             out,
-            "{}  {:<7}  {:<32}  {}",
-            r.code(),
-            r.severity().as_str(),
-            r.name(),
+            "{}  {:<7}  {:<34}  {}",
+            r.code,
+            r.severity.as_str(),
+            r.name,
             r.summary(lang)
         );
     }

@@ -13,7 +13,7 @@ use gongkai_report::Report;
 mod support;
 
 /// Rules whose English rendering is snapshotted too.
-const ENGLISH: [&str; 3] = ["STR002", "TAB001", "TXT001"];
+const ENGLISH: [&str; 4] = ["STR001", "STR002", "TAB001", "TXT001"];
 
 fn fixture_path(code: &str, kind: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -7,10 +7,14 @@
 //!   cells by id with their provenance, and what could not be read with certainty. The
 //!   mapper produces it from a Document; the ledger computes it; the checker and the
 //!   writers consume it.
+//!
+//! Beside them, [`rule`] holds what every rule says about itself ([`RuleMeta`]), shared by
+//! the checker, the batch rules and other rule families.
 
 mod document;
 mod json;
 mod report;
+pub mod rule;
 mod value;
 
 pub use document::{Block, Document, GridCell, Location, Paragraph, Table};
@@ -18,4 +22,5 @@ pub use report::{
     Blank, Deviation, GroupTotal, LabelVariant, Meta, PrintedDate, Report, Section, SectionNumber,
     Uncertain,
 };
+pub use rule::{Lang, RuleMeta, Severity};
 pub use value::{Value, parse_number};

@@ -2,11 +2,15 @@ use gongkai_format::{APPEAL_COLUMNS, APPEAL_GROUPS, s4_cell_at};
 use gongkai_report::Report;
 
 use super::{Along, blank_note, broken, cell_ref, sum_finding};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    AppealTotalMismatch,
-    r#"## appeal-total-mismatch (TAB004)
+rule!(AppealTotalMismatch {
+    code: "TAB004",
+    name: "appeal-total-mismatch",
+    severity: Error,
+    summary_zh: "第四部分每组：总计 = 维持 + 纠正 + 其他结果 + 尚未审结",
+    summary_en: "Section 4, each group: total = upheld + corrected + other + pending",
+    explanation: r#"## appeal-total-mismatch (TAB004)
 
 ### 检查什么
 
@@ -29,31 +33,12 @@ explained!(
 ```text
 error[TAB004]: 第四部分“行政复议”：总计（3）不等于结果维持、结果纠正、其他结果、尚未审结之和（2），相差 1
 ```
-"#
-);
+"#,
+});
 
 impl Rule for AppealTotalMismatch {
-    fn code(&self) -> &'static str {
-        "TAB004"
-    }
-
-    fn name(&self) -> &'static str {
-        "appeal-total-mismatch"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "第四部分每组：总计 = 维持 + 纠正 + 其他结果 + 尚未审结",
-            Lang::En => "Section 4, each group: total = upheld + corrected + other + pending",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

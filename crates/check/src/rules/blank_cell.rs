@@ -2,11 +2,15 @@ use gongkai_format::CellDef;
 use gongkai_report::{Blank, Report};
 
 use super::{cell_ref_by_id, known, place_en, place_zh, section_zh};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    BlankCell,
-    r#"## blank-cell (VAL003)
+rule!(BlankCell {
+    code: "VAL003",
+    name: "blank-cell",
+    severity: Warning,
+    summary_zh: "单元格印为空白或“/”“-”“—”“无”，按空值处理",
+    summary_en: "A cell is printed blank or as /, -, —, 无 and kept as null",
+    explanation: r#"## blank-cell (VAL003)
 
 ### 检查什么
 
@@ -27,31 +31,12 @@ explained!(
 ```text
 warning[VAL003]: 第二部分“规章”行的 3 个单元格（“本年制发件数”“本年废止件数”“现行有效件数”列）：印为“/”，按空值保存，合计时按 0 计
 ```
-"#
-);
+"#,
+});
 
 impl Rule for BlankCell {
-    fn code(&self) -> &'static str {
-        "VAL003"
-    }
-
-    fn name(&self) -> &'static str {
-        "blank-cell"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "单元格印为空白或“/”“-”“—”“无”，按空值处理",
-            Lang::En => "A cell is printed blank or as /, -, —, 无 and kept as null",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

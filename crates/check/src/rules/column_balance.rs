@@ -2,11 +2,15 @@ use gongkai_format::{APPLICANT_COLUMNS, s3_cell};
 use gongkai_report::Report;
 
 use super::{Along, blank_note, broken, cell_ref, sum_finding};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    ColumnBalance,
-    r#"## column-balance (TAB001)
+rule!(ColumnBalance {
+    code: "TAB001",
+    name: "column-balance",
+    severity: Error,
+    summary_zh: "第三部分每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度",
+    summary_en: "Section 3, each column: new + carried over = results total + carried forward",
+    explanation: r#"## column-balance (TAB001)
 
 ### 检查什么
 
@@ -32,33 +36,12 @@ explained!(
 ```text
 error[TAB001]: 第三部分“自然人”列：第一项加第二项之和（5）不等于第三项加第四项之和（4），相差 -1
 ```
-"#
-);
+"#,
+});
 
 impl Rule for ColumnBalance {
-    fn code(&self) -> &'static str {
-        "TAB001"
-    }
-
-    fn name(&self) -> &'static str {
-        "column-balance"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "第三部分每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度",
-            Lang::En => {
-                "Section 3, each column: new + carried over = results total + carried forward"
-            }
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

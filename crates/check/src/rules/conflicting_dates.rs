@@ -1,11 +1,15 @@
 use gongkai_report::Report;
 
 use super::known;
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    ConflictingDates,
-    r#"## conflicting-dates (DAT002)
+rule!(ConflictingDates {
+    code: "DAT002",
+    name: "conflicting-dates",
+    severity: Warning,
+    summary_zh: "报告中印有两个以上不同的日期",
+    summary_en: "The report prints two or more different dates",
+    explanation: r#"## conflicting-dates (DAT002)
 
 ### 检查什么
 
@@ -24,31 +28,12 @@ explained!(
 ```text
 warning[DAT002]: 报告中印有不同的日期：2024-01-10（2024年1月10日）、2024-01-12（2024年1月12日）
 ```
-"#
-);
+"#,
+});
 
 impl Rule for ConflictingDates {
-    fn code(&self) -> &'static str {
-        "DAT002"
-    }
-
-    fn name(&self) -> &'static str {
-        "conflicting-dates"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "报告中印有两个以上不同的日期",
-            Lang::En => "The report prints two or more different dates",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

@@ -2,11 +2,15 @@ use gongkai_format::{CellIdx, CellKind};
 use gongkai_report::Report;
 
 use super::{cell_ref, place_en, place_zh};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    CountNotWhole,
-    r#"## count-not-whole (VAL001)
+rule!(CountNotWhole {
+    code: "VAL001",
+    name: "count-not-whole",
+    severity: Error,
+    summary_zh: "计数单元格为负数或带小数",
+    summary_en: "A count cell is negative or has a fraction",
+    explanation: r#"## count-not-whole (VAL001)
 
 ### 检查什么
 
@@ -25,31 +29,12 @@ explained!(
 ```text
 error[VAL001]: 第三部分“（一）予以公开”行“总计”列：计数为 1.5，应为非负整数
 ```
-"#
-);
+"#,
+});
 
 impl Rule for CountNotWhole {
-    fn code(&self) -> &'static str {
-        "VAL001"
-    }
-
-    fn name(&self) -> &'static str {
-        "count-not-whole"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "计数单元格为负数或带小数",
-            Lang::En => "A count cell is negative or has a fraction",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

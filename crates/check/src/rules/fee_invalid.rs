@@ -2,11 +2,15 @@ use gongkai_format::{CellIdx, CellKind};
 use gongkai_report::Report;
 
 use super::{cell_ref, place_en, place_zh};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    FeeInvalid,
-    r#"## fee-invalid (VAL002)
+rule!(FeeInvalid {
+    code: "VAL002",
+    name: "fee-invalid",
+    severity: Error,
+    summary_zh: "金额单元格为负数",
+    summary_en: "An amount cell is negative",
+    explanation: r#"## fee-invalid (VAL002)
 
 ### 检查什么
 
@@ -25,31 +29,12 @@ explained!(
 ```text
 error[VAL002]: 第二部分“行政事业性收费”行“本年收费金额（单位：万元）”列：金额为 -0.5，不能为负数
 ```
-"#
-);
+"#,
+});
 
 impl Rule for FeeInvalid {
-    fn code(&self) -> &'static str {
-        "VAL002"
-    }
-
-    fn name(&self) -> &'static str {
-        "fee-invalid"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "金额单元格为负数",
-            Lang::En => "An amount cell is negative",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

@@ -1,11 +1,15 @@
 use gongkai_report::Report;
 
 use super::{cell_ref_by_id, known};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    FormatDeviation,
-    r#"## format-deviation (TAB005)
+rule!(FormatDeviation {
+    code: "TAB005",
+    name: "format-deviation",
+    severity: Warning,
+    summary_zh: "表格排列与格式不同（合计行代替分项、多印附加数值），已按可确定的方式读取",
+    summary_en: "A table laid out otherwise than the format, read where it is unambiguous",
+    explanation: r#"## format-deviation (TAB005)
 
 ### 检查什么
 
@@ -27,31 +31,12 @@ explained!(
 ```text
 warning[TAB005]: 第三部分：“（六）其他处理”印为一行合计，没有分列 1–3 项：合计数按列保留并用于核对（七）总计，3 个分项记为未印出
 ```
-"#
-);
+"#,
+});
 
 impl Rule for FormatDeviation {
-    fn code(&self) -> &'static str {
-        "TAB005"
-    }
-
-    fn name(&self) -> &'static str {
-        "format-deviation"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "表格排列与格式不同（合计行代替分项、多印附加数值），已按可确定的方式读取",
-            Lang::En => "A table laid out otherwise than the format, read where it is unambiguous",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

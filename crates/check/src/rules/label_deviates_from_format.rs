@@ -1,11 +1,15 @@
 use gongkai_report::Report;
 
 use super::{cell_ref_by_id, known, section_zh};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    LabelDeviatesFromFormat,
-    r#"## label-deviates-from-format (TXT002)
+rule!(LabelDeviatesFromFormat {
+    code: "TXT002",
+    name: "label-deviates-from-format",
+    severity: Warning,
+    summary_zh: "表格行名与格式规定的措辞不一致",
+    summary_en: "A row label differs from the wording of the format",
+    explanation: r#"## label-deviates-from-format (TXT002)
 
 ### 检查什么
 
@@ -24,31 +28,12 @@ explained!(
 ```text
 warning[TXT002]: 第二部分：行名“规范性文件”与格式规定的“行政规范性文件”不一致
 ```
-"#
-);
+"#,
+});
 
 impl Rule for LabelDeviatesFromFormat {
-    fn code(&self) -> &'static str {
-        "TXT002"
-    }
-
-    fn name(&self) -> &'static str {
-        "label-deviates-from-format"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "表格行名与格式规定的措辞不一致",
-            Lang::En => "A row label differs from the wording of the format",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

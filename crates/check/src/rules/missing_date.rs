@@ -1,10 +1,14 @@
 use gongkai_report::Report;
 
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    MissingDate,
-    r#"## missing-date (DAT003)
+rule!(MissingDate {
+    code: "DAT003",
+    name: "missing-date",
+    severity: Warning,
+    summary_zh: "报告没有发布日期或落款日期",
+    summary_en: "The report prints no publication or signature date",
+    explanation: r#"## missing-date (DAT003)
 
 ### 检查什么
 
@@ -23,31 +27,12 @@ explained!(
 ```text
 warning[DAT003]: 报告中没有发布日期或落款日期，无法核对是否按期公布
 ```
-"#
-);
+"#,
+});
 
 impl Rule for MissingDate {
-    fn code(&self) -> &'static str {
-        "DAT003"
-    }
-
-    fn name(&self) -> &'static str {
-        "missing-date"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "报告没有发布日期或落款日期",
-            Lang::En => "The report prints no publication or signature date",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

@@ -5,29 +5,49 @@ use gongkai_report::{Location, Report, Value};
 
 use crate::{CellRef, Finding, Rule};
 
-/// Declares a rule's unit struct with `$text` as both its doc comment and its
-/// `EXPLANATION` const, so the documentation has one source.
-macro_rules! explained {
-    ($name:ident, $text:literal) => {
+/// Declares a rule: its unit struct, with the explanation as its doc comment, and its
+/// `META` — code, name, severity, summaries and explanation, the one source of what
+/// `gongkai rules` shows. The rule's `impl Rule` then only returns `&META` and checks.
+macro_rules! rule {
+    (
+        $name:ident {
+            code: $code:literal,
+            name: $rule_name:literal,
+            severity: $severity:ident,
+            summary_zh: $zh:literal,
+            summary_en: $en:literal,
+            explanation: $text:literal $(,)?
+        }
+    ) => {
         #[doc = $text]
         #[derive(Debug, Clone, Copy)]
         pub(crate) struct $name;
 
-        /// The long documentation of this rule (also the struct's doc comment).
-        const EXPLANATION: &str = $text;
+        /// This rule's metadata; the explanation is also the struct's doc comment.
+        pub(crate) static META: crate::RuleMeta = crate::RuleMeta {
+            code: $code,
+            name: $rule_name,
+            severity: crate::Severity::$severity,
+            summary_zh: $zh,
+            summary_en: $en,
+            explanation: $text,
+        };
     };
 }
 
+mod all_handled_despite_carry_forward;
 mod appeal_total_mismatch;
 mod blank_cell;
 mod column_balance;
 mod conflicting_dates;
 mod count_not_whole;
+mod earlier_year_as_own_period;
 mod fee_invalid;
 mod format_deviation;
 mod label_deviates_from_format;
 mod missing_date;
 mod narrative_contradicts_table;
+mod problems_section_empty;
 mod published_late;
 mod results_total_mismatch;
 mod row_total_mismatch;
@@ -42,6 +62,7 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
     &missing_date::MissingDate,
     &sections_missing_or_disordered::SectionsMissingOrDisordered,
     &year_mismatch::YearMismatch,
+    &problems_section_empty::ProblemsSectionEmpty,
     &column_balance::ColumnBalance,
     &results_total_mismatch::ResultsTotalMismatch,
     &row_total_mismatch::RowTotalMismatch,
@@ -49,6 +70,8 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
     &format_deviation::FormatDeviation,
     &narrative_contradicts_table::NarrativeContradictsTable,
     &label_deviates_from_format::LabelDeviatesFromFormat,
+    &all_handled_despite_carry_forward::AllHandledDespiteCarryForward,
+    &earlier_year_as_own_period::EarlierYearAsOwnPeriod,
     &count_not_whole::CountNotWhole,
     &fee_invalid::FeeInvalid,
     &blank_cell::BlankCell,
@@ -447,32 +470,15 @@ mod tests {
         let codes: Vec<&str> = REGISTRY.iter().map(|r| r.code()).collect();
         let mut sorted = codes.clone();
         sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(codes, sorted, "codes must be unique and sorted");
-        let mut names: Vec<&str> = REGISTRY.iter().map(|r| r.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), REGISTRY.len(), "names must be unique");
-        for r in REGISTRY {
-            let text = r.explanation();
-            assert!(!text.trim().is_empty(), "{}", r.code());
-            for heading in ["### 检查什么", "### 为什么", "### 法律依据", "### 示例"] {
-                assert!(text.contains(heading), "{}: no {heading}", r.code());
-            }
-            assert!(
-                text.starts_with(&format!("## {} ({})", r.name(), r.code())),
-                "{}: explanation must start with “## name (CODE)”",
-                r.code()
-            );
-            assert!(
-                r.name().chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{}: name not kebab-case",
-                r.code()
-            );
-            assert!(!r.summary(Lang::Zh).is_empty() && !r.summary(Lang::En).is_empty());
-        }
+        assert_eq!(codes, sorted, "codes must be sorted");
+        let problems = crate::catalogue_problems(crate::metas());
+        assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(crate::rule("tab001").map(|r| r.code()), Some("TAB001"));
         assert!(crate::rule("XYZ999").is_none());
+        assert_eq!(
+            crate::rule("TXT003").map(|r| r.summary(Lang::En).is_empty()),
+            Some(false)
+        );
     }
 
     /// A report with every cell 0, all six sections, a year and one timely date.

@@ -1,11 +1,15 @@
 use gongkai_report::Report;
 
 use super::known;
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    PublishedLate,
-    r#"## published-late (DAT001)
+rule!(PublishedLate {
+    code: "DAT001",
+    name: "published-late",
+    severity: Error,
+    summary_zh: "报告日期晚于次年1月31日（条例第四十九条）",
+    summary_en: "The report is dated after 31 January of the following year (art. 49)",
+    explanation: r#"## published-late (DAT001)
 
 ### 检查什么
 
@@ -26,31 +30,12 @@ explained!(
 ```text
 error[DAT001]: 2023年度报告的日期 2024-03-01（2024年3月1日）晚于法定公布期限 2024-01-31
 ```
-"#
-);
+"#,
+});
 
 impl Rule for PublishedLate {
-    fn code(&self) -> &'static str {
-        "DAT001"
-    }
-
-    fn name(&self) -> &'static str {
-        "published-late"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "报告日期晚于次年1月31日（条例第四十九条）",
-            Lang::En => "The report is dated after 31 January of the following year (art. 49)",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

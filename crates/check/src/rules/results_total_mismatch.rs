@@ -2,11 +2,15 @@ use gongkai_format::{APPLICANT_COLUMNS, s3_cell_at};
 use gongkai_report::Report;
 
 use super::{Along, blank_note, broken, cell_ref, sum_finding};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    ResultsTotalMismatch,
-    r#"## results-total-mismatch (TAB002)
+rule!(ResultsTotalMismatch {
+    code: "TAB002",
+    name: "results-total-mismatch",
+    severity: Error,
+    summary_zh: "第三部分每列：（七）总计 = 各办理结果行之和",
+    summary_en: "Section 3, each column: （七）总计 = sum of the outcome rows",
+    explanation: r#"## results-total-mismatch (TAB002)
 
 ### 检查什么
 
@@ -29,31 +33,12 @@ explained!(
 ```text
 error[TAB002]: 第三部分“总计”列：（七）总计（4）不等于各办理结果之和（3），相差 1
 ```
-"#
-);
+"#,
+});
 
 impl Rule for ResultsTotalMismatch {
-    fn code(&self) -> &'static str {
-        "TAB002"
-    }
-
-    fn name(&self) -> &'static str {
-        "results-total-mismatch"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "第三部分每列：（七）总计 = 各办理结果行之和",
-            Lang::En => "Section 3, each column: （七）总计 = sum of the outcome rows",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

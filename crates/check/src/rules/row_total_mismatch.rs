@@ -2,11 +2,15 @@ use gongkai_format::{APPLICANT_COLUMNS, s3_cell_at};
 use gongkai_report::Report;
 
 use super::{Along, blank_note, broken, cell_ref, sum_finding};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    RowTotalMismatch,
-    r#"## row-total-mismatch (TAB003)
+rule!(RowTotalMismatch {
+    code: "TAB003",
+    name: "row-total-mismatch",
+    severity: Error,
+    summary_zh: "第三部分每行：总计列 = 六类申请人之和",
+    summary_en: "Section 3, each row: total column = sum of the six applicant columns",
+    explanation: r#"## row-total-mismatch (TAB003)
 
 ### 检查什么
 
@@ -29,31 +33,12 @@ explained!(
 ```text
 error[TAB003]: 第三部分“一、本年新收政府信息公开申请数量”行：总计列（4）不等于六类申请人之和（3），相差 1
 ```
-"#
-);
+"#,
+});
 
 impl Rule for RowTotalMismatch {
-    fn code(&self) -> &'static str {
-        "TAB003"
-    }
-
-    fn name(&self) -> &'static str {
-        "row-total-mismatch"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "第三部分每行：总计列 = 六类申请人之和",
-            Lang::En => "Section 3, each row: total column = sum of the six applicant columns",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

@@ -1,11 +1,15 @@
 use gongkai_report::Report;
 
 use super::{cell_ref_by_id, known, place_en, place_zh, section_zh};
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    UncertainCell,
-    r#"## uncertain-cell (VAL004)
+rule!(UncertainCell {
+    code: "VAL004",
+    name: "uncertain-cell",
+    severity: Warning,
+    summary_zh: "单元格的取值或位置无法确定，需人工核实",
+    summary_en: "A cell's value or position could not be read with certainty",
+    explanation: r#"## uncertain-cell (VAL004)
 
 ### 检查什么
 
@@ -24,31 +28,12 @@ explained!(
 ```text
 warning[VAL004]: 第三部分“（一）予以公开”行“总计”列：取值不确定（该行数字个数与列数不符），原文“（一）予以公开 3 2”
 ```
-"#
-);
+"#,
+});
 
 impl Rule for UncertainCell {
-    fn code(&self) -> &'static str {
-        "VAL004"
-    }
-
-    fn name(&self) -> &'static str {
-        "uncertain-cell"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "单元格的取值或位置无法确定，需人工核实",
-            Lang::En => "A cell's value or position could not be read with certainty",
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {

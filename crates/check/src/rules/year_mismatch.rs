@@ -2,11 +2,15 @@ use gongkai_report::{Report, Section, Value};
 
 use super::known;
 use crate::narrative::Narrative;
-use crate::{Finding, Lang, Rule, Severity};
+use crate::{Finding, Rule, RuleMeta};
 
-explained!(
-    YearMismatch,
-    r#"## year-mismatch (STR002)
+rule!(YearMismatch {
+    code: "STR002",
+    name: "year-mismatch",
+    severity: Error,
+    summary_zh: "标题中的报告年度与正文所述年度（统计期限、第一部分开头）不一致",
+    summary_en: "The year in the title differs from the year stated in the text (statistical period, opening of section 1)",
+    explanation: r#"## year-mismatch (STR002)
 
 ### 检查什么
 
@@ -33,8 +37,8 @@ explained!(
 ```text
 error[STR002]: 标题中的报告年度为2023年，但统计期限写的是2022年：“本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止”
 ```
-"#
-);
+"#,
+});
 
 /// Words after which a statistical period is stated; `true` when `YYYY年度` right after
 /// the word also states the period (`统计期限为2023年度`).
@@ -61,29 +65,8 @@ const PLAN_WORDS: [&str; 5] = ["将", "计划", "拟", "下一步", "力争"];
 const EXCERPT: usize = 60;
 
 impl Rule for YearMismatch {
-    fn code(&self) -> &'static str {
-        "STR002"
-    }
-
-    fn name(&self) -> &'static str {
-        "year-mismatch"
-    }
-
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-
-    fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => "标题中的报告年度与正文所述年度（统计期限、第一部分开头）不一致",
-            Lang::En => {
-                "The year in the title differs from the year stated in the text (statistical period, opening of section 1)"
-            }
-        }
-    }
-
-    fn explanation(&self) -> &'static str {
-        EXPLANATION
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     fn check(&self, report: &Report, out: &mut Vec<Finding>) {
