@@ -1,0 +1,348 @@
+//! Text helpers shared by the rules: dates written in Arabic, full-width or Chinese
+//! numerals, the document's own date, sentence bounds and the context around a match.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+/// How a number in a date is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumStyle {
+    /// `2023`
+    Arabic,
+    /// `２０２３`
+    FullWidth,
+    /// `二〇二三`, `十二`
+    Chinese,
+}
+
+/// A date (or year-month) found in text. `start..end` are byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DateMention {
+    pub start: usize,
+    pub end: usize,
+    pub year: i32,
+    pub month: u32,
+    pub day: Option<u32>,
+    pub styles: [Option<NumStyle>; 3],
+}
+
+impl DateMention {
+    /// The calendar date, when it exists.
+    pub fn date(&self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month, self.day?)
+    }
+
+    /// True when the numbers are not all written the same way.
+    pub fn mixed_styles(&self) -> bool {
+        let mut it = self.styles.iter().flatten();
+        let Some(first) = it.next() else {
+            return false;
+        };
+        it.any(|s| s != first)
+    }
+}
+
+/// `年…月…日` with each number in Arabic, full-width or Chinese numerals.
+static YMD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"([0-9０-９〇○零一二三四五六七八九]{4})\s*年\s*([0-9０-９一二三四五六七八九十]{1,3})\s*月(?:\s*([0-9０-９一二三四五六七八九十]{1,4})\s*[日号])?",
+    )
+    .expect("valid regex")
+});
+
+/// `2023-05-06`, `2023/5/6`, `2023.05.06`.
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})").expect("valid regex")
+});
+
+/// A label in front of the publication date.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期)\s*[：:]\s*",
+    )
+    .expect("valid regex")
+});
+
+fn style_of(s: &str) -> NumStyle {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        NumStyle::Arabic
+    } else if s.chars().all(|c| ('０'..='９').contains(&c)) {
+        NumStyle::FullWidth
+    } else {
+        NumStyle::Chinese
+    }
+}
+
+fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => c.to_digit(10),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        '〇' | '○' | '零' => Some(0),
+        '一' => Some(1),
+        '二' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    }
+}
+
+/// A year written digit by digit (`2023`, `二〇二三`).
+fn year_value(s: &str) -> Option<i32> {
+    s.chars()
+        .try_fold(0u32, |acc, c| Some(acc * 10 + digit_value(c)?))
+        .and_then(|v| i32::try_from(v).ok())
+}
+
+/// A month or day: Arabic digits, or Chinese `十二`, `二十一`, `三十`, or digit-by-digit
+/// Chinese (`一二` is not a number and gives `None`).
+fn small_value(s: &str) -> Option<u32> {
+    if !s.contains('十') {
+        return if s
+            .chars()
+            .all(|c| !matches!(c, '一'..='九' | '〇' | '○' | '零'))
+        {
+            s.chars()
+                .try_fold(0u32, |acc, c| Some(acc * 10 + digit_value(c)?))
+        } else if s.chars().count() == 1 {
+            s.chars().next().and_then(digit_value)
+        } else {
+            None
+        };
+    }
+    let (tens, ones) = s.split_once('十')?;
+    let tens = match tens {
+        "" => 1,
+        t if t.chars().count() == 1 => digit_value(t.chars().next()?)?,
+        _ => return None,
+    };
+    let ones = match ones {
+        "" => 0,
+        o if o.chars().count() == 1 => digit_value(o.chars().next()?)?,
+        _ => return None,
+    };
+    Some(tens * 10 + ones)
+}
+
+/// Every `年…月(…日)` date in `text`, including impossible ones (month 13, 2 月 30 日).
+pub(crate) fn dates(text: &str) -> Vec<DateMention> {
+    if !text.contains('年') {
+        return Vec::new();
+    }
+    YMD.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            // `12023年` is not a year.
+            if text[..whole.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|p| digit_value(p).is_some() || p == '十')
+            {
+                return None;
+            }
+            let y = c.get(1)?.as_str();
+            let m = c.get(2)?.as_str();
+            let d = c.get(3).map(|d| d.as_str());
+            Some(DateMention {
+                start: whole.start(),
+                end: whole.end(),
+                year: year_value(y)?,
+                month: small_value(m)?,
+                day: match d {
+                    Some(d) => Some(small_value(d)?),
+                    None => None,
+                },
+                styles: [Some(style_of(y)), Some(style_of(m)), d.map(style_of)],
+            })
+        })
+        .collect()
+}
+
+/// The first valid full date at the very start of `text` (after white space), in `年月日`
+/// or ISO form.
+fn leading_date(text: &str) -> Option<(NaiveDate, usize)> {
+    let trimmed = text.trim_start();
+    let skip = text.len() - trimmed.len();
+    if let Some(m) = dates(trimmed).into_iter().find(|m| m.start == 0)
+        && let Some(d) = m.date()
+    {
+        return Some((d, skip + m.end));
+    }
+    let c = ISO.captures(trimmed)?;
+    let whole = c.get(0)?;
+    if whole.start() != 0 || c.get(2)?.as_str() != c.get(4)?.as_str() {
+        return None;
+    }
+    let d = NaiveDate::from_ymd_opt(
+        c.get(1)?.as_str().parse().ok()?,
+        c.get(3)?.as_str().parse().ok()?,
+        c.get(5)?.as_str().parse().ok()?,
+    )?;
+    Some((d, skip + whole.end()))
+}
+
+/// The date of a document from its paragraphs: the first labelled publication date
+/// (`发布时间：2023-05-06`), else the last paragraph that is only a date (the signature
+/// date). Dates after `today` are ignored.
+pub(crate) fn document_date<'a>(
+    paragraphs: impl Iterator<Item = &'a str>,
+    today: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let plausible = |d: NaiveDate| {
+        d >= NaiveDate::from_ymd_opt(1949, 10, 1).unwrap_or(NaiveDate::MIN)
+            && today.is_none_or(|t| d <= t)
+    };
+    let mut signature = None;
+    for p in paragraphs {
+        if let Some(m) = LABEL.find(p)
+            && let Some((d, _)) = leading_date(&p[m.end()..])
+            && plausible(d)
+        {
+            return Some(d);
+        }
+        let t = p.trim();
+        if t.chars().count() <= 20
+            && let Some((d, end)) = leading_date(t)
+            && t[end..].trim().is_empty()
+            && plausible(d)
+        {
+            signature = Some(d);
+        }
+    }
+    signature
+}
+
+/// Byte range of the sentence around `start..end` (bounded by `。！？；` and line ends).
+pub(crate) fn sentence(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let is_stop = |c: char| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';');
+    let s = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_stop(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let e = text[end..]
+        .char_indices()
+        .find(|&(_, c)| is_stop(c))
+        .map_or(text.len(), |(i, _)| end + i);
+    (s, e)
+}
+
+/// Years (`2017年`) written in the sentence around the match, ignoring the match itself.
+pub(crate) fn years_in_sentence(text: &str, start: usize, end: usize) -> Vec<i32> {
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})\s*年").expect("valid regex"));
+    let (s, e) = sentence(text, start, end);
+    YEAR.captures_iter(&text[s..e])
+        .filter_map(|c| c.get(1))
+        .filter(|m| s + m.end() <= start || s + m.start() >= end)
+        .filter_map(|m| m.as_str().parse().ok())
+        .collect()
+}
+
+/// True when the match sits inside a book title `《…》`.
+pub(crate) fn inside_book_title(text: &str, start: usize, end: usize) -> bool {
+    let open = text[..start].rfind('《');
+    let close_before = text[..start].rfind('》');
+    let opened = match (open, close_before) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    opened && text[end..].contains('》')
+}
+
+/// The character just before `start` (None at the start).
+pub(crate) fn char_before(text: &str, start: usize) -> Option<char> {
+    text[..start].chars().next_back()
+}
+
+/// Up to `n` characters before `start` and after `end`.
+pub(crate) fn context(text: &str, start: usize, end: usize, n: usize) -> (String, String) {
+    let before: String = {
+        let mut v: Vec<char> = text[..start].chars().rev().take(n).collect();
+        v.reverse();
+        v.into_iter().collect()
+    };
+    let after: String = text[end..].chars().take(n).collect();
+    (before, after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_every_numeral_style() {
+        let t = "于2023 年 5 月 6 日、二〇二三年十二月三十一日和２０２３年５月印发";
+        let d = dates(t);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[0].date(), NaiveDate::from_ymd_opt(2023, 5, 6));
+        assert_eq!(d[1].date(), NaiveDate::from_ymd_opt(2023, 12, 31));
+        assert_eq!((d[2].year, d[2].month, d[2].day), (2023, 5, None));
+        assert!(!d[0].mixed_styles() && !d[1].mixed_styles());
+        let m = dates("2023年五月6日");
+        assert!(m[0].mixed_styles());
+    }
+
+    #[test]
+    fn impossible_dates_are_still_found() {
+        let d = dates("2023年2月30日和2020年13月");
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].date(), None);
+        assert_eq!(d[1].month, 13);
+    }
+
+    #[test]
+    fn chinese_small_numbers() {
+        assert_eq!(small_value("十"), Some(10));
+        assert_eq!(small_value("十二"), Some(12));
+        assert_eq!(small_value("二十一"), Some(21));
+        assert_eq!(small_value("三十"), Some(30));
+        assert_eq!(small_value("一二"), None);
+        assert_eq!(small_value("05"), Some(5));
+    }
+
+    #[test]
+    fn document_date_prefers_the_label_then_the_signature() {
+        let paras = [
+            "标题",
+            "发布时间：2023-05-06 10:00 来源：本站",
+            "正文",
+            "2024年1月2日",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2023, 5, 6)
+        );
+        let paras = ["正文提到2018年3月1日的事", "某某局", "2024年1月2日"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2024, 1, 2)
+        );
+        let paras = ["正文提到2018年3月1日的事"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        let paras = ["2035年12月31日"];
+        assert_eq!(
+            document_date(paras.iter().copied(), NaiveDate::from_ymd_opt(2026, 1, 1)),
+            None
+        );
+    }
+
+    #[test]
+    fn context_helpers() {
+        let t = "2017年，国土资源部印发《关于国土资源部的通知》。现在";
+        let s = t.find("国土资源部").unwrap();
+        assert_eq!(years_in_sentence(t, s, s + "国土资源部".len()), vec![2017]);
+        let s2 = t.rfind("国土资源部").unwrap();
+        assert!(inside_book_title(t, s2, s2 + "国土资源部".len()));
+        assert!(!inside_book_title(t, s, s + "国土资源部".len()));
+        let (b, a) = context(t, s, s + "国土资源部".len(), 3);
+        assert_eq!((b.as_str(), a.as_str()), ("7年，", "印发《"));
+    }
+}
