@@ -36,7 +36,25 @@ pub struct ImageTable {
     pub cells: Vec<ImageCell>,
 }
 
-/// Positions (centre, first, last pixel) of runs of `true` in `flags`, bridging gaps of up
+impl ImageTable {
+    /// Scales every box by `k` (the page image was resized by `k`).
+    pub fn scale(&mut self, k: f32) {
+        let f = |r: PxRect| -> PxRect {
+            [
+                (r[0] as f32 * k).floor() as u32,
+                (r[1] as f32 * k).floor() as u32,
+                (r[2] as f32 * k).ceil() as u32,
+                (r[3] as f32 * k).ceil() as u32,
+            ]
+        };
+        self.rect = f(self.rect);
+        for c in &mut self.cells {
+            c.rect = f(c.rect);
+        }
+    }
+}
+
+/// Positions (first, last pixel) of runs of `true` in `flags`, bridging gaps of up
 /// to `gap` pixels.
 fn runs(flags: &[bool], gap: usize) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();

@@ -66,8 +66,16 @@ pub struct Page {
 /// Recognises one page.
 pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     let mut gray = raster::to_gray(&page.image);
+    let skew = raster::skew_angle(&Ink::new(&gray));
+    // Below a tenth of a degree the rules drift by under 3 pixels across a page: rotating
+    // would only blur them.
+    if skew.abs() >= 0.1 {
+        gray = raster::rotate(&gray, skew);
+    }
+    // The rules are found at the resolution of the source, where they are sharpest.
+    let mut found = grid::tables(&Ink::lenient(&gray), page.dpi.round().max(50.0) as u32);
     // The engine reads this report's print best at about 200 dpi (at 300 dpi it took 6
-    // for 0 and lost lone digits in the tests): scale the page to it.
+    // for 0 and lost lone digits in the tests): scale the page, and the grid, to it.
     let mut dpi_f = page.dpi;
     if (dpi_f / WORKING_DPI - 1.0).abs() > 0.1 {
         let k = WORKING_DPI / dpi_f;
@@ -77,17 +85,14 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
         );
         gray = image::imageops::resize(&gray, w, h, image::imageops::FilterType::Triangle);
         dpi_f = WORKING_DPI;
+        for t in &mut found {
+            t.scale(k);
+        }
     }
-    let mut ink = Ink::new(&gray);
-    let skew = raster::skew_angle(&ink);
-    // Below a tenth of a degree the rules drift by under 3 pixels across a page: rotating
-    // would only blur them.
-    if skew.abs() >= 0.1 {
-        gray = raster::rotate(&gray, skew);
-        ink = Ink::new(&gray);
-    }
+    // A cell is blank only when even faint marks are absent: a value faded under a seal
+    // must not pass for a blank.
+    let ink = Ink::lenient(&gray);
     let dpi = dpi_f.round().max(50.0) as u32;
-    let found = grid::tables(&Ink::lenient(&gray), dpi);
     let mut blocks: Vec<(u32, Block)> = Vec::new();
     Engines::with(&gray, dpi, |e| {
         for t in &found {
@@ -261,10 +266,11 @@ fn is_value(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) || matches!(text, "—" | "/" | "无")
 }
 
-/// In a column of values (at least three, and twice as many as texts), a short text is a
-/// value the Chinese model misread (`了` for 7): read it again with the digits model, and
-/// keep it doubtful, since the two models disagree. A value column is never left with a
-/// text in it, which would make the mapper lose the whole row.
+/// In a column of values (at least three, and twice as many as texts), or right of a
+/// value in a row of values (the same), a short text is a value the Chinese model misread
+/// (`了` for 7): read it again with the digits model, and keep it doubtful, since the two
+/// models disagree. A value is never left as a text, which would make the mapper lose the
+/// whole row.
 fn reread_value_columns(
     e: &mut Engines,
     ink: &Ink,
@@ -272,21 +278,31 @@ fn reread_value_columns(
     dpi: u32,
 ) -> Result<(), ReadError> {
     let cols = cells.iter().map(|c| c.col + 1).max().unwrap_or(0);
-    let mut values = vec![0usize; cols];
-    let mut texts = vec![0usize; cols];
-    for c in cells
-        .iter()
-        .filter(|c| c.col_span == 1 && !c.text.is_empty())
-    {
-        if is_value(&c.text) {
-            values[c.col] += 1;
+    let rows = cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    // (values, texts) per column and per row.
+    let mut by_col = vec![(0usize, 0usize); cols];
+    let mut by_row = vec![(0usize, 0usize); rows];
+    // The leftmost value of each row.
+    let mut first_value = vec![usize::MAX; rows];
+    for c in cells.iter().filter(|c| !c.text.is_empty()) {
+        let value = is_value(&c.text);
+        if c.col_span == 1 {
+            let n = &mut by_col[c.col];
+            if value { n.0 += 1 } else { n.1 += 1 }
+        }
+        let n = &mut by_row[c.row];
+        if value {
+            n.0 += 1;
+            first_value[c.row] = first_value[c.row].min(c.col);
         } else {
-            texts[c.col] += 1;
+            n.1 += 1;
         }
     }
+    let mostly_values = |(v, t): (usize, usize)| v >= 3 && v >= 2 * t;
     for c in cells.iter_mut() {
-        let value_column = values[c.col] >= 3 && values[c.col] >= 2 * texts[c.col];
-        if c.col_span != 1 || !value_column || c.text.is_empty() || is_value(&c.text) {
+        let in_values = (c.col_span == 1 && mostly_values(by_col[c.col]))
+            || (mostly_values(by_row[c.row]) && first_value[c.row] < c.col);
+        if !in_values || c.text.is_empty() || is_value(&c.text) {
             continue;
         }
         if c.text.chars().count() > 4 {

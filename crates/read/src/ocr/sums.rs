@@ -70,19 +70,41 @@ fn residual(report: &Report, rel: &Relation) -> Option<Value> {
     Some(Value(sum(&rel.plus)?.0 - sum(&rel.minus)?.0))
 }
 
-/// The cells (among `candidates`, the recognised ones) whose misreading alone would
-/// explain the failing sums: every relation they are in fails, all by the amount that
-/// one correction of this cell would repair, and that correction leaves it non-negative.
+/// The cells (among `candidates`, the recognised ones) whose misreading alone explains
+/// failing sums, with the value that would make them hold: every relation the cell is in
+/// fails, all by the amount that one correction of this cell would repair, that
+/// correction leaves it non-negative, and no other candidate explains the same failing
+/// relation. (A sum that fails with no single culprit — a row of table 四, which is in no
+/// other relation — names no cell: the checker reports it with the printed values.)
 pub fn suspects(report: &Report, candidates: &[CellIdx]) -> Vec<(CellIdx, Value)> {
     let rels = relations(report);
     let res: Vec<Option<Value>> = rels.iter().map(|r| residual(report, r)).collect();
+    let all = explaining(report, candidates, &rels, &res);
+    all.iter()
+        .filter(|(c, _)| {
+            rels.iter().zip(&res).all(|(rel, r)| {
+                let failing = r.is_some_and(|r| !r.0.is_zero());
+                let member = |x: &CellIdx| rel.plus.contains(x) || rel.minus.contains(x);
+                !failing || !member(c) || all.iter().filter(|(o, _)| member(o)).count() == 1
+            })
+        })
+        .copied()
+        .collect()
+}
+
+fn explaining(
+    report: &Report,
+    candidates: &[CellIdx],
+    rels: &[Relation],
+    res: &[Option<Value>],
+) -> Vec<(CellIdx, Value)> {
     let mut out = Vec::new();
     for &c in candidates {
         let Some(v) = report.at(c) else { continue };
         let mut implied: Option<Value> = None;
         let mut consistent = true;
         let mut any = false;
-        for (rel, r) in rels.iter().zip(&res) {
+        for (rel, r) in rels.iter().zip(res) {
             // The correction δ (true = read + δ) that makes this relation hold.
             let delta = if rel.plus.contains(&c) {
                 r.map(|r| Value(-r.0))
@@ -106,4 +128,46 @@ pub fn suspects(report: &Report, candidates: &[CellIdx]) -> Vec<(CellIdx, Value)
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongkai_format::FormatVersion;
+
+    /// A report whose tables 三 and 四 are all 0 (every sum holds).
+    fn zeros() -> Report {
+        let mut r = Report::new(FormatVersion::Revised2021);
+        for (i, def) in r.format.cells().iter().enumerate() {
+            if def.id.starts_with("s3.") || def.id.starts_with("s4.") {
+                r.cells[i] = Some(Value::int(0));
+            }
+        }
+        r
+    }
+
+    fn all(r: &Report) -> Vec<CellIdx> {
+        (0..r.cells.len() as u16).map(CellIdx).collect()
+    }
+
+    #[test]
+    fn the_one_cell_that_breaks_its_row_and_column() {
+        let mut r = zeros();
+        let granted = r.format.cell("s3.granted.commercial").unwrap();
+        r.cells[granted.0 as usize] = Some(Value::int(8));
+        assert_eq!(suspects(&r, &all(&r)), vec![(granted, Value::int(0))]);
+        // Not a candidate (read with doubt already, or not recognised): nothing to name.
+        assert!(suspects(&r, &[]).is_empty());
+    }
+
+    #[test]
+    fn sums_that_hold_or_have_no_single_culprit_name_nothing() {
+        let r = zeros();
+        assert!(suspects(&r, &all(&r)).is_empty());
+        // A row of table 四 is in one relation only: any of its five cells could be wrong.
+        let mut r = zeros();
+        let upheld = r.format.cell("s4.reconsideration.upheld").unwrap();
+        r.cells[upheld.0 as usize] = Some(Value::int(3));
+        assert!(suspects(&r, &all(&r)).is_empty());
+    }
 }
