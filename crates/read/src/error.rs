@@ -66,6 +66,10 @@ pub enum ReadError {
     TooManyPages { pages: usize, limit: usize },
     #[error("PDF 内容过于复杂（{what}超出上限）/ the PDF is too complex: {what} over the limit")]
     PdfTooComplex { what: &'static str },
+    #[error("图像无法解码（{detail}）/ the image cannot be decoded: {detail}")]
+    BadImage { detail: String },
+    #[error("文字识别（OCR）失败：{detail} / OCR failed: {detail}")]
+    Ocr { detail: String },
     #[error("不是政府信息公开工作年度报告：{0} / not an annual report")]
     NotAReport(&'static str),
 }

@@ -12,6 +12,8 @@ pub mod html;
 pub mod map;
 pub mod md;
 pub mod norm;
+#[cfg(feature = "ocr")]
+pub mod ocr;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod text;
@@ -54,8 +56,29 @@ pub fn sniff(bytes: &[u8]) -> InputKind {
     }
 }
 
-/// Reads any supported input into a [`Document`].
+/// Reads any supported input into a [`Document`]. With the `ocr` feature, image files
+/// and PDFs without a text layer are read by [`ocr`] (scans).
 pub fn read_document(bytes: &[u8]) -> Result<Document, ReadError> {
+    let doc = read_unscanned(bytes);
+    #[cfg(feature = "ocr")]
+    if is_scan(bytes, &doc) {
+        return ocr::read(bytes);
+    }
+    doc
+}
+
+/// True for an input the `ocr` feature reads: an image file, or a PDF without text.
+#[cfg(feature = "ocr")]
+fn is_scan(bytes: &[u8], read: &Result<Document, ReadError>) -> bool {
+    match read {
+        Err(ReadError::NoTextLayer { .. }) => true,
+        Err(ReadError::Binary { .. } | ReadError::Encoding { .. }) => ocr::is_image(bytes),
+        _ => false,
+    }
+}
+
+/// Reads an input with a text layer (every format but scans).
+fn read_unscanned(bytes: &[u8]) -> Result<Document, ReadError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(ReadError::TooLarge {
             size: bytes.len(),
@@ -83,6 +106,10 @@ pub fn read_document(bytes: &[u8]) -> Result<Document, ReadError> {
 
 /// Reads any supported input into a [`Report`].
 pub fn read_report(bytes: &[u8]) -> Result<Report, ReadError> {
-    let doc = read_document(bytes)?;
-    map::map(&doc)
+    let doc = read_unscanned(bytes);
+    #[cfg(feature = "ocr")]
+    if is_scan(bytes, &doc) {
+        return ocr::read_report(bytes);
+    }
+    map::map(&doc?)
 }

@@ -239,6 +239,7 @@ fn encrypted_pdfs() {
 }
 
 #[test]
+#[cfg(not(feature = "ocr"))] // with OCR a scan is read: tests/ocr.rs
 fn scanned_pdf_has_no_text_layer() {
     let err = read_report(&fixture("scanned.pdf")).unwrap_err();
     assert!(

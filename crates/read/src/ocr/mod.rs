@@ -1,0 +1,176 @@
+//! The scan reader (cargo feature `ocr`): photographed or scanned report pages — image
+//! files (PNG, JPEG, TIFF) and PDFs whose pages are images — → [`Document`], through
+//! Tesseract (Debian's `tesseract-ocr` with the `chi_sim` and `eng` models; nothing is
+//! downloaded at run time).
+//!
+//! Stages, each in its own module:
+//!
+//! 1. [`source`] — the page images: image files decoded by the `image` crate; PDF pages'
+//!    embedded images taken out as stored (JPEG, Flate/LZW rasters, CCITT fax), not
+//!    rendered again.
+//! 2. `raster` — grey levels (coloured ink such as a red seal dropped), a threshold, and
+//!    deskewing by the sharpest projection profile.
+//! 3. `grid` — ruled tables: the ruling lines and the cell grid with row and column spans.
+//! 4. `page` — each cell recognised on its own (a value cell a second time with a
+//!    digits-only model), the text outside the tables as lines.
+//! 5. `sums` — the format's sums as a check on the recognised values.
+//!
+//! The document has the same shape as the PDF reader's: tables whose cells carry spans,
+//! paragraphs (one per printed line), provenance [`Location::Pdf`] with the 1-based page
+//! and the box in points (1/72 inch) from the top left, so the mapper and the checker
+//! serve scans unchanged.
+//!
+//! Honesty: a value is doubtful when its recognition confidence is low, when the two
+//! models read different digits, or when it is the one cell that explains why its row and
+//! column do not add up. [`read_report`] lists doubtful values as uncertain (no value,
+//! never a guess); [`read`] leaves the reading in the document followed by `?`.
+
+mod engine;
+mod grid;
+mod labels;
+pub mod page;
+mod raster;
+pub mod source;
+mod sums;
+
+use gongkai_report::{Block, Document, GridCell, Location, Paragraph, Report, Table, Uncertain};
+
+use crate::ReadError;
+pub use source::PageImage;
+
+/// A recognised scan: its pages in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    pub pages: Vec<page::Page>,
+}
+
+/// True when the bytes are an image file this reader takes (PNG, JPEG or TIFF).
+pub fn is_image(bytes: &[u8]) -> bool {
+    source::is_image(bytes)
+}
+
+/// The page images of one input: an image file is one page, a PDF gives the image of
+/// each of its pages.
+pub fn page_images(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
+    if bytes.starts_with(b"%PDF-") {
+        source::pdf_pages(bytes)
+    } else {
+        Ok(vec![source::image_file(bytes)?])
+    }
+}
+
+/// Recognises the pages of several inputs as one report (their pages in order).
+pub fn recognise(inputs: &[&[u8]]) -> Result<Scan, ReadError> {
+    let mut pages = Vec::new();
+    for bytes in inputs {
+        for image in page_images(bytes)? {
+            pages.push(page::recognise(&image)?);
+        }
+    }
+    Ok(Scan { pages })
+}
+
+/// Reads a scan into a document; a doubtful value keeps its reading followed by `?`.
+pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
+    Ok(document(&recognise(&[bytes])?, true))
+}
+
+/// Reads one scan into a report (see [`report`]).
+pub fn read_report(bytes: &[u8]) -> Result<Report, ReadError> {
+    report(&recognise(&[bytes])?)
+}
+
+fn pdf_loc(page: usize, dpi: f32, r: engine::PxRect) -> Location {
+    let k = 72.0 / dpi;
+    let round = |v: u32| (v as f32 * k * 10.0).round() / 10.0;
+    Location::Pdf {
+        page: u32::try_from(page + 1).unwrap_or(u32::MAX),
+        bbox: [round(r[0]), round(r[1]), round(r[2]), round(r[3])],
+    }
+}
+
+/// The document of a recognised scan. With `mark`, a doubtful value's text is its
+/// reading followed by `?` (so it is not a number); without, the bare reading (for
+/// [`report`], which then lists the cell as uncertain).
+pub fn document(scan: &Scan, mark: bool) -> Document {
+    let mut blocks = Vec::new();
+    for (p, page) in scan.pages.iter().enumerate() {
+        for block in &page.blocks {
+            match block {
+                page::Block::Line(l) => blocks.push(Block::Paragraph(Paragraph {
+                    text: l.text.clone(),
+                    loc: pdf_loc(p, page.dpi, l.rect),
+                })),
+                page::Block::Table(t) => {
+                    let mut rows: Vec<Vec<GridCell>> = vec![Vec::new(); t.rows];
+                    for c in &t.cells {
+                        let text = match (&c.doubt, mark) {
+                            (Some(_), true) => format!("{}?", c.text),
+                            _ => c.text.clone(),
+                        };
+                        rows[c.row].push(GridCell {
+                            text,
+                            loc: pdf_loc(p, page.dpi, c.rect),
+                            row_span: c.row_span as u32,
+                            col_span: c.col_span as u32,
+                        });
+                    }
+                    blocks.push(Block::Table(Table { rows }));
+                }
+            }
+        }
+    }
+    Document { blocks }
+}
+
+/// The report of a recognised scan: mapped like any document, then every doubtful value
+/// (low confidence, models disagreeing, or the one cell that explains a failing sum) made
+/// uncertain.
+pub fn report(scan: &Scan) -> Result<Report, ReadError> {
+    let mut report = crate::map::map(&document(scan, false))?;
+    // Recognised value cells by location, with their doubts.
+    let mut cells: Vec<(Location, &page::Cell)> = Vec::new();
+    for (p, page) in scan.pages.iter().enumerate() {
+        for block in &page.blocks {
+            if let page::Block::Table(t) = block {
+                cells.extend(t.cells.iter().map(|c| (pdf_loc(p, page.dpi, c.rect), c)));
+            }
+        }
+    }
+    let cell_at = |loc: &Location| cells.iter().find(|(l, _)| l == loc).map(|(_, c)| *c);
+    let mut doubtful: Vec<(usize, String)> = Vec::new();
+    let mut recognised = Vec::new();
+    for (i, loc) in report.provenance.iter().enumerate() {
+        let Some(cell) = loc.as_ref().and_then(cell_at) else {
+            continue;
+        };
+        match &cell.doubt {
+            Some(why) => doubtful.push((i, why.clone())),
+            None if report.cells[i].is_some() => {
+                recognised.push(gongkai_format::CellIdx(i as u16));
+            }
+            None => {}
+        }
+    }
+    for (idx, fixed) in sums::suspects(&report, &recognised) {
+        doubtful.push((
+            idx.0 as usize,
+            format!("所在行、列的合计不符，恰好可由此格识别错误解释（若为 {fixed} 则相符）"),
+        ));
+    }
+    for (i, why) in doubtful {
+        let id = report.format.cells()[i].id.clone();
+        let raw = report.cells[i].map(|v| v.to_string()).unwrap_or_default();
+        let loc = report.provenance[i].unwrap_or(Location::None);
+        report.cells[i] = None;
+        report.uncertain.retain(|u| u.cell != id);
+        report.blanks.retain(|b| b.cell != id);
+        report.uncertain.push(Uncertain {
+            cell: id,
+            reason: format!("扫描件文字识别：{why}"),
+            raw,
+            loc,
+        });
+    }
+    Ok(report)
+}

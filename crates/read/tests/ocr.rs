@@ -1,0 +1,225 @@
+//! The scan reader (feature `ocr`) end to end, per fixture class: report PDFs made by
+//! LibreOffice (`fixtures/pdf/`, with their cells in `fixtures/pdf/expected.json`) turned
+//! into scans with real tools by `fixtures/ocr/make-scans` (pdftoppm at 300/200/150 dpi,
+//! ImageMagick's rotation, noise, JPEG, a red seal and a perspective photo, img2pdf's
+//! image-only PDFs with JPEG, CCITT G4 and Flate pages), read back and compared cell by
+//! cell with the expectation.
+//!
+//! Every cell is one of: exact (the printed value), uncertain (listed, no value), or wrong
+//! (a value that is not the printed one). Wrong cells must never occur: a reading that
+//! cannot be trusted is uncertain. At 300 and 200 dpi at least 99 % of the cells are exact.
+//!
+//! Needs the Debian packages of `scripts/install-ocr`; the test fails (it does not skip)
+//! when they are missing.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use gongkai_read::ocr;
+use gongkai_report::{Report, Value, parse_number};
+use serde_json::Value as Json;
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Scans of pages `first..=last` of a fixture PDF in one class: the files' bytes in page
+/// order.
+fn scans(report: &str, class: &str, pages: (u32, u32)) -> Vec<Vec<u8>> {
+    let pdf = manifest().join("tests/fixtures/pdf").join(report);
+    let out = std::env::temp_dir().join(format!(
+        "gongkai-ocr-{}-{report}-{class}-{}-{}",
+        std::process::id(),
+        pages.0,
+        pages.1
+    ));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = Command::new(manifest().join("tests/fixtures/ocr/make-scans"))
+        .arg(&pdf)
+        .arg(class)
+        .arg(&out)
+        .arg(pages.0.to_string())
+        .arg(pages.1.to_string())
+        .status()
+        .unwrap_or_else(|e| panic!("make-scans: {e} (run scripts/install-ocr)"));
+    assert!(
+        status.success(),
+        "make-scans {report} {class} failed (run scripts/install-ocr)"
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // page-2, page-3, …, page-10 in numeric order.
+    files.sort_by_key(|p| {
+        let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+        stem.trim_start_matches("page-").parse::<u32>().unwrap_or(0)
+    });
+    let bytes = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    let _ = std::fs::remove_dir_all(&out);
+    bytes
+}
+
+fn expected(report: &str) -> serde_json::Map<String, Json> {
+    let path = manifest().join("tests/fixtures/pdf/expected.json");
+    let all: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    all[report].as_object().unwrap().clone()
+}
+
+#[derive(Debug, Default)]
+struct Score {
+    exact: usize,
+    uncertain: usize,
+    wrong: Vec<String>,
+}
+
+impl Score {
+    fn total(&self) -> usize {
+        self.exact + self.uncertain + self.wrong.len()
+    }
+
+    fn exact_share(&self) -> f64 {
+        self.exact as f64 / self.total() as f64
+    }
+}
+
+/// Compares every cell of the format with the expectation.
+fn score(r: &Report, want: &serde_json::Map<String, Json>) -> Score {
+    let cells = want["cells"].as_object().unwrap();
+    let mut s = Score::default();
+    for def in r.format.cells() {
+        let want: Option<Value> = match &cells[&def.id] {
+            Json::String(v) => parse_number(v),
+            _ => None,
+        };
+        let got = r.get(&def.id);
+        if r.is_uncertain(&def.id) {
+            assert!(got.is_none(), "{}: uncertain with a value", def.id);
+            s.uncertain += 1;
+        } else if got == want {
+            s.exact += 1;
+        } else {
+            s.wrong
+                .push(format!("{}: printed {want:?}, read {got:?}", def.id));
+        }
+    }
+    s
+}
+
+/// Reads the scans of one class (image files: one report of all pages; a PDF: through
+/// `read_report`, as the CLI and the server do) and scores it.
+fn run(report: &str, class: &str, pages: (u32, u32)) -> (Report, Score) {
+    let files = scans(report, class, pages);
+    let r = if class.starts_with("pdf-") {
+        assert_eq!(files.len(), 1);
+        gongkai_read::read_report(&files[0]).unwrap_or_else(|e| panic!("{class}: {e}"))
+    } else {
+        let refs: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let scan = ocr::recognise(&refs).unwrap();
+        if std::env::var_os("GONGKAI_OCR_DUMP").is_some() {
+            eprintln!("{:#?}", ocr::document(&scan, true));
+        }
+        ocr::report(&scan).unwrap()
+    };
+    let s = score(&r, &expected(report));
+    eprintln!(
+        "{report} {class}: {} of {} cells exact ({:.1} %), {} uncertain, {} wrong",
+        s.exact,
+        s.total(),
+        s.exact_share() * 100.0,
+        s.uncertain,
+        s.wrong.len()
+    );
+    (r, s)
+}
+
+/// No silent error, and at least `min` of the cells exact.
+fn assert_class(report: &str, class: &str, pages: (u32, u32), min: f64) -> Report {
+    let (r, s) = run(report, class, pages);
+    assert!(
+        s.wrong.is_empty(),
+        "{report} {class}: wrong cells {:#?}",
+        s.wrong
+    );
+    assert!(
+        s.exact_share() >= min,
+        "{report} {class}: {:.1} % exact, want {:.0} %; uncertain: {:#?}",
+        s.exact_share() * 100.0,
+        min * 100.0,
+        r.uncertain
+            .iter()
+            .map(|u| format!("{} {}", u.cell, u.reason))
+            .collect::<Vec<_>>()
+    );
+    r
+}
+
+// The tables of these reports are on pages 2 and 3.
+const NONZERO: &str = "lo_nonzero_national.pdf";
+const SEED: &str = "lo_seed000_national.pdf";
+const TABLES: (u32, u32) = (2, 3);
+
+#[test]
+fn clean_300_dpi() {
+    assert_class(NONZERO, "clean-300", TABLES, 0.99);
+}
+
+#[test]
+fn clean_200_dpi_whole_report() {
+    // All pages: the sections, the agency's signature and the date are read too.
+    let r = assert_class(SEED, "clean-200", (1, 4), 0.99);
+    let want = expected(SEED);
+    assert_eq!(r.sections.len(), 6, "{:?}", r.sections);
+    let dates: Vec<String> = r.meta.dates.iter().map(|d| d.date.to_string()).collect();
+    let want_dates: Vec<String> = want["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(dates, want_dates);
+}
+
+#[test]
+fn nonzero_200_dpi() {
+    assert_class(NONZERO, "clean-200", TABLES, 0.99);
+}
+
+#[test]
+fn clean_150_dpi() {
+    assert_class(NONZERO, "clean-150", TABLES, 0.0);
+}
+
+#[test]
+fn skewed() {
+    assert_class(NONZERO, "skew", TABLES, 0.95);
+}
+
+#[test]
+fn noisy_jpeg() {
+    assert_class(NONZERO, "noisy", TABLES, 0.9);
+}
+
+#[test]
+fn red_seal_over_the_table() {
+    assert_class(NONZERO, "stamp", TABLES, 0.85);
+}
+
+#[test]
+fn photographed_page() {
+    assert_class(NONZERO, "photo", TABLES, 0.0);
+}
+
+#[test]
+fn image_only_pdfs() {
+    for class in ["pdf-jpeg", "pdf-g4", "pdf-flate"] {
+        assert_class(NONZERO, class, TABLES, 0.95);
+    }
+}
+
+#[test]
+fn not_an_image() {
+    assert!(!ocr::is_image(b"%PDF-1.7"));
+    let err = ocr::page_images(b"\x89PNG\r\n\x1a\n broken").unwrap_err();
+    assert!(err.to_string().starts_with("图像无法解码"), "{err}");
+}
