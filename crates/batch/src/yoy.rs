@@ -162,7 +162,7 @@ impl Ctx<'_> {
     /// place: never an error, which only printed, placed numbers can make.
     fn unverifiable(
         &self,
-        rule: &crate::rules::BatchRule,
+        rule: &gongkai_check::RuleMeta,
         section: u8,
         what_zh: String,
         what_en: String,
