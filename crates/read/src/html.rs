@@ -1015,6 +1015,71 @@ fn strip_inert(source: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     if copied == 0 {
+        return thin_inline(source);
+    }
+    out.push_str(&source[copied..]);
+    std::borrow::Cow::Owned(thin_inline(&out).into_owned())
+}
+
+/// Drops the tags of the inline elements that only style text (`<span …>`, `</span>`,
+/// `<font …>`, `<o:p>`): the reader joins inline text the same with or without them, and
+/// Word, UEditor and TRS pages wrap every run of text in one with a long `style`
+/// attribute, so they are a large part of what the tokenizer would otherwise walk. A tag
+/// whose attributes could hide its text (`display:none`, `visibility:hidden`,
+/// `mso-hide`, `hidden`) is kept, and so is its end tag (ends are kept whenever any such
+/// tag was seen, so the nesting stays right).
+fn thin_inline(source: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    let mut keep_ends = false;
+    while let Some(k) = source[at..].find('<') {
+        let i = at + k;
+        let rest = &bytes[i + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let name_at = usize::from(closing);
+        let name = &rest[name_at..];
+        let Some(n) = [&b"span"[..], b"font", b"o:p"]
+            .iter()
+            .find(|t| starts_with_ci(name, t) && ends_name(name, t.len()))
+            .map(|t| t.len())
+        else {
+            at = i + 1;
+            continue;
+        };
+        // The end of the tag, past quoted attribute values.
+        let mut j = i + 1 + name_at + n;
+        let mut quote = None;
+        while j < bytes.len() {
+            match (quote, bytes[j]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            j += 1;
+        }
+        if j >= bytes.len() {
+            break;
+        }
+        let tag = &bytes[i..=j];
+        let hides = !closing
+            && [&b"none"[..], b"hidden", b"hide"]
+                .iter()
+                .any(|w| find_ci(tag, w).is_some());
+        if hides {
+            keep_ends = true;
+        }
+        if hides || (closing && keep_ends) {
+            at = j + 1;
+            continue;
+        }
+        out.push_str(&source[copied..i]);
+        copied = j + 1;
+        at = j + 1;
+    }
+    if copied == 0 {
         return std::borrow::Cow::Borrowed(source);
     }
     out.push_str(&source[copied..]);
@@ -1695,6 +1760,21 @@ mod tests {
         assert_eq!(
             strip_inert(page),
             "<html><head><STYLE type=text/css></style><script></Script ></head>\n<body><p>一、总体情况</p>"
+        );
+        // Styling spans go; a hiding one stays with its end tag.
+        assert_eq!(
+            strip_inert(
+                "<p><span style='font-family:宋体;a:\"x>y\"'>2023</span><SPAN\r\nlang=EN-US>年</SPAN><o:p></o:p></p>"
+            ),
+            "<p>2023年</p>"
+        );
+        assert_eq!(
+            strip_inert("<p><span style=\"display:none\">隐</span>显</p>"),
+            "<p><span style=\"display:none\">隐</span>显</p>"
+        );
+        assert_eq!(
+            strip_inert("<p><spanner>x</spanner></p>"),
+            "<p><spanner>x</spanner></p>"
         );
         assert!(matches!(
             strip_inert("<p>无脚本</p>"),
