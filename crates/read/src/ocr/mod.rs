@@ -33,6 +33,7 @@ mod raster;
 pub mod source;
 mod sums;
 
+use gongkai_format::CellIdx;
 use gongkai_report::{Block, Document, GridCell, Location, Paragraph, Report, Table, Uncertain};
 
 use crate::ReadError;
@@ -49,13 +50,13 @@ pub fn is_image(bytes: &[u8]) -> bool {
     source::is_image(bytes)
 }
 
-/// The page images of one input: an image file is one page, a PDF gives the image of
-/// each of its pages.
+/// The page images of one input: a PNG or JPEG is one page, a TIFF one page per image, a
+/// PDF gives the image of each of its pages.
 pub fn page_images(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
     if bytes.starts_with(b"%PDF-") {
         source::pdf_pages(bytes)
     } else {
-        Ok(vec![source::image_file(bytes)?])
+        source::image_file(bytes)
     }
 }
 
@@ -147,7 +148,7 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
         match &cell.doubt {
             Some(why) => doubtful.push((i, why.clone())),
             None if report.cells[i].is_some() => {
-                recognised.push(gongkai_format::CellIdx(i as u16));
+                recognised.push(CellIdx(i as u16));
             }
             None => {}
         }
@@ -158,7 +159,36 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
             format!("所在行、列的合计不符，恰好可由此格识别错误解释（若为 {fixed} 则相符）"),
         ));
     }
-    for (i, why) in doubtful {
+    mark_uncertain(&mut report, &doubtful);
+    // A scan so poor that a quarter of the cells could not be read: its other readings
+    // are no better than the ones that failed, so only values whose row or column sum
+    // holds are kept.
+    let doubted: Vec<usize> = doubtful.iter().map(|(i, _)| *i).collect();
+    let share = report.uncertain.len() as f32 / report.cells.len().max(1) as f32;
+    if share > POOR_SCAN_SHARE {
+        let verified = sums::verified(&report);
+        let why = format!(
+            "本扫描件有 {} 格无法识别，质量差，未经表内合计验证的数值不予采信",
+            report.uncertain.len()
+        );
+        let unverified: Vec<(usize, String)> = recognised
+            .iter()
+            .map(|c| c.0 as usize)
+            .filter(|i| !doubted.contains(i) && !verified.contains(&CellIdx(*i as u16)))
+            .map(|i| (i, why.clone()))
+            .collect();
+        mark_uncertain(&mut report, &unverified);
+    }
+    Ok(report)
+}
+
+/// Share of uncertain cells above which a scan is poor (see [`report`]).
+pub const POOR_SCAN_SHARE: f32 = 0.25;
+
+/// Makes cells uncertain, with the reason.
+fn mark_uncertain(report: &mut Report, cells: &[(usize, String)]) {
+    for (i, why) in cells {
+        let i = *i;
         let id = report.format.cells()[i].id.clone();
         let raw = report.cells[i].map(|v| v.to_string()).unwrap_or_default();
         let loc = report.provenance[i].unwrap_or(Location::None);
@@ -172,5 +202,4 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
             loc,
         });
     }
-    Ok(report)
 }

@@ -42,16 +42,95 @@ fn a4_dpi(w: u32, h: u32) -> f32 {
     }
 }
 
-/// Decodes an image file (PNG, JPEG or TIFF) into one page.
-pub fn image_file(bytes: &[u8]) -> Result<PageImage, ReadError> {
+/// Decodes an image file: a PNG or JPEG is one page, a TIFF one page per image in it.
+pub fn image_file(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
     let format = image::guess_format(bytes).map_err(bad_image)?;
-    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(MAX_PIXELS * 4);
-    reader.limits(limits);
-    let image = reader.decode().map_err(bad_image)?;
-    let dpi = a4_dpi(image.width(), image.height());
-    Ok(PageImage { image, dpi })
+    let images = if format == ImageFormat::Tiff {
+        tiff_images(bytes).map_err(bad_image)?
+    } else {
+        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_PIXELS * 4);
+        reader.limits(limits);
+        vec![reader.decode().map_err(bad_image)?]
+    };
+    Ok(images
+        .into_iter()
+        .map(|image| {
+            let dpi = a4_dpi(image.width(), image.height());
+            PageImage { image, dpi }
+        })
+        .collect())
+}
+
+/// The images of a TIFF file (8-bit grey, RGB, RGBA, CMYK, or bilevel; uncompressed, LZW,
+/// Deflate, JPEG or CCITT fax), read with the `tiff` crate (the `image` crate would read
+/// only the first).
+fn tiff_images(bytes: &[u8]) -> Result<Vec<DynamicImage>, String> {
+    use tiff::ColorType;
+    use tiff::decoder::{Decoder, DecodingResult};
+    let mut d = Decoder::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    loop {
+        let (w, h) = d.dimensions().map_err(|e| e.to_string())?;
+        if w == 0 || h == 0 || w as u64 * h as u64 > MAX_PIXELS {
+            return Err(format!("图像尺寸无效 / bad image size {w}×{h}"));
+        }
+        let colour = d.colortype().map_err(|e| e.to_string())?;
+        let white_is_zero = d
+            .get_tag_u32(tiff::tags::Tag::PhotometricInterpretation)
+            .is_ok_and(|p| p == 0);
+        // The crate's fax decoder already gives 1 for white (checked on ImageMagick's
+        // min-is-white Group 4 files); other bilevel data follows the photometric tag.
+        let fax = d
+            .get_tag_u32(tiff::tags::Tag::Compression)
+            .is_ok_and(|c| (2..=4).contains(&c));
+        let DecodingResult::U8(data) = d.read_image().map_err(|e| e.to_string())? else {
+            return Err("只支持 8 位和 1 位图像 / only 8-bit and 1-bit images".into());
+        };
+        let short = || "图像数据不完整 / truncated image data".to_string();
+        let grey = |v: u8| if white_is_zero { 255 - v } else { v };
+        let image = match colour {
+            ColorType::Gray(8) => {
+                let g: Vec<u8> = data.iter().map(|&v| grey(v)).collect();
+                DynamicImage::ImageLuma8(GrayImage::from_raw(w, h, g).ok_or_else(short)?)
+            }
+            ColorType::Gray(1) => {
+                let row = w.div_ceil(8) as usize;
+                if data.len() < row * h as usize {
+                    return Err(short());
+                }
+                DynamicImage::ImageLuma8(GrayImage::from_fn(w, h, |x, y| {
+                    let byte = data[y as usize * row + x as usize / 8];
+                    let bit = (byte >> (7 - x % 8)) & 1;
+                    Luma([if fax { bit * 255 } else { grey(bit * 255) }])
+                }))
+            }
+            ColorType::RGB(8) => {
+                DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, data).ok_or_else(short)?)
+            }
+            ColorType::RGBA(8) => {
+                DynamicImage::ImageRgba8(image::RgbaImage::from_raw(w, h, data).ok_or_else(short)?)
+            }
+            ColorType::CMYK(8) => {
+                if data.len() < (w * h * 4) as usize {
+                    return Err(short());
+                }
+                DynamicImage::ImageRgb8(RgbImage::from_fn(w, h, |x, y| {
+                    let i = ((y * w + x) * 4) as usize;
+                    let k = data[i + 3] as u16;
+                    Rgb([0, 1, 2].map(|c| ((255 - data[i + c] as u16) * (255 - k) / 255) as u8))
+                }))
+            }
+            other => return Err(format!("TIFF colour type {other:?}")),
+        };
+        out.push(image);
+        if !d.more_images() || out.len() >= crate::pdf::MAX_PAGES {
+            break;
+        }
+        d.next_image().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
 }
 
 /// The page images of a PDF: on each page, its largest embedded image.
@@ -327,9 +406,10 @@ fn ccitt(
         (3, 0)
     };
     let tiff = tiff_wrapper(w, h, compression, t4_options, black_is_1, data);
-    let img = image::load_from_memory_with_format(&tiff, ImageFormat::Tiff)
-        .map_err(|e| format!("CCITT: {e}"))?;
-    Ok(img)
+    tiff_images(&tiff)
+        .map_err(|e| format!("CCITT: {e}"))?
+        .pop()
+        .ok_or_else(|| "CCITT: no image".to_string())
 }
 
 /// A little-endian TIFF holding one bilevel strip of compressed fax data.
@@ -400,7 +480,8 @@ mod tests {
             .unwrap();
         assert!(is_image(&png));
         let page = image_file(&png).unwrap();
-        assert_eq!(page.image.width(), 8);
+        assert_eq!(page.len(), 1);
+        assert_eq!(page[0].image.width(), 8);
         assert!(!is_image(b"%PDF-1.7"));
         let mut broken = png.clone();
         broken.truncate(40);

@@ -92,6 +92,20 @@ pub fn suspects(report: &Report, candidates: &[CellIdx]) -> Vec<(CellIdx, Value)
         .collect()
 }
 
+/// The cells of relations that hold with every cell known: their values are confirmed
+/// by the table's own sums.
+pub fn verified(report: &Report) -> Vec<CellIdx> {
+    let mut out = Vec::new();
+    for rel in relations(report) {
+        if residual(report, &rel).is_some_and(|r| r.0.is_zero()) {
+            out.extend(rel.plus.iter().chain(&rel.minus).copied());
+        }
+    }
+    out.sort_unstable_by_key(|c| c.0);
+    out.dedup();
+    out
+}
+
 fn explaining(
     report: &Report,
     candidates: &[CellIdx],
@@ -158,6 +172,16 @@ mod tests {
         assert_eq!(suspects(&r, &all(&r)), vec![(granted, Value::int(0))]);
         // Not a candidate (read with doubt already, or not recognised): nothing to name.
         assert!(suspects(&r, &[]).is_empty());
+    }
+
+    #[test]
+    fn cells_of_sums_that_hold_are_verified() {
+        let mut r = zeros();
+        assert_eq!(verified(&r).len(), 7 * r.format.s3_rows().len() + 15);
+        // One wrong value: its row and column no longer confirm it.
+        let granted = r.format.cell("s3.granted.commercial").unwrap();
+        r.cells[granted.0 as usize] = Some(Value::int(8));
+        assert!(!verified(&r).contains(&granted));
     }
 
     #[test]
