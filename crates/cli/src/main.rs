@@ -78,6 +78,16 @@ enum Command {
     /// 启动网页界面：报告检查与依申请公开台账 / serve the web interface
     Serve(serve::ServeArgs),
     /// 依申请公开台账：登记申请和办理事项、期限、审核、年度报告 / the disclosure ledger
+    ///
+    /// 命令行、网页和接口调用同一服务层：事项的默认值（收费金额、本月此前件数、缴费金额）、
+    /// 列表顺序、审核权限和正式年度报告（年度报告提交审核后为冻结数据）三处一致。
+    /// 选项取值只有一套：JSON 名称（如 post-with-signature、partially-granted，`-` 与 `_` 通用）
+    /// 或中文名称（如 平常信函、部分公开）；未知取值报错并列出可用取值，从不改用默认值。
+    ///
+    /// The command line, the web pages and the API call one service layer: event defaults,
+    /// the list's order, review rights and the official year-end report (frozen once the
+    /// annual report is submitted) are the same in all three. Choices take the JSON name or
+    /// the Chinese label; an unknown value is an error naming the field.
     Ledger(ledger::LedgerArgs),
     /// 列出检查规则，或说明一条规则 / list the rules, or explain one
     Rules {

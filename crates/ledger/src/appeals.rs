@@ -53,6 +53,16 @@ pub enum AppealResult {
     Other,
 }
 
+impl AppealResult {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AppealResult::Upheld => "结果维持",
+            AppealResult::Corrected => "结果纠正",
+            AppealResult::Other => "其他结果",
+        }
+    }
+}
+
 /// A case's status on a date: a result, or 尚未审结.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -103,6 +103,28 @@ pub enum IdDocument {
     OtherOrganisational,
 }
 
+impl IdDocument {
+    /// `居民身份证`, `护照` …
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            IdDocument::ResidentIdCard => "居民身份证",
+            IdDocument::Passport => "护照",
+            IdDocument::OtherPersonal => "其他身份证件",
+            IdDocument::UnifiedSocialCreditCode => "统一社会信用代码",
+            IdDocument::OtherOrganisational => "其他组织证明",
+        }
+    }
+
+    /// The usual document for an applicant of `kind`.
+    pub fn default_for(kind: ApplicantKind) -> IdDocument {
+        if kind == ApplicantKind::NaturalPerson {
+            IdDocument::ResidentIdCard
+        } else {
+            IdDocument::UnifiedSocialCreditCode
+        }
+    }
+}
+
 /// Proof of identity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Identity {
@@ -164,6 +186,16 @@ pub enum InformationForm {
     Inspection,
 }
 
+impl InformationForm {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            InformationForm::Paper => "纸质",
+            InformationForm::Electronic => "电子数据",
+            InformationForm::Inspection => "查阅、抄录",
+        }
+    }
+}
+
 /// How the applicant wants to obtain it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -179,6 +211,18 @@ pub enum Delivery {
     Online,
     /// 传真
     Fax,
+}
+
+impl Delivery {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Delivery::Collect => "自行领取",
+            Delivery::Post => "邮寄",
+            Delivery::Email => "电子邮件",
+            Delivery::Online => "网上获取",
+            Delivery::Fax => "传真",
+        }
+    }
 }
 
 /// What was asked for (art. 29(2)–(3)).

@@ -60,6 +60,18 @@ pub enum ReplyMethod {
     Fax,
 }
 
+impl ReplyMethod {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReplyMethod::InPerson => "当面送达",
+            ReplyMethod::Post => "邮寄",
+            ReplyMethod::Email => "电子邮件",
+            ReplyMethod::Online => "网上平台",
+            ReplyMethod::Fax => "传真",
+        }
+    }
+}
+
 /// What happened. The serde tag `type` names the event in JSON (`{"type": "extended", …}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -12,6 +12,7 @@
 //! * [`fees`] — the information processing fee (both methods).
 //! * [`appeals`], [`proactive`] — section 四 and section 二 records.
 //! * [`ledger`] — all of one office's records, with the checks across applications.
+//! * [`vocab`] — one vocabulary (wire name, Chinese label, members) per domain enum.
 //! * [`year_end`] — sections 二, 三, 四 and draft narrative as a `gongkai_report::Report`.
 //!
 //! The crate is pure: no I/O except loading calendar files, no system clock (callers pass
@@ -30,6 +31,7 @@ pub mod ledger;
 pub mod proactive;
 pub mod settings;
 pub mod state;
+pub mod vocab;
 pub mod year_end;
 
 pub use appeals::{AppealCase, AppealConclusion, AppealKind, AppealResult, AppealStatus, CaseRole};
@@ -50,4 +52,5 @@ pub use proactive::{
 };
 pub use settings::{AppealCounting, Settings};
 pub use state::{ApplicationState, Closure, Stage};
+pub use vocab::{ChannelKind, UnknownValue, Vocabulary, parse_date};
 pub use year_end::{Figures, YearEnd, YearEndOptions};

@@ -23,6 +23,15 @@ pub enum DocumentKind {
     NormativeDocument,
 }
 
+impl DocumentKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DocumentKind::Regulation => "规章",
+            DocumentKind::NormativeDocument => "行政规范性文件",
+        }
+    }
+}
+
 /// A rule or normative document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentRecord {
@@ -46,6 +55,16 @@ pub enum DecisionArea {
     Penalty,
     /// 行政强制
     Coercion,
+}
+
+impl DecisionArea {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DecisionArea::Licensing => "行政许可",
+            DecisionArea::Penalty => "行政处罚",
+            DecisionArea::Coercion => "行政强制",
+        }
+    }
 }
 
 /// Decisions made in a period.

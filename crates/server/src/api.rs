@@ -4,9 +4,11 @@
 //! Authentication: `POST /api/v1/session` with a name and password returns a token for the
 //! `Authorization: Bearer` header; a browser that is logged in may call the API with its
 //! session cookie, and must then send the page's CSRF token in `X-CSRF-Token` on every
-//! change. Writes go through `gongkai_store` (role checks, the ledger's validation, audit
-//! log, one transaction). Errors are `{"error": {"code", "message"}}` with the ledger's and
-//! the store's stable codes and Chinese messages.
+//! change. Writes go through the use cases of `gongkai_service` (the same as the pages
+//! and the command line: defaults, ordering, the official year-end report) and then
+//! `gongkai_store` (role checks, the ledger's validation, audit log, one transaction).
+//! Errors are `{"error": {"code", "message"}}` with stable codes and Chinese messages;
+//! the HTTP status follows the error's kind.
 //!
 //! Request and response bodies are the ledger's serde types (`gongkai_ledger::Application`,
 //! `EventKind`, …); the document describes their envelopes and gives examples.
@@ -17,13 +19,15 @@ use axum::http::{Method, StatusCode};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_check::Finding;
+use gongkai_ledger::Vocabulary;
 use gongkai_ledger::{
     AppealCase, Application, ApplicationId, ApplicationState, Event, ProactiveData,
     ProactiveRecord, YearEnd,
 };
+use gongkai_service::records::AppealDraft;
+use gongkai_service::{Actor, EventDraft, ListFilter, Listed, Via};
 use gongkai_store::{
-    AuditEntry, AuditQuery, EventInput, NewApplication, Review, ReviewAction, ReviewSubject, Role,
-    SessionToken, Stamp,
+    AuditEntry, AuditQuery, NewApplication, Review, ReviewAction, ReviewSubject, Role, SessionToken,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,7 +37,6 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::pages::ledger::deadline_view;
-use crate::pages::year_end;
 use crate::security::{CSRF_HEADER, SESSION_COOKIE};
 use crate::view;
 use crate::{AppState, AuthUser, Ctx};
@@ -191,8 +194,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
 }
 
 impl ApiUser {
-    fn stamp(&self) -> Stamp {
-        Stamp::now(&self.0.name)
+    /// The service's actor for this user.
+    fn actor(&self) -> Actor {
+        self.0.actor(Via::Api)
     }
 }
 
@@ -335,12 +339,10 @@ pub struct ListParams {
     pub all: bool,
 }
 
-async fn out(st: &AppState, app: Application) -> Result<ApplicationOut, ApiError> {
-    let settings = st.store().settings().await?;
-    let today = view::today();
-    let state = app.state_at(today, st.store().calendar(), settings);
-    let dv = deadline_view(&state, today, st.store().calendar());
-    Ok(ApplicationOut {
+/// The response for an application and its state (from the service).
+fn out(st: &AppState, application: Application, state: ApplicationState) -> ApplicationOut {
+    let dv = deadline_view(&state, view::today(), st.store().calendar());
+    ApplicationOut {
         deadline: state.deadline(),
         overdue: state.is_overdue(),
         due_soon: dv.mark == "due-soon",
@@ -357,9 +359,9 @@ async fn out(st: &AppState, app: Application) -> Result<ApplicationOut, ApiError
                     .collect()
             })
             .unwrap_or_default(),
-        application: app,
+        application,
         state,
-    })
+    }
 }
 
 fn snake<T: Serialize>(v: &T) -> String {
@@ -379,25 +381,27 @@ async fn list_applications(
     _user: ApiUser,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Vec<ApplicationSummary>>, ApiError> {
-    let store = st.store();
-    let apps = store.applications().await?;
-    let settings = store.settings().await?;
+    let listed = st
+        .service()
+        .applications(ListFilter {
+            all: p.all,
+            due_within: None,
+        })
+        .await?;
     let today = view::today();
-    let cal = store.calendar();
-    let mut out: Vec<(ApplicationSummary, (u8, NaiveDate, String))> = apps
-        .iter()
-        .filter_map(|a| {
-            let s = a.state_at(today, cal, settings);
-            if !p.all && !s.is_open() && s.received_on.is_some() {
-                return None;
-            }
-            let dv = deadline_view(&s, today, cal);
-            let rank = u8::from(!s.is_open()) * 2 + u8::from(s.is_open() && s.deadline().is_none());
-            Some((
+    let cal = st.store().calendar();
+    let out = listed
+        .into_iter()
+        .map(
+            |Listed {
+                 application: a,
+                 state: s,
+             }| {
+                let dv = deadline_view(&s, today, cal);
                 ApplicationSummary {
                     id: a.id.0.clone(),
                     applicant: a.applicant.name.clone(),
-                    applicant_kind: snake(&a.applicant.kind),
+                    applicant_kind: a.applicant.kind.name().to_string(),
                     description: a.request.description.clone(),
                     stage: snake(&s.stage),
                     stage_label: s.stage.label_zh().to_string(),
@@ -406,13 +410,11 @@ async fn list_applications(
                     overdue: s.is_overdue(),
                     due_soon: dv.mark == "due-soon",
                     remaining: dv.remaining,
-                },
-                (rank, s.deadline().unwrap_or(NaiveDate::MAX), a.id.0.clone()),
-            ))
-        })
+                }
+            },
+        )
         .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(Json(out.into_iter().map(|(s, _)| s).collect()))
+    Ok(Json(out))
 }
 
 /// 登记申请（可同时登记收到）
@@ -434,8 +436,8 @@ async fn create_application(
     user: ApiUser,
     ApiJson(new): ApiJson<NewApplication>,
 ) -> Result<(StatusCode, Json<ApplicationOut>), ApiError> {
-    let app = st.store().register_application(new, &user.stamp()).await?;
-    Ok((StatusCode::CREATED, Json(out(&st, app).await?)))
+    let r = st.service().register(&user.actor(), new).await?;
+    Ok((StatusCode::CREATED, Json(out(&st, r.application, r.state))))
 }
 
 /// 一件申请：办理事项、状态和答复期限的计算过程
@@ -448,8 +450,8 @@ async fn get_application(
     _user: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
-    let app = st.store().application(&ApplicationId(id)).await?;
-    Ok(Json(out(&st, app).await?))
+    let d = st.service().application(&ApplicationId(id), None).await?;
+    Ok(Json(out(&st, d.application, d.state)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -476,19 +478,24 @@ async fn append_event(
     State(st): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<EventInput>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<EventOut>), ApiError> {
-    let app_id = ApplicationId(id);
-    let event = st
-        .store()
-        .append_event(&app_id, input, &user.stamp())
+    let draft = EventDraft::from_json(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("办理事项字段不符：{e}"),
+        )
+    })?;
+    let r = st
+        .service()
+        .append_event(&user.actor(), &ApplicationId(id), draft)
         .await?;
-    let app = st.store().application(&app_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(EventOut {
-            event,
-            application: out(&st, app).await?,
+            event: r.event,
+            application: out(&st, r.application, r.state),
         }),
     ))
 }
@@ -503,37 +510,7 @@ async fn list_appeals(
     State(st): State<AppState>,
     _user: ApiUser,
 ) -> Result<Json<Vec<AppealCase>>, ApiError> {
-    Ok(Json(st.store().appeals().await?))
-}
-
-/// A case as the API takes it: `recorded_at` and `recorded_by` come from the caller's
-/// session.
-#[derive(Debug, Deserialize)]
-pub struct AppealIn {
-    #[serde(flatten)]
-    pub value: serde_json::Map<String, serde_json::Value>,
-}
-
-fn appeal_from(
-    user: &ApiUser,
-    mut input: AppealIn,
-    id: Option<String>,
-) -> Result<AppealCase, ApiError> {
-    if let Some(id) = id {
-        input
-            .value
-            .insert("id".into(), serde_json::Value::String(id));
-    }
-    input.value.insert(
-        "recorded_at".into(),
-        serde_json::to_value(Utc::now()).unwrap_or_default(),
-    );
-    input.value.insert(
-        "recorded_by".into(),
-        serde_json::Value::String(user.0.name.clone()),
-    );
-    serde_json::from_value(serde_json::Value::Object(input.value))
-        .map_err(|e| ApiError::bad_request(format!("案件字段不符：{e}")))
+    Ok(Json(st.service().appeals().await?))
 }
 
 /// 登记复议诉讼案件
@@ -546,13 +523,10 @@ fn appeal_from(
 async fn create_appeal(
     State(st): State<AppState>,
     user: ApiUser,
-    ApiJson(input): ApiJson<AppealIn>,
+    ApiJson(draft): ApiJson<AppealDraft>,
 ) -> Result<(StatusCode, Json<AppealCase>), ApiError> {
-    let case = appeal_from(&user, input, None)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(st.store().add_appeal(case, &user.stamp()).await?),
-    ))
+    let case = st.service().add_appeal(&user.actor(), draft).await?;
+    Ok((StatusCode::CREATED, Json(case)))
 }
 
 /// 更新复议诉讼案件（如登记审结结果）
@@ -567,10 +541,13 @@ async fn update_appeal(
     State(st): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<AppealIn>,
+    ApiJson(draft): ApiJson<AppealDraft>,
 ) -> Result<Json<AppealCase>, ApiError> {
-    let case = appeal_from(&user, input, Some(id))?;
-    Ok(Json(st.store().update_appeal(case, &user.stamp()).await?))
+    Ok(Json(
+        st.service()
+            .update_appeal(&user.actor(), &id, draft)
+            .await?,
+    ))
 }
 
 // ---- proactive -------------------------------------------------------------------------------
@@ -583,7 +560,7 @@ async fn list_proactive(
     State(st): State<AppState>,
     _user: ApiUser,
 ) -> Result<Json<Vec<ProactiveRecord>>, ApiError> {
-    Ok(Json(st.store().proactive_records().await?))
+    Ok(Json(st.service().proactive_records().await?))
 }
 
 /// 新增或替换一条主动公开记录
@@ -600,7 +577,10 @@ async fn set_proactive(
     Path(id): Path<String>,
     ApiJson(data): ApiJson<ProactiveData>,
 ) -> Result<(StatusCode, Json<ProactiveRecord>), ApiError> {
-    let (rec, new) = st.store().set_proactive(&id, data, &user.stamp()).await?;
+    let (rec, new) = st
+        .service()
+        .set_proactive(&user.actor(), Some(&id), data)
+        .await?;
     Ok((
         if new {
             StatusCode::CREATED
@@ -638,14 +618,13 @@ async fn year_report(
     _user: ApiUser,
     Path(year): Path<i32>,
 ) -> Result<Json<YearReportOut>, ApiError> {
-    let year = year_end::check_year(year).map_err(ApiError::bad_request)?;
-    let (ye, review) = year_end::compute(st.store(), year).await?;
-    let findings = gongkai_check::check(&ye.report);
+    let o = st.service().official_year_end(year, None).await?;
+    let findings = gongkai_check::check(&o.year_end.report);
     Ok(Json(YearReportOut {
-        year,
-        review_status: snake(&review.status),
-        frozen_at: year_end::frozen_at(&review).map(|(k, _)| k),
-        year_end: ye,
+        year: o.year,
+        review_status: snake(&o.review.status),
+        frozen_at: o.frozen_at,
+        year_end: o.year_end,
         findings,
     }))
 }
@@ -668,7 +647,7 @@ async fn list_reviews(
     State(st): State<AppState>,
     _user: ApiUser,
 ) -> Result<Json<Vec<Review>>, ApiError> {
-    Ok(Json(st.store().reviews().await?))
+    Ok(Json(st.service().reviews().await?))
 }
 
 /// 一项审核及其步骤
@@ -681,7 +660,7 @@ async fn get_review(
     _user: ApiUser,
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Json<Review>, ApiError> {
-    Ok(Json(st.store().review(&subject(&kind, &id)?).await?))
+    Ok(Json(st.service().review(&subject(&kind, &id)?).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -713,8 +692,8 @@ async fn review_step(
     let action = ReviewAction::from_str_opt(req.action.trim())
         .ok_or_else(|| ApiError::bad_request("action 应为 submit、review、approve 或 send_back"))?;
     let review = st
-        .store()
-        .review_step(&subject, action, req.note, &user.stamp())
+        .service()
+        .review_step(&user.actor(), &subject, action, req.note)
         .await?;
     Ok((StatusCode::CREATED, Json(review)))
 }

@@ -42,6 +42,18 @@ impl From<User> for AuthUser {
     }
 }
 
+impl AuthUser {
+    /// The service's actor for this user, acting through `via`.
+    pub fn actor(&self, via: gongkai_service::Via) -> gongkai_service::Actor {
+        gongkai_service::Actor::authenticated(
+            &self.name,
+            (self.display != self.name).then(|| self.display.clone()),
+            self.role,
+            via,
+        )
+    }
+}
+
 /// Who is asking.
 #[derive(Debug, Clone)]
 pub struct Ctx {

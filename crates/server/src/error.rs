@@ -1,52 +1,41 @@
 //! Errors as responses: [`PageError`] as an HTML page, [`ApiError`] as JSON
 //! (`{"error": {"code": "future_date", "message": "日期 … 晚于今天 …"}}`).
 //!
-//! Both map the store's and the ledger's errors the same way: the stable code of
-//! `StoreError::code` / `LedgerError::code`, the Chinese message, and a status — 404 for
-//! unknown records, 403 for a role that may not act, 409 for a conflict or a review step out
-//! of turn, 422 for input the ledger refuses. Storage failures are 500 with a generic
-//! message (the detail goes to the server's log, never to the client).
+//! Both map the service's errors the same way: the status from the typed
+//! [`ErrorKind`] ([`status`]: 404 for unknown records, 403 for a role that may not act, 409
+//! for a conflict or a review step out of turn, 422 for input refused), never from a string
+//! code; the stable code and the Chinese message go in the body. Storage failures are 500
+//! with a generic message (the detail goes to the server's log through `tracing`, never to
+//! the client).
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_ledger::LedgerError;
+use gongkai_service::{ErrorKind, ServiceError};
 use gongkai_store::StoreError;
 use serde::Serialize;
 
 use crate::uploads::UploadError;
 use crate::view::Chrome;
 
-/// The status for a store error.
-pub fn store_status(e: &StoreError) -> StatusCode {
-    if !e.is_client_error() {
-        return StatusCode::INTERNAL_SERVER_ERROR;
-    }
-    match e.code() {
-        "unknown_application" | "unknown_record" | "not_found" | "unknown_user" => {
-            StatusCode::NOT_FOUND
-        }
-        "forbidden" => StatusCode::FORBIDDEN,
-        "bad_credentials" => StatusCode::UNAUTHORIZED,
-        "conflict"
-        | "duplicate_application"
-        | "duplicate_record"
-        | "duplicate_user"
-        | "review_out_of_turn"
-        | "review_stale"
-        | "already_initialised" => StatusCode::CONFLICT,
-        "not_initialised" => StatusCode::SERVICE_UNAVAILABLE,
+/// The HTTP status of an error kind: the one mapping, for pages and the API.
+pub fn status(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
-fn store_message(e: &StoreError) -> String {
-    if e.is_client_error() {
-        e.to_string()
-    } else {
-        eprintln!("gongkai serve: 存储错误 / storage error: {e}");
-        "服务器内部错误，请稍后重试".to_string()
-    }
+/// The status for a store error.
+pub fn store_status(e: &StoreError) -> StatusCode {
+    status(e.kind())
 }
 
 /// An error shown as a page.
@@ -62,21 +51,27 @@ pub enum PageError {
     Forbidden(String),
     /// 400 with the reason.
     BadRequest(String),
-    /// What the store refused, or its failure.
-    Store(StoreError),
+    /// What the service refused, or a failure of the storage.
+    Service(ServiceError),
     /// 500.
     Internal(String),
 }
 
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError::Service(e)
+    }
+}
+
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        PageError::Store(e)
+        PageError::Service(e.into())
     }
 }
 
 impl From<LedgerError> for PageError {
     fn from(e: LedgerError) -> Self {
-        PageError::Store(StoreError::Ledger(e))
+        PageError::Service(e.into())
     }
 }
 
@@ -112,12 +107,9 @@ impl IntoResponse for PageError {
             ),
             PageError::Forbidden(m) => (StatusCode::FORBIDDEN, "无权操作", m),
             PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, "无法处理", m),
-            PageError::Store(e) => {
-                let status = store_status(&e);
-                (status, "无法完成操作", store_message(&e))
-            }
+            PageError::Service(e) => (status(e.kind()), "无法完成操作", e.public_message()),
             PageError::Internal(m) => {
-                eprintln!("gongkai serve: 内部错误 / internal error: {m}");
+                tracing::error!(error = %m, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "服务器内部错误",
@@ -196,19 +188,25 @@ impl ApiError {
     }
 }
 
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError {
+            status: status(e.kind()),
+            code: e.code().to_string(),
+            message: e.public_message(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError {
-            status: store_status(&e),
-            code: e.code().to_string(),
-            message: store_message(&e),
-        }
+        ApiError::from(ServiceError::from(e))
     }
 }
 
 impl From<LedgerError> for ApiError {
     fn from(e: LedgerError) -> Self {
-        ApiError::from(StoreError::Ledger(e))
+        ApiError::from(ServiceError::from(e))
     }
 }
 

@@ -1,25 +1,29 @@
-//! HTML forms → ledger input: a registration form → `NewApplication`, an event form →
-//! `EventInput`. Every field arrives as text; what cannot be understood is refused with a
-//! Chinese message naming the field (the ledger then checks the meaning: dates, order,
-//! limits).
+//! HTML forms → the service's input: a registration form → `NewApplication`, an event
+//! form → `EventDraft`. Every field arrives as text; enumerated fields parse from their
+//! one vocabulary (`gongkai_ledger::vocab`, the same names as the API and the command
+//! line); what cannot be understood is refused with a Chinese message naming the field,
+//! never replaced by a default. Defaults of meaning (a fee's amount, earlier units) are
+//! the service's; the ledger then checks dates, order and limits.
 
 use chrono::NaiveDate;
-use gongkai_ledger::fees::{self, FeeBasis};
 use gongkai_ledger::{
-    Applicant, ApplicantKind, Channel, ConsultationKind, Contact, Decision, Delivery, EventKind,
-    IdDocument, Identity, InformationForm, InformationRequest, ReplyMethod,
+    Applicant, ApplicantKind, ChannelKind, ConsultationKind, Contact, Decision, Delivery,
+    EventKind, EventType, IdDocument, Identity, InformationForm, InformationRequest, ReplyMethod,
+    Vocabulary,
 };
+use gongkai_service::applications::DraftKind;
+use gongkai_service::{EventDraft, FeeDraft};
 use gongkai_store::{EventInput, NewApplication};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-fn date(field: &str, text: &str) -> Result<NaiveDate, String> {
+pub fn date(field: &str, text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("请填写“{field}”"));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("“{field}”不是有效日期（应为 年-月-日）：{t}"))
+    gongkai_ledger::parse_date(t)
+        .ok_or_else(|| format!("“{field}”不是有效日期（应为 年-月-日）：{t}"))
 }
 
 fn opt_date(field: &str, text: &str) -> Result<Option<NaiveDate>, String> {
@@ -30,7 +34,7 @@ fn opt_date(field: &str, text: &str) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-fn number(field: &str, text: &str) -> Result<u32, String> {
+pub fn number(field: &str, text: &str) -> Result<u32, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("请填写“{field}”"));
@@ -38,10 +42,26 @@ fn number(field: &str, text: &str) -> Result<u32, String> {
     t.parse().map_err(|_| format!("“{field}”应为非负整数：{t}"))
 }
 
-fn money(field: &str, text: &str) -> Result<Decimal, String> {
+fn opt_number(field: &str, text: &str) -> Result<Option<u32>, String> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        number(field, text).map(Some)
+    }
+}
+
+pub fn money(field: &str, text: &str) -> Result<Decimal, String> {
     let t = text.trim();
     t.parse::<Decimal>()
         .map_err(|_| format!("“{field}”应为金额（元）：{t}"))
+}
+
+fn opt_money(field: &str, text: &str) -> Result<Option<Decimal>, String> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        money(field, text).map(Some)
+    }
 }
 
 fn required(field: &str, text: &str) -> Result<String, String> {
@@ -53,67 +73,22 @@ fn required(field: &str, text: &str) -> Result<String, String> {
     }
 }
 
-fn optional(text: &str) -> Option<String> {
+pub fn optional(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// The applicant kinds with their labels, for `<select>`.
-pub const APPLICANT_KINDS: [(&str, &str); 6] = [
-    ("natural_person", "自然人"),
-    ("commercial", "商业企业"),
-    ("research", "科研机构"),
-    ("social_welfare", "社会公益组织"),
-    ("legal_service", "法律服务机构"),
-    ("other_organisation", "其他组织"),
-];
-
-/// Channels of art. 31, for `<select>`.
-pub const CHANNELS: [(&str, &str); 6] = [
-    ("in_person", "当面提交"),
-    ("oral", "口头提出（代为填写）"),
-    ("post_signature", "邮寄（需签收）"),
-    ("ordinary_mail", "平常信函（无需签收）"),
-    ("online", "互联网渠道"),
-    ("fax", "传真"),
-];
-
-/// Reply methods, for `<select>`.
-pub const REPLY_METHODS: [(&str, &str); 5] = [
-    ("post", "邮寄"),
-    ("in_person", "当面送达"),
-    ("email", "电子邮件"),
-    ("online", "网上平台"),
-    ("fax", "传真"),
-];
-
-fn applicant_kind(s: &str) -> Result<ApplicantKind, String> {
-    Ok(match s {
-        "natural_person" => ApplicantKind::NaturalPerson,
-        "commercial" => ApplicantKind::Commercial,
-        "research" => ApplicantKind::Research,
-        "social_welfare" => ApplicantKind::SocialWelfare,
-        "legal_service" => ApplicantKind::LegalService,
-        "other_organisation" => ApplicantKind::OtherOrganisation,
-        _ => return Err("请选择申请人类型".into()),
-    })
+/// A member of `T`'s vocabulary; empty: “请选择…”, unknown: the field and the names.
+pub fn pick<T: Vocabulary>(text: &str) -> Result<T, String> {
+    if text.trim().is_empty() {
+        return Err(format!("请选择“{}”", T::FIELD_ZH));
+    }
+    T::parse(text).map_err(|e| e.to_string())
 }
 
-fn channel(kind: &str, earlier: Option<NaiveDate>, received: NaiveDate) -> Result<Channel, String> {
-    let earlier = earlier.unwrap_or(received);
-    Ok(match kind {
-        "in_person" => Channel::InPerson { oral: false },
-        "oral" => Channel::InPerson { oral: true },
-        "post_signature" => Channel::PostWithSignature,
-        "ordinary_mail" => Channel::OrdinaryMail {
-            arrived_on: earlier,
-        },
-        "online" => Channel::Online {
-            submitted_on: earlier,
-        },
-        "fax" => Channel::Fax { sent_on: earlier },
-        _ => return Err("请选择提交方式".into()),
-    })
+/// The `<select>` options of `T`: `(name, label)`.
+pub fn options<T: Vocabulary>() -> Vec<(&'static str, &'static str)> {
+    T::options()
 }
 
 /// The registration form.
@@ -143,26 +118,35 @@ pub struct RegisterForm {
 }
 
 impl RegisterForm {
+    /// A new form with the usual choices.
+    pub fn blank(today: NaiveDate) -> Self {
+        RegisterForm {
+            kind: ApplicantKind::NaturalPerson.name().into(),
+            channel: ChannelKind::InPerson.name().into(),
+            form: InformationForm::Paper.name().into(),
+            delivery: Delivery::Post.name().into(),
+            received_on: today.to_string(),
+            ..RegisterForm::default()
+        }
+    }
+
     pub fn to_new(&self) -> Result<NewApplication, String> {
-        let kind = applicant_kind(&self.kind)?;
-        let identity = optional(&self.id_number).map(|number| Identity {
-            document: match self.id_document.as_str() {
-                "passport" => IdDocument::Passport,
-                "other_personal" => IdDocument::OtherPersonal,
-                "credit_code" => IdDocument::UnifiedSocialCreditCode,
-                "other_organisational" => IdDocument::OtherOrganisational,
-                _ if kind == ApplicantKind::NaturalPerson => IdDocument::ResidentIdCard,
-                _ => IdDocument::UnifiedSocialCreditCode,
-            },
-            number,
-        });
+        let kind: ApplicantKind = pick(&self.kind)?;
+        let identity = match optional(&self.id_number) {
+            Some(number) => Some(Identity {
+                document: if self.id_document.trim().is_empty() {
+                    IdDocument::default_for(kind)
+                } else {
+                    pick(&self.id_document)?
+                },
+                number,
+            }),
+            None => None,
+        };
         let received_on = date("收到日期", &self.received_on)?;
         let earlier = opt_date("提交（到达）日期", &self.earlier_date)?;
-        let fee_units = if self.fee_units.trim().is_empty() {
-            1
-        } else {
-            number("计件数", &self.fee_units)?.max(1)
-        };
+        let fee_units = opt_number("计件数", &self.fee_units)?.unwrap_or(1);
+        let channel: ChannelKind = pick(&self.channel)?;
         Ok(NewApplication {
             id: optional(&self.id).map(gongkai_ledger::ApplicationId),
             applicant: Applicant {
@@ -180,24 +164,14 @@ impl RegisterForm {
             request: InformationRequest {
                 description: required("所需政府信息", &self.description)?,
                 document_number: optional(&self.document_number),
-                form: match self.form.as_str() {
-                    "electronic" => InformationForm::Electronic,
-                    "inspection" => InformationForm::Inspection,
-                    _ => InformationForm::Paper,
-                },
-                delivery: match self.delivery.as_str() {
-                    "collect" => Delivery::Collect,
-                    "email" => Delivery::Email,
-                    "online" => Delivery::Online,
-                    "fax" => Delivery::Fax,
-                    _ => Delivery::Post,
-                },
+                form: pick(&self.form)?,
+                delivery: pick(&self.delivery)?,
                 fee_units,
             },
             received: Some(EventInput {
                 date: received_on,
                 kind: EventKind::Received {
-                    channel: channel(&self.channel, earlier, received_on)?,
+                    channel: channel.with_dates(earlier, received_on),
                 },
                 note: optional(&self.note),
             }),
@@ -238,104 +212,80 @@ pub struct EventForm {
 }
 
 impl EventForm {
-    /// The event; `earlier_units` is the ledger's count for a per-application fee when the
-    /// form leaves it empty.
-    pub fn to_input(&self, earlier_units: u32) -> Result<EventInput, String> {
+    /// The event as the service takes it (empty amounts and counts: the service's
+    /// defaults).
+    pub fn to_draft(&self) -> Result<EventDraft, String> {
         let d = date("日期", &self.date)?;
-        let kind = match self.kind.as_str() {
-            "received" => EventKind::Received {
-                channel: channel(
-                    &self.channel,
-                    opt_date("提交（到达）日期", &self.earlier_date)?,
-                    d,
-                )?,
-            },
-            "correction_requested" => EventKind::CorrectionRequested {
+        let complete = DraftKind::Complete;
+        let kind = match pick::<EventType>(&self.kind)? {
+            EventType::Received => complete(EventKind::Received {
+                channel: pick::<ChannelKind>(&self.channel)?
+                    .with_dates(opt_date("提交（到达）日期", &self.earlier_date)?, d),
+            }),
+            EventType::CorrectionRequested => complete(EventKind::CorrectionRequested {
                 items: required("需要补正的事项", &self.items)?,
                 due: date("补正期限", &self.due)?,
-            },
-            "corrected" => EventKind::Corrected,
-            "not_corrected" => EventKind::NotCorrected,
-            "consultation_sent" => EventKind::ConsultationSent {
-                consultation: match self.consultation.as_str() {
-                    "co_producer" => ConsultationKind::CoProducer,
-                    _ => ConsultationKind::ThirdParty,
-                },
+            }),
+            EventType::Corrected => complete(EventKind::Corrected),
+            EventType::NotCorrected => complete(EventKind::NotCorrected),
+            EventType::ConsultationSent => complete(EventKind::ConsultationSent {
+                consultation: pick::<ConsultationKind>(&self.consultation)?,
                 party: required("征求意见对象", &self.party)?,
-            },
-            "consultation_answered" => EventKind::ConsultationAnswered {
+            }),
+            EventType::ConsultationAnswered => complete(EventKind::ConsultationAnswered {
                 consultation_seq: number("征求意见事项序号", &self.consultation_seq)?,
-                consents: match self.consents.as_str() {
+                consents: match self.consents.trim() {
                     "yes" => Some(true),
                     "no" => Some(false),
-                    _ => None,
+                    "" => None,
+                    other => return Err(format!("“意见”无效：{other}（应为 yes、no 或空）")),
                 },
-            },
-            "extended" => EventKind::Extended {
+            }),
+            EventType::Extended => DraftKind::Extended {
                 days: number("延长的工作日数", &self.days)?,
                 approved_by: required("批准人", &self.approved_by)?,
-                applicant_notified_on: opt_date("告知申请人日期", &self.applicant_notified_on)?
-                    .unwrap_or(d),
+                applicant_notified_on: opt_date("告知申请人日期", &self.applicant_notified_on)?,
             },
-            "fee_notice_sent" => {
-                let basis = if self.basis == "per_volume" {
-                    FeeBasis::PerVolume {
+            EventType::FeeNoticeSent => DraftKind::FeeNotice {
+                basis: match self.basis.trim() {
+                    "per_volume" => FeeDraft::PerVolume {
                         pages: number("页数", &self.pages)?,
+                    },
+                    "per_application" | "" => FeeDraft::PerApplication {
+                        units: opt_number("本申请计件数", &self.units)?,
+                        earlier_units: opt_number("本月此前件数", &self.earlier_units)?,
+                    },
+                    other => {
+                        return Err(format!(
+                            "“计费方式”无效：{other}（应为 per_application 或 per_volume）"
+                        ));
                     }
-                } else {
-                    FeeBasis::PerApplication {
-                        units: if self.units.trim().is_empty() {
-                            1
-                        } else {
-                            number("本申请计件数", &self.units)?
-                        },
-                        earlier_units: if self.earlier_units.trim().is_empty() {
-                            earlier_units
-                        } else {
-                            number("本月此前件数", &self.earlier_units)?
-                        },
-                    }
-                };
-                let amount = if self.amount.trim().is_empty() {
-                    fees::quote(basis).total
-                } else {
-                    money("金额", &self.amount)?
-                };
-                EventKind::FeeNoticeSent {
-                    basis,
-                    amount,
-                    received_by_applicant_on: opt_date(
-                        "申请人收到通知日期",
-                        &self.received_by_applicant_on,
-                    )?,
-                }
-            }
-            "fee_paid" => EventKind::FeePaid {
-                amount: money("缴费金额", &self.amount)?,
+                },
+                amount: opt_money("金额", &self.amount)?,
+                received_by_applicant_on: opt_date(
+                    "申请人收到通知日期",
+                    &self.received_by_applicant_on,
+                )?,
             },
-            "fee_not_paid" => EventKind::FeeNotPaid,
-            "delayed_reply_notice" => EventKind::DelayedReplyNotice {
+            EventType::FeePaid => DraftKind::FeePaid {
+                amount: opt_money("缴费金额", &self.amount)?,
+            },
+            EventType::FeeNotPaid => complete(EventKind::FeeNotPaid),
+            EventType::DelayedReplyNotice => complete(EventKind::DelayedReplyNotice {
                 deadline: date("确定的答复期限", &self.deadline)?,
                 reason: required("理由", &self.reason)?,
-            },
-            "decided" => EventKind::Decided {
-                decision: Decision::from_row_key(self.decision.trim()).ok_or("请选择答复结论")?,
-            },
-            "reply_sent" => EventKind::ReplySent {
-                method: match self.method.as_str() {
-                    "in_person" => ReplyMethod::InPerson,
-                    "email" => ReplyMethod::Email,
-                    "online" => ReplyMethod::Online,
-                    "fax" => ReplyMethod::Fax,
-                    _ => ReplyMethod::Post,
-                },
-            },
-            "withdrawn" => EventKind::Withdrawn {
+            }),
+            EventType::Decided => complete(EventKind::Decided {
+                decision: pick::<Decision>(&self.decision)?,
+            }),
+            EventType::ReplySent => complete(EventKind::ReplySent {
+                method: pick::<ReplyMethod>(&self.method)?,
+            }),
+            EventType::Withdrawn => complete(EventKind::Withdrawn {
                 reason: optional(&self.reason),
-            },
-            other => return Err(format!("未知的事项类型“{other}”")),
+            }),
         };
-        Ok(EventInput {
+        Ok(EventDraft {
             date: d,
             kind,
             note: optional(&self.note),
@@ -348,7 +298,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_extension_form_becomes_an_event() {
+    fn an_extension_form_becomes_a_draft() {
         let f = EventForm {
             kind: "extended".into(),
             date: "2025-03-03".into(),
@@ -356,8 +306,8 @@ mod tests {
             approved_by: "张主任".into(),
             ..EventForm::default()
         };
-        let e = f.to_input(0).unwrap();
-        assert!(matches!(e.kind, EventKind::Extended { days: 20, .. }));
+        let e = f.to_draft().unwrap();
+        assert!(matches!(e.kind, DraftKind::Extended { days: 20, .. }));
     }
 
     #[test]
@@ -367,18 +317,29 @@ mod tests {
             date: "2025-13-03".into(),
             ..EventForm::default()
         };
-        assert!(f.to_input(0).unwrap_err().contains("日期"));
+        assert!(f.to_draft().unwrap_err().contains("日期"));
         let f = EventForm {
             kind: "decided".into(),
             date: "2025-03-03".into(),
             decision: "nope".into(),
             ..EventForm::default()
         };
-        assert_eq!(f.to_input(0).unwrap_err(), "请选择答复结论");
+        assert!(f.to_draft().unwrap_err().starts_with("答复结论“nope”无效"));
+        let f = EventForm {
+            kind: "reply_sent".into(),
+            date: "2025-03-03".into(),
+            method: "pigeon".into(),
+            ..EventForm::default()
+        };
+        assert!(
+            f.to_draft()
+                .unwrap_err()
+                .starts_with("送达方式“pigeon”无效")
+        );
     }
 
     #[test]
-    fn a_fee_notice_without_amount_is_quoted() {
+    fn a_fee_notice_without_amount_is_left_to_the_service() {
         let f = EventForm {
             kind: "fee_notice_sent".into(),
             date: "2025-03-03".into(),
@@ -386,8 +347,11 @@ mod tests {
             pages: "40".into(),
             ..EventForm::default()
         };
-        match f.to_input(0).unwrap().kind {
-            EventKind::FeeNoticeSent { amount, .. } => assert_eq!(amount, Decimal::from(100)),
+        match f.to_draft().unwrap().kind {
+            DraftKind::FeeNotice { amount, basis, .. } => {
+                assert_eq!(amount, None);
+                assert_eq!(basis, FeeDraft::PerVolume { pages: 40 });
+            }
             k => panic!("{k:?}"),
         }
     }
@@ -395,12 +359,39 @@ mod tests {
     #[test]
     fn registration_needs_a_name() {
         let f = RegisterForm {
-            kind: "natural_person".into(),
             description: "某文件".into(),
-            received_on: "2025-03-03".into(),
-            channel: "in_person".into(),
-            ..RegisterForm::default()
+            ..RegisterForm::blank(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap())
         };
         assert_eq!(f.to_new().unwrap_err(), "请填写“申请人姓名或名称”");
+    }
+
+    #[test]
+    fn unknown_choices_are_refused_not_defaulted() {
+        let base = RegisterForm {
+            name: "张三".into(),
+            description: "某文件".into(),
+            ..RegisterForm::blank(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap())
+        };
+        let new = base.to_new().unwrap();
+        assert_eq!(new.request.delivery, Delivery::Post);
+        let f = RegisterForm {
+            delivery: "carrier_pigeon".into(),
+            ..base
+        };
+        assert!(
+            f.to_new()
+                .unwrap_err()
+                .starts_with("获取方式“carrier_pigeon”无效")
+        );
+        let f = RegisterForm {
+            delivery: "email".into(),
+            channel: "post_signature".into(),
+            ..f
+        };
+        assert!(
+            f.to_new()
+                .unwrap_err()
+                .starts_with("提交渠道“post_signature”无效")
+        );
     }
 }

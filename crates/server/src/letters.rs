@@ -23,7 +23,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use docx_rs::{AlignmentType, Docx, LineSpacing, Paragraph, Run, RunFonts, SpecialIndentType};
-use gongkai_ledger::{Application, ApplicationState, Decision, Delivery};
+use gongkai_ledger::{Application, ApplicationState, Decision};
 use gongkai_store::LetterTemplate;
 use gongkai_write::html::escape;
 
@@ -117,16 +117,6 @@ pub struct Letter {
     pub file_stem: String,
 }
 
-fn delivery_zh(d: Delivery) -> &'static str {
-    match d {
-        Delivery::Collect => "自行领取",
-        Delivery::Post => "邮寄",
-        Delivery::Email => "电子邮件",
-        Delivery::Online => "网上获取",
-        Delivery::Fax => "传真",
-    }
-}
-
 impl Letter {
     /// The letter for `app` with `decision`, from `template` or the default text.
     pub fn new(
@@ -158,7 +148,7 @@ impl Letter {
                 .replace("{所需信息}", &app.request.description)
                 .replace("{结论}", decision.label_zh())
                 .replace("{依据}", decision.article())
-                .replace("{获取方式}", delivery_zh(app.request.delivery))
+                .replace("{获取方式}", app.request.delivery.label_zh())
                 .replace("{日期}", &view::date_zh(date))
         };
         let paragraphs = body

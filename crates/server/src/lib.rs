@@ -16,7 +16,8 @@
 //! users, sessions, reviews and the audit log. Uploaded reports are kept in memory
 //! ([`uploads::MemoryUploads`], behind the [`uploads::UploadStore`] trait).
 //!
-//! Not here: the domain rules (gongkai-ledger), SQL (gongkai-store), reading and checking
+//! Not here: the use cases and their business rules (gongkai-service), the domain rules
+//! (gongkai-ledger), SQL (gongkai-store), reading and checking
 //! reports (gongkai-read, gongkai-check), writing them (gongkai-write).
 
 use std::sync::Arc;
@@ -85,7 +86,7 @@ pub struct AppState {
 struct Inner {
     config: Config,
     secret: Secret,
-    store: Store,
+    service: gongkai_service::Service,
     uploads: Arc<dyn UploadStore>,
 }
 
@@ -105,7 +106,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 config,
                 secret,
-                store,
+                service: gongkai_service::Service::new(store),
                 uploads,
             }),
         }
@@ -119,8 +120,13 @@ impl AppState {
         &self.inner.secret
     }
 
+    /// The ledger's use cases (every write of the pages and the API goes through them).
+    pub fn service(&self) -> &gongkai_service::Service {
+        &self.inner.service
+    }
+
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.service.store()
     }
 
     pub fn uploads(&self) -> &dyn UploadStore {

@@ -125,6 +125,35 @@ impl StoreError {
         }
     }
 
+    /// What kind of failure this is, for a front end to map to an HTTP status or an exit
+    /// code (never by matching [`StoreError::code`] strings).
+    pub fn kind(&self) -> ErrorKind {
+        use gongkai_ledger::LedgerError as L;
+        match self {
+            StoreError::Ledger(L::UnknownApplication { .. } | L::UnknownRecord { .. })
+            | StoreError::NotFound { .. }
+            | StoreError::UnknownUser { .. } => ErrorKind::NotFound,
+            StoreError::Ledger(L::DuplicateApplication { .. } | L::DuplicateRecord { .. })
+            | StoreError::DuplicateUser { .. }
+            | StoreError::Conflict
+            | StoreError::ReviewOutOfTurn { .. }
+            | StoreError::ReviewStale { .. }
+            | StoreError::AlreadyInitialised => ErrorKind::Conflict,
+            StoreError::Forbidden { .. } | StoreError::SelfReview { .. } => ErrorKind::Forbidden,
+            StoreError::BadCredentials => ErrorKind::Unauthenticated,
+            StoreError::NotInitialised => ErrorKind::Unavailable,
+            StoreError::Corrupt { .. }
+            | StoreError::Database(_)
+            | StoreError::Migrate(_)
+            | StoreError::Password(_) => ErrorKind::Internal,
+            StoreError::Ledger(_)
+            | StoreError::BadUrl { .. }
+            | StoreError::WeakPassword { .. }
+            | StoreError::MissingReason
+            | StoreError::NothingToReview { .. } => ErrorKind::Invalid,
+        }
+    }
+
     /// True for input the caller can correct (HTTP 4xx), false for failures of the store
     /// (5xx).
     pub fn is_client_error(&self) -> bool {
@@ -136,6 +165,29 @@ impl StoreError {
                 | StoreError::Password(_)
         )
     }
+}
+
+/// The kinds of failure every layer above the store shares: each maps to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A request that cannot be read at all: a parameter out of range, a malformed body
+    /// (400).
+    BadRequest,
+    /// Input the caller can correct (422).
+    Invalid,
+    /// No such record (404).
+    NotFound,
+    /// The actor's role may not do this (403).
+    Forbidden,
+    /// Not logged in, or a wrong password (401).
+    Unauthenticated,
+    /// The record exists already, or the state does not allow the step now (409).
+    Conflict,
+    /// The database is not set up yet (503).
+    Unavailable,
+    /// A failure of the storage or the server (500; the detail is logged, not shown).
+    Internal,
 }
 
 pub(crate) type Result<T, E = StoreError> = std::result::Result<T, E>;

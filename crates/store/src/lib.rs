@@ -60,7 +60,7 @@ pub mod model;
 mod ops;
 pub mod review;
 
-pub use error::StoreError;
+pub use error::{ErrorKind, StoreError};
 pub use model::{
     AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
     ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,

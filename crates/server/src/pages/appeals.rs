@@ -8,18 +8,16 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{NaiveDate, Utc};
-use gongkai_ledger::{
-    AppealCase, AppealConclusion, AppealKind, AppealResult, AppealStatus, ApplicationId, CaseRole,
-};
-use gongkai_store::Stamp;
+use gongkai_ledger::{AppealConclusion, AppealResult, AppealStatus, ApplicationId, CaseRole};
+use gongkai_service::records::AppealDraft;
+use gongkai_service::{ErrorKind, Via};
 use serde::Deserialize;
 
 use crate::check::percent_encode;
 use crate::error::PageError;
 use crate::pages::MsgQuery;
 use crate::view::{self, Chrome};
-use crate::{AppState, Ctx, security};
+use crate::{AppState, Ctx, forms};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -126,37 +124,6 @@ struct CaseForm {
     case_number: String,
 }
 
-fn parse_date(field: &str, s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("“{field}”不是有效日期：{s}"))
-}
-
-fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-/// Parses an appeal kind (`reconsideration`, `litigation_direct`,
-/// `litigation_after_reconsideration`).
-pub fn kind(s: &str) -> Result<AppealKind, String> {
-    match s {
-        "reconsideration" => Ok(AppealKind::Reconsideration),
-        "litigation_direct" => Ok(AppealKind::LitigationDirect),
-        "litigation_after_reconsideration" => Ok(AppealKind::LitigationAfterReconsideration),
-        _ => Err("请选择案件类型".into()),
-    }
-}
-
-/// Parses a result (`upheld`, `corrected`, `other`).
-pub fn result(s: &str) -> Result<AppealResult, String> {
-    match s {
-        "upheld" => Ok(AppealResult::Upheld),
-        "corrected" => Ok(AppealResult::Corrected),
-        "other" => Ok(AppealResult::Other),
-        _ => Err("请选择审结结果".into()),
-    }
-}
-
 async fn refused(st: &AppState, ctx: &Ctx, message: String) -> Result<Response, PageError> {
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -171,32 +138,30 @@ async fn add(
     Form(f): Form<CaseForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&f.csrf)?;
-    let user = ctx.recorder()?;
-    let case = (|| -> Result<AppealCase, String> {
-        Ok(AppealCase {
-            id: opt(&f.id).unwrap_or_else(|| format!("案-{}", security::random_hex(4))),
-            kind: kind(&f.kind)?,
-            filed_on: parse_date("立案（申请）日期", &f.filed_on)?,
-            application: opt(&f.application).map(ApplicationId),
-            role: if f.role == "reconsideration_organ" {
-                CaseRole::ReconsiderationOrgan
-            } else {
-                CaseRole::OriginalActor
+    let actor = ctx.recorder()?.actor(Via::Web);
+    let draft = (|| -> Result<AppealDraft, String> {
+        Ok(AppealDraft {
+            id: forms::optional(&f.id),
+            kind: forms::pick(&f.kind)?,
+            filed_on: forms::date("立案（申请）日期", &f.filed_on)?,
+            application: forms::optional(&f.application).map(ApplicationId),
+            role: match f.role.trim() {
+                "reconsideration_organ" => CaseRole::ReconsiderationOrgan,
+                "original_actor" | "" => CaseRole::OriginalActor,
+                other => return Err(format!("“本机关角色”无效：{other}")),
             },
-            body: opt(&f.body),
-            case_number: opt(&f.case_number),
+            body: forms::optional(&f.body),
+            case_number: forms::optional(&f.case_number),
             conclusion: None,
-            recorded_at: Utc::now(),
-            recorded_by: Some(user.name.clone()),
         })
     })();
-    let case = match case {
+    let draft = match draft {
         Ok(c) => c,
         Err(m) => return refused(&st, &ctx, m).await,
     };
-    match st.store().add_appeal(case, &Stamp::now(&user.name)).await {
+    match st.service().add_appeal(&actor, draft).await {
         Ok(_) => Ok(Redirect::to("/appeals?msg=appeal").into_response()),
-        Err(e) if e.is_client_error() => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -216,22 +181,18 @@ async fn conclude(
     Form(f): Form<ConcludeForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&f.csrf)?;
-    let user = ctx.recorder()?;
-    let Some(mut case) = st.store().appeal(&id).await? else {
-        return Err(PageError::NotFound(format!("找不到案件“{id}”")));
-    };
-    let conclusion = match (result(&f.result), parse_date("审结日期", &f.decided_on)) {
+    let actor = ctx.recorder()?.actor(Via::Web);
+    let conclusion = match (
+        forms::pick::<AppealResult>(&f.result),
+        forms::date("审结日期", &f.decided_on),
+    ) {
         (Ok(result), Ok(decided_on)) => AppealConclusion { result, decided_on },
         (Err(m), _) | (_, Err(m)) => return refused(&st, &ctx, m).await,
     };
-    case.conclusion = Some(conclusion);
-    match st
-        .store()
-        .update_appeal(case, &Stamp::now(&user.name))
-        .await
-    {
+    match st.service().conclude_appeal(&actor, &id, conclusion).await {
         Ok(_) => Ok(Redirect::to("/appeals?msg=appeal").into_response()),
-        Err(e) if e.is_client_error() => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(e.into()),
+        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }

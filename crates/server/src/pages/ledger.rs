@@ -10,10 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_ledger::{
-    Application, ApplicationId, ApplicationState, Calendar, Channel, ConsultationKind, Decision,
-    Delivery, EventKind, EventType, IdDocument, InformationForm, ReplyMethod, Settings, Stage,
+    ApplicantKind, Application, ApplicationId, ApplicationState, Calendar, Channel, ChannelKind,
+    ConsultationKind, Decision, Delivery, EventKind, EventType, IdDocument, InformationForm,
+    ReplyMethod, Stage,
 };
-use gongkai_store::{Review, ReviewAction, ReviewStatus, ReviewSubject, Role, Stamp};
+use gongkai_service::{ErrorKind, ListFilter, Listed, ServiceError, Via};
+use gongkai_store::{Review, ReviewAction, ReviewSubject};
 use serde::Deserialize;
 
 use crate::check::percent_encode;
@@ -103,8 +105,6 @@ pub struct AppRow {
     pub received: String,
     pub stage: &'static str,
     pub deadline: DeadlineView,
-    /// For sorting: the deadline, or the far future.
-    sort: (u8, chrono::NaiveDate, String),
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -134,31 +134,15 @@ pub struct ListQuery {
     pub msg: Option<String>,
 }
 
-/// The rows of the list: open applications (or all) sorted by deadline, overdue first.
-pub fn rows(
-    apps: &[Application],
-    today: chrono::NaiveDate,
-    cal: &Calendar,
-    settings: Settings,
-    all: bool,
-) -> Vec<AppRow> {
-    let far = chrono::NaiveDate::MAX;
-    let mut rows: Vec<AppRow> = apps
+/// The rows of the list, in the service's order.
+pub fn rows(listed: &[Listed], today: chrono::NaiveDate, cal: &Calendar) -> Vec<AppRow> {
+    listed
         .iter()
-        .filter_map(|a| {
-            let s = a.state_at(today, cal, settings);
-            if !all && !s.is_open() && s.received_on.is_some() {
-                return None;
-            }
-            let deadline = deadline_view(&s, today, cal);
-            let rank = if !s.is_open() && s.received_on.is_some() {
-                2
-            } else if s.deadline().is_some() && s.stage != Stage::AwaitingCorrection {
-                0
-            } else {
-                1
-            };
-            Some(AppRow {
+        .map(
+            |Listed {
+                 application: a,
+                 state: s,
+             }| AppRow {
                 id: a.id.0.clone(),
                 id_url: percent_encode(&a.id.0),
                 applicant: a.applicant.name.clone(),
@@ -166,13 +150,10 @@ pub fn rows(
                 description: truncate(&a.request.description, 40),
                 received: s.received_on.map(view::date_zh).unwrap_or_default(),
                 stage: s.stage.label_zh(),
-                sort: (rank, s.deadline().unwrap_or(far), a.id.0.clone()),
-                deadline,
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| a.sort.cmp(&b.sort));
-    rows
+                deadline: deadline_view(s, today, cal),
+            },
+        )
+        .collect()
 }
 
 async fn list(
@@ -181,12 +162,16 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, PageError> {
     let user = ctx.user()?;
-    let store = st.store();
-    let apps = store.applications().await?;
-    let settings = store.settings().await?;
-    let today = view::today();
     let all = q.all.is_some();
-    let rows = rows(&apps, today, store.calendar(), settings, all);
+    let listed = st
+        .service()
+        .applications(ListFilter {
+            all,
+            due_within: None,
+        })
+        .await?;
+    let today = view::today();
+    let rows = rows(&listed, today, st.store().calendar());
     Ok(ListPage {
         overdue: rows.iter().filter(|r| r.deadline.mark == "overdue").count(),
         due_soon: rows
@@ -207,26 +192,35 @@ struct NewPage {
     chrome: Chrome,
     error: Option<String>,
     today: String,
-    kinds: &'static [(&'static str, &'static str)],
-    channels: &'static [(&'static str, &'static str)],
+    kinds: Options,
+    channels: Options,
+    id_documents: Options,
+    forms: Options,
+    deliveries: Options,
     form: RegisterForm,
+}
+
+type Options = Vec<(&'static str, &'static str)>;
+
+impl NewPage {
+    fn new(ctx: &Ctx, form: RegisterForm, error: Option<String>) -> Self {
+        NewPage {
+            chrome: Chrome::new(ctx, "ledger"),
+            error,
+            today: view::today().to_string(),
+            kinds: forms::options::<ApplicantKind>(),
+            channels: forms::options::<ChannelKind>(),
+            id_documents: forms::options::<IdDocument>(),
+            forms: forms::options::<InformationForm>(),
+            deliveries: forms::options::<Delivery>(),
+            form,
+        }
+    }
 }
 
 async fn new_page(ctx: Ctx) -> Result<NewPage, PageError> {
     ctx.recorder()?;
-    Ok(NewPage {
-        chrome: Chrome::new(&ctx, "ledger"),
-        error: None,
-        today: view::today().to_string(),
-        kinds: &forms::APPLICANT_KINDS,
-        channels: &forms::CHANNELS,
-        form: RegisterForm {
-            kind: "natural_person".into(),
-            channel: "in_person".into(),
-            received_on: view::today().to_string(),
-            ..RegisterForm::default()
-        },
-    })
+    Ok(NewPage::new(&ctx, RegisterForm::blank(view::today()), None))
 }
 
 async fn register(
@@ -235,41 +229,35 @@ async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
-    let user = ctx.recorder()?;
-    let result = match form.to_new() {
-        Ok(new) => st
-            .store()
-            .register_application(new, &Stamp::now(&user.name))
-            .await
-            .map_err(|e| {
-                if e.is_client_error() {
-                    Ok(e.to_string())
-                } else {
-                    Err(PageError::Store(e))
-                }
-            }),
-        Err(m) => Err(Ok(m)),
+    let actor = ctx.recorder()?.actor(Via::Web);
+    let message = match form.to_new() {
+        Ok(new) => match st.service().register(&actor, new).await {
+            Ok(r) => {
+                return Ok(Redirect::to(&format!(
+                    "/ledger/a/{}?msg=registered",
+                    percent_encode(&r.application.id.0)
+                ))
+                .into_response());
+            }
+            Err(e) if refusable(&e) => e.to_string(),
+            Err(e) => return Err(e.into()),
+        },
+        Err(m) => m,
     };
-    match result {
-        Ok(app) => Ok(Redirect::to(&format!(
-            "/ledger/a/{}?msg=registered",
-            percent_encode(&app.id.0)
-        ))
-        .into_response()),
-        Err(Ok(message)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            NewPage {
-                chrome: Chrome::new(&ctx, "ledger"),
-                error: Some(message),
-                today: view::today().to_string(),
-                kinds: &forms::APPLICANT_KINDS,
-                channels: &forms::CHANNELS,
-                form,
-            },
-        )
-            .into_response()),
-        Err(Err(e)) => Err(e),
-    }
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        NewPage::new(&ctx, form, Some(message)),
+    )
+        .into_response())
+}
+
+/// An error shown on the form it came from (the clerk can correct it), rather than as an
+/// error page: input refused, a conflict, a step out of turn.
+fn refusable(e: &ServiceError) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Invalid | ErrorKind::Conflict | ErrorKind::Forbidden
+    )
 }
 
 /// One line of the timeline.
@@ -353,18 +341,8 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::Decided { decision } => {
             format!("{}（{}）", decision.label_zh(), decision.article())
         }
-        EventKind::ReplySent { method } => format!("送达方式：{}", reply_method_zh(*method)),
+        EventKind::ReplySent { method } => format!("送达方式：{}", method.label_zh()),
         EventKind::Withdrawn { reason } => reason.clone().unwrap_or_default(),
-    }
-}
-
-fn reply_method_zh(m: ReplyMethod) -> &'static str {
-    match m {
-        ReplyMethod::InPerson => "当面送达",
-        ReplyMethod::Post => "邮寄",
-        ReplyMethod::Email => "电子邮件",
-        ReplyMethod::Online => "网上平台",
-        ReplyMethod::Fax => "传真",
     }
 }
 
@@ -467,41 +445,13 @@ struct AppPage {
     today: String,
     correction_due: String,
     decisions: Vec<DecisionOption>,
-    reply_methods: &'static [(&'static str, &'static str)],
+    reply_methods: Options,
     consultations: Vec<(u32, String)>,
     earlier_units: u32,
     review: ReviewPanel,
     review_title: &'static str,
     review_url: String,
     letter: bool,
-}
-
-fn identity_zh(d: IdDocument) -> &'static str {
-    match d {
-        IdDocument::ResidentIdCard => "居民身份证",
-        IdDocument::Passport => "护照",
-        IdDocument::OtherPersonal => "其他身份证件",
-        IdDocument::UnifiedSocialCreditCode => "统一社会信用代码",
-        IdDocument::OtherOrganisational => "其他组织证明",
-    }
-}
-
-fn form_zh(f: InformationForm) -> &'static str {
-    match f {
-        InformationForm::Paper => "纸质",
-        InformationForm::Electronic => "电子数据",
-        InformationForm::Inspection => "查阅、抄录",
-    }
-}
-
-fn delivery_zh(d: Delivery) -> &'static str {
-    match d {
-        Delivery::Collect => "自行领取",
-        Delivery::Post => "邮寄",
-        Delivery::Email => "电子邮件",
-        Delivery::Online => "网上获取",
-        Delivery::Fax => "传真",
-    }
 }
 
 async fn build_page(
@@ -513,16 +463,16 @@ async fn build_page(
 ) -> Result<AppPage, PageError> {
     let user = ctx.user()?;
     let store = st.store();
-    let app = store.application(&ApplicationId(id.to_string())).await?;
-    let settings = store.settings().await?;
+    let gongkai_service::Detail {
+        application: app,
+        state: s,
+        review,
+    } = st
+        .service()
+        .application(&ApplicationId(id.to_string()), None)
+        .await?;
     let cal = store.calendar();
     let today = view::today();
-    let s = app.state_at(today, cal, settings);
-    let review = store
-        .review(&ReviewSubject::Reply {
-            application: app.id.clone(),
-        })
-        .await?;
     let a = &app.applicant;
     let mut applicant = vec![
         Fact {
@@ -537,7 +487,7 @@ async fn build_page(
     if let Some(i) = &a.identity {
         applicant.push(Fact {
             label: "身份证明",
-            value: format!("{} {}", identity_zh(i.document), i.number),
+            value: format!("{} {}", i.document.label_zh(), i.number),
         });
     }
     for (label, v) in [
@@ -567,11 +517,11 @@ async fn build_page(
     }
     request.push(Fact {
         label: "载体形式",
-        value: form_zh(r.form).to_string(),
+        value: r.form.label_zh().to_string(),
     });
     request.push(Fact {
         label: "获取方式",
-        value: delivery_zh(r.delivery).to_string(),
+        value: r.delivery.label_zh().to_string(),
     });
     let mut steps: Vec<StepView> = s
         .clock
@@ -689,7 +639,7 @@ async fn build_page(
         today: today.to_string(),
         correction_due,
         decisions: decision_options(),
-        reply_methods: &forms::REPLY_METHODS,
+        reply_methods: forms::options::<ReplyMethod>(),
         consultations,
         earlier_units,
         review: review_panel(&review, user, s.decision.is_some()),
@@ -726,31 +676,23 @@ async fn add_event(
     Form(form): Form<EventForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
-    let user = ctx.recorder()?;
-    let app_id = ApplicationId(id.clone());
-    let earlier = st
-        .store()
-        .earlier_units_in_month(&app_id)
-        .await
-        .unwrap_or(0);
-    let input = match form.to_input(earlier) {
-        Ok(i) => i,
+    let actor = ctx.recorder()?.actor(Via::Web);
+    let draft = match form.to_draft() {
+        Ok(d) => d,
         Err(m) => return refused(&st, &ctx, &id, m).await,
     };
     match st
-        .store()
-        .append_event(&app_id, input, &Stamp::now(&user.name))
+        .service()
+        .append_event(&actor, &ApplicationId(id.clone()), draft)
         .await
     {
-        Ok(e) => Ok(Redirect::to(&format!(
+        Ok(r) => Ok(Redirect::to(&format!(
             "/ledger/a/{}?msg=event#e-{}",
             percent_encode(&id),
-            e.seq
+            r.event.seq
         ))
         .into_response()),
-        Err(e) if e.is_client_error() && e.code() != "unknown_application" => {
-            refused(&st, &ctx, &id, e.to_string()).await
-        }
+        Err(e) if refusable(&e) => refused(&st, &ctx, &id, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -764,27 +706,30 @@ pub struct ReviewForm {
     pub note: String,
 }
 
-/// Takes a review step from a form; the store checks the role and the turn.
+/// Takes a review step from a form; the service checks the role and the turn.
 pub async fn review_step(
     st: &AppState,
     user: &AuthUser,
     subject: &ReviewSubject,
     form: &ReviewForm,
-) -> Result<Review, gongkai_store::StoreError> {
-    let note = Some(form.note.clone()).filter(|n| !n.trim().is_empty());
-    let stamp = Stamp::now(&user.name);
+) -> Result<Review, ServiceError> {
+    let note = Some(form.note.clone());
+    let actor = user.actor(Via::Web);
+    let svc = st.service();
     match form.action.as_str() {
-        "approve" => st.store().review_approve(subject, note, &stamp).await,
+        "approve" => svc.approve(&actor, subject, note).await,
         "send_back" => {
-            st.store()
-                .review_step(subject, ReviewAction::SendBack, note, &stamp)
+            svc.review_step(&actor, subject, ReviewAction::SendBack, note)
                 .await
         }
-        _ => {
-            st.store()
-                .review_step(subject, ReviewAction::Submit, note, &stamp)
+        "submit" => {
+            svc.review_step(&actor, subject, ReviewAction::Submit, note)
                 .await
         }
+        other => Err(ServiceError::invalid(
+            "审核操作",
+            format!("未知的审核操作“{other}”"),
+        )),
     }
 }
 
@@ -805,9 +750,7 @@ async fn review(
             percent_encode(&id)
         ))
         .into_response()),
-        Err(e) if e.is_client_error() && e.code() != "unknown_application" => {
-            refused(&st, &ctx, &id, e.to_string()).await
-        }
+        Err(e) if refusable(&e) => refused(&st, &ctx, &id, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -832,13 +775,4 @@ async fn letter(
     let agency = store.agency().await.unwrap_or_default();
     let letter = letters::Letter::new(&app, &s, decision, &agency, template.as_ref(), today);
     letters::download(letter, &format).await
-}
-
-/// For the review panel: whether `role` may take the usual next step.
-pub fn can_act(status: ReviewStatus, role: Role) -> (bool, bool) {
-    let submit = matches!(status, ReviewStatus::NotSubmitted | ReviewStatus::SentBack)
-        && matches!(role, Role::Clerk | Role::OfficeHead);
-    let approve = (status == ReviewStatus::AwaitingReview && role == Role::OfficeHead)
-        || (status == ReviewStatus::AwaitingApproval && role == Role::Leader);
-    (submit, approve)
 }

@@ -9,18 +9,17 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use gongkai_ledger::{
     DecisionArea, DecisionCount, DocumentKind, DocumentRecord, FeeIncome, ProactiveData,
 };
-use gongkai_store::Stamp;
+use gongkai_service::{ErrorKind, Via};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::error::PageError;
 use crate::pages::MsgQuery;
 use crate::view::{self, Chrome};
-use crate::{AppState, Ctx, security};
+use crate::{AppState, Ctx, forms};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -145,32 +144,19 @@ struct RecordForm {
     amount: String,
 }
 
-fn date(field: &str, s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("“{field}”不是有效日期：{s}"))
-}
-
 fn data(f: &RecordForm) -> Result<ProactiveData, String> {
     Ok(match f.record.as_str() {
         "document" => ProactiveData::Document(DocumentRecord {
-            kind: if f.doc_kind == "regulation" {
-                DocumentKind::Regulation
-            } else {
-                DocumentKind::NormativeDocument
-            },
+            kind: forms::pick::<DocumentKind>(&f.doc_kind)?,
             title: f.title.trim().to_string(),
             number: Some(f.number.trim().to_string()).filter(|n| !n.is_empty()),
-            issued_on: date("制发日期", &f.issued_on)?,
+            issued_on: forms::date("制发日期", &f.issued_on)?,
             repealed_on: None,
         }),
         "decisions" => ProactiveData::Decisions(DecisionCount {
-            area: match f.area.as_str() {
-                "penalty" => DecisionArea::Penalty,
-                "coercion" => DecisionArea::Coercion,
-                _ => DecisionArea::Licensing,
-            },
-            from: date("起始日期", &f.from)?,
-            to: date("截止日期", &f.to)?,
+            area: forms::pick::<DecisionArea>(&f.area)?,
+            from: forms::date("起始日期", &f.from)?,
+            to: forms::date("截止日期", &f.to)?,
             count: f
                 .count
                 .trim()
@@ -178,8 +164,8 @@ fn data(f: &RecordForm) -> Result<ProactiveData, String> {
                 .map_err(|_| format!("“数量”应为非负整数：{}", f.count))?,
         }),
         "fees" => ProactiveData::Fees(FeeIncome {
-            from: date("起始日期", &f.from)?,
-            to: date("截止日期", &f.to)?,
+            from: forms::date("起始日期", &f.from)?,
+            to: forms::date("截止日期", &f.to)?,
             amount_yuan: f
                 .amount
                 .trim()
@@ -204,21 +190,14 @@ async fn add(
     Form(f): Form<RecordForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&f.csrf)?;
-    let user = ctx.recorder()?;
+    let actor = ctx.recorder()?.actor(Via::Web);
     let d = match data(&f) {
         Ok(d) => d,
         Err(m) => return refused(&st, &ctx, m).await,
     };
-    let id = Some(f.id.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("{}-{}", f.record, security::random_hex(4)));
-    match st
-        .store()
-        .set_proactive(&id, d, &Stamp::now(&user.name))
-        .await
-    {
+    match st.service().set_proactive(&actor, Some(&f.id), d).await {
         Ok(_) => Ok(Redirect::to("/proactive?msg=proactive").into_response()),
-        Err(e) if e.is_client_error() => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -237,29 +216,25 @@ async fn repeal(
     Form(f): Form<RepealForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&f.csrf)?;
-    let user = ctx.recorder()?;
-    let records = st.store().proactive_records().await?;
+    let actor = ctx.recorder()?.actor(Via::Web);
+    let records = st.service().proactive_records().await?;
     let Some(rec) = records.into_iter().find(|r| r.id == f.id) else {
         return Err(PageError::NotFound(format!("找不到记录“{}”", f.id)));
     };
     let ProactiveData::Document(mut doc) = rec.data else {
         return refused(&st, &ctx, "只有规章和规范性文件可以登记废止".into()).await;
     };
-    doc.repealed_on = match date("废止日期", &f.repealed_on) {
+    doc.repealed_on = match forms::date("废止日期", &f.repealed_on) {
         Ok(d) => Some(d),
         Err(m) => return refused(&st, &ctx, m).await,
     };
     match st
-        .store()
-        .set_proactive(
-            &rec.id,
-            ProactiveData::Document(doc),
-            &Stamp::now(&user.name),
-        )
+        .service()
+        .set_proactive(&actor, Some(&rec.id), ProactiveData::Document(doc))
         .await
     {
         Ok(_) => Ok(Redirect::to("/proactive?msg=proactive").into_response()),
-        Err(e) if e.is_client_error() => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }

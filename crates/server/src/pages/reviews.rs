@@ -13,7 +13,6 @@ use gongkai_store::{Review, ReviewStatus, ReviewSubject, Role};
 use crate::check::percent_encode;
 use crate::error::PageError;
 use crate::pages::MsgQuery;
-use crate::pages::ledger::can_act;
 use crate::view::{self, Chrome};
 use crate::{AppState, AuthUser, Ctx};
 
@@ -53,7 +52,7 @@ fn status_key(s: ReviewStatus) -> &'static str {
 
 /// The panel for `user`; `ready`: there is something to submit (a decision, a report).
 pub fn review_panel(review: &Review, user: &AuthUser, ready: bool) -> ReviewPanel {
-    let (submit, approve) = can_act(review.status, user.role);
+    let allowed = gongkai_service::allowed(review, &user.actor(gongkai_service::Via::Web));
     ReviewPanel {
         status: review.status.label_zh(),
         status_key: status_key(review.status),
@@ -68,8 +67,8 @@ pub fn review_panel(review: &Review, user: &AuthUser, ready: bool) -> ReviewPane
                 note: s.note.clone().unwrap_or_default(),
             })
             .collect(),
-        can_submit: submit && ready,
-        can_approve: approve,
+        can_submit: allowed.submit && ready,
+        can_approve: allowed.approve,
         approve_label: if review.status == ReviewStatus::AwaitingApproval {
             "批准"
         } else {

@@ -1,4 +1,5 @@
-//! The year-end report: sections 二, 三 and 四 computed from the ledger, shown in the
+//! The year-end report (the service's official one: frozen once submitted, live before):
+//! sections 二, 三 and 四 computed from the ledger, shown in the
 //! national layout with the checker's findings on the cells, its review (submitting it
 //! “closes the year”: the figures are frozen at that moment), and downloads (DOCX, PDF,
 //! HTML, JSON).
@@ -10,9 +11,10 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use gongkai_ledger::{YearEnd, YearEndOptions};
-use gongkai_store::{Review, ReviewStatus, ReviewSubject, Store, StoreError};
+use chrono::Datelike;
+use gongkai_service::Official;
+use gongkai_service::year_end::check_year;
+use gongkai_store::ReviewSubject;
 use gongkai_write::{Options, OutputFormat};
 use serde::Deserialize;
 
@@ -29,52 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/year-end", get(page))
         .route("/year-end/{year}/review", post(review))
         .route("/year-end/{year}/report/{format}", get(download))
-}
-
-/// The figures of the round under review: `known_by` and `as_of` of the submission, when
-/// the report has been submitted and not sent back.
-pub fn frozen_at(review: &Review) -> Option<(DateTime<Utc>, NaiveDate)> {
-    if matches!(
-        review.status,
-        ReviewStatus::NotSubmitted | ReviewStatus::SentBack
-    ) {
-        return None;
-    }
-    let sub = gongkai_store::review::current_submission(&review.steps)?;
-    let known_by = sub
-        .snapshot
-        .get("known_by")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())?;
-    let as_of = sub
-        .snapshot
-        .get("as_of")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())?;
-    Some((known_by, as_of))
-}
-
-/// The year-end report of `year` and its review: frozen at the submission when there is
-/// one, otherwise computed as of today.
-pub async fn compute(store: &Store, year: i32) -> Result<(YearEnd, Review), StoreError> {
-    let review = store.review(&ReviewSubject::AnnualReport { year }).await?;
-    let mut opts = YearEndOptions::year(year);
-    match frozen_at(&review) {
-        Some((known_by, as_of)) => {
-            opts.known_by = Some(known_by);
-            opts.as_of = as_of;
-        }
-        None => opts.as_of = view::today(),
-    }
-    let ye = store.year_end(opts).await?;
-    Ok((ye, review))
-}
-
-/// A year in the range the store accepts.
-pub fn check_year(year: i32) -> Result<i32, String> {
-    if (2008..=9999).contains(&year) {
-        Ok(year)
-    } else {
-        Err(format!("年度 {year} 不在 2008 至 9999 之间"))
-    }
 }
 
 pub struct IdLink {
@@ -119,8 +75,13 @@ async fn build(
     msg: Option<&str>,
 ) -> Result<YearPage, PageError> {
     let user = ctx.user()?;
-    let year = check_year(year).map_err(PageError::BadRequest)?;
-    let (ye, review) = compute(st.store(), year).await?;
+    let Official {
+        year,
+        year_end: ye,
+        review,
+        frozen_at,
+        ..
+    } = st.service().official_year_end(year, None).await?;
     let report = &ye.report;
     let findings = gongkai_check::check(report);
     let errors = findings
@@ -135,9 +96,7 @@ async fn build(
         years: (this_year - 4..=this_year).rev().collect(),
         title: gongkai_write::layout::title(report),
         period_end: view::date_zh(ye.period_end),
-        frozen: frozen_at(&review)
-            .map(|(k, _)| view::datetime(k))
-            .unwrap_or_default(),
+        frozen: frozen_at.map(view::datetime).unwrap_or_default(),
         errors,
         warnings: findings.len() - errors,
         tables: national::tables(report, &findings, &ReadOnly),
@@ -186,7 +145,9 @@ async fn page(
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<YearPage, PageError> {
-    let year = q.year.unwrap_or_else(|| view::today().year());
+    let year = q
+        .year
+        .unwrap_or_else(|| gongkai_service::year_end::default_year(view::today()));
     build(&st, &ctx, year, None, q.msg.as_deref()).await
 }
 
@@ -198,12 +159,12 @@ async fn review(
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.user()?.clone();
-    let year = check_year(year).map_err(PageError::BadRequest)?;
+    let year = check_year(year)?;
     match review_step(&st, &user, &ReviewSubject::AnnualReport { year }, &form).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/year-end?year={year}&msg=review#review")).into_response())
         }
-        Err(e) if e.is_client_error() => {
+        Err(e) if e.kind() != gongkai_service::ErrorKind::Internal => {
             let page = build(&st, &ctx, year, Some(e.to_string()), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -229,8 +190,7 @@ async fn download(
     Path((year, format)): Path<(i32, String)>,
 ) -> Result<Response, PageError> {
     ctx.user()?;
-    let year = check_year(year).map_err(PageError::BadRequest)?;
-    let (ye, _) = compute(st.store(), year).await?;
+    let ye = st.service().official_year_end(year, None).await?.year_end;
     let name = format!("{year}年政府信息公开工作年度报告");
     if format == "json" {
         let findings = gongkai_check::check(&ye.report);

@@ -102,6 +102,8 @@ async fn register(c: &mut Client, name: &str) -> String {
                 ("description", "2024年度某项目的环境影响评价批复"),
                 ("received_on", &today()),
                 ("channel", "in_person"),
+                ("form", "paper"),
+                ("delivery", "post"),
             ],
         )
         .await;

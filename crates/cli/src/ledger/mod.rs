@@ -1,0 +1,258 @@
+//! `gongkai ledger …`: the disclosure ledger (依申请公开台账) from the command line, on the
+//! store of `--db` (SQLite file `gongkai.db` in the current directory by default, created on
+//! first use; or `postgres://…`).
+//!
+//! A thin front end: each command parses its arguments (the domain enums parse from their
+//! one vocabulary, `gongkai_ledger::vocab`), calls one use case of `gongkai_service` and
+//! prints the result. Defaults (fee amounts, earlier units), the list's ordering, the
+//! official (frozen) year-end report and review rights are the service's.
+//!
+//! Writes name the acting user with `--user` (or `GONGKAI_USER`); the service checks that
+//! the user exists and is active, the store that the role may make the change, and every
+//! change is recorded in the audit log. The command line trusts the name: whoever can open
+//! the database file (or has the PostgreSQL credentials) can change it anyway; passwords
+//! protect the web service. Dates are `YYYY-MM-DD` (also `YYYY/M/D`, `YYYY年M月D日`);
+//! "today" is the date in Beijing.
+//!
+//! * `args` — the subcommands' arguments; `print` — presentation helpers.
+//! * `applications` — apply, event, show, list; `records` — appeals, proactive, users;
+//!   `reports` — year-end, review, audit.
+
+use std::io::{self, BufRead};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use gongkai_check::Lang;
+use gongkai_service::{Actor, Service, ServiceError, Via};
+use gongkai_store::{Store, StoreError};
+
+mod applications;
+mod args;
+mod print;
+mod records;
+mod reports;
+
+use args::{
+    AppealCommand, ApplyArgs, EventCommand, ProactiveCommand, ReviewCommand, UserCommand,
+    parse_date,
+};
+
+#[derive(Debug, Args)]
+pub(crate) struct LedgerArgs {
+    /// 数据库地址：sqlite://文件 或 postgres://… / database URL
+    #[arg(
+        long,
+        global = true,
+        env = "GONGKAI_DB",
+        default_value = "sqlite://gongkai.db"
+    )]
+    db: String,
+    /// 操作人（用户名）/ the acting user
+    #[arg(long, short = 'u', global = true, env = "GONGKAI_USER")]
+    user: Option<String>,
+    #[command(subcommand)]
+    command: LedgerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// 创建数据库并设置机关名称和管理员 / create the database and the admin user
+    Init {
+        /// 机关名称（用于年度报告标题）/ the office's name
+        #[arg(long)]
+        agency: String,
+        /// 管理员用户名 / the admin's user name
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// 从标准输入读取密码（否则随机生成并显示一次）/ read the password from stdin
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 用户管理 / users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 登记申请（同时登记收到）/ register an application with its receipt
+    Apply(ApplyArgs),
+    /// 登记办理事项 / record an event of an application
+    Event {
+        /// 申请编号 / application id
+        id: String,
+        /// 事项日期（默认今天）/ the event's date (default today)
+        #[arg(long, global = true, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// 备注 / note
+        #[arg(long, global = true)]
+        note: Option<String>,
+        #[command(subcommand)]
+        kind: EventCommand,
+    },
+    /// 查看一件申请：事项、状态、答复期限及其计算 / show an application
+    Show {
+        id: String,
+        /// 状态的日期（默认今天）/ the date of the state (default today)
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出申请：未办结的按答复期限排序（与网页、接口同一顺序），超期标出 / list applications
+    List {
+        /// 只列未办结的（默认也列已办结的，排在后面）/ open applications only
+        #[arg(long)]
+        open: bool,
+        /// 只列答复期限在 N 个自然日内（含已超期）的 / due within N calendar days
+        #[arg(long, value_name = "DAYS")]
+        due_within: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 行政复议、行政诉讼案件 / reconsideration and litigation cases
+    #[command(subcommand)]
+    Appeal(AppealCommand),
+    /// 主动公开数据（第二部分）/ proactive-disclosure records (section 二)
+    #[command(subcommand)]
+    Proactive(ProactiveCommand),
+    /// 年度报告（第二、三、四部分）并检查；提交审核后为冻结的正式数据 / the year-end report
+    ///
+    /// 年度报告提交审核后（“年度关账”），输出提交时冻结的数据（与网页、接口一致）；
+    /// 未提交或被退回时按台账实时计算。
+    /// Once the annual report is submitted for review, the figures frozen at the
+    /// submission (as on the web and the API); live before.
+    ///
+    /// 退出码 / exit status: 0 无错误 no errors, 1 检查发现错误 the checks found errors.
+    YearEnd {
+        year: i32,
+        /// 统计截止日期（未冻结时；默认今天与年末中较早者）/ compute as of this date (live only)
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// 报告 JSON 输出文件（可用 gongkai render 生成文档）/ write the report JSON here
+        #[arg(short, long)]
+        output: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 三级审核：信息员提交 → 办公室主任审核 → 分管领导批准 / the three-level review
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// 审计日志（谁、何时、做了什么）/ the audit log
+    Audit {
+        /// 只看这件申请 / one application only
+        id: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `gongkai ledger …`.
+pub(crate) fn run(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时 / cannot start the runtime")?;
+    rt.block_on(run_async(args, lang))
+}
+
+/// One run of the command: the service, the named user and the language.
+pub(super) struct Session {
+    service: Service,
+    user: Option<String>,
+    lang: Lang,
+}
+
+impl Session {
+    fn store(&self) -> &Store {
+        self.service.store()
+    }
+
+    /// The acting user, checked by the service (exists, active).
+    async fn actor(&self) -> Result<Actor> {
+        match &self.user {
+            Some(u) if !u.trim().is_empty() => Ok(self.service.actor(u, Via::Cli).await?),
+            _ => bail!(
+                "请用 --user 指明操作人（或设置环境变量 GONGKAI_USER）/ name the acting user with --user"
+            ),
+        }
+    }
+
+    fn en(&self) -> bool {
+        matches!(self.lang, Lang::En)
+    }
+}
+
+async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
+    let store = Store::open(&args.db)
+        .await
+        .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
+    let cx = Session {
+        service: Service::new(store),
+        user: args.user,
+        lang,
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let code = match args.command {
+        LedgerCommand::Init {
+            agency,
+            admin,
+            password_stdin,
+        } => records::init(&cx, &agency, &admin, password_stdin, &mut out).await,
+        LedgerCommand::User(c) => records::user(&cx, c, &mut out).await,
+        LedgerCommand::Apply(a) => applications::apply(&cx, a, &mut out).await,
+        LedgerCommand::Event {
+            id,
+            date,
+            note,
+            kind,
+        } => applications::event(&cx, &id, date, note, kind, &mut out).await,
+        LedgerCommand::Show { id, as_of, json } => {
+            applications::show(&cx, &id, as_of, json, &mut out).await
+        }
+        LedgerCommand::List {
+            open,
+            due_within,
+            json,
+        } => applications::list(&cx, open, due_within, json, &mut out).await,
+        LedgerCommand::Appeal(c) => records::appeal(&cx, c, &mut out).await,
+        LedgerCommand::Proactive(c) => records::proactive(&cx, c, &mut out).await,
+        LedgerCommand::YearEnd {
+            year,
+            as_of,
+            output,
+            json,
+        } => reports::year_end(&cx, year, as_of, output.as_deref(), json, &mut out).await,
+        LedgerCommand::Review(c) => reports::review(&cx, c, &mut out).await,
+        LedgerCommand::Audit { id, limit, json } => {
+            reports::audit(&cx, id.as_deref(), limit, json, &mut out).await
+        }
+    };
+    cx.store().close().await;
+    code.map_err(error_message)
+}
+
+/// Errors carry their Chinese message; the stable code goes in brackets.
+fn error_message(e: anyhow::Error) -> anyhow::Error {
+    if let Some(se) = e.downcast_ref::<ServiceError>() {
+        return anyhow!("{se} [{}]", se.code());
+    }
+    match e.downcast_ref::<StoreError>() {
+        Some(se) => anyhow!("{se} [{}]", se.code()),
+        None => e,
+    }
+}
+
+fn read_password(from_stdin: bool) -> Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("无法从标准输入读取密码 / cannot read the password")?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        Ok((gongkai_store::auth::random_password()?, true))
+    }
+}

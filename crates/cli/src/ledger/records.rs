@@ -1,0 +1,267 @@
+//! `init`, `user`, `appeal`, `proactive`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::Utc;
+use gongkai_ledger::calendar::date_zh;
+use gongkai_ledger::{
+    AppealConclusion, AppealStatus, ApplicationId, CaseRole, DecisionCount, DocumentRecord,
+    FeeIncome, ProactiveData,
+};
+use gongkai_service::Service;
+use gongkai_service::records::AppealDraft;
+use gongkai_store::{NewUser, Role};
+
+use super::args::{AppealCommand, ProactiveArgs, ProactiveCommand, UserCommand};
+use super::{Session, read_password};
+
+pub(super) async fn init(
+    cx: &Session,
+    agency: &str,
+    admin: &str,
+    password_stdin: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let (password, generated) = read_password(password_stdin)?;
+    let admin = NewUser {
+        name: admin.into(),
+        display_name: None,
+        role: Role::Admin,
+        password: password.clone(),
+    };
+    let user = cx.store().init(agency, &admin, Utc::now()).await?;
+    if cx.en() {
+        writeln!(
+            out,
+            "Ledger created for {agency}; admin user: {}",
+            user.name
+        )?;
+    } else {
+        writeln!(out, "已初始化台账：{agency}；管理员：{}", user.name)?;
+    }
+    if generated {
+        writeln!(
+            out,
+            "管理员初始密码（只显示这一次）/ initial password (shown once): {password}"
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> Result<ExitCode> {
+    match c {
+        UserCommand::Add {
+            name,
+            role,
+            display_name,
+            password_stdin,
+        } => {
+            let actor = cx.actor().await?;
+            let (password, generated) = read_password(password_stdin)?;
+            let new = NewUser {
+                name,
+                display_name,
+                role,
+                password: password.clone(),
+            };
+            let u = cx.service.add_user(&actor, &new).await?;
+            writeln!(
+                out,
+                "已添加用户 / added: {}（{}）",
+                u.name,
+                u.role.label_zh()
+            )?;
+            if generated {
+                writeln!(
+                    out,
+                    "初始密码（只显示这一次）/ initial password: {password}"
+                )?;
+            }
+        }
+        UserCommand::List => {
+            for u in cx.service.users().await? {
+                writeln!(
+                    out,
+                    "{:<12} {:<6} {:<10} {}",
+                    u.name,
+                    u.role.label_zh(),
+                    u.display_name.as_deref().unwrap_or("-"),
+                    if u.active { "" } else { "（已停用）" }
+                )?;
+            }
+        }
+        UserCommand::Passwd {
+            name,
+            password_stdin,
+        } => {
+            let actor = cx.actor().await?;
+            let (password, generated) = read_password(password_stdin)?;
+            cx.service.set_password(&actor, &name, &password).await?;
+            writeln!(out, "已修改密码 / password set: {name}")?;
+            if generated {
+                writeln!(out, "新密码（只显示这一次）/ new password: {password}")?;
+            }
+        }
+        UserCommand::Disable { name } => {
+            let actor = cx.actor().await?;
+            cx.service.set_user_active(&actor, &name, false).await?;
+            writeln!(out, "已停用 / disabled: {name}")?;
+        }
+        UserCommand::Enable { name } => {
+            let actor = cx.actor().await?;
+            cx.service.set_user_active(&actor, &name, true).await?;
+            writeln!(out, "已启用 / enabled: {name}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn appeal(
+    cx: &Session,
+    c: AppealCommand,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    match c {
+        AppealCommand::Add {
+            id,
+            kind,
+            filed,
+            application,
+            body,
+            case_number,
+            as_reconsideration_organ,
+        } => {
+            let actor = cx.actor().await?;
+            let draft = AppealDraft {
+                id,
+                kind,
+                filed_on: filed,
+                application: application.map(ApplicationId),
+                role: if as_reconsideration_organ {
+                    CaseRole::ReconsiderationOrgan
+                } else {
+                    CaseRole::OriginalActor
+                },
+                body,
+                case_number,
+                conclusion: None,
+            };
+            let c = cx.service.add_appeal(&actor, draft).await?;
+            writeln!(out, "已登记案件 {}（{}）", c.id, c.kind.label_zh())?;
+        }
+        AppealCommand::Conclude { id, result, date } => {
+            let actor = cx.actor().await?;
+            let conclusion = AppealConclusion {
+                result,
+                decided_on: date,
+            };
+            let c = cx.service.conclude_appeal(&actor, &id, conclusion).await?;
+            writeln!(out, "已登记案件 {} 的结果（{}）", c.id, date_zh(date))?;
+        }
+        AppealCommand::List => {
+            let today = Service::today();
+            for c in cx.service.appeals().await? {
+                let status = match c.status_at(today) {
+                    AppealStatus::Upheld => "结果维持",
+                    AppealStatus::Corrected => "结果纠正",
+                    AppealStatus::Other => "其他结果",
+                    AppealStatus::Pending => "尚未审结",
+                };
+                writeln!(
+                    out,
+                    "{:<12} {}  {}  {status}{}",
+                    c.id,
+                    c.filed_on.format("%Y-%m-%d"),
+                    c.kind.label_zh(),
+                    c.application
+                        .as_ref()
+                        .map(|a| format!("  申请 {a}"))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn proactive(
+    cx: &Session,
+    c: ProactiveCommand,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    match c {
+        ProactiveCommand::Set { id, data } => {
+            let actor = cx.actor().await?;
+            let data = match data {
+                ProactiveArgs::Document {
+                    kind,
+                    title,
+                    number,
+                    issued,
+                    repealed,
+                } => ProactiveData::Document(DocumentRecord {
+                    kind,
+                    title,
+                    number,
+                    issued_on: issued,
+                    repealed_on: repealed,
+                }),
+                ProactiveArgs::Decisions {
+                    area,
+                    from,
+                    to,
+                    count,
+                } => ProactiveData::Decisions(DecisionCount {
+                    area,
+                    from,
+                    to,
+                    count,
+                }),
+                ProactiveArgs::Fees { from, to, yuan } => ProactiveData::Fees(FeeIncome {
+                    from,
+                    to,
+                    amount_yuan: yuan,
+                }),
+            };
+            let (r, new) = cx.service.set_proactive(&actor, Some(&id), data).await?;
+            let what = if new {
+                "已添加记录"
+            } else {
+                "已更新记录"
+            };
+            writeln!(out, "{what} {}", r.id)?;
+        }
+        ProactiveCommand::List => {
+            for r in cx.service.proactive_records().await? {
+                let text = match &r.data {
+                    ProactiveData::Document(d) => format!(
+                        "{}《{}》{} 制发{}",
+                        d.kind.label_zh(),
+                        d.title,
+                        date_zh(d.issued_on),
+                        d.repealed_on
+                            .map(|x| format!("，{} 废止", date_zh(x)))
+                            .unwrap_or_default()
+                    ),
+                    ProactiveData::Decisions(c) => format!(
+                        "{} {} 至 {}：{} 件",
+                        c.area.label_zh(),
+                        date_zh(c.from),
+                        date_zh(c.to),
+                        c.count
+                    ),
+                    ProactiveData::Fees(f) => format!(
+                        "行政事业性收费 {} 至 {}：{} 元",
+                        date_zh(f.from),
+                        date_zh(f.to),
+                        f.amount_yuan
+                    ),
+                };
+                writeln!(out, "{:<14} {text}", r.id)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

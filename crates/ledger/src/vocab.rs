@@ -1,0 +1,421 @@
+//! One vocabulary per domain enum: the wire name (the serde name, `snake_case`), the
+//! Chinese label and the list of members, shared by the command line (`value_parser`),
+//! the HTML forms (`<select>` options) and the JSON API (serde). Parsing accepts the wire
+//! name (with `-` for `_`) or the Chinese label; anything else is an error naming the
+//! field and the accepted names, never a silent default.
+//!
+//! Written as a small trait and a macro rather than with `strum`: the serde names are the
+//! source of truth (a test checks every member against `serde_json`), and the Chinese
+//! labels and field names are data `strum` does not carry.
+
+use std::fmt;
+
+use crate::appeals::{AppealKind, AppealResult};
+use crate::application::{ApplicantKind, Channel, Delivery, IdDocument, InformationForm};
+use crate::decision::Decision;
+use crate::event::{ConsultationKind, EventType, ReplyMethod};
+use crate::proactive::{DecisionArea, DocumentKind};
+
+/// A domain enum with one vocabulary.
+pub trait Vocabulary: Sized + Copy + PartialEq + 'static {
+    /// The field's Chinese name, for messages, e.g. `申请人类型`.
+    const FIELD_ZH: &'static str;
+    /// Every member, in display order.
+    const ALL: &'static [Self];
+    /// The wire name (= the serde name), e.g. `natural_person`.
+    fn name(self) -> &'static str;
+    /// The Chinese label, e.g. `自然人`.
+    fn label(self) -> &'static str;
+
+    /// The member named `text` (wire name, `-` for `_`, or Chinese label).
+    fn parse(text: &str) -> Result<Self, UnknownValue> {
+        let t = text.trim();
+        let wire = t.replace('-', "_");
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.name() == wire || v.label() == t)
+            .ok_or_else(|| UnknownValue {
+                field: Self::FIELD_ZH,
+                value: t.to_string(),
+                expected: Self::ALL.iter().map(|v| v.name()).collect(),
+            })
+    }
+
+    /// `(name, label)` pairs, for `<select>` options.
+    fn options() -> Vec<(&'static str, &'static str)> {
+        Self::ALL.iter().map(|v| (v.name(), v.label())).collect()
+    }
+}
+
+/// A value that is not in a field's vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}“{value}”无效，可用：{}", expected.join("、"))]
+pub struct UnknownValue {
+    pub field: &'static str,
+    pub value: String,
+    pub expected: Vec<&'static str>,
+}
+
+/// Implements [`Vocabulary`] and `FromStr` for a unit enum.
+macro_rules! vocabulary {
+    ($ty:ident, $field:literal, $label:path, [$($v:ident = $name:literal),+ $(,)?]) => {
+        impl Vocabulary for $ty {
+            const FIELD_ZH: &'static str = $field;
+            const ALL: &'static [Self] = &[$($ty::$v),+];
+            fn name(self) -> &'static str {
+                match self { $($ty::$v => $name),+ }
+            }
+            fn label(self) -> &'static str {
+                $label(self)
+            }
+        }
+        impl std::str::FromStr for $ty {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+                <$ty as Vocabulary>::parse(s)
+            }
+        }
+    };
+}
+
+/// `Display` as the wire name (`Decision` displays its Chinese label instead).
+macro_rules! display_name {
+    ($($ty:ident),+) => {
+        $(impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        })+
+    };
+}
+
+display_name!(
+    ApplicantKind,
+    IdDocument,
+    InformationForm,
+    Delivery,
+    ReplyMethod,
+    ConsultationKind,
+    ChannelKind,
+    EventType,
+    AppealKind,
+    AppealResult,
+    DocumentKind,
+    DecisionArea
+);
+
+vocabulary!(
+    ApplicantKind,
+    "申请人类型",
+    ApplicantKind::label_zh,
+    [
+        NaturalPerson = "natural_person",
+        Commercial = "commercial",
+        Research = "research",
+        SocialWelfare = "social_welfare",
+        LegalService = "legal_service",
+        OtherOrganisation = "other_organisation",
+    ]
+);
+
+vocabulary!(
+    IdDocument,
+    "身份证明",
+    IdDocument::label_zh,
+    [
+        ResidentIdCard = "resident_id_card",
+        Passport = "passport",
+        OtherPersonal = "other_personal",
+        UnifiedSocialCreditCode = "unified_social_credit_code",
+        OtherOrganisational = "other_organisational",
+    ]
+);
+
+vocabulary!(
+    InformationForm,
+    "载体形式",
+    InformationForm::label_zh,
+    [
+        Paper = "paper",
+        Electronic = "electronic",
+        Inspection = "inspection",
+    ]
+);
+
+vocabulary!(
+    Delivery,
+    "获取方式",
+    Delivery::label_zh,
+    [
+        Collect = "collect",
+        Post = "post",
+        Email = "email",
+        Online = "online",
+        Fax = "fax",
+    ]
+);
+
+vocabulary!(
+    ReplyMethod,
+    "送达方式",
+    ReplyMethod::label_zh,
+    [
+        InPerson = "in_person",
+        Post = "post",
+        Email = "email",
+        Online = "online",
+        Fax = "fax",
+    ]
+);
+
+vocabulary!(
+    ConsultationKind,
+    "征求意见对象类型",
+    ConsultationKind::label_zh,
+    [ThirdParty = "third_party", CoProducer = "co_producer",]
+);
+
+vocabulary!(
+    ChannelKind,
+    "提交渠道",
+    ChannelKind::label_zh,
+    [
+        InPerson = "in_person",
+        Oral = "oral",
+        PostWithSignature = "post_with_signature",
+        OrdinaryMail = "ordinary_mail",
+        Online = "online",
+        Fax = "fax",
+    ]
+);
+
+vocabulary!(
+    EventType,
+    "事项类型",
+    EventType::label_zh,
+    [
+        Received = "received",
+        CorrectionRequested = "correction_requested",
+        Corrected = "corrected",
+        NotCorrected = "not_corrected",
+        ConsultationSent = "consultation_sent",
+        ConsultationAnswered = "consultation_answered",
+        Extended = "extended",
+        FeeNoticeSent = "fee_notice_sent",
+        FeePaid = "fee_paid",
+        FeeNotPaid = "fee_not_paid",
+        DelayedReplyNotice = "delayed_reply_notice",
+        Decided = "decided",
+        ReplySent = "reply_sent",
+        Withdrawn = "withdrawn",
+    ]
+);
+
+vocabulary!(
+    Decision,
+    "答复结论",
+    Decision::label_zh,
+    [
+        Granted = "granted",
+        PartiallyGranted = "partially_granted",
+        DeniedStateSecret = "denied_state_secret",
+        DeniedProhibitedByLaw = "denied_prohibited_by_law",
+        DeniedThreeSecurity = "denied_three_security",
+        DeniedThirdParty = "denied_third_party",
+        DeniedInternalAffairs = "denied_internal_affairs",
+        DeniedProcessInfo = "denied_process_info",
+        DeniedEnforcementFile = "denied_enforcement_file",
+        DeniedQueryMatter = "denied_query_matter",
+        UnableNotHeld = "unable_not_held",
+        UnableNeedsCreation = "unable_needs_creation",
+        UnableUnclearAfterCorrection = "unable_unclear_after_correction",
+        RejectedPetition = "rejected_petition",
+        RejectedDuplicate = "rejected_duplicate",
+        RejectedPublication = "rejected_publication",
+        RejectedMassRepeated = "rejected_mass_repeated",
+        RejectedConfirmation = "rejected_confirmation",
+        OtherNoCorrection = "other_no_correction",
+        OtherUnpaidFee = "other_unpaid_fee",
+        OtherOther = "other_other",
+    ]
+);
+
+vocabulary!(
+    AppealKind,
+    "案件类型",
+    AppealKind::label_zh,
+    [
+        Reconsideration = "reconsideration",
+        LitigationDirect = "litigation_direct",
+        LitigationAfterReconsideration = "litigation_after_reconsideration",
+    ]
+);
+
+vocabulary!(
+    AppealResult,
+    "案件结果",
+    AppealResult::label_zh,
+    [Upheld = "upheld", Corrected = "corrected", Other = "other",]
+);
+
+vocabulary!(
+    DocumentKind,
+    "文件类型",
+    DocumentKind::label_zh,
+    [
+        Regulation = "regulation",
+        NormativeDocument = "normative_document",
+    ]
+);
+
+vocabulary!(
+    DecisionArea,
+    "决定类别",
+    DecisionArea::label_zh,
+    [
+        Licensing = "licensing",
+        Penalty = "penalty",
+        Coercion = "coercion",
+    ]
+);
+
+/// A date as every front end accepts it: `2025-03-03`, `2025/3/3` or `2025年3月3日`.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let t = text.trim();
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(t, f).ok())
+}
+
+/// The channel of art. 31 without its dates (the `kind` tag of [`Channel`]'s serde form,
+/// with 口头提出 as its own member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelKind {
+    InPerson,
+    Oral,
+    PostWithSignature,
+    OrdinaryMail,
+    Online,
+    Fax,
+}
+
+impl ChannelKind {
+    pub fn label_zh(self) -> &'static str {
+        self.with_dates(None, chrono::NaiveDate::MIN).label_zh()
+    }
+
+    /// The channel with its earlier date (arrival, submission, sending; default the
+    /// receipt date).
+    pub fn with_dates(
+        self,
+        earlier: Option<chrono::NaiveDate>,
+        received: chrono::NaiveDate,
+    ) -> Channel {
+        let earlier = earlier.unwrap_or(received);
+        match self {
+            ChannelKind::InPerson => Channel::InPerson { oral: false },
+            ChannelKind::Oral => Channel::InPerson { oral: true },
+            ChannelKind::PostWithSignature => Channel::PostWithSignature,
+            ChannelKind::OrdinaryMail => Channel::OrdinaryMail {
+                arrived_on: earlier,
+            },
+            ChannelKind::Online => Channel::Online {
+                submitted_on: earlier,
+            },
+            ChannelKind::Fax => Channel::Fax { sent_on: earlier },
+        }
+    }
+}
+
+impl Channel {
+    /// The channel without its dates.
+    pub fn kind(&self) -> ChannelKind {
+        match self {
+            Channel::InPerson { oral: false } => ChannelKind::InPerson,
+            Channel::InPerson { oral: true } => ChannelKind::Oral,
+            Channel::PostWithSignature => ChannelKind::PostWithSignature,
+            Channel::OrdinaryMail { .. } => ChannelKind::OrdinaryMail,
+            Channel::Online { .. } => ChannelKind::Online,
+            Channel::Fax { .. } => ChannelKind::Fax,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_names_match<T: Vocabulary + serde::Serialize + std::fmt::Debug>() {
+        for v in T::ALL {
+            assert_eq!(
+                serde_json::to_value(v).unwrap(),
+                serde_json::Value::from(v.name()),
+                "{v:?}"
+            );
+            assert_eq!(T::parse(v.name()).unwrap(), *v);
+            assert_eq!(T::parse(v.label()).unwrap(), *v);
+            assert_eq!(T::parse(&v.name().replace('_', "-")).unwrap(), *v);
+        }
+        let labels: std::collections::HashSet<_> = T::ALL.iter().map(|v| v.label()).collect();
+        assert_eq!(labels.len(), T::ALL.len(), "labels are distinct");
+    }
+
+    #[test]
+    fn wire_names_are_the_serde_names() {
+        serde_names_match::<ApplicantKind>();
+        serde_names_match::<IdDocument>();
+        serde_names_match::<InformationForm>();
+        serde_names_match::<Delivery>();
+        serde_names_match::<ReplyMethod>();
+        serde_names_match::<ConsultationKind>();
+        serde_names_match::<EventType>();
+        serde_names_match::<Decision>();
+        serde_names_match::<AppealKind>();
+        serde_names_match::<AppealResult>();
+        serde_names_match::<DocumentKind>();
+        serde_names_match::<DecisionArea>();
+        assert_eq!(Decision::ALL.len(), <Decision as Vocabulary>::ALL.len());
+    }
+
+    #[test]
+    fn channel_kinds_are_the_serde_tags() {
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+        for k in ChannelKind::ALL {
+            let c = k.with_dates(None, d);
+            assert_eq!(c.kind(), *k);
+            let tag = serde_json::to_value(c).unwrap()["kind"].clone();
+            let expected = if *k == ChannelKind::Oral {
+                "in_person"
+            } else {
+                k.name()
+            };
+            assert_eq!(tag, serde_json::Value::from(expected));
+        }
+        assert_eq!(
+            "平常信函".parse::<ChannelKind>().unwrap(),
+            ChannelKind::OrdinaryMail
+        );
+    }
+
+    #[test]
+    fn dates_in_three_spellings() {
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 3);
+        assert_eq!(parse_date("2025-03-03"), d);
+        assert_eq!(parse_date(" 2025/3/3 "), d);
+        assert_eq!(parse_date("2025年3月3日"), d);
+        assert_eq!(parse_date("2025-13-03"), None);
+        assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn unknown_values_name_the_field() {
+        let e = "post_signature".parse::<ChannelKind>().unwrap_err();
+        assert_eq!(e.field, "提交渠道");
+        assert!(
+            e.to_string()
+                .starts_with("提交渠道“post_signature”无效，可用：in_person")
+        );
+        assert!("".parse::<Delivery>().is_err());
+    }
+}

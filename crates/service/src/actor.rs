@@ -1,0 +1,93 @@
+//! Who acts: an authenticated user with a role, and the front end the request came
+//! through. The web and the API authenticate with a password or a session before they
+//! build an actor; the command line names the user (`--user`) and [`crate::Service::actor`]
+//! checks that the user exists and is active.
+//!
+//! The fields are private and the struct `#[non_exhaustive]`, so the agency an actor works
+//! for (the multi-agency platform) can be added without touching the front ends.
+
+use gongkai_store::{Role, Stamp, User};
+use serde::Serialize;
+
+use crate::error::ServiceError;
+use crate::{Result, Service};
+
+/// The front end a request came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    Web,
+    Api,
+    Cli,
+}
+
+/// An authenticated user acting through a front end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Actor {
+    name: String,
+    display_name: Option<String>,
+    role: Role,
+    via: Via,
+}
+
+impl Actor {
+    /// The actor for a user the front end has authenticated.
+    pub fn new(user: &User, via: Via) -> Self {
+        Actor {
+            name: user.name.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            via,
+        }
+    }
+
+    /// The actor for a user authenticated by a session (the web service keeps the user's
+    /// name, display name and role with the session).
+    pub fn authenticated(name: &str, display_name: Option<String>, role: Role, via: Via) -> Self {
+        Actor {
+            name: name.to_string(),
+            display_name,
+            role,
+            via,
+        }
+    }
+
+    /// The login name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The name to show (`李明`), or the login name.
+    pub fn shown_name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn via(&self) -> Via {
+        self.via
+    }
+
+    /// Who and when, now, for a write.
+    pub fn stamp(&self) -> Stamp {
+        Stamp::now(&self.name)
+    }
+}
+
+impl Service {
+    /// The actor for a named user (the command line): the user must exist and be active.
+    pub async fn actor(&self, name: &str, via: Via) -> Result<Actor> {
+        let name = name.trim();
+        match self.store.user(name).await? {
+            Some(u) if u.active => Ok(Actor::new(&u, via)),
+            _ => Err(ServiceError::Store(
+                gongkai_store::StoreError::UnknownUser {
+                    name: name.to_string(),
+                },
+            )),
+        }
+    }
+}

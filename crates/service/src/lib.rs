@@ -1,0 +1,69 @@
+//! The ledger's use cases, written once for every front end: the command line
+//! (`gongkai ledger`), the web pages and the JSON API parse their own syntax into these
+//! calls and render what comes back; none of them holds a business rule.
+//!
+//! ```text
+//! front ends (thin):  cli  │  web pages  │  JSON API
+//!                          ▼
+//! gongkai-service:    one method per use case — takes the authenticated [`Actor`],
+//!                     applies the defaults (fee amounts, earlier units), one ordering of
+//!                     the open applications, the official (frozen) year-end report,
+//!                     review rights, stamps and ids; typed results and [`ServiceError`]
+//!                          ▼
+//! gongkai-store:      one transaction per write: role check, the ledger's validation,
+//!                     the rows and the audit row
+//! ```
+//!
+//! * [`actor`] — who acts, with which role, through which front end.
+//! * [`error`] — [`ServiceError`] and its [`ErrorKind`] (one HTTP status each).
+//! * [`applications`] — register, append an event (with its defaults), one application,
+//!   the list in one ordering.
+//! * [`review`] — the review steps and who may take them ([`review::allowed`]).
+//! * [`year_end`] — the official year-end report: frozen once the annual review is
+//!   submitted, live before.
+//! * [`records`] — appeals (ids and stamps made here), proactive records, users.
+
+use chrono::{NaiveDate, Utc};
+use gongkai_store::Store;
+use gongkai_store::model::china_offset;
+
+pub mod actor;
+pub mod applications;
+pub mod error;
+pub mod records;
+pub mod review;
+pub mod year_end;
+
+pub use actor::{Actor, Via};
+pub use applications::{
+    Appended, Detail, EventDraft, FeeDraft, ListFilter, Listed, Registered, open_order,
+};
+pub use error::{ErrorKind, ServiceError};
+pub use review::{Allowed, allowed};
+pub use year_end::Official;
+
+/// The result of a use case.
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// The use cases over one store. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Service {
+    store: Store,
+}
+
+impl Service {
+    pub fn new(store: Store) -> Self {
+        Service { store }
+    }
+
+    /// The store underneath (for reads that are not use cases: settings, templates, audit).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The office's date today (Beijing time): the date of states, lists and the live
+    /// year-end report.
+    pub fn today() -> NaiveDate {
+        Utc::now().with_timezone(&china_offset()).date_naive()
+    }
+}

@@ -1,0 +1,182 @@
+//! Appeals (section 四), proactive records (section 二) and users. Ids and stamps are
+//! made here, never by a handler: a case without an id gets the next `案-YYYY-NNN` of its
+//! filing year, a proactive record the next `文件-NNN` / `决定-NNN` / `收费-NNN`.
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_ledger::{
+    AppealCase, AppealConclusion, AppealKind, ApplicationId, CaseRole, ProactiveData,
+    ProactiveRecord,
+};
+use gongkai_store::{NewUser, User};
+use serde::Deserialize;
+
+use crate::actor::Actor;
+use crate::error::ServiceError;
+use crate::{Result, Service};
+
+/// A case as entered: the service stamps it (`recorded_at`, `recorded_by`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AppealDraft {
+    /// `None`: the next `案-YYYY-NNN`.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub kind: AppealKind,
+    pub filed_on: NaiveDate,
+    #[serde(default)]
+    pub application: Option<ApplicationId>,
+    #[serde(default)]
+    pub role: CaseRole,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub case_number: Option<String>,
+    #[serde(default)]
+    pub conclusion: Option<AppealConclusion>,
+}
+
+/// The next id `{prefix}{n:03}` after those in `ids`.
+fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let n = ids
+        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:03}", n + 1)
+}
+
+impl Service {
+    fn case(actor: &Actor, id: String, d: AppealDraft) -> AppealCase {
+        let stamp = actor.stamp();
+        AppealCase {
+            id,
+            kind: d.kind,
+            filed_on: d.filed_on,
+            application: d.application,
+            role: d.role,
+            body: d.body.filter(|b| !b.trim().is_empty()),
+            case_number: d.case_number.filter(|b| !b.trim().is_empty()),
+            conclusion: d.conclusion,
+            recorded_at: stamp.at,
+            recorded_by: Some(stamp.user),
+        }
+    }
+
+    /// Adds a case.
+    pub async fn add_appeal(&self, actor: &Actor, mut draft: AppealDraft) -> Result<AppealCase> {
+        let id = match draft.id.take().filter(|i| !i.trim().is_empty()) {
+            Some(id) => id.trim().to_string(),
+            None => {
+                let cases = self.store.appeals().await?;
+                let prefix = format!("案-{}-", draft.filed_on.year());
+                next_id(&prefix, cases.iter().map(|c| c.id.as_str()))
+            }
+        };
+        let case = Service::case(actor, id, draft);
+        Ok(self.store.add_appeal(case, &actor.stamp()).await?)
+    }
+
+    /// Replaces case `id` (e.g. with its conclusion).
+    pub async fn update_appeal(
+        &self,
+        actor: &Actor,
+        id: &str,
+        draft: AppealDraft,
+    ) -> Result<AppealCase> {
+        let case = Service::case(actor, id.trim().to_string(), draft);
+        Ok(self.store.update_appeal(case, &actor.stamp()).await?)
+    }
+
+    /// Records a case's conclusion.
+    pub async fn conclude_appeal(
+        &self,
+        actor: &Actor,
+        id: &str,
+        conclusion: AppealConclusion,
+    ) -> Result<AppealCase> {
+        let mut case = self.appeal(id).await?;
+        case.conclusion = Some(conclusion);
+        Ok(self.store.update_appeal(case, &actor.stamp()).await?)
+    }
+
+    /// Case `id` (`NotFound` if there is none).
+    pub async fn appeal(&self, id: &str) -> Result<AppealCase> {
+        self.store
+            .appeal(id.trim())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "案件",
+                id: id.trim().to_string(),
+            })
+    }
+
+    pub async fn appeals(&self) -> Result<Vec<AppealCase>> {
+        Ok(self.store.appeals().await?)
+    }
+
+    /// Adds or replaces a proactive record; `id` `None` adds one under the next id of its
+    /// kind. True if it was new.
+    pub async fn set_proactive(
+        &self,
+        actor: &Actor,
+        id: Option<&str>,
+        data: ProactiveData,
+    ) -> Result<(ProactiveRecord, bool)> {
+        let id = match id.map(str::trim).filter(|i| !i.is_empty()) {
+            Some(id) => id.to_string(),
+            None => {
+                let prefix = match data {
+                    ProactiveData::Document(_) => "文件-",
+                    ProactiveData::Decisions(_) => "决定-",
+                    ProactiveData::Fees(_) => "收费-",
+                };
+                let records = self.store.proactive_records().await?;
+                next_id(prefix, records.iter().map(|r| r.id.as_str()))
+            }
+        };
+        Ok(self.store.set_proactive(&id, data, &actor.stamp()).await?)
+    }
+
+    pub async fn proactive_records(&self) -> Result<Vec<ProactiveRecord>> {
+        Ok(self.store.proactive_records().await?)
+    }
+
+    // ---- users ------------------------------------------------------------------------
+
+    /// Adds a user (the store checks that the actor is an administrator).
+    pub async fn add_user(&self, actor: &Actor, user: &NewUser) -> Result<User> {
+        Ok(self.store.add_user(user, &actor.stamp()).await?)
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        Ok(self.store.users().await?)
+    }
+
+    /// Sets `name`'s password (one's own, or anyone's for an administrator).
+    pub async fn set_password(&self, actor: &Actor, name: &str, password: &str) -> Result<()> {
+        Ok(self
+            .store
+            .set_password(name, password, &actor.stamp())
+            .await?)
+    }
+
+    /// Enables or disables a user (administrator).
+    pub async fn set_user_active(&self, actor: &Actor, name: &str, active: bool) -> Result<()> {
+        Ok(self
+            .store
+            .set_user_active(name, active, &actor.stamp())
+            .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_id;
+
+    #[test]
+    fn ids_count_on_from_the_highest() {
+        assert_eq!(next_id("案-2025-", [].into_iter()), "案-2025-001");
+        assert_eq!(
+            next_id("案-2025-", ["案-2025-002", "案-2024-009", "x"].into_iter()),
+            "案-2025-003"
+        );
+    }
+}
