@@ -10,6 +10,7 @@ use gongkai_report::Report;
 
 mod batch;
 mod ledger;
+mod lint;
 mod render;
 mod serve;
 mod table;
@@ -89,6 +90,12 @@ enum Command {
     /// annual report is submitted) are the same in all three. Choices take the JSON name or
     /// the Chinese label; an unknown value is an error naming the field.
     Ledger(ledger::LedgerArgs),
+    /// 错敏排查：个人信息、过时机构名称和法规、严重错别字、日期、本单位名单 / lint
+    /// published text
+    ///
+    /// 退出码 / exit status: 0 无错误 no errors, 1 发现错误 errors found, 2 有文件无法读取 a file
+    /// could not be read.
+    Lint(lint::LintArgs),
     /// 列出检查规则，或说明一条规则 / list the rules, or explain one
     Rules {
         /// 规则代码，如 TAB001 / a rule code such as TAB001
@@ -145,6 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch(args) => batch::cmd_batch(&args, lang, &mut out),
         Command::Render(args) => render::cmd_render(&args, lang),
         Command::Template(args) => render::cmd_template(&args, &mut out),
+        Command::Lint(args) => lint::cmd_lint(&args, lang, &mut out),
     }
 }
 

@@ -33,6 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub mod api;
 pub mod assets;
 pub mod check;
+pub mod content_check;
 pub mod context;
 pub mod error;
 pub mod forms;
@@ -140,6 +141,7 @@ pub fn app(state: AppState) -> Router {
     let upload_limit = state.config().max_upload_bytes;
     Router::new()
         .merge(check::router())
+        .merge(content_check::router())
         .merge(pages::router())
         .merge(assets::router())
         .nest(api::API_PREFIX, api::router())

@@ -61,17 +61,21 @@ impl Table {
     }
 }
 
-/// A field as CSV text; text that a spreadsheet would run as a formula gets a leading `'`.
+/// Text for a CSV cell: text that a spreadsheet would run as a formula (starting with
+/// `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`.
+pub fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// A field as CSV text, guarded by [`formula_safe`].
 fn field_text(f: Field) -> String {
     match f {
         Field::Empty => String::new(),
-        Field::Text(s) => {
-            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{s}")
-            } else {
-                s
-            }
-        }
+        Field::Text(s) => formula_safe(&s).into_owned(),
         Field::Int(n) => n.to_string(),
         Field::Num(v) => v.to_string(),
         Field::Ratio(r) => format!("{r:.4}"),

@@ -43,6 +43,8 @@ mod csv;
 mod json;
 mod xlsx;
 
+pub use self::csv::formula_safe;
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
