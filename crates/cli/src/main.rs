@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use gongkai_check::{Finding, Lang, Severity};
+use gongkai_check::{Finding, Lang, RuleMeta, Severity};
 use gongkai_report::Report;
 
 mod batch;
@@ -54,10 +54,15 @@ enum Command {
     },
     /// 检查报告（勾稽关系、日期、结构、措辞）/ check reports
     ///
+    /// 输入与 `gongkai render` 相同：任何可读取的报告、`gongkai read` 输出的 JSON，或
+    /// TOML/JSON 数据文件 / the inputs of `gongkai render`: a report, `gongkai read` JSON, or
+    /// a TOML/JSON data file.
+    ///
     /// 退出码 / exit status: 0 无错误 no errors, 1 发现错误 errors found, 2 有文件无法读取 a file
     /// could not be read.
     Check {
-        /// 报告文件；`-` 表示标准输入 / report files; `-` reads stdin
+        /// 报告文件、`gongkai read` 的 JSON 或数据文件；`-` 表示标准输入 / reports, `gongkai
+        /// read` JSON or data files; `-` reads stdin
         #[arg(required = true)]
         files: Vec<String>,
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -268,7 +273,11 @@ fn cmd_check(
     let mut json_items = Vec::new();
     let (mut total_errors, mut total_warnings) = (0, 0);
     for path in files {
-        let (input, report) = match read_one(path) {
+        let parsed = load(path).and_then(|input| {
+            let (report, read) = render::parse(&input)?;
+            Ok((input, report, read))
+        });
+        let (input, report, read) = match parsed {
             Ok(r) => r,
             Err(e) => {
                 unreadable = true;
@@ -284,9 +293,10 @@ fn cmd_check(
         any_errors |= errors > 0;
         match format {
             CheckFormat::Text => {
-                // Source excerpts only for text input (the decoded text has the lines).
+                // Source excerpts only for a text report (the decoded text has the lines; a
+                // data file's lines are not the report's).
                 let source = match gongkai_read::sniff(&input.bytes) {
-                    gongkai_read::InputKind::Text => {
+                    gongkai_read::InputKind::Text if read => {
                         gongkai_read::decode::decode(&input.bytes).ok()
                     }
                     _ => None,
@@ -349,23 +359,34 @@ fn cmd_check(
     })
 }
 
+/// Every rule gongkai knows — the report checks, then the batch and year-over-year rules —
+/// ordered by code: the one catalogue `gongkai rules` lists and explains.
+fn catalogue() -> Vec<&'static RuleMeta> {
+    let mut all: Vec<&'static RuleMeta> = gongkai_check::metas()
+        .chain(gongkai_batch::rules())
+        .collect();
+    all.sort_by_key(|r| r.code);
+    all
+}
+
 fn cmd_rules(code: Option<&str>, lang: Lang, out: &mut impl Write) -> Result<ExitCode> {
+    let all = catalogue();
     match code {
         None => {
-            write!(out, "{}", gongkai_check::render_rule_list(lang))?;
+            write!(out, "{}", gongkai_check::render_meta_list(all, lang))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(code) => match gongkai_check::rule(code) {
+        Some(code) => match all.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
             Some(rule) => {
                 writeln!(
                     out,
                     "# {} {} ({})\n\n{}\n",
-                    rule.code(),
-                    rule.name(),
-                    rule.severity().as_str(),
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
                     rule.summary(lang)
                 )?;
-                writeln!(out, "{}", rule.explanation().trim())?;
+                writeln!(out, "{}", rule.explanation.trim())?;
                 Ok(ExitCode::SUCCESS)
             }
             None => {

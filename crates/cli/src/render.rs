@@ -98,7 +98,7 @@ enum Edition {
 
 /// Reads the input: a data file (TOML/JSON, judged from the extension, then the content)
 /// or a report for the readers. The flag is true for a report the readers read.
-fn parse(input: &Input) -> Result<(Report, bool)> {
+pub(crate) fn parse(input: &Input) -> Result<(Report, bool)> {
     let ext = Path::new(&input.name)
         .extension()
         .and_then(|e| e.to_str())

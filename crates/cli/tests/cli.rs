@@ -211,15 +211,109 @@ fn rules_list_and_explain() {
     ] {
         assert!(out.contains(code), "{code} missing from\n{out}");
     }
-    assert_eq!(out.lines().count(), gongkai_check::registry().len());
-    let o = gongkai(&["rules", "tab001"]);
-    assert!(o.status.success());
-    let out = stdout(&o);
-    assert!(out.starts_with("# TAB001"), "{out}");
-    assert!(out.contains("法律依据"), "{out}");
+    // One catalogue: the report checks and the batch and year-over-year rules.
+    assert_eq!(
+        out.lines().count(),
+        gongkai_check::registry().len() + gongkai_batch::rules().len()
+    );
+    let codes: Vec<&str> = out.lines().map(|l| &l[..6]).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(codes, sorted, "ordered by code, none twice");
+    for code in ["YOY001", "BAT001", "DUP002", "TXT003", "STR003"] {
+        assert!(codes.contains(&code), "{code} missing from\n{out}");
+    }
+    for code in ["tab001", "YOY001", "dup001"] {
+        let o = gongkai(&["rules", code]);
+        assert!(o.status.success(), "{code}");
+        let out = stdout(&o);
+        assert!(
+            out.starts_with(&format!("# {}", code.to_ascii_uppercase())),
+            "{out}"
+        );
+        for heading in gongkai_report::rule::EXPLANATION_HEADINGS {
+            assert!(out.contains(heading), "{code}: {heading} missing in\n{out}");
+        }
+    }
     let o = gongkai(&["rules", "XYZ999"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("XYZ999"));
+}
+
+/// A data file with the tables' numbers, as `gongkai render` takes it: 本年新收 is 3 in
+/// the text and 4 in the table, and the columns do not add up.
+const DATA_TOML: &str = r#"
+[meta]
+agency = "某县统计局"
+year = 2023
+date = "2024-01-20"
+
+[[sections]]
+number = 1
+text = "2023年，某县统计局认真贯彻落实条例。本年度共收到政府信息公开申请3件。"
+[[sections]]
+number = 2
+[[sections]]
+number = 3
+[[sections]]
+number = 4
+[[sections]]
+number = 5
+text = "一是公开内容不够全面；二是政策解读形式单一。"
+[[sections]]
+number = 6
+text = "本年度未收取信息处理费。"
+
+[cells]
+"s3.new_received.natural_person" = 3
+"s3.new_received.total" = 4
+"s3.granted.natural_person" = 3
+"s3.granted.total" = 3
+"s3.results_total.natural_person" = 3
+"s3.results_total.total" = 3
+"#;
+
+/// `gongkai check` takes what `gongkai render` takes: a data file and the JSON of
+/// `gongkai read`, besides a report.
+#[test]
+fn check_accepts_data_files_and_read_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("数据.toml");
+    std::fs::write(&toml, DATA_TOML).unwrap();
+    let o = gongkai(&["check", toml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("error[TAB003]"), "{out}");
+    assert!(out.contains("error[TXT001]"), "{out}");
+    assert!(out.contains("数据.toml"), "{out}");
+
+    // The JSON of `gongkai read` gives the findings of the report it was read from.
+    let seed = &seeds()[3];
+    let read = gongkai(&["read", seed]);
+    assert!(read.status.success());
+    let json = dir.path().join("read.json");
+    std::fs::write(&json, &read.stdout).unwrap();
+    let codes = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let direct = gongkai(&["check", "--format", "json", seed]);
+    let via_json = gongkai(&["check", "--format", "json", json.to_str().unwrap()]);
+    assert_eq!(via_json.status.code(), direct.status.code());
+    assert_eq!(codes(&via_json), codes(&direct));
+
+    // Not a data file and not a report: a clear error naming the file.
+    let bad = dir.path().join("坏.json");
+    std::fs::write(&bad, "{ \"cells\": { \"s9.nothing\": 1 } }").unwrap();
+    let o = gongkai(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("坏.json"), "{}", stderr(&o));
 }
 
 /// The checker's findings on each seed, as a person reads them in the terminal.
