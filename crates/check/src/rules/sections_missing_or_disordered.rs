@@ -8,8 +8,8 @@ rule!(SectionsMissingOrDisordered {
     code: "STR001",
     name: "sections-missing-or-disordered",
     severity: Error,
-    summary_zh: "六个部分不全或顺序错乱",
-    summary_en: "One of the six sections is missing, or they are out of order",
+    summary_zh: "六个部分不全、编号错位、标题被替换或顺序错乱",
+    summary_en: "A section is missing, misnumbered, replaced by another heading, or out of order",
     explanation: r#"## sections-missing-or-disordered (STR001)
 
 ### 检查什么
