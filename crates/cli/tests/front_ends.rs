@@ -269,7 +269,7 @@ async fn through_api(db: &str, id: &str) {
     let resp = a
         .json(Method::POST, "/api/v1/session", Some(login), None)
         .await;
-    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text());
+    assert_eq!(resp.status, StatusCode::CREATED, "{}", resp.text());
     a.bearer = Some(resp.json()["token"].as_str().unwrap().to_string());
     let mut call = async |method: Method, uri: &str, body: Value| {
         let resp = a.json(method, uri, Some(body), None).await;

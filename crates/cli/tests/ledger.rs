@@ -270,7 +270,7 @@ fn scenario(g: &Gongkai) {
     let err = g.fails(None, &["event", "2025-0002", "decision", "granted"]);
     assert!(err.contains("--user"), "{err}");
     let err = g.fails(Some("li"), &["event", "2025-0002", "decision", "approved"]);
-    assert!(err.contains("未知的答复结论"), "{err}");
+    assert!(err.contains("答复结论“approved”无效"), "{err}");
 
     // show: the timeline, state and the deadline with its explanation.
     let out = g.ok(None, &["show", id]);

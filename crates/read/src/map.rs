@@ -741,6 +741,17 @@ impl Mapper {
                 self.unsure(&cells, &reason, &row_raw(row), label.loc);
             }
         }
+        if !seen.contains(&true) {
+            // No row of the table at all: one entry for the whole table, not one per row.
+            let cells: Vec<CellIdx> = defs
+                .iter()
+                .enumerate()
+                .flat_map(|(r, def)| (0..def.columns.len()).map(move |c| (r, c)))
+                .map(|(r, c)| s2_cell_at(format, r, c))
+                .collect();
+            self.unsure(&cells, "没有找到第二部分的统计表", "", Location::None);
+            return;
+        }
         for (r, def) in defs.iter().enumerate() {
             if !seen[r] {
                 let cells: Vec<CellIdx> = (0..def.columns.len())
@@ -843,6 +854,23 @@ impl Mapper {
         }
         if let Some((row, values, loc)) = aggregate {
             self.other_aggregate(row, &values, loc, &mut seen);
+        }
+        if !seen.contains(&true) {
+            // No row of the table at all: one entry for the whole table, not one per row.
+            let cells: Vec<CellIdx> = (0..defs.len())
+                .flat_map(|r| (0..APPLICANT_COLUMNS.len()).map(move |c| (r, c)))
+                .map(|(r, c)| s3_cell_at(format, r, c))
+                .collect();
+            let (reason, raw, loc) = match unplaced.first() {
+                Some((raw, loc)) => (
+                    "没有找到第三部分的统计表；表中有无法识别的数据行",
+                    raw.as_str(),
+                    *loc,
+                ),
+                None => ("没有找到第三部分的统计表", "", Location::None),
+            };
+            self.unsure(&cells, reason, raw, loc);
+            return;
         }
         for (r, def) in defs.iter().enumerate() {
             if seen[r] {

@@ -401,3 +401,42 @@ fn clipped_and_misprinted_labels_are_placed_by_number_and_closeness() {
         r.uncertain
     );
 }
+
+/// A report whose section 三 table is not there at all: one uncertain entry (and one VAL004
+/// finding) for the whole table, not one per row, and no “无法核对” from the sum rules,
+/// which would have nothing to weigh.
+#[test]
+fn a_missing_table_is_one_finding() {
+    let seed = seed_000();
+    let lines: Vec<&str> = seed.lines().collect();
+    // Lines 47–76 (1-based) are the section 三 table; keep its heading (line 46).
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !(46..76).contains(i))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    assert!(text.contains("三、收到和处理政府信息公开申请情况"));
+    let r = read_report(text.as_bytes()).unwrap();
+    let s3: Vec<_> = r
+        .uncertain
+        .iter()
+        .filter(|u| u.cell.starts_with("s3."))
+        .collect();
+    assert_eq!(s3.len(), 175, "every cell of the table is unread");
+    assert!(s3.iter().all(|u| u.reason == "没有找到第三部分的统计表"));
+    let findings = gongkai_check::check(&r);
+    let val004: Vec<_> = findings
+        .iter()
+        .filter(|f| f.code == "VAL004" && f.section == Some(3))
+        .collect();
+    assert_eq!(val004.len(), 1, "{val004:#?}");
+    assert!(val004[0].message_zh.contains("没有找到第三部分的统计表"));
+    let sums: Vec<_> = findings
+        .iter()
+        .filter(|f| f.code.starts_with("TAB") && f.section == Some(3))
+        .collect();
+    assert!(sums.is_empty(), "{sums:#?}");
+    // The other tables are still read.
+    assert!(!r.uncertain.iter().any(|u| u.cell.starts_with("s2.")));
+}

@@ -367,6 +367,11 @@ pub(crate) fn broken(
             uncertain, need, ..
         } => {
             let all: Vec<CellIdx> = lhs.iter().chain(rhs).copied().collect();
+            // Nothing of the identity was read (a whole row or table not found): there is
+            // nothing to weigh, and VAL004 already reports the cells once.
+            if all.iter().all(|i| uncertain.contains(i)) {
+                return None;
+            }
             out.push(unverifiable_finding(
                 rule, report, section, along, place.0, place.1, &all, &uncertain, need,
             ));
