@@ -28,6 +28,12 @@ pub struct ServeArgs {
 /// Runs the server until Ctrl-C. The CSRF secret comes from `GONGKAI_SECRET` when set
 /// (several processes behind one address must share it), otherwise a random one per run.
 pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
+    // The server logs through `tracing` (internal errors, with their cause); print it on
+    // stderr. `try_init`: a second server in one process (tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
