@@ -107,6 +107,24 @@ const APPLICATIONS: &[&str] = &[
     "依申请公开",
 ];
 
+/// What a count of closed or answered applications may be written as after the verb.
+const CLOSED_OBJECTS: &[&str] = &[
+    "政府信息公开申请",
+    "依申请公开申请",
+    "依申请公开事项",
+    "依申请公开件",
+    "申请",
+    "",
+];
+
+/// Words before 办结/答复 that make the count a part (late, on time, by phone, granted) or
+/// another kind of item.
+const CLOSED_PREFIX_STOPS: &[&str] = &[
+    "逾期", "超期", "延期", "延长", "按期", "按时", "及时", "当场", "书面", "电话", "予以", "建议",
+    "提案", "咨询", "留言", "信访", "来信", "来访", "热线", "工单", "诉求", "12345", "复议",
+    "诉讼", "投诉", "举报",
+];
+
 /// Every narrative claim this rule compares with the tables. Add a row only when the
 /// wording names exactly one table quantity.
 static CLAIMS: &[Claim] = &[
@@ -167,24 +185,12 @@ static CLAIMS: &[Claim] = &[
     },
     Claim {
         verbs: &["办结"],
-        objects: &[
-            "政府信息公开申请",
-            "依申请公开申请",
-            "依申请公开事项",
-            "依申请公开件",
-            "申请",
-            "",
-        ],
+        objects: CLOSED_OBJECTS,
         cells: &["s3.results_total.total"],
         may_leave_out: &[],
         needs_disclosure: false,
         sentence_stops: &[],
-        // A part (late, on time, by phone, granted) or another kind of item.
-        prefix_stops: &[
-            "逾期", "超期", "延期", "延长", "按期", "按时", "及时", "当场", "书面", "电话", "予以",
-            "建议", "提案", "咨询", "留言", "信访", "来信", "来访", "热线", "工单", "诉求",
-            "12345", "复议", "诉讼", "投诉", "举报",
-        ],
+        prefix_stops: CLOSED_PREFIX_STOPS,
         what_zh: "办结政府信息公开申请",
         what_en: "applications closed",
         table_zh: "第三部分表格“三、本年度办理结果”中“（七）总计”",
@@ -192,14 +198,7 @@ static CLAIMS: &[Claim] = &[
     },
     Claim {
         verbs: &["答复"],
-        objects: &[
-            "政府信息公开申请",
-            "依申请公开申请",
-            "依申请公开事项",
-            "依申请公开件",
-            "申请",
-            "",
-        ],
+        objects: CLOSED_OBJECTS,
         cells: &["s3.results_total.total"],
         may_leave_out: &[
             "s3.other_no_correction.total",
@@ -208,12 +207,7 @@ static CLAIMS: &[Claim] = &[
         ],
         needs_disclosure: false,
         sentence_stops: &[],
-        // A part (late, on time, by phone, granted) or another kind of item.
-        prefix_stops: &[
-            "逾期", "超期", "延期", "延长", "按期", "按时", "及时", "当场", "书面", "电话", "予以",
-            "建议", "提案", "咨询", "留言", "信访", "来信", "来访", "热线", "工单", "诉求",
-            "12345", "复议", "诉讼", "投诉", "举报",
-        ],
+        prefix_stops: CLOSED_PREFIX_STOPS,
         what_zh: "答复政府信息公开申请",
         what_en: "applications answered",
         table_zh: "第三部分表格“三、本年度办理结果”中“（七）总计”",
