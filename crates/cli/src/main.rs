@@ -371,30 +371,69 @@ fn catalogue() -> Vec<&'static RuleMeta> {
 
 fn cmd_rules(code: Option<&str>, lang: Lang, out: &mut impl Write) -> Result<ExitCode> {
     let all = catalogue();
-    match code {
-        None => {
-            write!(out, "{}", gongkai_check::render_meta_list(all, lang))?;
-            Ok(ExitCode::SUCCESS)
+    let Some(code) = code else {
+        write!(out, "{}", gongkai_check::render_meta_list(all, lang))?;
+        // The content checks (错敏排查, `gongkai lint`) after the report rules: their own
+        // family, with an `info` level the report rules do not have.
+        for r in gongkai_lint::rules() {
+            writeln!(
+                out,
+                "{}  {:<7}  {:<34}  {}",
+                r.code,
+                r.severity.as_str(),
+                r.name,
+                r.summary(lint_lang(lang))
+            )?;
         }
-        Some(code) => match all.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
-            Some(rule) => {
-                writeln!(
-                    out,
-                    "# {} {} ({})\n\n{}\n",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary(lang)
-                )?;
-                writeln!(out, "{}", rule.explanation.trim())?;
-                Ok(ExitCode::SUCCESS)
-            }
-            None => {
-                eprintln!(
-                    "错误 / error: 没有代码为 {code} 的规则；`gongkai rules` 列出全部规则 / no rule {code}"
-                );
-                Ok(ExitCode::from(2))
-            }
-        },
+        return Ok(ExitCode::SUCCESS);
+    };
+    if let Some(r) = all.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
+        let summary = r.summary(lang);
+        explain(
+            out,
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            summary,
+            r.explanation,
+        )?;
+    } else if let Some(r) = gongkai_lint::rule(code) {
+        let summary = r.summary(lint_lang(lang));
+        explain(
+            out,
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            summary,
+            r.explanation,
+        )?;
+    } else {
+        eprintln!(
+            "错误 / error: 没有代码为 {code} 的规则；`gongkai rules` 列出全部规则 / no rule {code}"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gongkai rules CODE`: the heading line, the summary and the long explanation.
+fn explain(
+    out: &mut impl Write,
+    code: &str,
+    name: &str,
+    severity: &str,
+    summary: &str,
+    explanation: &str,
+) -> Result<()> {
+    writeln!(out, "# {code} {name} ({severity})\n\n{summary}\n")?;
+    writeln!(out, "{}", explanation.trim())?;
+    Ok(())
+}
+
+/// The lint crate's language for the CLI's.
+fn lint_lang(lang: Lang) -> gongkai_lint::Lang {
+    match lang {
+        Lang::Zh => gongkai_lint::Lang::Zh,
+        Lang::En => gongkai_lint::Lang::En,
     }
 }

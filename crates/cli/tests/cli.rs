@@ -211,12 +211,22 @@ fn rules_list_and_explain() {
     ] {
         assert!(out.contains(code), "{code} missing from\n{out}");
     }
-    // One catalogue: the report checks and the batch and year-over-year rules.
-    assert_eq!(
-        out.lines().count(),
-        gongkai_check::registry().len() + gongkai_batch::rules().len()
-    );
-    let codes: Vec<&str> = out.lines().map(|l| &l[..6]).collect();
+    // One catalogue: the report checks and the batch and year-over-year rules, then the
+    // content checks of `gongkai lint`.
+    let report_rules = gongkai_check::registry().len() + gongkai_batch::rules().len();
+    let lint_rules = gongkai_lint::rules();
+    assert_eq!(out.lines().count(), report_rules + lint_rules.len());
+    let lint_lines: Vec<&str> = out.lines().skip(report_rules).collect();
+    for (line, rule) in lint_lines.iter().zip(&lint_rules) {
+        assert!(line.starts_with(rule.code), "{line}");
+        assert!(line.contains(rule.summary_zh), "{line}");
+    }
+    let o = gongkai(&["rules", "pii001"]);
+    assert!(o.status.success());
+    let pii = stdout(&o);
+    assert!(pii.starts_with("# PII001 "), "{pii}");
+    assert!(pii.contains("GB 11643"), "{pii}");
+    let codes: Vec<&str> = out.lines().take(report_rules).map(|l| &l[..6]).collect();
     let mut sorted = codes.clone();
     sorted.sort_unstable();
     sorted.dedup();
