@@ -690,7 +690,17 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, PageError> {
     // A BOM, so that Excel reads the file as UTF-8 rather than GBK.
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     for r in rows {
-        w.write_record(&r)
+        // Text that a spreadsheet would run as a formula (a file name or a printed label
+        // beginning with `=`, `+`, `-`, `@`) is quoted by the batch writer's guard; numbers,
+        // negative ones included, stay numbers.
+        let guarded = r.iter().map(|f| {
+            if f.parse::<f64>().is_ok() {
+                f.clone()
+            } else {
+                gongkai_batch::output::formula_safe(f).into_owned()
+            }
+        });
+        w.write_record(guarded)
             .map_err(|e| PageError::Internal(e.to_string()))?;
     }
     w.into_inner()
@@ -938,6 +948,24 @@ async fn batch_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_guards_formulas_but_keeps_numbers() {
+        let bytes = csv_bytes(vec![vec![
+            "=HYPERLINK(\"x\")".into(),
+            "@SUM(A1)".into(),
+            "-1".into(),
+            "3.5".into(),
+            "-2+3".into(),
+            "某县政府.txt".into(),
+        ]])
+        .unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1),-1,3.5,'-2+3,某县政府.txt\n"
+        );
+    }
 
     #[test]
     fn corrections_parse_numbers_and_blanks() {
