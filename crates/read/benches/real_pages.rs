@@ -10,7 +10,10 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+use common::rate;
 
 /// Pages of at least this size are "real-size".
 const MIN_BYTES: usize = 40 * 1024;
@@ -36,36 +39,9 @@ fn pages() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// CPU time this thread has used (`/proc/thread-self/schedstat`), where Linux tells it.
-fn cpu_time() -> Option<Duration> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
-}
-
 fn read_check(b: &[u8]) {
     let report = gongkai_read::read_report(b).expect("page reads");
     black_box(gongkai_check::check(&report));
-}
-
-fn rate(inputs: &[&[u8]], budget: Duration) -> (f64, Option<f64>, usize) {
-    for b in inputs {
-        read_check(b);
-    }
-    let start = Instant::now();
-    let cpu_start = cpu_time();
-    let mut n = 0usize;
-    while start.elapsed() < budget {
-        for b in inputs {
-            read_check(b);
-            n += 1;
-        }
-    }
-    let wall = n as f64 / start.elapsed().as_secs_f64();
-    let cpu = cpu_start
-        .zip(cpu_time())
-        .map(|(a, b)| n as f64 / (b - a).as_secs_f64().max(1e-9));
-    (wall, cpu, n)
 }
 
 fn show(cpu: Option<f64>) -> String {
@@ -76,7 +52,7 @@ fn main() {
     let pages = pages();
     let all: Vec<&[u8]> = pages.iter().map(|(_, b)| b.as_slice()).collect();
     let bytes: usize = all.iter().map(|b| b.len()).sum();
-    let (wall, cpu, n) = rate(&all, Duration::from_secs(3));
+    let (wall, cpu, n) = rate(&all, Duration::from_secs(3), &read_check);
     println!(
         "real-size HTML pages read+check, {} pages (mean {} KB), one thread: {wall:.0} pages/s{} ({n} pages)",
         pages.len(),
@@ -84,7 +60,7 @@ fn main() {
         show(cpu)
     );
     for (name, b) in &pages {
-        let (wall, cpu, _) = rate(&[b.as_slice()], Duration::from_millis(500));
+        let (wall, cpu, _) = rate(&[b.as_slice()], Duration::from_millis(500), &read_check);
         println!(
             "  {name:<26} {:>4} KB  {wall:>7.0} pages/s{}",
             b.len() / 1024,
