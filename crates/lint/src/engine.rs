@@ -149,7 +149,15 @@ impl Engine {
     }
 
     pub fn lint(&self, doc: &Document, file: &str) -> Vec<Finding> {
-        let doc_date = self.document_date(doc);
+        self.lint_dated(doc, file, self.document_date(doc))
+    }
+
+    pub fn lint_dated(
+        &self,
+        doc: &Document,
+        file: &str,
+        doc_date: Option<NaiveDate>,
+    ) -> Vec<Finding> {
         let mut findings = Vec::new();
         let mut n = 0u32;
         for block in &doc.blocks {

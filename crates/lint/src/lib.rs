@@ -259,6 +259,18 @@ impl Linter {
         self.engine.lint(doc, file)
     }
 
+    /// Lints `doc` as a text dated `date` (known from elsewhere, e.g. the date an annual
+    /// report prints under its signature), instead of the date found in its paragraphs.
+    /// `None` = undated.
+    pub fn lint_document_dated(
+        &self,
+        doc: &Document,
+        file: &str,
+        date: Option<NaiveDate>,
+    ) -> Vec<Finding> {
+        self.engine.lint_dated(doc, file, date)
+    }
+
     /// Lints plain text, one paragraph per line.
     pub fn lint_text(&self, text: &str, file: &str) -> Vec<Finding> {
         self.lint_document(&text_document(text), file)

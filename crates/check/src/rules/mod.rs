@@ -46,6 +46,7 @@ mod fee_invalid;
 mod format_deviation;
 mod label_deviates_from_format;
 mod missing_date;
+mod narrative_content;
 mod narrative_contradicts_table;
 mod problems_section_empty;
 mod published_late;
@@ -57,6 +58,7 @@ mod year_mismatch;
 
 /// Every rule, ordered by code.
 pub(crate) static REGISTRY: &[&dyn Rule] = &[
+    &narrative_content::NarrativeContent,
     &published_late::PublishedLate,
     &conflicting_dates::ConflictingDates,
     &missing_date::MissingDate,

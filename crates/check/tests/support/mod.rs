@@ -179,6 +179,13 @@ pub fn fixture_pair(code: &str) -> Option<(Report, Report)> {
             return Some((fires, clean));
         }
         "STR003" => section_mut(r, 5).text = "无。".into(),
+        "CNT001" => {
+            // An applicant's ID number and mobile number left in the narrative.
+            let s = section_mut(r, 3);
+            s.text.push_str(
+                "\n其中申请人张某（身份证号110101199003077571，电话13912345678）申请公开拆迁补偿信息，已按期答复。",
+            );
+        }
         "STR002" => {
             // Last year's opening paragraph left in place under a new title.
             section_mut(r, 1).text = SECTION_1.replacen("2023年，", "2022年，", 1).replacen(
