@@ -281,7 +281,7 @@ fn scenario(g: &Gongkai) {
         "答复期限",
         "#3",
         "收到补正后的申请",
-        "延长答复期限 20 个工作日",
+        "延长答复期限：延长 20 个工作日，批准人 zhu",
         "登记：li",
         "备注：需要调档查阅",
         "已批准",
@@ -645,7 +645,8 @@ fn list_filters_and_value_names() {
     assert_eq!(lines(&out), ["2026-0001"], "{out}");
     let out = g.ok(None, &["list", "--year", "2025"]);
     assert_eq!(lines(&out), ["2025-0002", "2025-0001"], "{out}");
-    let out = g.ok(None, &["list", "--overdue"]);
+    // Both open ones received before November are past their 20 working days.
+    let out = g.ok(None, &["list", "--overdue", "--year", "2025"]);
     assert_eq!(lines(&out), ["2025-0002"], "{out}");
     let out = g.ok(None, &["list", "--status", "open", "--limit", "2"]);
     assert_eq!(lines(&out), ["2025-0002", "2026-0001"], "{out}");

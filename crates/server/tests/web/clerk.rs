@@ -59,9 +59,10 @@ fn error_beside(page: &str, id: &str) -> String {
     let rest = &page[start..];
     let div_end = rest.find("</div>").unwrap();
     let part = &rest[..div_end];
-    part.find("<p class=\"field-error\" role=\"alert\">")
+    let tag = "<p class=\"field-error\" role=\"alert\">";
+    part.find(tag)
         .map(|i| {
-            let m = &part[i + 35..];
+            let m = &part[i + tag.len()..];
             m[..m.find("</p>").unwrap()].to_string()
         })
         .unwrap_or_default()
@@ -134,7 +135,8 @@ async fn a_refused_registration_keeps_every_value() {
     let r = post(&mut c, "/ledger/new", "/ledger/new", &bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text();
-    assert!(error_beside(&page, "delivery").starts_with("获取方式“carrier_pigeon”无效"));
+    let e = error_beside(&page, "delivery");
+    assert!(e.starts_with("获取方式“carrier_pigeon”无效"), "{e}");
     assert!(selected(&page, "form", "electronic"));
     // Corrected, it registers with what was entered: the letter gets e-mail.
     let mut good = fields.to_vec();
@@ -368,6 +370,8 @@ async fn a_consultation_answered_late_is_entered_and_the_deadline_follows() {
             ("description", "某文件"),
             ("received_on", "2026-10-12"),
             ("channel", "in_person"),
+            ("form", "paper"),
+            ("delivery", "post"),
         ],
     )
     .await;
@@ -457,7 +461,7 @@ async fn the_login_returns_to_the_page_that_asked_for_it() {
     let page = c.get(&r.location()).await.text();
     assert!(
         page.contains(
-            "<input type=\"hidden\" name=\"next\" value=\"/ledger?status=closed&amp;q=%E5%BC%A0\">"
+            "<input type=\"hidden\" name=\"next\" value=\"/ledger?status=closed&#38;q=%E5%BC%A0\">"
         ),
         "{page}"
     );
@@ -473,7 +477,7 @@ async fn the_login_returns_to_the_page_that_asked_for_it() {
     let fields = login("/ledger?status=closed&q=%E5%BC%A0");
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = c.post_form("/login", &refs).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(r.location(), "/ledger?status=closed&q=%E5%BC%A0");
     // Never another site: an open redirect is refused and the login goes home.
     for evil in [
@@ -542,6 +546,8 @@ async fn the_list_searches_filters_pages_and_masks() {
             ("description", "2024年度道路改造工程的招标文件"),
             ("received_on", "2025-06-02"),
             ("channel", "in_person"),
+            ("form", "paper"),
+            ("delivery", "post"),
         ],
     )
     .await;
@@ -553,6 +559,8 @@ async fn the_list_searches_filters_pages_and_masks() {
             ("description", "某小区规划许可"),
             ("received_on", "2026-11-02"),
             ("channel", "in_person"),
+            ("form", "paper"),
+            ("delivery", "post"),
         ],
     )
     .await;
@@ -590,8 +598,9 @@ async fn the_list_searches_filters_pages_and_masks() {
         let other = if want == "王五" { "赵六" } else { "王五" };
         assert!(page.contains(want) && !page.contains(other), "{q}: {page}");
     }
+    // 赵六, received 2026-11-02, is past its 20 working days; 王五 was answered.
     let page = c.get("/ledger?status=all&overdue=1").await.text();
-    assert!(page.contains("没有符合条件的申请"), "{page}");
+    assert!(page.contains("赵六") && !page.contains("王五"), "{page}");
     let r = c.get("/ledger?year=abc").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.text().contains("年份"));
