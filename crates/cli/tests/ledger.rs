@@ -548,7 +548,18 @@ fn list_filters_and_value_names() {
         &["init", "--agency", "某市某局", "--password-stdin"],
         Some(&format!("{PASSWORD}\n")),
     );
-    g.ok(Some("admin"), &["user", "add", "li", "--role", "clerk"]);
+    g.ok(
+        Some("admin"),
+        &[
+            "user",
+            "add",
+            "li",
+            "--role",
+            "clerk",
+            "--display-name",
+            "李明",
+        ],
+    );
     let apply = |name: &str, channel: &str, received: &str, request: &str| {
         g.ok(
             Some("li"),
@@ -585,6 +596,10 @@ fn list_filters_and_value_names() {
     );
     let show = g.ok(None, &["show", "2026-0001"]);
     assert!(show.contains("平常信函"), "{show}");
+    assert!(
+        show.contains("登记：李明"),
+        "the name, not the login: {show}"
+    );
     // A bad name: the field and the names in kebab-case.
     let err = g.fails(
         Some("li"),

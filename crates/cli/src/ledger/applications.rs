@@ -248,6 +248,7 @@ pub(super) async fn show(
     for bad in &st.invalid_events {
         writeln!(out, "无效事项：第 {} 项：{}", bad.seq, bad.message)?;
     }
+    let names = cx.service.display_names().await?;
     writeln!(out, "{}：", t("办理事项", "Events"))?;
     for e in &app.events {
         writeln!(
@@ -257,14 +258,14 @@ pub(super) async fn show(
             e.date.format("%Y-%m-%d"),
             describe(cx, e)
         )?;
-        let by = e.recorded_by.as_deref().unwrap_or("-");
+        let by = e.recorded_by.as_deref().map_or("-", |n| names.of(n));
         let mut meta = format!("登记：{by} {}", time_cn(e.recorded_at));
         if let Some(n) = &e.note {
             meta.push_str(&format!("；备注：{n}"));
         }
         writeln!(out, "       {meta}")?;
     }
-    review(cx, &d.review, out)?;
+    review(cx, &d.review, &names, out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use gongkai_ledger::calendar::date_zh;
 use gongkai_ledger::text::Lang;
 use gongkai_ledger::{ApplicationState, Event, Notice};
+use gongkai_service::records::Names;
 use gongkai_store::Review;
 use gongkai_store::model::china_offset;
 
@@ -62,7 +63,8 @@ pub(super) fn notices<'a>(
     Ok(())
 }
 
-pub(super) fn review(cx: &Session, r: &Review, out: &mut impl Write) -> Result<()> {
+/// A review and its steps, people by their display names.
+pub(super) fn review(cx: &Session, r: &Review, names: &Names, out: &mut impl Write) -> Result<()> {
     let status = if cx.en() {
         r.status.label_en()
     } else {
@@ -79,7 +81,7 @@ pub(super) fn review(cx: &Session, r: &Review, out: &mut impl Write) -> Result<(
             out,
             "  {} {}（{}）{}{note}",
             time_cn(s.at),
-            s.actor,
+            names.of(&s.actor),
             s.actor_role.label_zh(),
             s.action.label_zh()
         )?;

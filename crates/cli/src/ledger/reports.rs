@@ -193,7 +193,8 @@ pub(super) async fn review(
         }
     };
     writeln!(out, "{}", review.subject)?;
-    print::review(cx, &review, out)?;
+    let names = cx.service.display_names().await?;
+    print::review(cx, &review, &names, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
