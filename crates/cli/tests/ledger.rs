@@ -281,7 +281,7 @@ fn scenario(g: &Gongkai) {
         "答复期限",
         "#3",
         "收到补正后的申请",
-        "延长答复期限 20 个工作日",
+        "延长答复期限：延长 20 个工作日，批准人 zhu",
         "登记：li",
         "备注：需要调档查阅",
         "已批准",
@@ -534,4 +534,187 @@ fn default_database_is_created_in_the_current_directory() {
         .expect("run gongkai");
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("已经初始化"));
+}
+
+/// `ledger list` with its filters and paging; the value names of the one vocabulary in
+/// kebab-case (`post-with-signature`, `litigation-direct`, `normative-document`) and the
+/// older spellings (`post`, `litigation`, `normative`).
+#[test]
+fn list_filters_and_value_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    g.ok(
+        Some("admin"),
+        &[
+            "user",
+            "add",
+            "li",
+            "--role",
+            "clerk",
+            "--display-name",
+            "李明",
+        ],
+    );
+    let apply = |name: &str, channel: &str, received: &str, request: &str| {
+        g.ok(
+            Some("li"),
+            &[
+                "apply",
+                "--applicant-type",
+                "natural-person",
+                "--name",
+                name,
+                "--id-number",
+                "410702199001011234",
+                "--channel",
+                channel,
+                "--received",
+                received,
+                "--request",
+                request,
+            ],
+        )
+    };
+    apply(
+        "王五",
+        "post-with-signature",
+        "2025-06-02",
+        "道路改造工程的招标文件",
+    );
+    apply("赵六", "post", "2025-06-03", "某小区规划许可");
+    apply("钱七", "ordinary-mail", "2026-11-02", "道路养护合同");
+    apply("孙八", "mail", "2026-11-03", "某项目环评");
+    let show = g.ok(None, &["show", "2025-0001"]);
+    assert!(
+        show.contains("邮寄（签收）") || show.contains("签收"),
+        "{show}"
+    );
+    let show = g.ok(None, &["show", "2026-0001"]);
+    assert!(show.contains("平常信函"), "{show}");
+    assert!(
+        show.contains("登记：李明"),
+        "the name, not the login: {show}"
+    );
+    // A bad name: the field and the names in kebab-case.
+    let err = g.fails(
+        Some("li"),
+        &[
+            "apply",
+            "--applicant-type",
+            "natural-person",
+            "--name",
+            "x",
+            "--channel",
+            "pigeon",
+            "--received",
+            "2025-06-02",
+            "--request",
+            "y",
+        ],
+    );
+    assert!(err.contains("提交渠道“pigeon”无效"), "{err}");
+    assert!(err.contains("post-with-signature"), "{err}");
+    g.ok(
+        Some("li"),
+        &[
+            "event",
+            "2025-0001",
+            "decision",
+            "granted",
+            "--date",
+            "2025-06-20",
+        ],
+    );
+    g.ok(
+        Some("li"),
+        &[
+            "event",
+            "2025-0001",
+            "reply-sent",
+            "--date",
+            "2025-06-23",
+            "--method",
+            "in-person",
+        ],
+    );
+
+    let lines = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.starts_with("202"))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    let out = g.ok(None, &["list", "--status", "closed"]);
+    assert_eq!(lines(&out), ["2025-0001"], "{out}");
+    assert!(out.contains("2025-06-23"), "the reply date: {out}");
+    assert!(out.contains("410702********1234"), "masked: {out}");
+    assert!(!out.contains("410702199001011234"));
+    let out = g.ok(None, &["list", "--search", "道路"]);
+    assert_eq!(lines(&out), ["2026-0001", "2025-0001"], "{out}");
+    let out = g.ok(None, &["list", "--search", "道路 养护"]);
+    assert_eq!(lines(&out), ["2026-0001"], "{out}");
+    let out = g.ok(None, &["list", "--year", "2025"]);
+    assert_eq!(lines(&out), ["2025-0002", "2025-0001"], "{out}");
+    // Both open ones received before November are past their 20 working days.
+    let out = g.ok(None, &["list", "--overdue", "--year", "2025"]);
+    assert_eq!(lines(&out), ["2025-0002"], "{out}");
+    let out = g.ok(None, &["list", "--status", "open", "--limit", "2"]);
+    assert_eq!(lines(&out), ["2025-0002", "2026-0001"], "{out}");
+    assert!(out.contains("共 3 件，此为第 1–2 件"), "{out}");
+    let out = g.ok(None, &["list", "--limit", "2", "--offset", "2"]);
+    assert_eq!(lines(&out), ["2026-0002", "2025-0001"], "{out}");
+    let out = g.ok(
+        None,
+        &["--lang", "en", "list", "--status", "all", "--limit", "1"],
+    );
+    assert!(out.contains("1–1 of 4"), "{out}");
+    let json = g.ok(None, &["list", "--status", "closed", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["id_number"], "410702********1234");
+    assert_eq!(v[0]["closed_on"], "2025-06-23");
+    let err = g.fails(None, &["list", "--status", "done"]);
+    assert!(err.contains("状态“done”无效"), "{err}");
+
+    // Appeals and documents: the kebab-case names and the older spellings.
+    for (id, kind) in [("案-1", "litigation-direct"), ("案-2", "litigation")] {
+        g.ok(
+            Some("li"),
+            &[
+                "appeal",
+                "add",
+                "--id",
+                id,
+                "--kind",
+                kind,
+                "--filed",
+                "2025-07-01",
+            ],
+        );
+    }
+    let out = g.ok(None, &["appeal", "list"]);
+    assert_eq!(out.matches("直接起诉").count(), 2, "{out}");
+    for (id, kind) in [("文-1", "normative-document"), ("文-2", "normative")] {
+        g.ok(
+            Some("li"),
+            &[
+                "proactive",
+                "set",
+                id,
+                "document",
+                "--kind",
+                kind,
+                "--title",
+                "某办法",
+                "--issued",
+                "2025-02-01",
+            ],
+        );
+    }
+    let out = g.ok(None, &["proactive", "list"]);
+    assert_eq!(out.matches("行政规范性文件").count(), 2, "{out}");
 }

@@ -85,6 +85,12 @@ pub enum LedgerError {
     },
     #[error("找不到序号为 {seq} 的征求意见事项")]
     UnknownConsultation { seq: u32 },
+    #[error("收到答复的日期 {} 早于第 {seq} 项征求意见发出的日期 {}", zh(.date), zh(.sent))]
+    AnsweredBeforeConsultation {
+        seq: u32,
+        date: NaiveDate,
+        sent: NaiveDate,
+    },
     #[error("序号为 {seq} 的征求意见已于 {} 收到答复", zh(.answered))]
     ConsultationAlreadyAnswered { seq: u32, answered: NaiveDate },
     #[error("已于 {} 发出收费通知，一件申请只能发出一次收费通知", zh(.first))]
@@ -157,6 +163,7 @@ impl LedgerError {
             E::SecondExtension { .. } => "second_extension",
             E::NotifiedBeforeExtension { .. } => "notified_before_extension",
             E::UnknownConsultation { .. } => "unknown_consultation",
+            E::AnsweredBeforeConsultation { .. } => "answered_before_consultation",
             E::ConsultationAlreadyAnswered { .. } => "consultation_already_answered",
             E::SecondFeeNotice { .. } => "second_fee_notice",
             E::FeeNoticeReceivedBeforeSent { .. } => "fee_notice_received_before_sent",

@@ -12,6 +12,7 @@
 //! * [`fees`] — the information processing fee (both methods).
 //! * [`appeals`], [`proactive`] — section 四 and section 二 records.
 //! * [`ledger`] — all of one office's records, with the checks across applications.
+//! * [`text`] — an event in words for timelines (Chinese, English), masked identity numbers.
 //! * [`vocab`] — one vocabulary (wire name, Chinese label, members) per domain enum.
 //! * [`year_end`] — sections 二, 三, 四 and draft narrative as a `gongkai_report::Report`.
 //!
@@ -31,6 +32,7 @@ pub mod ledger;
 pub mod proactive;
 pub mod settings;
 pub mod state;
+pub mod text;
 pub mod vocab;
 pub mod year_end;
 

@@ -215,9 +215,21 @@ struct Machine<'a> {
     closed: Option<(NaiveDate, Closure)>,
     replied_late: bool,
     notices: Vec<Notice>,
+    /// Every consultation of the log with its date (an answer dated before its
+    /// consultation is folded before it: named, not “unknown”).
+    sent: Vec<(u32, NaiveDate)>,
 }
 
 impl<'a> Machine<'a> {
+    fn knowing_consultations(mut self, events: &[&Event]) -> Self {
+        self.sent = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ConsultationSent { .. }))
+            .map(|e| (e.seq, e.date))
+            .collect();
+        self
+    }
+
     fn new(cal: &'a Calendar, settings: Settings, first_receipt: Option<NaiveDate>) -> Self {
         Machine {
             cal,
@@ -234,6 +246,7 @@ impl<'a> Machine<'a> {
             closed: None,
             replied_late: false,
             notices: Vec::new(),
+            sent: Vec::new(),
         }
     }
 
@@ -450,6 +463,15 @@ impl<'a> Machine<'a> {
                     .iter_mut()
                     .find(|p| p.seq == *consultation_seq)
                 else {
+                    if let Some(&(_, sent)) = self.sent.iter().find(|(s, _)| s == consultation_seq)
+                        && sent > e.date
+                    {
+                        return Err(LedgerError::AnsweredBeforeConsultation {
+                            seq: *consultation_seq,
+                            date: e.date,
+                            sent,
+                        });
+                    }
                     return Err(LedgerError::UnknownConsultation {
                         seq: *consultation_seq,
                     });
@@ -678,7 +700,8 @@ fn first_receipt(events: &[&Event]) -> Option<NaiveDate> {
 /// Every rule broken by the log: `(seq, error)`.
 pub(crate) fn validate(events: &[Event], ctx: &Context<'_>) -> Vec<(u32, LedgerError)> {
     let order = ordered(events, None);
-    let mut m = Machine::new(ctx.calendar, ctx.settings, first_receipt(&order));
+    let mut m = Machine::new(ctx.calendar, ctx.settings, first_receipt(&order))
+        .knowing_consultations(&order);
     let mut errors = Vec::new();
     for e in order {
         if let Err(err) = m.apply(e) {
@@ -698,7 +721,7 @@ pub(crate) fn fold(
     with_clock: bool,
 ) -> ApplicationState {
     let order = ordered(&app.events, Some(cutoff));
-    let mut m = Machine::new(cal, settings, first_receipt(&order));
+    let mut m = Machine::new(cal, settings, first_receipt(&order)).knowing_consultations(&order);
     let mut invalid = Vec::new();
     for e in order {
         if let Err(err) = m.apply(e) {

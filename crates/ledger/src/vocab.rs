@@ -46,6 +46,31 @@ pub trait Vocabulary: Sized + Copy + PartialEq + 'static {
     fn options() -> Vec<(&'static str, &'static str)> {
         Self::ALL.iter().map(|v| (v.name(), v.label())).collect()
     }
+
+    /// Spellings of older releases of the command line (`post` for
+    /// `post_with_signature`, `normative` for `normative_document` …): accepted by
+    /// [`Vocabulary::parse_cli`] only, so scripts written for them keep working; the web
+    /// and the API take the one name.
+    const OLD_CLI_NAMES: &'static [(&'static str, Self)] = &[];
+
+    /// The command-line name: the wire name with `-` for `_` (`post-with-signature`).
+    fn cli_name(self) -> String {
+        self.name().replace('_', "-")
+    }
+
+    /// A command-line value: the name (with `-` or `_`), the Chinese label, or an older
+    /// spelling ([`Vocabulary::OLD_CLI_NAMES`]).
+    fn parse_cli(text: &str) -> Result<Self, UnknownValue> {
+        let t = text.trim();
+        let wire = t.replace('_', "-");
+        if let Some((_, v)) = Self::OLD_CLI_NAMES
+            .iter()
+            .find(|(old, _)| old.replace('_', "-") == wire)
+        {
+            return Ok(*v);
+        }
+        Self::parse(t)
+    }
 }
 
 /// A value that is not in a field's vocabulary.
@@ -59,10 +84,12 @@ pub struct UnknownValue {
 
 /// Implements [`Vocabulary`] and `FromStr` for a unit enum.
 macro_rules! vocabulary {
-    ($ty:ident, $field:literal, $label:path, [$($v:ident = $name:literal),+ $(,)?]) => {
+    ($ty:ident, $field:literal, $label:path, [$($v:ident = $name:literal),+ $(,)?]
+     $(, old = [$($old:literal => $ov:ident),+ $(,)?])?) => {
         impl Vocabulary for $ty {
             const FIELD_ZH: &'static str = $field;
             const ALL: &'static [Self] = &[$($ty::$v),+];
+            $(const OLD_CLI_NAMES: &'static [(&'static str, Self)] = &[$(($old, $ty::$ov)),+];)?
             fn name(self) -> &'static str {
                 match self { $($ty::$v => $name),+ }
             }
@@ -116,7 +143,8 @@ vocabulary!(
         SocialWelfare = "social_welfare",
         LegalService = "legal_service",
         OtherOrganisation = "other_organisation",
-    ]
+    ],
+    old = ["other-org" => OtherOrganisation, "other" => OtherOrganisation]
 );
 
 vocabulary!(
@@ -187,6 +215,11 @@ vocabulary!(
         OrdinaryMail = "ordinary_mail",
         Online = "online",
         Fax = "fax",
+    ],
+    old = [
+        "post" => PostWithSignature,
+        "post-signature" => PostWithSignature,
+        "mail" => OrdinaryMail,
     ]
 );
 
@@ -249,7 +282,8 @@ vocabulary!(
         Reconsideration = "reconsideration",
         LitigationDirect = "litigation_direct",
         LitigationAfterReconsideration = "litigation_after_reconsideration",
-    ]
+    ],
+    old = ["litigation" => LitigationDirect]
 );
 
 vocabulary!(
@@ -266,7 +300,8 @@ vocabulary!(
     [
         Regulation = "regulation",
         NormativeDocument = "normative_document",
-    ]
+    ],
+    old = ["normative" => NormativeDocument]
 );
 
 vocabulary!(
@@ -396,6 +431,51 @@ mod tests {
             "平常信函".parse::<ChannelKind>().unwrap(),
             ChannelKind::OrdinaryMail
         );
+    }
+
+    #[test]
+    fn older_command_line_spellings_are_accepted_there_only() {
+        assert_eq!(
+            ChannelKind::parse_cli("post-with-signature").unwrap(),
+            ChannelKind::PostWithSignature
+        );
+        assert_eq!(
+            ChannelKind::PostWithSignature.cli_name(),
+            "post-with-signature"
+        );
+        assert_eq!(
+            ChannelKind::parse_cli("post").unwrap(),
+            ChannelKind::PostWithSignature
+        );
+        assert_eq!(
+            ChannelKind::parse_cli("mail").unwrap(),
+            ChannelKind::OrdinaryMail
+        );
+        assert_eq!(
+            AppealKind::parse_cli("litigation").unwrap(),
+            AppealKind::LitigationDirect
+        );
+        assert_eq!(
+            DocumentKind::parse_cli("normative").unwrap(),
+            DocumentKind::NormativeDocument
+        );
+        assert_eq!(
+            ApplicantKind::parse_cli("other-org").unwrap(),
+            ApplicantKind::OtherOrganisation
+        );
+        // The forms and the API take the one name only.
+        assert!(ChannelKind::parse("post").is_err());
+        assert!(DocumentKind::parse("normative").is_err());
+        // No older spelling shadows a name of the same vocabulary.
+        fn distinct<T: Vocabulary>() {
+            for (old, _) in T::OLD_CLI_NAMES {
+                assert!(T::parse(old).is_err(), "{old}");
+            }
+        }
+        distinct::<ChannelKind>();
+        distinct::<AppealKind>();
+        distinct::<DocumentKind>();
+        distinct::<ApplicantKind>();
     }
 
     #[test]

@@ -466,3 +466,71 @@ fn print_explanation() {
         .state_at(d("2025-10-20"), Calendar::builtin(), c.settings);
     println!("{}", s.clock.unwrap().explain_zh());
 }
+
+/// An answer recorded weeks after it came (the 15 working days of the consultation have
+/// run out when the clerk enters it): dated on the day it came, it ends the pause there,
+/// so the deadline is the one of the worked example above (Oct 23), not the one the open
+/// consultation showed (the full 15 working days paused → Nov 7, two weeks later).
+#[test]
+fn a_late_entered_answer_ends_the_pause_on_its_date() {
+    let mut c = Case::received("2025-09-15");
+    let sent = c.push(
+        "2025-09-22",
+        EventKind::ConsultationSent {
+            consultation: ConsultationKind::ThirdParty,
+            party: "某科技有限公司".into(),
+        },
+    );
+    // On Nov 3 nothing was entered yet: the pause ran its 15 working days.
+    let before = c.deadline("2025-11-03");
+    assert_eq!(before, d("2025-11-07"));
+    let s = c
+        .app
+        .state_at(d("2025-11-03"), Calendar::builtin(), c.settings);
+    assert_eq!(s.open_consultations, 0, "the 15 days have run out");
+    // Entered on Nov 3, dated Sep 26: the deadline comes back to Oct 23.
+    c.push(
+        "2025-09-26",
+        EventKind::ConsultationAnswered {
+            consultation_seq: sent,
+            consents: Some(true),
+        },
+    );
+    assert_eq!(c.deadline("2025-11-03"), d("2025-10-23"));
+}
+
+/// The answer's date: not before the consultation was sent (named as such), not before
+/// receipt, not in the future.
+#[test]
+fn an_answer_is_not_dated_before_its_consultation() {
+    let mut c = Case::received("2025-09-15");
+    let sent = c.push(
+        "2025-09-22",
+        EventKind::ConsultationSent {
+            consultation: ConsultationKind::ThirdParty,
+            party: "某科技有限公司".into(),
+        },
+    );
+    let answer = |date: &str| {
+        NewEvent::on(
+            d(date),
+            EventKind::ConsultationAnswered {
+                consultation_seq: sent,
+                consents: None,
+            },
+        )
+    };
+    let ctx = Context::new(Calendar::builtin(), c.settings, d("2025-10-10"));
+    let e = c.app.append(answer("2025-09-19"), &ctx).unwrap_err();
+    assert_eq!(e.code(), "answered_before_consultation");
+    assert_eq!(
+        e.to_string(),
+        "收到答复的日期 2025年9月19日 早于第 2 项征求意见发出的日期 2025年9月22日"
+    );
+    let e = c.app.append(answer("2025-09-01"), &ctx).unwrap_err();
+    assert_eq!(e.code(), "before_receipt");
+    let e = c.app.append(answer("2025-10-11"), &ctx).unwrap_err();
+    assert_eq!(e.code(), "future_date");
+    assert_eq!(c.app.events.len(), 2, "nothing appended");
+    c.app.append(answer("2025-09-22"), &ctx).unwrap();
+}

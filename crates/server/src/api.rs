@@ -20,12 +20,14 @@ use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_check::Finding;
 use gongkai_ledger::Vocabulary;
+use gongkai_ledger::text::{Lang, event_detail, event_label, event_summary, mask_id_number};
 use gongkai_ledger::{
     AppealCase, Application, ApplicationId, ApplicationState, Event, ProactiveData,
     ProactiveRecord, YearEnd,
 };
 use gongkai_service::records::AppealDraft;
-use gongkai_service::{Actor, EventDraft, ListFilter, Listed, Via};
+use gongkai_service::records::Names;
+use gongkai_service::{Actor, EventDraft, ListFilter, ListStatus, Listed, Via};
 use gongkai_store::{
     AuditEntry, AuditQuery, NewApplication, Review, ReviewAction, ReviewSubject, Role, SessionToken,
 };
@@ -307,6 +309,25 @@ pub struct ApplicationSummary {
     pub due_soon: bool,
     /// `剩 3 个工作日` …
     pub remaining: String,
+    /// 证件号码（部分隐藏，如 410702********1234）.
+    pub id_number: Option<String>,
+    /// 办结日期（送达答复、撤回等）.
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// 办理事项的一行文字（与命令行 `ledger show`、申请页面相同的措辞）.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub seq: u32,
+    pub date: NaiveDate,
+    /// 事项类型（中文）.
+    pub label: String,
+    /// 事项内容（中文）.
+    pub detail: String,
+    /// 类型与内容（英文）.
+    pub text_en: String,
+    /// 登记人的姓名（无姓名时为用户名）.
+    pub recorded_by: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -329,20 +350,89 @@ pub struct ApplicationOut {
     pub due_soon: bool,
     /// 答复期限的计算过程，每一步注明依据的办理事项.
     pub deadline_explanation: Vec<ExplainStep>,
+    /// 办理事项的文字说明（按日期排列）.
+    pub timeline: Vec<TimelineEntry>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// 为 true 时包括已办结的申请.
+    /// 为 true 时包括已办结的申请（同 status=all）.
     #[serde(default)]
     pub all: bool,
+    /// open（在办，默认）| closed（已办结，按办结日期由近及远）| all（全部）.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// 查找：申请人、编号或所需信息中的字词（多个字词以空格分隔，须都出现）.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// 收到申请的年份.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// 为 true 时只列已逾期的在办申请.
+    #[serde(default)]
+    pub overdue: bool,
+    /// 跳过的条数.
+    #[serde(default)]
+    pub offset: Option<usize>,
+    /// 最多返回的条数（默认全部）；总数见响应头 X-Total-Count.
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+impl ListParams {
+    fn filter(&self) -> Result<ListFilter, ApiError> {
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") if self.all => ListStatus::All,
+            None | Some("") => ListStatus::Open,
+            Some(s) => s.parse::<ListStatus>()?,
+        };
+        Ok(ListFilter {
+            status,
+            search: self.q.clone().filter(|q| !q.trim().is_empty()),
+            year: self.year,
+            overdue: self.overdue,
+            due_within: None,
+            offset: self.offset.unwrap_or(0),
+            limit: self.limit,
+        })
+    }
+}
+
+/// The application as a user may see it: the identity number masked for those who do not
+/// handle cases.
+fn visible(mut application: Application, user: &AuthUser) -> Application {
+    if !user.role.can_see_identity()
+        && let Some(i) = &mut application.applicant.identity
+    {
+        i.number = mask_id_number(&i.number);
+    }
+    application
 }
 
 /// The response for an application and its state (from the service).
-fn out(st: &AppState, application: Application, state: ApplicationState) -> ApplicationOut {
+fn out(
+    st: &AppState,
+    application: Application,
+    state: ApplicationState,
+    names: &Names,
+) -> ApplicationOut {
     let dv = deadline_view(&state, view::today(), st.store().calendar());
+    let mut timeline: Vec<TimelineEntry> = application
+        .events
+        .iter()
+        .map(|e| TimelineEntry {
+            seq: e.seq,
+            date: e.date,
+            label: event_label(e.kind.event_type(), Lang::Zh).to_string(),
+            detail: event_detail(&e.kind, Lang::Zh),
+            text_en: event_summary(&e.kind, Lang::En),
+            recorded_by: e.recorded_by.as_deref().map(|n| names.of(n).to_string()),
+        })
+        .collect();
+    timeline.sort_by_key(|t| (t.date, t.seq));
     ApplicationOut {
+        timeline,
         deadline: state.deadline(),
         overdue: state.is_overdue(),
         due_soon: dv.mark == "due-soon",
@@ -380,17 +470,13 @@ async fn list_applications(
     State(st): State<AppState>,
     _user: ApiUser,
     Query(p): Query<ListParams>,
-) -> Result<Json<Vec<ApplicationSummary>>, ApiError> {
-    let listed = st
-        .service()
-        .applications(ListFilter {
-            all: p.all,
-            due_within: None,
-        })
-        .await?;
+) -> Result<([(&'static str, String); 1], Json<Vec<ApplicationSummary>>), ApiError> {
+    let listing = st.service().list(&p.filter()?).await?;
     let today = view::today();
     let cal = st.store().calendar();
-    let out = listed
+    let total = listing.total;
+    let out = listing
+        .rows
         .into_iter()
         .map(
             |Listed {
@@ -410,11 +496,17 @@ async fn list_applications(
                     overdue: s.is_overdue(),
                     due_soon: dv.mark == "due-soon",
                     remaining: dv.remaining,
+                    id_number: a
+                        .applicant
+                        .identity
+                        .as_ref()
+                        .map(|i| mask_id_number(&i.number)),
+                    closed_on: s.closed_on,
                 }
             },
         )
         .collect();
-    Ok(Json(out))
+    Ok(([("x-total-count", total.to_string())], Json(out)))
 }
 
 /// 登记申请（可同时登记收到）
@@ -437,7 +529,12 @@ async fn create_application(
     ApiJson(new): ApiJson<NewApplication>,
 ) -> Result<(StatusCode, Json<ApplicationOut>), ApiError> {
     let r = st.service().register(&user.actor(), new).await?;
-    Ok((StatusCode::CREATED, Json(out(&st, r.application, r.state))))
+    let names = st.service().display_names().await?;
+    let application = visible(r.application, &user.0);
+    Ok((
+        StatusCode::CREATED,
+        Json(out(&st, application, r.state, &names)),
+    ))
 }
 
 /// 一件申请：办理事项、状态和答复期限的计算过程
@@ -447,11 +544,13 @@ async fn create_application(
     responses((status = 200, body = ApplicationOut), (status = 404, body = ErrorBody)))]
 async fn get_application(
     State(st): State<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
     let d = st.service().application(&ApplicationId(id), None).await?;
-    Ok(Json(out(&st, d.application, d.state)))
+    let names = st.service().display_names().await?;
+    let application = visible(d.application, &user.0);
+    Ok(Json(out(&st, application, d.state, &names)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -491,11 +590,13 @@ async fn append_event(
         .service()
         .append_event(&user.actor(), &ApplicationId(id), draft)
         .await?;
+    let names = st.service().display_names().await?;
+    let application = visible(r.application, &user.0);
     Ok((
         StatusCode::CREATED,
         Json(EventOut {
             event: r.event,
-            application: out(&st, r.application, r.state),
+            application: out(&st, application, r.state, &names),
         }),
     ))
 }

@@ -66,6 +66,8 @@ pub struct Ctx {
     pub user: Option<AuthUser>,
     /// The CSRF token of this visitor and session.
     pub csrf: String,
+    /// The page asked for (path and query of a GET), where the login returns to.
+    pub return_to: Option<String>,
     secret: security::Secret,
 }
 
@@ -99,7 +101,9 @@ impl Ctx {
 
     /// The logged-in user, or a redirect to the login page.
     pub fn user(&self) -> Result<&AuthUser, PageError> {
-        self.user.as_ref().ok_or(PageError::Login)
+        self.user
+            .as_ref()
+            .ok_or_else(|| PageError::Login(self.return_to.clone()))
     }
 
     /// The user, if their role may record applications, events, appeals and records.
@@ -168,12 +172,17 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .secret()
         .csrf_token(&visitor, if via_bearer { None } else { session.as_deref() });
     let is_api = req.uri().path().starts_with("/api/");
+    let return_to = (req.method() == axum::http::Method::GET)
+        .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
+        .flatten()
+        .and_then(|p| security::safe_next(&p).map(str::to_string));
     req.extensions_mut().insert(Ctx {
         visitor: visitor.clone(),
         session: session.clone(),
         via_bearer,
         user,
         csrf,
+        return_to,
         secret: state.secret().clone(),
     });
     let mut resp = next.run(req).await;

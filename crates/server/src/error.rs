@@ -45,8 +45,9 @@ pub enum PageError {
     NotFound(String),
     /// 403: the form's CSRF token is missing or wrong.
     Csrf,
-    /// Not logged in: redirect to the login page.
-    Login,
+    /// Not logged in: redirect to the login page, which returns to the page (a safe local
+    /// path) after the login.
+    Login(Option<String>),
     /// 403 with the reason.
     Forbidden(String),
     /// 400 with the reason.
@@ -97,7 +98,13 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
-            PageError::Login => return Redirect::to("/login").into_response(),
+            PageError::Login(next) => {
+                let to = match next.as_deref().and_then(crate::security::safe_next) {
+                    Some(n) => format!("/login?next={}", crate::check::percent_encode(n)),
+                    None => "/login".to_string(),
+                };
+                return Redirect::to(&to).into_response();
+            }
             PageError::NotFound(m) => (StatusCode::NOT_FOUND, "找不到页面", m),
             PageError::Csrf => (
                 StatusCode::FORBIDDEN,

@@ -14,8 +14,143 @@ use gongkai_ledger::{
 use gongkai_service::applications::DraftKind;
 use gongkai_service::{EventDraft, FeeDraft};
 use gongkai_store::{EventInput, NewApplication};
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// A refusal about one field of a form (the form's field name, e.g. `delivery`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The form field's name; empty when the refusal is about the form as a whole.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// `Err(message)` → a [`FieldError`] about `field`.
+pub fn at(field: &'static str) -> impl Fn(String) -> FieldError {
+    move |message| FieldError { field, message }
+}
+
+/// The field of an event form a refusal of the ledger is about (by its stable code), or
+/// empty: the message then stands at the head of the form.
+pub fn event_field(code: &str) -> &'static str {
+    match code {
+        "future_date"
+        | "before_receipt"
+        | "not_received"
+        | "after_closing"
+        | "answered_before_consultation"
+        | "awaiting_correction"
+        | "correction_still_open"
+        | "fee_window_open"
+        | "duplicate_receipt" => "date",
+        "correction_due_before_request" => "due",
+        "notified_before_extension" => "applicant_notified_on",
+        "extension_too_long" | "extension_zero" => "days",
+        "unknown_consultation" | "consultation_already_answered" => "consultation_seq",
+        "fee_notice_received_before_sent" => "received_by_applicant_on",
+        "fee_amount_mismatch" | "negative_amount" => "amount",
+        "monthly_count_mismatch" => "earlier_units",
+        "delayed_deadline_not_later" => "deadline",
+        "decision_requires_event" | "not_corrected_yet" => "decision",
+        "confirmed_before_arrival" => "earlier_date",
+        _ => "",
+    }
+}
+
+/// A refused form re-rendered: which form, every value the clerk entered, and the
+/// refusal beside its field. Templates ask it for each field's value ([`Refusal::v`]),
+/// whether an option is selected ([`Refusal::sel`]) and the message beside a field
+/// ([`Refusal::err`]); the forms that were not refused show their defaults
+/// ([`Refusal::default_value`], `date` fields: today).
+#[derive(Debug, Clone, Default)]
+pub struct Refusal {
+    /// The refused form (an event type, `appeal`, `conclude-<id>`, `document` …), or empty.
+    pub form: String,
+    values: HashMap<String, String>,
+    /// The field the message is about (empty: the form as a whole).
+    pub field: String,
+    pub message: String,
+    today: String,
+    defaults: HashMap<(String, String), String>,
+}
+
+impl Refusal {
+    /// The refusal of `form` with the values of `entered` (a form struct: its fields by
+    /// name, the CSRF token left out).
+    pub fn new<T: Serialize>(form: &str, entered: &T, error: &FieldError) -> Self {
+        let values = match serde_json::to_value(entered) {
+            Ok(serde_json::Value::Object(map)) => map
+                .into_iter()
+                .filter(|(k, _)| k != "csrf")
+                .filter_map(|(k, v)| match v {
+                    serde_json::Value::String(s) => Some((k, s)),
+                    _ => None,
+                })
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Refusal {
+            form: form.to_string(),
+            values,
+            field: error.field.to_string(),
+            message: error.message.clone(),
+            ..Refusal::default()
+        }
+    }
+
+    /// Today's date, the default of every `date` field.
+    pub fn today(mut self, today: NaiveDate) -> Self {
+        self.today = today.to_string();
+        self
+    }
+
+    /// The default of `form`'s `field` when it was not refused.
+    pub fn default_value(mut self, form: &str, field: &str, value: impl ToString) -> Self {
+        self.defaults
+            .insert((form.to_string(), field.to_string()), value.to_string());
+        self
+    }
+
+    /// Whether `form` is the refused one.
+    pub fn is(&self, form: &str) -> bool {
+        !self.form.is_empty() && self.form == form
+    }
+
+    /// The value of `form`'s `field`: what was entered if `form` was refused, else its
+    /// default.
+    pub fn v(&self, form: &str, field: &str) -> String {
+        if self.is(form) {
+            return self.values.get(field).cloned().unwrap_or_default();
+        }
+        match self.defaults.get(&(form.to_string(), field.to_string())) {
+            Some(v) => v.clone(),
+            None if field == "date" => self.today.clone(),
+            None => String::new(),
+        }
+    }
+
+    /// Whether `value` is the selected option of `form`'s `field`.
+    pub fn sel(&self, form: &str, field: &str, value: &str) -> bool {
+        self.v(form, field) == value
+    }
+
+    /// The message beside `form`'s `field`, or empty.
+    pub fn err(&self, form: &str, field: &str) -> &str {
+        if self.is(form) && self.field == field {
+            &self.message
+        } else {
+            ""
+        }
+    }
+}
 
 pub fn date(field: &str, text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
@@ -92,7 +227,7 @@ pub fn options<T: Vocabulary>() -> Vec<(&'static str, &'static str)> {
 }
 
 /// The registration form.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct RegisterForm {
     pub csrf: String,
@@ -125,33 +260,41 @@ impl RegisterForm {
             channel: ChannelKind::InPerson.name().into(),
             form: InformationForm::Paper.name().into(),
             delivery: Delivery::Post.name().into(),
+            fee_units: "1".into(),
             received_on: today.to_string(),
             ..RegisterForm::default()
         }
     }
 
-    pub fn to_new(&self) -> Result<NewApplication, String> {
-        let kind: ApplicantKind = pick(&self.kind)?;
+    pub fn to_new(&self) -> Result<NewApplication, FieldError> {
+        let kind: ApplicantKind = pick(&self.kind).map_err(at("kind"))?;
+        let name = required("申请人姓名或名称", &self.name).map_err(at("name"))?;
         let identity = match optional(&self.id_number) {
             Some(number) => Some(Identity {
                 document: if self.id_document.trim().is_empty() {
                     IdDocument::default_for(kind)
                 } else {
-                    pick(&self.id_document)?
+                    pick(&self.id_document).map_err(at("id_document"))?
                 },
                 number,
             }),
             None => None,
         };
-        let received_on = date("收到日期", &self.received_on)?;
-        let earlier = opt_date("提交（到达）日期", &self.earlier_date)?;
-        let fee_units = opt_number("计件数", &self.fee_units)?.unwrap_or(1);
-        let channel: ChannelKind = pick(&self.channel)?;
+        let description = required("所需政府信息", &self.description).map_err(at("description"))?;
+        let form = pick(&self.form).map_err(at("form"))?;
+        let delivery = pick(&self.delivery).map_err(at("delivery"))?;
+        let fee_units = opt_number("计件数", &self.fee_units)
+            .map_err(at("fee_units"))?
+            .unwrap_or(1);
+        let channel: ChannelKind = pick(&self.channel).map_err(at("channel"))?;
+        let received_on = date("收到日期", &self.received_on).map_err(at("received_on"))?;
+        let earlier =
+            opt_date("提交（到达）日期", &self.earlier_date).map_err(at("earlier_date"))?;
         Ok(NewApplication {
             id: optional(&self.id).map(gongkai_ledger::ApplicationId),
             applicant: Applicant {
                 kind,
-                name: required("申请人姓名或名称", &self.name)?,
+                name,
                 identity,
                 contact: Contact {
                     phone: optional(&self.phone),
@@ -162,10 +305,10 @@ impl RegisterForm {
                 representative: optional(&self.representative),
             },
             request: InformationRequest {
-                description: required("所需政府信息", &self.description)?,
+                description,
                 document_number: optional(&self.document_number),
-                form: pick(&self.form)?,
-                delivery: pick(&self.delivery)?,
+                form,
+                delivery,
                 fee_units,
             },
             received: Some(EventInput {
@@ -179,8 +322,18 @@ impl RegisterForm {
     }
 }
 
+/// The field of the registration form a refusal of the service is about.
+pub fn register_field(code: &str) -> &'static str {
+    match code {
+        "future_date" => "received_on",
+        "confirmed_before_arrival" => "earlier_date",
+        "duplicate_application" | "application_exists" => "id",
+        _ => "",
+    }
+}
+
 /// One form for every event type; `type` says which fields count.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct EventForm {
     pub csrf: String,
@@ -214,72 +367,90 @@ pub struct EventForm {
 impl EventForm {
     /// The event as the service takes it (empty amounts and counts: the service's
     /// defaults).
-    pub fn to_draft(&self) -> Result<EventDraft, String> {
-        let d = date("日期", &self.date)?;
+    pub fn to_draft(&self) -> Result<EventDraft, FieldError> {
+        let d = date("日期", &self.date).map_err(at("date"))?;
         let complete = DraftKind::Complete;
-        let kind = match pick::<EventType>(&self.kind)? {
+        let kind = match pick::<EventType>(&self.kind).map_err(at("type"))? {
             EventType::Received => complete(EventKind::Received {
-                channel: pick::<ChannelKind>(&self.channel)?
-                    .with_dates(opt_date("提交（到达）日期", &self.earlier_date)?, d),
+                channel: pick::<ChannelKind>(&self.channel)
+                    .map_err(at("channel"))?
+                    .with_dates(
+                        opt_date("提交（到达）日期", &self.earlier_date)
+                            .map_err(at("earlier_date"))?,
+                        d,
+                    ),
             }),
             EventType::CorrectionRequested => complete(EventKind::CorrectionRequested {
-                items: required("需要补正的事项", &self.items)?,
-                due: date("补正期限", &self.due)?,
+                items: required("需要补正的事项", &self.items).map_err(at("items"))?,
+                due: date("补正期限", &self.due).map_err(at("due"))?,
             }),
             EventType::Corrected => complete(EventKind::Corrected),
             EventType::NotCorrected => complete(EventKind::NotCorrected),
             EventType::ConsultationSent => complete(EventKind::ConsultationSent {
-                consultation: pick::<ConsultationKind>(&self.consultation)?,
-                party: required("征求意见对象", &self.party)?,
+                consultation: pick::<ConsultationKind>(&self.consultation)
+                    .map_err(at("consultation"))?,
+                party: required("征求意见对象", &self.party).map_err(at("party"))?,
             }),
             EventType::ConsultationAnswered => complete(EventKind::ConsultationAnswered {
-                consultation_seq: number("征求意见事项序号", &self.consultation_seq)?,
+                consultation_seq: number("征求意见事项序号", &self.consultation_seq)
+                    .map_err(at("consultation_seq"))?,
                 consents: match self.consents.trim() {
                     "yes" => Some(true),
                     "no" => Some(false),
                     "" => None,
-                    other => return Err(format!("“意见”无效：{other}（应为 yes、no 或空）")),
+                    other => {
+                        return Err(FieldError {
+                            field: "consents",
+                            message: format!("“意见”无效：{other}（应为 yes、no 或空）"),
+                        });
+                    }
                 },
             }),
             EventType::Extended => DraftKind::Extended {
-                days: number("延长的工作日数", &self.days)?,
-                approved_by: required("批准人", &self.approved_by)?,
-                applicant_notified_on: opt_date("告知申请人日期", &self.applicant_notified_on)?,
+                days: number("延长的工作日数", &self.days).map_err(at("days"))?,
+                approved_by: required("批准人", &self.approved_by).map_err(at("approved_by"))?,
+                applicant_notified_on: opt_date("告知申请人日期", &self.applicant_notified_on)
+                    .map_err(at("applicant_notified_on"))?,
             },
             EventType::FeeNoticeSent => DraftKind::FeeNotice {
                 basis: match self.basis.trim() {
                     "per_volume" => FeeDraft::PerVolume {
-                        pages: number("页数", &self.pages)?,
+                        pages: number("页数", &self.pages).map_err(at("pages"))?,
                     },
                     "per_application" | "" => FeeDraft::PerApplication {
-                        units: opt_number("本申请计件数", &self.units)?,
-                        earlier_units: opt_number("本月此前件数", &self.earlier_units)?,
+                        units: opt_number("本申请计件数", &self.units).map_err(at("units"))?,
+                        earlier_units: opt_number("本月此前件数", &self.earlier_units)
+                            .map_err(at("earlier_units"))?,
                     },
                     other => {
-                        return Err(format!(
-                            "“计费方式”无效：{other}（应为 per_application 或 per_volume）"
-                        ));
+                        return Err(FieldError {
+                            field: "basis",
+                            message: format!(
+                                "“计费方式”无效：{other}（应为 per_application 或 per_volume）"
+                            ),
+                        });
                     }
                 },
-                amount: opt_money("金额", &self.amount)?,
+                amount: opt_money("金额", &self.amount).map_err(at("amount"))?,
                 received_by_applicant_on: opt_date(
                     "申请人收到通知日期",
                     &self.received_by_applicant_on,
-                )?,
+                )
+                .map_err(at("received_by_applicant_on"))?,
             },
             EventType::FeePaid => DraftKind::FeePaid {
-                amount: opt_money("缴费金额", &self.amount)?,
+                amount: opt_money("缴费金额", &self.amount).map_err(at("amount"))?,
             },
             EventType::FeeNotPaid => complete(EventKind::FeeNotPaid),
             EventType::DelayedReplyNotice => complete(EventKind::DelayedReplyNotice {
-                deadline: date("确定的答复期限", &self.deadline)?,
-                reason: required("理由", &self.reason)?,
+                deadline: date("确定的答复期限", &self.deadline).map_err(at("deadline"))?,
+                reason: required("理由", &self.reason).map_err(at("reason"))?,
             }),
             EventType::Decided => complete(EventKind::Decided {
-                decision: pick::<Decision>(&self.decision)?,
+                decision: pick::<Decision>(&self.decision).map_err(at("decision"))?,
             }),
             EventType::ReplySent => complete(EventKind::ReplySent {
-                method: pick::<ReplyMethod>(&self.method)?,
+                method: pick::<ReplyMethod>(&self.method).map_err(at("method"))?,
             }),
             EventType::Withdrawn => complete(EventKind::Withdrawn {
                 reason: optional(&self.reason),
@@ -317,25 +488,27 @@ mod tests {
             date: "2025-13-03".into(),
             ..EventForm::default()
         };
-        assert!(f.to_draft().unwrap_err().contains("日期"));
+        let e = f.to_draft().unwrap_err();
+        assert!(e.message.contains("日期"));
+        assert_eq!(e.field, "date");
         let f = EventForm {
             kind: "decided".into(),
             date: "2025-03-03".into(),
             decision: "nope".into(),
             ..EventForm::default()
         };
-        assert!(f.to_draft().unwrap_err().starts_with("答复结论“nope”无效"));
+        let e = f.to_draft().unwrap_err();
+        assert!(e.message.starts_with("答复结论“nope”无效"));
+        assert_eq!(e.field, "decision");
         let f = EventForm {
             kind: "reply_sent".into(),
             date: "2025-03-03".into(),
             method: "pigeon".into(),
             ..EventForm::default()
         };
-        assert!(
-            f.to_draft()
-                .unwrap_err()
-                .starts_with("送达方式“pigeon”无效")
-        );
+        let e = f.to_draft().unwrap_err();
+        assert!(e.message.starts_with("送达方式“pigeon”无效"));
+        assert_eq!(e.field, "method");
     }
 
     #[test]
@@ -362,7 +535,9 @@ mod tests {
             description: "某文件".into(),
             ..RegisterForm::blank(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap())
         };
-        assert_eq!(f.to_new().unwrap_err(), "请填写“申请人姓名或名称”");
+        let e = f.to_new().unwrap_err();
+        assert_eq!(e.message, "请填写“申请人姓名或名称”");
+        assert_eq!(e.field, "name");
     }
 
     #[test]
@@ -378,20 +553,16 @@ mod tests {
             delivery: "carrier_pigeon".into(),
             ..base
         };
-        assert!(
-            f.to_new()
-                .unwrap_err()
-                .starts_with("获取方式“carrier_pigeon”无效")
-        );
+        let e = f.to_new().unwrap_err();
+        assert!(e.message.starts_with("获取方式“carrier_pigeon”无效"));
+        assert_eq!(e.field, "delivery");
         let f = RegisterForm {
             delivery: "email".into(),
             channel: "post_signature".into(),
             ..f
         };
-        assert!(
-            f.to_new()
-                .unwrap_err()
-                .starts_with("提交渠道“post_signature”无效")
-        );
+        let e = f.to_new().unwrap_err();
+        assert!(e.message.starts_with("提交渠道“post_signature”无效"));
+        assert_eq!(e.field, "channel");
     }
 }

@@ -129,6 +129,24 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -
     s
 }
 
+/// `next` if it is a safe place to return to after the login: a local path of this site
+/// (`/ledger/a/2025-0001?x=1`), never another site (`//evil.example`, `/\\evil.example`,
+/// `https://…`), no control characters, not the login or logout page itself. `None`
+/// otherwise (the login then goes to the ledger's home).
+pub fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 2000
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !next.contains("/../")
+        && !next.ends_with("/..")
+        && next != "/login"
+        && !next.starts_with("/login?")
+        && !next.starts_with("/logout");
+    ok.then_some(next)
+}
+
 /// The Content-Security-Policy of every page: nothing but this server's own files, no
 /// inline script or style, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -166,6 +184,33 @@ mod tests {
             HeaderValue::from_static("Bearer  tok "),
         );
         assert_eq!(bearer(&h), Some("tok"));
+    }
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        for ok in [
+            "/ledger",
+            "/ledger/a/2025-0001?msg=x",
+            "/year-end?year=2025",
+        ] {
+            assert_eq!(safe_next(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "ledger",
+            "//evil.example/x",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/ledger\r\nSet-Cookie: x=1",
+            "/ledger%0d%0a x",
+            "/login",
+            "/login?next=/ledger",
+            "/logout",
+            "/a/../../etc",
+            "\t/ledger",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use gongkai_ledger::fees::{self, FeeBasis};
 use gongkai_ledger::{Application, ApplicationId, ApplicationState, Event, EventKind, Notice};
-use gongkai_store::{EventInput, NewApplication, Review, ReviewSubject};
+use gongkai_store::{ApplicationQuery, EventInput, NewApplication, Review, ReviewSubject};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -164,14 +164,94 @@ pub struct Detail {
     pub review: Review,
 }
 
-/// Which applications a list shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Open, closed or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStatus {
+    /// Open ones, and registered ones not yet received (by deadline).
+    #[default]
+    Open,
+    /// Closed ones, the latest closed (reply sent, withdrawn …) first.
+    Closed,
+    /// Open ones by deadline, then closed ones, the latest closed first.
+    All,
+}
+
+impl ListStatus {
+    pub const ALL: [ListStatus; 3] = [ListStatus::Open, ListStatus::Closed, ListStatus::All];
+
+    /// The wire name: `open`, `closed`, `all`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ListStatus::Open => "open",
+            ListStatus::Closed => "closed",
+            ListStatus::All => "all",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ListStatus::Open => "在办",
+            ListStatus::Closed => "已办结",
+            ListStatus::All => "全部",
+        }
+    }
+}
+
+impl std::str::FromStr for ListStatus {
+    type Err = crate::ServiceError;
+
+    /// `open` | `closed` | `all`, or 在办 | 已办结 | 全部.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        ListStatus::ALL
+            .into_iter()
+            .find(|v| v.name() == t || v.label_zh() == t)
+            .ok_or_else(|| {
+                crate::ServiceError::invalid(
+                    "状态",
+                    format!("状态“{t}”无效，可用：open（在办）、closed（已办结）、all（全部）"),
+                )
+            })
+    }
+}
+
+/// Which applications a list shows, and which page of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilter {
-    /// Closed ones too (default: open ones, and registered ones not yet received).
-    pub all: bool,
+    pub status: ListStatus,
+    /// Words found in the applicant's name, the application's number or the request text
+    /// (every word somewhere).
+    pub search: Option<String>,
+    /// Received in this year.
+    pub year: Option<i32>,
+    /// Only open ones past their deadline.
+    pub overdue: bool,
     /// Only open ones whose deadline is within this many calendar days (overdue ones
     /// included).
     pub due_within: Option<u32>,
+    /// Rows to skip.
+    pub offset: usize,
+    /// At most this many rows (`None`: all).
+    pub limit: Option<usize>,
+}
+
+impl ListFilter {
+    /// Open and closed ones (no paging).
+    pub fn all() -> Self {
+        ListFilter {
+            status: ListStatus::All,
+            ..ListFilter::default()
+        }
+    }
+}
+
+/// A page of the list: its rows and how many rows the filter selects in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub total: usize,
+    pub offset: usize,
+    pub rows: Vec<Listed>,
 }
 
 /// A row of the list.
@@ -321,30 +401,84 @@ impl Service {
         })
     }
 
-    /// The list as of today, in the one ordering ([`open_order`]).
+    /// The list as of today, in the one ordering ([`open_order`]), all of it.
     pub async fn applications(&self, filter: ListFilter) -> Result<Vec<Listed>> {
+        Ok(self.list(&filter).await?.rows)
+    }
+
+    /// A page of the list as of today, in the one ordering ([`open_order`]).
+    ///
+    /// Search, year and open/closed are the store's query; closed applications (the bulk
+    /// of a ledger after some years) are paged there too. Open ones are read whole (their
+    /// deadlines need the calendar), filtered for `overdue`/`due_within`, sorted by
+    /// deadline and paged here.
+    pub async fn list(&self, filter: &ListFilter) -> Result<Listing> {
         let today = Service::today();
         let settings = self.store.settings().await?;
-        let limit = filter
+        let cal = self.store.calendar();
+        let search = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let query = |closed: bool, offset: usize, limit: Option<usize>| ApplicationQuery {
+            search: search.clone(),
+            received_in: filter.year,
+            closed: Some(closed),
+            offset: offset as u64,
+            limit: limit.map(|l| l as u64),
+        };
+        let limit = filter.limit;
+        let deadline_limit = filter
             .due_within
             .map(|n| today + chrono::Duration::days(i64::from(n)));
-        let mut rows: Vec<Listed> = self
-            .store
-            .applications()
-            .await?
-            .into_iter()
-            .map(|application| {
-                let state = application.state_at(today, self.store.calendar(), settings);
-                Listed { application, state }
-            })
-            .filter(|r| filter.all || !is_closed(&r.state))
-            .filter(|r| {
-                limit.is_none_or(|limit| {
-                    r.state.is_open() && r.state.deadline().is_some_and(|d| d <= limit)
+        let only_open = filter.overdue || filter.due_within.is_some();
+        let mut rows = Vec::new();
+        let mut total = 0;
+        if filter.status != ListStatus::Closed {
+            let open = self.store.list_applications(&query(false, 0, None)).await?;
+            let mut open: Vec<Listed> = open
+                .applications
+                .into_iter()
+                .map(|application| {
+                    let state = application.state_at(today, cal, settings);
+                    Listed { application, state }
                 })
-            })
-            .collect();
-        rows.sort_by_cached_key(|r| open_order(&r.application, &r.state));
-        Ok(rows)
+                .filter(|r| !is_closed(&r.state))
+                .filter(|r| !filter.overdue || r.state.is_overdue())
+                .filter(|r| {
+                    deadline_limit.is_none_or(|limit| {
+                        r.state.is_open() && r.state.deadline().is_some_and(|d| d <= limit)
+                    })
+                })
+                .collect();
+            open.sort_by_cached_key(|r| open_order(&r.application, &r.state));
+            total = open.len();
+            rows = open
+                .into_iter()
+                .skip(filter.offset)
+                .take(limit.unwrap_or(usize::MAX))
+                .collect();
+        }
+        if filter.status != ListStatus::Open && !only_open {
+            let offset = filter.offset.saturating_sub(total);
+            let room = limit.map(|l| l.saturating_sub(rows.len()));
+            // A page full of open ones still needs the count of closed ones.
+            let page = self
+                .store
+                .list_applications(&query(true, offset, Some(room.unwrap_or(usize::MAX >> 1))))
+                .await?;
+            total += page.total as usize;
+            rows.extend(page.applications.into_iter().map(|application| {
+                let state = application.state_at(today, cal, settings);
+                Listed { application, state }
+            }));
+        }
+        Ok(Listing {
+            total,
+            offset: filter.offset,
+            rows,
+        })
     }
 }

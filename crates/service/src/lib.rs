@@ -36,7 +36,8 @@ pub mod year_end;
 
 pub use actor::{Actor, Via};
 pub use applications::{
-    Appended, Detail, EventDraft, FeeDraft, ListFilter, Listed, Registered, open_order,
+    Appended, Detail, EventDraft, FeeDraft, ListFilter, ListStatus, Listed, Listing, Registered,
+    open_order,
 };
 pub use error::{ErrorKind, ServiceError};
 pub use review::{Allowed, allowed};

@@ -150,6 +150,22 @@ impl Service {
         Ok(self.store.users().await?)
     }
 
+    /// The names to show for the logins that stamps and review steps record (`li` →
+    /// `李明`).
+    pub async fn display_names(&self) -> Result<Names> {
+        Ok(Names(
+            self.store
+                .users()
+                .await?
+                .into_iter()
+                .filter_map(|u| {
+                    let shown = u.display_name.filter(|d| !d.trim().is_empty())?;
+                    Some((u.name, shown))
+                })
+                .collect(),
+        ))
+    }
+
     /// Sets `name`'s password (one's own, or anyone's for an administrator).
     pub async fn set_password(&self, actor: &Actor, name: &str, password: &str) -> Result<()> {
         Ok(self
@@ -164,6 +180,17 @@ impl Service {
             .store
             .set_user_active(name, active, &actor.stamp())
             .await?)
+    }
+}
+
+/// Display names by login (see [`Service::display_names`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names(std::collections::HashMap<String, String>);
+
+impl Names {
+    /// The display name of `login`, or the login when the user has none.
+    pub fn of<'a>(&'a self, login: &'a str) -> &'a str {
+        self.0.get(login).map_or(login, String::as_str)
     }
 }
 

@@ -10,7 +10,9 @@ use gongkai_ledger::{
 };
 use gongkai_service::applications::DraftKind;
 use gongkai_service::records::AppealDraft;
-use gongkai_service::{Actor, ErrorKind, EventDraft, FeeDraft, ListFilter, Service, Via, allowed};
+use gongkai_service::{
+    Actor, ErrorKind, EventDraft, FeeDraft, ListFilter, ListStatus, Service, Via, allowed,
+};
 use gongkai_store::{
     EventInput, NewApplication, NewUser, ReviewAction, ReviewSubject, Role, Store,
 };
@@ -108,6 +110,9 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+#[path = "service/listing.rs"]
+mod listing;
 
 on_both_backends!(
     defaults_are_applied_once,
@@ -339,13 +344,7 @@ async fn one_ordering_of_the_list(svc: &Service) {
     let open = svc.applications(ListFilter::default()).await.unwrap();
     assert_eq!(open[1].state.stage, Stage::Processing);
     assert_eq!(ids(open), vec![a.clone(), b.clone(), c.clone()]);
-    let all = svc
-        .applications(ListFilter {
-            all: true,
-            due_within: None,
-        })
-        .await
-        .unwrap();
+    let all = svc.applications(ListFilter::all()).await.unwrap();
     assert_eq!(ids(all), vec![a, b, c, d]);
 }
 

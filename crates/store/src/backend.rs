@@ -57,6 +57,11 @@ pub(crate) trait Conn: Send {
     async fn application(&mut self, id: &str) -> Result<Option<Application>>;
     async fn applications_of_applicant(&mut self, key: &str) -> Result<Vec<Application>>;
     async fn all_applications(&mut self) -> Result<Vec<Application>>;
+    /// A page of the list, with the events of its applications (`crate::list`).
+    async fn list_applications(
+        &mut self,
+        q: &crate::list::ApplicationQuery,
+    ) -> Result<crate::list::ApplicationPage>;
     async fn application_ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>>;
     async fn insert_application(
         &mut self,
@@ -222,8 +227,23 @@ fn decided_on(c: &AppealCase) -> Option<NaiveDate> {
     c.conclusion.map(|c| c.decided_on)
 }
 
+/// Binds a list query's parameters in order.
+macro_rules! bind_all {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                crate::list::Param::Text(t) => q.bind(t.clone()),
+                crate::list::Param::Date(d) => q.bind(*d),
+                crate::list::Param::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
 macro_rules! impl_conn {
-    ($db:ty, lock = $lock:literal) => {
+    ($db:ty, lock = $lock:literal, description = $description:literal) => {
         impl Conn for sqlx::Transaction<'_, $db> {
             async fn meta(&mut self, key: &str) -> Result<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
@@ -391,6 +411,49 @@ macro_rules! impl_conn {
                         .fetch_all(&mut **self)
                         .await?;
                 Ok(rows.into_iter().map(|j| j.0).collect())
+            }
+
+            async fn list_applications(
+                &mut self,
+                q: &crate::list::ApplicationQuery,
+            ) -> Result<crate::list::ApplicationPage> {
+                let (count, rows, events, params) = crate::list::sql(q, $description);
+                // The SQL is built from fixed fragments only; every value is bound.
+                let total: i64 = bind_all!(
+                    sqlx::query_scalar::<$db, i64>(sqlx::AssertSqlSafe(count)),
+                    &params
+                )
+                .fetch_one(&mut **self)
+                .await?;
+                let apps: Vec<Json<Application>> = bind_all!(
+                    sqlx::query_scalar::<$db, Json<Application>>(sqlx::AssertSqlSafe(rows)),
+                    &params
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                let evs: Vec<(String, i64, Json<Event>)> = bind_all!(
+                    sqlx::query_as::<$db, (String, i64, Json<Event>)>(sqlx::AssertSqlSafe(events)),
+                    &params
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                let mut by_app: std::collections::HashMap<String, Vec<Event>> =
+                    std::collections::HashMap::new();
+                for (app, seq, e) in evs {
+                    let e = event_from(&app, seq, e)?;
+                    by_app.entry(app).or_default().push(e);
+                }
+                let applications = apps
+                    .into_iter()
+                    .map(|Json(mut a)| {
+                        a.events = by_app.remove(&a.id.0).unwrap_or_default();
+                        a
+                    })
+                    .collect();
+                Ok(crate::list::ApplicationPage {
+                    total: u64::try_from(total).unwrap_or(0),
+                    applications,
+                })
             }
 
             async fn application_ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>> {
@@ -751,9 +814,11 @@ macro_rules! impl_conn {
 
 impl_conn!(
     sqlx::Sqlite,
-    lock = "SELECT id FROM applications WHERE id = $1"
+    lock = "SELECT id FROM applications WHERE id = $1",
+    description = "json_extract(a.data, '$.request.description')"
 );
 impl_conn!(
     sqlx::Postgres,
-    lock = "SELECT id FROM applications WHERE id = $1 FOR UPDATE"
+    lock = "SELECT id FROM applications WHERE id = $1 FOR UPDATE",
+    description = "(a.data->'request'->>'description')"
 );

@@ -56,11 +56,13 @@ use sqlx::sqlite::{
 pub mod auth;
 mod backend;
 pub mod error;
+pub mod list;
 pub mod model;
 mod ops;
 pub mod review;
 
 pub use error::{ErrorKind, StoreError};
+pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
     AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
     ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,
@@ -363,6 +365,12 @@ impl Store {
     /// Every application with its log, ordered by id.
     pub async fn applications(&self) -> Result<Vec<Application>> {
         tx!(self, read, |c| ops::applications(c))
+    }
+
+    /// A page of the applications a query selects, with their events, and how many it
+    /// selects in all ([`list`]).
+    pub async fn list_applications(&self, query: &ApplicationQuery) -> Result<ApplicationPage> {
+        tx!(self, read, |c| c.list_applications(query))
     }
 
     /// Everything: applications, appeals and proactive records, as the ledger.

@@ -50,6 +50,12 @@ impl Role {
         matches!(self, Role::Clerk | Role::OfficeHead | Role::Admin)
     }
 
+    /// May see an applicant's identity number in full (on the application's page; lists
+    /// mask it): those who handle the case, not the administrator.
+    pub fn can_see_identity(self) -> bool {
+        matches!(self, Role::Clerk | Role::OfficeHead | Role::Leader)
+    }
+
     /// May edit letter templates and the ledger's settings.
     pub fn can_configure(self) -> bool {
         matches!(self, Role::OfficeHead | Role::Admin)

@@ -6,16 +6,17 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::NaiveDate;
 use gongkai_ledger::calendar::date_zh;
+use gongkai_ledger::text::mask_id_number;
 use gongkai_ledger::{
     Applicant, ApplicationId, ConsultationKind, Contact, EventKind, IdDocument, Identity,
     InformationRequest,
 };
 use gongkai_service::applications::DraftKind;
-use gongkai_service::{EventDraft, FeeDraft, ListFilter, Service};
+use gongkai_service::{EventDraft, FeeDraft, ListFilter, ListStatus, Service};
 use gongkai_store::{EventInput, NewApplication};
 
 use super::Session;
-use super::args::{ApplyArgs, EventCommand};
+use super::args::{ApplyArgs, EventCommand, ListArgs};
 use super::print::{deadline_line, describe, notices, review, stage_text, time_cn};
 
 pub(super) async fn apply(cx: &Session, a: ApplyArgs, out: &mut impl Write) -> Result<ExitCode> {
@@ -247,6 +248,7 @@ pub(super) async fn show(
     for bad in &st.invalid_events {
         writeln!(out, "无效事项：第 {} 项：{}", bad.seq, bad.message)?;
     }
+    let names = cx.service.display_names().await?;
     writeln!(out, "{}：", t("办理事项", "Events"))?;
     for e in &app.events {
         writeln!(
@@ -254,35 +256,37 @@ pub(super) async fn show(
             "  #{:<2} {}  {}",
             e.seq,
             e.date.format("%Y-%m-%d"),
-            describe(e)
+            describe(cx, e)
         )?;
-        let by = e.recorded_by.as_deref().unwrap_or("-");
+        let by = e.recorded_by.as_deref().map_or("-", |n| names.of(n));
         let mut meta = format!("登记：{by} {}", time_cn(e.recorded_at));
         if let Some(n) = &e.note {
             meta.push_str(&format!("；备注：{n}"));
         }
         writeln!(out, "       {meta}")?;
     }
-    review(cx, &d.review, out)?;
+    review(cx, &d.review, &names, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) async fn list(
-    cx: &Session,
-    open_only: bool,
-    due_within: Option<u32>,
-    json: bool,
-    out: &mut impl Write,
-) -> Result<ExitCode> {
+pub(super) async fn list(cx: &Session, a: ListArgs, out: &mut impl Write) -> Result<ExitCode> {
     let today = Service::today();
-    let rows = cx
-        .service
-        .applications(ListFilter {
-            all: !open_only,
-            due_within,
-        })
-        .await?;
-    if json {
+    let filter = ListFilter {
+        status: match (a.open, a.status) {
+            (true, _) => ListStatus::Open,
+            (false, Some(s)) => s,
+            (false, None) => ListStatus::All,
+        },
+        search: a.search.filter(|s| !s.trim().is_empty()),
+        year: a.year,
+        overdue: a.overdue,
+        due_within: a.due_within,
+        offset: a.offset,
+        limit: a.limit,
+    };
+    let listing = cx.service.list(&filter).await?;
+    let rows = &listing.rows;
+    if a.json {
         let items: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {
@@ -290,14 +294,17 @@ pub(super) async fn list(
                 serde_json::json!({
                     "id": a.id,
                     "applicant": a.applicant.name,
+                    "id_number": a.applicant.identity.as_ref().map(|i| mask_id_number(&i.number)),
                     "received_on": s.received_on,
                     "stage": s.stage,
                     "decision": s.decision,
                     "deadline": s.deadline(),
                     "overdue": s.is_overdue(),
+                    "closed_on": s.closed_on,
                 })
             })
             .collect();
+        // An array, as before paging came; the total is on the text output.
         serde_json::to_writer_pretty(&mut *out, &items)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
@@ -315,20 +322,19 @@ pub(super) async fn list(
         out,
         "{}",
         if cx.en() {
-            "id          received    deadline    stage / applicant"
+            "id          received    deadline    closed      stage / applicant"
         } else {
-            "编号        收到日期    答复期限    状态 / 申请人"
+            "编号        收到日期    答复期限    办结日期    状态 / 申请人"
         }
     )?;
-    for r in &rows {
+    for r in rows {
         let (a, s) = (&r.application, &r.state);
-        let received = s
-            .received_on
-            .map_or("-".to_string(), |d| d.format("%Y-%m-%d").to_string());
-        let deadline = match s.deadline() {
-            Some(d) if s.is_open() => d.format("%Y-%m-%d").to_string(),
-            _ => "-".into(),
+        let ymd = |d: Option<chrono::NaiveDate>| {
+            d.map_or("-".to_string(), |d| d.format("%Y-%m-%d").to_string())
         };
+        let received = ymd(s.received_on);
+        let deadline = ymd(s.deadline().filter(|_| s.is_open()));
+        let closed = ymd(s.closed_on);
         let mark = if s.is_overdue() {
             let days = s.deadline().map_or(0, |d| (today - d).num_days());
             if cx.en() {
@@ -348,13 +354,27 @@ pub(super) async fn list(
         } else {
             String::new()
         };
+        let id_number = a
+            .applicant
+            .identity
+            .as_ref()
+            .map(|i| format!(" {}", mask_id_number(&i.number)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{:<11} {received}  {deadline:<10}  {} / {}{mark}",
+            "{:<11} {received}  {deadline:<10}  {closed:<10}  {} / {}{id_number}{mark}",
             a.id.0,
             stage_text(s),
             a.applicant.name
         )?;
+    }
+    if listing.total > rows.len() {
+        let (from, to) = (listing.offset + 1, listing.offset + rows.len());
+        if cx.en() {
+            writeln!(out, "{from}–{to} of {}", listing.total)?;
+        } else {
+            writeln!(out, "共 {} 件，此为第 {from}–{to} 件", listing.total)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,13 +3,63 @@
 //! enums here.
 
 use chrono::NaiveDate;
+use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_ledger::{
     AppealKind, AppealResult, ApplicantKind, ChannelKind, Decision, DecisionArea, Delivery,
-    DocumentKind, InformationForm, ReplyMethod,
+    DocumentKind, InformationForm, ReplyMethod, Vocabulary,
 };
+use gongkai_service::ListStatus;
 use gongkai_store::Role;
 use rust_decimal::Decimal;
+
+/// The value parser of a domain enum: its names from the one vocabulary in kebab-case
+/// (`post-with-signature`), the same words as the API's serde names; `_`, the Chinese
+/// label and the older spellings of the command line are accepted too.
+#[derive(Clone)]
+pub(super) struct VocabParser<T>(std::marker::PhantomData<T>);
+
+pub(super) fn vocab<T: Vocabulary + Send + Sync>() -> VocabParser<T> {
+    VocabParser(std::marker::PhantomData)
+}
+
+impl<T: Vocabulary + Send + Sync> TypedValueParser for VocabParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = value.to_string_lossy();
+        T::parse_cli(&text).map_err(|e| {
+            let names: Vec<String> = T::ALL.iter().map(|v| v.cli_name()).collect();
+            let flag = arg.map(|a| format!("{a} ")).unwrap_or_default();
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!(
+                    "{flag}{}“{}”无效，可用：{} / invalid value\n",
+                    e.field,
+                    e.value,
+                    names.join("、")
+                ),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        // clap keeps `&'static str` names; the few kebab-case names are built once per
+        // help or completion and kept.
+        Some(Box::new(T::ALL.iter().map(|v| {
+            let name: &'static str = Box::leak(v.cli_name().into_boxed_str());
+            clap::builder::PossibleValue::new(name).help(v.label())
+        })))
+    }
+}
 
 pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     gongkai_ledger::parse_date(s)
@@ -56,7 +106,7 @@ pub(super) struct ApplyArgs {
     pub id: Option<String>,
     /// 申请人类型：natural-person 自然人 | commercial 商业企业 | research 科研机构 |
     /// social-welfare 社会公益组织 | legal-service 法律服务机构 | other-organisation 其他组织
-    #[arg(long)]
+    #[arg(long, value_parser = vocab::<ApplicantKind>())]
     pub applicant_type: ApplicantKind,
     /// 申请人姓名或名称 / applicant's name
     #[arg(long)]
@@ -72,7 +122,7 @@ pub(super) struct ApplyArgs {
     pub address: Option<String>,
     /// 提交渠道：in-person 当面 | oral 口头 | post-with-signature 邮寄（签收）|
     /// ordinary-mail 平常信函 | online 互联网 | fax 传真
-    #[arg(long, default_value = "in_person")]
+    #[arg(long, default_value = "in-person", value_parser = vocab::<ChannelKind>())]
     pub channel: ChannelKind,
     /// 平常信函到达、网上提交或传真发出的日期（默认同收到日期）/ arrival, submission or sending date
     #[arg(long, value_parser = parse_date)]
@@ -87,16 +137,51 @@ pub(super) struct ApplyArgs {
     #[arg(long)]
     pub document_number: Option<String>,
     /// 载体形式：paper 纸质 | electronic 电子数据 | inspection 查阅、抄录
-    #[arg(long, default_value = "paper")]
+    #[arg(long, default_value = "paper", value_parser = vocab::<InformationForm>())]
     pub form: InformationForm,
     /// 获取方式：collect 自行领取 | post 邮寄 | email 电子邮件 | online 网上获取 | fax 传真
-    #[arg(long, default_value = "post")]
+    #[arg(long, default_value = "post", value_parser = vocab::<Delivery>())]
     pub delivery: Delivery,
     /// 按件收费时本申请计几件（一事一申请）/ fee units
     #[arg(long, default_value_t = 1)]
     pub units: u32,
     #[arg(long)]
     pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ListArgs {
+    /// 只列未办结的（同 --status open；默认也列已办结的，排在后面）/ open applications only
+    #[arg(long, conflicts_with = "status")]
+    pub open: bool,
+    /// open 在办 | closed 已办结（按办结日期由近及远）| all 全部（默认）/ which applications
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<ListStatus>,
+    /// 查找：申请人、编号或所需信息中的字词（以空格分隔的字词须都出现）/ search words
+    #[arg(long, value_name = "WORDS")]
+    pub search: Option<String>,
+    /// 收到申请的年份 / received in this year
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 只列已逾期的在办申请 / overdue open applications only
+    #[arg(long)]
+    pub overdue: bool,
+    /// 只列答复期限在 N 个自然日内（含已超期）的 / due within N calendar days
+    #[arg(long, value_name = "DAYS")]
+    pub due_within: Option<u32>,
+    /// 最多列出几件（分页；总数另行显示）/ at most this many rows
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// 跳过前几件（分页）/ skip this many rows
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_status(s: &str) -> Result<ListStatus, String> {
+    s.parse()
+        .map_err(|e: gongkai_service::ServiceError| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -180,12 +265,13 @@ pub(super) enum EventCommand {
     /// 作出答复结论：表三的行，如 granted、partially_granted、unable_not_held / decision
     Decision {
         /// 行代码或中文名称 / the row key of table 三 or its Chinese name
+        #[arg(value_parser = vocab::<Decision>(), hide_possible_values = true)]
         decision: Decision,
     },
     /// 送达答复 / reply sent
     ReplySent {
         /// in-person 当面送达 | post 邮寄 | email 电子邮件 | online 网上平台 | fax 传真
-        #[arg(long, default_value = "post")]
+        #[arg(long, default_value = "post", value_parser = vocab::<ReplyMethod>())]
         method: ReplyMethod,
     },
     /// 申请人撤回申请 / withdrawn
@@ -204,7 +290,7 @@ pub(super) enum AppealCommand {
         id: Option<String>,
         /// reconsideration 行政复议 | litigation-direct 行政诉讼（直接起诉）|
         /// litigation-after-reconsideration 行政诉讼（复议后起诉）
-        #[arg(long)]
+        #[arg(long, value_parser = vocab::<AppealKind>())]
         kind: AppealKind,
         /// 申请复议或起诉的日期 / filed on
         #[arg(long, value_parser = parse_date)]
@@ -226,7 +312,7 @@ pub(super) enum AppealCommand {
     Conclude {
         id: String,
         /// upheld 结果维持 | corrected 结果纠正 | other 其他结果
-        #[arg(long)]
+        #[arg(long, value_parser = vocab::<AppealResult>())]
         result: AppealResult,
         #[arg(long, value_parser = parse_date)]
         date: NaiveDate,
@@ -253,7 +339,7 @@ pub(super) enum ProactiveArgs {
     /// 规章或行政规范性文件 / a rule or normative document
     Document {
         /// regulation 规章 | normative-document 行政规范性文件
-        #[arg(long)]
+        #[arg(long, value_parser = vocab::<DocumentKind>())]
         kind: DocumentKind,
         #[arg(long)]
         title: String,
@@ -267,7 +353,7 @@ pub(super) enum ProactiveArgs {
     /// 一段期间内的行政许可、处罚、强制决定数 / decisions in a period
     Decisions {
         /// licensing 行政许可 | penalty 行政处罚 | coercion 行政强制
-        #[arg(long)]
+        #[arg(long, value_parser = vocab::<DecisionArea>())]
         area: DecisionArea,
         #[arg(long, value_parser = parse_date)]
         from: NaiveDate,

@@ -35,7 +35,7 @@ mod records;
 mod reports;
 
 use args::{
-    AppealCommand, ApplyArgs, EventCommand, ProactiveCommand, ReviewCommand, UserCommand,
+    AppealCommand, ApplyArgs, EventCommand, ListArgs, ProactiveCommand, ReviewCommand, UserCommand,
     parse_date,
 };
 
@@ -97,17 +97,11 @@ enum LedgerCommand {
         #[arg(long)]
         json: bool,
     },
-    /// 列出申请：未办结的按答复期限排序（与网页、接口同一顺序），超期标出 / list applications
-    List {
-        /// 只列未办结的（默认也列已办结的，排在后面）/ open applications only
-        #[arg(long)]
-        open: bool,
-        /// 只列答复期限在 N 个自然日内（含已超期）的 / due within N calendar days
-        #[arg(long, value_name = "DAYS")]
-        due_within: Option<u32>,
-        #[arg(long)]
-        json: bool,
-    },
+    /// 列出申请：未办结的按答复期限排序（与网页、接口同一顺序），超期标出；可查找、筛选、分页
+    /// / list applications (search, filters, paging)
+    ///
+    /// 例：gongkai ledger list --status closed --search 张三 --year 2025 --limit 20
+    List(ListArgs),
     /// 行政复议、行政诉讼案件 / reconsideration and litigation cases
     #[command(subcommand)]
     Appeal(AppealCommand),
@@ -211,11 +205,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         LedgerCommand::Show { id, as_of, json } => {
             applications::show(&cx, &id, as_of, json, &mut out).await
         }
-        LedgerCommand::List {
-            open,
-            due_within,
-            json,
-        } => applications::list(&cx, open, due_within, json, &mut out).await,
+        LedgerCommand::List(a) => applications::list(&cx, a, &mut out).await,
         LedgerCommand::Appeal(c) => records::appeal(&cx, c, &mut out).await,
         LedgerCommand::Proactive(c) => records::proactive(&cx, c, &mut out).await,
         LedgerCommand::YearEnd {

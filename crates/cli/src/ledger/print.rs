@@ -5,7 +5,9 @@ use std::io::Write;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use gongkai_ledger::calendar::date_zh;
-use gongkai_ledger::{ApplicationState, Event, EventKind, Notice};
+use gongkai_ledger::text::Lang;
+use gongkai_ledger::{ApplicationState, Event, Notice};
+use gongkai_service::records::Names;
 use gongkai_store::Review;
 use gongkai_store::model::china_offset;
 
@@ -25,56 +27,11 @@ pub(super) fn time_cn(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// One line about an event's content, e.g. `延长答复期限 20 个工作日（zhu 批准，2025年4月2日告知申请人）`.
-pub(super) fn describe(e: &Event) -> String {
-    let label = e.kind.event_type().label_zh();
-    match &e.kind {
-        EventKind::Received { channel } => format!("{label}（{}）", channel.label_zh()),
-        EventKind::CorrectionRequested { items, due } => {
-            format!("{label}：{items}；补正期限 {}", date_zh(*due))
-        }
-        EventKind::ConsultationSent {
-            consultation,
-            party,
-        } => {
-            let party: String = party.chars().take(40).collect();
-            format!(
-                "{}（{}）：{party}",
-                consultation.label_zh(),
-                consultation.article_zh()
-            )
-        }
-        EventKind::ConsultationAnswered {
-            consultation_seq,
-            consents,
-        } => {
-            let answer = match consents {
-                Some(true) => "，同意公开",
-                Some(false) => "，不同意公开",
-                None => "",
-            };
-            format!("{label}（第 {consultation_seq} 项）{answer}")
-        }
-        EventKind::Extended {
-            days,
-            approved_by,
-            applicant_notified_on,
-        } => format!(
-            "{label} {days} 个工作日（{approved_by} 批准，{} 告知申请人）",
-            date_zh(*applicant_notified_on)
-        ),
-        EventKind::FeeNoticeSent { amount, .. } => format!("{label}：{amount} 元"),
-        EventKind::FeePaid { amount } => format!("{label}：{amount} 元"),
-        EventKind::DelayedReplyNotice { deadline, reason } => {
-            format!("{label}：{}（{reason}）", date_zh(*deadline))
-        }
-        EventKind::Decided { decision } => {
-            format!("{label}：{}（{}）", decision.label_zh(), decision.article())
-        }
-        EventKind::ReplySent { method } => format!("{label}（{}）", method.label_zh()),
-        EventKind::Withdrawn { reason: Some(r) } => format!("{label}：{r}"),
-        _ => label.to_string(),
-    }
+/// One line about an event (the shared wording of `gongkai_ledger::text`), e.g.
+/// `延长答复期限：延长 20 个工作日，批准人 zhu，2025年4月2日告知申请人`.
+pub(super) fn describe(cx: &Session, e: &Event) -> String {
+    let lang = if cx.en() { Lang::En } else { Lang::Zh };
+    gongkai_ledger::text::describe(e, lang)
 }
 
 pub(super) fn deadline_line(
@@ -106,7 +63,8 @@ pub(super) fn notices<'a>(
     Ok(())
 }
 
-pub(super) fn review(cx: &Session, r: &Review, out: &mut impl Write) -> Result<()> {
+/// A review and its steps, people by their display names.
+pub(super) fn review(cx: &Session, r: &Review, names: &Names, out: &mut impl Write) -> Result<()> {
     let status = if cx.en() {
         r.status.label_en()
     } else {
@@ -123,7 +81,7 @@ pub(super) fn review(cx: &Session, r: &Review, out: &mut impl Write) -> Result<(
             out,
             "  {} {}（{}）{}{note}",
             time_cn(s.at),
-            s.actor,
+            names.of(&s.actor),
             s.actor_role.label_zh(),
             s.action.label_zh()
         )?;

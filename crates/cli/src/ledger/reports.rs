@@ -193,7 +193,8 @@ pub(super) async fn review(
         }
     };
     writeln!(out, "{}", review.subject)?;
-    print::review(cx, &review, out)?;
+    let names = cx.service.display_names().await?;
+    print::review(cx, &review, &names, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -243,7 +244,14 @@ pub(super) async fn audit(
         let what = labels.get(r.action.as_str()).copied().unwrap_or(&r.action);
         let detail = match r.action.as_str() {
             "event.append" => serde_json::from_value::<Event>(r.detail.clone())
-                .map(|e| format!("#{} {} {}", e.seq, e.date.format("%Y-%m-%d"), describe(&e)))
+                .map(|e| {
+                    format!(
+                        "#{} {} {}",
+                        e.seq,
+                        e.date.format("%Y-%m-%d"),
+                        describe(cx, &e)
+                    )
+                })
                 .unwrap_or_default(),
             a if a.starts_with("review.") => r
                 .detail

@@ -11,10 +11,11 @@ use axum::routing::{get, post};
 use gongkai_ledger::{AppealConclusion, AppealResult, AppealStatus, ApplicationId, CaseRole};
 use gongkai_service::records::AppealDraft;
 use gongkai_service::{ErrorKind, Via};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::percent_encode;
 use crate::error::PageError;
+use crate::forms::{FieldError, Refusal, at};
 use crate::pages::MsgQuery;
 use crate::view::{self, Chrome};
 use crate::{AppState, Ctx, forms};
@@ -37,6 +38,8 @@ pub struct CaseRow {
     pub counted: bool,
     pub status: &'static str,
     pub pending: bool,
+    /// The key of its conclusion form (`conclude-<id>`) for a refused form's values.
+    pub form_key: String,
 }
 
 pub fn status_zh(s: AppealStatus) -> &'static str {
@@ -56,17 +59,28 @@ struct ListPage {
     can_record: bool,
     today: String,
     error: Option<String>,
+    /// A refused form: what was entered and the message beside its field.
+    f: Refusal,
 }
 
 async fn build(
     st: &AppState,
     ctx: &Ctx,
     error: Option<String>,
+    refusal: Refusal,
     msg: Option<&str>,
 ) -> Result<ListPage, PageError> {
     let user = ctx.user()?;
     let today = view::today();
     let mut cases = st.store().appeals().await?;
+    let mut refusal = refusal
+        .today(today)
+        .default_value("appeal", "filed_on", today)
+        .default_value("appeal", "kind", "reconsideration")
+        .default_value("appeal", "role", "original_actor");
+    for c in &cases {
+        refusal = refusal.default_value(&format!("conclude-{}", c.id), "decided_on", today);
+    }
     cases.sort_by(|a, b| b.filed_on.cmp(&a.filed_on).then_with(|| a.id.cmp(&b.id)));
     Ok(ListPage {
         chrome: Chrome::new(ctx, "appeals").flash(msg),
@@ -94,12 +108,14 @@ async fn build(
                     counted: c.role == CaseRole::OriginalActor,
                     status: status_zh(status),
                     pending: status == AppealStatus::Pending,
+                    form_key: format!("conclude-{}", c.id),
                 }
             })
             .collect(),
         can_record: user.role.can_record(),
         today: today.to_string(),
         error,
+        f: refusal,
     })
 }
 
@@ -108,10 +124,10 @@ async fn list(
     ctx: Ctx,
     Query(q): Query<MsgQuery>,
 ) -> Result<ListPage, PageError> {
-    build(&st, &ctx, None, q.msg.as_deref()).await
+    build(&st, &ctx, None, Refusal::default(), q.msg.as_deref()).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 struct CaseForm {
     csrf: String,
@@ -124,12 +140,32 @@ struct CaseForm {
     case_number: String,
 }
 
-async fn refused(st: &AppState, ctx: &Ctx, message: String) -> Result<Response, PageError> {
+/// Re-renders the page with the refused form as entered, the message beside its field.
+async fn refused<T: Serialize>(
+    st: &AppState,
+    ctx: &Ctx,
+    form: &str,
+    entered: &T,
+    error: FieldError,
+) -> Result<Response, PageError> {
+    let refusal = Refusal::new(form, entered, &error);
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        build(st, ctx, Some(message), None).await?,
+        build(st, ctx, Some(error.message), refusal, None).await?,
     )
         .into_response())
+}
+
+/// The field of the case forms a refusal of the service is about.
+fn appeal_field(code: &str, conclude: bool) -> &'static str {
+    match code {
+        "future_date" if conclude => "decided_on",
+        "future_date" => "filed_on",
+        "decided_before_filed" => "decided_on",
+        "unknown_application" => "application",
+        "duplicate_record" => "id",
+        _ => "",
+    }
 }
 
 async fn add(
@@ -139,16 +175,16 @@ async fn add(
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&f.csrf)?;
     let actor = ctx.recorder()?.actor(Via::Web);
-    let draft = (|| -> Result<AppealDraft, String> {
+    let draft = (|| -> Result<AppealDraft, FieldError> {
         Ok(AppealDraft {
             id: forms::optional(&f.id),
-            kind: forms::pick(&f.kind)?,
-            filed_on: forms::date("立案（申请）日期", &f.filed_on)?,
+            kind: forms::pick(&f.kind).map_err(at("kind"))?,
+            filed_on: forms::date("立案（申请）日期", &f.filed_on).map_err(at("filed_on"))?,
             application: forms::optional(&f.application).map(ApplicationId),
             role: match f.role.trim() {
                 "reconsideration_organ" => CaseRole::ReconsiderationOrgan,
                 "original_actor" | "" => CaseRole::OriginalActor,
-                other => return Err(format!("“本机关角色”无效：{other}")),
+                other => return Err(at("role")(format!("“本机关角色”无效：{other}"))),
             },
             body: forms::optional(&f.body),
             case_number: forms::optional(&f.case_number),
@@ -157,16 +193,22 @@ async fn add(
     })();
     let draft = match draft {
         Ok(c) => c,
-        Err(m) => return refused(&st, &ctx, m).await,
+        Err(e) => return refused(&st, &ctx, "appeal", &f, e).await,
     };
     match st.service().add_appeal(&actor, draft).await {
         Ok(_) => Ok(Redirect::to("/appeals?msg=appeal").into_response()),
-        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => {
+            let error = FieldError {
+                field: appeal_field(e.code(), false),
+                message: e.to_string(),
+            };
+            refused(&st, &ctx, "appeal", &f, error).await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 struct ConcludeForm {
     csrf: String,
@@ -182,17 +224,24 @@ async fn conclude(
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&f.csrf)?;
     let actor = ctx.recorder()?.actor(Via::Web);
+    let key = format!("conclude-{id}");
     let conclusion = match (
-        forms::pick::<AppealResult>(&f.result),
-        forms::date("审结日期", &f.decided_on),
+        forms::pick::<AppealResult>(&f.result).map_err(at("result")),
+        forms::date("审结日期", &f.decided_on).map_err(at("decided_on")),
     ) {
         (Ok(result), Ok(decided_on)) => AppealConclusion { result, decided_on },
-        (Err(m), _) | (_, Err(m)) => return refused(&st, &ctx, m).await,
+        (Err(e), _) | (_, Err(e)) => return refused(&st, &ctx, &key, &f, e).await,
     };
     match st.service().conclude_appeal(&actor, &id, conclusion).await {
         Ok(_) => Ok(Redirect::to("/appeals?msg=appeal").into_response()),
         Err(e) if e.kind() == ErrorKind::NotFound => Err(e.into()),
-        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => {
+            let error = FieldError {
+                field: appeal_field(e.code(), true),
+                message: e.to_string(),
+            };
+            refused(&st, &ctx, &key, &f, error).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -9,25 +9,27 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use gongkai_ledger::text::{Lang, event_detail, mask_id_number};
 use gongkai_ledger::{
-    ApplicantKind, Application, ApplicationId, ApplicationState, Calendar, Channel, ChannelKind,
+    ApplicantKind, Application, ApplicationId, ApplicationState, Calendar, ChannelKind,
     ConsultationKind, Decision, Delivery, EventKind, EventType, IdDocument, InformationForm,
     ReplyMethod, Stage,
 };
-use gongkai_service::{ErrorKind, ListFilter, Listed, ServiceError, Via};
+use gongkai_service::{ErrorKind, ServiceError, Via};
 use gongkai_store::{Review, ReviewAction, ReviewSubject};
 use serde::Deserialize;
 
 use crate::check::percent_encode;
 use crate::error::PageError;
-use crate::forms::{self, EventForm, RegisterForm};
+use crate::forms::{self, EventForm, FieldError, Refusal, RegisterForm};
+use crate::pages::MsgQuery;
 use crate::pages::reviews::{ReviewPanel, review_panel};
 use crate::view::{self, Chrome};
 use crate::{AppState, AuthUser, Ctx, letters};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/ledger", get(list))
+        .route("/ledger", get(super::ledger_list::list))
         .route("/ledger/new", get(new_page).post(register))
         .route("/ledger/a/{id}", get(app_page))
         .route("/ledger/a/{id}/events", post(add_event))
@@ -96,101 +98,13 @@ pub fn deadline_view(
     }
 }
 
-pub struct AppRow {
-    pub id: String,
-    pub id_url: String,
-    pub applicant: String,
-    pub kind: &'static str,
-    pub description: String,
-    pub received: String,
-    pub stage: &'static str,
-    pub deadline: DeadlineView,
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    let mut out: String = s.chars().take(n).collect();
-    if s.chars().count() > n {
-        out.push('…');
-    }
-    out
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "ledger_home.html")]
-struct ListPage {
-    chrome: Chrome,
-    rows: Vec<AppRow>,
-    show_all: bool,
-    today: String,
-    overdue: usize,
-    due_soon: usize,
-    can_record: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub all: Option<String>,
-    pub msg: Option<String>,
-}
-
-/// The rows of the list, in the service's order.
-pub fn rows(listed: &[Listed], today: chrono::NaiveDate, cal: &Calendar) -> Vec<AppRow> {
-    listed
-        .iter()
-        .map(
-            |Listed {
-                 application: a,
-                 state: s,
-             }| AppRow {
-                id: a.id.0.clone(),
-                id_url: percent_encode(&a.id.0),
-                applicant: a.applicant.name.clone(),
-                kind: a.applicant.kind.label_zh(),
-                description: truncate(&a.request.description, 40),
-                received: s.received_on.map(view::date_zh).unwrap_or_default(),
-                stage: s.stage.label_zh(),
-                deadline: deadline_view(s, today, cal),
-            },
-        )
-        .collect()
-}
-
-async fn list(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<ListPage, PageError> {
-    let user = ctx.user()?;
-    let all = q.all.is_some();
-    let listed = st
-        .service()
-        .applications(ListFilter {
-            all,
-            due_within: None,
-        })
-        .await?;
-    let today = view::today();
-    let rows = rows(&listed, today, st.store().calendar());
-    Ok(ListPage {
-        overdue: rows.iter().filter(|r| r.deadline.mark == "overdue").count(),
-        due_soon: rows
-            .iter()
-            .filter(|r| r.deadline.mark == "due-soon")
-            .count(),
-        can_record: user.role.can_record(),
-        chrome: Chrome::new(&ctx, "ledger").flash(q.msg.as_deref()),
-        rows,
-        show_all: all,
-        today: view::date_zh(today),
-    })
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "ledger_new.html")]
 struct NewPage {
     chrome: Chrome,
     error: Option<String>,
+    /// The field the error is about (its message is shown beside it too).
+    error_field: &'static str,
     today: String,
     kinds: Options,
     channels: Options,
@@ -203,10 +117,11 @@ struct NewPage {
 type Options = Vec<(&'static str, &'static str)>;
 
 impl NewPage {
-    fn new(ctx: &Ctx, form: RegisterForm, error: Option<String>) -> Self {
+    fn new(ctx: &Ctx, form: RegisterForm, error: Option<FieldError>) -> Self {
         NewPage {
             chrome: Chrome::new(ctx, "ledger"),
-            error,
+            error_field: error.as_ref().map_or("", |e| e.field),
+            error: error.map(|e| e.message),
             today: view::today().to_string(),
             kinds: forms::options::<ApplicantKind>(),
             channels: forms::options::<ChannelKind>(),
@@ -214,6 +129,14 @@ impl NewPage {
             forms: forms::options::<InformationForm>(),
             deliveries: forms::options::<Delivery>(),
             form,
+        }
+    }
+
+    /// The message beside `field`, or empty.
+    fn err(&self, field: &str) -> &str {
+        match &self.error {
+            Some(m) if self.error_field == field => m,
+            _ => "",
         }
     }
 }
@@ -239,7 +162,10 @@ async fn register(
                 ))
                 .into_response());
             }
-            Err(e) if refusable(&e) => e.to_string(),
+            Err(e) if refusable(&e) => FieldError {
+                field: forms::register_field(e.code()),
+                message: e.to_string(),
+            },
             Err(e) => return Err(e.into()),
         },
         Err(m) => m,
@@ -270,80 +196,9 @@ pub struct EventView {
     pub recorded: String,
 }
 
-/// The details of an event in words.
+/// The details of an event in words (the shared wording of `gongkai_ledger::text`).
 pub fn describe(kind: &EventKind) -> String {
-    match kind {
-        EventKind::Received { channel } => {
-            let when = match channel {
-                Channel::OrdinaryMail { arrived_on } => {
-                    format!("，{}到达", view::date_zh(*arrived_on))
-                }
-                Channel::Online { submitted_on } => {
-                    format!("，{}提交", view::date_zh(*submitted_on))
-                }
-                Channel::Fax { sent_on } => format!("，{}发送", view::date_zh(*sent_on)),
-                _ => String::new(),
-            };
-            format!(
-                "{}{when}；{}",
-                channel.label_zh(),
-                channel.receipt_rule_zh()
-            )
-        }
-        EventKind::CorrectionRequested { items, due } => {
-            format!("补正事项：{items}；补正期限 {}", view::date_zh(*due))
-        }
-        EventKind::Corrected | EventKind::NotCorrected | EventKind::FeeNotPaid => String::new(),
-        EventKind::ConsultationSent {
-            consultation,
-            party,
-        } => format!(
-            "{}：{party}（{}）",
-            consultation.label_zh(),
-            consultation.article_zh()
-        ),
-        EventKind::ConsultationAnswered {
-            consultation_seq,
-            consents,
-        } => format!(
-            "第 {consultation_seq} 项征求意见的答复：{}",
-            match consents {
-                Some(true) => "同意公开",
-                Some(false) => "不同意公开",
-                None => "未表态",
-            }
-        ),
-        EventKind::Extended {
-            days,
-            approved_by,
-            applicant_notified_on,
-        } => format!(
-            "延长 {days} 个工作日，批准人 {approved_by}，{}告知申请人",
-            view::date_zh(*applicant_notified_on)
-        ),
-        EventKind::FeeNoticeSent {
-            amount,
-            received_by_applicant_on,
-            ..
-        } => format!(
-            "信息处理费 {amount} 元{}",
-            received_by_applicant_on
-                .map(|d| format!("，申请人{}收到", view::date_zh(d)))
-                .unwrap_or_default()
-        ),
-        EventKind::FeePaid { amount } => format!("缴纳 {amount} 元"),
-        EventKind::DelayedReplyNotice { deadline, reason } => {
-            format!(
-                "确定答复期限为 {}；理由：{reason}",
-                view::date_zh(*deadline)
-            )
-        }
-        EventKind::Decided { decision } => {
-            format!("{}（{}）", decision.label_zh(), decision.article())
-        }
-        EventKind::ReplySent { method } => format!("送达方式：{}", method.label_zh()),
-        EventKind::Withdrawn { reason } => reason.clone().unwrap_or_default(),
-    }
+    event_detail(kind, Lang::Zh)
 }
 
 pub struct DecisionOption {
@@ -413,7 +268,10 @@ fn offer(app: &Application, s: &ApplicationState) -> Offer {
         correction: !has(EventType::CorrectionRequested),
         corrected: awaiting,
         consultation: !awaiting,
-        answer: s.open_consultations > 0,
+        // Whenever a consultation is unanswered, even after its 15 working days: an answer
+        // entered late, dated when it came, ends the pause on that date (the ledger checks
+        // the date).
+        answer: unanswered_consultations(app) > 0,
         extension: !awaiting && !has(EventType::Extended),
         fee: !awaiting && s.fee.is_none(),
         fee_paid: s.fee.as_ref().is_some_and(|f| f.paid_on.is_none()),
@@ -422,6 +280,19 @@ fn offer(app: &Application, s: &ApplicationState) -> Offer {
         reply: s.decision.is_some() && !awaiting,
         withdraw: true,
     }
+}
+
+/// Consultations of the log without an answer.
+fn unanswered_consultations(app: &Application) -> usize {
+    app.events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ConsultationSent { .. }))
+        .filter(|e| {
+            !app.events.iter().any(|x| {
+                matches!(x.kind, EventKind::ConsultationAnswered { consultation_seq, .. } if consultation_seq == e.seq)
+            })
+        })
+        .count()
 }
 
 #[derive(Template, WebTemplate)]
@@ -440,14 +311,14 @@ struct AppPage {
     notices: Vec<String>,
     events: Vec<EventView>,
     error: Option<String>,
+    /// A refused event form: what was entered and the message beside its field.
+    f: Refusal,
     can_record: bool,
     offer: Offer,
     today: String,
-    correction_due: String,
     decisions: Vec<DecisionOption>,
     reply_methods: Options,
     consultations: Vec<(u32, String)>,
-    earlier_units: u32,
     review: ReviewPanel,
     review_title: &'static str,
     review_url: String,
@@ -459,6 +330,7 @@ async fn build_page(
     ctx: &Ctx,
     id: &str,
     error: Option<String>,
+    refusal: Refusal,
     msg: Option<&str>,
 ) -> Result<AppPage, PageError> {
     let user = ctx.user()?;
@@ -485,9 +357,15 @@ async fn build_page(
         },
     ];
     if let Some(i) = &a.identity {
+        // In full only for those who handle the case; masked for the others.
+        let number = if user.role.can_see_identity() {
+            i.number.clone()
+        } else {
+            mask_id_number(&i.number)
+        };
         applicant.push(Fact {
             label: "身份证明",
-            value: format!("{} {}", i.document.label_zh(), i.number),
+            value: format!("{} {number}", i.document.label_zh()),
         });
     }
     for (label, v) in [
@@ -550,6 +428,7 @@ async fn build_page(
                 ),
             });
     }
+    let names = st.service().display_names().await?;
     let mut events: Vec<EventView> = app
         .events
         .iter()
@@ -562,7 +441,7 @@ async fn build_page(
             recorded: format!(
                 "{} 由 {} 登记",
                 view::datetime(e.recorded_at),
-                e.recorded_by.as_deref().unwrap_or("—")
+                e.recorded_by.as_deref().map_or("—", |n| names.of(n))
             ),
         })
         .collect();
@@ -634,15 +513,28 @@ async fn build_page(
         notices,
         events,
         error,
+        f: refusal
+            .today(today)
+            .default_value("correction_requested", "due", &correction_due)
+            .default_value("consultation_sent", "consultation", "third_party")
+            .default_value("extended", "days", 20)
+            .default_value("extended", "applicant_notified_on", today)
+            .default_value("fee_notice_sent", "basis", "per_application")
+            .default_value("fee_notice_sent", "units", app.request.fee_units.max(1))
+            .default_value("fee_notice_sent", "earlier_units", earlier_units),
         can_record: user.role.can_record(),
         offer: off,
         today: today.to_string(),
-        correction_due,
         decisions: decision_options(),
         reply_methods: forms::options::<ReplyMethod>(),
         consultations,
-        earlier_units,
-        review: review_panel(&review, user, s.decision.is_some()),
+        review: {
+            let mut panel = review_panel(&review, user, s.decision.is_some());
+            for step in &mut panel.steps {
+                step.actor = names.of(&step.actor).to_string();
+            }
+            panel
+        },
         review_title: "答复审核（信息员 → 办公室主任 → 分管领导）",
         review_url: format!("/ledger/a/{}/review", percent_encode(&app.id.0)),
         letter: s.decision.is_some(),
@@ -653,9 +545,9 @@ async fn app_page(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<MsgQuery>,
 ) -> Result<AppPage, PageError> {
-    build_page(&st, &ctx, &id, None, q.msg.as_deref()).await
+    build_page(&st, &ctx, &id, None, Refusal::default(), q.msg.as_deref()).await
 }
 
 /// Re-renders the application page with the refusal, or fails for a storage error.
@@ -665,7 +557,21 @@ async fn refused(
     id: &str,
     message: String,
 ) -> Result<Response, PageError> {
-    let page = build_page(st, ctx, id, Some(message), None).await?;
+    let page = build_page(st, ctx, id, Some(message), Refusal::default(), None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Re-renders the application page with the refused event form as entered, its message
+/// beside the field it is about (and at the head of the page).
+async fn refused_form(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    form: &EventForm,
+    error: FieldError,
+) -> Result<Response, PageError> {
+    let refusal = Refusal::new(form.kind.trim(), form, &error);
+    let page = build_page(st, ctx, id, Some(error.message), refusal, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -679,7 +585,7 @@ async fn add_event(
     let actor = ctx.recorder()?.actor(Via::Web);
     let draft = match form.to_draft() {
         Ok(d) => d,
-        Err(m) => return refused(&st, &ctx, &id, m).await,
+        Err(e) => return refused_form(&st, &ctx, &id, &form, e).await,
     };
     match st
         .service()
@@ -692,7 +598,13 @@ async fn add_event(
             r.event.seq
         ))
         .into_response()),
-        Err(e) if refusable(&e) => refused(&st, &ctx, &id, e.to_string()).await,
+        Err(e) if refusable(&e) => {
+            let error = FieldError {
+                field: forms::event_field(e.code()),
+                message: e.to_string(),
+            };
+            refused_form(&st, &ctx, &id, &form, error).await
+        }
         Err(e) => Err(e.into()),
     }
 }

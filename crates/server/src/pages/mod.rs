@@ -24,6 +24,7 @@ use crate::{AppState, Ctx};
 
 pub mod appeals;
 pub mod ledger;
+pub mod ledger_list;
 pub mod proactive;
 pub mod reviews;
 pub mod year_end;
@@ -56,11 +57,22 @@ struct LoginPage {
     chrome: Chrome,
     name: String,
     error: Option<String>,
+    /// Where the login returns to (a safe local path, or empty).
+    next: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct MsgQuery {
     pub msg: Option<String>,
+    /// The page that asked for the login.
+    pub next: Option<String>,
+}
+
+/// Where to go after the login: `next` when it is a safe local path, else the ledger.
+fn after_login(next: Option<&str>) -> String {
+    next.and_then(security::safe_next)
+        .unwrap_or("/ledger")
+        .to_string()
 }
 
 async fn login_page(
@@ -69,7 +81,7 @@ async fn login_page(
     Query(q): Query<MsgQuery>,
 ) -> Result<Response, PageError> {
     if ctx.user.is_some() {
-        return Ok(Redirect::to("/ledger").into_response());
+        return Ok(Redirect::to(&after_login(q.next.as_deref())).into_response());
     }
     if !st.store().is_initialised().await? {
         return Ok(Redirect::to("/setup").into_response());
@@ -78,6 +90,12 @@ async fn login_page(
         chrome: Chrome::new(&ctx, "").flash(q.msg.as_deref()),
         name: String::new(),
         error: None,
+        next: q
+            .next
+            .as_deref()
+            .and_then(security::safe_next)
+            .unwrap_or_default()
+            .to_string(),
     }
     .into_response())
 }
@@ -169,6 +187,7 @@ struct LoginForm {
     csrf: String,
     name: String,
     password: String,
+    next: String,
 }
 
 async fn login(
@@ -184,7 +203,7 @@ async fn login(
         .await
     {
         Ok((token, _, _)) => {
-            let mut resp = Redirect::to("/ledger").into_response();
+            let mut resp = Redirect::to(&after_login(Some(&form.next))).into_response();
             let c = security::set_cookie(
                 SESSION_COOKIE,
                 &token.0,
@@ -202,6 +221,9 @@ async fn login(
                 chrome: Chrome::new(&ctx, ""),
                 name: form.name,
                 error: Some(e.to_string()),
+                next: security::safe_next(&form.next)
+                    .unwrap_or_default()
+                    .to_string(),
             },
         )
             .into_response()),

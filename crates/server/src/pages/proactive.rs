@@ -14,9 +14,10 @@ use gongkai_ledger::{
 };
 use gongkai_service::{ErrorKind, Via};
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::PageError;
+use crate::forms::{FieldError, Refusal, at};
 use crate::pages::MsgQuery;
 use crate::view::{self, Chrome};
 use crate::{AppState, Ctx, forms};
@@ -35,6 +36,8 @@ pub struct RecordRow {
     pub value: String,
     /// A document in force: may be repealed.
     pub repealable: bool,
+    /// The key of its repeal form (`repeal-<id>`) for a refused form's values.
+    pub form_key: String,
 }
 
 pub fn area_zh(a: DecisionArea) -> &'static str {
@@ -71,6 +74,7 @@ pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
             }
             .into(),
             repealable: d.repealed_on.is_none(),
+            form_key: format!("repeal-{id}"),
         },
         ProactiveData::Decisions(c) => RecordRow {
             id: id.to_string(),
@@ -79,6 +83,7 @@ pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
             period: format!("{} 至 {}", view::date_zh(c.from), view::date_zh(c.to)),
             value: format!("{} 件", c.count),
             repealable: false,
+            form_key: String::new(),
         },
         ProactiveData::Fees(f) => RecordRow {
             id: id.to_string(),
@@ -87,6 +92,7 @@ pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
             period: format!("{} 至 {}", view::date_zh(f.from), view::date_zh(f.to)),
             value: format!("{} 元", f.amount_yuan),
             repealable: false,
+            form_key: String::new(),
         },
     }
 }
@@ -99,17 +105,29 @@ struct ListPage {
     can_record: bool,
     today: String,
     error: Option<String>,
+    /// A refused form: what was entered and the message beside its field.
+    f: Refusal,
 }
 
 async fn build(
     st: &AppState,
     ctx: &Ctx,
     error: Option<String>,
+    refusal: Refusal,
     msg: Option<&str>,
 ) -> Result<ListPage, PageError> {
     let user = ctx.user()?;
     let records = st.store().proactive_records().await?;
+    let today = view::today();
+    let mut refusal = refusal
+        .today(today)
+        .default_value("document", "doc_kind", "normative_document")
+        .default_value("decisions", "area", "licensing");
+    for r in &records {
+        refusal = refusal.default_value(&format!("repeal-{}", r.id), "repealed_on", today);
+    }
     Ok(ListPage {
+        f: refusal,
         chrome: Chrome::new(ctx, "proactive").flash(msg),
         rows: records.iter().map(|r| row(&r.id, &r.data)).collect(),
         can_record: user.role.can_record(),
@@ -123,10 +141,10 @@ async fn list(
     ctx: Ctx,
     Query(q): Query<MsgQuery>,
 ) -> Result<ListPage, PageError> {
-    build(&st, &ctx, None, q.msg.as_deref()).await
+    build(&st, &ctx, None, Refusal::default(), q.msg.as_deref()).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 struct RecordForm {
     csrf: String,
@@ -144,42 +162,61 @@ struct RecordForm {
     amount: String,
 }
 
-fn data(f: &RecordForm) -> Result<ProactiveData, String> {
+fn data(f: &RecordForm) -> Result<ProactiveData, FieldError> {
     Ok(match f.record.as_str() {
         "document" => ProactiveData::Document(DocumentRecord {
-            kind: forms::pick::<DocumentKind>(&f.doc_kind)?,
+            kind: forms::pick::<DocumentKind>(&f.doc_kind).map_err(at("doc_kind"))?,
             title: f.title.trim().to_string(),
             number: Some(f.number.trim().to_string()).filter(|n| !n.is_empty()),
-            issued_on: forms::date("制发日期", &f.issued_on)?,
+            issued_on: forms::date("制发日期", &f.issued_on).map_err(at("issued_on"))?,
             repealed_on: None,
         }),
         "decisions" => ProactiveData::Decisions(DecisionCount {
-            area: forms::pick::<DecisionArea>(&f.area)?,
-            from: forms::date("起始日期", &f.from)?,
-            to: forms::date("截止日期", &f.to)?,
+            area: forms::pick::<DecisionArea>(&f.area).map_err(at("area"))?,
+            from: forms::date("起始日期", &f.from).map_err(at("from"))?,
+            to: forms::date("截止日期", &f.to).map_err(at("to"))?,
             count: f
                 .count
                 .trim()
                 .parse()
-                .map_err(|_| format!("“数量”应为非负整数：{}", f.count))?,
+                .map_err(|_| at("count")(format!("“数量”应为非负整数：{}", f.count)))?,
         }),
         "fees" => ProactiveData::Fees(FeeIncome {
-            from: forms::date("起始日期", &f.from)?,
-            to: forms::date("截止日期", &f.to)?,
+            from: forms::date("起始日期", &f.from).map_err(at("from"))?,
+            to: forms::date("截止日期", &f.to).map_err(at("to"))?,
             amount_yuan: f
                 .amount
                 .trim()
                 .parse::<Decimal>()
-                .map_err(|_| format!("“金额”应为数字（元）：{}", f.amount))?,
+                .map_err(|_| at("amount")(format!("“金额”应为数字（元）：{}", f.amount)))?,
         }),
-        _ => return Err("请选择记录类型".into()),
+        _ => return Err(at("record")("请选择记录类型".into())),
     })
 }
 
-async fn refused(st: &AppState, ctx: &Ctx, message: String) -> Result<Response, PageError> {
+/// The field of a record form a refusal of the service is about.
+fn record_field(code: &str) -> &'static str {
+    match code {
+        "future_date" | "bad_period" => "to",
+        "repealed_before_issued" => "repealed_on",
+        "negative_amount" => "amount",
+        "empty_field" => "title",
+        _ => "",
+    }
+}
+
+/// Re-renders the page with the refused form as entered, the message beside its field.
+async fn refused<T: Serialize>(
+    st: &AppState,
+    ctx: &Ctx,
+    form: &str,
+    entered: &T,
+    error: FieldError,
+) -> Result<Response, PageError> {
+    let refusal = Refusal::new(form, entered, &error);
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        build(st, ctx, Some(message), None).await?,
+        build(st, ctx, Some(error.message), refusal, None).await?,
     )
         .into_response())
 }
@@ -193,16 +230,22 @@ async fn add(
     let actor = ctx.recorder()?.actor(Via::Web);
     let d = match data(&f) {
         Ok(d) => d,
-        Err(m) => return refused(&st, &ctx, m).await,
+        Err(e) => return refused(&st, &ctx, &f.record, &f, e).await,
     };
     match st.service().set_proactive(&actor, Some(&f.id), d).await {
         Ok(_) => Ok(Redirect::to("/proactive?msg=proactive").into_response()),
-        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => {
+            let error = FieldError {
+                field: record_field(e.code()),
+                message: e.to_string(),
+            };
+            refused(&st, &ctx, &f.record, &f, error).await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 struct RepealForm {
     csrf: String,
@@ -221,12 +264,14 @@ async fn repeal(
     let Some(rec) = records.into_iter().find(|r| r.id == f.id) else {
         return Err(PageError::NotFound(format!("找不到记录“{}”", f.id)));
     };
+    let key = format!("repeal-{}", rec.id);
     let ProactiveData::Document(mut doc) = rec.data else {
-        return refused(&st, &ctx, "只有规章和规范性文件可以登记废止".into()).await;
+        let e = at("")("只有规章和规范性文件可以登记废止".into());
+        return refused(&st, &ctx, &key, &f, e).await;
     };
     doc.repealed_on = match forms::date("废止日期", &f.repealed_on) {
         Ok(d) => Some(d),
-        Err(m) => return refused(&st, &ctx, m).await,
+        Err(m) => return refused(&st, &ctx, &key, &f, at("repealed_on")(m)).await,
     };
     match st
         .service()
@@ -234,7 +279,16 @@ async fn repeal(
         .await
     {
         Ok(_) => Ok(Redirect::to("/proactive?msg=proactive").into_response()),
-        Err(e) if e.kind() != ErrorKind::Internal => refused(&st, &ctx, e.to_string()).await,
+        Err(e) if e.kind() != ErrorKind::Internal => {
+            let error = FieldError {
+                field: match e.code() {
+                    "empty_field" => "",
+                    _ => "repealed_on",
+                },
+                message: e.to_string(),
+            };
+            refused(&st, &ctx, &key, &f, error).await
+        }
         Err(e) => Err(e.into()),
     }
 }

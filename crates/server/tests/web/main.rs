@@ -4,6 +4,7 @@
 
 mod api;
 mod check;
+mod clerk;
 mod common;
 mod e2e;
 mod pages;

@@ -19,7 +19,12 @@ async fn ledger_pages_need_a_login() {
     ] {
         let r = c.get(uri).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}");
-        assert_eq!(r.location(), "/login", "{uri}");
+        // Back to the page after the login.
+        assert_eq!(
+            r.location(),
+            format!("/login?next=%2F{}", &uri[1..].replace('/', "%2F")),
+            "{uri}"
+        );
     }
     assert_eq!(c.get("/").await.location(), "/check");
 }
@@ -62,7 +67,7 @@ async fn a_wrong_password_is_refused_and_a_right_one_logs_in() {
     let r = c.post_form("/logout", &[("csrf", &token)]).await;
     assert_eq!(r.location(), "/login?msg=logged_out");
     assert!(!c.cookies.contains_key("gk_session"));
-    assert_eq!(c.get("/ledger").await.location(), "/login");
+    assert_eq!(c.get("/ledger").await.location(), "/login?next=%2Fledger");
 }
 
 #[tokio::test]
