@@ -9,9 +9,10 @@
 //! (a new year, or a corrected one) can be loaded at run time, so adding 2027 needs no
 //! release.
 //!
-//! A date in a year without a notice is never guessed silently: it is treated as a working
-//! day from Monday to Friday and every answer that depends on it carries a
-//! [`CalendarWarning::YearNotCovered`].
+//! A date in a year without a notice is never guessed silently: it is counted with the
+//! statutory holidays of 《全国年节及纪念日放假办法》 (元旦, 春节, 清明, 劳动节, 端午, 中秋,
+//! 国庆, lunar dates computed; see [`crate::holidays`]) — the notice's 调休 cannot be known —
+//! and every answer that depends on it carries a [`CalendarWarning::YearNotCovered`].
 //!
 //! This module knows nothing of applications; the counting conventions of the Regulations
 //! (which day is day 1) are in [`crate::clock`].
@@ -83,7 +84,7 @@ pub struct Day {
 #[non_exhaustive]
 pub enum CalendarWarning {
     /// The computation reached a year whose holiday notice is not in the calendar; days of
-    /// that year were taken as working days from Monday to Friday.
+    /// that year were counted with the statutory holidays only (no 调休).
     YearNotCovered { year: i32 },
 }
 
@@ -92,8 +93,9 @@ impl fmt::Display for CalendarWarning {
         match self {
             CalendarWarning::YearNotCovered { year } => write!(
                 f,
-                "日历中没有{year}年的节假日安排，该年按周一至周五为工作日推算，结果可能不准确；\
-                 国务院办公厅公布{year}年节假日安排后请补录日历"
+                "日历中没有{year}年的节假日安排通知，该年按《全国年节及纪念日放假办法》规定的\
+                 法定节假日推算（未计调休），结果可能不准确；国务院办公厅公布{year}年节假日安排后\
+                 请将通知录入日历目录（--calendar-dir）"
             ),
         }
     }
@@ -176,35 +178,70 @@ pub enum CalendarError {
         #[source]
         source: std::io::Error,
     },
-    #[error("日历文件 {origin} 格式错误：{message}")]
-    Parse { origin: String, message: String },
-    #[error("日历文件 {origin}：{field} 的值 “{text}” 不是日期（应写作 \"YYYY-MM-DD\"）")]
+    #[error("日历文件 {origin} 第 {line} 行格式错误：{message}")]
+    Parse {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("日历文件 {origin} 第 {line} 行：{field} 的值 “{text}” 不是日期（应写作 \"YYYY-MM-DD\"）")]
     BadDate {
         origin: String,
+        line: usize,
         field: String,
         text: String,
     },
-    #[error("日历文件 {origin}：“{holiday}” 的放假起始日 {from} 晚于结束日 {to}")]
+    #[error("日历文件 {origin} 第 {line} 行：“{holiday}” 的放假起始日 {from} 晚于结束日 {to}")]
     RangeReversed {
         origin: String,
+        line: usize,
         holiday: String,
         from: NaiveDate,
         to: NaiveDate,
     },
-    #[error("日历文件 {origin}：“{holiday}” 的调休上班日 {date} 不是星期六或星期日")]
+    #[error("日历文件 {origin} 第 {line} 行：“{holiday}” 的调休上班日 {date} 不是星期六或星期日")]
     MakeUpNotWeekend {
         origin: String,
+        line: usize,
         holiday: String,
         date: NaiveDate,
     },
-    #[error("日历文件 {origin}：{date} 同时是放假日和调休上班日")]
-    Conflict { origin: String, date: NaiveDate },
-    #[error("日历文件 {origin}：日期 {date} 不在 {year} 年前后（只允许跨年的元旦假期等相邻日期）")]
+    #[error("日历文件 {origin} 第 {line} 行：{date} 同时是放假日和调休上班日")]
+    Conflict {
+        origin: String,
+        line: usize,
+        date: NaiveDate,
+    },
+    #[error(
+        "日历文件 {origin} 第 {line} 行：日期 {date} 不在 {year} 年前后（只允许跨年的元旦假期等相邻日期）"
+    )]
     DateOutsideYear {
         origin: String,
+        line: usize,
         year: i32,
         date: NaiveDate,
     },
+}
+
+impl CalendarError {
+    /// Sets the line of a content error to the first line of `text` that contains
+    /// `needle` (1 when none does).
+    fn at_line_of(mut self, text: &str, needle: &str) -> Self {
+        let found = text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1);
+        match &mut self {
+            CalendarError::Parse { line, .. }
+            | CalendarError::BadDate { line, .. }
+            | CalendarError::RangeReversed { line, .. }
+            | CalendarError::MakeUpNotWeekend { line, .. }
+            | CalendarError::Conflict { line, .. }
+            | CalendarError::DateOutsideYear { line, .. } => *line = found,
+            CalendarError::Io { .. } => {}
+        }
+        self
+    }
 }
 
 #[derive(Deserialize)]
@@ -248,6 +285,7 @@ fn toml_date(origin: &str, field: &str, v: &toml::Value) -> Result<NaiveDate, Ca
     };
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| CalendarError::BadDate {
         origin: origin.to_string(),
+        line: 0,
         field: field.to_string(),
         text,
     })
@@ -255,10 +293,28 @@ fn toml_date(origin: &str, field: &str, v: &toml::Value) -> Result<NaiveDate, Ca
 
 impl YearArrangement {
     /// Parses and validates one year file.
+    /// An error names the file and the line.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, CalendarError> {
+        Self::parse(text, origin).map_err(|e| {
+            let needle = match &e {
+                CalendarError::BadDate { text, .. } => text.clone(),
+                CalendarError::RangeReversed { from, .. } => from.to_string(),
+                CalendarError::MakeUpNotWeekend { date, .. }
+                | CalendarError::Conflict { date, .. }
+                | CalendarError::DateOutsideYear { date, .. } => date.to_string(),
+                CalendarError::Parse { .. } | CalendarError::Io { .. } => return e,
+            };
+            e.at_line_of(text, &needle)
+        })
+    }
+
+    fn parse(text: &str, origin: &str) -> Result<Self, CalendarError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| CalendarError::Parse {
             origin: origin.to_string(),
-            message: e.to_string(),
+            line: e
+                .span()
+                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().trim().to_string(),
         })?;
         let issued = raw
             .notice
@@ -271,8 +327,7 @@ impl YearArrangement {
             if (year - 1..=year + 1).contains(&date.year()) {
                 Ok(date)
             } else {
-                Err(CalendarError::DateOutsideYear {
-                    origin: origin.to_string(),
+                Err(CalendarError::DateOutsideYear {                    line: 0,                    origin: origin.to_string(),
                     year,
                     date,
                 })
@@ -283,8 +338,7 @@ impl YearArrangement {
             let from = near(toml_date(origin, &format!("{}.from", h.name), &h.from)?)?;
             let to = near(toml_date(origin, &format!("{}.to", h.name), &h.to)?)?;
             if from > to {
-                return Err(CalendarError::RangeReversed {
-                    origin: origin.to_string(),
+                return Err(CalendarError::RangeReversed {                    line: 0,                    origin: origin.to_string(),
                     holiday: h.name,
                     from,
                     to,
@@ -294,8 +348,7 @@ impl YearArrangement {
             for v in &h.make_up {
                 let d = near(toml_date(origin, &format!("{}.make_up", h.name), v)?)?;
                 if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                    return Err(CalendarError::MakeUpNotWeekend {
-                        origin: origin.to_string(),
+                    return Err(CalendarError::MakeUpNotWeekend {                        line: 0,                        origin: origin.to_string(),
                         holiday: h.name,
                         date: d,
                     });
@@ -313,8 +366,7 @@ impl YearArrangement {
         for h in &holidays {
             for d in &h.make_up {
                 if holidays.iter().any(|o| o.from <= *d && *d <= o.to) {
-                    return Err(CalendarError::Conflict {
-                        origin: origin.to_string(),
+                    return Err(CalendarError::Conflict {                        line: 0,                        origin: origin.to_string(),
                         date: *d,
                     });
                 }
@@ -498,12 +550,16 @@ impl Calendar {
         self.tables.contains_key(&date.year())
     }
 
-    /// The kind of `date` and whether its year is covered.
+    /// The kind of `date` and whether its year is covered (a year without its notice is
+    /// counted with the statutory holidays, [`crate::holidays`]).
     #[inline]
     pub fn kind(&self, date: NaiveDate) -> (DayKind, bool) {
         match self.tables.get(&date.year()) {
             Some(t) => (t.kinds[date.ordinal0() as usize], true),
-            None => (weekday_kind(date), false),
+            None => match statutory_table(date.year()) {
+                Some(t) => (t.kinds[date.ordinal0() as usize], false),
+                None => (weekday_kind(date), false),
+            },
         }
     }
 
@@ -520,12 +576,19 @@ impl Calendar {
                     covered: true,
                 }
             }
-            None => Day {
-                date,
-                kind: weekday_kind(date),
-                holiday: None,
-                covered: false,
-            },
+            None => {
+                let (kind, _) = self.kind(date);
+                let holiday = statutory_table(date.year()).and_then(|t| {
+                    let name = t.name_of[date.ordinal0() as usize];
+                    (name != u16::MAX).then(|| t.names[name as usize].clone())
+                });
+                Day {
+                    date,
+                    kind,
+                    holiday,
+                    covered: false,
+                }
+            }
         }
     }
 
@@ -604,6 +667,41 @@ impl Calendar {
             d = next_day(d);
         }
     }
+}
+
+/// The day table of the statutory holidays of `year` (built once per process), for years
+/// without a notice.
+fn statutory_table(year: i32) -> Option<&'static YearTable> {
+    static TABLES: OnceLock<BTreeMap<i32, YearTable>> = OnceLock::new();
+    TABLES
+        .get_or_init(|| {
+            let mut all = BTreeMap::new();
+            for y in crate::holidays::YEARS {
+                let Some(holidays) = crate::holidays::statutory(y) else {
+                    continue;
+                };
+                let days = NaiveDate::from_ymd_opt(y, 12, 31).map_or(365, |d| d.ordinal()) as usize;
+                let start = NaiveDate::from_yo_opt(y, 1).unwrap_or_default();
+                let mut t = YearTable {
+                    kinds: (0..days)
+                        .map(|i| weekday_kind(start + chrono::Days::new(i as u64)))
+                        .collect(),
+                    name_of: vec![u16::MAX; days],
+                    names: Vec::new(),
+                };
+                for h in holidays {
+                    let name = t.names.len() as u16;
+                    for d in &h.days {
+                        t.kinds[d.ordinal0() as usize] = DayKind::Holiday;
+                        t.name_of[d.ordinal0() as usize] = name;
+                    }
+                    t.names.push(h.name.to_string());
+                }
+                all.insert(y, t);
+            }
+            all
+        })
+        .get(&year)
 }
 
 /// The day after `d` (saturating at chrono's maximum date).
@@ -725,18 +823,37 @@ mod tests {
     }
 
     #[test]
-    fn uncovered_year_warns_and_guesses_from_the_weekday() {
+    fn uncovered_year_warns_and_counts_the_statutory_holidays() {
         let cal = Calendar::embedded();
         let r = cal.is_working_day(d("2027-01-04"));
         assert!(r.value);
         assert_eq!(r.warnings, [CalendarWarning::YearNotCovered { year: 2027 }]);
         assert!(r.warnings[0].to_string().contains("2027年"));
-        // 2026-12-15 + 20 working days runs into 2027.
+        assert!(r.warnings[0].to_string().contains("全国年节及纪念日放假办法"));
+        // 元旦 2027 is a Friday and a holiday by law, never a working day.
+        let day = cal.day(d("2027-01-01"));
+        assert_eq!((day.kind, day.covered), (DayKind::Holiday, false));
+        assert_eq!(day.holiday.as_deref(), Some("元旦"));
+        assert!(!cal.is_working_day(d("2027-01-01")).value);
+        // 2026-12-15 + 20 working days runs into 2027 and skips 1 January.
         let r = cal.add_working_days(d("2026-12-15"), 20);
-        assert_eq!(r.value, d("2027-01-12"));
+        assert_eq!(r.value, d("2027-01-13"));
         assert_eq!(r.warnings, [CalendarWarning::YearNotCovered { year: 2027 }]);
+        // A period ending on 1 January 2027 moves to Monday 4 January.
+        let r = cal.add_working_days(d("2026-12-04"), 20);
+        assert_eq!(r.value, d("2027-01-04"));
         let r = cal.add_working_days(d("2026-11-02"), 20);
         assert!(r.is_certain());
+        // 春节 2027 (除夕 5 February … 初三 8 February, the weekend made up on 9 and 10).
+        for day in ["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10"] {
+            assert_eq!(cal.day(d(day)).kind, DayKind::Holiday, "{day}");
+        }
+        assert_eq!(cal.day(d("2027-02-11")).kind, DayKind::Workday);
+        for day in ["2027-10-01", "2027-10-04", "2027-10-05"] {
+            assert_eq!(cal.day(d(day)).kind, DayKind::Holiday, "{day}");
+        }
+        // Outside the modelled years: Monday to Friday, still warned.
+        assert_eq!(cal.day(d("2101-01-03")).kind, DayKind::Workday);
     }
 
     #[test]
@@ -760,12 +877,18 @@ make_up = ["2027-01-09"]
         .unwrap();
         let cal = Calendar::with_dir(&dir).unwrap();
         assert!(cal.covers(d("2027-06-01")));
+        // The file overrides the statutory fallback: 2 and 3 January are off, 4 January
+        // is a working day, and 9 January (a Saturday) is worked.
+        assert_eq!(cal.day(d("2027-01-03")).kind, DayKind::Holiday);
+        assert!(cal.day(d("2027-01-03")).covered);
+        assert_eq!(cal.day(d("2027-02-09")).kind, DayKind::Workday);
         assert_eq!(cal.day(d("2027-01-01")).kind, DayKind::Holiday);
         assert_eq!(cal.day(d("2027-01-09")).kind, DayKind::MakeUpWorkday);
         assert!(cal.add_working_days(d("2026-12-15"), 20).is_certain());
         std::fs::write(dir.join("bad.toml"), "year = 2028\n[notice]\ntitle = \"x\"\nstatus = \"confirmed\"\n[[holidays]]\nname = \"a\"\nfrom = \"2028-02-30\"\nto = \"2028-03-01\"\n").unwrap();
         let err = Calendar::with_dir(&dir).unwrap_err().to_string();
         assert!(err.contains("2028-02-30"), "{err}");
+        assert!(err.contains("bad.toml 第 7 行"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -785,7 +908,8 @@ make_up = ["2027-01-09"]
                 "[[holidays]]\nname = \"a\"\nfrom = \"2030-01-01\"\nto = \"2030-01-01\"\n",
                 "不在 2027 年前后",
             ),
-            ("[[holidays]]\nname = \"a\"\n", "格式错误"),
+            ("[[holidays]]\nname = \"a\"\n", "第 5 行格式错误"),
+            ("[[holidays]]\nname = \"a\"\nfrom = [\n", "第 7 行格式错误"),
         ];
         for (tail, want) in cases {
             let err = YearArrangement::from_toml(&format!("{base}{tail}"), "t.toml")
