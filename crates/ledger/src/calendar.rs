@@ -184,7 +184,9 @@ pub enum CalendarError {
         line: usize,
         message: String,
     },
-    #[error("日历文件 {origin} 第 {line} 行：{field} 的值 “{text}” 不是日期（应写作 \"YYYY-MM-DD\"）")]
+    #[error(
+        "日历文件 {origin} 第 {line} 行：{field} 的值 “{text}” 不是日期（应写作 \"YYYY-MM-DD\"）"
+    )]
     BadDate {
         origin: String,
         line: usize,
@@ -311,9 +313,9 @@ impl YearArrangement {
     fn parse(text: &str, origin: &str) -> Result<Self, CalendarError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| CalendarError::Parse {
             origin: origin.to_string(),
-            line: e
-                .span()
-                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            line: e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            }),
             message: e.message().trim().to_string(),
         })?;
         let issued = raw
@@ -327,7 +329,9 @@ impl YearArrangement {
             if (year - 1..=year + 1).contains(&date.year()) {
                 Ok(date)
             } else {
-                Err(CalendarError::DateOutsideYear {                    line: 0,                    origin: origin.to_string(),
+                Err(CalendarError::DateOutsideYear {
+                    line: 0,
+                    origin: origin.to_string(),
                     year,
                     date,
                 })
@@ -338,7 +342,9 @@ impl YearArrangement {
             let from = near(toml_date(origin, &format!("{}.from", h.name), &h.from)?)?;
             let to = near(toml_date(origin, &format!("{}.to", h.name), &h.to)?)?;
             if from > to {
-                return Err(CalendarError::RangeReversed {                    line: 0,                    origin: origin.to_string(),
+                return Err(CalendarError::RangeReversed {
+                    line: 0,
+                    origin: origin.to_string(),
                     holiday: h.name,
                     from,
                     to,
@@ -348,7 +354,9 @@ impl YearArrangement {
             for v in &h.make_up {
                 let d = near(toml_date(origin, &format!("{}.make_up", h.name), v)?)?;
                 if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                    return Err(CalendarError::MakeUpNotWeekend {                        line: 0,                        origin: origin.to_string(),
+                    return Err(CalendarError::MakeUpNotWeekend {
+                        line: 0,
+                        origin: origin.to_string(),
                         holiday: h.name,
                         date: d,
                     });
@@ -366,7 +374,9 @@ impl YearArrangement {
         for h in &holidays {
             for d in &h.make_up {
                 if holidays.iter().any(|o| o.from <= *d && *d <= o.to) {
-                    return Err(CalendarError::Conflict {                        line: 0,                        origin: origin.to_string(),
+                    return Err(CalendarError::Conflict {
+                        line: 0,
+                        origin: origin.to_string(),
                         date: *d,
                     });
                 }
@@ -829,7 +839,11 @@ mod tests {
         assert!(r.value);
         assert_eq!(r.warnings, [CalendarWarning::YearNotCovered { year: 2027 }]);
         assert!(r.warnings[0].to_string().contains("2027年"));
-        assert!(r.warnings[0].to_string().contains("全国年节及纪念日放假办法"));
+        assert!(
+            r.warnings[0]
+                .to_string()
+                .contains("全国年节及纪念日放假办法")
+        );
         // 元旦 2027 is a Friday and a holiday by law, never a working day.
         let day = cal.day(d("2027-01-01"));
         assert_eq!((day.kind, day.covered), (DayKind::Holiday, false));

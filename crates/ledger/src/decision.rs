@@ -167,9 +167,13 @@ impl Decision {
             }
             D::DeniedThirdParty => "《中华人民共和国政府信息公开条例》第十五条、第三十二条",
             D::DeniedInternalAffairs => "《中华人民共和国政府信息公开条例》第十六条第一款",
-            D::DeniedProcessInfo | D::DeniedEnforcementFile => "《中华人民共和国政府信息公开条例》第十六条第二款",
+            D::DeniedProcessInfo | D::DeniedEnforcementFile => {
+                "《中华人民共和国政府信息公开条例》第十六条第二款"
+            }
             D::DeniedQueryMatter => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
-            D::UnableNotHeld => "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项",
+            D::UnableNotHeld => {
+                "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项"
+            }
             D::UnableNeedsCreation => "《中华人民共和国政府信息公开条例》第三十八条",
             D::UnableUnclearAfterCorrection => "《中华人民共和国政府信息公开条例》第三十条",
             D::RejectedPetition => "《中华人民共和国政府信息公开条例》第三十九条第一款",

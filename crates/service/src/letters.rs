@@ -32,7 +32,8 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_ledger::{
-    ApplicantKind, Application, ApplicationId, ApplicationState, Decision, Event, EventKind, OfficeSettings,
+    ApplicantKind, Application, ApplicationId, ApplicationState, Decision, Event, EventKind,
+    OfficeSettings,
 };
 use gongkai_store::LetterTemplate;
 use serde::Serialize;
@@ -298,7 +299,6 @@ impl Service {
         let agency = self.store.agency().await.unwrap_or_default();
         let office = self.store.office().await?;
         tracing::debug!(id = %id, user = actor.name(), "letter composed");
-        compose(&app, &state, decided, &agency, &office, template.as_ref())
-            .ok_or_else(no_decision)
+        compose(&app, &state, decided, &agency, &office, template.as_ref()).ok_or_else(no_decision)
     }
 }

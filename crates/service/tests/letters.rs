@@ -212,15 +212,28 @@ async fn a_letter_is_dated_with_its_decision_and_quotes_the_reason(svc: &Service
     assert_ne!(letter.date, today());
     assert_eq!(letter.date_zh, gongkai_ledger::calendar::date_zh(on));
     let app = svc.store().application(&id).await.unwrap();
-    let event = app.events.iter().find(|e| matches!(e.kind, EventKind::Decided { .. })).unwrap();
+    let event = app
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Decided { .. }))
+        .unwrap();
     assert_eq!(letter.created_at, event.recorded_at);
     let text = letter.paragraphs.join("\n");
     assert!(text.contains(reason), "{text}");
-    assert!(text.contains(&format!("{REGULATIONS}第十五条、第三十二条")), "{text}");
+    assert!(
+        text.contains(&format!("{REGULATIONS}第十五条、第三十二条")),
+        "{text}"
+    );
     assert!(!text.contains("《政府信息公开条例》"), "{text}");
     // 不予公开: reconsideration first, with the default organs.
-    assert!(text.contains(&format!("向{DEFAULT_ORGAN}申请行政复议")), "{text}");
-    assert!(text.contains("十五日内依法向人民法院提起行政诉讼"), "{text}");
+    assert!(
+        text.contains(&format!("向{DEFAULT_ORGAN}申请行政复议")),
+        "{text}"
+    );
+    assert!(
+        text.contains("十五日内依法向人民法院提起行政诉讼"),
+        "{text}"
+    );
     assert!(text.contains("应当先申请行政复议"), "{text}");
     assert!(text.contains("收到您提出的"), "{text}");
     assert!(!text.contains('{'), "{text}");
@@ -228,8 +241,15 @@ async fn a_letter_is_dated_with_its_decision_and_quotes_the_reason(svc: &Service
     assert_eq!(svc.letter(&li, &id).await.unwrap(), letter);
     let cal = Calendar::builtin();
     let later = app.state_at(today() + Duration::days(40), cal, Settings::default());
-    let again = letters::compose(&app, &later, event, "某市某局", &OfficeSettings::default(), None)
-        .unwrap();
+    let again = letters::compose(
+        &app,
+        &later,
+        event,
+        "某市某局",
+        &OfficeSettings::default(),
+        None,
+    )
+    .unwrap();
     assert_eq!(again, letter);
     // 部分公开 says what is withheld (the reason recorded), or shows the gap.
     let withheld = "第3页所列个人身份信息，属于个人隐私（第十五条）";
@@ -242,18 +262,37 @@ async fn a_letter_is_dated_with_its_decision_and_quotes_the_reason(svc: &Service
     )
     .await;
     let text = svc.letter(&li, &id).await.unwrap().paragraphs.join("\n");
-    assert!(text.contains(&format!("对下列不应当公开的部分不予提供：{withheld}")), "{text}");
+    assert!(
+        text.contains(&format!("对下列不应当公开的部分不予提供：{withheld}")),
+        "{text}"
+    );
     assert!(text.contains("第三十七条"), "{text}");
     assert!(text.contains("应当先申请行政复议"), "{text}");
-    let (id, _) =
-        decided(svc, &li, ApplicantKind::NaturalPerson, Decision::PartiallyGranted, None).await;
+    let (id, _) = decided(
+        svc,
+        &li,
+        ApplicantKind::NaturalPerson,
+        Decision::PartiallyGranted,
+        None,
+    )
+    .await;
     let text = svc.letter(&li, &id).await.unwrap().paragraphs.join("\n");
     assert!(text.contains(MISSING_WITHHELD), "{text}");
     // Granted: reconsideration or suit within six months; no reason, no empty paragraph.
-    let (id, _) = decided(svc, &li, ApplicantKind::NaturalPerson, Decision::Granted, None).await;
+    let (id, _) = decided(
+        svc,
+        &li,
+        ApplicantKind::NaturalPerson,
+        Decision::Granted,
+        None,
+    )
+    .await;
     let letter = svc.letter(&li, &id).await.unwrap();
     let text = letter.paragraphs.join("\n");
-    assert!(text.contains("六个月内依法向人民法院提起行政诉讼"), "{text}");
+    assert!(
+        text.contains("六个月内依法向人民法院提起行政诉讼"),
+        "{text}"
+    );
     assert!(!text.contains("应当先申请行政复议"), "{text}");
     assert!(letter.paragraphs.iter().all(|p| !p.trim().is_empty()));
     // No decision yet: refused with a reason.
@@ -284,7 +323,11 @@ async fn the_remedy_names_the_offices_organs(svc: &Service) {
     assert_eq!(saved.reconsideration_organ, "某市人民政府");
     // Audited.
     let audit = svc.store().audit(&AuditQuery::default()).await.unwrap();
-    assert!(audit.iter().any(|a| a.action == "office.set" && a.actor == "zhu"));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "office.set" && a.actor == "zhu")
+    );
     // A calendar directory that does not exist is refused, nothing saved.
     let bad = OfficeSettings {
         calendar_dir: Some("/nonexistent/gongkai-calendar".into()),
@@ -294,7 +337,10 @@ async fn the_remedy_names_the_offices_organs(svc: &Service) {
     assert_eq!(err.kind(), ErrorKind::Invalid);
     assert!(err.to_string().contains("日历目录"), "{err}");
     assert_eq!(svc.office().await.unwrap(), saved);
-    for (decision, direct) in [(Decision::Granted, true), (Decision::DeniedStateSecret, false)] {
+    for (decision, direct) in [
+        (Decision::Granted, true),
+        (Decision::DeniedStateSecret, false),
+    ] {
         let (id, _) = decided(svc, &li, ApplicantKind::NaturalPerson, decision, None).await;
         let text = svc.letter(&li, &id).await.unwrap().paragraphs.join("\n");
         assert!(text.contains("向某市人民政府申请行政复议"), "{text}");
@@ -306,8 +352,14 @@ async fn the_remedy_names_the_offices_organs(svc: &Service) {
 
 async fn organisations_are_addressed_as_such(svc: &Service) {
     let (li, _) = office(svc).await;
-    let (id, _) =
-        decided(svc, &li, ApplicantKind::Commercial, Decision::UnableNotHeld, None).await;
+    let (id, _) = decided(
+        svc,
+        &li,
+        ApplicantKind::Commercial,
+        Decision::UnableNotHeld,
+        None,
+    )
+    .await;
     let text = svc.letter(&li, &id).await.unwrap().paragraphs.join("\n");
     assert!(text.contains("收到贵单位提出的"), "{text}");
     assert!(text.contains("贵单位申请的政府信息"), "{text}");

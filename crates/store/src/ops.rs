@@ -151,8 +151,11 @@ pub(crate) async fn init<C: Conn>(
     let settings = serde_json::to_string(&Settings::default()).unwrap_or_default();
     c.set_meta(META_SETTINGS, &settings).await?;
     let office = office.clone().normalised();
-    c.set_meta(META_OFFICE, &serde_json::to_string(&office).unwrap_or_default())
-        .await?;
+    c.set_meta(
+        META_OFFICE,
+        &serde_json::to_string(&office).unwrap_or_default(),
+    )
+    .await?;
     c.insert_user(&user, &hash).await?;
     let stamp = Stamp::new(&user.name, at);
     audit(

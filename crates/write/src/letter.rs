@@ -33,20 +33,21 @@ pub(crate) fn docx(letter: &Letter, fonts: &DocxFonts) -> Result<Vec<u8>, WriteE
         .add_paragraph(centred(&letter.title, &fonts.title, 44))
         .add_paragraph(centred(&letter.number, &fonts.body, 32));
     for (i, p) in letter.paragraphs.iter().enumerate() {
-        let mut para = Paragraph::new()
-            .line_spacing(spacing.clone())
-            .add_run(run(p, &fonts.body, 32));
+        let mut para =
+            Paragraph::new()
+                .line_spacing(spacing.clone())
+                .add_run(run(p, &fonts.body, 32));
         if i > 0 {
             para = para.indent(None, Some(SpecialIndentType::FirstLine(640)), None, None);
         }
         doc = doc.add_paragraph(para);
     }
     for s in [&letter.agency, &letter.date] {
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Right)
-                .add_run(run(s, &fonts.body, 32)),
-        );
+        doc = doc.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
+            s,
+            &fonts.body,
+            32,
+        )));
     }
     let mut buf = Cursor::new(Vec::new());
     doc.build()
@@ -150,7 +151,10 @@ mod tests {
     fn core_properties_name_the_office_and_the_creation_time() {
         let bytes = docx(&letter(), &DocxFonts::default()).unwrap();
         let core = core(&bytes);
-        assert!(core.contains("<dc:creator>某县&lt;统计局&gt;</dc:creator>"), "{core}");
+        assert!(
+            core.contains("<dc:creator>某县&lt;统计局&gt;</dc:creator>"),
+            "{core}"
+        );
         assert!(core.contains("<cp:lastModifiedBy>某县&lt;统计局&gt;</cp:lastModifiedBy>"));
         assert!(core.contains(">2025-03-03T02:04:05Z</dcterms:created>"));
         assert!(!core.contains("unknown") && !core.contains("1970"));

@@ -38,9 +38,9 @@ use gongkai_report::Report;
 pub mod data;
 pub mod docx;
 mod error;
-mod letter;
 pub mod html;
 pub mod layout;
+mod letter;
 pub mod md;
 #[cfg(feature = "pdf")]
 pub mod pdf;

@@ -6,4 +6,5 @@ mod api;
 mod check;
 mod common;
 mod e2e;
+mod letters;
 mod pages;
