@@ -12,7 +12,9 @@ use gongkai_write::html::escape;
 use crate::check::percent_encode;
 use crate::error::PageError;
 
-/// The letter in the form the writers take.
+/// The letter in the form the writers take. Fields the writers gain later (a draft mark …)
+/// take their defaults until set here.
+#[allow(clippy::needless_update)]
 pub fn printable(letter: &Letter) -> gongkai_write::Letter {
     gongkai_write::Letter {
         agency: letter.agency.clone(),
