@@ -23,10 +23,9 @@ pub struct ServeArgs {
     /// 登录有效期（小时）/ how long a login lasts, in hours
     #[arg(long, default_value_t = 12)]
     session_hours: i64,
-    /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的
-    /// 2023–2026 年），启动时读取；默认用机关设置中的日历目录。没有通知的年份按
-    /// 《全国年节及纪念日放假办法》的法定节假日推算并提示 / calendar files (one State Council
-    /// notice per year); default: the directory in the office settings
+    /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年），启动时读取；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
+    /// / calendar files (one State Council notice per year), read at start; default: the
+    /// directory in the office settings
     #[arg(long, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
     calendar_dir: Option<std::path::PathBuf>,
 }

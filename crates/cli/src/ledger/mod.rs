@@ -54,10 +54,9 @@ pub(crate) struct LedgerArgs {
     /// 操作人（用户名）/ the acting user
     #[arg(long, short = 'u', global = true, env = "GONGKAI_USER")]
     user: Option<String>,
-    /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的
-    /// 2023–2026 年）；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》
-    /// 的法定节假日推算并提示 / calendar files (one State Council notice per year); default:
-    /// the directory in the office settings
+    /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年）；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
+    /// / calendar files (one State Council notice per year); default: the directory in the
+    /// office settings
     #[arg(long, global = true, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
     calendar_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
@@ -83,9 +82,8 @@ enum LedgerCommand {
     /// 查看或修改机关设置：答复书中的行政复议机关、管辖法院，默认日历目录 / show or change the
     /// office settings
     ///
-    /// 不带选项时显示当前设置。自2024年1月1日起（2023年修订的《中华人民共和国行政复议法》），
-    /// 县级以上地方人民政府工作部门的行政复议机关为本级人民政府；未设置时答复书写
-    /// “本机关的同级人民政府”“人民法院”。
+    /// 不带选项时显示当前设置。自2024年1月1日起（2023年修订的《中华人民共和国行政复议法》），县级以上地方人民政府工作部门的行政复议机关为本级人民政府；未设置时答复书写“本机关的同级人民政府”“人民法院”。
+    ///
     /// Without options: print the settings.
     Settings {
         #[command(flatten)]

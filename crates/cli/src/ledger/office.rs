@@ -22,8 +22,8 @@ pub(crate) struct OfficeArgs {
     /// in reply letters
     #[arg(long, value_name = "NAME")]
     court: Option<String>,
-    /// 默认日历目录（保存在机关设置中，serve 和 ledger 未给 --calendar-dir 时读取）；
-    /// 空字符串清除 / the calendar directory kept in the settings
+    /// 默认日历目录（保存在机关设置中，serve 和 ledger 未给 --calendar-dir 时读取）；空字符串清除
+    /// / the calendar directory kept in the settings
     #[arg(long, value_name = "DIR")]
     default_calendar_dir: Option<String>,
 }
