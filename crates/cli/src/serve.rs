@@ -23,6 +23,11 @@ pub struct ServeArgs {
     /// 登录有效期（小时）/ how long a login lasts, in hours
     #[arg(long, default_value_t = 12)]
     session_hours: i64,
+    /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年），启动时读取；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
+    /// / calendar files (one State Council notice per year), read at start; default: the
+    /// directory in the office settings
+    #[arg(long, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
+    calendar_dir: Option<std::path::PathBuf>,
 }
 
 /// Runs the server until Ctrl-C. The CSRF secret comes from `GONGKAI_SECRET` when set
@@ -42,6 +47,21 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
         let store = Store::open(&args.db)
             .await
             .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
+        let (store, source) = gongkai_service::open_calendar(store, args.calendar_dir.as_deref())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if let Some(dir) = &source.dir {
+            let years: Vec<String> = source.years.iter().map(i32::to_string).collect();
+            eprintln!(
+                "日历目录 / calendar directory {}：{}",
+                dir.display(),
+                if years.is_empty() {
+                    "没有日历文件 / no files".to_string()
+                } else {
+                    format!("已读取 / loaded {}", years.join(", "))
+                }
+            );
+        }
         if !store.is_initialised().await.unwrap_or(false) {
             eprintln!(
                 "提示：这是新的数据库（还没有用户）。在浏览器中打开 /setup 填写机关名称、设置管理员，\n\

@@ -717,4 +717,86 @@ fn list_filters_and_value_names() {
     }
     let out = g.ok(None, &["proactive", "list"]);
     assert_eq!(out.matches("行政规范性文件").count(), 2, "{out}");
+/// The office settings (`init` options, `settings`) and the calendar of `--calendar-dir`:
+/// 2027 has no notice, so a deadline from December 2026 is counted with 元旦 2027 (never
+/// Monday to Friday only) and warned; a file for 2027 overrides that; a bad file stops the
+/// command with the file and the line.
+#[test]
+fn office_settings_and_the_calendar_directory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &[
+            "init",
+            "--agency",
+            "某县统计局",
+            "--password-stdin",
+            "--reconsideration-organ",
+            "某县人民政府",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    let out = g.ok(None, &["settings"]);
+    assert!(
+        out.contains("行政复议机关 / reconsideration organ: 某县人民政府"),
+        "{out}"
+    );
+    assert!(out.contains("（未设置，答复书写“人民法院”）"), "{out}");
+    let out = g.ok(Some("admin"), &["settings", "--court", "某县人民法院"]);
+    assert!(out.contains("管辖法院 / court: 某县人民法院"), "{out}");
+    assert!(out.contains("某县人民政府"), "{out}");
+    g.ok(Some("admin"), &["user", "add", "li", "--role", "clerk"]);
+    let err = g.fails(Some("li"), &["settings", "--court", "别的法院"]);
+    assert!(err.contains("修改机关设置"), "{err}");
+    // Received Friday 2026-12-04: the 20th working day is Monday 4 January 2027, 元旦 being
+    // a holiday by law; the deadline says it was computed without the year's notice.
+    let apply = [
+        "apply",
+        "--applicant-type",
+        "natural-person",
+        "--name",
+        "张三",
+        "--channel",
+        "in-person",
+        "--received",
+        "2026-12-04",
+        "--request",
+        "某文件",
+    ];
+    let out = g.ok(Some("li"), &apply);
+    assert!(out.contains("已登记申请 2026-0001"), "{out}");
+    assert!(out.contains("2027年1月4日"), "{out}");
+    let id = "2026-0001";
+    let out = g.ok(None, &["show", id]);
+    assert!(out.contains("元旦"), "{out}");
+    assert!(out.contains("日历中没有2027年的节假日安排"), "{out}");
+    // A notice file for 2027 (hypothetical dates: 1–4 January off) overrides the fallback.
+    let cal = dir.path().join("calendar");
+    std::fs::create_dir(&cal).unwrap();
+    std::fs::write(
+        cal.join("2027.toml"),
+        "year = 2027\n[notice]\ntitle = \"国务院办公厅关于2027年部分节假日安排的通知\"\nstatus = \"unconfirmed\"\n[[holidays]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\nto = \"2027-01-04\"\n",
+    )
+    .unwrap();
+    let cal_arg = cal.display().to_string();
+    let out = g.ok(None, &["--calendar-dir", &cal_arg, "show", id]);
+    assert!(out.contains("2027年1月5日"), "{out}");
+    assert!(!out.contains("日历中没有2027年"), "{out}");
+    // The same from the settings.
+    g.ok(
+        Some("admin"),
+        &["settings", "--default-calendar-dir", &cal_arg],
+    );
+    let out = g.ok(None, &["show", id]);
+    assert!(out.contains("2027年1月5日"), "{out}");
+    // A bad file: the file and the line, in Chinese.
+    std::fs::write(
+        cal.join("2028.toml"),
+        "year = 2028\n[notice]\ntitle = \"t\"\nstatus = \"confirmed\"\n[[holidays]]\nname = \"春节\"\nfrom = \"2028-02-30\"\nto = \"2028-03-01\"\n",
+    )
+    .unwrap();
+    let err = g.fails(None, &["--calendar-dir", &cal_arg, "show", id]);
+    assert!(err.contains("2028.toml 第 7 行"), "{err}");
+    assert!(err.contains("不是日期"), "{err}");
 }

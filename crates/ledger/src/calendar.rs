@@ -9,9 +9,10 @@
 //! (a new year, or a corrected one) can be loaded at run time, so adding 2027 needs no
 //! release.
 //!
-//! A date in a year without a notice is never guessed silently: it is treated as a working
-//! day from Monday to Friday and every answer that depends on it carries a
-//! [`CalendarWarning::YearNotCovered`].
+//! A date in a year without a notice is never guessed silently: it is counted with the
+//! statutory holidays of 《全国年节及纪念日放假办法》 (元旦, 春节, 清明, 劳动节, 端午, 中秋,
+//! 国庆, lunar dates computed; see [`crate::holidays`]) — the notice's 调休 cannot be known —
+//! and every answer that depends on it carries a [`CalendarWarning::YearNotCovered`].
 //!
 //! This module knows nothing of applications; the counting conventions of the Regulations
 //! (which day is day 1) are in [`crate::clock`].
@@ -83,7 +84,7 @@ pub struct Day {
 #[non_exhaustive]
 pub enum CalendarWarning {
     /// The computation reached a year whose holiday notice is not in the calendar; days of
-    /// that year were taken as working days from Monday to Friday.
+    /// that year were counted with the statutory holidays only (no 调休).
     YearNotCovered { year: i32 },
 }
 
@@ -92,8 +93,9 @@ impl fmt::Display for CalendarWarning {
         match self {
             CalendarWarning::YearNotCovered { year } => write!(
                 f,
-                "日历中没有{year}年的节假日安排，该年按周一至周五为工作日推算，结果可能不准确；\
-                 国务院办公厅公布{year}年节假日安排后请补录日历"
+                "日历中没有{year}年的节假日安排通知，该年按《全国年节及纪念日放假办法》规定的\
+                 法定节假日推算（未计调休），结果可能不准确；国务院办公厅公布{year}年节假日安排后\
+                 请将通知录入日历目录（--calendar-dir）"
             ),
         }
     }
@@ -176,35 +178,72 @@ pub enum CalendarError {
         #[source]
         source: std::io::Error,
     },
-    #[error("日历文件 {origin} 格式错误：{message}")]
-    Parse { origin: String, message: String },
-    #[error("日历文件 {origin}：{field} 的值 “{text}” 不是日期（应写作 \"YYYY-MM-DD\"）")]
+    #[error("日历文件 {origin} 第 {line} 行格式错误：{message}")]
+    Parse {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error(
+        "日历文件 {origin} 第 {line} 行：{field} 的值 “{text}” 不是日期（应写作 \"YYYY-MM-DD\"）"
+    )]
     BadDate {
         origin: String,
+        line: usize,
         field: String,
         text: String,
     },
-    #[error("日历文件 {origin}：“{holiday}” 的放假起始日 {from} 晚于结束日 {to}")]
+    #[error("日历文件 {origin} 第 {line} 行：“{holiday}” 的放假起始日 {from} 晚于结束日 {to}")]
     RangeReversed {
         origin: String,
+        line: usize,
         holiday: String,
         from: NaiveDate,
         to: NaiveDate,
     },
-    #[error("日历文件 {origin}：“{holiday}” 的调休上班日 {date} 不是星期六或星期日")]
+    #[error("日历文件 {origin} 第 {line} 行：“{holiday}” 的调休上班日 {date} 不是星期六或星期日")]
     MakeUpNotWeekend {
         origin: String,
+        line: usize,
         holiday: String,
         date: NaiveDate,
     },
-    #[error("日历文件 {origin}：{date} 同时是放假日和调休上班日")]
-    Conflict { origin: String, date: NaiveDate },
-    #[error("日历文件 {origin}：日期 {date} 不在 {year} 年前后（只允许跨年的元旦假期等相邻日期）")]
+    #[error("日历文件 {origin} 第 {line} 行：{date} 同时是放假日和调休上班日")]
+    Conflict {
+        origin: String,
+        line: usize,
+        date: NaiveDate,
+    },
+    #[error(
+        "日历文件 {origin} 第 {line} 行：日期 {date} 不在 {year} 年前后（只允许跨年的元旦假期等相邻日期）"
+    )]
     DateOutsideYear {
         origin: String,
+        line: usize,
         year: i32,
         date: NaiveDate,
     },
+}
+
+impl CalendarError {
+    /// Sets the line of a content error to the first line of `text` that contains
+    /// `needle` (1 when none does).
+    fn at_line_of(mut self, text: &str, needle: &str) -> Self {
+        let found = text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1);
+        match &mut self {
+            CalendarError::Parse { line, .. }
+            | CalendarError::BadDate { line, .. }
+            | CalendarError::RangeReversed { line, .. }
+            | CalendarError::MakeUpNotWeekend { line, .. }
+            | CalendarError::Conflict { line, .. }
+            | CalendarError::DateOutsideYear { line, .. } => *line = found,
+            CalendarError::Io { .. } => {}
+        }
+        self
+    }
 }
 
 #[derive(Deserialize)]
@@ -248,6 +287,7 @@ fn toml_date(origin: &str, field: &str, v: &toml::Value) -> Result<NaiveDate, Ca
     };
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| CalendarError::BadDate {
         origin: origin.to_string(),
+        line: 0,
         field: field.to_string(),
         text,
     })
@@ -255,10 +295,28 @@ fn toml_date(origin: &str, field: &str, v: &toml::Value) -> Result<NaiveDate, Ca
 
 impl YearArrangement {
     /// Parses and validates one year file.
+    /// An error names the file and the line.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, CalendarError> {
+        Self::parse(text, origin).map_err(|e| {
+            let needle = match &e {
+                CalendarError::BadDate { text, .. } => text.clone(),
+                CalendarError::RangeReversed { from, .. } => from.to_string(),
+                CalendarError::MakeUpNotWeekend { date, .. }
+                | CalendarError::Conflict { date, .. }
+                | CalendarError::DateOutsideYear { date, .. } => date.to_string(),
+                CalendarError::Parse { .. } | CalendarError::Io { .. } => return e,
+            };
+            e.at_line_of(text, &needle)
+        })
+    }
+
+    fn parse(text: &str, origin: &str) -> Result<Self, CalendarError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| CalendarError::Parse {
             origin: origin.to_string(),
-            message: e.to_string(),
+            line: e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            }),
+            message: e.message().trim().to_string(),
         })?;
         let issued = raw
             .notice
@@ -272,6 +330,7 @@ impl YearArrangement {
                 Ok(date)
             } else {
                 Err(CalendarError::DateOutsideYear {
+                    line: 0,
                     origin: origin.to_string(),
                     year,
                     date,
@@ -284,6 +343,7 @@ impl YearArrangement {
             let to = near(toml_date(origin, &format!("{}.to", h.name), &h.to)?)?;
             if from > to {
                 return Err(CalendarError::RangeReversed {
+                    line: 0,
                     origin: origin.to_string(),
                     holiday: h.name,
                     from,
@@ -295,6 +355,7 @@ impl YearArrangement {
                 let d = near(toml_date(origin, &format!("{}.make_up", h.name), v)?)?;
                 if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
                     return Err(CalendarError::MakeUpNotWeekend {
+                        line: 0,
                         origin: origin.to_string(),
                         holiday: h.name,
                         date: d,
@@ -314,6 +375,7 @@ impl YearArrangement {
             for d in &h.make_up {
                 if holidays.iter().any(|o| o.from <= *d && *d <= o.to) {
                     return Err(CalendarError::Conflict {
+                        line: 0,
                         origin: origin.to_string(),
                         date: *d,
                     });
@@ -498,12 +560,16 @@ impl Calendar {
         self.tables.contains_key(&date.year())
     }
 
-    /// The kind of `date` and whether its year is covered.
+    /// The kind of `date` and whether its year is covered (a year without its notice is
+    /// counted with the statutory holidays, [`crate::holidays`]).
     #[inline]
     pub fn kind(&self, date: NaiveDate) -> (DayKind, bool) {
         match self.tables.get(&date.year()) {
             Some(t) => (t.kinds[date.ordinal0() as usize], true),
-            None => (weekday_kind(date), false),
+            None => match statutory_table(date.year()) {
+                Some(t) => (t.kinds[date.ordinal0() as usize], false),
+                None => (weekday_kind(date), false),
+            },
         }
     }
 
@@ -520,12 +586,19 @@ impl Calendar {
                     covered: true,
                 }
             }
-            None => Day {
-                date,
-                kind: weekday_kind(date),
-                holiday: None,
-                covered: false,
-            },
+            None => {
+                let (kind, _) = self.kind(date);
+                let holiday = statutory_table(date.year()).and_then(|t| {
+                    let name = t.name_of[date.ordinal0() as usize];
+                    (name != u16::MAX).then(|| t.names[name as usize].clone())
+                });
+                Day {
+                    date,
+                    kind,
+                    holiday,
+                    covered: false,
+                }
+            }
         }
     }
 
@@ -606,6 +679,41 @@ impl Calendar {
     }
 }
 
+/// The day table of the statutory holidays of `year` (built once per process), for years
+/// without a notice.
+fn statutory_table(year: i32) -> Option<&'static YearTable> {
+    static TABLES: OnceLock<BTreeMap<i32, YearTable>> = OnceLock::new();
+    TABLES
+        .get_or_init(|| {
+            let mut all = BTreeMap::new();
+            for y in crate::holidays::YEARS {
+                let Some(holidays) = crate::holidays::statutory(y) else {
+                    continue;
+                };
+                let days = NaiveDate::from_ymd_opt(y, 12, 31).map_or(365, |d| d.ordinal()) as usize;
+                let start = NaiveDate::from_yo_opt(y, 1).unwrap_or_default();
+                let mut t = YearTable {
+                    kinds: (0..days)
+                        .map(|i| weekday_kind(start + chrono::Days::new(i as u64)))
+                        .collect(),
+                    name_of: vec![u16::MAX; days],
+                    names: Vec::new(),
+                };
+                for h in holidays {
+                    let name = t.names.len() as u16;
+                    for d in &h.days {
+                        t.kinds[d.ordinal0() as usize] = DayKind::Holiday;
+                        t.name_of[d.ordinal0() as usize] = name;
+                    }
+                    t.names.push(h.name.to_string());
+                }
+                all.insert(y, t);
+            }
+            all
+        })
+        .get(&year)
+}
+
 /// The day after `d` (saturating at chrono's maximum date).
 #[inline]
 pub(crate) fn next_day(d: NaiveDate) -> NaiveDate {
@@ -666,132 +774,4 @@ pub fn date_zh(d: NaiveDate) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn embedded_years_load() {
-        let cal = Calendar::embedded();
-        assert_eq!(cal.years().collect::<Vec<_>>(), [2023, 2024, 2025, 2026]);
-        let n = cal.arrangement(2025).unwrap();
-        assert_eq!(n.notice.number.as_deref(), Some("国办发明电〔2024〕12号"));
-        assert_eq!(n.notice.issued, Some(d("2024-11-12")));
-        assert_eq!(cal.arrangement(2026).unwrap().notice.number, None);
-    }
-
-    /// §4.3 (DERIVED): weekday holidays, weekend working days and working days per year.
-    #[test]
-    fn yearly_totals_match_the_spec() {
-        let cal = Calendar::embedded();
-        for (year, weekday_holidays, makeup, working) in [
-            (2023, 18, 7, 249),
-            (2024, 19, 8, 251),
-            (2025, 18, 5, 248),
-            (2026, 19, 6, 248),
-        ] {
-            let mut wh = 0;
-            let mut mu = 0;
-            let mut wd = 0;
-            let mut day = d(&format!("{year}-01-01"));
-            while day.year() == year {
-                let (kind, covered) = cal.kind(day);
-                assert!(covered);
-                if kind == DayKind::Holiday && weekday_kind(day) == DayKind::Workday {
-                    wh += 1;
-                }
-                if kind == DayKind::MakeUpWorkday {
-                    mu += 1;
-                }
-                if kind.is_working() {
-                    wd += 1;
-                }
-                day = next_day(day);
-            }
-            assert_eq!((wh, mu, wd), (weekday_holidays, makeup, working), "{year}");
-        }
-    }
-
-    #[test]
-    fn cross_year_new_year_holiday_is_kept_in_its_file() {
-        let cal = Calendar::embedded();
-        // 2022-12-31 comes from the 2023 notice but 2022 has no notice of its own.
-        assert!(!cal.covers(d("2022-12-31")));
-        assert_eq!(cal.day(d("2023-01-02")).holiday.as_deref(), Some("元旦"));
-        assert_eq!(cal.day(d("2023-01-02")).kind, DayKind::Holiday);
-    }
-
-    #[test]
-    fn uncovered_year_warns_and_guesses_from_the_weekday() {
-        let cal = Calendar::embedded();
-        let r = cal.is_working_day(d("2027-01-04"));
-        assert!(r.value);
-        assert_eq!(r.warnings, [CalendarWarning::YearNotCovered { year: 2027 }]);
-        assert!(r.warnings[0].to_string().contains("2027年"));
-        // 2026-12-15 + 20 working days runs into 2027.
-        let r = cal.add_working_days(d("2026-12-15"), 20);
-        assert_eq!(r.value, d("2027-01-12"));
-        assert_eq!(r.warnings, [CalendarWarning::YearNotCovered { year: 2027 }]);
-        let r = cal.add_working_days(d("2026-11-02"), 20);
-        assert!(r.is_certain());
-    }
-
-    #[test]
-    fn a_directory_adds_and_replaces_years() {
-        let dir = std::env::temp_dir().join(format!("gongkai-cal-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("2027.toml"),
-            r#"year = 2027
-[notice]
-title = "国务院办公厅关于2027年部分节假日安排的通知"
-issued = 2026-11-05
-status = "unconfirmed"
-[[holidays]]
-name = "元旦"
-from = 2027-01-01
-to = "2027-01-03"
-make_up = ["2027-01-09"]
-"#,
-        )
-        .unwrap();
-        let cal = Calendar::with_dir(&dir).unwrap();
-        assert!(cal.covers(d("2027-06-01")));
-        assert_eq!(cal.day(d("2027-01-01")).kind, DayKind::Holiday);
-        assert_eq!(cal.day(d("2027-01-09")).kind, DayKind::MakeUpWorkday);
-        assert!(cal.add_working_days(d("2026-12-15"), 20).is_certain());
-        std::fs::write(dir.join("bad.toml"), "year = 2028\n[notice]\ntitle = \"x\"\nstatus = \"confirmed\"\n[[holidays]]\nname = \"a\"\nfrom = \"2028-02-30\"\nto = \"2028-03-01\"\n").unwrap();
-        let err = Calendar::with_dir(&dir).unwrap_err().to_string();
-        assert!(err.contains("2028-02-30"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn invalid_files_are_refused_with_reasons() {
-        let base = "year = 2027\n[notice]\ntitle = \"t\"\nstatus = \"confirmed\"\n";
-        let cases = [
-            (
-                "[[holidays]]\nname = \"a\"\nfrom = \"2027-01-05\"\nto = \"2027-01-01\"\n",
-                "晚于",
-            ),
-            (
-                "[[holidays]]\nname = \"a\"\nfrom = \"2027-01-01\"\nto = \"2027-01-01\"\nmake_up = [\"2027-01-05\"]\n",
-                "不是星期六或星期日",
-            ),
-            (
-                "[[holidays]]\nname = \"a\"\nfrom = \"2030-01-01\"\nto = \"2030-01-01\"\n",
-                "不在 2027 年前后",
-            ),
-            ("[[holidays]]\nname = \"a\"\n", "格式错误"),
-        ];
-        for (tail, want) in cases {
-            let err = YearArrangement::from_toml(&format!("{base}{tail}"), "t.toml")
-                .unwrap_err()
-                .to_string();
-            assert!(err.contains(want), "{err}");
-        }
-    }
-}
+mod tests;

@@ -160,24 +160,28 @@ impl Decision {
     /// cited in a reply letter.
     pub fn article(self) -> &'static str {
         match self {
-            D::Granted => "《政府信息公开条例》第三十六条第（一）项、第（二）项",
-            D::PartiallyGranted => "《政府信息公开条例》第三十七条",
+            D::Granted => "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项",
+            D::PartiallyGranted => "《中华人民共和国政府信息公开条例》第三十七条",
             D::DeniedStateSecret | D::DeniedProhibitedByLaw | D::DeniedThreeSecurity => {
-                "《政府信息公开条例》第十四条"
+                "《中华人民共和国政府信息公开条例》第十四条"
             }
-            D::DeniedThirdParty => "《政府信息公开条例》第十五条、第三十二条",
-            D::DeniedInternalAffairs => "《政府信息公开条例》第十六条第一款",
-            D::DeniedProcessInfo | D::DeniedEnforcementFile => "《政府信息公开条例》第十六条第二款",
-            D::DeniedQueryMatter => "《政府信息公开条例》第三十六条第（七）项",
-            D::UnableNotHeld => "《政府信息公开条例》第三十六条第（四）项、第（五）项",
-            D::UnableNeedsCreation => "《政府信息公开条例》第三十八条",
-            D::UnableUnclearAfterCorrection => "《政府信息公开条例》第三十条",
-            D::RejectedPetition => "《政府信息公开条例》第三十九条第一款",
-            D::RejectedDuplicate => "《政府信息公开条例》第三十六条第（六）项",
-            D::RejectedPublication => "《政府信息公开条例》第三十九条第二款",
-            D::RejectedMassRepeated => "《政府信息公开条例》第三十五条",
+            D::DeniedThirdParty => "《中华人民共和国政府信息公开条例》第十五条、第三十二条",
+            D::DeniedInternalAffairs => "《中华人民共和国政府信息公开条例》第十六条第一款",
+            D::DeniedProcessInfo | D::DeniedEnforcementFile => {
+                "《中华人民共和国政府信息公开条例》第十六条第二款"
+            }
+            D::DeniedQueryMatter => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+            D::UnableNotHeld => {
+                "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项"
+            }
+            D::UnableNeedsCreation => "《中华人民共和国政府信息公开条例》第三十八条",
+            D::UnableUnclearAfterCorrection => "《中华人民共和国政府信息公开条例》第三十条",
+            D::RejectedPetition => "《中华人民共和国政府信息公开条例》第三十九条第一款",
+            D::RejectedDuplicate => "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
+            D::RejectedPublication => "《中华人民共和国政府信息公开条例》第三十九条第二款",
+            D::RejectedMassRepeated => "《中华人民共和国政府信息公开条例》第三十五条",
             D::RejectedConfirmation => "（未找到直接依据的条款）",
-            D::OtherNoCorrection => "《政府信息公开条例》第三十条",
+            D::OtherNoCorrection => "《中华人民共和国政府信息公开条例》第三十条",
             D::OtherUnpaidFee => "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
             D::OtherOther => "（兜底项，无特定条款）",
         }

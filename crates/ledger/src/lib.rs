@@ -4,6 +4,7 @@
 //!
 //! * [`calendar`] — working days: holidays and make-up working days per year, from data
 //!   files (embedded 2023–2026, more loadable at run time).
+//! * [`holidays`] — the statutory holidays, for a year without its notice.
 //! * [`application`] — applicant, request, channel and receipt date (art. 31), the log.
 //! * [`event`] — the events of the append-only log.
 //! * [`state`] — the fold: an application's state on any date, derived from its log.
@@ -28,6 +29,7 @@ pub mod decision;
 pub mod error;
 pub mod event;
 pub mod fees;
+pub mod holidays;
 pub mod ledger;
 pub mod proactive;
 pub mod settings;
@@ -52,7 +54,7 @@ pub use proactive::{
     DecisionArea, DecisionCount, DocumentKind, DocumentRecord, FeeIncome, ProactiveData,
     ProactiveRecord,
 };
-pub use settings::{AppealCounting, Settings};
+pub use settings::{AppealCounting, OfficeSettings, Settings};
 pub use state::{ApplicationState, Closure, Stage};
 pub use vocab::{ChannelKind, UnknownValue, Vocabulary, parse_date};
 pub use year_end::{Figures, YearEnd, YearEndOptions};

@@ -39,3 +39,37 @@ pub enum AppealCounting {
     /// still pending at its end (a case can then appear in two years).
     ActiveInYear,
 }
+
+/// The office's own particulars for its reply letters and its calendar — facts about the
+/// office, not readings of the law, so they are kept apart from [`Settings`] (stored as
+/// JSON beside it; every field defaults to empty, so an older database loads unchanged).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfficeSettings {
+    /// The 行政复议机关 named in the remedy paragraph, e.g. `某某县人民政府`. Since
+    /// 2024-01-01 (行政复议法 as revised in 2023, arts 24–28) a department of a local
+    /// government at county level or above is reconsidered by that same-level government
+    /// only; vertically led organs (税务, 海关, 国家安全 …) by the next-higher department.
+    /// Empty: the letter says `本级人民政府` (right for a 工作部门) and the settings page
+    /// asks for the name.
+    pub reconsideration_organ: String,
+    /// The 人民法院 named in the remedy paragraph, e.g. `某某县人民法院`. Empty: `人民法院`.
+    pub court: String,
+    /// A directory of calendar files (one State Council notice per `*.toml`), read by
+    /// `gongkai serve` and `gongkai ledger` at start unless `--calendar-dir` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar_dir: Option<String>,
+}
+
+impl OfficeSettings {
+    /// The fields trimmed, empty texts as empty, an empty directory as none.
+    pub fn normalised(mut self) -> Self {
+        self.reconsideration_organ = self.reconsideration_organ.trim().to_string();
+        self.court = self.court.trim().to_string();
+        self.calendar_dir = self
+            .calendar_dir
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty());
+        self
+    }
+}

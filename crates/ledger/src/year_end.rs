@@ -279,7 +279,7 @@ impl Ledger {
 
         if !calendar.years().any(|c| c == year) {
             warnings.push(format!(
-                "日历中没有{year}年的节假日安排，期限按周一至周五为工作日推算"
+                "日历中没有{year}年的节假日安排通知，期限按《全国年节及纪念日放假办法》规定的法定节假日推算（未计调休）"
             ));
         }
 

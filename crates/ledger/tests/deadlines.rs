@@ -376,9 +376,10 @@ fn delayed_reply_deadline_fixed_by_notice() {
     assert!(text.contains("条例第三十五条"), "{text}");
 }
 
-/// A deadline that runs into a year without a notice carries a warning. Received Tuesday
-/// 2026-12-15: Dec 16–18 (3), Dec 21–25 (8), Dec 28–31 (12), then 2027 guessed Monday to
-/// Friday: Jan 1 (13), Jan 4–8 (18), Jan 11–12 (20).
+/// A deadline that runs into a year without a notice carries a warning, and 2027 is
+/// counted with its statutory holidays (never Monday to Friday only). Received Tuesday
+/// 2026-12-15: Dec 16–18 (3), Dec 21–25 (8), Dec 28–31 (12), Jan 1 is 元旦 (a holiday by
+/// law), Jan 4–8 (17), Jan 11–13 (20).
 #[test]
 fn deadline_into_an_uncovered_year_warns() {
     let c = Case::received("2026-12-15");
@@ -386,12 +387,21 @@ fn deadline_into_an_uncovered_year_warns() {
         .app
         .state_at(d("2026-12-15"), Calendar::builtin(), c.settings);
     let clock = s.clock.unwrap();
-    assert_eq!(clock.deadline, d("2027-01-12"));
+    assert_eq!(clock.deadline, d("2027-01-13"));
     assert_eq!(
         clock.warnings,
         [CalendarWarning::YearNotCovered { year: 2027 }]
     );
-    assert!(clock.explain_zh().contains("日历中没有2027年的节假日安排"));
+    let text = clock.explain_zh();
+    assert!(text.contains("日历中没有2027年的节假日安排"), "{text}");
+    assert!(text.contains("全国年节及纪念日放假办法"), "{text}");
+    // Received Friday 2026-12-04: the 20th working day would be Friday 1 January 2027
+    // counted Monday to Friday; 元旦 moves it to Monday 4 January.
+    let c = Case::received("2026-12-04");
+    let s = c
+        .app
+        .state_at(d("2026-12-04"), Calendar::builtin(), c.settings);
+    assert_eq!(s.clock.unwrap().deadline, d("2027-01-04"));
 }
 
 /// Overdue and late replies are notices on the state.

@@ -21,6 +21,9 @@
 //! * [`review`] — the review steps and who may take them ([`review::allowed`]).
 //! * [`year_end`] — the official year-end report: frozen once the annual review is
 //!   submitted, live before.
+//! * [`letters`] — the reply letter, dated with its decision.
+//! * [`office`] — the office's settings (remedy organs, calendar directory) and the
+//!   working-day calendar loaded from a directory.
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
 
 use chrono::{NaiveDate, Utc};
@@ -30,6 +33,8 @@ use gongkai_store::model::china_offset;
 pub mod actor;
 pub mod applications;
 pub mod error;
+pub mod letters;
+pub mod office;
 pub mod records;
 pub mod review;
 pub mod year_end;
@@ -40,6 +45,8 @@ pub use applications::{
     open_order,
 };
 pub use error::{ErrorKind, ServiceError};
+pub use letters::Letter;
+pub use office::{CalendarSource, open_calendar};
 pub use review::{Allowed, allowed};
 pub use year_end::Official;
 

@@ -45,7 +45,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use gongkai_ledger::{
-    AppealCase, Application, ApplicationId, Calendar, Event, Ledger, ProactiveData,
+    AppealCase, Application, ApplicationId, Calendar, Event, Ledger, OfficeSettings, ProactiveData,
     ProactiveRecord, Settings, YearEnd, YearEndOptions,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -240,11 +240,24 @@ impl Store {
     /// Sets the office's name and creates the first user (an administrator). Refused when
     /// the database already has users.
     pub async fn init(&self, agency: &str, admin: &NewUser, at: DateTime<Utc>) -> Result<User> {
+        self.init_office(agency, admin, &OfficeSettings::default(), at)
+            .await
+    }
+
+    /// [`Store::init`] with the office's settings (remedy organs, calendar directory), in
+    /// the same transaction.
+    pub async fn init_office(
+        &self,
+        agency: &str,
+        admin: &NewUser,
+        office: &OfficeSettings,
+        at: DateTime<Utc>,
+    ) -> Result<User> {
         let admin = NewUser {
             role: Role::Admin,
             ..admin.clone()
         };
-        tx!(self, write, |c| ops::init(c, agency, &admin, at))
+        tx!(self, write, |c| ops::init(c, agency, &admin, office, at))
     }
 
     /// Whether `init` has run.
@@ -263,6 +276,16 @@ impl Store {
 
     pub async fn settings(&self) -> Result<Settings> {
         tx!(self, read, |c| ops::settings(c))
+    }
+
+    /// The office's settings (remedy organs named in letters, calendar directory).
+    pub async fn office(&self) -> Result<OfficeSettings> {
+        tx!(self, read, |c| ops::office(c))
+    }
+
+    /// Changes the office's settings (office head or admin), audited.
+    pub async fn set_office(&self, office: &OfficeSettings, stamp: &Stamp) -> Result<()> {
+        tx!(self, write, |c| ops::set_office(c, office, stamp))
     }
 
     /// Changes the ledger's settings (office head or admin).

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Utc};
 use gongkai_ledger::{
     AppealCase, Application, ApplicationId, Calendar, Context, Event, EventKind, FeeBasis, Ledger,
-    LedgerData, LedgerError, NewEvent, ProactiveData, ProactiveRecord, Settings,
+    LedgerData, LedgerError, NewEvent, OfficeSettings, ProactiveData, ProactiveRecord, Settings,
 };
 use serde_json::json;
 
@@ -28,6 +28,7 @@ pub(crate) struct Env<'a> {
 
 const META_AGENCY: &str = "agency";
 const META_SETTINGS: &str = "settings";
+const META_OFFICE: &str = "office";
 
 pub(crate) async fn agency<C: Conn>(c: &mut C) -> Result<String> {
     c.meta(META_AGENCY).await?.ok_or(StoreError::NotInitialised)
@@ -96,10 +97,43 @@ fn require(user: &User, allowed: bool, action: &'static str) -> Result<()> {
 
 // ---- set-up and users -------------------------------------------------------------------
 
+pub(crate) async fn office<C: Conn>(c: &mut C) -> Result<OfficeSettings> {
+    match c.meta(META_OFFICE).await? {
+        None => Ok(OfficeSettings::default()),
+        Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
+            what: "机关设置".into(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+pub(crate) async fn set_office<C: Conn>(
+    c: &mut C,
+    new: &OfficeSettings,
+    stamp: &Stamp,
+) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_configure(), "修改机关设置")?;
+    let old = office(c).await?;
+    let new = new.clone().normalised();
+    let text = serde_json::to_string(&new).unwrap_or_default();
+    c.set_meta(META_OFFICE, &text).await?;
+    audit(
+        c,
+        stamp,
+        "office.set",
+        "ledger",
+        "office",
+        json!({ "before": old, "after": new }),
+    )
+    .await
+}
+
 pub(crate) async fn init<C: Conn>(
     c: &mut C,
     agency: &str,
     admin: &NewUser,
+    office: &OfficeSettings,
     at: DateTime<Utc>,
 ) -> Result<User> {
     if c.count_users().await? > 0 {
@@ -116,6 +150,12 @@ pub(crate) async fn init<C: Conn>(
     c.set_meta(META_AGENCY, agency.trim()).await?;
     let settings = serde_json::to_string(&Settings::default()).unwrap_or_default();
     c.set_meta(META_SETTINGS, &settings).await?;
+    let office = office.clone().normalised();
+    c.set_meta(
+        META_OFFICE,
+        &serde_json::to_string(&office).unwrap_or_default(),
+    )
+    .await?;
     c.insert_user(&user, &hash).await?;
     let stamp = Stamp::new(&user.name, at);
     audit(
@@ -124,7 +164,7 @@ pub(crate) async fn init<C: Conn>(
         "ledger.init",
         "ledger",
         agency.trim(),
-        json!({ "agency": agency.trim(), "admin": user.name, "settings": Settings::default() }),
+        json!({ "agency": agency.trim(), "admin": user.name, "settings": Settings::default(), "office": office }),
     )
     .await?;
     Ok(user)

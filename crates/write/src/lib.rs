@@ -40,6 +40,7 @@ pub mod docx;
 mod error;
 pub mod html;
 pub mod layout;
+mod letter;
 pub mod md;
 #[cfg(feature = "pdf")]
 pub mod pdf;
@@ -149,13 +150,27 @@ impl Default for Options {
 
 /// A one-page letter in the official-document layout (a reply to an application): the
 /// agency, the title, the number, paragraphs (the first is the salutation), the signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Build it with `..Letter::default()` so that new fields (a draft mark …) stay optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Letter {
     pub agency: String,
     pub title: String,
     pub number: String,
     pub paragraphs: Vec<String>,
+    /// The date under the signature, in words (`2025年3月3日`).
     pub date: String,
+    /// The document's author (DOCX `dc:creator` and `cp:lastModifiedBy`, PDF author): the
+    /// office.
+    pub author: String,
+    /// The document's creation time (DOCX `dcterms:created`/`modified`, the ZIP entries'
+    /// times, the PDF date). Fixed by the caller so that the same letter gives the same
+    /// bytes on every download; `None`: 1980-01-01.
+    pub created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The letter as DOCX (official-document fonts, A4) with its core properties.
+pub fn letter_docx(letter: &Letter, fonts: &DocxFonts) -> Result<Vec<u8>, WriteError> {
+    letter::docx(letter, fonts)
 }
 
 /// The letter as PDF; [`WriteError::PdfDisabled`] when built without the `pdf` feature.

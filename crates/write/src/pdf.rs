@@ -84,6 +84,19 @@ pub fn letter_pdf(letter: &crate::Letter, font_dir: &Path) -> Result<Vec<u8>, Wr
     d.insert("number".into(), letter.number.as_str().into_value());
     d.insert("paragraphs".into(), strs(&letter.paragraphs));
     d.insert("date".into(), letter.date.as_str().into_value());
+    d.insert("author".into(), letter.author.as_str().into_value());
+    if let Some(t) = letter.created {
+        use chrono::Datelike;
+        let ymd = [
+            i64::from(t.year()),
+            i64::from(t.month()),
+            i64::from(t.day()),
+        ];
+        d.insert(
+            "created".into(),
+            Array::from_iter(ymd.map(IntoValue::into_value)).into_value(),
+        );
+    }
     let doc: PagedDocument = engine
         .compile_with_input(d)
         .output

@@ -30,6 +30,7 @@ use gongkai_store::{Store, StoreError};
 
 mod applications;
 mod args;
+mod office;
 mod print;
 mod records;
 mod reports;
@@ -38,6 +39,7 @@ use args::{
     AppealCommand, ApplyArgs, EventCommand, ListArgs, ProactiveCommand, ReviewCommand, UserCommand,
     parse_date,
 };
+use office::OfficeArgs;
 
 #[derive(Debug, Args)]
 pub(crate) struct LedgerArgs {
@@ -52,6 +54,11 @@ pub(crate) struct LedgerArgs {
     /// 操作人（用户名）/ the acting user
     #[arg(long, short = 'u', global = true, env = "GONGKAI_USER")]
     user: Option<String>,
+    /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年）；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
+    /// / calendar files (one State Council notice per year); default: the directory in the
+    /// office settings
+    #[arg(long, global = true, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
+    calendar_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: LedgerCommand,
 }
@@ -69,6 +76,20 @@ enum LedgerCommand {
         /// 从标准输入读取密码（否则随机生成并显示一次）/ read the password from stdin
         #[arg(long)]
         password_stdin: bool,
+        #[command(flatten)]
+        office: OfficeArgs,
+    },
+    /// 查看或修改机关设置：答复书中的行政复议机关、管辖法院，默认日历目录 / show or change the
+    /// office settings
+    ///
+    /// 不带选项时显示当前设置。自2024年1月1日起（2023年修订的《中华人民共和国行政复议法》），县级以上地方人民政府工作部门的行政复议机关为本级人民政府；未设置时答复书写“本机关的同级人民政府”“人民法院”。
+    ///
+    /// Without options: print the settings.
+    Settings {
+        #[command(flatten)]
+        office: OfficeArgs,
+        #[arg(long)]
+        json: bool,
     },
     /// 用户管理 / users
     #[command(subcommand)]
@@ -181,6 +202,9 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(&args.db)
         .await
         .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
+    let (store, _) = gongkai_service::open_calendar(store, args.calendar_dir.as_deref())
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     let cx = Session {
         service: Service::new(store),
         user: args.user,
@@ -193,7 +217,14 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
             agency,
             admin,
             password_stdin,
-        } => records::init(&cx, &agency, &admin, password_stdin, &mut out).await,
+            office,
+        } => {
+            let office = office.apply(Default::default());
+            records::init(&cx, &agency, &admin, &office, password_stdin, &mut out).await
+        }
+        LedgerCommand::Settings { office, json } => {
+            office::settings(&cx, office, json, &mut out).await
+        }
         LedgerCommand::User(c) => records::user(&cx, c, &mut out).await,
         LedgerCommand::Apply(a) => applications::apply(&cx, a, &mut out).await,
         LedgerCommand::Event {

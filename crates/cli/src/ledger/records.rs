@@ -21,6 +21,7 @@ pub(super) async fn init(
     cx: &Session,
     agency: &str,
     admin: &str,
+    office: &gongkai_ledger::OfficeSettings,
     password_stdin: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
@@ -31,7 +32,15 @@ pub(super) async fn init(
         role: Role::Admin,
         password: password.clone(),
     };
-    let user = cx.store().init(agency, &admin, Utc::now()).await?;
+    if let Some(dir) = &office.calendar_dir {
+        gongkai_ledger::Calendar::embedded()
+            .load_dir(std::path::Path::new(dir))
+            .map_err(|e| anyhow::anyhow!("日历目录：{e}"))?;
+    }
+    let user = cx
+        .store()
+        .init_office(agency, &admin, office, Utc::now())
+        .await?;
     if cx.en() {
         writeln!(
             out,

@@ -672,19 +672,7 @@ async fn letter(
     ctx: Ctx,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    ctx.user()?;
-    let store = st.store();
-    let app = store.application(&ApplicationId(id)).await?;
-    let settings = store.settings().await?;
-    let today = view::today();
-    let s = app.state_at(today, store.calendar(), settings);
-    let Some(decision) = s.decision else {
-        return Err(PageError::BadRequest(
-            "尚未作出答复结论，不能生成答复书".into(),
-        ));
-    };
-    let template = store.template(decision.row_key()).await?;
-    let agency = store.agency().await.unwrap_or_default();
-    let letter = letters::Letter::new(&app, &s, decision, &agency, template.as_ref(), today);
+    let actor = ctx.user()?.actor(Via::Web);
+    let letter = st.service().letter(&actor, &ApplicationId(id)).await?;
     letters::download(letter, &format).await
 }

@@ -109,6 +109,8 @@ struct SetupPage {
     chrome: Chrome,
     agency: String,
     name: String,
+    organ: String,
+    court: String,
     error: Option<String>,
 }
 
@@ -120,6 +122,8 @@ async fn setup_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pa
         chrome: Chrome::new(&ctx, ""),
         agency: String::new(),
         name: "admin".to_string(),
+        organ: String::new(),
+        court: String::new(),
         error: None,
     }
     .into_response())
@@ -133,6 +137,10 @@ struct SetupForm {
     name: String,
     password: String,
     password2: String,
+    /// 行政复议机关 named in reply letters.
+    organ: String,
+    /// 人民法院 named in reply letters.
+    court: String,
 }
 
 async fn setup(
@@ -151,6 +159,8 @@ async fn setup(
                 chrome: Chrome::new(&ctx, ""),
                 agency: form.agency.clone(),
                 name: form.name.clone(),
+                organ: form.organ.clone(),
+                court: form.court.clone(),
                 error: Some(error),
             },
         )
@@ -170,9 +180,14 @@ async fn setup(
         role: Role::Admin,
         password: form.password.clone(),
     };
+    let office = gongkai_ledger::OfficeSettings {
+        reconsideration_organ: form.organ.clone(),
+        court: form.court.clone(),
+        ..Default::default()
+    };
     match st
         .store()
-        .init(form.agency.trim(), &admin, Utc::now())
+        .init_office(form.agency.trim(), &admin, &office, Utc::now())
         .await
     {
         Ok(_) => Ok(Redirect::to("/login?msg=initialised").into_response()),

@@ -7,4 +7,5 @@ mod check;
 mod clerk;
 mod common;
 mod e2e;
+mod letters;
 mod pages;
