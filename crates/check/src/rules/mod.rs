@@ -47,6 +47,7 @@ mod format_deviation;
 mod label_deviates_from_format;
 mod missing_date;
 mod narrative_contradicts_table;
+mod placeholder_text;
 mod problems_section_empty;
 mod published_late;
 mod results_total_mismatch;
@@ -72,6 +73,7 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
     &label_deviates_from_format::LabelDeviatesFromFormat,
     &all_handled_despite_carry_forward::AllHandledDespiteCarryForward,
     &earlier_year_as_own_period::EarlierYearAsOwnPeriod,
+    &placeholder_text::PlaceholderText,
     &count_not_whole::CountNotWhole,
     &fee_invalid::FeeInvalid,
     &blank_cell::BlankCell,

@@ -7,3 +7,4 @@ mod check;
 mod common;
 mod e2e;
 mod pages;
+mod year_end;
