@@ -257,7 +257,7 @@ async fn page(
 ) -> Result<YearPage, PageError> {
     let year = q
         .year
-        .unwrap_or_else(|| gongkai_service::year_end::default_year(view::today()));
+        .unwrap_or_else(|| gongkai_service::year_end::default_year(st.service().current_date()));
     build(&st, &ctx, year, None, q.msg.as_deref(), None).await
 }
 

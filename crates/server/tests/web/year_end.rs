@@ -237,7 +237,11 @@ async fn an_early_close_is_refused_with_the_reason() {
         c.login("clerk").await;
         // In December the selector starts on this year, which is still open.
         let page = c.get("/year-end").await.text();
-        assert!(page.contains(&format!("<option value=\"{YEAR}\" selected>")));
+        assert!(
+            page.contains(&format!("<option value=\"{YEAR}\" selected>")),
+            "{}",
+            &page[page.find("<select").unwrap_or(0)..][..300]
+        );
         assert!(page.contains("data-year-open"));
         let token = csrf_of(&page);
         let r = c
