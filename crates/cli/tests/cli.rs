@@ -231,7 +231,7 @@ fn rules_list_and_explain() {
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(codes, sorted, "ordered by code, none twice");
-    for code in ["YOY001", "BAT001", "DUP002", "TXT003", "STR003"] {
+    for code in ["YOY001", "BAT001", "DUP002", "TXT003", "STR003", "TXT005"] {
         assert!(codes.contains(&code), "{code} missing from\n{out}");
     }
     for code in ["tab001", "YOY001", "dup001"] {
@@ -418,17 +418,37 @@ fn template_renders_once_filled() {
     let toml = stdout(&o);
     assert!(toml.contains('#'), "explained in comments");
     assert!(toml.contains("某某县人民政府办公室"));
+    // Unfilled, its fill-in instructions are placeholders (TXT005): refused.
     let p = tmp("template.toml", toml.as_bytes());
     let out = tmp("template.html", b"");
-    let o = gongkai(&[
-        "render",
-        path_str(&p),
-        "--to",
-        "html",
-        "-o",
-        path_str(&out),
-        "--overwrite",
-    ]);
+    let render = |p: &PathBuf| {
+        gongkai(&[
+            "render",
+            path_str(p),
+            "--to",
+            "html",
+            "-o",
+            path_str(&out),
+            "--overwrite",
+        ])
+    };
+    let o = render(&p);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("TXT005"), "{}", stderr(&o));
+    // Filled: every instruction line replaced by the office's text.
+    let filled: String = toml
+        .lines()
+        .map(|l| {
+            let hint = l.starts_with('（') && l.ends_with('）');
+            if hint && (l.starts_with("（请") || l.contains("填写")) {
+                "本机关按照条例要求做好相关工作。\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let p = tmp("template-filled.toml", filled.as_bytes());
+    let o = render(&p);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(

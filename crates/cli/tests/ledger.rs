@@ -357,6 +357,50 @@ fn scenario(g: &Gongkai) {
     let out = g.ok(None, &["appeal", "list"]);
     assert!(out.contains("结果维持"), "{out}");
 
+    // The narrative: the ledger's drafts with fill-in markers until the office writes
+    // sections 一, 五 and 六 (from a file or standard input), each save a version.
+    let out = g.ok(None, &["narrative", "show", "2025"]);
+    assert!(out.contains("一、总体情况（草稿）"), "{out}");
+    assert!(out.contains("【请填写。】"), "{out}");
+    let s1 = g.dir.join("s1.txt");
+    std::fs::write(
+        &s1,
+        "本局认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。\r\n",
+    )
+    .unwrap();
+    let s1_arg = s1.display().to_string();
+    let out = g.ok(
+        Some("li"),
+        &[
+            "narrative", "set", "2025", "--section", "一", "--file", &s1_arg, "--signed-on",
+            "2026-01-20", "--note", "初稿",
+        ],
+    );
+    assert!(out.contains("第 1 版"), "{out}");
+    g.ok_with_stdin(
+        Some("li"),
+        &["narrative", "set", "2025", "--section", "5", "--file", "-"],
+        Some("一是主动公开的深度还需拓展；二是政策解读形式较为单一。"),
+    );
+    let err = g.fails(
+        Some("wang"),
+        &["narrative", "set", "2025", "--section", "六", "--file", &s1_arg],
+    );
+    assert!(err.contains("无权"), "{err}");
+    let s6 = g.dir.join("s6.txt");
+    std::fs::write(&s6, "本年度未收取信息处理费。").unwrap();
+    let s6_arg = s6.display().to_string();
+    g.ok(
+        Some("zhu"),
+        &["narrative", "set", "2025", "--section", "第六部分", "--file", &s6_arg],
+    );
+    let out = g.ok(None, &["narrative", "show", "2025"]);
+    for want in ["一、总体情况（已撰写）", "二、主动公开政府信息情况（草稿）", "第 3 版", "初稿", "2026年1月20日"] {
+        assert!(out.contains(want), "narrative show lacks {want:?}:\n{out}");
+    }
+    let five = g.ok(None, &["narrative", "show", "2025", "--section", "五"]);
+    assert_eq!(five.trim(), "一是主动公开的深度还需拓展；二是政策解读形式较为单一。");
+
     // Year end: the report, checked; the JSON for `gongkai render`.
     let report_path = g.dir.join("report.json");
     let report_arg = report_path.display().to_string();

@@ -38,6 +38,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
+
+mod narrative;
 use crate::pages::ledger::deadline_view;
 use crate::security::{CSRF_HEADER, SESSION_COOKIE};
 use crate::view;
@@ -96,6 +98,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_proactive))
         .routes(routes!(set_proactive))
         .routes(routes!(year_report))
+        .routes(routes!(narrative::get_narrative, narrative::put_narrative))
+        .routes(routes!(narrative::put_section))
         .routes(routes!(list_reviews))
         .routes(routes!(get_review, review_step))
         .routes(routes!(audit))

@@ -99,6 +99,16 @@ impl AppState {
 
     /// The state with another upload store.
     pub fn with_uploads(store: Store, config: Config, uploads: Arc<dyn UploadStore>) -> Self {
+        Self::from_service(gongkai_service::Service::new(store), config, uploads)
+    }
+
+    /// The state over a service built by the caller (e.g. with its date fixed:
+    /// `Service::with_date`, for tests and demonstrations).
+    pub fn from_service(
+        service: gongkai_service::Service,
+        config: Config,
+        uploads: Arc<dyn UploadStore>,
+    ) -> Self {
         let secret = match &config.secret {
             Some(s) if !s.is_empty() => Secret::from_text(s),
             _ => Secret::random(),
@@ -107,7 +117,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 config,
                 secret,
-                service: gongkai_service::Service::new(store),
+                service,
                 uploads,
             }),
         }

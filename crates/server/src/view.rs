@@ -71,6 +71,7 @@ fn flash_text(key: &str) -> Option<&'static str> {
             "台账已创建。请用刚才设置的管理员账号登录，再在“用户”中为信息员、办公室主任和分管领导建立账号。"
         }
         "template" => "已保存答复书模板。",
+        "narrative" => "已保存年度报告正文和落款。",
         _ => return None,
     })
 }

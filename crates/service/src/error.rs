@@ -31,6 +31,26 @@ pub enum ServiceError {
     /// A record other than an application that does not exist (an appeal, a year).
     #[error("找不到{what}“{id}”")]
     NotFound { what: &'static str, id: String },
+    /// The year is not over: its annual report cannot be submitted (the year closed) yet.
+    #[error(
+        "{year} 年度尚未结束（今天是 {}），年度报告须在 {year} 年 12 月 31 日之后才能提交审核、结束年度",
+        date_zh(.today)
+    )]
+    YearNotOver {
+        year: i32,
+        today: chrono::NaiveDate,
+    },
+    /// The annual report still has errors (checker findings of severity error).
+    #[error(
+        "{year} 年度报告还有 {} 个错误，改正后才能提交审核：{}",
+        .errors.len(),
+        .errors.join("；")
+    )]
+    ReportHasErrors { year: i32, errors: Vec<String> },
+}
+
+fn date_zh(d: &chrono::NaiveDate) -> String {
+    gongkai_ledger::calendar::date_zh(*d)
 }
 
 impl ServiceError {
@@ -48,6 +68,9 @@ impl ServiceError {
             ServiceError::Unknown(_) | ServiceError::Invalid { .. } => ErrorKind::Invalid,
             ServiceError::NotFound { .. } => ErrorKind::NotFound,
             ServiceError::BadRequest(_) => ErrorKind::BadRequest,
+            ServiceError::YearNotOver { .. } | ServiceError::ReportHasErrors { .. } => {
+                ErrorKind::Conflict
+            }
         }
     }
 
@@ -59,6 +82,8 @@ impl ServiceError {
             ServiceError::Invalid { .. } => "invalid_field",
             ServiceError::NotFound { .. } => "not_found",
             ServiceError::BadRequest(_) => "bad_request",
+            ServiceError::YearNotOver { .. } => "year_not_over",
+            ServiceError::ReportHasErrors { .. } => "report_has_errors",
         }
     }
 

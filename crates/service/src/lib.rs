@@ -25,6 +25,8 @@
 //! * [`office`] — the office's settings (remedy organs, calendar directory) and the
 //!   working-day calendar loaded from a directory.
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
+//! * [`narrative`] — the annual report's narrative and 落款 in saved versions, and what
+//!   must hold before the report is submitted (the year over, no error left).
 
 use chrono::{NaiveDate, Utc};
 use gongkai_store::Store;
@@ -35,6 +37,7 @@ pub mod applications;
 pub mod error;
 pub mod letters;
 pub mod office;
+pub mod narrative;
 pub mod records;
 pub mod review;
 pub mod year_end;
@@ -48,6 +51,7 @@ pub use error::{ErrorKind, ServiceError};
 pub use letters::Letter;
 pub use office::{CalendarSource, open_calendar};
 pub use review::{Allowed, allowed};
+pub use narrative::{NarrativeView, section_number};
 pub use year_end::Official;
 
 /// The result of a use case.
@@ -57,11 +61,29 @@ pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct Service {
     store: Store,
+    /// The date the service takes for today, if fixed (tests, demonstrations).
+    fixed_date: Option<NaiveDate>,
 }
 
 impl Service {
     pub fn new(store: Store) -> Self {
-        Service { store }
+        Service {
+            store,
+            fixed_date: None,
+        }
+    }
+
+    /// The same service with its clock fixed on `date`: the date that decides whether a
+    /// year is over, which year the year-end page starts on and the live report's date.
+    /// Writes are still stamped with the real time.
+    pub fn with_date(mut self, date: NaiveDate) -> Self {
+        self.fixed_date = Some(date);
+        self
+    }
+
+    /// The office's date on the service's clock: the fixed date, or [`Service::today`].
+    pub fn current_date(&self) -> NaiveDate {
+        self.fixed_date.unwrap_or_else(Service::today)
     }
 
     /// The store underneath (for reads that are not use cases: settings, templates, audit).

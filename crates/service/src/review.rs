@@ -63,6 +63,7 @@ impl Service {
         note: Option<String>,
     ) -> Result<Review> {
         let note = note.filter(|n| !n.trim().is_empty());
+        self.guard_step(actor, subject, action).await?;
         let r = self
             .store
             .review_step(subject, action, note, &actor.stamp())

@@ -2,6 +2,10 @@
 //! (“the year is closed”), the figures are those known at the submission, whatever is
 //! recorded later; before (or after it is sent back) they are computed live as of today
 //! (at most 31 December). The command line, the pages and the API all print this one.
+//!
+//! The running text and the 落款 are the narrative the office saved (see
+//! [`crate::narrative`]) over the ledger's drafts: the latest version for a live report,
+//! the version in force at the submission for a frozen one.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_ledger::{YearEnd, YearEndOptions};
@@ -22,6 +26,10 @@ pub struct Official {
     pub frozen_at: Option<DateTime<Utc>>,
     /// The ledger date the figures are computed on.
     pub as_of: NaiveDate,
+    /// The narrative version in the report (`None`: the ledger's drafts throughout).
+    pub narrative: Option<gongkai_store::Narrative>,
+    /// The ledger's drafts of the six sections, before the narrative replaced them.
+    pub drafts: Vec<String>,
 }
 
 /// `known_by` and `as_of` of the submission under review, when the report has been
@@ -77,15 +85,30 @@ impl Service {
                 opts.known_by = Some(known_by);
                 opts.as_of = frozen_as_of;
             }
-            None => opts.as_of = as_of.unwrap_or_else(Service::today).min(last),
+            None => opts.as_of = as_of.unwrap_or_else(|| self.current_date()).min(last),
         }
-        let year_end = self.store.year_end(opts).await?;
+        let mut year_end = self.store.year_end(opts).await?;
+        let drafts = year_end
+            .report
+            .sections
+            .iter()
+            .map(|s| s.text.clone())
+            .collect();
+        let narrative = self
+            .store
+            .narrative_as_of(year, frozen.map(|f| f.0))
+            .await?;
+        if let Some(n) = &narrative {
+            crate::narrative::apply(&mut year_end.report, &n.text);
+        }
         Ok(Official {
             year,
             year_end,
             review,
             frozen_at: frozen.map(|f| f.0),
             as_of: opts.as_of,
+            narrative,
+            drafts,
         })
     }
 }

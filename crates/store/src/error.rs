@@ -72,6 +72,13 @@ pub enum StoreError {
     /// A reply review for an application without a decision.
     #[error("申请 {application} 尚未作出答复结论，不能提交答复审核")]
     NothingToReview { application: String },
+    /// The annual report's narrative cannot change while the report is under review or
+    /// approved.
+    #[error("{year} 年度报告{}，不能修改正文和落款；退回后才能修改", .status.label_zh())]
+    NarrativeLocked {
+        year: i32,
+        status: crate::model::ReviewStatus,
+    },
     /// Someone else wrote the same record at the same moment; retry.
     #[error("数据已被同时修改，请重试")]
     Conflict,
@@ -117,6 +124,7 @@ impl StoreError {
             StoreError::MissingReason => "missing_reason",
             StoreError::ReviewStale { .. } => "review_stale",
             StoreError::NothingToReview { .. } => "nothing_to_review",
+            StoreError::NarrativeLocked { .. } => "narrative_locked",
             StoreError::Conflict => "conflict",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Database(_) => "database",
@@ -138,6 +146,7 @@ impl StoreError {
             | StoreError::Conflict
             | StoreError::ReviewOutOfTurn { .. }
             | StoreError::ReviewStale { .. }
+            | StoreError::NarrativeLocked { .. }
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
             StoreError::Forbidden { .. } | StoreError::SelfReview { .. } => ErrorKind::Forbidden,
             StoreError::BadCredentials => ErrorKind::Unauthenticated,

@@ -37,6 +37,7 @@
 //! * [`model`] — users and roles, stamps, sessions, reviews, templates, audit entries.
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
+//! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -58,6 +59,7 @@ mod backend;
 pub mod error;
 pub mod list;
 pub mod model;
+pub mod narrative;
 mod ops;
 pub mod review;
 
@@ -67,6 +69,7 @@ pub use model::{
     AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
     ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,
 };
+pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
 
 use error::Result;

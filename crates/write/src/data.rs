@@ -305,7 +305,8 @@ fn toml_str(s: &str) -> String {
 }
 
 /// Placeholder text of each section: no numbers, so the checker's narrative rules stay
-/// quiet until real text replaces it.
+/// quiet; the fill-in instructions themselves are placeholders (TXT005), so `gongkai
+/// render` refuses the file until real text replaces them.
 const PLACEHOLDERS: [&str; 6] = [
     "（请在此概述本机关本年度贯彻落实《中华人民共和国政府信息公开条例》的总体情况。）\n\
      （一）主动公开\n（请填写主动公开政府信息的情况。）\n\
@@ -321,7 +322,9 @@ const PLACEHOLDERS: [&str; 6] = [
 ];
 
 /// The fill-in data file: metadata, the six sections with placeholder text, every cell 0,
-/// with comments in Chinese explaining each field. `gongkai render` accepts it unchanged.
+/// with comments in Chinese explaining each field. `gongkai render` reads it unchanged and
+/// refuses to write it (TXT005, fill-in instructions left) until the sections are written
+/// (or with `--force`).
 pub fn template(format: FormatVersion, year: i32, agency: &str) -> String {
     let mut t = String::with_capacity(24 * 1024);
     let _ = write!(

@@ -48,6 +48,7 @@ mod label_deviates_from_format;
 mod missing_date;
 mod narrative_content;
 mod narrative_contradicts_table;
+mod placeholder_text;
 mod problems_section_empty;
 mod published_late;
 mod results_total_mismatch;
@@ -74,6 +75,7 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
     &label_deviates_from_format::LabelDeviatesFromFormat,
     &all_handled_despite_carry_forward::AllHandledDespiteCarryForward,
     &earlier_year_as_own_period::EarlierYearAsOwnPeriod,
+    &placeholder_text::PlaceholderText,
     &count_not_whole::CountNotWhole,
     &fee_invalid::FeeInvalid,
     &blank_cell::BlankCell,

@@ -288,6 +288,19 @@ pub fn fixture_pair(code: &str) -> Option<(Report, Report)> {
             );
             return Some((fires, clean));
         }
+        "TXT005" => {
+            // The ledger's draft markers and a template's XX left in place.
+            section_mut(r, 1).text = SECTION_1.replacen(CLOSED, "【请填写。】", 1);
+            section_mut(r, 5).text = format!("{SECTION_5}\nXX局将于20XX年X月前完成整改。");
+            // Masked numbers and names, a product, X光, labels in 【】 and prose.
+            let mut clean = clean;
+            section_mut(&mut clean, 1).text = SECTION_1.replacen(
+                CLOSED,
+                "【政策解读】发布解读材料5篇。公开答复书时遮蔽身份证号（如410702********1234）和电话号码（如138XXXX5678）。王××诉本局一案已审结。采购X光机1台、3×4米展板2块。依据县政办发〔2023〕12号文件，栏目有待补充完善。",
+                1,
+            );
+            return Some((fires, clean));
+        }
         "TXT002" => r.label_variants.push(LabelVariant {
             cell: "s2.normative_documents.issued".into(),
             found: "规范性文件".into(),

@@ -16,7 +16,7 @@
 //!
 //! * `args` — the subcommands' arguments; `print` — presentation helpers.
 //! * `applications` — apply, event, show, list; `records` — appeals, proactive, users;
-//!   `reports` — year-end, review, audit.
+//!   `reports` — year-end, review, audit; `narrative` — the annual report's text.
 
 use std::io::{self, BufRead};
 use std::process::ExitCode;
@@ -31,6 +31,7 @@ use gongkai_store::{Store, StoreError};
 mod applications;
 mod args;
 mod office;
+mod narrative;
 mod print;
 mod records;
 mod reports;
@@ -148,6 +149,14 @@ enum LedgerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 年度报告正文与落款：查看、撰写（每次保存为新版本）/ the annual report's narrative
+    ///
+    /// 台账为六个部分生成草稿，【】内为需由本机关补充的内容；第一、五、六部分须由本机关撰写，
+    /// 留有占位内容（TXT005）时年度报告不能提交审核。
+    /// The ledger drafts the six sections; the office writes 一, 五 and 六 (and may rewrite
+    /// the others); placeholders left (TXT005) block the submission.
+    #[command(subcommand)]
+    Narrative(narrative::NarrativeCommand),
     /// 三级审核：信息员提交 → 办公室主任审核 → 分管领导批准 / the three-level review
     #[command(subcommand)]
     Review(ReviewCommand),
@@ -245,6 +254,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
             output,
             json,
         } => reports::year_end(&cx, year, as_of, output.as_deref(), json, &mut out).await,
+        LedgerCommand::Narrative(c) => narrative::narrative(&cx, c, &mut out).await,
         LedgerCommand::Review(c) => reports::review(&cx, c, &mut out).await,
         LedgerCommand::Audit { id, limit, json } => {
             reports::audit(&cx, id.as_deref(), limit, json, &mut out).await

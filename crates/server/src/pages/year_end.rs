@@ -3,6 +3,12 @@
 //! national layout with the checker's findings on the cells, its review (submitting it
 //! “closes the year”: the figures are frozen at that moment), and downloads (DOCX, PDF,
 //! HTML, JSON).
+//!
+//! The office writes the narrative here: the six sections' running text over the
+//! ledger's drafts, and the 落款 (agency, date), saved in versions (`POST
+//! /year-end/{year}/narrative`). Submission is refused before the year is over and while
+//! the checker finds an error (a placeholder left from the drafts, …); the refusal and its
+//! list of errors show above the report.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -14,7 +20,8 @@ use axum::routing::{get, post};
 use chrono::Datelike;
 use gongkai_service::Official;
 use gongkai_service::year_end::check_year;
-use gongkai_store::ReviewSubject;
+use gongkai_service::{ServiceError, Via};
+use gongkai_store::{NarrativeText, ReviewSubject, Role};
 use gongkai_write::{Options, OutputFormat};
 use serde::Deserialize;
 
@@ -30,7 +37,57 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/year-end", get(page))
         .route("/year-end/{year}/review", post(review))
+        .route("/year-end/{year}/narrative", post(save_narrative))
         .route("/year-end/{year}/report/{format}", get(download))
+}
+
+/// One section in the narrative form.
+pub struct NarrativeSection {
+    pub field: String,
+    pub heading: String,
+    pub text: String,
+    pub draft: Vec<String>,
+    pub written: bool,
+}
+
+/// One saved version in the history.
+pub struct NarrativeVersion {
+    pub version: u32,
+    pub at: String,
+    pub by: String,
+    pub note: String,
+    pub signed: String,
+}
+
+/// The narrative form as posted (kept when a save is refused).
+#[derive(Debug, Default, Deserialize)]
+pub struct NarrativeForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub s1: String,
+    #[serde(default)]
+    pub s2: String,
+    #[serde(default)]
+    pub s3: String,
+    #[serde(default)]
+    pub s4: String,
+    #[serde(default)]
+    pub s5: String,
+    #[serde(default)]
+    pub s6: String,
+    #[serde(default)]
+    pub signed_by: String,
+    #[serde(default)]
+    pub signed_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl NarrativeForm {
+    fn texts(&self) -> [&String; 6] {
+        [&self.s1, &self.s2, &self.s3, &self.s4, &self.s5, &self.s6]
+    }
 }
 
 pub struct IdLink {
@@ -59,6 +116,14 @@ struct YearPage {
     review_url: String,
     error: Option<String>,
     figures: Vec<(&'static str, String)>,
+    narrative: Vec<NarrativeSection>,
+    signed_by: String,
+    signed_on: String,
+    note: String,
+    editable: bool,
+    can_write: bool,
+    history: Vec<NarrativeVersion>,
+    year_over: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,22 +138,26 @@ async fn build(
     year: i32,
     error: Option<String>,
     msg: Option<&str>,
+    posted: Option<&NarrativeForm>,
 ) -> Result<YearPage, PageError> {
     let user = ctx.user()?;
+    let svc = st.service();
+    let nv = svc.narrative(year).await?;
     let Official {
         year,
         year_end: ye,
         review,
         frozen_at,
         ..
-    } = st.service().official_year_end(year, None).await?;
+    } = svc.official_year_end(year, None).await?;
     let report = &ye.report;
     let findings = gongkai_check::check(report);
     let errors = findings
         .iter()
         .filter(|f| f.severity == gongkai_check::Severity::Error)
         .count();
-    let this_year = view::today().year();
+    let today = svc.current_date();
+    let this_year = today.year();
     let f = &ye.figures;
     Ok(YearPage {
         chrome: Chrome::new(ctx, "year_end").flash(msg),
@@ -118,6 +187,47 @@ async fn build(
                 paragraphs: gongkai_write::layout::paragraphs(&s.text),
             })
             .collect(),
+        narrative: report
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| NarrativeSection {
+                field: format!("s{}", i + 1),
+                heading: s.heading.clone(),
+                text: match posted {
+                    Some(p) => p.texts()[i].clone(),
+                    None => nv.sections.get(i).cloned().unwrap_or_default(),
+                },
+                draft: gongkai_write::layout::paragraphs(
+                    nv.drafts.get(i).map(String::as_str).unwrap_or_default(),
+                ),
+                written: nv.written.get(i).copied().unwrap_or(false),
+            })
+            .collect(),
+        signed_by: posted.map_or_else(|| nv.signed_by.clone(), |p| p.signed_by.clone()),
+        signed_on: posted.map_or_else(
+            || nv.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+            |p| p.signed_on.clone(),
+        ),
+        note: posted.map(|p| p.note.clone()).unwrap_or_default(),
+        editable: nv.editable,
+        can_write: matches!(user.role, Role::Clerk | Role::OfficeHead),
+        history: nv
+            .history
+            .iter()
+            .map(|v| NarrativeVersion {
+                version: v.version,
+                at: view::datetime(v.saved_at),
+                by: v.saved_by.clone(),
+                note: v.note.clone().unwrap_or_default(),
+                signed: format!(
+                    "{} {}",
+                    v.text.signed_by.as_deref().unwrap_or("（机关名称）"),
+                    v.text.signed_on.map(view::date_zh).unwrap_or_default()
+                ),
+            })
+            .collect(),
+        year_over: today.year() > year,
         review: review_panel(&review, user, true),
         review_title: "年度报告审核（提交即结束年度、冻结数据）",
         review_url: format!("/year-end/{year}/review"),
@@ -147,8 +257,8 @@ async fn page(
 ) -> Result<YearPage, PageError> {
     let year = q
         .year
-        .unwrap_or_else(|| gongkai_service::year_end::default_year(view::today()));
-    build(&st, &ctx, year, None, q.msg.as_deref()).await
+        .unwrap_or_else(|| gongkai_service::year_end::default_year(st.service().current_date()));
+    build(&st, &ctx, year, None, q.msg.as_deref(), None).await
 }
 
 async fn review(
@@ -165,7 +275,54 @@ async fn review(
             Ok(Redirect::to(&format!("/year-end?year={year}&msg=review#review")).into_response())
         }
         Err(e) if e.kind() != gongkai_service::ErrorKind::Internal => {
-            let page = build(&st, &ctx, year, Some(e.to_string()), None).await?;
+            let page = build(&st, &ctx, year, Some(e.to_string()), None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Saves the narrative: the six texts (a blank one, or one left as the draft, follows the
+/// draft), the 落款. A refusal shows the page again with what was typed.
+async fn save_narrative(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<i32>,
+    Form(form): Form<NarrativeForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = ctx.user()?.clone();
+    let year = check_year(year)?;
+    let result = async {
+        let signed_on = match form.signed_on.trim() {
+            "" => None,
+            t => Some(gongkai_ledger::vocab::parse_date(t).ok_or_else(|| {
+                ServiceError::invalid("落款日期", format!("“{t}”不是日期（应为 2026-01-20）"))
+            })?),
+        };
+        let sections = form
+            .texts()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as u8 + 1, (*t).clone()))
+            .collect();
+        let text = NarrativeText {
+            sections,
+            signed_by: Some(form.signed_by.clone()),
+            signed_on,
+        };
+        let note = Some(form.note.clone());
+        st.service()
+            .save_narrative(&user.actor(Via::Web), year, text, note)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/year-end?year={year}&msg=narrative#narrative")).into_response(),
+        ),
+        Err(e) if e.kind() != gongkai_service::ErrorKind::Internal => {
+            let page = build(&st, &ctx, year, Some(e.to_string()), None, Some(&form)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),

@@ -206,8 +206,9 @@ async fn roles_are_checked() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["error"]["code"], "forbidden");
-    // A leader cannot submit a report for review; a clerk can, but cannot approve it.
-    let year = &today()[..4];
+    // A leader cannot submit a report for review; a clerk can (last year's, once its
+    // narrative is written), but cannot approve it.
+    let year = today()[..4].parse::<i32>().unwrap() - 1;
     let uri = format!("/api/v1/reviews/annual_report/{year}");
     let r = c
         .json(Method::POST, &uri, Some(json!({"action": "submit"})), None)
@@ -215,6 +216,20 @@ async fn roles_are_checked() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     let mut clerk = Client::new(&app);
     bearer(&mut clerk, "clerk").await;
+    let r = clerk
+        .json(Method::POST, &uri, Some(json!({"action": "submit"})), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "report_has_errors");
+    let r = clerk
+        .json(
+            Method::PUT,
+            &format!("/api/v1/reports/{year}/narrative"),
+            Some(crate::year_end::narrative_json()),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = clerk
         .json(Method::POST, &uri, Some(json!({"action": "submit"})), None)
         .await;

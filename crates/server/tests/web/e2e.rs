@@ -1,7 +1,8 @@
 //! End to end in a real headless Chromium (Debian's chromium + chromium-driver, installed by
 //! `scripts/install-browser`): log in; register an application; request a correction;
-//! extend; decide; close the year; download the report; upload a seed and see its finding
-//! on the right cell.
+//! extend; decide; try to close the year (refused: not over); download the report; upload
+//! a seed and see its finding on the right cell. A second journey writes the annual
+//! report's narrative and is refused an early close.
 //!
 //! Without chromedriver the test prints why and passes — except under `CI=true`, where a
 //! missing browser is a failure. With `GONGKAI_SCREENSHOTS=<dir>` it also saves screenshots
@@ -286,13 +287,14 @@ async fn run(
     wait_text(driver, "table.list", "张三").await;
     shot(driver, shots, "ledger").await;
 
-    // Close the year: submit the year-end report for review (figures frozen).
+    // The year-end report: the year is not over, so closing it is refused with the reason
+    // (a_clerk_writes_the_annual_report writes the narrative).
     driver.goto(format!("{base}/year-end")).await?;
     let received = text(driver, "td[id='c-s3.new_received.natural_person'] .val").await;
     assert_eq!(received, "1");
     click(driver, "#review button[value=submit]").await;
-    wait_text(driver, "[data-review-status]", "待办公室主任审核").await;
-    wait_text(driver, "dl.facts", "数据冻结").await;
+    wait_text(driver, "p.flash.error[role=alert]", "年度尚未结束").await;
+    wait_text(driver, "[data-review-status]", "未提交").await;
     shot(driver, shots, "year-end").await;
 
     // Download the report.
@@ -357,5 +359,129 @@ async fn run(
         shot(driver, shots, "phone-application").await;
     }
     let _ = app_url;
+    Ok(())
+}
+
+/// The browser and its driver for one journey, or why there is none (the test then passes
+/// with a message, except under `CI=true`).
+async fn open_browser(name: &str, downloads: &Path) -> Option<(WebDriver, Driver)> {
+    let (driver_path, chrome) = match browser() {
+        Ok(b) => b,
+        Err(why) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("end-to-end test cannot run under CI: {why}");
+            }
+            eprintln!("SKIPPED {name}: {why}; run scripts/install-browser to run it");
+            return None;
+        }
+    };
+    let port = free_port();
+    let process = start_driver(&driver_path, port);
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(chrome.to_str().unwrap()).unwrap();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--window-size=1280,1000",
+        "--lang=zh-CN",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    caps.add_experimental_option(
+        "prefs",
+        serde_json::json!({
+            "download.default_directory": downloads.to_str().unwrap(),
+            "download.prompt_for_download": false
+        }),
+    )
+    .unwrap();
+    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        .await
+        .expect("connect to chromedriver");
+    Some((driver, process))
+}
+
+/// The office writes sections 一, 五 and 六 of the annual report over the ledger's drafts
+/// and its 落款, sees the version in the history, and tries to close the year before it
+/// is over: refused with the reason. The server's date is fixed on 20 December.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_writes_the_annual_report_and_cannot_close_the_year_early() {
+    let downloads = std::env::temp_dir().join(format!(
+        "gongkai-e2e-narrative-{}",
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let Some((driver, _process)) = open_browser(
+        "a_clerk_writes_the_annual_report_and_cannot_close_the_year_early",
+        &downloads,
+    )
+    .await
+    else {
+        return;
+    };
+    let store = store().await;
+    let service = gongkai_service::Service::new(store.clone())
+        .with_date(chrono::NaiveDate::from_ymd_opt(2025, 12, 20).unwrap());
+    let state = AppState::from_service(
+        service,
+        Config::default(),
+        std::sync::Arc::new(gongkai_server::uploads::MemoryUploads::default()),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, gongkai_server::app(state))
+            .await
+            .unwrap();
+    });
+    let shots: Option<PathBuf> = std::env::var_os("GONGKAI_SCREENSHOTS").map(PathBuf::from);
+    let result = write_the_narrative(&driver, &base, shots.as_deref()).await;
+    let _ = driver.quit().await;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&downloads);
+    result.unwrap();
+}
+
+async fn write_the_narrative(
+    driver: &WebDriver,
+    base: &str,
+    shots: Option<&Path>,
+) -> WebDriverResult<()> {
+    driver.goto(format!("{base}/login")).await?;
+    fill(driver, "#name", "clerk").await;
+    fill(driver, "#password", &password("clerk")).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    wait_text(driver, ".who", "clerk（信息员）").await;
+
+    // December: the page opens on this year, still open; the drafts are in the form.
+    driver.goto(format!("{base}/year-end")).await?;
+    wait_text(driver, "[data-year-open]", "2025 年度尚未结束").await;
+    let draft = wait_for(driver, "#n-s1").await.prop("value").await?.unwrap_or_default();
+    assert!(draft.contains("【请填写。】"), "{draft}");
+
+    // Write sections 一, 五 and 六 and the 落款, and save.
+    fill(driver, "#n-s1", "本局认真贯彻落实政府信息公开条例，扎实做好政府信息公开工作。").await;
+    fill(driver, "#n-s5", "一是主动公开的深度还需拓展；二是政策解读形式较为单一。").await;
+    fill(driver, "#n-s6", "本年度未收取信息处理费。").await;
+    fill(driver, "#n-signed-by", "测试市某局办公室").await;
+    set_value(driver, "#n-signed-on", "2026-01-15").await;
+    fill(driver, "#n-note", "初稿").await;
+    shot(driver, shots, "year-end-narrative").await;
+    click(driver, "form[action='/year-end/2025/narrative'] button[type=submit]").await;
+    wait_text(driver, ".flash", "已保存年度报告正文和落款").await;
+    wait_text(driver, "#narrative", "已撰写").await;
+    wait_text(driver, "#narrative-history + .table-scroll", "第 1 版").await;
+    let kept = wait_for(driver, "#n-s5").await.prop("value").await?.unwrap_or_default();
+    assert!(kept.contains("政策解读形式较为单一"), "{kept}");
+
+    // Close the year on 20 December: refused with the reason, nothing submitted.
+    click(driver, "#review button[value=submit]").await;
+    wait_text(driver, "p.flash.error[role=alert]", "2025 年度尚未结束").await;
+    wait_text(driver, "[data-review-status]", "未提交").await;
+    shot(driver, shots, "year-end-early-close").await;
     Ok(())
 }

@@ -9,3 +9,4 @@ mod common;
 mod e2e;
 mod letters;
 mod pages;
+mod year_end;

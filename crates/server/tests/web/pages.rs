@@ -342,7 +342,8 @@ async fn the_year_end_page_shows_the_computed_tables_and_closes_the_year() {
     let not_held = crate::common::cell_html(&page, "s3.unable_not_held.natural_person");
     assert!(not_held.contains(">1<"), "{not_held}");
     assert!(page.contains("结转下年度继续办理（1 件）"));
-    // Close the year: submit the report; the figures freeze.
+    // The year is not over: closing it is refused with the reason (tests/web/year_end.rs
+    // closes a past year).
     let token = csrf_of(&page);
     let r = c
         .post_form(
@@ -350,9 +351,10 @@ async fn the_year_end_page_shows_the_computed_tables_and_closes_the_year() {
             &[("csrf", &token), ("action", "submit")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("年度尚未结束"), "{}", r.text());
     let page = c.get(&format!("/year-end?year={year}")).await.text();
-    assert!(page.contains("数据冻结于该时刻"));
+    assert!(!page.contains("数据冻结于该时刻"));
     // Downloads.
     let docx = c.get(&format!("/year-end/{year}/report/docx")).await;
     assert_eq!(docx.status, StatusCode::OK);
