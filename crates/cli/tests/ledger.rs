@@ -761,6 +761,8 @@ fn list_filters_and_value_names() {
     }
     let out = g.ok(None, &["proactive", "list"]);
     assert_eq!(out.matches("行政规范性文件").count(), 2, "{out}");
+}
+
 /// The office settings (`init` options, `settings`) and the calendar of `--calendar-dir`:
 /// 2027 has no notice, so a deadline from December 2026 is counted with 元旦 2027 (never
 /// Monday to Friday only) and warned; a file for 2027 overrides that; a bad file stops the
