@@ -209,6 +209,7 @@ vocabulary!(
         Decided = "decided",
         ReplySent = "reply_sent",
         Withdrawn = "withdrawn",
+        Amended = "amended",
     ]
 );
 

@@ -115,6 +115,9 @@ pub struct Letter {
     pub date: String,
     /// Download file stem.
     pub file_stem: String,
+    /// The reply is not approved as it stands (三级审查): every format carries the
+    /// visible mark [`gongkai_write::DRAFT_MARK`] 未经审核（草稿）.
+    pub draft: bool,
 }
 
 impl Letter {
@@ -163,7 +166,17 @@ impl Letter {
             date: view::date_zh(date),
             file_stem: format!("答复告知书-{}", app.id.0),
             agency,
+            draft: false,
         }
+    }
+
+    /// Marks the letter as a draft (not approved) or not.
+    pub fn draft(mut self, draft: bool) -> Letter {
+        self.draft = draft;
+        if draft {
+            self.file_stem = format!("{}-草稿", self.file_stem);
+        }
+        self
     }
 
     /// A self-contained HTML page (styles inline, nothing fetched), A4 print layout.
@@ -173,6 +186,12 @@ impl Letter {
         );
         out.push_str(&format!("<title>{}</title>\n", escape(&self.title)));
         out.push_str("<style>body{margin:0;background:#eceff1;font-family:\"仿宋_GB2312\",\"仿宋\",FangSong,\"Noto Serif CJK SC\",serif;color:#111}article{box-sizing:border-box;max-width:210mm;margin:1.5rem auto;padding:25mm 22mm;background:#fff}h1{font-family:\"方正小标宋简体\",\"Noto Serif CJK SC\",serif;font-weight:normal;font-size:22pt;text-align:center;margin:0 0 .5em}p{font-size:16pt;line-height:1.75;margin:0;text-indent:2em;text-align:justify}p.agency,p.number{text-align:center;text-indent:0}p.to{text-indent:0}p.sign{text-align:right;padding-right:2em;text-indent:0}p.sign.first{margin-top:2em}@page{size:A4;margin:37mm 26mm 35mm 28mm}@media print{body{background:none}article{margin:0;padding:0;max-width:none}}</style>\n</head>\n<body>\n<article>\n");
+        if self.draft {
+            out.push_str(&format!(
+                "<p class=\"draft\" data-draft style=\"text-align:center;text-indent:0;color:#c00;border:2px solid #c00;font-weight:bold;margin-bottom:1em\">{}</p>\n",
+                gongkai_write::DRAFT_MARK
+            ));
+        }
         out.push_str(&format!(
             "<p class=\"agency\">{}</p>\n",
             escape(&self.agency)
@@ -203,6 +222,7 @@ impl Letter {
             number: self.number.clone(),
             paragraphs: self.paragraphs.clone(),
             date: self.date.clone(),
+            draft: self.draft,
         };
         gongkai_write::letter_pdf(&letter, &gongkai_write::Options::default().font_dir)
             .map_err(|e| e.to_string())
@@ -220,7 +240,17 @@ impl Letter {
             )
         };
         let spacing = LineSpacing::new().line(560);
-        let mut doc = Docx::new()
+        let mut doc = Docx::new();
+        if self.draft {
+            doc = doc.add_paragraph(
+                Paragraph::new().align(AlignmentType::Center).add_run(
+                    run(gongkai_write::DRAFT_MARK, &fonts.title, 36)
+                        .bold()
+                        .color("C00000"),
+                ),
+            );
+        }
+        let mut doc = doc
             .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
                 &self.agency,
                 &fonts.body,
@@ -354,6 +384,20 @@ mod tests {
             assert!(!text.contains('{'), "{text}");
             assert!(l.docx().unwrap().starts_with(b"PK"));
         }
+    }
+
+    #[test]
+    fn a_draft_letter_is_marked_in_every_format() {
+        let a = app();
+        let d = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+        let s = a.state_at(d, &Calendar::embedded(), Settings::default());
+        let draft = Letter::new(&a, &s, Decision::Granted, "某局", None, d).draft(true);
+        assert!(draft.html().contains("未经审核（草稿）"));
+        let docx = draft.docx().unwrap();
+        let xml = gongkai_read::docx::document_xml(&docx).unwrap();
+        assert!(String::from_utf8_lossy(&xml).contains("未经审核（草稿）"));
+        let approved = Letter::new(&a, &s, Decision::Granted, "某局", None, d).draft(false);
+        assert!(!approved.html().contains("未经审核"));
     }
 
     #[test]

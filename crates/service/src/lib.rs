@@ -18,10 +18,14 @@
 //! * [`error`] — [`ServiceError`] and its [`ErrorKind`] (one HTTP status each).
 //! * [`applications`] — register, append an event (with its defaults), one application,
 //!   the list in one ordering.
-//! * [`review`] — the review steps and who may take them ([`review::allowed`]).
+//! * [`review`] — the review steps and who may take them ([`review::allowed`]); a reply's
+//!   review is bound to its content (需重新审核 when it changes), 送达 needs an approval,
+//!   an approved annual report is reopened only by the 分管领导 (or 办公室主任) with a reason.
 //! * [`year_end`] — the official year-end report: frozen once the annual review is
 //!   submitted, live before.
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
+//! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
+//!   and superseding (corrected or voided) proactive records and appeal cases.
 
 use chrono::{NaiveDate, Utc};
 use gongkai_store::Store;
@@ -29,6 +33,7 @@ use gongkai_store::model::china_offset;
 
 pub mod actor;
 pub mod applications;
+pub mod corrections;
 pub mod error;
 pub mod records;
 pub mod review;

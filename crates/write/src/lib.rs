@@ -156,7 +156,12 @@ pub struct Letter {
     pub number: String,
     pub paragraphs: Vec<String>,
     pub date: String,
+    /// Not yet approved (三级审查): the letter carries a visible 未经审核（草稿） mark.
+    pub draft: bool,
 }
+
+/// The mark a letter carries before its reply is approved.
+pub const DRAFT_MARK: &str = "未经审核（草稿）";
 
 /// The letter as PDF; [`WriteError::PdfDisabled`] when built without the `pdf` feature.
 pub fn letter_pdf(letter: &Letter, font_dir: &std::path::Path) -> Result<Vec<u8>, WriteError> {

@@ -84,6 +84,10 @@ pub fn letter_pdf(letter: &crate::Letter, font_dir: &Path) -> Result<Vec<u8>, Wr
     d.insert("number".into(), letter.number.as_str().into_value());
     d.insert("paragraphs".into(), strs(&letter.paragraphs));
     d.insert("date".into(), letter.date.as_str().into_value());
+    d.insert(
+        "draft".into(),
+        (if letter.draft { crate::DRAFT_MARK } else { "" }).into_value(),
+    );
     let doc: PagedDocument = engine
         .compile_with_input(d)
         .output

@@ -73,6 +73,14 @@ pub(super) fn describe(e: &Event) -> String {
         }
         EventKind::ReplySent { method } => format!("{label}（{}）", method.label_zh()),
         EventKind::Withdrawn { reason: Some(r) } => format!("{label}：{r}"),
+        EventKind::Amended { changes, reason } => format!(
+            "{label}：{}（理由：{reason}）",
+            changes
+                .iter()
+                .map(|c| c.describe_zh())
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
         _ => label.to_string(),
     }
 }
@@ -127,6 +135,18 @@ pub(super) fn review(cx: &Session, r: &Review, out: &mut impl Write) -> Result<(
             s.actor_role.label_zh(),
             s.action.label_zh()
         )?;
+    }
+    if let Some(a) = r.approved() {
+        let c = &a.snapshot;
+        let get = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        if let Some(label) = c.get("decision_label").and_then(|v| v.as_str()) {
+            writeln!(
+                out,
+                "  批准的内容：{label}；理由：{}；摘要 {}",
+                c.get("reason").and_then(|v| v.as_str()).unwrap_or("（无）"),
+                get("digest").chars().take(12).collect::<String>()
+            )?;
+        }
     }
     Ok(())
 }

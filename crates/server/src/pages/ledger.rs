@@ -253,7 +253,7 @@ async fn register(
 
 /// An error shown on the form it came from (the clerk can correct it), rather than as an
 /// error page: input refused, a conflict, a step out of turn.
-fn refusable(e: &ServiceError) -> bool {
+pub(crate) fn refusable(e: &ServiceError) -> bool {
     matches!(
         e.kind(),
         ErrorKind::Invalid | ErrorKind::Conflict | ErrorKind::Forbidden
@@ -343,6 +343,9 @@ pub fn describe(kind: &EventKind) -> String {
         }
         EventKind::ReplySent { method } => format!("送达方式：{}", method.label_zh()),
         EventKind::Withdrawn { reason } => reason.clone().unwrap_or_default(),
+        EventKind::Amended { changes, reason } => {
+            crate::pages::corrections::describe(changes, reason)
+        }
     }
 }
 
@@ -452,6 +455,9 @@ struct AppPage {
     review_title: &'static str,
     review_url: String,
     letter: bool,
+    /// The letter downloads are drafts (the reply is not approved as it stands).
+    letter_draft: bool,
+    correction: crate::pages::corrections::CorrectionView,
 }
 
 async fn build_page(
@@ -642,6 +648,8 @@ async fn build_page(
         reply_methods: forms::options::<ReplyMethod>(),
         consultations,
         earlier_units,
+        letter_draft: review.status != gongkai_store::ReviewStatus::Approved,
+        correction: crate::pages::corrections::CorrectionView::of(&app),
         review: review_panel(&review, user, s.decision.is_some()),
         review_title: "答复审核（信息员 → 办公室主任 → 分管领导）",
         review_url: format!("/ledger/a/{}/review", percent_encode(&app.id.0)),
@@ -659,7 +667,7 @@ async fn app_page(
 }
 
 /// Re-renders the application page with the refusal, or fails for a storage error.
-async fn refused(
+pub(crate) async fn refused(
     st: &AppState,
     ctx: &Ctx,
     id: &str,
@@ -726,6 +734,10 @@ pub async fn review_step(
             svc.review_step(&actor, subject, ReviewAction::Submit, note)
                 .await
         }
+        "reopen" => {
+            svc.review_step(&actor, subject, ReviewAction::Reopen, note)
+                .await
+        }
         other => Err(ServiceError::invalid(
             "审核操作",
             format!("未知的审核操作“{other}”"),
@@ -773,6 +785,15 @@ async fn letter(
     };
     let template = store.template(decision.row_key()).await?;
     let agency = store.agency().await.unwrap_or_default();
-    let letter = letters::Letter::new(&app, &s, decision, &agency, template.as_ref(), today);
+    // Until the reply is approved as it stands, every download is marked 未经审核（草稿）.
+    let review = st
+        .service()
+        .review(&ReviewSubject::Reply {
+            application: app.id.clone(),
+        })
+        .await?;
+    let draft = review.status != gongkai_store::ReviewStatus::Approved;
+    let letter =
+        letters::Letter::new(&app, &s, decision, &agency, template.as_ref(), today).draft(draft);
     letters::download(letter, &format).await
 }
