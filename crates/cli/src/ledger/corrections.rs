@@ -114,13 +114,16 @@ pub(super) async fn correct(
     let actor = cx.actor().await?;
     let id = ApplicationId(a.id.trim().to_string());
     let contact =
-        (a.phone.is_some() || a.email.is_some() || a.address.is_some() || a.postcode.is_some())
-            .then(|| Contact {
+        if a.phone.is_some() || a.email.is_some() || a.address.is_some() || a.postcode.is_some() {
+            Some(Contact {
                 phone: a.phone,
                 email: a.email,
                 address: a.address,
                 postcode: a.postcode,
-            });
+            })
+        } else {
+            None
+        };
     // A channel needs its dates: the receipt date given, or the current one.
     let channel = match a.channel {
         Some(k) => {
