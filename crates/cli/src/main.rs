@@ -94,6 +94,20 @@ enum Command {
     /// the list's order, review rights and the official year-end report (frozen once the
     /// annual report is submitted) are the same in all three. Choices take the JSON name or
     /// the Chinese label; an unknown value is an error naming the field.
+    ///
+    /// 审核绑定所批准的内容（结论、理由、答复书，SHA-256 摘要）：之后任何改变使答复“需重新审核”，
+    /// 未经批准不能登记送达，未批准的答复书标“未经审核（草稿）”；已批准的年度报告只能由分管领导
+    /// （或设置允许的办公室主任）说明理由后撤销批准（review reopen）。更正（correct）不改写台账：
+    /// 记录原值 → 新值、更正人和理由，期限和年度报告按更正后的值计算；主动公开记录和复议诉讼案件
+    /// 以新记录更正或作废（proactive/appeal correct|void），不重复统计。
+    ///
+    /// An approval binds the content approved (decision, reason, letter; SHA-256 digest): any
+    /// later change puts the reply back to review; a reply is sent only once approved; draft
+    /// letters are marked. An approved annual report is reopened only by the leader (or the
+    /// office head where allowed) with a reason. Corrections (`correct`) keep history: old →
+    /// new, who and why; deadlines and the year-end follow the corrected values; proactive
+    /// records and appeal cases are corrected or voided by superseding records, never
+    /// counted twice.
     Ledger(ledger::LedgerArgs),
     /// 错敏排查：个人信息、过时机构名称和法规、严重错别字、日期、本单位名单 / lint
     /// published text

@@ -1,7 +1,7 @@
 //! One scenario through the three front ends — the command line (the `gongkai` binary),
 //! the HTML forms and the JSON API (the router, no socket) — each on its own SQLite
 //! database with the same users: register an application that came by ordinary mail,
-//! request a correction, receive it, extend, decide, submit the reply for review, send
+//! request a correction, receive it, extend, decide, review the reply (three levels), send
 //! it, add a reconsideration case (its id made by the service) and a proactive record.
 //! The three databases must end in the same state: the applications and their events
 //! (apart from the moment of recording), the derived states, the appeals, the reviews,
@@ -60,10 +60,14 @@ fn dates() -> (NaiveDate, NaiveDate, NaiveDate) {
 }
 
 fn cli(db: &str, args: &[&str]) {
+    cli_as(db, "clerk", args);
+}
+
+fn cli_as(db: &str, user: &str, args: &[&str]) {
     let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .env_remove("GONGKAI_DB")
         .env_remove("GONGKAI_USER")
-        .args(["ledger", "--db", db, "--user", "clerk"])
+        .args(["ledger", "--db", db, "--user", user])
         .args(args)
         .output()
         .unwrap();
@@ -115,6 +119,8 @@ fn through_cli(db: &str, id: &str) {
     ev(&c, &["extension", "--days", "20", "--approved-by", "朱红"]);
     ev(&c, &["decision", "partially_granted"]);
     cli(db, &["review", "submit", "reply", id]);
+    cli_as(db, "head", &["review", "approve", "reply", id]);
+    cli_as(db, "leader", &["review", "approve", "reply", id]);
     ev(&c, &["reply-sent", "--method", "email"]);
     cli(
         db,
@@ -228,6 +234,16 @@ async fn through_forms(db: &str, id: &str) {
         gongkai_server::check::percent_encode(id)
     );
     send(&mut b, &review, post(&[("action", "submit")])).await;
+    for who in ["head", "leader"] {
+        let mut u = Client::new(&app(db).await);
+        u.login(who).await;
+        let app_page = format!("/ledger/a/{}", gongkai_server::check::percent_encode(id));
+        let token = u.csrf(&app_page).await;
+        let resp = u
+            .post_form(&review, &[("csrf", &token), ("action", "approve")])
+            .await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{who}: {}", resp.text());
+    }
     send(
         &mut b,
         &events,
@@ -303,6 +319,18 @@ async fn through_api(db: &str, id: &str) {
         gongkai_server::check::percent_encode(id)
     );
     call(Method::POST, &review, json!({"action": "submit"})).await;
+    for (who, action) in [("head", "review"), ("leader", "approve")] {
+        let mut u = Client::new(&app(db).await);
+        let login = json!({"name": who, "password": password(who)});
+        let resp = u
+            .json(Method::POST, "/api/v1/session", Some(login), None)
+            .await;
+        u.bearer = Some(resp.json()["token"].as_str().unwrap().to_string());
+        let resp = u
+            .json(Method::POST, &review, Some(json!({"action": action})), None)
+            .await;
+        assert_eq!(resp.status, StatusCode::CREATED, "{who}: {}", resp.text());
+    }
     call(
         Method::POST,
         &events,
@@ -424,7 +452,7 @@ async fn the_same_scenario_through_cli_forms_and_api_gives_the_same_ledger() {
         by_cli["appeals"][0]["id"],
         format!("案-{}-001", dates().1.year())
     );
-    assert_eq!(by_cli["review"], "awaiting_review");
+    assert_eq!(by_cli["review"], "approved");
     let audit = by_cli["audit"].as_array().unwrap();
     assert!(
         audit

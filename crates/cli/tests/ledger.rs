@@ -453,6 +453,48 @@ fn scenario(g: &Gongkai) {
     g.ok(Some("li"), &["review", "submit", "report", "2025"]);
     let out = g.ok(None, &["review", "list"]);
     assert!(out.contains("2025 年度报告：待办公室主任审核"), "{out}");
+    g.ok(Some("zhu"), &["review", "approve", "report", "2025"]);
+    g.ok(Some("wang"), &["review", "approve", "report", "2025"]);
+    // Approved is final: a 信息员 cannot reopen it (nor submit it again); the leader reopens
+    // it with a reason.
+    let err = g.fails(
+        Some("li"),
+        &["review", "reopen", "2025", "--reason", "数据有误"],
+    );
+    assert!(err.contains("无权") && err.contains("[forbidden]"), "{err}");
+    let err = g.fails(Some("li"), &["review", "submit", "report", "2025"]);
+    assert!(err.contains("review_out_of_turn"), "{err}");
+    let err = g.fails(Some("wang"), &["review", "reopen", "2025", "--reason", " "]);
+    assert!(err.contains("missing_reason"), "{err}");
+    let out = g.ok(
+        Some("wang"),
+        &["review", "reopen", "2025", "--reason", "许可决定数有误"],
+    );
+    assert!(
+        out.contains("已撤销批准") && out.contains("许可决定数有误"),
+        "{out}"
+    );
+
+    // 更正: the open application's applicant type, old → new with the reason.
+    let out = g.ok(
+        Some("li"),
+        &[
+            "correct",
+            "2025-0002",
+            "--applicant-type",
+            "research",
+            "--reason",
+            "登记时类型录错",
+        ],
+    );
+    assert!(out.contains("申请人类型：自然人 → 科研机构"), "{out}");
+    let err = g.fails(Some("li"), &["correct", "2025-0002", "--reason", "无"]);
+    assert!(err.contains("nothing_to_amend"), "{err}");
+    let out = g.ok(None, &["show", "2025-0002"]);
+    assert!(
+        out.contains("更正登记信息：申请人类型：自然人 → 科研机构（理由：登记时类型录错）"),
+        "{out}"
+    );
 
     // The audit log: who did what, when.
     let out = g.ok(None, &["audit", id]);

@@ -125,6 +125,9 @@ pub struct AppealCase {
     pub recorded_at: DateTime<Utc>,
     #[serde(default)]
     pub recorded_by: Option<String>,
+    /// The case record this one corrects or voids (更正 / 作废, with the reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<crate::proactive::Supersedes>,
 }
 
 impl AppealCase {
@@ -146,6 +149,9 @@ impl AppealCase {
             return Err(LedgerError::EmptyField {
                 field: "案件编号"
             });
+        }
+        if let Some(s) = &self.supersedes {
+            s.check()?;
         }
         let mut dates = vec![self.filed_on];
         if let Some(c) = self.conclusion {

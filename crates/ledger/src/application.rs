@@ -375,6 +375,9 @@ impl Application {
                 });
             }
         }
+        if let crate::EventKind::Amended { changes, reason } = &event.kind {
+            self.check_amendment(changes, reason)?;
+        }
         let seq = self.events.len() as u32 + 1;
         let before = state::validate(&self.events, ctx);
         self.events.push(Event {
@@ -394,7 +397,12 @@ impl Application {
             self.events.pop();
             return Err(err);
         }
-        Ok(&self.events[self.events.len() - 1])
+        let last = self.events.len() - 1;
+        if let crate::EventKind::Amended { changes, .. } = &self.events[last].kind {
+            let changes = changes.clone();
+            self.apply_changes(&changes, true);
+        }
+        Ok(&self.events[last])
     }
 
     /// The state on `date`, from the events dated on or before it.
@@ -428,12 +436,8 @@ impl Application {
         )
     }
 
-    /// The legal receipt date (of the first valid `Received` event), if received.
+    /// The legal receipt date (of the first `Received` event, as corrected), if received.
     pub fn received_on(&self) -> Option<NaiveDate> {
-        self.events
-            .iter()
-            .filter(|e| matches!(e.kind, crate::EventKind::Received { .. }))
-            .map(|e| e.date)
-            .min()
+        self.receipt().map(|r| r.date)
     }
 }

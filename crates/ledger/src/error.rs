@@ -133,6 +133,16 @@ pub enum LedgerError {
     },
     #[error("金额 {amount} 不能为负数")]
     NegativeAmount { amount: Decimal },
+    #[error("更正没有改变任何内容：所填的值与现有登记相同")]
+    NothingToAmend,
+    #[error("更正的“{field}”原值与台账现有登记不一致（可能已被他人更正），请刷新后重试")]
+    AmendStale { field: &'static str },
+    #[error("记录 {id} 已被记录 {by} 更正或作废，只能更正现行的记录")]
+    Superseded { id: String, by: String },
+    #[error("与现行记录 {existing} 的期间重叠，会重复统计；如需修改，请更正该记录")]
+    OverlappingRecord { existing: String },
+    #[error("更正记录的类型应与原记录 {id} 相同（类型不同请作废原记录后另行登记）")]
+    SupersedeKindMismatch { id: String },
 }
 
 impl LedgerError {
@@ -179,6 +189,11 @@ impl LedgerError {
             E::BadPeriod { .. } => "bad_period",
             E::RepealedBeforeIssued { .. } => "repealed_before_issued",
             E::NegativeAmount { .. } => "negative_amount",
+            E::NothingToAmend => "nothing_to_amend",
+            E::AmendStale { .. } => "amend_stale",
+            E::Superseded { .. } => "superseded",
+            E::OverlappingRecord { .. } => "overlapping_record",
+            E::SupersedeKindMismatch { .. } => "supersede_kind_mismatch",
         }
     }
 }

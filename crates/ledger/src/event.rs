@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amend::FieldChange;
 use crate::application::Channel;
 use crate::decision::Decision;
 use crate::fees::FeeBasis;
@@ -130,6 +131,13 @@ pub enum EventKind {
     ReplySent { method: ReplyMethod },
     /// The applicant withdrew the application: closed → （六）3.其他.
     Withdrawn { reason: Option<String> },
+    /// 更正: named fields of the registration are superseded (old → new), with the reason
+    /// (see [`crate::amend`]). Allowed at any time, also after closing; it changes no
+    /// stage, but the state, deadlines and year-end follow the corrected values.
+    Amended {
+        changes: Vec<FieldChange>,
+        reason: String,
+    },
 }
 
 /// The kinds of events, without data (for messages and filters).
@@ -150,6 +158,7 @@ pub enum EventType {
     Decided,
     ReplySent,
     Withdrawn,
+    Amended,
 }
 
 impl EventType {
@@ -170,6 +179,7 @@ impl EventType {
             EventType::Decided => "作出答复结论",
             EventType::ReplySent => "送达答复",
             EventType::Withdrawn => "撤回申请",
+            EventType::Amended => "更正登记信息",
         }
     }
 }
@@ -192,6 +202,7 @@ impl EventKind {
             EventKind::Decided { .. } => EventType::Decided,
             EventKind::ReplySent { .. } => EventType::ReplySent,
             EventKind::Withdrawn { .. } => EventType::Withdrawn,
+            EventKind::Amended { .. } => EventType::Amended,
         }
     }
 
@@ -207,6 +218,9 @@ impl EventKind {
                 received_by_applicant_on,
                 ..
             } => received_by_applicant_on.iter().copied().collect(),
+            EventKind::Amended { changes, .. } => {
+                changes.iter().flat_map(FieldChange::dates).collect()
+            }
             _ => Vec::new(),
         }
     }

@@ -5,7 +5,7 @@
 //! The ledger is plain data (serde): a storage layer loads it, calls the same methods to
 //! validate a change, and writes only what they accepted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use crate::application::{Application, ApplicationId, Context};
 use crate::error::LedgerError;
 use crate::event::{Event, EventKind, NewEvent};
 use crate::fees::FeeBasis;
-use crate::proactive::ProactiveRecord;
+use crate::proactive::{ProactiveRecord, Supersedes};
 
 /// One office's ledger.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -114,9 +114,11 @@ impl Ledger {
         if self.by_id.contains_key(&app.id) {
             return Err(LedgerError::DuplicateApplication { id: app.id.0 });
         }
+        // Replayed from the registration as first entered: the log's corrections apply
+        // again as they are appended.
         let mut checked = Application {
             events: Vec::new(),
-            ..app.clone()
+            ..app.original()
         };
         for e in app.events {
             checked.append(
@@ -165,7 +167,13 @@ impl Ledger {
                 });
             }
         }
-        self.applications[i].append(event, ctx)
+        let amended = matches!(event.kind, EventKind::Amended { .. });
+        let seq = self.applications[i].append(event, ctx)?.seq;
+        if amended {
+            // A corrected name changes the applicant's key.
+            self.reindex();
+        }
+        Ok(&self.applications[i].events[seq as usize - 1])
     }
 
     /// The per-application fee units the same applicant had in the natural month of this
@@ -194,11 +202,78 @@ impl Ledger {
             .sum()
     }
 
-    /// Adds a reconsideration or litigation case.
+    /// The record that corrects or voids record `id`, if any.
+    fn superseder<'a>(
+        links: impl Iterator<Item = (&'a str, Option<&'a Supersedes>)>,
+        id: &str,
+    ) -> Option<&'a str> {
+        links
+            .filter(|(_, s)| s.is_some_and(|s| s.id == id))
+            .map(|(by, _)| by)
+            .next()
+    }
+
+    /// The id of the case record that corrects or voids case `id`, if any.
+    pub fn appeal_superseded_by(&self, id: &str) -> Option<&str> {
+        Self::superseder(
+            self.appeals
+                .iter()
+                .map(|c| (c.id.as_str(), c.supersedes.as_ref())),
+            id,
+        )
+    }
+
+    /// The id of the record that corrects or voids proactive record `id`, if any.
+    pub fn proactive_superseded_by(&self, id: &str) -> Option<&str> {
+        Self::superseder(
+            self.proactive
+                .iter()
+                .map(|r| (r.id.as_str(), r.supersedes.as_ref())),
+            id,
+        )
+    }
+
+    /// The cases that count: neither superseded by a correction nor a voiding record.
+    pub fn current_appeals(&self) -> impl Iterator<Item = &AppealCase> {
+        let gone: HashSet<&str> = self
+            .appeals
+            .iter()
+            .filter_map(|c| c.supersedes.as_ref().map(|s| s.id.as_str()))
+            .collect();
+        self.appeals.iter().filter(move |c| {
+            !gone.contains(c.id.as_str()) && !c.supersedes.as_ref().is_some_and(|s| s.void)
+        })
+    }
+
+    /// The proactive records that count (the current version of each figure).
+    pub fn current_proactive(&self) -> impl Iterator<Item = &ProactiveRecord> {
+        let gone: HashSet<&str> = self
+            .proactive
+            .iter()
+            .filter_map(|r| r.supersedes.as_ref().map(|s| s.id.as_str()))
+            .collect();
+        self.proactive.iter().filter(move |r| {
+            !gone.contains(r.id.as_str()) && !r.supersedes.as_ref().is_some_and(|s| s.void)
+        })
+    }
+
+    /// Adds a reconsideration or litigation case (or a correction of one: the case it
+    /// supersedes must exist and be current).
     pub fn add_appeal(&mut self, case: AppealCase, today: NaiveDate) -> Result<(), LedgerError> {
         case.validate(today)?;
         if self.appeals.iter().any(|c| c.id == case.id) {
             return Err(LedgerError::DuplicateRecord { id: case.id });
+        }
+        if let Some(s) = &case.supersedes {
+            if !self.appeals.iter().any(|c| c.id == s.id) {
+                return Err(LedgerError::UnknownRecord { id: s.id.clone() });
+            }
+            if let Some(by) = self.appeal_superseded_by(&s.id) {
+                return Err(LedgerError::Superseded {
+                    id: s.id.clone(),
+                    by: by.to_string(),
+                });
+            }
         }
         if let Some(a) = &case.application
             && !self.by_id.contains_key(a)
@@ -212,9 +287,21 @@ impl Ledger {
     /// Replaces a case (e.g. to record its conclusion), after the same checks.
     pub fn update_appeal(&mut self, case: AppealCase, today: NaiveDate) -> Result<(), LedgerError> {
         case.validate(today)?;
+        if let Some(by) = self.appeal_superseded_by(&case.id) {
+            return Err(LedgerError::Superseded {
+                id: case.id,
+                by: by.to_string(),
+            });
+        }
         let Some(slot) = self.appeals.iter_mut().find(|c| c.id == case.id) else {
             return Err(LedgerError::UnknownRecord { id: case.id });
         };
+        if slot.supersedes.as_ref().is_some_and(|s| s.void) {
+            return Err(LedgerError::Superseded {
+                id: case.id.clone(),
+                by: case.id,
+            });
+        }
         *slot = case;
         Ok(())
     }
@@ -228,6 +315,37 @@ impl Ledger {
         record.validate(today)?;
         if self.proactive.iter().any(|r| r.id == record.id) {
             return Err(LedgerError::DuplicateRecord { id: record.id });
+        }
+        let replaced = record.supersedes.as_ref().map(|s| s.id.as_str());
+        if let Some(s) = &record.supersedes {
+            let Some(old) = self.proactive.iter().find(|r| r.id == s.id) else {
+                return Err(LedgerError::UnknownRecord { id: s.id.clone() });
+            };
+            if let Some(by) = self.proactive_superseded_by(&s.id) {
+                return Err(LedgerError::Superseded {
+                    id: s.id.clone(),
+                    by: by.to_string(),
+                });
+            }
+            if old.supersedes.as_ref().is_some_and(|s| s.void) {
+                return Err(LedgerError::Superseded {
+                    id: s.id.clone(),
+                    by: s.id.clone(),
+                });
+            }
+            if old.data.type_name() != record.data.type_name() {
+                return Err(LedgerError::SupersedeKindMismatch { id: s.id.clone() });
+            }
+        }
+        // The same figure entered twice would be counted twice: correct the record instead.
+        if !record.supersedes.as_ref().is_some_and(|s| s.void)
+            && let Some(other) = self
+                .current_proactive()
+                .find(|r| Some(r.id.as_str()) != replaced && r.data.overlaps(&record.data))
+        {
+            return Err(LedgerError::OverlappingRecord {
+                existing: other.id.clone(),
+            });
         }
         self.proactive.push(record);
         Ok(())

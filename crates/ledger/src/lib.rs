@@ -7,6 +7,7 @@
 //! * [`holidays`] — the statutory holidays, for a year without its notice.
 //! * [`application`] — applicant, request, channel and receipt date (art. 31), the log.
 //! * [`event`] — the events of the append-only log.
+//! * [`amend`] — corrections (更正) of the registered facts, old → new, with a reason.
 //! * [`state`] — the fold: an application's state on any date, derived from its log.
 //! * [`clock`] — the reply deadline (art. 33) with its explanation.
 //! * [`decision`] — the outcome, one member per outcome row of table 三.
@@ -21,6 +22,7 @@
 //! `today` and `recorded_at`). Storage and interfaces build on these types; every type is
 //! serde.
 
+pub mod amend;
 pub mod appeals;
 pub mod application;
 pub mod calendar;
@@ -38,6 +40,7 @@ pub mod text;
 pub mod vocab;
 pub mod year_end;
 
+pub use amend::{AmendDraft, FieldChange, Receipt};
 pub use appeals::{AppealCase, AppealConclusion, AppealKind, AppealResult, AppealStatus, CaseRole};
 pub use application::{
     Applicant, ApplicantKind, Application, ApplicationId, Channel, Contact, Context, Delivery,
@@ -52,9 +55,9 @@ pub use fees::{FeeBasis, FeeQuote};
 pub use ledger::{Ledger, LedgerData};
 pub use proactive::{
     DecisionArea, DecisionCount, DocumentKind, DocumentRecord, FeeIncome, ProactiveData,
-    ProactiveRecord,
+    ProactiveRecord, Supersedes,
 };
-pub use settings::{AppealCounting, OfficeSettings, Settings};
+pub use settings::{AppealCounting, GrantedReplyApproval, OfficeSettings, ReopenBy, Settings};
 pub use state::{ApplicationState, Closure, Stage};
 pub use vocab::{ChannelKind, UnknownValue, Vocabulary, parse_date};
 pub use year_end::{Figures, YearEnd, YearEndOptions};

@@ -93,6 +93,33 @@ pub enum ProactiveData {
     Fees(FeeIncome),
 }
 
+/// A record that replaces an earlier one (更正) or withdraws it (作废), with the reason.
+/// The earlier record is kept; only the current version of a figure is ever counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supersedes {
+    /// The record replaced.
+    pub id: String,
+    pub reason: String,
+    /// True: the earlier record is withdrawn (作废), and this one counts for nothing either.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub void: bool,
+}
+
+impl Supersedes {
+    pub(crate) fn check(&self) -> Result<(), LedgerError> {
+        if self.reason.trim().is_empty() {
+            return Err(LedgerError::EmptyField {
+                field: if self.void {
+                    "作废理由"
+                } else {
+                    "更正理由"
+                },
+            });
+        }
+        Ok(())
+    }
+}
+
 /// A record for section 二.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProactiveRecord {
@@ -103,6 +130,44 @@ pub struct ProactiveRecord {
     pub recorded_at: DateTime<Utc>,
     #[serde(default)]
     pub recorded_by: Option<String>,
+    /// The record this one corrects or voids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Supersedes>,
+}
+
+impl ProactiveData {
+    /// `document`, `decisions`, `fees`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ProactiveData::Document(_) => "document",
+            ProactiveData::Decisions(_) => "decisions",
+            ProactiveData::Fees(_) => "fees",
+        }
+    }
+
+    /// Whether two records would count the same figure twice: decision counts of one area
+    /// or fee incomes over overlapping periods, or the same document (kind and 文号).
+    pub fn overlaps(&self, other: &ProactiveData) -> bool {
+        let periods =
+            |a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)| a.0 <= b.1 && b.0 <= a.1;
+        match (self, other) {
+            (ProactiveData::Decisions(a), ProactiveData::Decisions(b)) => {
+                a.area == b.area && periods((a.from, a.to), (b.from, b.to))
+            }
+            (ProactiveData::Fees(a), ProactiveData::Fees(b)) => {
+                periods((a.from, a.to), (b.from, b.to))
+            }
+            (ProactiveData::Document(a), ProactiveData::Document(b)) => {
+                a.kind == b.kind
+                    && a.number
+                        .as_deref()
+                        .map(str::trim)
+                        .is_some_and(|n| !n.is_empty())
+                    && a.number.as_deref().map(str::trim) == b.number.as_deref().map(str::trim)
+            }
+            _ => false,
+        }
+    }
 }
 
 impl ProactiveRecord {
@@ -112,6 +177,9 @@ impl ProactiveRecord {
             return Err(LedgerError::EmptyField {
                 field: "记录编号"
             });
+        }
+        if let Some(s) = &self.supersedes {
+            s.check()?;
         }
         let future = |date: NaiveDate| {
             if date > today {

@@ -24,6 +24,34 @@ pub struct Settings {
     pub fee_window_pauses_clock: bool,
     /// Which reconsideration and litigation cases section 四 of year N counts.
     pub appeal_counting: AppealCounting,
+    /// Who gives the last approval of a 予以公开 reply (三级审查). Default: all three levels
+    /// for every reply.
+    pub granted_reply_approval: GrantedReplyApproval,
+    /// Who may reopen an approved annual report (with a written reason). Default: the
+    /// 分管领导 only.
+    pub annual_report_reopen: ReopenBy,
+}
+
+/// Who gives the last approval of a reply whose decision is 予以公开.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantedReplyApproval {
+    /// 信息员 → 办公室主任 → 分管领导, like every other reply (the default).
+    #[default]
+    AllLevels,
+    /// The 办公室主任's approval is final for a 予以公开 reply (some offices do so).
+    OfficeHead,
+}
+
+/// Who may reopen an approved annual report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReopenBy {
+    /// The 分管领导 only (the default).
+    #[default]
+    Leader,
+    /// The 办公室主任 (and the 分管领导).
+    OfficeHead,
 }
 
 /// Which appeal cases a year's section 四 counts. UNCONFIRMED: the format prints the

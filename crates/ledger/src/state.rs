@@ -4,10 +4,13 @@
 //! before it; an event that breaks a rule is reported (and has no effect), which is how
 //! [`crate::Application::append`] validates, and how a log from storage is read safely.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amend::FieldChange;
 use crate::application::{Application, Channel, Context};
 use crate::calendar::Calendar;
 use crate::clock::{
@@ -672,15 +675,45 @@ impl<'a> Machine<'a> {
                 self.decision = Some((e.date, Decision::OtherOther));
                 self.closed = Some((e.date, Closure::Withdrawn));
             }
+            // Left out by `ordered`: a correction changes no stage.
+            EventKind::Amended { .. } => {}
         }
         Ok(())
     }
 }
 
-/// The events of `events` that `cutoff` includes, in fold order.
-fn ordered(events: &[Event], cutoff: Option<Cutoff>) -> Vec<&Event> {
-    let mut v: Vec<&Event> = events
+/// The events of `events` that `cutoff` includes, in fold order. The first receipt is
+/// replaced by its corrected date and channel (corrections count whatever their date,
+/// once recorded by `known_by`); correction events themselves change no stage.
+fn ordered(events: &[Event], cutoff: Option<Cutoff>) -> Vec<Cow<'_, Event>> {
+    let known_by = cutoff.and_then(|c| c.known_by);
+    let mut receipt = None;
+    for e in events {
+        if let EventKind::Amended { changes, .. } = &e.kind
+            && known_by.is_none_or(|k| e.recorded_at <= k)
+        {
+            for c in changes {
+                if let FieldChange::Receipt { to, .. } = c {
+                    receipt = Some(*to);
+                }
+            }
+        }
+    }
+    let first_received = events
         .iter()
+        .find(|e| matches!(e.kind, EventKind::Received { .. }))
+        .map(|e| e.seq);
+    let mut v: Vec<Cow<'_, Event>> = events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::Amended { .. }))
+        .map(|e| match receipt {
+            Some(r) if Some(e.seq) == first_received => Cow::Owned(Event {
+                date: r.date,
+                kind: EventKind::Received { channel: r.channel },
+                ..e.clone()
+            }),
+            _ => Cow::Borrowed(e),
+        })
         .filter(|e| cutoff.is_none_or(|c| c.includes(e)))
         .collect();
     if !v.is_sorted_by_key(|e| (e.date, e.seq)) {
@@ -689,7 +722,7 @@ fn ordered(events: &[Event], cutoff: Option<Cutoff>) -> Vec<&Event> {
     v
 }
 
-fn first_receipt(events: &[&Event]) -> Option<NaiveDate> {
+fn first_receipt(events: &[Cow<'_, Event>]) -> Option<NaiveDate> {
     events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Received { .. }))
@@ -703,7 +736,7 @@ pub(crate) fn validate(events: &[Event], ctx: &Context<'_>) -> Vec<(u32, LedgerE
     let mut m = Machine::new(ctx.calendar, ctx.settings, first_receipt(&order))
         .knowing_consultations(&order);
     let mut errors = Vec::new();
-    for e in order {
+    for e in &order {
         if let Err(err) = m.apply(e) {
             errors.push((e.seq, err));
         }
@@ -723,7 +756,7 @@ pub(crate) fn fold(
     let order = ordered(&app.events, Some(cutoff));
     let mut m = Machine::new(cal, settings, first_receipt(&order)).knowing_consultations(&order);
     let mut invalid = Vec::new();
-    for e in order {
+    for e in &order {
         if let Err(err) = m.apply(e) {
             invalid.push(InvalidEvent {
                 seq: e.seq,

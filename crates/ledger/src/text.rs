@@ -20,6 +20,7 @@ pub fn event_label(t: EventType, lang: Lang) -> &'static str {
         Lang::Zh => t.label_zh(),
         Lang::En => match t {
             EventType::Received => "Received",
+            EventType::Amended => "Registration corrected",
             EventType::CorrectionRequested => "Correction requested",
             EventType::Corrected => "Corrected application received",
             EventType::NotCorrected => "Not corrected in time",
@@ -135,6 +136,11 @@ fn detail_zh(kind: &EventKind) -> String {
         }
         EventKind::ReplySent { method } => format!("送达方式：{}", method.label_zh()),
         EventKind::Withdrawn { reason } => reason.clone().unwrap_or_default(),
+        EventKind::Amended { changes, reason } => {
+            let mut parts: Vec<String> = changes.iter().map(|c| c.describe_zh()).collect();
+            parts.push(format!("理由：{reason}"));
+            parts.join("；")
+        }
     }
 }
 
@@ -203,6 +209,10 @@ fn detail_en(kind: &EventKind) -> String {
         EventKind::Decided { decision } => decision.row_key().replace('_', "-"),
         EventKind::ReplySent { method } => method.name().replace('_', "-"),
         EventKind::Withdrawn { reason } => reason.clone().unwrap_or_default(),
+        EventKind::Amended { changes, reason } => {
+            let fields: Vec<String> = changes.iter().map(|c| c.describe_zh()).collect();
+            format!("{} (reason: {reason})", fields.join("; "))
+        }
     }
 }
 

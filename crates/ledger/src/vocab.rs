@@ -242,6 +242,7 @@ vocabulary!(
         Decided = "decided",
         ReplySent = "reply_sent",
         Withdrawn = "withdrawn",
+        Amended = "amended",
     ]
 );
 

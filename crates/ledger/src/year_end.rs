@@ -149,8 +149,14 @@ impl Ledger {
         let mut warnings = Vec::new();
 
         for app in self.applications() {
+            // As known at `known_by`: a correction recorded later does not move a frozen
+            // report's figures (the applicant's column, the receipt).
+            let app = &*app.known_at(options.known_by);
             // Cheap skip: not received by the period end.
-            if app.received_on().is_none_or(|r| r > end) {
+            if app
+                .receipt_known_by(options.known_by)
+                .is_none_or(|r| r.date > end)
+            {
                 continue;
             }
             let st = fold(app, cutoff, calendar, settings, false);
@@ -214,7 +220,7 @@ impl Ledger {
         }
 
         // Section 四.
-        for case in self.appeals() {
+        for case in self.current_appeals() {
             if case.role != CaseRole::OriginalActor
                 || case.filed_on > end
                 || !known(case.recorded_at)
@@ -238,7 +244,7 @@ impl Ledger {
 
         // Section 二.
         let mut fees_yuan = Decimal::ZERO;
-        for rec in self.proactive() {
+        for rec in self.current_proactive() {
             if !known(rec.recorded_at) {
                 continue;
             }

@@ -795,6 +795,7 @@ fn appeals_and_proactive_records_are_validated_and_counted() {
         }),
         recorded_at: at,
         recorded_by: None,
+        supersedes: None,
     };
     ledger
         .add_appeal(
@@ -902,6 +903,7 @@ fn appeals_and_proactive_records_are_validated_and_counted() {
         data,
         recorded_at: at,
         recorded_by: None,
+        supersedes: None,
     };
     let e = ledger
         .add_proactive(

@@ -60,6 +60,20 @@ async fn ledger(store: &Store, n: usize) -> (i32, Vec<String>) {
         )
         .await
         .unwrap();
+    for (name, role) in [("head", Role::OfficeHead), ("leader", Role::Leader)] {
+        store
+            .add_user(
+                &NewUser {
+                    name: name.into(),
+                    display_name: None,
+                    role,
+                    password: "bench-password".into(),
+                },
+                &Stamp::now("admin"),
+            )
+            .await
+            .unwrap();
+    }
     let stamp = Stamp::now("clerk");
     let today = stamp.today();
     let year = today.year();
@@ -111,6 +125,20 @@ async fn ledger(store: &Store, n: usize) -> (i32, Vec<String>) {
             {
                 store
                     .append_event(&app.id, decided(Decision::Granted), &stamp)
+                    .await
+                    .unwrap();
+            }
+            // 送达 only after the three-level review approved the reply.
+            let subject = gongkai_store::ReviewSubject::Reply {
+                application: app.id.clone(),
+            };
+            store
+                .review_step(&subject, gongkai_store::ReviewAction::Submit, None, &stamp)
+                .await
+                .unwrap();
+            for who in ["head", "leader"] {
+                store
+                    .review_approve(&subject, None, &Stamp::now(who))
                     .await
                     .unwrap();
             }

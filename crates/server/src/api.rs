@@ -37,6 +37,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod corrections;
+
 use crate::error::{ApiError, ErrorBody};
 
 mod narrative;
@@ -93,6 +95,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_applications, create_application))
         .routes(routes!(get_application))
         .routes(routes!(append_event))
+        .routes(routes!(corrections::correct_application))
+        .routes(routes!(corrections::correct_proactive))
+        .routes(routes!(corrections::void_proactive))
+        .routes(routes!(corrections::correct_appeal))
+        .routes(routes!(corrections::void_appeal))
         .routes(routes!(list_appeals, create_appeal))
         .routes(routes!(update_appeal))
         .routes(routes!(list_proactive))
@@ -770,13 +777,14 @@ async fn get_review(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewRequest {
-    /// `submit`（信息员、办公室主任提交）、`review`（办公室主任审核通过）、`approve`（分管领导批准）、`send_back`（退回，须说明理由）.
+    /// `submit`（信息员、办公室主任提交）、`review`（办公室主任审核通过）、`approve`（分管领导批准）、`send_back`（退回，须说明理由）、`reopen`（撤销已批准年度报告的批准、重新打开：分管领导或设置允许的办公室主任，须说明理由）.
+    /// 答复的审核绑定提交时的内容摘要：内容改变后状态为 needs_re_review（需重新审核）.
     pub action: String,
     #[serde(default)]
     pub note: Option<String>,
 }
 
-/// 审核的一步：提交、审核通过、批准或退回
+/// 审核的一步：提交、审核通过、批准、退回或撤销批准（重新打开年度报告）
 #[utoipa::path(post, path = "/reviews/{kind}/{id}", tag = "reviews",
     params(("kind" = String, Path, description = "reply 或 annual_report"), ("id" = String, Path, description = "申请编号或年度")),
     request_body = ReviewRequest,
@@ -794,8 +802,9 @@ async fn review_step(
     ApiJson(req): ApiJson<ReviewRequest>,
 ) -> Result<(StatusCode, Json<Review>), ApiError> {
     let subject = subject(&kind, &id)?;
-    let action = ReviewAction::from_str_opt(req.action.trim())
-        .ok_or_else(|| ApiError::bad_request("action 应为 submit、review、approve 或 send_back"))?;
+    let action = ReviewAction::from_str_opt(req.action.trim()).ok_or_else(|| {
+        ApiError::bad_request("action 应为 submit、review、approve、send_back 或 reopen")
+    })?;
     let review = st
         .service()
         .review_step(&user.actor(), &subject, action, req.note)

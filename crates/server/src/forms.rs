@@ -455,6 +455,9 @@ impl EventForm {
             EventType::Withdrawn => complete(EventKind::Withdrawn {
                 reason: optional(&self.reason),
             }),
+            EventType::Amended => {
+                return Err("更正登记信息请使用“更正登记信息”表单（须说明理由）".into());
+            }
         };
         Ok(EventDraft {
             date: d,

@@ -14,7 +14,6 @@ use crate::error::PageError;
 
 /// The letter in the form the writers take. Fields the writers gain later (a draft mark …)
 /// take their defaults until set here.
-#[allow(clippy::needless_update)]
 pub fn printable(letter: &Letter) -> gongkai_write::Letter {
     gongkai_write::Letter {
         agency: letter.agency.clone(),
@@ -24,7 +23,7 @@ pub fn printable(letter: &Letter) -> gongkai_write::Letter {
         date: letter.date_zh.clone(),
         author: letter.agency.clone(),
         created: Some(letter.created_at),
-        ..gongkai_write::Letter::default()
+        draft: letter.draft,
     }
 }
 
@@ -39,6 +38,12 @@ pub fn html(letter: &Letter) -> String {
         escape(&letter.agency)
     ));
     out.push_str(STYLE);
+    if letter.draft {
+        out.push_str(&format!(
+            "<p class=\"draft\" data-draft style=\"text-align:center;text-indent:0;color:#c00;border:2px solid #c00;font-weight:bold;margin-bottom:1em\">{}</p>\n",
+            gongkai_write::DRAFT_MARK
+        ));
+    }
     out.push_str(&format!(
         "<p class=\"agency\">{}</p>\n",
         escape(&letter.agency)
@@ -149,7 +154,22 @@ mod tests {
             created_at: "2025-03-03T02:00:00Z".parse().unwrap(),
             decision: Decision::Granted,
             file_stem: "答复告知书-2025-0001".into(),
+            draft: false,
         }
+    }
+
+    #[test]
+    fn a_draft_letter_is_marked_in_every_format() {
+        let draft = Letter {
+            draft: true,
+            ..letter()
+        };
+        assert!(html(&draft).contains("未经审核（草稿）"));
+        let xml = gongkai_read::docx::document_xml(&docx(&draft).unwrap()).unwrap();
+        assert!(String::from_utf8_lossy(&xml).contains("未经审核（草稿）"));
+        assert!(!html(&letter()).contains("未经审核"));
+        let xml = gongkai_read::docx::document_xml(&docx(&letter()).unwrap()).unwrap();
+        assert!(!String::from_utf8_lossy(&xml).contains("未经审核"));
     }
 
     #[test]

@@ -62,6 +62,8 @@ fn flash_text(key: &str) -> Option<&'static str> {
     Some(match key {
         "corrected" => "已保存更正，并已重新检查。",
         "registered" => "已登记申请。",
+        "amended" => "已更正登记信息（原值保留在办理记录中）。",
+        "reopened" => "已撤销批准，年度报告重新打开。",
         "event" => "已登记。",
         "review" => "审核步骤已记录。",
         "appeal" => "已保存复议诉讼案件。",

@@ -71,8 +71,11 @@ pub struct Letter {
     /// When the decision was recorded: the document's creation time.
     pub created_at: DateTime<Utc>,
     pub decision: Decision,
-    /// Download file stem, `答复告知书-2025-0001`.
+    /// Download file stem, `答复告知书-2025-0001` (`…-草稿` for a draft).
     pub file_stem: String,
+    /// The reply is not approved as it stands (三级审查): every format carries the visible
+    /// mark 未经审核（草稿）.
+    pub draft: bool,
 }
 
 /// `2025年3月3日`.
@@ -272,6 +275,7 @@ pub fn compose(
         decision,
         file_stem: format!("答复告知书-{}", app.id.0),
         agency,
+        draft: false,
     })
 }
 
@@ -298,7 +302,20 @@ impl Service {
         let template = self.store.template(decision.row_key()).await?;
         let agency = self.store.agency().await.unwrap_or_default();
         let office = self.store.office().await?;
-        tracing::debug!(id = %id, user = actor.name(), "letter composed");
-        compose(&app, &state, decided, &agency, &office, template.as_ref()).ok_or_else(no_decision)
+        // Until the reply is approved as it stands, every download is marked 未经审核（草稿）.
+        let review = self
+            .review(&gongkai_store::ReviewSubject::Reply {
+                application: app.id.clone(),
+            })
+            .await?;
+        let draft = review.status != gongkai_store::ReviewStatus::Approved;
+        tracing::debug!(id = %id, user = actor.name(), draft, "letter composed");
+        let mut letter = compose(&app, &state, decided, &agency, &office, template.as_ref())
+            .ok_or_else(no_decision)?;
+        if draft {
+            letter.draft = true;
+            letter.file_stem.push_str("-草稿");
+        }
+        Ok(letter)
     }
 }

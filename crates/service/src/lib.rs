@@ -18,7 +18,9 @@
 //! * [`error`] — [`ServiceError`] and its [`ErrorKind`] (one HTTP status each).
 //! * [`applications`] — register, append an event (with its defaults), one application,
 //!   the list in one ordering.
-//! * [`review`] — the review steps and who may take them ([`review::allowed`]).
+//! * [`review`] — the review steps and who may take them ([`review::allowed`]); a reply's
+//!   review is bound to its content (需重新审核 when it changes), 送达 needs an approval,
+//!   an approved annual report is reopened only by the 分管领导 (or 办公室主任) with a reason.
 //! * [`year_end`] — the official year-end report: frozen once the annual review is
 //!   submitted, live before.
 //! * [`letters`] — the reply letter, dated with its decision.
@@ -27,6 +29,8 @@
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
 //! * [`narrative`] — the annual report's narrative and 落款 in saved versions, and what
 //!   must hold before the report is submitted (the year over, no error left).
+//! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
+//!   and superseding (corrected or voided) proactive records and appeal cases.
 
 use chrono::{NaiveDate, Utc};
 use gongkai_store::Store;
@@ -34,6 +38,7 @@ use gongkai_store::model::china_offset;
 
 pub mod actor;
 pub mod applications;
+pub mod corrections;
 pub mod error;
 pub mod letters;
 pub mod office;

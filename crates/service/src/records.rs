@@ -44,7 +44,7 @@ fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
 }
 
 impl Service {
-    fn case(actor: &Actor, id: String, d: AppealDraft) -> AppealCase {
+    pub(crate) fn case(actor: &Actor, id: String, d: AppealDraft) -> AppealCase {
         let stamp = actor.stamp();
         AppealCase {
             id,
@@ -57,6 +57,7 @@ impl Service {
             conclusion: d.conclusion,
             recorded_at: stamp.at,
             recorded_by: Some(stamp.user),
+            supersedes: None,
         }
     }
 

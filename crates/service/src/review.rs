@@ -19,6 +19,8 @@ pub struct Allowed {
     pub approve: bool,
     /// 退回 (with a reason).
     pub send_back: bool,
+    /// 撤销批准、重新打开 (an approved annual report, with a reason).
+    pub reopen: bool,
 }
 
 /// What `actor` may do with `review` now (the same rules the store enforces).
@@ -27,18 +29,22 @@ pub fn allowed(review: &Review, actor: &Actor) -> Allowed {
         check(
             &review.subject,
             &review.steps,
+            review.status,
             action,
             actor.name(),
             actor.role(),
             Some("理由"),
+            &review.rules,
         )
         .is_ok()
     };
-    let approval = gongkai_store::review::approval_for(review.status);
+    let approval =
+        gongkai_store::review::approval_under(review.status, actor.role(), &review.rules);
     Allowed {
         submit: may(ReviewAction::Submit),
         approve: approval.is_some_and(may),
         send_back: may(ReviewAction::SendBack),
+        reopen: may(ReviewAction::Reopen),
     }
 }
 
@@ -82,8 +88,32 @@ impl Service {
     ) -> Result<Review> {
         let current = self.store.review(subject).await?;
         let action =
-            gongkai_store::review::approval_for(current.status).unwrap_or(ReviewAction::Review);
+            gongkai_store::review::approval_under(current.status, actor.role(), &current.rules)
+                .unwrap_or(if actor.role() == gongkai_store::Role::Leader {
+                    ReviewAction::Approve
+                } else {
+                    ReviewAction::Review
+                });
         self.review_step(actor, subject, action, note).await
+    }
+
+    /// Reopens the approved annual report of `year` (撤销批准、重新打开): the 分管领导, or the
+    /// 办公室主任 where the office allows it, with a written reason; audited; the approval
+    /// is discarded and the year-end figures are live again until it is submitted anew.
+    pub async fn reopen_annual_report(
+        &self,
+        actor: &Actor,
+        year: i32,
+        reason: &str,
+    ) -> Result<Review> {
+        let year = crate::year_end::check_year(year)?;
+        self.review_step(
+            actor,
+            &ReviewSubject::AnnualReport { year },
+            ReviewAction::Reopen,
+            Some(reason.to_string()),
+        )
+        .await
     }
 }
 
@@ -126,6 +156,8 @@ mod tests {
             subject: ReviewSubject::AnnualReport { year: 2025 },
             status: gongkai_store::review::status(&steps),
             steps,
+            rules: Default::default(),
+            current: None,
         }
     }
 
@@ -148,7 +180,8 @@ mod tests {
             Allowed {
                 submit: false,
                 approve: true,
-                send_back: true
+                send_back: true,
+                reopen: false,
             }
         );
         assert_eq!(allowed(&submitted, &leader), Allowed::default());
@@ -167,9 +200,20 @@ mod tests {
             Allowed {
                 submit: false,
                 approve: true,
-                send_back: true
+                send_back: true,
+                reopen: false,
             }
         );
         assert_eq!(allowed(&reviewed, &head), Allowed::default());
+
+        // Approved: only the leader may reopen it; nobody submits it again.
+        let approved = review(&[
+            (ReviewAction::Submit, "li", Role::Clerk),
+            (ReviewAction::Review, "zhu", Role::OfficeHead),
+            (ReviewAction::Approve, "wang", Role::Leader),
+        ]);
+        assert!(allowed(&approved, &leader).reopen);
+        assert_eq!(allowed(&approved, &clerk), Allowed::default());
+        assert_eq!(allowed(&approved, &head), Allowed::default());
     }
 }

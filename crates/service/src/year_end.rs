@@ -1,6 +1,6 @@
 //! The official year-end report of a year: once the annual report is submitted for review
 //! (“the year is closed”), the figures are those known at the submission, whatever is
-//! recorded later; before (or after it is sent back) they are computed live as of today
+//! recorded later; before (or after it is sent back or reopened) they are computed live as of today
 //! (at most 31 December). The command line, the pages and the API all print this one.
 //!
 //! The running text and the 落款 are the narrative the office saved (see
@@ -37,7 +37,10 @@ pub struct Official {
 pub fn frozen_at(review: &Review) -> Option<(DateTime<Utc>, NaiveDate)> {
     if matches!(
         review.status,
-        ReviewStatus::NotSubmitted | ReviewStatus::SentBack
+        ReviewStatus::NotSubmitted
+            | ReviewStatus::SentBack
+            | ReviewStatus::Reopened
+            | ReviewStatus::NeedsReReview
     ) {
         return None;
     }

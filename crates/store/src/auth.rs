@@ -46,6 +46,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// SHA-256 of `bytes`, hex (the digest a reply review binds).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// A new random token (32 bytes from the OS, hex).
 pub fn new_token() -> Result<SessionToken, StoreError> {
     let mut buf = [0u8; 32];

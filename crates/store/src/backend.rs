@@ -69,6 +69,9 @@ pub(crate) trait Conn: Send {
         at: DateTime<Utc>,
         by: &str,
     ) -> Result<()>;
+    /// Sets the query columns (applicant type, name, key) to the corrected values; `data`
+    /// keeps the application as registered (the log has the corrections).
+    async fn update_application_index(&mut self, app: &Application) -> Result<()>;
     async fn events(&mut self, id: &str) -> Result<Vec<Event>>;
     /// Every event, ordered by application id and seq.
     async fn all_events(&mut self) -> Result<Vec<(String, Event)>>;
@@ -490,6 +493,20 @@ macro_rules! impl_conn {
                 .bind(Json(&bare))
                 .bind(at)
                 .bind(by)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_application_index(&mut self, app: &Application) -> Result<()> {
+                sqlx::query(
+                    "UPDATE applications SET applicant_kind = $2, applicant_name = $3, \
+                     applicant_key = $4 WHERE id = $1",
+                )
+                .bind(&app.id.0)
+                .bind(app.applicant.kind.column_key())
+                .bind(&app.applicant.name)
+                .bind(app.applicant.key())
                 .execute(&mut **self)
                 .await?;
                 Ok(())

@@ -60,7 +60,8 @@ pub enum StoreError {
     /// Sending back needs a reason.
     #[error("退回时必须说明理由")]
     MissingReason,
-    /// The reply reviewed is no longer the application's current decision.
+    /// The reply reviewed is no longer the application's current decision (kept for the
+    /// API's list of codes; the store now reports a changed reply as 需重新审核).
     #[error(
         "申请 {application} 提交审核的答复结论（{submitted}）已变更为“{current}”，请重新提交审核"
     )]
@@ -68,6 +69,15 @@ pub enum StoreError {
         application: String,
         submitted: String,
         current: String,
+    },
+    /// 送达 of a reply whose current content is not approved.
+    #[error(
+        "申请 {application} 的答复尚未经审核批准（当前审核状态：{}），不能登记送达；答复内容改变后须重新提交审核",
+        .status.label_zh()
+    )]
+    ReplyNotApproved {
+        application: String,
+        status: ReviewStatus,
     },
     /// A reply review for an application without a decision.
     #[error("申请 {application} 尚未作出答复结论，不能提交答复审核")]
@@ -125,6 +135,7 @@ impl StoreError {
             StoreError::ReviewStale { .. } => "review_stale",
             StoreError::NothingToReview { .. } => "nothing_to_review",
             StoreError::NarrativeLocked { .. } => "narrative_locked",
+            StoreError::ReplyNotApproved { .. } => "reply_not_approved",
             StoreError::Conflict => "conflict",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Database(_) => "database",
@@ -147,6 +158,7 @@ impl StoreError {
             | StoreError::ReviewOutOfTurn { .. }
             | StoreError::ReviewStale { .. }
             | StoreError::NarrativeLocked { .. }
+            | StoreError::ReplyNotApproved { .. }
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
             StoreError::Forbidden { .. } | StoreError::SelfReview { .. } => ErrorKind::Forbidden,
             StoreError::BadCredentials => ErrorKind::Unauthenticated,

@@ -62,11 +62,12 @@ pub mod model;
 pub mod narrative;
 mod ops;
 pub mod review;
+pub mod reviewing;
 
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
-    AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
+    AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction, ReviewRules,
     ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,
 };
 pub use narrative::{Narrative, NarrativeText};
@@ -448,6 +449,35 @@ impl Store {
         tx!(self, write, |c| ops::set_proactive(c, id, data, stamp))
     }
 
+    /// Corrects (`data` given) or voids (`None`) proactive record `old_id` with a superseding
+    /// record `new_id` and the reason; the old record is kept and no longer counted.
+    pub async fn supersede_proactive(
+        &self,
+        old_id: &str,
+        new_id: &str,
+        data: Option<ProactiveData>,
+        reason: &str,
+        stamp: &Stamp,
+    ) -> Result<ProactiveRecord> {
+        tx!(self, write, |c| ops::supersede_proactive(
+            c, old_id, new_id, data, reason, stamp
+        ))
+    }
+
+    /// Corrects (`case` given) or voids (`None`) case `old_id` with a superseding record.
+    pub async fn supersede_appeal(
+        &self,
+        old_id: &str,
+        new_id: &str,
+        case: Option<AppealCase>,
+        reason: &str,
+        stamp: &Stamp,
+    ) -> Result<AppealCase> {
+        tx!(self, write, |c| ops::supersede_appeal(
+            c, old_id, new_id, case, reason, stamp
+        ))
+    }
+
     pub async fn proactive_records(&self) -> Result<Vec<ProactiveRecord>> {
         tx!(self, read, |c| c.all_proactive())
     }
@@ -463,7 +493,7 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<Review> {
         let env = self.env();
-        tx!(self, write, |c| ops::review_step(
+        tx!(self, write, |c| reviewing::review_step(
             c, &env, subject, action, note, stamp
         ))
     }
@@ -477,18 +507,32 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<Review> {
         let current = self.review(subject).await?;
-        let action = review::approval_for(current.status).unwrap_or(ReviewAction::Review);
+        let role = self
+            .user(&stamp.user)
+            .await?
+            .map_or(Role::Clerk, |u| u.role);
+        let action = review::approval_under(current.status, role, &current.rules).unwrap_or(
+            if role == Role::Leader {
+                ReviewAction::Approve
+            } else {
+                ReviewAction::Review
+            },
+        );
         self.review_step(subject, action, note, stamp).await
     }
 
     /// A review with its steps (status `NotSubmitted` and no steps if none yet).
     pub async fn review(&self, subject: &ReviewSubject) -> Result<Review> {
-        tx!(self, read, |c| ops::review(c, subject))
+        let env = self.env();
+        let today = today();
+        tx!(self, read, |c| reviewing::review(c, &env, subject, today))
     }
 
     /// Every review that has at least one step.
     pub async fn reviews(&self) -> Result<Vec<Review>> {
-        tx!(self, read, |c| ops::reviews(c))
+        let env = self.env();
+        let today = today();
+        tx!(self, read, |c| reviewing::reviews(c, &env, today))
     }
 
     // ---- letter templates ---------------------------------------------------------------------
@@ -520,6 +564,13 @@ impl Store {
     pub async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         tx!(self, read, |c| ops::audit_log(c, query))
     }
+}
+
+/// The office's date today (Beijing time).
+fn today() -> chrono::NaiveDate {
+    Utc::now()
+        .with_timezone(&model::china_offset())
+        .date_naive()
 }
 
 /// `url` without its password, for messages.

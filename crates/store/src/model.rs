@@ -252,6 +252,9 @@ pub enum ReviewAction {
     Approve,
     /// 退回（须说明理由）, by whoever's turn it is.
     SendBack,
+    /// 撤销批准、重新打开（须说明理由）: an approved annual report is opened again by the
+    /// 分管领导 (or the 办公室主任, if the office allows it); the approval is discarded.
+    Reopen,
 }
 
 impl ReviewAction {
@@ -261,6 +264,7 @@ impl ReviewAction {
             ReviewAction::Review => "review",
             ReviewAction::Approve => "approve",
             ReviewAction::SendBack => "send_back",
+            ReviewAction::Reopen => "reopen",
         }
     }
 
@@ -270,6 +274,7 @@ impl ReviewAction {
             ReviewAction::Review,
             ReviewAction::Approve,
             ReviewAction::SendBack,
+            ReviewAction::Reopen,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)
@@ -282,6 +287,7 @@ impl ReviewAction {
             ReviewAction::Review => "审核通过",
             ReviewAction::Approve => "批准",
             ReviewAction::SendBack => "退回",
+            ReviewAction::Reopen => "撤销批准、重新打开",
         }
     }
 }
@@ -300,6 +306,11 @@ pub enum ReviewStatus {
     Approved,
     /// 已退回（待重新提交）.
     SentBack,
+    /// 需重新审核: the reply changed (decision, reason, letter, a correction) after it was
+    /// submitted or approved; derived from the content digest, never set by hand.
+    NeedsReReview,
+    /// 已撤销批准（重新打开，待重新提交）: an approved annual report was reopened.
+    Reopened,
 }
 
 impl ReviewStatus {
@@ -310,6 +321,8 @@ impl ReviewStatus {
             ReviewStatus::AwaitingApproval => "待分管领导批准",
             ReviewStatus::Approved => "已批准",
             ReviewStatus::SentBack => "已退回",
+            ReviewStatus::NeedsReReview => "需重新审核",
+            ReviewStatus::Reopened => "已撤销批准，待重新提交",
         }
     }
 
@@ -320,6 +333,21 @@ impl ReviewStatus {
             ReviewStatus::AwaitingApproval => "awaiting the leader's approval",
             ReviewStatus::Approved => "approved",
             ReviewStatus::SentBack => "sent back",
+            ReviewStatus::NeedsReReview => "needs review again (changed since)",
+            ReviewStatus::Reopened => "reopened, to be submitted again",
+        }
+    }
+
+    /// The serde name (`needs_re_review` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::NotSubmitted => "not_submitted",
+            ReviewStatus::AwaitingReview => "awaiting_review",
+            ReviewStatus::AwaitingApproval => "awaiting_approval",
+            ReviewStatus::Approved => "approved",
+            ReviewStatus::SentBack => "sent_back",
+            ReviewStatus::NeedsReReview => "needs_re_review",
+            ReviewStatus::Reopened => "reopened",
         }
     }
 }
@@ -334,9 +362,21 @@ pub struct ReviewStep {
     pub at: DateTime<Utc>,
     /// A comment, or the reason for sending back.
     pub note: Option<String>,
-    /// What was submitted (a reply: the decision; a report: the moment its figures were
-    /// taken, `known_by`, so the same report can be computed again).
+    /// What was submitted (a reply: its content — decision, reason, decision date, the
+    /// letter's text sources — with their SHA-256 `digest`; a report: the moment its
+    /// figures were taken, `known_by`, so the same report can be computed again).
     pub snapshot: serde_json::Value,
+}
+
+/// The office's review rules as they apply to one review (from the settings and, for a
+/// reply, its current decision).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewRules {
+    /// The 办公室主任's approval is final (a 予以公开 reply, when the office allows it).
+    pub office_head_approves: bool,
+    /// The 办公室主任 may reopen an approved annual report (besides the 分管领导).
+    pub office_head_reopens: bool,
 }
 
 /// A review with its steps and status.
@@ -345,6 +385,23 @@ pub struct Review {
     pub subject: ReviewSubject,
     pub status: ReviewStatus,
     pub steps: Vec<ReviewStep>,
+    /// The rules that apply now.
+    #[serde(default)]
+    pub rules: ReviewRules,
+    /// A reply's current content (what a submission would bind, with its `digest`), if it
+    /// has a decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
+}
+
+impl Review {
+    /// The content of the last approval (what was approved), if any.
+    pub fn approved(&self) -> Option<&ReviewStep> {
+        self.steps
+            .iter()
+            .rev()
+            .find(|s| s.action == ReviewAction::Approve)
+    }
 }
 
 /// A reply letter template (答复告知书), keyed by a decision row key (`granted` …) or

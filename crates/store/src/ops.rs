@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike, Utc};
 use gongkai_ledger::{
     AppealCase, Application, ApplicationId, Calendar, Context, Event, EventKind, FeeBasis, Ledger,
     LedgerData, LedgerError, NewEvent, OfficeSettings, ProactiveData, ProactiveRecord, Settings,
+    Supersedes,
 };
 use serde_json::json;
 
@@ -16,10 +17,8 @@ use crate::auth;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{
-    AuditEntry, AuditQuery, LetterTemplate, NewUser, Review, ReviewAction, ReviewStep,
-    ReviewSubject, Session, SessionToken, Stamp, User,
+    AuditEntry, AuditQuery, LetterTemplate, NewUser, Session, SessionToken, Stamp, User,
 };
-use crate::review;
 
 /// What validation needs besides the rows.
 pub(crate) struct Env<'a> {
@@ -44,7 +43,7 @@ pub(crate) async fn settings<C: Conn>(c: &mut C) -> Result<Settings> {
     }
 }
 
-async fn audit<C: Conn>(
+pub(crate) async fn audit<C: Conn>(
     c: &mut C,
     stamp: &Stamp,
     action: &str,
@@ -63,12 +62,12 @@ async fn audit<C: Conn>(
     .await
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 /// The acting user: must exist and be active.
-async fn actor<C: Conn>(c: &mut C, stamp: &Stamp) -> Result<User> {
+pub(crate) async fn actor<C: Conn>(c: &mut C, stamp: &Stamp) -> Result<User> {
     match c.user(&stamp.user).await? {
         Some(row) if row.user.active => Ok(row.user),
         Some(_) | None => {
@@ -83,7 +82,7 @@ async fn actor<C: Conn>(c: &mut C, stamp: &Stamp) -> Result<User> {
     }
 }
 
-fn require(user: &User, allowed: bool, action: &'static str) -> Result<()> {
+pub(crate) fn require(user: &User, allowed: bool, action: &'static str) -> Result<()> {
     if allowed {
         Ok(())
     } else {
@@ -387,6 +386,7 @@ pub(crate) async fn application<C: Conn>(c: &mut C, id: &str) -> Result<Applicat
         return Err(LedgerError::UnknownApplication { id: id.into() }.into());
     };
     app.events = c.events(id).await?;
+    app.replay_amendments();
     Ok(app)
 }
 
@@ -400,6 +400,7 @@ pub(crate) async fn applications<C: Conn>(c: &mut C) -> Result<Vec<Application>>
         if let Some(mut evs) = by_id.remove(&a.id.0) {
             evs.sort_by_key(|e| e.seq);
             a.events = evs;
+            a.replay_amendments();
         }
     }
     // The same order on both backends (PostgreSQL collations sort text differently).
@@ -431,6 +432,7 @@ async fn same_applicant<C: Conn>(c: &mut C, app: &Application) -> Result<Vec<App
             continue;
         }
         other.events = c.events(&other.id.0).await?;
+        other.replay_amendments();
         apps.push(other);
     }
     Ok(apps)
@@ -570,14 +572,24 @@ pub(crate) async fn append<C: Conn>(
             ..
         }
     );
+    let sending = matches!(input.kind, EventKind::ReplySent { .. }).then(|| app.clone());
+    let amended = matches!(input.kind, EventKind::Amended { .. });
+    let mut app = app;
     let event = if per_application_fee {
         let mut ledger = applicant_ledger(c, &app).await?;
         ledger.append(id, stamp_event(input, stamp), &ctx)?.clone()
     } else {
-        let mut app = app;
         app.append(stamp_event(input, stamp), &ctx)?.clone()
     };
+    if let Some(before) = &sending {
+        // 送达 only what was approved, as it stands now (after the ledger's own checks, so
+        // a reply without a decision is told so).
+        crate::reviewing::require_approved(c, env, before, stamp).await?;
+    }
     c.insert_event(&id.0, &event).await?;
+    if amended {
+        c.update_application_index(&app).await?;
+    }
     audit(
         c,
         stamp,
@@ -642,7 +654,8 @@ pub(crate) async fn update_appeal<C: Conn>(
     // When and by whom the case was first recorded stays; the audit log has the change.
     case.recorded_at = old.recorded_at;
     case.recorded_by = old.recorded_by.clone();
-    let mut ledger = small_ledger(Vec::new(), vec![old.clone()]);
+    case.supersedes = old.supersedes.clone();
+    let mut ledger = small_ledger(Vec::new(), c.all_appeals().await?);
     ledger.update_appeal(case.clone(), stamp.today())?;
     c.update_appeal(&case, stamp.at).await?;
     audit(
@@ -675,19 +688,30 @@ pub(crate) async fn set_proactive<C: Conn>(
                 data,
                 recorded_at: stamp.at,
                 recorded_by: Some(stamp.user.clone()),
+                supersedes: None,
             };
-            let mut ledger = Ledger::new("");
+            // Against every record: the same figure entered twice is refused.
+            let mut ledger = proactive_ledger(c).await?;
             ledger.add_proactive(record.clone(), stamp.today())?;
             c.insert_proactive(&record, stamp.at).await?;
             audit(c, stamp, "proactive.add", "proactive", id, to_json(&record)).await?;
             Ok((record, true))
         }
         Some(old) => {
+            let ledger = proactive_ledger(c).await?;
+            if let Some(by) = ledger.proactive_superseded_by(id) {
+                return Err(LedgerError::Superseded {
+                    id: id.to_string(),
+                    by: by.to_string(),
+                }
+                .into());
+            }
             let record = ProactiveRecord {
                 id: id.to_string(),
                 data,
                 recorded_at: old.recorded_at,
                 recorded_by: old.recorded_by.clone(),
+                supersedes: old.supersedes.clone(),
             };
             record.validate(stamp.today())?;
             c.update_proactive(&record, stamp.at).await?;
@@ -705,162 +729,111 @@ pub(crate) async fn set_proactive<C: Conn>(
     }
 }
 
-// ---- reviews ------------------------------------------------------------------------------
-
-fn audit_subject(subject: &ReviewSubject) -> (&'static str, String) {
-    match subject {
-        ReviewSubject::Reply { application } => ("application", application.0.clone()),
-        ReviewSubject::AnnualReport { year } => ("annual_report", year.to_string()),
-    }
+async fn proactive_ledger<C: Conn>(c: &mut C) -> Result<Ledger> {
+    Ok(Ledger::from(LedgerData {
+        agency: String::new(),
+        applications: Vec::new(),
+        appeals: Vec::new(),
+        proactive: c.all_proactive().await?,
+    }))
 }
 
-pub(crate) async fn review<C: Conn>(c: &mut C, subject: &ReviewSubject) -> Result<Review> {
-    let steps = c
-        .review_steps(subject.kind_str(), &subject.id_string())
-        .await?;
-    Ok(Review {
-        subject: subject.clone(),
-        status: review::status(&steps),
-        steps,
-    })
-}
-
-pub(crate) async fn reviews<C: Conn>(c: &mut C) -> Result<Vec<Review>> {
-    let mut out: Vec<Review> = Vec::new();
-    for s in c.all_review_steps().await? {
-        let Some(subject) = ReviewSubject::from_parts(&s.subject_kind, &s.subject_id) else {
-            return Err(StoreError::Corrupt {
-                what: format!("审核记录 {}/{}", s.subject_kind, s.subject_id),
-                detail: "未知的审核对象".into(),
-            });
-        };
-        match out.last_mut() {
-            Some(r) if r.subject == subject => r.steps.push(s.step),
-            _ => out.push(Review {
-                subject,
-                status: crate::model::ReviewStatus::NotSubmitted,
-                steps: vec![s.step],
-            }),
-        }
-    }
-    for r in &mut out {
-        r.steps.sort_by_key(|s| s.seq);
-        r.status = review::status(&r.steps);
-    }
-    Ok(out)
-}
-
-/// The current decision of an application, for a reply review.
-async fn reply_snapshot<C: Conn>(
+/// Adds a proactive record that corrects (`data` given) or voids (`None`) record `old_id`
+/// under the new id `new_id`; the old record stays, no longer counted.
+pub(crate) async fn supersede_proactive<C: Conn>(
     c: &mut C,
-    env: &Env<'_>,
-    id: &ApplicationId,
+    old_id: &str,
+    new_id: &str,
+    data: Option<ProactiveData>,
+    reason: &str,
     stamp: &Stamp,
-) -> Result<serde_json::Value> {
-    let app = application(c, &id.0).await?;
-    let settings = settings(c).await?;
-    let st = app.state_at(stamp.today(), env.calendar, settings);
-    match st.decision {
-        Some(d) => Ok(json!({
-            "decision": d,
-            "decision_label": d.label_zh(),
-            "decided_on": st.decided_on,
-            "events": app.events.len(),
-        })),
-        None => Err(StoreError::NothingToReview {
-            application: id.0.clone(),
-        }),
-    }
-}
-
-pub(crate) async fn review_step<C: Conn>(
-    c: &mut C,
-    env: &Env<'_>,
-    subject: &ReviewSubject,
-    action: ReviewAction,
-    note: Option<String>,
-    stamp: &Stamp,
-) -> Result<Review> {
+) -> Result<ProactiveRecord> {
     let me = actor(c, stamp).await?;
-    if let ReviewSubject::AnnualReport { year } = subject
-        && !(2008..=9999).contains(year)
-    {
-        return Err(StoreError::NotFound {
-            what: "报告年度",
-            id: year.to_string(),
-        });
-    }
-    if let ReviewSubject::Reply { application } = subject
-        && c.application(&application.0).await?.is_none()
-    {
-        return Err(LedgerError::UnknownApplication {
-            id: application.0.clone(),
-        }
-        .into());
-    }
-    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    let kind = subject.kind_str();
-    let sid = subject.id_string();
-    let steps = c.review_steps(kind, &sid).await?;
-    review::check(subject, &steps, action, &me.name, me.role, note.as_deref())?;
-    let submitted = review::current_submission(&steps).map(|s| s.snapshot.clone());
-    let snapshot = match (subject, action) {
-        (ReviewSubject::Reply { application }, ReviewAction::Submit) => {
-            reply_snapshot(c, env, application, stamp).await?
-        }
-        (ReviewSubject::AnnualReport { year }, ReviewAction::Submit) => {
-            json!({ "year": year, "known_by": stamp.at, "as_of": stamp.today() })
-        }
-        (ReviewSubject::Reply { application }, ReviewAction::Review | ReviewAction::Approve) => {
-            // The reply reviewed must still be the application's decision.
-            let now = reply_snapshot(c, env, application, stamp).await?;
-            let then = submitted.clone().unwrap_or_default();
-            if now.get("decision") != then.get("decision") {
-                return Err(StoreError::ReviewStale {
-                    application: application.0.clone(),
-                    submitted: then
-                        .get("decision_label")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("?")
-                        .to_string(),
-                    current: now
-                        .get("decision_label")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("?")
-                        .to_string(),
-                });
-            }
-            then
-        }
-        _ => submitted.unwrap_or_default(),
+    require(&me, me.role.can_record(), "更正或作废主动公开数据")?;
+    let Some(old) = c.proactive(old_id.trim()).await? else {
+        return Err(LedgerError::UnknownRecord { id: old_id.into() }.into());
     };
-    let step = ReviewStep {
-        seq: steps.len() as u32 + 1,
-        action,
-        actor: me.name.clone(),
-        actor_role: me.role,
-        at: stamp.at,
-        note,
-        snapshot,
+    let void = data.is_none();
+    let record = ProactiveRecord {
+        id: new_id.trim().to_string(),
+        data: data.unwrap_or_else(|| old.data.clone()),
+        recorded_at: stamp.at,
+        recorded_by: Some(stamp.user.clone()),
+        supersedes: Some(Supersedes {
+            id: old.id.clone(),
+            reason: reason.trim().to_string(),
+            void,
+        }),
     };
-    c.insert_review_step(kind, &sid, &step).await?;
-    let (ak, aid) = audit_subject(subject);
+    let mut ledger = proactive_ledger(c).await?;
+    ledger.add_proactive(record.clone(), stamp.today())?;
+    c.insert_proactive(&record, stamp.at).await?;
     audit(
         c,
         stamp,
-        &format!("review.{}", action.as_str()),
-        ak,
-        &aid,
-        json!({ "subject": subject, "seq": step.seq, "note": step.note, "snapshot": step.snapshot }),
+        if void {
+            "proactive.void"
+        } else {
+            "proactive.correct"
+        },
+        "proactive",
+        &old.id,
+        json!({ "before": old, "after": record, "reason": reason.trim() }),
     )
     .await?;
-    let mut steps = steps;
-    steps.push(step);
-    Ok(Review {
-        subject: subject.clone(),
-        status: review::status(&steps),
-        steps,
-    })
+    Ok(record)
+}
+
+/// Adds a case record that corrects (`case` given) or voids (`None`) case `old_id`; the old
+/// record stays, no longer counted.
+pub(crate) async fn supersede_appeal<C: Conn>(
+    c: &mut C,
+    old_id: &str,
+    new_id: &str,
+    case: Option<AppealCase>,
+    reason: &str,
+    stamp: &Stamp,
+) -> Result<AppealCase> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_record(), "更正或作废复议诉讼案件")?;
+    let Some(old) = c.appeal(old_id.trim()).await? else {
+        return Err(LedgerError::UnknownRecord { id: old_id.into() }.into());
+    };
+    let void = case.is_none();
+    let mut new = case.unwrap_or_else(|| old.clone());
+    new.id = new_id.trim().to_string();
+    new.recorded_at = stamp.at;
+    new.recorded_by = Some(stamp.user.clone());
+    new.supersedes = Some(Supersedes {
+        id: old.id.clone(),
+        reason: reason.trim().to_string(),
+        void,
+    });
+    let mut applications = Vec::new();
+    if let Some(a) = &new.application {
+        match c.application(&a.0).await? {
+            Some(app) => applications.push(app),
+            None => return Err(LedgerError::UnknownApplication { id: a.0.clone() }.into()),
+        }
+    }
+    let appeals = c.all_appeals().await?;
+    let mut ledger = small_ledger(applications, appeals);
+    ledger.add_appeal(new.clone(), stamp.today())?;
+    c.insert_appeal(&new, stamp.at).await?;
+    audit(
+        c,
+        stamp,
+        if void {
+            "appeal.void"
+        } else {
+            "appeal.correct"
+        },
+        "appeal",
+        &old.id,
+        json!({ "before": old, "after": new, "reason": reason.trim() }),
+    )
+    .await?;
+    Ok(new)
 }
 
 // ---- templates and audit --------------------------------------------------------------------

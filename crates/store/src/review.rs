@@ -1,12 +1,16 @@
 //! The three-level review as a pure state machine: 信息员 drafts and submits → 办公室主任
 //! reviews → 分管领导 approves; the reviewer or the approver may send the draft back with a
 //! reason, and it is submitted again. Steps are stored one per row and never changed; the
-//! status is derived from them.
+//! status is derived from them — and, for a reply, from the content they bound: a
+//! submission records the SHA-256 digest of the reply's content (decision, reason, letter),
+//! and when the current content no longer has that digest the status is 需重新审核
+//! ([`bind`]), whatever the steps say. An approved annual report can be reopened (with a
+//! reason) by the 分管领导, or the 办公室主任 if the office allows it.
 
 use crate::error::StoreError;
-use crate::model::{ReviewAction, ReviewStatus, ReviewStep, ReviewSubject, Role};
+use crate::model::{ReviewAction, ReviewRules, ReviewStatus, ReviewStep, ReviewSubject, Role};
 
-/// The status after `steps` (in order).
+/// The status after `steps` (in order), before the content check of [`bind`].
 pub fn status(steps: &[ReviewStep]) -> ReviewStatus {
     steps
         .iter()
@@ -15,7 +19,30 @@ pub fn status(steps: &[ReviewStep]) -> ReviewStatus {
             ReviewAction::Review => ReviewStatus::AwaitingApproval,
             ReviewAction::Approve => ReviewStatus::Approved,
             ReviewAction::SendBack => ReviewStatus::SentBack,
+            ReviewAction::Reopen => ReviewStatus::Reopened,
         })
+}
+
+/// The digest a step's snapshot bound, if any.
+pub fn digest_of(step: &ReviewStep) -> Option<&str> {
+    step.snapshot.get("digest").and_then(|d| d.as_str())
+}
+
+/// A reply's status: [`status`], except that a submission, review or approval whose
+/// bound digest is not the digest of the reply's `current` content is 需重新审核 (an old
+/// submission without a digest bound nothing and needs review again too).
+pub fn bind(steps: &[ReviewStep], current: Option<&str>) -> ReviewStatus {
+    let st = status(steps);
+    if matches!(
+        st,
+        ReviewStatus::AwaitingReview | ReviewStatus::AwaitingApproval | ReviewStatus::Approved
+    ) {
+        let bound = current_submission(steps).and_then(digest_of);
+        if bound.is_none() || bound != current {
+            return ReviewStatus::NeedsReReview;
+        }
+    }
+    st
 }
 
 /// The submission of the current round, if any.
@@ -26,8 +53,8 @@ pub fn current_submission(steps: &[ReviewStep]) -> Option<&ReviewStep> {
         .find(|s| s.action == ReviewAction::Submit)
 }
 
-/// The action the next step of `status` takes for a user of `role` when the caller says
-/// “approve” without naming the level: 审核通过 for the office head, 批准 for the leader.
+/// The action “approve” means for a user of `role` now: 审核通过 for the office head (批准
+/// when the office head's approval is final under `rules`), 批准 for the leader.
 pub fn approval_for(status: ReviewStatus) -> Option<ReviewAction> {
     match status {
         ReviewStatus::AwaitingReview => Some(ReviewAction::Review),
@@ -36,18 +63,38 @@ pub fn approval_for(status: ReviewStatus) -> Option<ReviewAction> {
     }
 }
 
-/// Checks that `actor` with `role` may take `action` now. Roles: submit — clerk or office
-/// head; review — office head, not the submitter of the round; approve — leader; send back —
-/// whoever's turn it is (office head while awaiting review, leader while awaiting approval).
+/// [`approval_for`] under the office's rules: where the 办公室主任's approval is final, the
+/// level due while awaiting review is 批准.
+pub fn approval_under(
+    status: ReviewStatus,
+    role: Role,
+    rules: &ReviewRules,
+) -> Option<ReviewAction> {
+    match status {
+        ReviewStatus::AwaitingReview if role == Role::OfficeHead && rules.office_head_approves => {
+            Some(ReviewAction::Approve)
+        }
+        s => approval_for(s),
+    }
+}
+
+/// Checks that `actor` with `role` may take `action` now, with the review's status `st`
+/// (from [`bind`] for a reply). Roles: submit — clerk or office head, not while under review
+/// or approved; review — office head, not the submitter of the round; approve — leader (or
+/// the office head at the first level where `rules` make that final); send back — whoever's
+/// turn it is; reopen — an approved annual report, by the leader (or the office head where
+/// `rules` allow), with a reason.
+#[allow(clippy::too_many_arguments)]
 pub fn check(
     subject: &ReviewSubject,
     steps: &[ReviewStep],
+    st: ReviewStatus,
     action: ReviewAction,
     actor: &str,
     role: Role,
     note: Option<&str>,
+    rules: &ReviewRules,
 ) -> Result<(), StoreError> {
-    let st = status(steps);
     let out_of_turn = || StoreError::ReviewOutOfTurn {
         subject: subject.to_string(),
         status: st,
@@ -58,6 +105,8 @@ pub fn check(
         role,
         action: what,
     };
+    let no_reason = note.is_none_or(|n| n.trim().is_empty());
+    let own_round = || current_submission(steps).is_some_and(|s| s.actor == actor);
     match action {
         ReviewAction::Submit => {
             if !matches!(role, Role::Clerk | Role::OfficeHead) {
@@ -69,6 +118,10 @@ pub fn check(
             ) {
                 return Err(out_of_turn());
             }
+            if st == ReviewStatus::Approved {
+                // Only a reopening (with a reason, by the right role) undoes an approval.
+                return Err(out_of_turn());
+            }
         }
         ReviewAction::Review => {
             if role != Role::OfficeHead {
@@ -77,18 +130,29 @@ pub fn check(
             if st != ReviewStatus::AwaitingReview {
                 return Err(out_of_turn());
             }
-            if current_submission(steps).is_some_and(|s| s.actor == actor) {
+            if own_round() {
                 return Err(StoreError::SelfReview {
                     subject: subject.to_string(),
                 });
             }
         }
         ReviewAction::Approve => {
-            if role != Role::Leader {
+            let head_final = role == Role::OfficeHead && rules.office_head_approves;
+            if role != Role::Leader && !head_final {
                 return Err(forbidden("批准（应由分管领导批准）"));
             }
-            if st != ReviewStatus::AwaitingApproval {
+            let due = if role == Role::Leader {
+                ReviewStatus::AwaitingApproval
+            } else {
+                ReviewStatus::AwaitingReview
+            };
+            if st != due {
                 return Err(out_of_turn());
+            }
+            if role == Role::OfficeHead && own_round() {
+                return Err(StoreError::SelfReview {
+                    subject: subject.to_string(),
+                });
             }
         }
         ReviewAction::SendBack => {
@@ -103,7 +167,26 @@ pub fn check(
                 }
                 _ => return Err(out_of_turn()),
             }
-            if note.is_none_or(|n| n.trim().is_empty()) {
+            if no_reason {
+                return Err(StoreError::MissingReason);
+            }
+        }
+        ReviewAction::Reopen => {
+            let may =
+                role == Role::Leader || (role == Role::OfficeHead && rules.office_head_reopens);
+            if !may {
+                return Err(forbidden(if rules.office_head_reopens {
+                    "撤销批准、重新打开年度报告（应由分管领导或办公室主任操作）"
+                } else {
+                    "撤销批准、重新打开年度报告（应由分管领导操作）"
+                }));
+            }
+            if !matches!(subject, ReviewSubject::AnnualReport { .. })
+                || st != ReviewStatus::Approved
+            {
+                return Err(out_of_turn());
+            }
+            if no_reason {
                 return Err(StoreError::MissingReason);
             }
         }
@@ -117,6 +200,11 @@ mod tests {
     use gongkai_ledger::ApplicationId;
 
     use super::*;
+
+    const R: ReviewRules = ReviewRules {
+        office_head_approves: false,
+        office_head_reopens: false,
+    };
 
     fn step(action: ReviewAction, actor: &str, role: Role) -> ReviewStep {
         ReviewStep {
@@ -144,34 +232,59 @@ mod tests {
         check(
             &s,
             &steps,
+            status(&steps),
             ReviewAction::Review,
             "zhu",
             Role::OfficeHead,
             None,
+            &R,
         )
         .unwrap_err();
-        check(&s, &steps, ReviewAction::Submit, "li", Role::Clerk, None).unwrap();
+        check(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Submit,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        )
+        .unwrap();
         steps.push(step(ReviewAction::Submit, "li", Role::Clerk));
         assert_eq!(status(&steps), ReviewStatus::AwaitingReview);
         // The leader cannot skip the office head; a clerk cannot review.
         let e = check(
             &s,
             &steps,
+            status(&steps),
             ReviewAction::Approve,
             "wang",
             Role::Leader,
             None,
+            &R,
         );
         assert_eq!(e.unwrap_err().code(), "review_out_of_turn");
-        let e = check(&s, &steps, ReviewAction::Review, "li", Role::Clerk, None);
+        let e = check(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Review,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        );
         assert_eq!(e.unwrap_err().code(), "forbidden");
         check(
             &s,
             &steps,
+            status(&steps),
             ReviewAction::Review,
             "zhu",
             Role::OfficeHead,
             None,
+            &R,
         )
         .unwrap();
         steps.push(step(ReviewAction::Review, "zhu", Role::OfficeHead));
@@ -179,24 +292,38 @@ mod tests {
         let e = check(
             &s,
             &steps,
+            status(&steps),
             ReviewAction::SendBack,
             "wang",
             Role::Leader,
             Some(" "),
+            &R,
         );
         assert_eq!(e.unwrap_err().code(), "missing_reason");
         check(
             &s,
             &steps,
+            status(&steps),
             ReviewAction::SendBack,
             "wang",
             Role::Leader,
             Some("依据不足"),
+            &R,
         )
         .unwrap();
         steps.push(step(ReviewAction::SendBack, "wang", Role::Leader));
         assert_eq!(status(&steps), ReviewStatus::SentBack);
-        check(&s, &steps, ReviewAction::Submit, "li", Role::Clerk, None).unwrap();
+        check(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Submit,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        )
+        .unwrap();
     }
 
     #[test]
@@ -206,11 +333,166 @@ mod tests {
         let e = check(
             &s,
             &steps,
+            status(&steps),
             ReviewAction::Review,
             "zhu",
             Role::OfficeHead,
             None,
+            &R,
         );
         assert_eq!(e.unwrap_err().code(), "self_review");
+    }
+
+    fn with_digest(mut s: ReviewStep, d: &str) -> ReviewStep {
+        s.snapshot = serde_json::json!({ "digest": d });
+        s
+    }
+
+    #[test]
+    fn a_changed_reply_needs_review_again() {
+        let steps = vec![
+            with_digest(step(ReviewAction::Submit, "li", Role::Clerk), "aaa"),
+            with_digest(step(ReviewAction::Review, "zhu", Role::OfficeHead), "aaa"),
+            with_digest(step(ReviewAction::Approve, "wang", Role::Leader), "aaa"),
+        ];
+        assert_eq!(bind(&steps, Some("aaa")), ReviewStatus::Approved);
+        assert_eq!(bind(&steps, Some("bbb")), ReviewStatus::NeedsReReview);
+        assert_eq!(bind(&steps, None), ReviewStatus::NeedsReReview);
+        // Needing review again, it is submitted again; approved, it is not.
+        let s = subject();
+        let st = bind(&steps, Some("bbb"));
+        check(
+            &s,
+            &steps,
+            st,
+            ReviewAction::Submit,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        )
+        .unwrap();
+        let e = check(
+            &s,
+            &steps,
+            ReviewStatus::Approved,
+            ReviewAction::Submit,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        );
+        assert_eq!(e.unwrap_err().code(), "review_out_of_turn");
+    }
+
+    #[test]
+    fn the_office_head_approves_where_the_office_allows_it() {
+        let s = subject();
+        let steps = vec![step(ReviewAction::Submit, "li", Role::Clerk)];
+        let st = status(&steps);
+        let head = ReviewRules {
+            office_head_approves: true,
+            ..R
+        };
+        assert_eq!(
+            approval_under(st, Role::OfficeHead, &R),
+            Some(ReviewAction::Review)
+        );
+        assert_eq!(
+            approval_under(st, Role::OfficeHead, &head),
+            Some(ReviewAction::Approve)
+        );
+        let e = check(
+            &s,
+            &steps,
+            st,
+            ReviewAction::Approve,
+            "zhu",
+            Role::OfficeHead,
+            None,
+            &R,
+        );
+        assert_eq!(e.unwrap_err().code(), "forbidden");
+        check(
+            &s,
+            &steps,
+            st,
+            ReviewAction::Approve,
+            "zhu",
+            Role::OfficeHead,
+            None,
+            &head,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn only_the_leader_reopens_an_approved_report_with_a_reason() {
+        let s = ReviewSubject::AnnualReport { year: 2025 };
+        let steps = vec![
+            step(ReviewAction::Submit, "li", Role::Clerk),
+            step(ReviewAction::Review, "zhu", Role::OfficeHead),
+            step(ReviewAction::Approve, "wang", Role::Leader),
+        ];
+        let st = status(&steps);
+        let reopen = |who, role, note, rules: &ReviewRules| {
+            check(&s, &steps, st, ReviewAction::Reopen, who, role, note, rules)
+        };
+        assert_eq!(
+            reopen("li", Role::Clerk, Some("数据有误"), &R)
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+        assert_eq!(
+            reopen("zhu", Role::OfficeHead, Some("数据有误"), &R)
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+        assert_eq!(
+            reopen("wang", Role::Leader, Some(" "), &R)
+                .unwrap_err()
+                .code(),
+            "missing_reason"
+        );
+        reopen("wang", Role::Leader, Some("数据有误"), &R).unwrap();
+        let head = ReviewRules {
+            office_head_reopens: true,
+            ..R
+        };
+        reopen("zhu", Role::OfficeHead, Some("数据有误"), &head).unwrap();
+        assert_eq!(
+            reopen("li", Role::Clerk, Some("数据有误"), &head)
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+        // A clerk cannot get round it by submitting the approved report again.
+        let e = check(
+            &s,
+            &steps,
+            st,
+            ReviewAction::Submit,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        );
+        assert_eq!(e.unwrap_err().code(), "review_out_of_turn");
+        let mut reopened = steps.clone();
+        reopened.push(step(ReviewAction::Reopen, "wang", Role::Leader));
+        assert_eq!(status(&reopened), ReviewStatus::Reopened);
+        check(
+            &s,
+            &reopened,
+            status(&reopened),
+            ReviewAction::Submit,
+            "li",
+            Role::Clerk,
+            None,
+            &R,
+        )
+        .unwrap();
     }
 }

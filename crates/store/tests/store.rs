@@ -57,6 +57,24 @@ fn decided(date: &str, decision: Decision) -> EventInput {
     ev(date, EventKind::Decided { decision })
 }
 
+/// 信息员 submits, 办公室主任 reviews, 分管领导 approves the reply as it stands.
+async fn approve_reply(s: &Store, id: &ApplicationId) {
+    let subject = ReviewSubject::Reply {
+        application: id.clone(),
+    };
+    s.review_step(&subject, ReviewAction::Submit, None, &stamp("li"))
+        .await
+        .unwrap();
+    s.review_approve(&subject, None, &stamp("zhu"))
+        .await
+        .unwrap();
+    let r = s
+        .review_approve(&subject, None, &stamp("wang"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, ReviewStatus::Approved);
+}
+
 fn reply(date: &str) -> EventInput {
     ev(
         date,
@@ -225,6 +243,12 @@ async fn lifecycle_through_the_store(db: &TestDb) {
         reply("2025-04-21"),
     ];
     for (i, step) in steps.into_iter().enumerate() {
+        if matches!(step.kind, EventKind::ReplySent { .. }) {
+            // Not sent before it is approved.
+            let r = s.append_event(&id, step.clone(), &li).await;
+            assert_eq!(code(r), "reply_not_approved");
+            approve_reply(s, &id).await;
+        }
         let e = s.append_event(&id, step, &li).await.unwrap();
         assert_eq!(e.seq as usize, i + 2);
         assert_eq!(e.recorded_by.as_deref(), Some("li"));
@@ -246,7 +270,8 @@ async fn lifecycle_through_the_store(db: &TestDb) {
     let r = s.append_event(&id, reply("2025-04-22"), &li).await;
     assert_eq!(code(r), "after_closing");
 
-    // One audit row per change: the registration, the receipt and seven events.
+    // One audit row per change: the registration, the receipt, seven events and the three
+    // review steps.
     let audit = s
         .audit(&AuditQuery {
             subject_kind: Some("application".into()),
@@ -255,10 +280,10 @@ async fn lifecycle_through_the_store(db: &TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(audit.len(), 9);
+    assert_eq!(audit.len(), 12);
     assert_eq!(audit[0].action, "event.append");
     assert_eq!(audit[0].detail["type"], "reply_sent");
-    assert_eq!(audit[8].action, "application.register");
+    assert_eq!(audit[11].action, "application.register");
     // A leader reads and approves but does not record.
     let r = s
         .append_event(&id, reply("2025-04-22"), &stamp("wang"))
@@ -439,6 +464,7 @@ async fn appeals_and_proactive_records(db: &TestDb) {
         conclusion: None,
         recorded_at: at("2000-01-01T00:00:00Z"),
         recorded_by: None,
+        supersedes: None,
     };
     let e = s
         .add_appeal(case("F-1", Some("NOPE"), "2025-05-01"), &li)
@@ -597,13 +623,29 @@ async fn three_level_review_of_a_reply(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status, ReviewStatus::AwaitingApproval);
-    // A decision changed after submission makes the review stale.
+    // A decision changed after submission: the review binds the submitted content, so it
+    // needs review again (even when the outcome is decided back), and the leader cannot
+    // approve the stale round.
     s.append_event(&id, decided("2025-03-22", Decision::Granted), &li)
         .await
         .unwrap();
+    assert_eq!(
+        s.review(&subject).await.unwrap().status,
+        ReviewStatus::NeedsReReview
+    );
     let e = s.review_approve(&subject, None, &stamp("wang")).await;
-    assert_eq!(code(e), "review_stale");
+    assert_eq!(code(e), "review_out_of_turn");
     s.append_event(&id, decided("2025-03-23", Decision::PartiallyGranted), &li)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.review(&subject).await.unwrap().status,
+        ReviewStatus::NeedsReReview
+    );
+    s.review_step(&subject, ReviewAction::Submit, None, &li)
+        .await
+        .unwrap();
+    s.review_approve(&subject, None, &stamp("zhu"))
         .await
         .unwrap();
     let r = s
@@ -623,11 +665,13 @@ async fn three_level_review_of_a_reply(db: &TestDb) {
             (ReviewAction::SendBack, "zhu", Role::OfficeHead),
             (ReviewAction::Submit, "li", Role::Clerk),
             (ReviewAction::Review, "zhu", Role::OfficeHead),
+            (ReviewAction::Submit, "li", Role::Clerk),
+            (ReviewAction::Review, "zhu", Role::OfficeHead),
             (ReviewAction::Approve, "wang", Role::Leader),
         ]
     );
     assert_eq!(r.steps[1].note.as_deref(), Some("应为部分公开"));
-    assert_eq!(r.steps[4].snapshot["decision"], "partially_granted");
+    assert_eq!(r.steps[6].snapshot["decision"], "partially_granted");
     assert_eq!(s.review(&subject).await.unwrap(), r);
     assert_eq!(s.reviews().await.unwrap(), vec![r]);
     // Each step is in the application's audit trail.
@@ -643,7 +687,7 @@ async fn three_level_review_of_a_reply(db: &TestDb) {
         .iter()
         .filter(|a| a.action.starts_with("review."))
         .count();
-    assert_eq!(review_rows, 5);
+    assert_eq!(review_rows, 7);
     // A review of an application that does not exist.
     let ghost = ReviewSubject::Reply {
         application: ApplicationId::from("NOPE"),
@@ -837,6 +881,7 @@ async fn year_end_from_stored_ledger(db: &TestDb) {
         s.append_event(&id, decided(date, decision), &li)
             .await
             .unwrap();
+        approve_reply(s, &id).await;
         s.append_event(&id, reply(date), &li).await.unwrap();
     }
     let ye = s.year_end(YearEndOptions::year(2025)).await.unwrap();

@@ -28,7 +28,17 @@ pub(crate) fn docx(letter: &Letter, fonts: &DocxFonts) -> Result<Vec<u8>, WriteE
             .add_run(run(text, font, size))
     };
     let spacing = LineSpacing::new().line(560);
-    let mut doc = Docx::new()
+    let mut doc = Docx::new();
+    if letter.draft {
+        doc = doc.add_paragraph(
+            Paragraph::new().align(AlignmentType::Center).add_run(
+                run(crate::DRAFT_MARK, &fonts.title, 36)
+                    .bold()
+                    .color("C00000"),
+            ),
+        );
+    }
+    let mut doc = doc
         .add_paragraph(centred(&letter.agency, &fonts.body, 32))
         .add_paragraph(centred(&letter.title, &fonts.title, 44))
         .add_paragraph(centred(&letter.number, &fonts.body, 32));

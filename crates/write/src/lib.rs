@@ -166,12 +166,17 @@ pub struct Letter {
     /// times, the PDF date). Fixed by the caller so that the same letter gives the same
     /// bytes on every download; `None`: 1980-01-01.
     pub created: Option<chrono::DateTime<chrono::Utc>>,
+    /// Not yet approved (三级审查): the letter carries a visible 未经审核（草稿） mark.
+    pub draft: bool,
 }
 
 /// The letter as DOCX (official-document fonts, A4) with its core properties.
 pub fn letter_docx(letter: &Letter, fonts: &DocxFonts) -> Result<Vec<u8>, WriteError> {
     letter::docx(letter, fonts)
 }
+
+/// The mark a letter carries before its reply is approved.
+pub const DRAFT_MARK: &str = "未经审核（草稿）";
 
 /// The letter as PDF; [`WriteError::PdfDisabled`] when built without the `pdf` feature.
 pub fn letter_pdf(letter: &Letter, font_dir: &std::path::Path) -> Result<Vec<u8>, WriteError> {

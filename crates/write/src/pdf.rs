@@ -97,6 +97,10 @@ pub fn letter_pdf(letter: &crate::Letter, font_dir: &Path) -> Result<Vec<u8>, Wr
             Array::from_iter(ymd.map(IntoValue::into_value)).into_value(),
         );
     }
+    d.insert(
+        "draft".into(),
+        (if letter.draft { crate::DRAFT_MARK } else { "" }).into_value(),
+    );
     let doc: PagedDocument = engine
         .compile_with_input(d)
         .output

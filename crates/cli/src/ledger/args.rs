@@ -308,6 +308,10 @@ pub(super) enum AppealCommand {
         #[arg(long)]
         as_reconsideration_organ: bool,
     },
+    /// 更正案件登记（新记录取代原记录，原记录保留、不再统计），须说明理由 / correct a case
+    Correct(super::corrections::AppealCorrectArgs),
+    /// 作废案件（如重复登记），须说明理由 / void a case (e.g. entered twice)
+    Void(super::corrections::ReasonArgs),
     /// 登记结果 / record the result
     Conclude {
         id: String,
@@ -330,7 +334,11 @@ pub(super) enum ProactiveCommand {
         #[command(subcommand)]
         data: ProactiveArgs,
     },
-    /// 列出记录 / list records
+    /// 更正一条记录（新记录取代原记录，原记录保留、不再统计），须说明理由 / correct a record
+    Correct(super::corrections::ProactiveCorrectArgs),
+    /// 作废一条记录（如重复录入），须说明理由 / void a record (e.g. entered twice)
+    Void(super::corrections::ReasonArgs),
+    /// 列出记录（现行记录；被更正或作废的标出）/ list records
     List,
 }
 
@@ -413,7 +421,16 @@ pub(super) enum ReviewCommand {
         #[arg(long)]
         reason: String,
     },
-    /// 查看审核记录 / show a review
+    /// 撤销批准、重新打开已批准的年度报告（分管领导，或设置允许时办公室主任），须说明理由 /
+    /// reopen an approved annual report (the leader, or the office head if allowed), with a reason
+    Reopen {
+        /// 年度 / year
+        year: i32,
+        /// 理由（必填）/ why (required)
+        #[arg(long)]
+        reason: String,
+    },
+    /// 查看审核记录（含批准时的答复内容）/ show a review
     Show {
         #[command(flatten)]
         subject: SubjectArgs,

@@ -32,6 +32,7 @@ mod applications;
 mod args;
 mod office;
 mod narrative;
+mod corrections;
 mod print;
 mod records;
 mod reports;
@@ -110,6 +111,16 @@ enum LedgerCommand {
         #[command(subcommand)]
         kind: EventCommand,
     },
+    /// 更正登记信息（更正）：申请人及类型、提交渠道和收到日期、所需信息、联系方式、载体形式和
+    /// 获取方式；须说明理由 / correct what was registered, with a reason
+    ///
+    /// 台账只追加、不改写：更正作为一项事项记入办理过程，显示“原值 → 新值”、更正人和理由。
+    /// 办理状态、答复期限和年度报告（如表三的申请人类型列）按更正后的值计算；已提交或已批准的
+    /// 答复因内容改变而“需重新审核”。
+    /// The log is append-only: a correction is an event showing old → new, who and why; the
+    /// state, the deadlines and the year-end tables follow the corrected values, and a reply
+    /// submitted or approved needs review again.
+    Correct(corrections::CorrectArgs),
     /// 查看一件申请：事项、状态、答复期限及其计算 / show an application
     Show {
         id: String,
@@ -158,8 +169,18 @@ enum LedgerCommand {
     #[command(subcommand)]
     Narrative(narrative::NarrativeCommand),
     /// 三级审核：信息员提交 → 办公室主任审核 → 分管领导批准 / the three-level review
+    ///
+    /// 批准绑定所批准的内容（答复结论、理由、答复书正文及所引用的登记信息，存 SHA-256 摘要）：
+    /// 之后再作结论、更正或修改模板，答复即“需重新审核”；未经批准不能登记送达答复。
+    /// 已批准的年度报告只能由分管领导（或设置允许时办公室主任）说明理由后“撤销批准、重新打开”。
+    /// An approval binds the content approved (decision, reason, letter; SHA-256 digest): any
+    /// later change puts the reply back to review; a reply is recorded as sent only once
+    /// approved; an approved annual report is reopened only by the leader (or the office
+    /// head where allowed), with a reason.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// 审核规则设置（办公室主任或管理员修改）；不带参数时显示 / the review settings
+    ReviewSettings(corrections::ReviewSettingsArgs),
     /// 审计日志（谁、何时、做了什么）/ the audit log
     Audit {
         /// 只看这件申请 / one application only
@@ -242,6 +263,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
             note,
             kind,
         } => applications::event(&cx, &id, date, note, kind, &mut out).await,
+        LedgerCommand::Correct(a) => corrections::correct(&cx, a, &mut out).await,
         LedgerCommand::Show { id, as_of, json } => {
             applications::show(&cx, &id, as_of, json, &mut out).await
         }
@@ -256,6 +278,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         } => reports::year_end(&cx, year, as_of, output.as_deref(), json, &mut out).await,
         LedgerCommand::Narrative(c) => narrative::narrative(&cx, c, &mut out).await,
         LedgerCommand::Review(c) => reports::review(&cx, c, &mut out).await,
+        LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
         LedgerCommand::Audit { id, limit, json } => {
             reports::audit(&cx, id.as_deref(), limit, json, &mut out).await
         }

@@ -86,5 +86,17 @@ pub(super) fn review(cx: &Session, r: &Review, names: &Names, out: &mut impl Wri
             s.action.label_zh()
         )?;
     }
+    if let Some(a) = r.approved() {
+        let c = &a.snapshot;
+        let get = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        if let Some(label) = c.get("decision_label").and_then(|v| v.as_str()) {
+            writeln!(
+                out,
+                "  批准的内容：{label}；理由：{}；摘要 {}",
+                c.get("reason").and_then(|v| v.as_str()).unwrap_or("（无）"),
+                get("digest").chars().take(12).collect::<String>()
+            )?;
+        }
+    }
     Ok(())
 }

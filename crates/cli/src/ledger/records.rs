@@ -160,6 +160,8 @@ pub(super) async fn appeal(
             let c = cx.service.add_appeal(&actor, draft).await?;
             writeln!(out, "已登记案件 {}（{}）", c.id, c.kind.label_zh())?;
         }
+        AppealCommand::Correct(a) => return super::corrections::appeal_correct(cx, a, out).await,
+        AppealCommand::Void(a) => return super::corrections::appeal_void(cx, a, out).await,
         AppealCommand::Conclude { id, result, date } => {
             let actor = cx.actor().await?;
             let conclusion = AppealConclusion {
@@ -201,39 +203,13 @@ pub(super) async fn proactive(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     match c {
+        ProactiveCommand::Correct(a) => {
+            return super::corrections::proactive_correct(cx, a, out).await;
+        }
+        ProactiveCommand::Void(a) => return super::corrections::proactive_void(cx, a, out).await,
         ProactiveCommand::Set { id, data } => {
             let actor = cx.actor().await?;
-            let data = match data {
-                ProactiveArgs::Document {
-                    kind,
-                    title,
-                    number,
-                    issued,
-                    repealed,
-                } => ProactiveData::Document(DocumentRecord {
-                    kind,
-                    title,
-                    number,
-                    issued_on: issued,
-                    repealed_on: repealed,
-                }),
-                ProactiveArgs::Decisions {
-                    area,
-                    from,
-                    to,
-                    count,
-                } => ProactiveData::Decisions(DecisionCount {
-                    area,
-                    from,
-                    to,
-                    count,
-                }),
-                ProactiveArgs::Fees { from, to, yuan } => ProactiveData::Fees(FeeIncome {
-                    from,
-                    to,
-                    amount_yuan: yuan,
-                }),
-            };
+            let data = proactive_data(data);
             let (r, new) = cx.service.set_proactive(&actor, Some(&id), data).await?;
             let what = if new {
                 "已添加记录"
@@ -243,7 +219,8 @@ pub(super) async fn proactive(
             writeln!(out, "{what} {}", r.id)?;
         }
         ProactiveCommand::List => {
-            for r in cx.service.proactive_records().await? {
+            let all = cx.service.proactive_records().await?;
+            for r in &all {
                 let text = match &r.data {
                     ProactiveData::Document(d) => format!(
                         "{}《{}》{} 制发{}",
@@ -268,9 +245,54 @@ pub(super) async fn proactive(
                         f.amount_yuan
                     ),
                 };
-                writeln!(out, "{:<14} {text}", r.id)?;
+                let replaced = all
+                    .iter()
+                    .find(|o| o.supersedes.as_ref().is_some_and(|s| s.id == r.id))
+                    .map(|o| format!("  〔已被 {} 更正或作废，不计〕", o.id))
+                    .unwrap_or_default();
+                let history = match &r.supersedes {
+                    Some(s) if s.void => format!("  〔作废 {}：{}〕", s.id, s.reason),
+                    Some(s) => format!("  〔更正 {}：{}〕", s.id, s.reason),
+                    None => String::new(),
+                };
+                writeln!(out, "{:<14} {text}{history}{replaced}", r.id)?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The record's data from the command line.
+pub(super) fn proactive_data(data: ProactiveArgs) -> ProactiveData {
+    match data {
+        ProactiveArgs::Document {
+            kind,
+            title,
+            number,
+            issued,
+            repealed,
+        } => ProactiveData::Document(DocumentRecord {
+            kind,
+            title,
+            number,
+            issued_on: issued,
+            repealed_on: repealed,
+        }),
+        ProactiveArgs::Decisions {
+            area,
+            from,
+            to,
+            count,
+        } => ProactiveData::Decisions(DecisionCount {
+            area,
+            from,
+            to,
+            count,
+        }),
+        ProactiveArgs::Fees { from, to, yuan } => ProactiveData::Fees(FeeIncome {
+            from,
+            to,
+            amount_yuan: yuan,
+        }),
+    }
 }

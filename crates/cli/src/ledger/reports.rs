@@ -169,6 +169,9 @@ pub(super) async fn review(
             svc.review_step(&actor, &subject(&s)?, ReviewAction::SendBack, Some(reason))
                 .await?
         }
+        ReviewCommand::Reopen { year, reason } => {
+            return super::corrections::reopen(cx, year, &reason, out).await;
+        }
         ReviewCommand::Show { subject: s } => svc.review(&subject(&s)?).await?,
         ReviewCommand::List => {
             let reviews = svc.reviews().await?;

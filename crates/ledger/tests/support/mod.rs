@@ -347,6 +347,7 @@ pub fn generate(
                         .map(|(decided_on, result)| AppealConclusion { result, decided_on }),
                     recorded_at: filed.and_hms_opt(10, 0, 0).unwrap().and_utc(),
                     recorded_by: None,
+                    supersedes: None,
                 },
                 today,
             )
@@ -390,6 +391,7 @@ pub fn generate(
                     }),
                     recorded_at: recorded,
                     recorded_by: None,
+                    supersedes: None,
                 },
                 today,
             )
@@ -421,6 +423,7 @@ pub fn generate(
                         }),
                         recorded_at: recorded,
                         recorded_by: None,
+                        supersedes: None,
                     },
                     today,
                 )
@@ -440,6 +443,7 @@ pub fn generate(
                     }),
                     recorded_at: recorded,
                     recorded_by: None,
+                    supersedes: None,
                 },
                 today,
             )

@@ -82,6 +82,11 @@ async fn build(
         refusal = refusal.default_value(&format!("conclude-{}", c.id), "decided_on", today);
     }
     cases.sort_by(|a, b| b.filed_on.cmp(&a.filed_on).then_with(|| a.id.cmp(&b.id)));
+    // Corrected or voided case records (更正 / 作废) are kept but not counted.
+    let superseded: std::collections::HashSet<String> = cases
+        .iter()
+        .filter_map(|c| c.supersedes.as_ref().map(|s| s.id.clone()))
+        .collect();
     Ok(ListPage {
         chrome: Chrome::new(ctx, "appeals").flash(msg),
         rows: cases
@@ -105,7 +110,9 @@ async fn build(
                         .unwrap_or_default(),
                     body: c.body.clone().unwrap_or_default(),
                     case_number: c.case_number.clone().unwrap_or_default(),
-                    counted: c.role == CaseRole::OriginalActor,
+                    counted: c.role == CaseRole::OriginalActor
+                        && !superseded.contains(&c.id)
+                        && !c.supersedes.as_ref().is_some_and(|s| s.void),
                     status: status_zh(status),
                     pending: status == AppealStatus::Pending,
                     form_key: format!("conclude-{}", c.id),

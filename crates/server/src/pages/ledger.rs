@@ -179,7 +179,7 @@ async fn register(
 
 /// An error shown on the form it came from (the clerk can correct it), rather than as an
 /// error page: input refused, a conflict, a step out of turn.
-fn refusable(e: &ServiceError) -> bool {
+pub(crate) fn refusable(e: &ServiceError) -> bool {
     matches!(
         e.kind(),
         ErrorKind::Invalid | ErrorKind::Conflict | ErrorKind::Forbidden
@@ -323,6 +323,9 @@ struct AppPage {
     review_title: &'static str,
     review_url: String,
     letter: bool,
+    /// The letter downloads are drafts (the reply is not approved as it stands).
+    letter_draft: bool,
+    correction: crate::pages::corrections::CorrectionView,
 }
 
 async fn build_page(
@@ -528,6 +531,8 @@ async fn build_page(
         decisions: decision_options(),
         reply_methods: forms::options::<ReplyMethod>(),
         consultations,
+        letter_draft: review.status != gongkai_store::ReviewStatus::Approved,
+        correction: crate::pages::corrections::CorrectionView::of(&app),
         review: {
             let mut panel = review_panel(&review, user, s.decision.is_some());
             for step in &mut panel.steps {
@@ -551,7 +556,7 @@ async fn app_page(
 }
 
 /// Re-renders the application page with the refusal, or fails for a storage error.
-async fn refused(
+pub(crate) async fn refused(
     st: &AppState,
     ctx: &Ctx,
     id: &str,
@@ -636,6 +641,10 @@ pub async fn review_step(
         }
         "submit" => {
             svc.review_step(&actor, subject, ReviewAction::Submit, note)
+                .await
+        }
+        "reopen" => {
+            svc.review_step(&actor, subject, ReviewAction::Reopen, note)
                 .await
         }
         other => Err(ServiceError::invalid(

@@ -23,6 +23,7 @@ use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
 pub mod appeals;
+pub mod corrections;
 pub mod ledger;
 pub mod ledger_list;
 pub mod proactive;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/healthz", get(|| async { "ok" }))
         .merge(ledger::router())
+        .merge(corrections::router())
         .merge(reviews::router())
         .merge(appeals::router())
         .merge(proactive::router())

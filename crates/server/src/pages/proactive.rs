@@ -126,10 +126,23 @@ async fn build(
     for r in &records {
         refusal = refusal.default_value(&format!("repeal-{}", r.id), "repealed_on", today);
     }
+    // The current version of each figure (a corrected or voided record is kept in the
+    // store and the audit log, and no longer counted).
+    let superseded: std::collections::HashSet<&str> = records
+        .iter()
+        .filter_map(|r| r.supersedes.as_ref().map(|s| s.id.as_str()))
+        .collect();
     Ok(ListPage {
         f: refusal,
         chrome: Chrome::new(ctx, "proactive").flash(msg),
-        rows: records.iter().map(|r| row(&r.id, &r.data)).collect(),
+        rows: records
+            .iter()
+            .filter(|r| {
+                !superseded.contains(r.id.as_str())
+                    && !r.supersedes.as_ref().is_some_and(|s| s.void)
+            })
+            .map(|r| row(&r.id, &r.data))
+            .collect(),
         can_record: user.role.can_record(),
         today: view::today().to_string(),
         error,

@@ -38,6 +38,13 @@ pub struct ReviewPanel {
     pub can_approve: bool,
     /// `审核通过` or `批准`.
     pub approve_label: &'static str,
+    /// 撤销批准、重新打开 (an approved annual report; the 分管领导, or the 办公室主任 where
+    /// the office allows it).
+    pub can_reopen: bool,
+    /// What the last approval bound (a reply: decision, reason, letter sources, digest).
+    pub approved: Vec<String>,
+    /// The reply changed since it was submitted or approved.
+    pub stale: bool,
 }
 
 fn status_key(s: ReviewStatus) -> &'static str {
@@ -47,7 +54,51 @@ fn status_key(s: ReviewStatus) -> &'static str {
         ReviewStatus::AwaitingApproval => "awaiting_approval",
         ReviewStatus::Approved => "approved",
         ReviewStatus::SentBack => "sent_back",
+        ReviewStatus::NeedsReReview => "needs_re_review",
+        ReviewStatus::Reopened => "reopened",
     }
+}
+
+/// The content an approval bound, in words (for a reply).
+fn approved_lines(review: &Review) -> Vec<String> {
+    let Some(step) = review.approved() else {
+        return Vec::new();
+    };
+    let c = &step.snapshot;
+    let text = |v: Option<&serde_json::Value>| {
+        v.and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| "（无）".into())
+    };
+    if c.get("decision_label").is_none() {
+        return Vec::new();
+    }
+    let letter = c.get("letter");
+    let at = |k: &str| letter.and_then(|l| l.get(k));
+    vec![
+        format!(
+            "{} {}（{}）批准的内容：",
+            view::datetime(step.at),
+            step.actor,
+            step.actor_role.label_zh()
+        ),
+        format!("答复结论：{}", text(c.get("decision_label"))),
+        format!("理由：{}", text(c.get("reason"))),
+        format!("申请人：{}", text(at("applicant"))),
+        format!("所需信息：{}", text(at("description"))),
+        format!(
+            "答复书模板：{}",
+            at("template")
+                .filter(|t| !t.is_null())
+                .and_then(|t| t.get("title"))
+                .and_then(|t| t.as_str())
+                .unwrap_or("默认文本")
+        ),
+        format!(
+            "内容摘要（SHA-256）：{}",
+            text(c.get("digest")).chars().take(16).collect::<String>()
+        ),
+    ]
 }
 
 /// The panel for `user`; `ready`: there is something to submit (a decision, a report).
@@ -69,11 +120,16 @@ pub fn review_panel(review: &Review, user: &AuthUser, ready: bool) -> ReviewPane
             .collect(),
         can_submit: allowed.submit && ready,
         can_approve: allowed.approve,
-        approve_label: if review.status == ReviewStatus::AwaitingApproval {
+        approve_label: if review.status == ReviewStatus::AwaitingApproval
+            || (review.status == ReviewStatus::AwaitingReview && review.rules.office_head_approves)
+        {
             "批准"
         } else {
             "审核通过"
         },
+        can_reopen: allowed.reopen,
+        approved: approved_lines(review),
+        stale: review.status == ReviewStatus::NeedsReReview,
     }
 }
 
@@ -106,13 +162,24 @@ fn href(subject: &ReviewSubject) -> String {
 /// The statuses waiting for `role`.
 pub fn waiting_for(role: Role) -> &'static [ReviewStatus] {
     match role {
-        Role::Clerk => &[ReviewStatus::SentBack],
-        Role::OfficeHead => &[ReviewStatus::AwaitingReview, ReviewStatus::SentBack],
+        Role::Clerk => &[
+            ReviewStatus::SentBack,
+            ReviewStatus::NeedsReReview,
+            ReviewStatus::Reopened,
+        ],
+        Role::OfficeHead => &[
+            ReviewStatus::AwaitingReview,
+            ReviewStatus::SentBack,
+            ReviewStatus::NeedsReReview,
+            ReviewStatus::Reopened,
+        ],
         Role::Leader => &[ReviewStatus::AwaitingApproval],
         Role::Admin => &[
             ReviewStatus::AwaitingReview,
             ReviewStatus::AwaitingApproval,
             ReviewStatus::SentBack,
+            ReviewStatus::NeedsReReview,
+            ReviewStatus::Reopened,
         ],
     }
 }

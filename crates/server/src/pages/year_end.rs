@@ -272,11 +272,22 @@ async fn review(
     let year = check_year(year)?;
     match review_step(&st, &user, &ReviewSubject::AnnualReport { year }, &form).await {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/year-end?year={year}&msg=review#review")).into_response())
+            let msg = if form.action == "reopen" {
+                "reopened"
+            } else {
+                "review"
+            };
+            Ok(Redirect::to(&format!("/year-end?year={year}&msg={msg}#review")).into_response())
         }
         Err(e) if e.kind() != gongkai_service::ErrorKind::Internal => {
             let page = build(&st, &ctx, year, Some(e.to_string()), None, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            // A role that may not take the step (a 信息员 reopening the report …): 403.
+            let status = if e.kind() == gongkai_service::ErrorKind::Forbidden {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((status, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

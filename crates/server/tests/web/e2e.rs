@@ -485,3 +485,137 @@ async fn write_the_narrative(
     shot(driver, shots, "year-end-early-close").await;
     Ok(())
 }
+
+/// A server and a headless browser for one test; `None` (with the reason printed) when
+/// chromedriver is missing outside CI.
+async fn browser_session(
+    test: &str,
+) -> Option<(WebDriver, String, Driver, tokio::task::JoinHandle<()>)> {
+    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let (driver, process) = open_browser(test, &downloads).await?;
+    let store = store().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store, Config::default());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, gongkai_server::app(state))
+            .await
+            .unwrap();
+    });
+    Some((driver, base, process, server))
+}
+
+/// Logs in as `name` (after dropping any session).
+async fn login_as(driver: &WebDriver, base: &str, name: &str) -> WebDriverResult<()> {
+    driver.delete_all_cookies().await?;
+    driver.goto(format!("{base}/login")).await?;
+    fill(driver, "#name", name).await;
+    fill(driver, "#password", &password(name)).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    wait_text(driver, ".who", name).await;
+    Ok(())
+}
+
+/// The office head and the leader approve the reply on `app_url`; the clerk logs in again.
+async fn approve_as_head_and_leader(
+    driver: &WebDriver,
+    base: &str,
+    app_url: &str,
+) -> WebDriverResult<()> {
+    for (who, after) in [("head", "待分管领导批准"), ("leader", "已批准")] {
+        login_as(driver, base, who).await?;
+        driver.goto(app_url).await?;
+        click(driver, "#review button[value=approve]").await;
+        wait_text(driver, "[data-review-status]", after).await;
+    }
+    login_as(driver, base, "clerk").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrected_request_reaches_the_letter_and_a_changed_decision_is_reviewed_again() {
+    let Some((driver, base, _process, server)) = browser_session(
+        "a_corrected_request_reaches_the_letter_and_a_changed_decision_is_reviewed_again",
+    )
+    .await
+    else {
+        return;
+    };
+    let result = corrected_and_reviewed(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+async fn corrected_and_reviewed(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "clerk").await?;
+    driver.goto(format!("{base}/ledger/new")).await?;
+    fill(driver, "#name", "张三").await;
+    fill(driver, "#phone", "13800000000").await;
+    fill(driver, "#description", "某项目的文件").await;
+    click(driver, "form[action='/ledger/new'] button[type=submit]").await;
+    wait_text(driver, "#stage", "办理中").await;
+    let app_url = driver.current_url().await?.to_string();
+    let app_url = app_url.split(['?', '#']).next().unwrap().to_string();
+
+    // 补正: the vague request is corrected by the applicant …
+    click(driver, "#form-correction_requested summary").await;
+    fill(driver, "#cr-items", "请写明所需文件的名称或文号").await;
+    set_value(driver, "#cr-due", &today()).await;
+    click(driver, "#form-correction_requested button[type=submit]").await;
+    wait_text(driver, "#stage", "补正中").await;
+    click(
+        driver,
+        "#form-corrected form:first-of-type button[type=submit]",
+    )
+    .await;
+    wait_text(driver, "#stage", "办理中").await;
+    // … and the office corrects the registered request text (更正), with a reason.
+    let corrected = "2024年度某建设项目环境影响评价批复文件（某环审〔2024〕12号）";
+    click(driver, "#form-amend summary").await;
+    fill(driver, "#am-description", corrected).await;
+    fill(driver, "#am-reason", "申请人补正后明确了所需信息").await;
+    click(driver, "#form-amend button[type=submit]").await;
+    wait_text(driver, ".flash", "已更正登记信息").await;
+    wait_text(
+        driver,
+        "ol.timeline",
+        &format!("所需信息：某项目的文件 → {corrected}"),
+    )
+    .await;
+    wait_text(driver, "ol.timeline", "理由：申请人补正后明确了所需信息").await;
+
+    // Decide; the letter quotes the corrected request and is a draft until approved.
+    click(driver, "#form-decided summary").await;
+    click(driver, "#de-decision option[value='granted']").await;
+    click(driver, "#form-decided button[type=submit]").await;
+    wait_text(driver, "#decision", "予以公开").await;
+    driver.goto(format!("{app_url}/letter/html")).await?;
+    let letter = text(driver, "article").await;
+    assert!(letter.contains(corrected), "{letter}");
+    assert!(letter.contains("未经审核（草稿）"), "{letter}");
+
+    // Three levels; approved, the letter is final.
+    driver.goto(&app_url).await?;
+    click(driver, "#review button[value=submit]").await;
+    wait_text(driver, "[data-review-status]", "待办公室主任审核").await;
+    approve_as_head_and_leader(driver, base, &app_url).await?;
+    driver.goto(format!("{app_url}/letter/html")).await?;
+    let letter = text(driver, "article").await;
+    assert!(!letter.contains("未经审核"), "{letter}");
+
+    // A changed decision: 需重新审核, reviewed again.
+    driver.goto(&app_url).await?;
+    click(driver, "#form-decided summary").await;
+    click(driver, "#de-decision option[value='partially_granted']").await;
+    click(driver, "#form-decided button[type=submit]").await;
+    wait_text(driver, "#decision", "部分公开").await;
+    wait_text(driver, "[data-review-status]", "需重新审核").await;
+    wait_for(driver, "#review-stale").await;
+    click(driver, "#review button[value=submit]").await;
+    wait_text(driver, "[data-review-status]", "待办公室主任审核").await;
+    approve_as_head_and_leader(driver, base, &app_url).await?;
+    driver.goto(&app_url).await?;
+    wait_text(driver, "[data-review-status]", "已批准").await;
+    Ok(())
+}

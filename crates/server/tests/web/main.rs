@@ -3,6 +3,7 @@
 //! chromedriver unless `CI=true`).
 
 mod api;
+mod bind;
 mod check;
 mod clerk;
 mod common;

@@ -321,6 +321,7 @@ async fn the_year_end_page_shows_the_computed_tables_and_closes_the_year() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    crate::bind::approve_reply(&app, &mut c, &url).await;
     let r = event(
         &mut c,
         &url,
