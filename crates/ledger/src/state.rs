@@ -224,7 +224,7 @@ struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    fn knowing_consultations(mut self, events: &[&Event]) -> Self {
+    fn knowing_consultations(mut self, events: &[Cow<'_, Event>]) -> Self {
         self.sent = events
             .iter()
             .filter(|e| matches!(e.kind, EventKind::ConsultationSent { .. }))

@@ -456,7 +456,10 @@ impl EventForm {
                 reason: optional(&self.reason),
             }),
             EventType::Amended => {
-                return Err("更正登记信息请使用“更正登记信息”表单（须说明理由）".into());
+                return Err(FieldError {
+                    field: "",
+                    message: "更正登记信息请使用“更正登记信息”表单（须说明理由）".into(),
+                });
             }
         };
         Ok(EventDraft {

@@ -261,7 +261,8 @@ pub(super) async fn reopen(
         .reopen_annual_report(&actor, year, reason)
         .await?;
     writeln!(out, "{}", r.subject)?;
-    review(cx, &r, out)?;
+    let names = cx.service.display_names().await?;
+    review(cx, &r, &names, out)?;
     Ok(ExitCode::SUCCESS)
 }
 

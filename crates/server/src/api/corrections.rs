@@ -43,11 +43,12 @@ pub(super) async fn correct_application(
         .service()
         .correct_application(&user.actor(), &ApplicationId(id), &draft, &reason, date)
         .await?;
+    let names = st.service().display_names().await?;
     Ok((
         StatusCode::CREATED,
         Json(EventOut {
             event: r.event,
-            application: out(&st, r.application, r.state),
+            application: out(&st, r.application, r.state, &names),
         }),
     ))
 }
