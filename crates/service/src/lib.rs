@@ -42,8 +42,8 @@ pub use applications::{
     Appended, Detail, EventDraft, FeeDraft, ListFilter, Listed, Registered, open_order,
 };
 pub use error::{ErrorKind, ServiceError};
-pub use review::{Allowed, allowed};
 pub use narrative::{NarrativeView, section_number};
+pub use review::{Allowed, allowed};
 pub use year_end::Official;
 
 /// The result of a use case.
