@@ -280,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn template_then_render_passes_the_checker() {
+    fn the_template_fails_the_checker_only_on_its_fill_in_instructions() {
         let mut buf = Vec::new();
         let args = TemplateArgs {
             year: Some(2024),
@@ -293,8 +293,15 @@ mod tests {
         let errors: Vec<_> = gongkai_check::check(&r)
             .into_iter()
             .filter(|f| f.severity == Severity::Error)
+            .collect();
+        // The figures are consistent; the instructions left in the six sections are
+        // placeholders (TXT005) until the office writes the text.
+        assert!(!errors.is_empty());
+        let other: Vec<_> = errors
+            .iter()
+            .filter(|f| f.code != "TXT005")
             .map(|f| f.message(Lang::Zh).to_string())
             .collect();
-        assert!(errors.is_empty(), "{errors:?}");
+        assert!(other.is_empty(), "{other:?}");
     }
 }

@@ -372,8 +372,17 @@ fn scenario(g: &Gongkai) {
     let out = g.ok(
         Some("li"),
         &[
-            "narrative", "set", "2025", "--section", "一", "--file", &s1_arg, "--signed-on",
-            "2026-01-20", "--note", "初稿",
+            "narrative",
+            "set",
+            "2025",
+            "--section",
+            "一",
+            "--file",
+            &s1_arg,
+            "--signed-on",
+            "2026-01-20",
+            "--note",
+            "初稿",
         ],
     );
     assert!(out.contains("第 1 版"), "{out}");
@@ -384,7 +393,15 @@ fn scenario(g: &Gongkai) {
     );
     let err = g.fails(
         Some("wang"),
-        &["narrative", "set", "2025", "--section", "六", "--file", &s1_arg],
+        &[
+            "narrative",
+            "set",
+            "2025",
+            "--section",
+            "六",
+            "--file",
+            &s1_arg,
+        ],
     );
     assert!(err.contains("无权"), "{err}");
     let s6 = g.dir.join("s6.txt");
@@ -392,14 +409,31 @@ fn scenario(g: &Gongkai) {
     let s6_arg = s6.display().to_string();
     g.ok(
         Some("zhu"),
-        &["narrative", "set", "2025", "--section", "第六部分", "--file", &s6_arg],
+        &[
+            "narrative",
+            "set",
+            "2025",
+            "--section",
+            "第六部分",
+            "--file",
+            &s6_arg,
+        ],
     );
     let out = g.ok(None, &["narrative", "show", "2025"]);
-    for want in ["一、总体情况（已撰写）", "二、主动公开政府信息情况（草稿）", "第 3 版", "初稿", "2026年1月20日"] {
+    for want in [
+        "一、总体情况（已撰写）",
+        "二、主动公开政府信息情况（草稿）",
+        "第 3 版",
+        "初稿",
+        "2026年1月20日",
+    ] {
         assert!(out.contains(want), "narrative show lacks {want:?}:\n{out}");
     }
     let five = g.ok(None, &["narrative", "show", "2025", "--section", "五"]);
-    assert_eq!(five.trim(), "一是主动公开的深度还需拓展；二是政策解读形式较为单一。");
+    assert_eq!(
+        five.trim(),
+        "一是主动公开的深度还需拓展；二是政策解读形式较为单一。"
+    );
 
     // Year end: the report, checked; the JSON for `gongkai render`.
     let report_path = g.dir.join("report.json");

@@ -142,7 +142,8 @@ fn assert_matches_plan(g: &Generated, ye: &YearEnd) {
 fn no_errors(ye: &YearEnd) {
     let errors: Vec<_> = check(&ye.report)
         .into_iter()
-        .filter(|f| f.severity == Severity::Error)
+        // Not the drafts' 【…】 fill-in markers (TXT005): the office writes those.
+        .filter(|f| f.severity == Severity::Error && f.code != "TXT005")
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", ye.options.year);
 }

@@ -233,7 +233,8 @@ fn every_decision_type_has_a_lifecycle_and_lands_in_its_row() {
     );
     let errors: Vec<_> = check(&ye.report)
         .into_iter()
-        .filter(|f| f.severity == Severity::Error)
+        // Not the drafts' 【…】 fill-in markers (TXT005): the office writes those.
+        .filter(|f| f.severity == Severity::Error && f.code != "TXT005")
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(ye.figures.processing_fees_yuan.to_string(), "150");
@@ -941,7 +942,8 @@ fn appeals_and_proactive_records_are_validated_and_counted() {
     );
     let errors: Vec<_> = check(&ye.report)
         .into_iter()
-        .filter(|f| f.severity == Severity::Error)
+        // Not the drafts' 【…】 fill-in markers (TXT005): the office writes those.
+        .filter(|f| f.severity == Severity::Error && f.code != "TXT005")
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }

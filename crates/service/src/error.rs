@@ -36,10 +36,7 @@ pub enum ServiceError {
         "{year} 年度尚未结束（今天是 {}），年度报告须在 {year} 年 12 月 31 日之后才能提交审核、结束年度",
         date_zh(.today)
     )]
-    YearNotOver {
-        year: i32,
-        today: chrono::NaiveDate,
-    },
+    YearNotOver { year: i32, today: chrono::NaiveDate },
     /// The annual report still has errors (checker findings of severity error).
     #[error(
         "{year} 年度报告还有 {} 个错误，改正后才能提交审核：{}",

@@ -57,6 +57,7 @@ pub use letters::Letter;
 pub use office::{CalendarSource, open_calendar};
 pub use review::{Allowed, allowed};
 pub use narrative::{NarrativeView, section_number};
+pub use review::{Allowed, allowed};
 pub use year_end::Official;
 
 /// The result of a use case.

@@ -44,7 +44,10 @@ pub fn section_number(text: &str) -> Result<u8> {
     n.ok_or_else(|| {
         ServiceError::invalid(
             "部分",
-            format!("“{}”不是年度报告的部分（应为 一 至 六，或 1 至 6）", text.trim()),
+            format!(
+                "“{}”不是年度报告的部分（应为 一 至 六，或 1 至 6）",
+                text.trim()
+            ),
         )
     })
 }
@@ -170,7 +173,11 @@ impl Service {
             .collect();
         let current = official.narrative.clone();
         let written = (1..=6u8)
-            .map(|n| current.as_ref().is_some_and(|c| c.text.sections.contains_key(&n)))
+            .map(|n| {
+                current
+                    .as_ref()
+                    .is_some_and(|c| c.text.sections.contains_key(&n))
+            })
             .collect();
         let report = &official.year_end.report;
         let status = official.review.status;
@@ -299,7 +306,14 @@ mod tests {
 
     #[test]
     fn section_numbers() {
-        for (t, n) in [("一", 1), ("五", 5), ("六", 6), ("3", 3), ("第六部分", 6), ("五、", 5)] {
+        for (t, n) in [
+            ("一", 1),
+            ("五", 5),
+            ("六", 6),
+            ("3", 3),
+            ("第六部分", 6),
+            ("五、", 5),
+        ] {
             assert_eq!(section_number(t).unwrap(), n, "{t}");
         }
         for t in ["七", "0", "7", "", "总体情况"] {

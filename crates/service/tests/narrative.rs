@@ -7,13 +7,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use gongkai_ledger::{
-    Applicant, ApplicantKind, Channel, Contact, EventKind, InformationRequest,
-};
+use gongkai_ledger::{Applicant, ApplicantKind, Channel, Contact, EventKind, InformationRequest};
 use gongkai_service::{Actor, ErrorKind, Service, Via};
 use gongkai_store::{
-    AuditQuery, EventInput, NarrativeText, NewApplication, NewUser, ReviewAction,
-    ReviewStatus, ReviewSubject, Role, Store,
+    AuditQuery, EventInput, NarrativeText, NewApplication, NewUser, ReviewAction, ReviewStatus,
+    ReviewSubject, Role, Store,
 };
 use sqlx::Connection;
 
@@ -232,7 +230,10 @@ async fn the_narrative_is_saved_in_versions(svc: &Service) {
     assert_eq!(v2.text.sections.len(), 3);
     assert_eq!(v2.text.signed_on, Some(d(YEAR + 1, 1, 20)));
     // The same again: no new version.
-    let again = svc.update_narrative(&li, YEAR, changes, None).await.unwrap();
+    let again = svc
+        .update_narrative(&li, YEAR, changes, None)
+        .await
+        .unwrap();
     assert_eq!(again.version, 2);
     // Section 五 emptied: back to the draft.
     let mut back = NarrativeText::default();
@@ -248,18 +249,34 @@ async fn the_narrative_is_saved_in_versions(svc: &Service) {
         v.history.iter().map(|h| h.version).collect::<Vec<_>>(),
         [3, 2, 1]
     );
-    let report = svc.official_year_end(YEAR, None).await.unwrap().year_end.report;
+    let report = svc
+        .official_year_end(YEAR, None)
+        .await
+        .unwrap()
+        .year_end
+        .report;
     assert_eq!(report.sections[0].text, S1);
     assert_eq!(report.sections[5].text, S6);
-    assert!(report.sections[4].text.contains("【请填写存在的主要问题及改进情况。】"));
+    assert!(
+        report.sections[4]
+            .text
+            .contains("【请填写存在的主要问题及改进情况。】")
+    );
     assert_eq!(report.meta.signed_by.as_deref(), Some("某市某局办公室"));
     assert_eq!(report.meta.dates[0].date, format!("{}-01-20", YEAR + 1));
     let html = String::from_utf8(
-        gongkai_write::render(&report, gongkai_write::OutputFormat::Html, &Default::default())
-            .unwrap(),
+        gongkai_write::render(
+            &report,
+            gongkai_write::OutputFormat::Html,
+            &Default::default(),
+        )
+        .unwrap(),
     )
     .unwrap();
-    assert!(html.contains("本局认真贯彻落实"), "the written text in the HTML");
+    assert!(
+        html.contains("本局认真贯彻落实"),
+        "the written text in the HTML"
+    );
     assert!(html.contains("某市某局办公室"));
 
     // Who may write: not the leader; bad input is named.
@@ -304,7 +321,10 @@ async fn the_narrative_is_saved_in_versions(svc: &Service) {
         .collect();
     assert_eq!(saves.len(), 3, "{audit:#?}");
     assert_eq!(saves[0].detail["version"], 3);
-    assert_eq!(saves[2].detail["sections_changed"], serde_json::json!([1, 5]));
+    assert_eq!(
+        saves[2].detail["sections_changed"],
+        serde_json::json!([1, 5])
+    );
 }
 
 async fn a_year_is_closed_only_after_it_ends_and_without_errors(svc: &Service) {
@@ -322,7 +342,10 @@ async fn a_year_is_closed_only_after_it_ends_and_without_errors(svc: &Service) {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert_eq!(e.code(), "year_not_over");
-    assert!(e.to_string().contains(&format!("{YEAR} 年度尚未结束")), "{e}");
+    assert!(
+        e.to_string().contains(&format!("{YEAR} 年度尚未结束")),
+        "{e}"
+    );
     // Someone who may not submit is told so, whatever the date.
     let e = early
         .review_step(&wang, &subject, ReviewAction::Submit, None)
@@ -348,8 +371,14 @@ async fn a_year_is_closed_only_after_it_ends_and_without_errors(svc: &Service) {
     assert_eq!(e.code(), "report_has_errors");
     assert_eq!(e.kind(), ErrorKind::Conflict);
     let msg = e.to_string();
-    assert!(msg.contains("[TXT005]") && msg.contains("第一部分"), "{msg}");
-    assert!(msg.contains("第五部分") && msg.contains("第六部分"), "{msg}");
+    assert!(
+        msg.contains("[TXT005]") && msg.contains("第一部分"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("第五部分") && msg.contains("第六部分"),
+        "{msg}"
+    );
     assert!(msg.contains("【请填写。】"), "{msg}");
 
     // Written: submitted, and then locked.
@@ -393,7 +422,12 @@ async fn a_year_is_closed_only_after_it_ends_and_without_errors(svc: &Service) {
 
     // Sent back: editable again; the new text goes into the next submission.
     january
-        .review_step(&zhu, &subject, ReviewAction::SendBack, Some("第六部分补充".into()))
+        .review_step(
+            &zhu,
+            &subject,
+            ReviewAction::SendBack,
+            Some("第六部分补充".into()),
+        )
         .await
         .unwrap();
     january
@@ -414,7 +448,11 @@ async fn a_year_is_closed_only_after_it_ends_and_without_errors(svc: &Service) {
         .unwrap();
     let frozen = january.official_year_end(YEAR, None).await.unwrap();
     assert_eq!(frozen.narrative.as_ref().map(|n| n.version), Some(2));
-    assert!(frozen.year_end.report.sections[5].text.contains("无其他需要报告的事项"));
+    assert!(
+        frozen.year_end.report.sections[5]
+            .text
+            .contains("无其他需要报告的事项")
+    );
     // Later in the year the selector starts on the current year.
     assert_eq!(
         gongkai_service::year_end::default_year(d(YEAR + 1, 2, 1)),

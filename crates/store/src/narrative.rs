@@ -172,9 +172,7 @@ async fn save<C: NarrativeConn>(
         year,
         version: versions.len() as u32 + 1,
         text,
-        note: note
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty()),
+        note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
         saved_at: stamp.at,
         saved_by: me.name,
     };
@@ -182,9 +180,7 @@ async fn save<C: NarrativeConn>(
     let changed: Vec<u8> = {
         let before = versions.last().map(|v| &v.text);
         (1..=6)
-            .filter(|s| {
-                before.and_then(|b| b.sections.get(s)) != n.text.sections.get(s)
-            })
+            .filter(|s| before.and_then(|b| b.sections.get(s)) != n.text.sections.get(s))
             .collect()
     };
     c.insert_audit(

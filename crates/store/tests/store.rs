@@ -905,7 +905,8 @@ async fn year_end_from_stored_ledger(db: &TestDb) {
     );
     let errors: Vec<_> = gongkai_check::check(&ye.report)
         .into_iter()
-        .filter(|f| f.severity == gongkai_check::Severity::Error)
+        // Not the drafts' 【…】 fill-in markers (TXT005): the office writes those.
+        .filter(|f| f.severity == gongkai_check::Severity::Error && f.code != "TXT005")
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }

@@ -62,7 +62,12 @@ impl Rule for PlaceholderText {
             head.extend(placeholders(&p.text));
         }
         if !head.is_empty() {
-            let mut f = finding(self, "标题、落款或导语", "The title, signature or preamble", &head);
+            let mut f = finding(
+                self,
+                "标题、落款或导语",
+                "The title, signature or preamble",
+                &head,
+            );
             f.loc = report.meta.preamble.as_ref().and_then(|p| known(p.loc));
             out.push(f);
         }
@@ -116,7 +121,15 @@ fn finding(rule: &dyn Rule, where_zh: &str, where_en: &str, hits: &[String]) -> 
 
 /// Fill-in instructions inside 【】 or after （请.
 const FILL_WORDS: [&str; 9] = [
-    "填写", "请补充", "待补充", "在此", "此处", "待定", "填入", "请输入", "TODO",
+    "填写",
+    "请补充",
+    "待补充",
+    "在此",
+    "此处",
+    "待定",
+    "填入",
+    "请输入",
+    "TODO",
 ];
 
 /// Phrases that are fill-in markers wherever they stand.
@@ -288,7 +301,8 @@ fn mask_is_placeholder(chars: &[char], start: usize, end: usize) -> bool {
     let after = chars.get(end).copied();
     let len = end - start;
     // Part of an English word or code (XXGK, MAXX).
-    if before.is_some_and(|c| c.is_ascii_alphabetic()) || after.is_some_and(|c| c.is_ascii_alphabetic())
+    if before.is_some_and(|c| c.is_ascii_alphabetic())
+        || after.is_some_and(|c| c.is_ascii_alphabetic())
     {
         return false;
     }
@@ -318,8 +332,7 @@ fn mask_is_placeholder(chars: &[char], start: usize, end: usize) -> bool {
         && after.is_none_or(|c| !open_count(c))
     {
         let before_surname = start.checked_sub(2).map(|p| chars[p]);
-        if before_surname.is_none_or(|c| !is_ideograph(c) || matches!(c, '人' | '告' | '者'))
-        {
+        if before_surname.is_none_or(|c| !is_ideograph(c) || matches!(c, '人' | '告' | '者')) {
             return false;
         }
     }
@@ -365,7 +378,10 @@ mod tests {
             let want: Vec<String> = want.into_iter().map(String::from).collect();
             assert_eq!(got.len(), want.len(), "{text}: {got:?}");
             for w in &want {
-                assert!(got.iter().any(|g| g.contains(w.as_str())), "{text}: {got:?} lacks {w}");
+                assert!(
+                    got.iter().any(|g| g.contains(w.as_str())),
+                    "{text}: {got:?} lacks {w}"
+                );
             }
         }
     }
@@ -386,7 +402,11 @@ mod tests {
             "（请登录本局网站查询）",
             "依据湘政办发〔2023〕12号文件",
         ] {
-            assert!(placeholders(text).is_empty(), "{text}: {:?}", placeholders(text));
+            assert!(
+                placeholders(text).is_empty(),
+                "{text}: {:?}",
+                placeholders(text)
+            );
         }
     }
 }

@@ -65,8 +65,12 @@ fn read_text(path: &PathBuf) -> Result<String> {
             .context("无法从标准输入读取正文 / cannot read stdin")?;
         Ok(s)
     } else {
-        std::fs::read_to_string(path)
-            .with_context(|| format!("{}: 无法读取（应为 UTF-8 文本）/ cannot read", path.display()))
+        std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "{}: 无法读取（应为 UTF-8 文本）/ cannot read",
+                path.display()
+            )
+        })
     }
 }
 
@@ -109,16 +113,16 @@ pub(super) async fn narrative(
             let on = v.signed_on.map(date_zh).unwrap_or_default();
             writeln!(out, "落款：{} {on}", v.signed_by)?;
             if !v.editable {
-                writeln!(
-                    out,
-                    "年度报告{}，正文不能修改。",
-                    v.status.label_zh()
-                )?;
+                writeln!(out, "年度报告{}，正文不能修改。", v.status.label_zh())?;
             }
             if !v.history.is_empty() {
                 writeln!(out, "\n保存记录：")?;
                 for h in &v.history {
-                    let note = h.note.as_deref().map(|n| format!("：{n}")).unwrap_or_default();
+                    let note = h
+                        .note
+                        .as_deref()
+                        .map(|n| format!("：{n}"))
+                        .unwrap_or_default();
                     writeln!(
                         out,
                         "  第 {} 版 {} {}{note}",

@@ -460,22 +460,44 @@ async fn write_the_narrative(
     // December: the page opens on this year, still open; the drafts are in the form.
     driver.goto(format!("{base}/year-end")).await?;
     wait_text(driver, "[data-year-open]", "2025 年度尚未结束").await;
-    let draft = wait_for(driver, "#n-s1").await.prop("value").await?.unwrap_or_default();
+    let draft = wait_for(driver, "#n-s1")
+        .await
+        .prop("value")
+        .await?
+        .unwrap_or_default();
     assert!(draft.contains("【请填写。】"), "{draft}");
 
     // Write sections 一, 五 and 六 and the 落款, and save.
-    fill(driver, "#n-s1", "本局认真贯彻落实政府信息公开条例，扎实做好政府信息公开工作。").await;
-    fill(driver, "#n-s5", "一是主动公开的深度还需拓展；二是政策解读形式较为单一。").await;
+    fill(
+        driver,
+        "#n-s1",
+        "本局认真贯彻落实政府信息公开条例，扎实做好政府信息公开工作。",
+    )
+    .await;
+    fill(
+        driver,
+        "#n-s5",
+        "一是主动公开的深度还需拓展；二是政策解读形式较为单一。",
+    )
+    .await;
     fill(driver, "#n-s6", "本年度未收取信息处理费。").await;
     fill(driver, "#n-signed-by", "测试市某局办公室").await;
     set_value(driver, "#n-signed-on", "2026-01-15").await;
     fill(driver, "#n-note", "初稿").await;
     shot(driver, shots, "year-end-narrative").await;
-    click(driver, "form[action='/year-end/2025/narrative'] button[type=submit]").await;
+    click(
+        driver,
+        "form[action='/year-end/2025/narrative'] button[type=submit]",
+    )
+    .await;
     wait_text(driver, ".flash", "已保存年度报告正文和落款").await;
     wait_text(driver, "#narrative", "已撰写").await;
     wait_text(driver, "#narrative-history + .table-scroll", "第 1 版").await;
-    let kept = wait_for(driver, "#n-s5").await.prop("value").await?.unwrap_or_default();
+    let kept = wait_for(driver, "#n-s5")
+        .await
+        .prop("value")
+        .await?
+        .unwrap_or_default();
     assert!(kept.contains("政策解读形式较为单一"), "{kept}");
 
     // Close the year on 20 December: refused with the reason, nothing submitted.

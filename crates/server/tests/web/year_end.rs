@@ -152,7 +152,10 @@ async fn the_narrative_is_written_on_the_year_end_page_and_the_year_closed() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let text = r.text();
         assert!(text.contains("改正后才能提交审核"), "{text}");
-        assert!(text.contains("[TXT005]") && text.contains("第五部分"), "{text}");
+        assert!(
+            text.contains("[TXT005]") && text.contains("第五部分"),
+            "{text}"
+        );
 
         // A bad date: refused, what was typed is kept.
         let r = c
@@ -181,7 +184,10 @@ async fn the_narrative_is_written_on_the_year_end_page_and_the_year_closed() {
         assert!(page.contains(S1));
         assert!(page.contains("value=\"测试市某局办公室\""));
         let html = c.get(&format!("/year-end/{YEAR}/report/html")).await.text();
-        assert!(html.contains(S1) && html.contains(S5), "the download uses the text");
+        assert!(
+            html.contains(S1) && html.contains(S5),
+            "the download uses the text"
+        );
         assert!(html.contains("测试市某局办公室"));
         assert!(!html.contains("【请填写"));
 
@@ -220,10 +226,7 @@ async fn the_narrative_is_written_on_the_year_end_page_and_the_year_closed() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("不能修改正文和落款"), "{}", r.text());
-        let json = c
-            .get(&format!("/year-end/{YEAR}/report/json"))
-            .await
-            .json();
+        let json = c.get(&format!("/year-end/{YEAR}/report/json")).await.json();
         assert_eq!(json["year_end"]["report"]["sections"][0]["text"], S1);
         store.close().await;
     }
@@ -253,7 +256,10 @@ async fn an_early_close_is_refused_with_the_reason() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let text = r.text();
         assert!(text.contains(&format!("{YEAR} 年度尚未结束")), "{text}");
-        assert!(text.contains(&format!("{YEAR} 年 12 月 31 日之后")), "{text}");
+        assert!(
+            text.contains(&format!("{YEAR} 年 12 月 31 日之后")),
+            "{text}"
+        );
         // The API refuses the same with its code.
         let r = c
             .json(
@@ -281,13 +287,19 @@ async fn the_narrative_through_the_api() {
             "/api/v1/reports/{year}/narrative",
             "/api/v1/reports/{year}/narrative/{section}",
         ] {
-            assert!(doc["paths"][p].is_object(), "{p} not in the OpenAPI document");
+            assert!(
+                doc["paths"][p].is_object(),
+                "{p} not in the OpenAPI document"
+            );
         }
         let uri = format!("/api/v1/reports/{YEAR}/narrative");
         let r = c.get(&uri).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let v = r.json();
-        assert_eq!(v["written"], json!([false, false, false, false, false, false]));
+        assert_eq!(
+            v["written"],
+            json!([false, false, false, false, false, false])
+        );
         assert!(v["drafts"][0].as_str().unwrap().contains("【请填写。】"));
 
         let r = c
