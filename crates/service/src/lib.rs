@@ -41,8 +41,8 @@ pub mod applications;
 pub mod corrections;
 pub mod error;
 pub mod letters;
-pub mod office;
 pub mod narrative;
+pub mod office;
 pub mod records;
 pub mod review;
 pub mod year_end;
@@ -54,9 +54,8 @@ pub use applications::{
 };
 pub use error::{ErrorKind, ServiceError};
 pub use letters::Letter;
-pub use office::{CalendarSource, open_calendar};
-pub use review::{Allowed, allowed};
 pub use narrative::{NarrativeView, section_number};
+pub use office::{CalendarSource, open_calendar};
 pub use review::{Allowed, allowed};
 pub use year_end::Official;
 

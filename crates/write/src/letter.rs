@@ -144,6 +144,7 @@ mod tests {
             date: "2025年3月3日".into(),
             author: "某县<统计局>".into(),
             created: "2025-03-03T02:04:05Z".parse().ok(),
+            draft: false,
         }
     }
 

@@ -30,9 +30,9 @@ use gongkai_store::{Store, StoreError};
 
 mod applications;
 mod args;
-mod office;
-mod narrative;
 mod corrections;
+mod narrative;
+mod office;
 mod print;
 mod records;
 mod reports;
