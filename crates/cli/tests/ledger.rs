@@ -526,7 +526,7 @@ fn scenario(g: &Gongkai) {
     assert!(err.contains("nothing_to_amend"), "{err}");
     let out = g.ok(None, &["show", "2025-0002"]);
     assert!(
-        out.contains("更正登记信息：申请人类型：自然人 → 科研机构（理由：登记时类型录错）"),
+        out.contains("更正登记信息：申请人类型：自然人 → 科研机构；理由：登记时类型录错"),
         "{out}"
     );
 
@@ -750,6 +750,13 @@ fn list_filters_and_value_names() {
             "2025-06-20",
         ],
     );
+    // A reply is sent only once approved (三级审查).
+    for (name, role) in [("zhu", "office_head"), ("wang", "分管领导")] {
+        g.ok(Some("admin"), &["user", "add", name, "--role", role]);
+    }
+    g.ok(Some("li"), &["review", "submit", "reply", "2025-0001"]);
+    g.ok(Some("zhu"), &["review", "approve", "reply", "2025-0001"]);
+    g.ok(Some("wang"), &["review", "approve", "reply", "2025-0001"]);
     g.ok(
         Some("li"),
         &[

@@ -250,7 +250,13 @@ async fn a_letter_is_dated_with_its_decision_and_quotes_the_reason(svc: &Service
         None,
     )
     .unwrap();
-    assert_eq!(again, letter);
+    // Not yet approved: the service marks its letter a draft; otherwise the same letter.
+    assert!(letter.draft && letter.file_stem.ends_with("-草稿"));
+    let mut as_draft = again.clone();
+    as_draft.draft = true;
+    as_draft.file_stem.push_str("-草稿");
+    assert_eq!(as_draft, letter);
+    assert!(!again.draft);
     // 部分公开 says what is withheld (the reason recorded), or shows the gap.
     let withheld = "第3页所列个人身份信息，属于个人隐私（第十五条）";
     let (id, _) = decided(

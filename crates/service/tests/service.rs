@@ -162,6 +162,22 @@ fn today() -> NaiveDate {
     Service::today()
 }
 
+/// Submit → 审核通过 → 批准 of a reply: a reply is recorded as sent only once approved.
+async fn approve_reply(
+    svc: &Service,
+    (li, zhu, wang): (&Actor, &Actor, &Actor),
+    id: &ApplicationId,
+) {
+    let s = ReviewSubject::Reply {
+        application: id.clone(),
+    };
+    svc.review_step(li, &s, ReviewAction::Submit, None)
+        .await
+        .unwrap();
+    svc.approve(zhu, &s, None).await.unwrap();
+    svc.approve(wang, &s, None).await.unwrap();
+}
+
 /// Sections 一, 五 and 六 written (the drafts' placeholders gone), as the office does
 /// before it submits the annual report.
 async fn write_narrative(svc: &Service, actor: &Actor, year: i32) {
@@ -295,7 +311,7 @@ async fn defaults_are_applied_once(svc: &Service) {
 }
 
 async fn one_ordering_of_the_list(svc: &Service) {
-    let (li, _, _) = office(svc).await;
+    let (li, zhu, wang) = office(svc).await;
     let early = today() - Duration::days(20);
     let late = today() - Duration::days(2);
     let reg = |name: &str, date| new_application(name, name, date, 1);
@@ -350,6 +366,7 @@ async fn one_ordering_of_the_list(svc: &Service) {
     )
     .await
     .unwrap();
+    approve_reply(svc, (&li, &zhu, &wang), &d).await;
     svc.append_event(
         &li,
         &d,

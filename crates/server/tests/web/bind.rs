@@ -149,6 +149,18 @@ async fn a_clerk_cannot_reopen_an_approved_report_by_form_or_api() {
     let year = today()[..4].parse::<i32>().unwrap() - 1;
     let page = format!("/year-end?year={year}");
     let review = format!("/year-end/{year}/review");
+    // Sections 一, 五 and 六 written first (placeholders refuse the submission).
+    let mut writer = Client::new(&app);
+    bearer(&mut writer, "clerk").await;
+    let r = writer
+        .json(
+            Method::PUT,
+            &format!("/api/v1/reports/{year}/narrative"),
+            Some(crate::year_end::narrative_json()),
+            None,
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text());
     let mut clerk = Client::new(&app);
     clerk.login("clerk").await;
     let r = post(&mut clerk, &page, &review, &[("action", "submit")]).await;

@@ -568,6 +568,10 @@ async fn the_list_searches_filters_pages_and_masks() {
         ("2025-06-20", "decided", ("decision", "granted")),
         ("2025-06-23", "reply_sent", ("method", "post")),
     ] {
+        if t == "reply_sent" {
+            // A reply is sent only once approved (三级审查).
+            crate::bind::approve_reply(&app, &mut c, &a).await;
+        }
         let r = post(
             &mut c,
             &a,

@@ -12,7 +12,7 @@ fn app(name: &str, id_number: &str, description: &str, received: NaiveDate) -> N
 }
 
 async fn the_list_searches_filters_and_pages(svc: &Service) {
-    let (li, _, _) = office(svc).await;
+    let (li, zhu, wang) = office(svc).await;
     let now = today();
     let long_ago = now - Duration::days(400);
     let recent = now - Duration::days(3);
@@ -55,6 +55,9 @@ async fn the_list_searches_filters_and_pages(svc: &Service) {
             svc.append_event(&li, &ids[i], complete(d, decision, None))
                 .await
                 .unwrap();
+        }
+        if matches!(kind, EventKind::ReplySent { .. }) {
+            approve_reply(svc, (&li, &zhu, &wang), &ids[i]).await;
         }
         svc.append_event(&li, &ids[i], complete(closed, kind, None))
             .await
