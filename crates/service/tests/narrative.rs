@@ -11,100 +11,12 @@ use gongkai_ledger::{Applicant, ApplicantKind, Channel, Contact, EventKind, Info
 use gongkai_service::{Actor, ErrorKind, Service, Via};
 use gongkai_store::{
     AuditQuery, EventInput, NarrativeText, NewApplication, NewUser, ReviewAction, ReviewStatus,
-    ReviewSubject, Role, Store,
+    ReviewSubject, Role,
 };
-use sqlx::Connection;
 
-struct Db {
-    service: Service,
-    _dir: Option<tempfile::TempDir>,
-    pg: Option<(String, String)>,
-}
-
-impl Db {
-    async fn finish(self) {
-        self.service.store().close().await;
-        if let Some((server, name)) = self.pg
-            && let Ok(mut conn) = sqlx::PgConnection::connect(&server).await
-        {
-            let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-            let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await;
-        }
-    }
-}
-
-async fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("ledger.db").display());
-    Db {
-        service: Service::new(Store::open(&url).await.unwrap()),
-        _dir: Some(dir),
-        pg: None,
-    }
-}
-
-async fn postgres() -> Option<Db> {
-    let server = match std::env::var("GONGKAI_TEST_POSTGRES_URL") {
-        Ok(u) if !u.trim().is_empty() => u.trim().to_string(),
-        _ => {
-            assert!(
-                std::env::var_os("GONGKAI_REQUIRE_POSTGRES").is_none(),
-                "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_URL is not"
-            );
-            eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
-            return None;
-        }
-    };
-    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let name = format!(
-        "gongkai_narrative_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    );
-    let mut conn = sqlx::PgConnection::connect(&server).await.unwrap();
-    let sql = format!("CREATE DATABASE \"{name}\"");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (base, query) = server.split_once('?').unwrap_or((&server, ""));
-    let start = base.find("://").unwrap() + 3;
-    let host_end = base[start..].find('/').map_or(base.len(), |i| start + i);
-    let sep = if query.is_empty() { "" } else { "?" };
-    let url = format!("{}/{name}{sep}{query}", &base[..host_end]);
-    Some(Db {
-        service: Service::new(Store::open(&url).await.unwrap()),
-        _dir: None,
-        pg: Some((server, name)),
-    })
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite_leg {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = super::sqlite().await;
-                    super::$name(&db.service).await;
-                    db.finish().await;
-                }
-            )*
-        }
-        mod postgres_leg {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = super::postgres().await else { return };
-                    super::$name(&db.service).await;
-                    db.finish().await;
-                }
-            )*
-        }
-    };
-}
+#[macro_use]
+mod common;
+use common::{postgres, sqlite};
 
 on_both_backends!(
     the_narrative_is_saved_in_versions,
