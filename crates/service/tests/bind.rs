@@ -249,6 +249,20 @@ async fn an_approval_binds_the_reply_it_approved(svc: &Service) {
         ReviewStatus::NeedsReReview
     );
 
+    // A changed 复议机关 in the office settings changes the remedy paragraph: 需重新审核.
+    assert_eq!(approve_all(svc, who, &s).await, ReviewStatus::Approved);
+    let office = gongkai_ledger::OfficeSettings {
+        reconsideration_organ: "某市人民政府".into(),
+        ..Default::default()
+    };
+    svc.set_office(&zhu, &office).await.unwrap();
+    let r = svc.review(&s).await.unwrap();
+    assert_eq!(r.status, ReviewStatus::NeedsReReview);
+    assert_eq!(
+        r.current.unwrap()["letter"]["reconsideration_organ"],
+        "某市人民政府"
+    );
+
     // Approved as it stands: sent. The review stays as it was once the reply is out.
     assert_eq!(approve_all(svc, who, &s).await, ReviewStatus::Approved);
     send(svc, &li, &id).await.unwrap();

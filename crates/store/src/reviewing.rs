@@ -32,6 +32,7 @@ pub fn reply_content(
     calendar: &gongkai_ledger::Calendar,
     today: chrono::NaiveDate,
     agency: &str,
+    office: &gongkai_ledger::OfficeSettings,
     template: Option<&LetterTemplate>,
 ) -> Option<serde_json::Value> {
     let st = app.state_at(today, calendar, settings);
@@ -59,6 +60,9 @@ pub fn reply_content(
         "reason": decided.note,
         "letter": {
             "agency": agency,
+            // The remedy paragraph names them (行政复议机关, 人民法院).
+            "reconsideration_organ": office.reconsideration_organ,
+            "court": office.court,
             "applicant": app.applicant.name,
             "applicant_kind": app.applicant.kind,
             "contact": app.applicant.contact,
@@ -142,12 +146,14 @@ async fn content_of<C: Conn>(
         None => None,
     };
     let agency = c.meta("agency").await?.unwrap_or_default();
+    let office = crate::ops::office(c).await?;
     Ok(reply_content(
         app,
         settings,
         env.calendar,
         stamp_today,
         &agency,
+        &office,
         template.as_ref(),
     ))
 }
@@ -203,6 +209,7 @@ pub(crate) async fn reviews<C: Conn>(
         .map(|t| (t.key.clone(), t))
         .collect();
     let agency = c.meta("agency").await?.unwrap_or_default();
+    let office = crate::ops::office(c).await?;
     let mut out = Vec::new();
     for (subject, mut steps) in grouped {
         steps.sort_by_key(|s| s.seq);
@@ -212,7 +219,15 @@ pub(crate) async fn reviews<C: Conn>(
                     .state_at(today, env.calendar, settings)
                     .decision
                     .and_then(|d| templates.get(d.row_key()));
-                let current = reply_content(app, settings, env.calendar, today, &agency, template);
+                let current = reply_content(
+                    app,
+                    settings,
+                    env.calendar,
+                    today,
+                    &agency,
+                    &office,
+                    template,
+                );
                 (app, current)
             }),
             ReviewSubject::AnnualReport { .. } => None,
