@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/proactive", get(list).post(add))
         .route("/proactive/repeal", post(repeal))
+        .route("/proactive/void", post(void))
 }
 
 pub struct RecordRow {
@@ -38,6 +39,8 @@ pub struct RecordRow {
     pub repealable: bool,
     /// The key of its repeal form (`repeal-<id>`) for a refused form's values.
     pub form_key: String,
+    /// The key of its void form (`void-<id>`).
+    pub void_key: String,
 }
 
 pub fn area_zh(a: DecisionArea) -> &'static str {
@@ -75,6 +78,7 @@ pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
             .into(),
             repealable: d.repealed_on.is_none(),
             form_key: format!("repeal-{id}"),
+            void_key: format!("void-{id}"),
         },
         ProactiveData::Decisions(c) => RecordRow {
             id: id.to_string(),
@@ -84,6 +88,7 @@ pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
             value: format!("{} 件", c.count),
             repealable: false,
             form_key: String::new(),
+            void_key: format!("void-{id}"),
         },
         ProactiveData::Fees(f) => RecordRow {
             id: id.to_string(),
@@ -93,6 +98,7 @@ pub fn row(id: &str, data: &ProactiveData) -> RecordRow {
             value: format!("{} 元", f.amount_yuan),
             repealable: false,
             form_key: String::new(),
+            void_key: format!("void-{id}"),
         },
     }
 }
@@ -126,6 +132,8 @@ async fn build(
     for r in &records {
         refusal = refusal.default_value(&format!("repeal-{}", r.id), "repealed_on", today);
     }
+    // A voided or corrected record is kept (store, audit log) and no longer counted; the
+    // reason is required (更正 without losing history).
     // The current version of each figure (a corrected or voided record is kept in the
     // store and the audit log, and no longer counted).
     let superseded: std::collections::HashSet<&str> = records
@@ -298,6 +306,47 @@ async fn repeal(
                     "empty_field" => "",
                     _ => "repealed_on",
                 },
+                message: e.to_string(),
+            };
+            refused(&st, &ctx, &key, &f, error).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct VoidForm {
+    csrf: String,
+    id: String,
+    reason: String,
+}
+
+/// 作废 a record entered by mistake (counted twice, wrong period …): a superseding void
+/// record with the reason; the year-end no longer counts it. A wrong figure is corrected by
+/// voiding it and entering the right one.
+async fn void(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<VoidForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&f.csrf)?;
+    let actor = ctx.recorder()?.actor(Via::Web);
+    let key = format!("void-{}", f.id);
+    if f.reason.trim().is_empty() {
+        let e = at("reason")("请说明作废的理由".into());
+        return refused(&st, &ctx, &key, &f, e).await;
+    }
+    match st
+        .service()
+        .void_proactive(&actor, &f.id, f.reason.trim())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/proactive?msg=voided").into_response()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(e.into()),
+        Err(e) if e.kind() != ErrorKind::Internal => {
+            let error = FieldError {
+                field: "reason",
                 message: e.to_string(),
             };
             refused(&st, &ctx, &key, &f, error).await

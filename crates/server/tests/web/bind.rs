@@ -306,3 +306,66 @@ async fn corrections_through_the_form_and_the_api_show_old_and_new() {
         assert!(doc["paths"][p].is_object(), "{p}");
     }
 }
+
+/// A figure entered by mistake is voided on the 主动公开 page with a reason: kept in the
+/// store and the audit log, no longer listed or counted; without a reason it is refused
+/// beside the field.
+#[tokio::test]
+async fn a_proactive_record_is_voided_with_a_reason_through_the_page() {
+    let (app, store) = app().await;
+    let mut c = Client::new(&app);
+    c.login("clerk").await;
+    let year = today()[..4].parse::<i32>().unwrap() - 1;
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-06-30"));
+    let r = post(
+        &mut c,
+        "/proactive",
+        "/proactive",
+        &[
+            ("record", "decisions"),
+            ("area", "licensing"),
+            ("from", &from),
+            ("to", &to),
+            ("count", "12"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = c.get("/proactive").await.text();
+    assert!(page.contains("12 件"), "{page}");
+    let form = &page[page.find("action=\"/proactive/void\"").expect("void form")..];
+    let at = form.find("name=\"id\" value=\"").unwrap() + "name=\"id\" value=\"".len();
+    let id = form[at..form[at..].find('"').unwrap() + at].to_string();
+
+    let r = post(
+        &mut c,
+        "/proactive",
+        "/proactive/void",
+        &[("id", &id), ("reason", " ")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("请说明作废的理由"));
+    assert!(r.text().contains("12 件"), "still listed after a refusal");
+
+    let r = post(
+        &mut c,
+        "/proactive",
+        "/proactive/void",
+        &[("id", &id), ("reason", "重复登记")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = c.get("/proactive?msg=voided").await.text();
+    assert!(!page.contains("12 件"), "{page}");
+    assert!(page.contains("已作废该记录"));
+    // Kept in the store with its reason (the year-end counts only current records: the
+    // service's tests show it).
+    let records = store.proactive_records().await.unwrap();
+    assert!(records.iter().any(|r| r.id == id));
+    assert!(records.iter().any(|r| {
+        r.supersedes
+            .as_ref()
+            .is_some_and(|s| s.void && s.reason == "重复登记")
+    }));
+}
