@@ -108,6 +108,11 @@ fn scenario(g: &Gongkai) {
     }
     let out = g.ok(None, &["user", "list"]);
     assert!(out.contains("zhu") && out.contains("办公室主任"), "{out}");
+    // Unlocking a sign-in lock is the administrator's (nothing locked here).
+    let out = g.ok(Some("admin"), &["user", "unlock", "li"]);
+    assert!(out.contains("没有登录锁定"), "{out}");
+    let err = g.fails(Some("li"), &["user", "unlock", "zhu"]);
+    assert!(err.contains("forbidden"), "{err}");
 
     // A company applies online; the clerk asks for a correction, gets it, extends, decides.
     let out = g.ok(

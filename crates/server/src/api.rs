@@ -256,16 +256,25 @@ pub struct SessionOut {
     request_body = LoginRequest,
     responses(
         (status = 201, description = "已登录", body = SessionOut),
-        (status = 401, description = "用户名或密码错误", body = ErrorBody)
+        (status = 401, description = "用户名或密码错误", body = ErrorBody),
+        (status = 429, description = "登录失败次数过多（已锁定）或尝试过于频繁", body = ErrorBody)
     ))]
 async fn login(
     State(st): State<AppState>,
+    ctx: Ctx,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
     let ttl = chrono::Duration::hours(st.config().session_hours);
     let (token, session, user) = st
         .store()
-        .login(req.name.trim(), &req.password, ttl, Utc::now())
+        .sign_in(
+            req.name.trim(),
+            &req.password,
+            &ctx.client,
+            &st.config().throttle,
+            ttl,
+            Utc::now(),
+        )
         .await?;
     let user = AuthUser::from(user);
     Ok((

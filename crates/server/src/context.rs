@@ -68,6 +68,9 @@ pub struct Ctx {
     pub csrf: String,
     /// The page asked for (path and query of a GET), where the login returns to.
     pub return_to: Option<String>,
+    /// The client's address (the TCP peer; `-` when the server runs without one, as in
+    /// tests that drive the router directly). Proxies' `X-Forwarded-For` is not trusted.
+    pub client: String,
     secret: security::Secret,
 }
 
@@ -176,7 +179,12 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
         .flatten()
         .and_then(|p| security::safe_next(&p).map(str::to_string));
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
     req.extensions_mut().insert(Ctx {
+        client,
         visitor: visitor.clone(),
         session: session.clone(),
         via_bearer,

@@ -63,6 +63,8 @@ pub struct Config {
     pub session_hours: i64,
     /// The secret of the CSRF tokens (`None`: a random one per run).
     pub secret: Option<String>,
+    /// How failed logins are throttled and locked (per account and per client address).
+    pub throttle: gongkai_store::ThrottlePolicy,
 }
 
 impl Default for Config {
@@ -74,6 +76,7 @@ impl Default for Config {
             max_files: 200,
             session_hours: 12,
             secret: None,
+            throttle: gongkai_store::ThrottlePolicy::default(),
         }
     }
 }
@@ -194,9 +197,13 @@ async fn no_store_for_pages(req: Request, next: Next) -> Response {
 
 /// Serves `app` on `listener` until Ctrl-C (or SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The peer's address reaches the handlers (sign-in throttling and its audit).
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -182,6 +182,12 @@ impl Service {
             .set_user_active(name, active, &actor.stamp())
             .await?)
     }
+
+    /// Clears a user's sign-in lock and failure count (administrator; audited
+    /// `user.unlock`). True if the account was throttled or locked.
+    pub async fn unlock_user(&self, actor: &Actor, name: &str) -> Result<bool> {
+        Ok(self.store.unlock_user(&actor.stamp(), name).await?)
+    }
 }
 
 /// Display names by login (see [`Service::display_names`]).

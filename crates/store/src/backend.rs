@@ -51,6 +51,11 @@ pub(crate) trait Conn: Send {
     async fn delete_sessions_of(&mut self, user: &str) -> Result<u64>;
     async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64>;
 
+    /// Sign-in throttling rows (`crate::signin`).
+    async fn throttle(&mut self, key: &str) -> Result<Option<crate::signin::Throttle>>;
+    async fn put_throttle(&mut self, t: &crate::signin::Throttle) -> Result<()>;
+    async fn clear_throttle(&mut self, key: &str) -> Result<u64>;
+
     /// True if the application exists; on PostgreSQL its row stays locked until commit.
     async fn lock_application(&mut self, id: &str) -> Result<bool>;
     /// The application without its events.
@@ -376,6 +381,51 @@ macro_rules! impl_conn {
             async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64> {
                 Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                     .bind(now)
+                    .execute(&mut **self)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn throttle(&mut self, key: &str) -> Result<Option<crate::signin::Throttle>> {
+                type Row = (String, i64, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT key, failures, first_at, last_at, locked_until \
+                     FROM login_throttle WHERE key = $1",
+                )
+                .bind(key)
+                .fetch_optional(&mut **self)
+                .await?;
+                Ok(row.map(|(key, failures, first_at, last_at, locked_until)| {
+                    crate::signin::Throttle {
+                        key,
+                        failures: u32::try_from(failures).unwrap_or(u32::MAX),
+                        first_at,
+                        last_at,
+                        locked_until,
+                    }
+                }))
+            }
+
+            async fn put_throttle(&mut self, t: &crate::signin::Throttle) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO login_throttle (key, failures, first_at, last_at, locked_until) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET \
+                     failures = excluded.failures, first_at = excluded.first_at, \
+                     last_at = excluded.last_at, locked_until = excluded.locked_until",
+                )
+                .bind(&t.key)
+                .bind(i64::from(t.failures))
+                .bind(t.first_at)
+                .bind(t.last_at)
+                .bind(t.locked_until)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn clear_throttle(&mut self, key: &str) -> Result<u64> {
+                Ok(sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                    .bind(key)
                     .execute(&mut **self)
                     .await?
                     .rows_affected())

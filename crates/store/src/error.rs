@@ -34,6 +34,14 @@ pub enum StoreError {
     /// Login failed (the message does not say whether the name or the password was wrong).
     #[error("用户名或密码错误")]
     BadCredentials,
+    /// Too many failed logins: the account or the client address is locked.
+    #[error("登录失败次数过多，已暂时锁定至 {}（北京时间）；到时自动解除，或请管理员解锁", until.with_timezone(&crate::model::china_offset()).format("%Y-%m-%d %H:%M"))]
+    LoginLocked {
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    /// A login attempt inside the back-off delay after a failure.
+    #[error("登录尝试过于频繁，请 {retry_after} 秒后再试")]
+    LoginThrottled { retry_after: u64 },
     /// A password that is too short.
     #[error("密码至少需要 {min} 个字符")]
     WeakPassword { min: usize },
@@ -126,6 +134,8 @@ impl StoreError {
             StoreError::UnknownUser { .. } => "unknown_user",
             StoreError::DuplicateUser { .. } => "duplicate_user",
             StoreError::BadCredentials => "bad_credentials",
+            StoreError::LoginLocked { .. } => "login_locked",
+            StoreError::LoginThrottled { .. } => "login_throttled",
             StoreError::WeakPassword { .. } => "weak_password",
             StoreError::Forbidden { .. } => "forbidden",
             StoreError::NotFound { .. } => "not_found",
@@ -162,6 +172,9 @@ impl StoreError {
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
             StoreError::Forbidden { .. } | StoreError::SelfReview { .. } => ErrorKind::Forbidden,
             StoreError::BadCredentials => ErrorKind::Unauthenticated,
+            StoreError::LoginLocked { .. } | StoreError::LoginThrottled { .. } => {
+                ErrorKind::TooManyRequests
+            }
             StoreError::NotInitialised => ErrorKind::Unavailable,
             StoreError::Corrupt { .. }
             | StoreError::Database(_)
@@ -205,6 +218,8 @@ pub enum ErrorKind {
     Unauthenticated,
     /// The record exists already, or the state does not allow the step now (409).
     Conflict,
+    /// Too many attempts: a login locked or inside its back-off delay (429).
+    TooManyRequests,
     /// The database is not set up yet (503).
     Unavailable,
     /// A failure of the storage or the server (500; the detail is logged, not shown).

@@ -63,6 +63,7 @@ pub mod narrative;
 mod ops;
 pub mod review;
 pub mod reviewing;
+pub mod signin;
 
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
@@ -72,6 +73,7 @@ pub use model::{
 };
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
+pub use signin::ThrottlePolicy;
 
 use error::Result;
 
@@ -330,7 +332,8 @@ impl Store {
     // ---- sessions (for the web service) -----------------------------------------------------
 
     /// Checks the password and opens a session valid for `ttl`; the token goes to the
-    /// client (cookie), only its SHA-256 is stored. Audited as `session.login`.
+    /// client (cookie), only its SHA-256 is stored. Audited as `session.login`. The same
+    /// path as [`Store::sign_in`] with the default throttle and no client address.
     pub async fn login(
         &self,
         name: &str,
@@ -338,7 +341,8 @@ impl Store {
         ttl: chrono::Duration,
         now: DateTime<Utc>,
     ) -> Result<(SessionToken, Session, User)> {
-        tx!(self, write, |c| ops::login(c, name, password, ttl, now))
+        self.sign_in(name, password, "-", &ThrottlePolicy::default(), ttl, now)
+            .await
     }
 
     /// The session's user, if the token is known, not expired and the user active.

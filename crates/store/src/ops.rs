@@ -292,35 +292,6 @@ pub(crate) async fn authenticate<C: Conn>(c: &mut C, name: &str, password: &str)
     }
 }
 
-pub(crate) async fn login<C: Conn>(
-    c: &mut C,
-    name: &str,
-    password: &str,
-    ttl: chrono::Duration,
-    now: DateTime<Utc>,
-) -> Result<(SessionToken, Session, User)> {
-    let user = authenticate(c, name, password).await?;
-    let token = auth::new_token()?;
-    let session = Session {
-        id: auth::token_id(&token),
-        user: user.name.clone(),
-        created_at: now,
-        expires_at: now + ttl,
-    };
-    c.insert_session(&session).await?;
-    let stamp = Stamp::new(&user.name, now);
-    audit(
-        c,
-        &stamp,
-        "session.login",
-        "user",
-        &user.name,
-        json!({ "expires_at": session.expires_at }),
-    )
-    .await?;
-    Ok((token, session, user))
-}
-
 pub(crate) async fn session_user<C: Conn>(
     c: &mut C,
     token: &SessionToken,

@@ -28,6 +28,7 @@ on_both_backends!(
     three_level_review_of_a_reply,
     review_of_the_annual_report,
     sessions,
+    sign_in_is_throttled_and_locked,
     letter_templates,
     year_end_from_stored_ledger,
     append_only_tables,
@@ -815,6 +816,87 @@ async fn sessions(db: &TestDb) {
         .filter(|a| a.action == "session.login")
         .count();
     assert_eq!(logins, 5);
+}
+
+/// Failed logins are throttled per account and per client address with a growing delay;
+/// five within the window lock the account (even the right password is refused) until an
+/// administrator unlocks it; all of it audited with the client address.
+async fn sign_in_is_throttled_and_locked(db: &TestDb) {
+    let s = &db.store;
+    office(s).await;
+    let p = gongkai_store::ThrottlePolicy::default();
+    let t0 = now();
+    let ttl = Duration::hours(8);
+    let at = |secs: i64| t0 + Duration::seconds(secs);
+    // A typo costs nothing; after a second failure an immediate retry is refused without
+    // looking at the password.
+    for _ in 0..2 {
+        let r = s.sign_in("li", "wrong", "10.0.0.1", &p, ttl, at(0)).await;
+        assert_eq!(code(r), "bad_credentials");
+    }
+    let r = s
+        .sign_in("li", common::PASSWORD, "10.0.0.1", &p, ttl, at(0))
+        .await;
+    assert_eq!(code(r), "login_throttled");
+    // From another address the account's own back-off still holds.
+    let r = s
+        .sign_in("li", common::PASSWORD, "10.0.0.2", &p, ttl, at(0))
+        .await;
+    assert_eq!(code(r), "login_throttled");
+    // Failures spaced past each delay (1, 2, 4 s): the fifth locks.
+    let mut t = 0;
+    for (i, wait) in [2, 3, 5].into_iter().enumerate() {
+        t += wait;
+        let r = s.sign_in("li", "wrong", "10.0.0.1", &p, ttl, at(t)).await;
+        let want = if i == 2 {
+            "login_locked"
+        } else {
+            "bad_credentials"
+        };
+        assert_eq!(code(r), want, "failure {}", i + 3);
+    }
+    let r = s
+        .sign_in("li", common::PASSWORD, "10.0.0.3", &p, ttl, at(t + 60))
+        .await;
+    assert_eq!(code(r), "login_locked");
+    // The address that guessed is locked for other accounts too.
+    let r = s
+        .sign_in("zhao", common::PASSWORD, "10.0.0.1", &p, ttl, at(t + 60))
+        .await;
+    assert_eq!(code(r), "login_locked");
+    // A clerk cannot unlock; the administrator can, and the right password works again.
+    assert_eq!(code(s.unlock_user(&stamp("li"), "li").await), "forbidden");
+    assert!(s.unlock_user(&stamp("admin"), "li").await.unwrap());
+    let (_, _, u) = s
+        .sign_in("li", common::PASSWORD, "10.0.0.3", &p, ttl, at(t + 61))
+        .await
+        .unwrap();
+    assert_eq!(u.name, "li");
+    // Unknown names are counted like known ones (no probing for names).
+    for addr in ["10.0.0.9", "10.0.0.8"] {
+        let r = s.sign_in("nobody", "x", addr, &p, ttl, at(0)).await;
+        assert_eq!(code(r), "bad_credentials");
+    }
+    let r = s.sign_in("nobody", "x", "10.0.0.7", &p, ttl, at(0)).await;
+    assert_eq!(code(r), "login_throttled");
+    // Audited with the client address.
+    let audit = s
+        .audit(&AuditQuery {
+            limit: Some(1000),
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    let count = |action: &str| audit.iter().filter(|a| a.action == action).count();
+    assert_eq!(count("session.login_failed"), 7);
+    assert_eq!(count("session.login_refused"), 5);
+    assert_eq!(count("session.locked"), 2, "the account and the address");
+    assert_eq!(count("user.unlock"), 1);
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "session.login_failed" && a.detail["client"] == "10.0.0.1")
+    );
 }
 
 async fn letter_templates(db: &TestDb) {

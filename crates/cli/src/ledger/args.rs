@@ -97,6 +97,8 @@ pub(super) enum UserCommand {
     Disable { name: String },
     /// 启用用户（管理员）/ enable a user
     Enable { name: String },
+    /// 解除登录锁定（管理员）：连续登录失败被锁定的账户 / unlock a user locked out by failed logins
+    Unlock { name: String },
 }
 
 #[derive(Debug, Args)]

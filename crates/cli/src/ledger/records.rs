@@ -123,6 +123,14 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
             cx.service.set_user_active(&actor, &name, true).await?;
             writeln!(out, "已启用 / enabled: {name}")?;
         }
+        UserCommand::Unlock { name } => {
+            let actor = cx.actor().await?;
+            if cx.service.unlock_user(&actor, &name).await? {
+                writeln!(out, "已解除登录锁定 / unlocked: {name}")?;
+            } else {
+                writeln!(out, "该用户没有登录锁定 / not locked: {name}")?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

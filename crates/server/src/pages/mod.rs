@@ -216,7 +216,14 @@ async fn login(
     let ttl = chrono::Duration::hours(st.config().session_hours);
     match st
         .store()
-        .login(form.name.trim(), &form.password, ttl, Utc::now())
+        .sign_in(
+            form.name.trim(),
+            &form.password,
+            &ctx.client,
+            &st.config().throttle,
+            ttl,
+            Utc::now(),
+        )
         .await
     {
         Ok((token, _, _)) => {
@@ -233,7 +240,8 @@ async fn login(
             Ok(resp)
         }
         Err(e) if e.is_client_error() => Ok((
-            StatusCode::UNAUTHORIZED,
+            // 401 for a wrong name or password, 429 while locked or throttled.
+            crate::error::store_status(&e),
             LoginPage {
                 chrome: Chrome::new(&ctx, ""),
                 name: form.name,

@@ -1,7 +1,7 @@
 //! Ledger pages: login, roles, CSRF, the life of an application through its forms, the
 //! review, the year-end page and its downloads.
 
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 
 use crate::common::{Client, app, csrf_of, password, today};
 
@@ -487,6 +487,60 @@ async fn pages_work_at_phone_width_and_are_accessible() {
             "{uri}"
         );
     }
+}
+
+/// Five wrong passwords lock the account: the login page answers 429 with the reason in
+/// Chinese, even for the right password, until the administrator unlocks it. (No back-off
+/// delay here, so the test does not sleep; the store's tests cover the delays.)
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_until_unlocked() {
+    let store = crate::common::store().await;
+    let config = gongkai_server::Config {
+        secret: Some("test secret".into()),
+        throttle: gongkai_store::ThrottlePolicy {
+            max_delay: chrono::Duration::zero(),
+            ..gongkai_store::ThrottlePolicy::default()
+        },
+        ..gongkai_server::Config::default()
+    };
+    let app = gongkai_server::app(gongkai_server::AppState::new(store.clone(), config));
+    let mut c = Client::new(&app);
+    let attempt = |pw: String| {
+        let app = app.clone();
+        async move {
+            let mut c = Client::new(&app);
+            let token = c.csrf("/login").await;
+            c.post_form(
+                "/login",
+                &[("csrf", &token), ("name", "clerk"), ("password", &pw)],
+            )
+            .await
+        }
+    };
+    for i in 1..=4 {
+        let r = attempt("wrong-password".into()).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = attempt("wrong-password".into()).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().contains("登录失败次数过多"), "{}", r.text());
+    let r = attempt(password("clerk")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // The API says the same in JSON.
+    let r = c
+        .json(
+            Method::POST,
+            "/api/v1/session",
+            Some(serde_json::json!({"name": "clerk", "password": password("clerk")})),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.json()["error"]["code"], "login_locked", "{}", r.text());
+    let admin = gongkai_store::Stamp::new("admin", chrono::Utc::now());
+    assert!(store.unlock_user(&admin, "clerk").await.unwrap());
+    c.login("clerk").await;
+    assert_eq!(c.get("/ledger").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
