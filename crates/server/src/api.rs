@@ -37,7 +37,9 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod check;
 mod corrections;
+mod session;
 
 use crate::error::{ApiError, ErrorBody};
 
@@ -90,8 +92,8 @@ impl Modify for SecurityAddon {
 /// The API's routes and its OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(login, logout))
-        .routes(routes!(me))
+        .routes(routes!(session::login, session::logout))
+        .routes(routes!(session::me))
         .routes(routes!(list_applications, create_application))
         .routes(routes!(get_application))
         .routes(routes!(append_event))
@@ -110,7 +112,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_reviews))
         .routes(routes!(get_review, review_step))
         .routes(routes!(audit))
-        .routes(routes!(check_report))
+        .routes(routes!(check::check_report))
         .split_for_parts();
     // The router is nested under `/api/v1` by the application; the document names the
     // full paths.
@@ -211,103 +213,6 @@ impl ApiUser {
     fn actor(&self) -> Actor {
         self.0.actor(Via::Api)
     }
-}
-
-// ---- session ---------------------------------------------------------------------------------
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LoginRequest {
-    /// 用户名.
-    pub name: String,
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserOut {
-    pub name: String,
-    pub display_name: String,
-    /// `clerk`, `office_head`, `leader`, `admin`.
-    pub role: String,
-    /// 信息员、办公室主任、分管领导、管理员.
-    pub role_label: String,
-}
-
-impl From<&AuthUser> for UserOut {
-    fn from(u: &AuthUser) -> Self {
-        UserOut {
-            name: u.name.clone(),
-            display_name: u.display.clone(),
-            role: u.role.as_str().to_string(),
-            role_label: u.role.label_zh().to_string(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionOut {
-    /// Bearer token: `Authorization: Bearer <token>`.
-    pub token: String,
-    pub expires_at: DateTime<Utc>,
-    pub user: UserOut,
-}
-
-/// 登录，取得 Bearer 令牌
-#[utoipa::path(post, path = "/session", tag = "session",
-    request_body = LoginRequest,
-    responses(
-        (status = 201, description = "已登录", body = SessionOut),
-        (status = 401, description = "用户名或密码错误", body = ErrorBody),
-        (status = 429, description = "登录失败次数过多（已锁定）或尝试过于频繁", body = ErrorBody)
-    ))]
-async fn login(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
-    let ttl = chrono::Duration::hours(st.config().session_hours);
-    let (token, session, user) = st
-        .store()
-        .sign_in(
-            req.name.trim(),
-            &req.password,
-            &ctx.client,
-            &st.config().throttle,
-            ttl,
-            Utc::now(),
-        )
-        .await?;
-    let user = AuthUser::from(user);
-    Ok((
-        StatusCode::CREATED,
-        Json(SessionOut {
-            token: token.0,
-            expires_at: session.expires_at,
-            user: UserOut::from(&user),
-        }),
-    ))
-}
-
-/// 退出登录（结束当前会话）
-#[utoipa::path(delete, path = "/session", tag = "session",
-    security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 204, description = "已退出"), (status = 401, body = ErrorBody)))]
-async fn logout(
-    State(st): State<AppState>,
-    _user: ApiUser,
-    ctx: Ctx,
-) -> Result<StatusCode, ApiError> {
-    if let Some(t) = ctx.session.clone() {
-        st.store().logout(&SessionToken(t), Utc::now()).await?;
-    }
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// 当前用户
-#[utoipa::path(get, path = "/me", tag = "session",
-    security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)))]
-async fn me(ApiUser(user): ApiUser) -> Json<UserOut> {
-    Json(UserOut::from(&user))
 }
 
 // ---- applications ------------------------------------------------------------------------------
@@ -852,52 +757,4 @@ async fn audit(
         limit: p.limit.map(|l| l.min(1000)),
     };
     Ok(Json(st.store().audit(&q).await?))
-}
-
-// ---- check -----------------------------------------------------------------------------------
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CheckOut {
-    /// 读出的报告（与 gongkai read 相同的 JSON）.
-    #[schema(value_type = Object)]
-    pub report: gongkai_report::Report,
-    /// 检查结果，每条注明涉及的单元格.
-    #[schema(value_type = [Object])]
-    pub findings: Vec<Finding>,
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-/// 读取并检查一份年度报告（请求体为文件本身：文本、HTML、Markdown 或 DOCX；无需登录，不保存）
-#[utoipa::path(post, path = "/check", tag = "check",
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "报告文件的字节"),
-    responses((status = 200, body = CheckOut), (status = 422, description = "无法读取", body = ErrorBody)))]
-async fn check_report(body: axum::body::Bytes) -> Result<Json<CheckOut>, ApiError> {
-    let result = tokio::task::spawn_blocking(move || {
-        gongkai_read::read_report(&body).map(|report| {
-            let findings = gongkai_check::check(&report);
-            (report, findings)
-        })
-    })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    match result {
-        Ok((report, findings)) => {
-            let errors = findings
-                .iter()
-                .filter(|f| f.severity == gongkai_check::Severity::Error)
-                .count();
-            Ok(Json(CheckOut {
-                warnings: findings.len() - errors,
-                errors,
-                report,
-                findings,
-            }))
-        }
-        Err(e) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable",
-            e.to_string(),
-        )),
-    }
 }
