@@ -21,6 +21,9 @@ pub struct CellValues {
     ints: Box<[i64]>,
     /// Cells whose value is not an `i64` (decimals, huge numbers), by index.
     exact: Vec<(u16, Value)>,
+    /// Printed group totals (a group printed as one aggregate row): the cells each stands
+    /// for, and its whole-number value.
+    groups: Vec<(Vec<u16>, i64)>,
 }
 
 impl CellValues {
@@ -45,6 +48,7 @@ impl CellValues {
             format,
             ints,
             exact,
+            groups: Vec::new(),
         }
     }
 
@@ -62,7 +66,33 @@ impl CellValues {
                 *slot = UNREAD;
             }
         }
+        for g in &report.group_totals {
+            let cells: Option<Vec<u16>> = g
+                .cells
+                .iter()
+                .map(|id| report.format.cell(id).map(|CellIdx(i)| i))
+                .collect();
+            if let (Some(cells), Some(n)) = (cells, g.value.as_i64()) {
+                c.groups.push((cells, n));
+            }
+        }
         c
+    }
+
+    /// The printed group total that stands for exactly the cells `ids` (e.g. the 总计
+    /// cells of the three （六） items printed as one row), if the report has one.
+    pub fn group_total(&self, ids: &[String]) -> Option<i64> {
+        let want: Option<Vec<u16>> = ids
+            .iter()
+            .map(|id| self.format.cell(id).map(|CellIdx(i)| i))
+            .collect();
+        let mut want = want?;
+        want.sort_unstable();
+        self.groups.iter().find_map(|(cells, n)| {
+            let mut have = cells.clone();
+            have.sort_unstable();
+            (have == want).then_some(*n)
+        })
     }
 
     /// True when the reader could not place the cell (it has no value and is not a blank

@@ -200,10 +200,23 @@ pub fn compute(reports: &[ReportSummary], tally: &Tally) -> Stats {
         let Some(c) = &r.cells else { continue };
         kept += 1;
         let f: FormatVersion = c.format();
-        for row in f.s3_rows() {
-            if let Some(g) = groups.iter().position(|g| *g == row.group) {
-                outcomes[g] += c.s3_row_total(row.key).ok().flatten().unwrap_or(0);
-            }
+        for (g, group) in groups.iter().enumerate() {
+            let rows: Vec<&str> = f
+                .s3_rows()
+                .iter()
+                .filter(|r| r.group == *group)
+                .map(|r| r.key)
+                .collect();
+            let printed: Vec<Option<i64>> = rows
+                .iter()
+                .map(|row| c.s3_row_total(row).ok().flatten())
+                .collect();
+            // A group printed as one aggregate row (its items absent) counts its total.
+            let total_ids: Vec<String> = rows.iter().map(|row| format!("s3.{row}.total")).collect();
+            outcomes[g] += match c.group_total(&total_ids) {
+                Some(n) if printed.iter().all(Option::is_none) => n,
+                _ => printed.iter().flatten().sum::<i64>(),
+            };
         }
         for (k, col) in APPLICANT_COLUMNS[..6].iter().enumerate() {
             applicants[k] += int(c, &format!("s3.new_received.{}", col.key));

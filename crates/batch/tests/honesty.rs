@@ -145,3 +145,40 @@ fn year_over_year_with_an_unread_cell_is_a_warning_not_an_error() {
         .expect("总计");
     assert_eq!(total.severity, Severity::Error);
 }
+
+#[test]
+fn a_group_printed_as_one_row_counts_in_the_outcome_bars() {
+    // （六）其他处理 printed as one aggregate row: its three items absent, the printed 7 in
+    // their place (as the reader leaves it: a group total over the items' cells).
+    let mut r = zero("丁局", 2023);
+    let other: Vec<&str> = FormatVersion::Revised2021
+        .s3_rows()
+        .iter()
+        .filter(|row| row.group == gongkai_format::OutcomeGroup::Other)
+        .map(|row| row.key)
+        .collect();
+    assert_eq!(other.len(), 3);
+    for col in APPLICANT_COLUMNS {
+        let ids: Vec<String> = other
+            .iter()
+            .map(|row| format!("s3.{row}.{}", col.key))
+            .collect();
+        for id in &ids {
+            r.set(id, None);
+        }
+        let value = if col.key == "total" || col.key == "natural_person" {
+            7
+        } else {
+            0
+        };
+        r.group_totals.push(gongkai_report::GroupTotal {
+            cells: ids,
+            value: Value::int(value),
+            label: "（六）其他处理".into(),
+            loc: Location::None,
+        });
+    }
+    let batch = run_reports(&[prepared("d.html", r)], &Options::default()).unwrap();
+    let other_bar = batch.stats.outcomes.last().unwrap();
+    assert_eq!(other_bar.value, 7, "{:?}", batch.stats.outcomes);
+}
