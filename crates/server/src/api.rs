@@ -179,6 +179,29 @@ where
     }
 }
 
+/// Query parameters whose rejection is an [`ApiError`] in the API's JSON shape, in Chinese
+/// (axum's own rejection is English plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(r) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("查询参数无效：{}", r.body_text()),
+            )),
+        }
+    }
+}
+
 /// The authenticated caller. Refuses with 401 without a valid session; refuses a change
 /// made with the session cookie but without the CSRF header.
 pub struct ApiUser(pub AuthUser);
@@ -394,7 +417,7 @@ fn snake<T: Serialize>(v: &T) -> String {
 async fn list_applications(
     State(st): State<AppState>,
     _user: ApiUser,
-    Query(p): Query<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<([(&'static str, String); 1], Json<Vec<ApplicationSummary>>), ApiError> {
     let listing = st.service().list(&p.filter()?).await?;
     let today = view::today();
@@ -746,7 +769,7 @@ pub struct AuditParams {
 async fn audit(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(p): Query<AuditParams>,
+    ApiQuery(p): ApiQuery<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     if user.role == Role::Clerk {
         return Err(ApiError::forbidden("信息员不能查看审计日志"));

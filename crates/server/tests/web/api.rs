@@ -393,3 +393,25 @@ async fn the_check_endpoint_reads_any_report() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["code"], "unreadable");
 }
+
+/// A malformed query string gets the API's JSON error in Chinese, not the framework's
+/// English text.
+#[tokio::test]
+async fn bad_query_parameters_get_a_json_error() {
+    let (app, _) = app().await;
+    let mut c = Client::new(&app);
+    bearer(&mut c, "clerk").await;
+    for uri in ["/api/v1/applications?limit=many", "/api/v1/audit?limit=-1"] {
+        let r = c.get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
+        let v = r.json();
+        assert_eq!(v["error"]["code"], "bad_query", "{uri}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("查询参数无效"),
+            "{v}"
+        );
+    }
+}
