@@ -11,15 +11,14 @@ use gongkai_ledger::{
     Identity, InformationRequest, ProactiveData, ReopenBy, ReplyMethod,
 };
 use gongkai_service::records::AppealDraft;
-use gongkai_service::{Actor, ErrorKind, EventDraft, Service, Via};
+use gongkai_service::{Actor, ErrorKind, EventDraft, Service};
 use gongkai_store::{
-    AuditQuery, EventInput, NewApplication, NewUser, ReviewAction, ReviewStatus, ReviewSubject,
-    Role,
+    AuditQuery, EventInput, NewApplication, ReviewAction, ReviewStatus, ReviewSubject,
 };
 
 #[macro_use]
 mod common;
-use common::{postgres, sqlite};
+use common::{office, postgres, sqlite, today, write_narrative};
 
 on_both_backends!(
     an_approval_binds_the_reply_it_approved,
@@ -28,46 +27,6 @@ on_both_backends!(
     corrections_follow_into_state_deadlines_and_year_end,
     superseded_records_are_never_double_counted,
 );
-
-const PASSWORD: &str = "correct horse battery";
-
-/// The office with `admin`, `li` (信息员), `zhu` (办公室主任), `wang` (分管领导); the
-/// actors for li, zhu, wang.
-async fn office(svc: &Service) -> (Actor, Actor, Actor) {
-    let admin = NewUser {
-        name: "admin".into(),
-        display_name: None,
-        role: Role::Admin,
-        password: PASSWORD.into(),
-    };
-    svc.store()
-        .init("某市某局", &admin, chrono::Utc::now())
-        .await
-        .unwrap();
-    let admin = svc.actor("admin", Via::Cli).await.unwrap();
-    for (name, display, role) in [
-        ("li", "李明", Role::Clerk),
-        ("zhu", "朱红", Role::OfficeHead),
-        ("wang", "王强", Role::Leader),
-    ] {
-        let u = NewUser {
-            name: name.into(),
-            display_name: Some(display.into()),
-            role,
-            password: PASSWORD.into(),
-        };
-        svc.add_user(&admin, &u).await.unwrap();
-    }
-    (
-        svc.actor("li", Via::Cli).await.unwrap(),
-        svc.actor("zhu", Via::Api).await.unwrap(),
-        svc.actor("wang", Via::Web).await.unwrap(),
-    )
-}
-
-fn today() -> NaiveDate {
-    Service::today()
-}
 
 fn new_application(name: &str, id_number: &str, received: NaiveDate, units: u32) -> NewApplication {
     NewApplication {
@@ -121,27 +80,6 @@ async fn decide(svc: &Service, who: &Actor, id: &ApplicationId, d: Decision, rea
     )
     .await
     .unwrap();
-}
-
-/// Sections 一, 五 and 六 written over the drafts' placeholders (TXT005 would refuse the
-/// submission otherwise).
-async fn write_narrative(svc: &Service, actor: &Actor, year: i32) {
-    let sections = [
-        (
-            1,
-            "本机关认真贯彻落实政府信息公开条例，扎实做好政府信息公开工作。",
-        ),
-        (5, "一是主动公开的深度还需拓展；二是政策解读形式较为单一。"),
-        (6, "本年度未收取信息处理费。"),
-    ]
-    .into_iter()
-    .map(|(n, t)| (n, t.to_string()))
-    .collect();
-    let text = gongkai_store::NarrativeText {
-        sections,
-        ..Default::default()
-    };
-    svc.save_narrative(actor, year, text, None).await.unwrap();
 }
 
 /// Submit → 审核通过 → 批准, returning the final status.

@@ -7,20 +7,7 @@ use axum::Router;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{Client, app, password, today};
-
-async fn bearer(c: &mut Client, name: &str) {
-    let r = c
-        .json(
-            Method::POST,
-            "/api/v1/session",
-            Some(json!({"name": name, "password": password(name)})),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    c.bearer = Some(r.json()["token"].as_str().unwrap().to_string());
-}
+use crate::common::{Client, app, bearer, today};
 
 async fn register(c: &mut Client, name: &str) -> String {
     let token = c.csrf("/ledger/new").await;

@@ -301,3 +301,18 @@ pub fn today() -> String {
         .date_naive()
         .to_string()
 }
+
+/// Logs `c` in through the API (`POST /api/v1/session`) as `name`: later calls carry the
+/// bearer token.
+pub async fn bearer(c: &mut Client, name: &str) {
+    let r = c
+        .json(
+            Method::POST,
+            "/api/v1/session",
+            Some(serde_json::json!({"name": name, "password": password(name)})),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    c.bearer = Some(r.json()["token"].as_str().unwrap().to_string());
+}

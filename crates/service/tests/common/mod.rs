@@ -3,8 +3,11 @@
 //! `scripts/postgres-test-server` prints; required when `GONGKAI_REQUIRE_POSTGRES` is set).
 //! `on_both_backends!(test, …)` runs each `async fn test(&Service)` on both.
 
-use gongkai_service::Service;
-use gongkai_store::Store;
+#![allow(dead_code)] // each test file uses its own part of the harness
+
+use chrono::NaiveDate;
+use gongkai_service::{Actor, Service, Via};
+use gongkai_store::{NewUser, Role, Store};
 use sqlx::Connection;
 
 pub struct Db {
@@ -98,4 +101,68 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The office with `admin`, `li` (信息员), `zhu` (办公室主任), `wang` (分管领导); the
+/// actors for li, zhu, wang.
+pub async fn office(svc: &Service) -> (Actor, Actor, Actor) {
+    let admin = NewUser {
+        name: "admin".into(),
+        display_name: None,
+        role: Role::Admin,
+        password: PASSWORD.into(),
+    };
+    svc.store()
+        .init("某市某局", &admin, chrono::Utc::now())
+        .await
+        .unwrap();
+    let admin = svc.actor("admin", Via::Cli).await.unwrap();
+    for (name, display, role) in [
+        ("li", "李明", Role::Clerk),
+        ("zhu", "朱红", Role::OfficeHead),
+        ("wang", "王强", Role::Leader),
+    ] {
+        let u = NewUser {
+            name: name.into(),
+            display_name: Some(display.into()),
+            role,
+            password: PASSWORD.into(),
+        };
+        svc.add_user(&admin, &u).await.unwrap();
+    }
+    (
+        svc.actor("li", Via::Cli).await.unwrap(),
+        svc.actor("zhu", Via::Api).await.unwrap(),
+        svc.actor("wang", Via::Web).await.unwrap(),
+    )
+}
+
+pub fn today() -> NaiveDate {
+    Service::today()
+}
+
+/// Sections 一, 五 and 六 written (the drafts' placeholders gone), as the office does
+/// before it submits the annual report.
+pub async fn write_narrative(svc: &Service, actor: &Actor, year: i32) {
+    let sections = [
+        (
+            1,
+            "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。",
+        ),
+        (
+            5,
+            "一是主动公开的深度还需拓展；二是政策解读形式较为单一。下一步将加强业务培训。",
+        ),
+        (6, "本年度未收取信息处理费。"),
+    ]
+    .into_iter()
+    .map(|(n, t)| (n, t.to_string()))
+    .collect();
+    let text = gongkai_store::NarrativeText {
+        sections,
+        ..Default::default()
+    };
+    svc.save_narrative(actor, year, text, None).await.unwrap();
 }
