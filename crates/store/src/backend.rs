@@ -44,6 +44,12 @@ pub(crate) trait Conn: Send {
     async fn insert_user(&mut self, user: &User, password_hash: &str) -> Result<()>;
     async fn set_password_hash(&mut self, name: &str, hash: &str) -> Result<()>;
     async fn set_user_active(&mut self, name: &str, active: bool) -> Result<()>;
+    /// Sets the primary role and the other roles.
+    async fn set_user_roles(&mut self, name: &str, role: Role, others: &[Role]) -> Result<()>;
+    async fn set_last_login(&mut self, name: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn set_must_change_password(&mut self, name: &str, must: bool) -> Result<()>;
+    /// The throttles of every account (`user:NAME`).
+    async fn user_throttles(&mut self) -> Result<Vec<crate::signin::Throttle>>;
 
     async fn insert_session(&mut self, s: &Session) -> Result<()>;
     async fn session(&mut self, id: &str) -> Result<Option<Session>>;
@@ -113,24 +119,70 @@ pub(crate) trait Conn: Send {
     async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
 }
 
-type UserTuple = (String, Option<String>, String, String, bool, DateTime<Utc>);
+type UserTuple = (
+    String,
+    Option<String>,
+    String,
+    String,
+    bool,
+    DateTime<Utc>,
+    String,
+    Option<DateTime<Utc>>,
+    bool,
+);
+
+/// The columns a [`UserTuple`] reads.
+macro_rules! user_columns {
+    () => {
+        "name, display_name, role, password_hash, active, created_at, \
+         other_roles, last_login_at, must_change_password"
+    };
+}
 
 fn user_from(t: UserTuple) -> Result<UserRow> {
-    let (name, display_name, role, password_hash, active, created_at) = t;
-    let role: Role = role.parse().map_err(|e: String| StoreError::Corrupt {
+    let (name, display_name, role, password_hash, active, created_at, others, last, must) = t;
+    let corrupt = |e: String| StoreError::Corrupt {
         what: format!("用户 {name}"),
         detail: e,
-    })?;
+    };
+    let role: Role = role.parse().map_err(corrupt)?;
+    let other_roles = Role::parse_list(&others)
+        .map_err(corrupt)?
+        .into_iter()
+        .filter(|r| *r != role)
+        .collect();
     Ok(UserRow {
         user: User {
             name,
             display_name,
             role,
+            other_roles,
             active,
             created_at,
+            last_login_at: last,
+            must_change_password: must,
         },
         password_hash,
     })
+}
+
+type ThrottleRow = (
+    String,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn throttle_from(row: ThrottleRow) -> crate::signin::Throttle {
+    let (key, failures, first_at, last_at, locked_until) = row;
+    crate::signin::Throttle {
+        key,
+        failures: u32::try_from(failures).unwrap_or(u32::MAX),
+        first_at,
+        last_at,
+        locked_until,
+    }
 }
 
 fn seq_from(seq: i64, what: impl FnOnce() -> String) -> Result<u32> {
@@ -273,10 +325,11 @@ macro_rules! impl_conn {
             }
 
             async fn user(&mut self, name: &str) -> Result<Option<UserRow>> {
-                let row: Option<UserTuple> = sqlx::query_as(
-                    "SELECT name, display_name, role, password_hash, active, created_at \
-                     FROM users WHERE name = $1",
-                )
+                let row: Option<UserTuple> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE name = $1"
+                ))
                 .bind(name)
                 .fetch_optional(&mut **self)
                 .await?;
@@ -284,10 +337,11 @@ macro_rules! impl_conn {
             }
 
             async fn users(&mut self) -> Result<Vec<User>> {
-                let rows: Vec<UserTuple> = sqlx::query_as(
-                    "SELECT name, display_name, role, password_hash, active, created_at \
-                     FROM users ORDER BY name",
-                )
+                let rows: Vec<UserTuple> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users ORDER BY name"
+                ))
                 .fetch_all(&mut **self)
                 .await?;
                 rows.into_iter().map(|t| user_from(t).map(|u| u.user)).collect()
@@ -301,8 +355,8 @@ macro_rules! impl_conn {
 
             async fn insert_user(&mut self, u: &User, password_hash: &str) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO users (name, display_name, role, password_hash, active, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO users (name, display_name, role, password_hash, active, created_at, \
+                     other_roles, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(&u.name)
                 .bind(&u.display_name)
@@ -310,6 +364,8 @@ macro_rules! impl_conn {
                 .bind(password_hash)
                 .bind(u.active)
                 .bind(u.created_at)
+                .bind(Role::join(&u.other_roles))
+                .bind(u.must_change_password)
                 .execute(&mut **self)
                 .await?;
                 Ok(())
@@ -331,6 +387,49 @@ macro_rules! impl_conn {
                     .execute(&mut **self)
                     .await?;
                 Ok(())
+            }
+
+            async fn set_user_roles(
+                &mut self,
+                name: &str,
+                role: Role,
+                others: &[Role],
+            ) -> Result<()> {
+                sqlx::query("UPDATE users SET role = $2, other_roles = $3 WHERE name = $1")
+                    .bind(name)
+                    .bind(role.as_str())
+                    .bind(Role::join(others))
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_last_login(&mut self, name: &str, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE users SET last_login_at = $2 WHERE name = $1")
+                    .bind(name)
+                    .bind(at)
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_must_change_password(&mut self, name: &str, must: bool) -> Result<()> {
+                sqlx::query("UPDATE users SET must_change_password = $2 WHERE name = $1")
+                    .bind(name)
+                    .bind(must)
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
+            }
+
+            async fn user_throttles(&mut self) -> Result<Vec<crate::signin::Throttle>> {
+                let rows: Vec<ThrottleRow> = sqlx::query_as(
+                    "SELECT key, failures, first_at, last_at, locked_until \
+                     FROM login_throttle WHERE key LIKE 'user:%' ORDER BY key",
+                )
+                .fetch_all(&mut **self)
+                .await?;
+                Ok(rows.into_iter().map(throttle_from).collect())
             }
 
             async fn insert_session(&mut self, s: &Session) -> Result<()> {
@@ -387,23 +486,14 @@ macro_rules! impl_conn {
             }
 
             async fn throttle(&mut self, key: &str) -> Result<Option<crate::signin::Throttle>> {
-                type Row = (String, i64, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
-                let row: Option<Row> = sqlx::query_as(
+                let row: Option<ThrottleRow> = sqlx::query_as(
                     "SELECT key, failures, first_at, last_at, locked_until \
                      FROM login_throttle WHERE key = $1",
                 )
                 .bind(key)
                 .fetch_optional(&mut **self)
                 .await?;
-                Ok(row.map(|(key, failures, first_at, last_at, locked_until)| {
-                    crate::signin::Throttle {
-                        key,
-                        failures: u32::try_from(failures).unwrap_or(u32::MAX),
-                        first_at,
-                        last_at,
-                        locked_until,
-                    }
-                }))
+                Ok(row.map(throttle_from))
             }
 
             async fn put_throttle(&mut self, t: &crate::signin::Throttle) -> Result<()> {

@@ -65,6 +65,10 @@ pub enum StoreError {
     /// The reviewer drafted the same round.
     #[error("{subject}：审核人不能审核自己提交的稿件")]
     SelfReview { subject: String },
+    /// One person holding two roles took (submitted or reviewed) an earlier level of the
+    /// same round and now wants a later one.
+    #[error("{subject}：同一人不能在同一轮审核中担任两级（本轮已由其提交或审核）")]
+    TwoLevels { subject: String },
     /// Sending back needs a reason.
     #[error("退回时必须说明理由")]
     MissingReason,
@@ -141,6 +145,7 @@ impl StoreError {
             StoreError::NotFound { .. } => "not_found",
             StoreError::ReviewOutOfTurn { .. } => "review_out_of_turn",
             StoreError::SelfReview { .. } => "self_review",
+            StoreError::TwoLevels { .. } => "two_levels",
             StoreError::MissingReason => "missing_reason",
             StoreError::ReviewStale { .. } => "review_stale",
             StoreError::NothingToReview { .. } => "nothing_to_review",
@@ -170,7 +175,9 @@ impl StoreError {
             | StoreError::NarrativeLocked { .. }
             | StoreError::ReplyNotApproved { .. }
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
-            StoreError::Forbidden { .. } | StoreError::SelfReview { .. } => ErrorKind::Forbidden,
+            StoreError::Forbidden { .. }
+            | StoreError::SelfReview { .. }
+            | StoreError::TwoLevels { .. } => ErrorKind::Forbidden,
             StoreError::BadCredentials => ErrorKind::Unauthenticated,
             StoreError::LoginLocked { .. } | StoreError::LoginThrottled { .. } => {
                 ErrorKind::TooManyRequests

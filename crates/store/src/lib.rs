@@ -38,6 +38,8 @@
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
+//! * [`password`] — the password rules (length, common and derived passwords: zxcvbn).
+//! * [`users`] — user administration with hashes made off the runtime; several roles.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -61,9 +63,11 @@ pub mod list;
 pub mod model;
 pub mod narrative;
 mod ops;
+pub mod password;
 pub mod review;
 pub mod reviewing;
 pub mod signin;
+pub mod users;
 
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
@@ -74,6 +78,7 @@ pub use model::{
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
 pub use signin::ThrottlePolicy;
+pub use users::NewAccount;
 
 use error::Result;
 
@@ -511,12 +516,12 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<Review> {
         let current = self.review(subject).await?;
-        let role = self
+        let roles = self
             .user(&stamp.user)
             .await?
-            .map_or(Role::Clerk, |u| u.role);
-        let action = review::approval_under(current.status, role, &current.rules).unwrap_or(
-            if role == Role::Leader {
+            .map_or(vec![Role::Clerk], |u| u.roles());
+        let action = review::approval_for_roles(current.status, &roles, &current.rules).unwrap_or(
+            if roles == [Role::Leader] {
                 ReviewAction::Approve
             } else {
                 ReviewAction::Review

@@ -88,15 +88,83 @@ impl FromStr for Role {
     }
 }
 
+impl Role {
+    /// The space-separated keys of `roles` (how `users.other_roles` stores them).
+    pub fn join(roles: &[Role]) -> String {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Parses space- or comma-separated roles (keys or Chinese names), in `Role::ALL`
+    /// order without repeats.
+    pub fn parse_list(s: &str) -> Result<Vec<Role>, String> {
+        let mut out = Vec::new();
+        for part in s
+            .split([' ', ',', '，', '、'])
+            .filter(|p| !p.trim().is_empty())
+        {
+            let r: Role = part.parse()?;
+            out.push(r);
+        }
+        Ok(Role::ALL.into_iter().filter(|r| out.contains(r)).collect())
+    }
+}
+
 /// A user (without the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// Login name, unique.
     pub name: String,
     pub display_name: Option<String>,
+    /// The primary role (what stamps, review steps and messages name).
     pub role: Role,
+    /// Roles held besides `role` (a person may be 办公室主任 and 分管领导 …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_roles: Vec<Role>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// The last successful sign-in.
+    #[serde(default)]
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// The password must be changed before anything else (a temporary password, or one
+    /// that fails today's rules).
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+impl User {
+    /// Every role held: the primary one first, then the others in `Role::ALL` order.
+    pub fn roles(&self) -> Vec<Role> {
+        std::iter::once(self.role)
+            .chain(
+                Role::ALL
+                    .into_iter()
+                    .filter(|r| *r != self.role && self.other_roles.contains(r)),
+            )
+            .collect()
+    }
+
+    /// Whether the user holds `role` (primary or not).
+    pub fn has(&self, role: Role) -> bool {
+        self.role == role || self.other_roles.contains(&role)
+    }
+
+    /// Whether any role held may do what `may` says.
+    pub fn any(&self, may: impl Fn(Role) -> bool) -> bool {
+        self.roles().into_iter().any(may)
+    }
+
+    /// The roles in Chinese (`办公室主任、分管领导`).
+    pub fn roles_label(&self) -> String {
+        self.roles()
+            .iter()
+            .map(|r| r.label_zh())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
 }
 
 /// A user to add.

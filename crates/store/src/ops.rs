@@ -112,7 +112,11 @@ pub(crate) async fn set_office<C: Conn>(
     stamp: &Stamp,
 ) -> Result<()> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_configure(), "修改机关设置")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_configure),
+        "修改机关设置",
+    )?;
     let old = office(c).await?;
     let new = new.clone().normalised();
     let text = serde_json::to_string(&new).unwrap_or_default();
@@ -169,7 +173,7 @@ pub(crate) async fn init<C: Conn>(
     Ok(user)
 }
 
-fn new_user_row(u: &NewUser, at: DateTime<Utc>) -> Result<User> {
+pub(crate) fn new_user_row(u: &NewUser, at: DateTime<Utc>) -> Result<User> {
     let name = u.name.trim();
     if name.is_empty() || name.chars().any(char::is_whitespace) {
         return Err(LedgerError::EmptyField {
@@ -185,14 +189,21 @@ fn new_user_row(u: &NewUser, at: DateTime<Utc>) -> Result<User> {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         role: u.role,
+        other_roles: Vec::new(),
         active: true,
         created_at: at,
+        last_login_at: None,
+        must_change_password: false,
     })
 }
 
 pub(crate) async fn add_user<C: Conn>(c: &mut C, new: &NewUser, stamp: &Stamp) -> Result<User> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_manage_users(), "添加用户")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_manage_users),
+        "添加用户",
+    )?;
     let user = new_user_row(new, stamp.at)?;
     if c.user(&user.name).await?.is_some() {
         return Err(StoreError::DuplicateUser { name: user.name });
@@ -220,7 +231,7 @@ pub(crate) async fn set_password<C: Conn>(
     let me = actor(c, stamp).await?;
     require(
         &me,
-        me.name == name || me.role.can_manage_users(),
+        me.name == name || me.any(crate::model::Role::can_manage_users),
         "修改他人的密码",
     )?;
     if c.user(name).await?.is_none() {
@@ -247,7 +258,11 @@ pub(crate) async fn set_active<C: Conn>(
     stamp: &Stamp,
 ) -> Result<()> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_manage_users(), "启用或停用用户")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_manage_users),
+        "启用或停用用户",
+    )?;
     if me.name == name && !active {
         return Err(StoreError::Forbidden {
             user: me.name,
@@ -334,7 +349,11 @@ pub(crate) async fn logout<C: Conn>(
 
 pub(crate) async fn set_settings<C: Conn>(c: &mut C, new: Settings, stamp: &Stamp) -> Result<()> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_configure(), "修改台账设置")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_configure),
+        "修改台账设置",
+    )?;
     let old = settings(c).await?;
     let text = serde_json::to_string(&new).unwrap_or_default();
     c.set_meta(META_SETTINGS, &text).await?;
@@ -470,7 +489,7 @@ pub(crate) async fn register<C: Conn>(
     stamp: &Stamp,
 ) -> Result<Application> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "登记申请")?;
+    require(&me, me.any(crate::model::Role::can_record), "登记申请")?;
     let settings = settings(c).await?;
     let ctx = Context::new(env.calendar, settings, stamp.today());
     if let Some(r) = &new.received
@@ -529,7 +548,7 @@ pub(crate) async fn append<C: Conn>(
     stamp: &Stamp,
 ) -> Result<Event> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "登记办理事项")?;
+    require(&me, me.any(crate::model::Role::can_record), "登记办理事项")?;
     if !c.lock_application(&id.0).await? {
         return Err(LedgerError::UnknownApplication { id: id.0.clone() }.into());
     }
@@ -587,7 +606,11 @@ pub(crate) async fn add_appeal<C: Conn>(
     stamp: &Stamp,
 ) -> Result<AppealCase> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "登记复议诉讼案件")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "登记复议诉讼案件",
+    )?;
     case.id = case.id.trim().to_string();
     case.recorded_at = stamp.at;
     case.recorded_by = Some(stamp.user.clone());
@@ -613,7 +636,11 @@ pub(crate) async fn update_appeal<C: Conn>(
     stamp: &Stamp,
 ) -> Result<AppealCase> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "修改复议诉讼案件")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "修改复议诉讼案件",
+    )?;
     let Some(old) = c.appeal(&case.id).await? else {
         return Err(LedgerError::UnknownRecord { id: case.id }.into());
     };
@@ -650,7 +677,11 @@ pub(crate) async fn set_proactive<C: Conn>(
     stamp: &Stamp,
 ) -> Result<(ProactiveRecord, bool)> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "登记主动公开数据")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "登记主动公开数据",
+    )?;
     let id = id.trim();
     match c.proactive(id).await? {
         None => {
@@ -720,7 +751,11 @@ pub(crate) async fn supersede_proactive<C: Conn>(
     stamp: &Stamp,
 ) -> Result<ProactiveRecord> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "更正或作废主动公开数据")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "更正或作废主动公开数据",
+    )?;
     let Some(old) = c.proactive(old_id.trim()).await? else {
         return Err(LedgerError::UnknownRecord { id: old_id.into() }.into());
     };
@@ -766,7 +801,11 @@ pub(crate) async fn supersede_appeal<C: Conn>(
     stamp: &Stamp,
 ) -> Result<AppealCase> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "更正或作废复议诉讼案件")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "更正或作废复议诉讼案件",
+    )?;
     let Some(old) = c.appeal(old_id.trim()).await? else {
         return Err(LedgerError::UnknownRecord { id: old_id.into() }.into());
     };
@@ -817,7 +856,11 @@ pub(crate) async fn set_template<C: Conn>(
     stamp: &Stamp,
 ) -> Result<LetterTemplate> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_configure(), "修改答复模板")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_configure),
+        "修改答复模板",
+    )?;
     let key = key.trim();
     if key.is_empty() {
         return Err(LedgerError::EmptyField {

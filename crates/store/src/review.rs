@@ -78,6 +78,67 @@ pub fn approval_under(
     }
 }
 
+/// [`approval_under`] for a person holding `roles`: the office head's final approval
+/// where the rules allow it and the person is an office head, else the level due.
+pub fn approval_for_roles(
+    status: ReviewStatus,
+    roles: &[Role],
+    rules: &ReviewRules,
+) -> Option<ReviewAction> {
+    let role = if roles.contains(&Role::OfficeHead) {
+        Role::OfficeHead
+    } else {
+        roles.first().copied().unwrap_or(Role::Clerk)
+    };
+    approval_under(status, role, rules)
+}
+
+/// [`check`] for a person holding several `roles`: the step is allowed if one of the
+/// roles allows it, and that role is returned (what the step records). Otherwise the
+/// refusal that says most: a step out of turn, by the same person at two levels, without
+/// a reason, before “not your role”.
+#[allow(clippy::too_many_arguments)]
+pub fn check_roles(
+    subject: &ReviewSubject,
+    steps: &[ReviewStep],
+    st: ReviewStatus,
+    action: ReviewAction,
+    actor: &str,
+    roles: &[Role],
+    note: Option<&str>,
+    rules: &ReviewRules,
+) -> Result<Role, StoreError> {
+    let mut refusal = None;
+    for &role in roles {
+        match check(subject, steps, st, action, actor, role, note, rules) {
+            Ok(()) => return Ok(role),
+            Err(e) => {
+                let better = !matches!(e, StoreError::Forbidden { .. });
+                if refusal.is_none() || better {
+                    refusal = Some(e);
+                }
+            }
+        }
+    }
+    Err(refusal.unwrap_or(StoreError::Forbidden {
+        user: actor.to_string(),
+        role: Role::Clerk,
+        action: "参与审核",
+    }))
+}
+
+/// Whether `actor` submitted or reviewed the current round (a person holding two roles
+/// must not approve a level they already took).
+fn took_a_level(steps: &[ReviewStep], actor: &str) -> bool {
+    let start = steps
+        .iter()
+        .rposition(|s| s.action == ReviewAction::Submit)
+        .unwrap_or(steps.len());
+    steps[start..].iter().any(|s| {
+        s.actor == actor && matches!(s.action, ReviewAction::Submit | ReviewAction::Review)
+    })
+}
+
 /// Checks that `actor` with `role` may take `action` now, with the review's status `st`
 /// (from [`bind`] for a reply). Roles: submit — clerk or office head, not while under review
 /// or approved; review — office head, not the submitter of the round; approve — leader (or
@@ -151,6 +212,11 @@ pub fn check(
             }
             if role == Role::OfficeHead && own_round() {
                 return Err(StoreError::SelfReview {
+                    subject: subject.to_string(),
+                });
+            }
+            if took_a_level(steps, actor) {
+                return Err(StoreError::TwoLevels {
                     subject: subject.to_string(),
                 });
             }
@@ -341,6 +407,85 @@ mod tests {
             &R,
         );
         assert_eq!(e.unwrap_err().code(), "self_review");
+    }
+
+    #[test]
+    fn a_person_with_two_roles_takes_one_level_of_a_round() {
+        let s = subject();
+        let both = [Role::OfficeHead, Role::Leader];
+        let mut steps = vec![step(ReviewAction::Submit, "li", Role::Clerk)];
+        // As office head: reviews (the leader's role alone could not).
+        let r = check_roles(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Review,
+            "zhu",
+            &both,
+            None,
+            &R,
+        );
+        assert_eq!(r.unwrap(), Role::OfficeHead);
+        steps.push(step(ReviewAction::Review, "zhu", Role::OfficeHead));
+        // …but then cannot approve the same round as leader.
+        let e = check_roles(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Approve,
+            "zhu",
+            &both,
+            None,
+            &R,
+        );
+        assert_eq!(e.unwrap_err().code(), "two_levels");
+        // Another leader can; and in a later round the same person may approve what
+        // someone else reviewed.
+        let r = check_roles(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Approve,
+            "wang",
+            &[Role::Leader],
+            None,
+            &R,
+        );
+        assert_eq!(r.unwrap(), Role::Leader);
+        steps.push(step(ReviewAction::SendBack, "wang", Role::Leader));
+        steps.push(step(ReviewAction::Submit, "li", Role::Clerk));
+        steps.push(step(ReviewAction::Review, "zhou", Role::OfficeHead));
+        let r = check_roles(
+            &s,
+            &steps,
+            status(&steps),
+            ReviewAction::Approve,
+            "zhu",
+            &both,
+            None,
+            &R,
+        );
+        assert_eq!(r.unwrap(), Role::Leader);
+        // A clerk who is also leader cannot approve their own submission.
+        let own = vec![
+            step(ReviewAction::Submit, "liu", Role::Clerk),
+            step(ReviewAction::Review, "zhou", Role::OfficeHead),
+        ];
+        let e = check_roles(
+            &s,
+            &own,
+            status(&own),
+            ReviewAction::Approve,
+            "liu",
+            &[Role::Clerk, Role::Leader],
+            None,
+            &R,
+        );
+        assert_eq!(e.unwrap_err().code(), "two_levels");
+        assert_eq!(
+            approval_for_roles(ReviewStatus::AwaitingReview, &both, &R),
+            Some(ReviewAction::Review)
+        );
     }
 
     fn with_digest(mut s: ReviewStep, d: &str) -> ReviewStep {

@@ -295,13 +295,13 @@ pub(crate) async fn review_step<C: Conn>(
     let sid = subject.id_string();
     let current = review(c, env, subject, stamp.today()).await?;
     let steps = current.steps.clone();
-    review::check(
+    let role = review::check_roles(
         subject,
         &steps,
         current.status,
         action,
         &me.name,
-        me.role,
+        &me.roles(),
         note.as_deref(),
         &current.rules,
     )?;
@@ -324,7 +324,7 @@ pub(crate) async fn review_step<C: Conn>(
         seq: steps.len() as u32 + 1,
         action,
         actor: me.name.clone(),
-        actor_role: me.role,
+        actor_role: role,
         at: stamp.at,
         note,
         snapshot,

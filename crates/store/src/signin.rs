@@ -22,7 +22,7 @@ use crate::auth;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{Session, SessionToken, Stamp, User};
-use crate::{Pool, Store, finish, ops};
+use crate::{Pool, Store, finish, ops, password};
 
 /// How logins are throttled. The defaults suit an office: 5 failures within 15 minutes
 /// lock for 15 minutes; delays double from 1 s up to 60 s.
@@ -130,18 +130,24 @@ fn empty(key: String, now: DateTime<Utc>) -> Throttle {
 }
 
 /// Read: the throttles of the account and the address, and the user row.
-async fn before<C: Conn>(
-    c: &mut C,
-    name: &str,
-    client: &str,
-) -> Result<(Option<Throttle>, Option<Throttle>, Option<(User, String)>)> {
+type Before = (
+    Option<Throttle>,
+    Option<Throttle>,
+    Option<(User, String)>,
+    Option<String>,
+);
+
+/// Read: the throttles of the account and the address, the user row and the office's
+/// name (which a password must not be derived from).
+async fn before<C: Conn>(c: &mut C, name: &str, client: &str) -> Result<Before> {
     let user = c.throttle(&user_key(name)).await?;
     let addr = match addr_key(client) {
         Some(k) => c.throttle(&k).await?,
         None => None,
     };
     let row = c.user(name).await?.map(|r| (r.user, r.password_hash));
-    Ok((user, addr, row))
+    let office = c.meta("agency").await?;
+    Ok((user, addr, row, office))
 }
 
 /// Write: a refusal before the check, audited.
@@ -207,15 +213,21 @@ async fn failed<C: Conn>(
     Ok(locked)
 }
 
-/// Write: the session of a good login; the account's count cleared.
+/// Write: the session of a good login; the account's count cleared, the time of the
+/// login kept, and a password that fails today's rules (`weak`) flagged to be changed.
 async fn succeeded<C: Conn>(
     c: &mut C,
     user: &User,
     client: &str,
     ttl: Duration,
     now: DateTime<Utc>,
+    weak: bool,
 ) -> Result<(SessionToken, Session)> {
     c.clear_throttle(&user_key(&user.name)).await?;
+    c.set_last_login(&user.name, now).await?;
+    if weak && !user.must_change_password {
+        c.set_must_change_password(&user.name, true).await?;
+    }
     let token = auth::new_token()?;
     let session = Session {
         id: auth::token_id(&token),
@@ -231,7 +243,7 @@ async fn succeeded<C: Conn>(
         "session.login",
         "user",
         &user.name,
-        json!({ "expires_at": session.expires_at, "client": client }),
+        json!({ "expires_at": session.expires_at, "client": client, "weak_password": weak }),
     )
     .await?;
     Ok((token, session))
@@ -240,7 +252,7 @@ async fn succeeded<C: Conn>(
 /// Write: an administrator clears an account's lock and count.
 async fn unlock<C: Conn>(c: &mut C, stamp: &Stamp, name: &str) -> Result<bool> {
     let admin = ops::actor(c, stamp).await?;
-    if admin.role != crate::model::Role::Admin {
+    if !admin.has(crate::model::Role::Admin) {
         return Err(StoreError::Forbidden {
             user: admin.name,
             role: admin.role,
@@ -299,7 +311,7 @@ impl Store {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<(SessionToken, Session, User)> {
-        let (user_t, addr_t, row) = run!(self, false, |t| before(&mut t, name, client))?;
+        let (user_t, addr_t, row, office) = run!(self, false, |t| before(&mut t, name, client))?;
         let refusal = [user_t, addr_t]
             .into_iter()
             .flatten()
@@ -313,13 +325,34 @@ impl Store {
             _ => (None, auth::dummy_hash().to_string()),
         };
         let pw = password.to_string();
-        let good = tokio::task::spawn_blocking(move || auth::verify_password(&pw, &hash))
-            .await
-            .unwrap_or(false);
+        let inputs = user
+            .as_ref()
+            .map(|u| (u.name.clone(), u.display_name.clone()));
+        // The hash and, for a good password, today's rules (zxcvbn), off the runtime.
+        let (good, weak) = tokio::task::spawn_blocking(move || {
+            let good = auth::verify_password(&pw, &hash);
+            let weak = good
+                && inputs.is_some_and(|(name, display)| {
+                    !password::passes(
+                        &pw,
+                        &password::Inputs {
+                            name: &name,
+                            display_name: display.as_deref(),
+                            office: office.as_deref(),
+                        },
+                    )
+                });
+            (good, weak)
+        })
+        .await
+        .unwrap_or((false, false));
         match user {
-            Some(user) if good => {
-                let (token, session) =
-                    run!(self, true, |t| succeeded(&mut t, &user, client, ttl, now))?;
+            Some(mut user) if good => {
+                let (token, session) = run!(self, true, |t| succeeded(
+                    &mut t, &user, client, ttl, now, weak
+                ))?;
+                user.last_login_at = Some(now);
+                user.must_change_password |= weak;
                 Ok((token, session, user))
             }
             _ => {
