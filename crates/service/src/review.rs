@@ -131,8 +131,11 @@ mod tests {
                 name: name.into(),
                 display_name: None,
                 role,
+                other_roles: Vec::new(),
                 active: true,
                 created_at: Utc::now(),
+                last_login_at: None,
+                must_change_password: false,
             },
             Via::Web,
         )
