@@ -42,7 +42,7 @@ async fn ledger(store: &Store, n: usize) -> (i32, Vec<String>) {
                 name: "admin".into(),
                 display_name: None,
                 role: Role::Admin,
-                password: "bench-password".into(),
+                password: "bench-Plum7-harbor-Quill".into(),
             },
             Utc::now(),
         )
@@ -54,7 +54,7 @@ async fn ledger(store: &Store, n: usize) -> (i32, Vec<String>) {
                 name: "clerk".into(),
                 display_name: None,
                 role: Role::Clerk,
-                password: "bench-password".into(),
+                password: "bench-Plum7-harbor-Quill".into(),
             },
             &Stamp::now("admin"),
         )
@@ -67,7 +67,7 @@ async fn ledger(store: &Store, n: usize) -> (i32, Vec<String>) {
                     name: name.into(),
                     display_name: None,
                     role,
-                    password: "bench-password".into(),
+                    password: "bench-Plum7-harbor-Quill".into(),
                 },
                 &Stamp::now("admin"),
             )
@@ -296,7 +296,7 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
         let (token, _, _) = store
-            .login("clerk", "bench-password", chrono::Duration::hours(1), Utc::now())
+            .login("clerk", "bench-Plum7-harbor-Quill", chrono::Duration::hours(1), Utc::now())
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -350,7 +350,7 @@ impl ListParams {
 /// The application as a user may see it: the identity number masked for those who do not
 /// handle cases.
 fn visible(mut application: Application, user: &AuthUser) -> Application {
-    if !user.role.can_see_identity()
+    if !user.can_see_identity()
         && let Some(i) = &mut application.applicant.identity
     {
         i.number = mask_id_number(&i.number);

@@ -25,7 +25,12 @@ pub struct AuthUser {
     pub name: String,
     /// The display name, or the login name.
     pub display: String,
+    /// The primary role.
     pub role: Role,
+    /// Every role held (the primary one first).
+    pub roles: Vec<Role>,
+    /// The password must be changed before anything else (see `pages::account`).
+    pub must_change_password: bool,
 }
 
 impl From<User> for AuthUser {
@@ -36,6 +41,8 @@ impl From<User> for AuthUser {
                 .clone()
                 .filter(|d| !d.trim().is_empty())
                 .unwrap_or_else(|| u.name.clone()),
+            roles: u.roles(),
+            must_change_password: u.must_change_password,
             name: u.name,
             role: u.role,
         }
@@ -51,6 +58,22 @@ impl AuthUser {
             self.role,
             via,
         )
+        .with_roles(&self.roles)
+    }
+
+    /// Whether the user holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// May register and change ledger records (one of the roles may).
+    pub fn can_record(&self) -> bool {
+        self.roles.iter().any(|r| r.can_record())
+    }
+
+    /// May see an identity number in full (one of the roles may).
+    pub fn can_see_identity(&self) -> bool {
+        self.roles.iter().any(|r| r.can_see_identity())
     }
 }
 
@@ -112,7 +135,7 @@ impl Ctx {
     /// The user, if their role may record applications, events, appeals and records.
     pub fn recorder(&self) -> Result<&AuthUser, PageError> {
         let u = self.user()?;
-        if u.role.can_record() {
+        if u.can_record() {
             Ok(u)
         } else {
             Err(PageError::Forbidden(format!(

@@ -159,6 +159,8 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .nest(api::API_PREFIX, api::router())
         .layer(DefaultBodyLimit::max(upload_limit))
+        // Inside the context layer: it needs the user.
+        .layer(middleware::from_fn(pages::account::forced_change))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::layer,

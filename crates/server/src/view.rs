@@ -13,6 +13,8 @@ pub struct UserView {
     pub name: String,
     pub display: String,
     pub role_label: &'static str,
+    /// Holds the 管理员 role (the 管理 link).
+    pub admin: bool,
 }
 
 /// The page frame: CSRF token, user, the active navigation section, a status message.
@@ -33,6 +35,7 @@ impl Chrome {
                 name: u.name.clone(),
                 display: u.display.clone(),
                 role_label: u.role.label_zh(),
+                admin: u.has(gongkai_store::Role::Admin),
             }),
             section,
             flash: None,
@@ -71,10 +74,13 @@ fn flash_text(key: &str) -> Option<&'static str> {
         "voided" => "已作废该记录（保留在审计日志中，年度报告不再计入）。",
         "logged_out" => "已退出登录。",
         "initialised" => {
-            "台账已创建。请用刚才设置的管理员账号登录，再在“用户”中为信息员、办公室主任和分管领导建立账号。"
+            "台账已创建。请用刚才设置的管理员账号登录，再在“管理 → 用户”（/admin/users）中为信息员、办公室主任和分管领导建立账号。"
         }
         "template" => "已保存答复书模板。",
         "narrative" => "已保存年度报告正文和落款。",
+        "password_changed" => "密码已修改，请用新密码重新登录。",
+        "password_required" => "请先修改密码：管理员设置的临时密码或不符合现行规则的密码须修改后才能继续使用。",
+        "user_saved" => "已保存用户。",
         _ => return None,
     })
 }

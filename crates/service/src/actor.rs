@@ -28,6 +28,8 @@ pub struct Actor {
     name: String,
     display_name: Option<String>,
     role: Role,
+    /// Every role held (the primary one first).
+    roles: Vec<Role>,
     via: Via,
 }
 
@@ -38,6 +40,7 @@ impl Actor {
             name: user.name.clone(),
             display_name: user.display_name.clone(),
             role: user.role,
+            roles: user.roles(),
             via,
         }
     }
@@ -49,8 +52,22 @@ impl Actor {
             name: name.to_string(),
             display_name,
             role,
+            roles: vec![role],
             via,
         }
+    }
+
+    /// The same actor holding `roles` besides the primary one (a session's user with
+    /// several roles).
+    pub fn with_roles(mut self, roles: &[Role]) -> Self {
+        self.roles = std::iter::once(self.role)
+            .chain(
+                Role::ALL
+                    .into_iter()
+                    .filter(|r| *r != self.role && roles.contains(r)),
+            )
+            .collect();
+        self
     }
 
     /// The login name.
@@ -63,8 +80,24 @@ impl Actor {
         self.display_name.as_deref().unwrap_or(&self.name)
     }
 
+    /// The primary role.
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    /// Every role held, the primary one first.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// Whether the actor holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether one of the actor's roles may do what `may` says (`Role::can_record` …).
+    pub fn may(&self, may: impl Fn(Role) -> bool) -> bool {
+        self.roles.iter().any(|r| may(*r))
     }
 
     pub fn via(&self) -> Via {

@@ -29,6 +29,8 @@
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
 //! * [`narrative`] — the annual report's narrative and 落款 in saved versions, and what
 //!   must hold before the report is submitted (the year over, no error left).
+//! * [`users`] — user administration (administrator), several roles per person, the
+//!   password rules on every new password, temporary passwords, one's own change.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -45,6 +47,7 @@ pub mod narrative;
 pub mod office;
 pub mod records;
 pub mod review;
+pub mod users;
 pub mod year_end;
 
 pub use actor::{Actor, Via};
@@ -57,6 +60,7 @@ pub use letters::Letter;
 pub use narrative::{NarrativeView, section_number};
 pub use office::{CalendarSource, open_calendar};
 pub use review::{Allowed, allowed};
+pub use users::{Account, AccountDraft, Created, check_password};
 pub use year_end::Official;
 
 /// The result of a use case.

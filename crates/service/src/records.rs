@@ -142,9 +142,23 @@ impl Service {
 
     // ---- users ------------------------------------------------------------------------
 
-    /// Adds a user (the store checks that the actor is an administrator).
+    /// Adds a user with one role and a chosen password, which must pass the password
+    /// rules (administrator; see [`Service::create_account`] for several roles and a
+    /// temporary password).
     pub async fn add_user(&self, actor: &Actor, user: &NewUser) -> Result<User> {
-        Ok(self.store.add_user(user, &actor.stamp()).await?)
+        let created = self
+            .create_account(
+                actor,
+                crate::users::AccountDraft {
+                    name: user.name.clone(),
+                    display_name: user.display_name.clone(),
+                    roles: vec![user.role],
+                    password: Some(user.password.clone()),
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        Ok(created.user)
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
@@ -167,26 +181,29 @@ impl Service {
         ))
     }
 
-    /// Sets `name`'s password (one's own, or anyone's for an administrator).
+    /// Sets `name`'s password (one's own, or anyone's for an administrator); it must pass
+    /// the password rules.
     pub async fn set_password(&self, actor: &Actor, name: &str, password: &str) -> Result<()> {
-        Ok(self
-            .store
-            .set_password(name, password, &actor.stamp())
-            .await?)
+        self.set_password_checked(actor, name, password, false)
+            .await
     }
 
     /// Enables or disables a user (administrator).
     pub async fn set_user_active(&self, actor: &Actor, name: &str, active: bool) -> Result<()> {
-        Ok(self
-            .store
-            .set_user_active(name, active, &actor.stamp())
-            .await?)
+        self.set_account_active(actor, name, active).await
     }
 
     /// Clears a user's sign-in lock and failure count (administrator; audited
     /// `user.unlock`). True if the account was throttled or locked.
     pub async fn unlock_user(&self, actor: &Actor, name: &str) -> Result<bool> {
-        Ok(self.store.unlock_user(&actor.stamp(), name).await?)
+        if !actor.has(gongkai_store::Role::Admin) {
+            return Err(ServiceError::Store(gongkai_store::StoreError::Forbidden {
+                user: actor.name().to_string(),
+                role: actor.role(),
+                action: "解除账户锁定",
+            }));
+        }
+        Ok(self.store.unlock_user(&actor.stamp(), name.trim()).await?)
     }
 }
 

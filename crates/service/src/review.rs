@@ -3,7 +3,7 @@
 //! page offers ([`allowed`]) is derived from the same function, so the buttons shown and
 //! the steps accepted cannot disagree.
 
-use gongkai_store::review::check;
+use gongkai_store::review::check_roles;
 use gongkai_store::{Review, ReviewAction, ReviewSubject};
 use serde::Serialize;
 
@@ -26,20 +26,20 @@ pub struct Allowed {
 /// What `actor` may do with `review` now (the same rules the store enforces).
 pub fn allowed(review: &Review, actor: &Actor) -> Allowed {
     let may = |action| {
-        check(
+        check_roles(
             &review.subject,
             &review.steps,
             review.status,
             action,
             actor.name(),
-            actor.role(),
+            actor.roles(),
             Some("理由"),
             &review.rules,
         )
         .is_ok()
     };
     let approval =
-        gongkai_store::review::approval_under(review.status, actor.role(), &review.rules);
+        gongkai_store::review::approval_for_roles(review.status, actor.roles(), &review.rules);
     Allowed {
         submit: may(ReviewAction::Submit),
         approve: approval.is_some_and(may),
@@ -87,13 +87,16 @@ impl Service {
         note: Option<String>,
     ) -> Result<Review> {
         let current = self.store.review(subject).await?;
-        let action =
-            gongkai_store::review::approval_under(current.status, actor.role(), &current.rules)
-                .unwrap_or(if actor.role() == gongkai_store::Role::Leader {
-                    ReviewAction::Approve
-                } else {
-                    ReviewAction::Review
-                });
+        let action = gongkai_store::review::approval_for_roles(
+            current.status,
+            actor.roles(),
+            &current.rules,
+        )
+        .unwrap_or(if actor.roles() == [gongkai_store::Role::Leader] {
+            ReviewAction::Approve
+        } else {
+            ReviewAction::Review
+        });
         self.review_step(actor, subject, action, note).await
     }
 

@@ -75,9 +75,11 @@ pub(super) enum UserCommand {
     /// 添加用户（管理员）/ add a user (admin)
     Add {
         name: String,
-        /// clerk 信息员 | office_head 办公室主任 | leader 分管领导 | admin 管理员
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
+        /// clerk 信息员 | office_head 办公室主任 | leader 分管领导 | admin 管理员；
+        /// 一人多角色用逗号分隔或重复，第一个为主要角色 / several roles: comma-separated
+        /// or repeated, the first is the primary one
+        #[arg(long, value_parser = parse_role, value_delimiter = ',', required = true)]
+        role: Vec<Role>,
         /// 姓名 / display name
         #[arg(long)]
         display_name: Option<String>,
@@ -87,11 +89,19 @@ pub(super) enum UserCommand {
     },
     /// 列出用户 / list users
     List,
-    /// 修改密码（本人或管理员）/ set a password
+    /// 修改密码（本人或管理员；须符合密码规则：至少 10 个字符，不能是常见密码或由用户名、姓名、
+    /// 机关名称变形而来）。管理员为他人设置的随机密码须在首次登录时修改 / set a password
+    /// (the password rules apply; a generated one set for someone else is temporary)
     Passwd {
         name: String,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// 设置用户角色（管理员），如 --role office_head,leader / set a user's roles (admin)
+    Roles {
+        name: String,
+        #[arg(long, value_parser = parse_role, value_delimiter = ',', required = true)]
+        role: Vec<Role>,
     },
     /// 停用用户（管理员）/ disable a user
     Disable { name: String },

@@ -4,13 +4,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chrono::Utc;
 use gongkai_ledger::calendar::date_zh;
 use gongkai_ledger::{
     AppealConclusion, AppealStatus, ApplicationId, CaseRole, DecisionCount, DocumentRecord,
     FeeIncome, ProactiveData,
 };
 use gongkai_service::Service;
+use gongkai_service::AccountDraft;
 use gongkai_service::records::AppealDraft;
 use gongkai_store::{NewUser, Role};
 
@@ -37,10 +37,7 @@ pub(super) async fn init(
             .load_dir(std::path::Path::new(dir))
             .map_err(|e| anyhow::anyhow!("日历目录：{e}"))?;
     }
-    let user = cx
-        .store()
-        .init_office(agency, &admin, office, Utc::now())
-        .await?;
+    let user = cx.service.initialise(agency, &admin, office).await?;
     if cx.en() {
         writeln!(
             out,
@@ -68,24 +65,35 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
             password_stdin,
         } => {
             let actor = cx.actor().await?;
-            let (password, generated) = read_password(password_stdin)?;
-            let new = NewUser {
-                name,
-                display_name,
-                role,
-                password: password.clone(),
+            let password = if password_stdin {
+                Some(read_password(true)?.0)
+            } else {
+                None
             };
-            let u = cx.service.add_user(&actor, &new).await?;
+            let created = cx
+                .service
+                .create_account(
+                    &actor,
+                    AccountDraft {
+                        name,
+                        display_name,
+                        roles: role,
+                        password,
+                        must_change_password: false,
+                    },
+                )
+                .await?;
+            let u = &created.user;
             writeln!(
                 out,
                 "已添加用户 / added: {}（{}）",
                 u.name,
-                u.role.label_zh()
+                u.roles_label()
             )?;
-            if generated {
+            if let Some(p) = created.temporary_password {
                 writeln!(
                     out,
-                    "初始密码（只显示这一次）/ initial password: {password}"
+                    "临时密码（只显示这一次，首次登录须修改）/ temporary password (shown once, to be changed at first login): {p}"
                 )?;
             }
         }
@@ -93,11 +101,23 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
             for u in cx.service.users().await? {
                 writeln!(
                     out,
-                    "{:<12} {:<6} {:<10} {}",
+                    "{:<12} {:<6} {:<10} {} {}{}",
                     u.name,
-                    u.role.label_zh(),
+                    u.roles_label(),
                     u.display_name.as_deref().unwrap_or("-"),
-                    if u.active { "" } else { "（已停用）" }
+                    u.last_login_at.map_or_else(
+                        || "从未登录".to_string(),
+                        |t| t
+                            .with_timezone(&gongkai_store::model::china_offset())
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string()
+                    ),
+                    if u.active { "" } else { "（已停用）" },
+                    if u.must_change_password {
+                        "（须修改密码）"
+                    } else {
+                        ""
+                    }
                 )?;
             }
         }
@@ -107,11 +127,18 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
         } => {
             let actor = cx.actor().await?;
             let (password, generated) = read_password(password_stdin)?;
-            cx.service.set_password(&actor, &name, &password).await?;
+            cx.service
+                .set_password_checked(&actor, &name, &password, generated)
+                .await?;
             writeln!(out, "已修改密码 / password set: {name}")?;
             if generated {
                 writeln!(out, "新密码（只显示这一次）/ new password: {password}")?;
             }
+        }
+        UserCommand::Roles { name, role } => {
+            let actor = cx.actor().await?;
+            let u = cx.service.set_roles(&actor, &name, &role).await?;
+            writeln!(out, "已设置角色 / roles set: {}（{}）", u.name, u.roles_label())?;
         }
         UserCommand::Disable { name } => {
             let actor = cx.actor().await?;

@@ -119,7 +119,7 @@ async fn build(
                 }
             })
             .collect(),
-        can_record: user.role.can_record(),
+        can_record: user.can_record(),
         today: today.to_string(),
         error,
         f: refusal,

@@ -361,7 +361,7 @@ async fn build_page(
     ];
     if let Some(i) = &a.identity {
         // In full only for those who handle the case; masked for the others.
-        let number = if user.role.can_see_identity() {
+        let number = if user.can_see_identity() {
             i.number.clone()
         } else {
             mask_id_number(&i.number)
@@ -525,7 +525,7 @@ async fn build_page(
             .default_value("fee_notice_sent", "basis", "per_application")
             .default_value("fee_notice_sent", "units", app.request.fee_units.max(1))
             .default_value("fee_notice_sent", "earlier_units", earlier_units),
-        can_record: user.role.can_record(),
+        can_record: user.can_record(),
         offer: off,
         today: today.to_string(),
         decisions: decision_options(),

@@ -191,7 +191,7 @@ pub async fn list(
             .iter()
             .filter(|r| r.deadline.mark == "due-soon")
             .count(),
-        can_record: user.role.can_record(),
+        can_record: user.can_record(),
         chrome: Chrome::new(&ctx, "ledger").flash(q.msg.as_deref()),
         status_label: filter.status.label_zh(),
         status: filter.status.name(),

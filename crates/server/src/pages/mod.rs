@@ -22,6 +22,8 @@ use crate::security::{self, SESSION_COOKIE};
 use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
+pub mod account;
+pub mod admin_users;
 pub mod appeals;
 pub mod corrections;
 pub mod ledger;
@@ -38,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/healthz", get(|| async { "ok" }))
         .merge(ledger::router())
+        .merge(account::router())
+        .merge(admin_users::router())
         .merge(corrections::router())
         .merge(reviews::router())
         .merge(appeals::router())
@@ -188,12 +192,12 @@ async fn setup(
         ..Default::default()
     };
     match st
-        .store()
-        .init_office(form.agency.trim(), &admin, &office, Utc::now())
+        .service()
+        .initialise(form.agency.trim(), &admin, &office)
         .await
     {
         Ok(_) => Ok(Redirect::to("/login?msg=initialised").into_response()),
-        Err(e) if e.is_client_error() => Ok(refuse(e.to_string())),
+        Err(e) if e.kind() != gongkai_service::ErrorKind::Internal => Ok(refuse(e.to_string())),
         Err(e) => Err(e.into()),
     }
 }

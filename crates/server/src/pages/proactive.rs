@@ -151,7 +151,7 @@ async fn build(
             })
             .map(|r| row(&r.id, &r.data))
             .collect(),
-        can_record: user.role.can_record(),
+        can_record: user.can_record(),
         today: view::today().to_string(),
         error,
     })

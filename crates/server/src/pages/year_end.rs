@@ -211,7 +211,7 @@ async fn build(
         ),
         note: posted.map(|p| p.note.clone()).unwrap_or_default(),
         editable: nv.editable,
-        can_write: matches!(user.role, Role::Clerk | Role::OfficeHead),
+        can_write: user.has(Role::Clerk) || user.has(Role::OfficeHead),
         history: nv
             .history
             .iter()

@@ -12,7 +12,7 @@ use gongkai_server::{AppState, Config};
 use gongkai_store::{NewUser, Role, Stamp, Store};
 use tower::ServiceExt;
 
-/// Passwords of the test users: `<name>-password`.
+/// Passwords of the test users: `<name>-Plum7-harbor-Quill` (they pass the password rules).
 pub const USERS: [(&str, Role); 4] = [
     ("admin", Role::Admin),
     ("clerk", Role::Clerk),
@@ -21,7 +21,7 @@ pub const USERS: [(&str, Role); 4] = [
 ];
 
 pub fn password(name: &str) -> String {
-    format!("{name}-password")
+    format!("{name}-Plum7-harbor-Quill")
 }
 
 /// A store in memory with the four users.

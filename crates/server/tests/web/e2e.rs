@@ -641,3 +641,84 @@ async fn corrected_and_reviewed(driver: &WebDriver, base: &str) -> WebDriverResu
     wait_text(driver, "[data-review-status]", "已批准").await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_manages_users_in_the_browser() {
+    let Some((driver, base, _process, server)) =
+        browser_session("the_administrator_manages_users_in_the_browser").await
+    else {
+        return;
+    };
+    let result = users_in_the_browser(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+/// Logs in with an explicit password (no wait for the result).
+async fn submit_login(driver: &WebDriver, base: &str, name: &str, pw: &str) -> WebDriverResult<()> {
+    driver.delete_all_cookies().await?;
+    driver.goto(format!("{base}/login")).await?;
+    fill(driver, "#name", name).await;
+    fill(driver, "#password", pw).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    Ok(())
+}
+
+async fn users_in_the_browser(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "admin").await?;
+    // 管理 in the top bar leads to the user list.
+    click(driver, "nav a[href='/admin/users']").await;
+    wait_text(driver, "h1", "用户").await;
+    // The three reviewers, each with a temporary password shown once.
+    for (name, display, role) in [
+        ("zhaomin", "赵敏", "clerk"),
+        ("qianjin", "钱进", "office_head"),
+        ("sunli", "孙立", "leader"),
+    ] {
+        driver.goto(format!("{base}/admin/users")).await?;
+        fill(driver, "#new-user #name", name).await;
+        fill(driver, "#new-user #display_name", display).await;
+        click(driver, &format!("#new-user #role-{role}")).await;
+        click(driver, "#new-user button[type=submit]").await;
+        wait_text(driver, "#temporary-password", name).await;
+        wait_text(driver, &format!("#user-{name}"), display).await;
+    }
+    // A reset of 孙立's password: a new temporary password.
+    click(driver, "form[action='/admin/users/sunli/reset'] button").await;
+    wait_text(driver, "#temporary-password", "已重置").await;
+    let temp = text(driver, "#temp-password").await;
+    assert_eq!(temp.len(), 16, "{temp}");
+
+    // 孙立 signs in with it and is held at the password page until it is changed.
+    submit_login(driver, base, "sunli", &temp).await?;
+    wait_text(driver, "h1", "修改密码").await;
+    driver.goto(format!("{base}/ledger")).await?;
+    wait_text(driver, "h1", "修改密码").await;
+    let new = "Tide4-lantern-Orbit";
+    fill(driver, "#current", &temp).await;
+    fill(driver, "#password", new).await;
+    fill(driver, "#password2", new).await;
+    click(driver, "form[action='/account/password'] button[type=submit]").await;
+    wait_text(driver, ".flash", "密码已修改").await;
+    submit_login(driver, base, "sunli", new).await?;
+    wait_text(driver, ".who", "孙立").await;
+    driver.goto(format!("{base}/ledger")).await?;
+    wait_text(driver, "h1", "台账").await;
+
+    // A locked-out user is refused even with the right password, then unlocked.
+    for pause in [0u64, 0, 1100, 2100, 4100] {
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        submit_login(driver, base, "leader", "wrong-guess-123").await?;
+        wait_for(driver, "p.flash.error[role=alert]").await;
+    }
+    submit_login(driver, base, "leader", &password("leader")).await?;
+    wait_text(driver, "p.flash.error[role=alert]", "锁定").await;
+    login_as(driver, base, "admin").await?;
+    driver.goto(format!("{base}/admin/users")).await?;
+    wait_text(driver, "#user-leader", "已锁定").await;
+    click(driver, "form[action='/admin/users/leader/unlock'] button").await;
+    wait_text(driver, ".flash", "已保存用户").await;
+    login_as(driver, base, "leader").await?;
+    Ok(())
+}
