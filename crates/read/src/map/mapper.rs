@@ -9,6 +9,7 @@ use gongkai_report::{
 };
 
 use super::labels::*;
+use super::order::*;
 use super::tables::*;
 
 pub(super) struct Mapper {
@@ -16,12 +17,12 @@ pub(super) struct Mapper {
 }
 
 impl Mapper {
-    fn id(&self, idx: CellIdx) -> String {
+    pub(super) fn id(&self, idx: CellIdx) -> String {
         self.report.format.def(idx).id.clone()
     }
 
     /// Stores one printed value in a cell.
-    fn place(&mut self, idx: CellIdx, cell: &GridCell) {
+    pub(super) fn place(&mut self, idx: CellIdx, cell: &GridCell) {
         let i = idx.0 as usize;
         self.report.provenance[i] = Some(cell.loc);
         match printed(&cell.text) {
@@ -49,7 +50,7 @@ impl Mapper {
     }
 
     /// Marks cells uncertain (and blank).
-    fn unsure(&mut self, cells: &[CellIdx], reason: &str, raw: &str, loc: Location) {
+    pub(super) fn unsure(&mut self, cells: &[CellIdx], reason: &str, raw: &str, loc: Location) {
         for &idx in cells {
             let i = idx.0 as usize;
             self.report.cells[i] = None;
@@ -109,6 +110,20 @@ impl Mapper {
             } else {
                 &rest[..end]
             };
+            // A converter that repeats a spanned cell in every column it spans (pymupdf4llm:
+            // `|行政许可|2|2|2|` under a one-value heading spanning three columns) prints the
+            // one value of a one-column row several times: the same text in every field.
+            let repeated = cells.len() == 1
+                && values.len() > 1
+                && values
+                    .iter()
+                    .all(|c| c.text.trim() == values[0].text.trim());
+            let values: Vec<&GridCell> = if repeated {
+                values[..1].iter().collect()
+            } else {
+                let all: Vec<&GridCell> = values.iter().collect();
+                without_gaps(&all, cells.len()).unwrap_or(all)
+            };
             if values.len() == cells.len() {
                 for (idx, cell) in cells.iter().zip(values) {
                     self.place(*idx, cell);
@@ -156,6 +171,7 @@ impl Mapper {
         let mut unplaced: Vec<(String, Location)> = Vec::new();
         let mut aggregate: Option<(&[GridCell], Vec<&GridCell>, Location)> = None;
         let mut last: Option<usize> = None;
+        let mut steps: Vec<Step> = Vec::new();
         for row in rows {
             let (label, mut values) = value_fields(row);
             if !values.is_empty() && values.len() != APPLICANT_COLUMNS.len() {
@@ -163,6 +179,9 @@ impl Mapper {
                 if is_grid(rest) && rest.len() == APPLICANT_COLUMNS.len() {
                     values = rest.iter().collect();
                 }
+            }
+            if let Some(filled) = without_gaps(&values, APPLICANT_COLUMNS.len()) {
+                values = filled;
             }
             if let Some(g) = group_of(&label) {
                 group = g;
@@ -194,10 +213,11 @@ impl Mapper {
                 if is_other_aggregate(format, &label) && aggregate.is_none() {
                     aggregate = Some((row, values, loc));
                 } else {
-                    unplaced.push((row_raw(row), loc));
+                    steps.push(Step::Orphan(Orphan { row, values, loc }));
                 }
                 continue;
             };
+            steps.push(Step::Placed(r));
             data_seen = true;
             let cells: Vec<CellIdx> = (0..APPLICANT_COLUMNS.len())
                 .map(|c| s3_cell_at(format, r, c))
@@ -232,6 +252,11 @@ impl Mapper {
                 );
                 self.unsure(&cells, &reason, &row_raw(row), loc);
             }
+        }
+        // Rows whose label was lost or cut beyond recognition (converter Markdown): placed
+        // by their order between recognised rows where that leaves no choice.
+        for orphan in self.by_order(steps, &mut seen) {
+            unplaced.push((row_raw(orphan.row), orphan.loc));
         }
         if let Some((row, values, loc)) = aggregate {
             self.other_aggregate(row, &values, loc, &mut seen);

@@ -14,6 +14,7 @@
 mod labels;
 mod mapper;
 mod meta;
+mod order;
 mod tables;
 #[cfg(test)]
 mod tests;

@@ -207,3 +207,20 @@ pub(super) fn is_grid(fields: &[GridCell]) -> bool {
             .iter()
             .all(|c| matches!(c.loc, Location::Table { .. } | Location::Pdf { .. }))
 }
+
+/// The printed fields of a row whose empty fields are only gaps: in a text-like source (not
+/// [`is_grid`]) an empty field is a gap between columns whose place is not known, so when
+/// the row holds exactly `want` non-empty fields among more, those are its values in order
+/// — no other assignment is possible (converter Markdown: `| 规章 | | 16 | 23 | | 19 |`).
+/// `None` otherwise.
+pub(super) fn without_gaps<'a>(fields: &[&'a GridCell], want: usize) -> Option<Vec<&'a GridCell>> {
+    if fields.len() <= want
+        || fields
+            .iter()
+            .any(|c| matches!(c.loc, Location::Table { .. } | Location::Pdf { .. }))
+    {
+        return None;
+    }
+    let filled: Vec<&GridCell> = fields.iter().copied().filter(|c| !c.is_empty()).collect();
+    (filled.len() == want).then_some(filled)
+}
