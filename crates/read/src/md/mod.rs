@@ -13,6 +13,13 @@
 //! words of their labels, as for text input. A raw HTML `<table>` block (pandoc writes one
 //! for merged cells) is read by the HTML reader.
 //!
+//! PDF→Markdown converters (pymupdf4llm, markitdown, docling, OCR pipelines) leave more:
+//! placeholder header cells (`Col2`, `数据1`), several values in one cell, running text
+//! taken as a header row, headings in simulated bold doubled (`三三、、…`). The `table`
+//! module repairs the rows (see there); the mapper places rows that lost their labels by
+//! order (`crate::map::order`), only where that is unambiguous. Fixtures made with the
+//! real tools: `tests/fixtures/md/README.md`.
+//!
 //! Paragraphs: `#` headings, lines of a paragraph (joined by the soft-break rule of
 //! [`crate::html`], so a line that ends a sentence or a heading, or a numbered line, stays
 //! its own paragraph), list items (bullets dropped, numbers kept: `1.属于国家秘密` is a
@@ -355,9 +362,14 @@ fn find_ci(s: &str, needle: &str) -> Option<usize> {
 /// merge. Taken once; anything shorter than eight characters or not doubled throughout is
 /// kept as it is.
 fn undouble(text: String) -> String {
+    // Cheap rejection first: most lines do not start with a doubled character.
+    let mut it = text.chars().filter(|c| !c.is_whitespace());
+    if it.next() != it.next() {
+        return text;
+    }
     let cs: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     let doubled = cs.len() >= 8
-        && cs.len() % 2 == 0
+        && cs.len().is_multiple_of(2)
         && cs.chunks(2).all(|p| p[0] == p[1])
         && cs.chunks(2).any(|p| p[0] != cs[0]);
     if doubled {

@@ -74,6 +74,9 @@ pub(super) fn is_placeholder(text: &str) -> bool {
 
 /// Two or more plain numbers (`12`, `3.5`) separated by white space, and nothing else.
 pub(super) fn run_of_numbers(text: &str) -> Option<Vec<&str>> {
+    if !text.starts_with(|c: char| c.is_ascii_digit()) || !text.contains(char::is_whitespace) {
+        return None;
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     let number = |w: &&str| {
         let mut parts = w.splitn(2, '.');
