@@ -22,7 +22,7 @@ fn dir() -> PathBuf {
 
 /// The fixtures, not the README that tells how they were made.
 fn fixtures() -> Vec<PathBuf> {
-    let mut v = common::fixtures("md", "md", 9);
+    let mut v = common::fixtures("md", "md", 12);
     v.retain(|p| p.file_name().is_some_and(|n| n != "README.md"));
     v
 }
@@ -40,7 +40,7 @@ fn every_fixture_reads_every_cell() {
             matches!(l, Location::Text { .. } | Location::Table { .. })
         });
     }
-    assert!(total >= 8 * 200, "{total}");
+    assert!(total >= 11 * 200, "{total}");
 }
 
 /// The markitdown fixture's rows that lost their labels (a label printed as a paragraph
