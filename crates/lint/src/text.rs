@@ -408,10 +408,7 @@ mod tests {
             in_force_date(law.iter().copied()),
             NaiveDate::from_ymd_opt(2001, 5, 1)
         );
-        let notice = [
-            "本办法自2017年1月1日起施行。",
-            "附件：本规定自2024年3月1日起实施",
-        ];
+        let notice = ["本办法自2017年1月1日起施行。", "本规定自2024年3月1日起实施"];
         assert_eq!(
             in_force_date(["本办法自2018年3月1日施行"].iter().copied()),
             NaiveDate::from_ymd_opt(2018, 3, 1)
