@@ -42,6 +42,10 @@ pub(crate) struct Cx<'a> {
     pub text: &'a str,
     /// The document's date (publication or signature), if it shows one.
     pub doc_date: Option<NaiveDate>,
+    /// The date of the document's wording: the earlier of `doc_date` and the in-force
+    /// date of a normative text (`本法自2001年5月1日起施行`); outdated names and citations
+    /// are judged against it.
+    pub wording_date: Option<NaiveDate>,
     pub today: Option<NaiveDate>,
     pub grace_days: u32,
     pub data: &'a Data,
@@ -95,10 +99,11 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
 ];
 
 /// The severity of an outdated name or citation whose replacement took effect on
-/// `effective`: nothing when the document is dated before it (a historical text), a
-/// warning when undated or within the grace period, else `max`.
+/// `effective`: nothing when the document's wording is dated before it (a historical
+/// text, or a law or measures in force since before it, republished verbatim), a warning
+/// when undated or within the grace period, else `max`.
 pub(crate) fn dated_severity(cx: &Cx<'_>, effective: NaiveDate, max: Severity) -> Option<Severity> {
-    match cx.doc_date {
+    match cx.wording_date {
         None => Some(Severity::Warning),
         Some(d) if d < effective => None,
         Some(d) if d < effective + Days::new(u64::from(cx.grace_days)) => Some(Severity::Warning),
