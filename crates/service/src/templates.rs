@@ -405,8 +405,8 @@ impl Service {
         version: u32,
         note: Option<&str>,
     ) -> Result<Option<TemplateVersion>> {
-        let old = self.letter_template_version(actor, key, version).await?;
         self.may_edit_templates(actor, "修改答复书模板")?;
+        let old = self.letter_template_version(actor, key, version).await?;
         let decision = decision_of(key)?;
         let note = check_note(note)?;
         if old.origin == TemplateOrigin::Default {
