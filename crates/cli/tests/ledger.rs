@@ -934,3 +934,66 @@ fn office_settings_and_the_calendar_directory() {
     assert!(err.contains("2028.toml 第 7 行"), "{err}");
     assert!(err.contains("不是日期"), "{err}");
 }
+
+/// `gongkai ledger template …`: the same use cases as the `/admin/templates` pages —
+/// placeholders checked with the line, versions, history, restore, the built-in text, the
+/// office head or the admin only.
+#[test]
+fn letter_templates_through_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    for (name, role) in [("li", "clerk"), ("zhu", "office_head")] {
+        g.ok(Some("admin"), &["user", "add", name, "--role", role]);
+    }
+    let out = g.ok(None, &["template", "placeholders"]);
+    assert!(out.contains("{救济}") && out.contains("{申请人}"), "{out}");
+    let out = g.ok(Some("zhu"), &["template", "list"]);
+    assert!(out.contains("granted") && out.contains("默认文本"), "{out}");
+    let out = g.ok(Some("zhu"), &["template", "show", "granted"]);
+    assert!(out.contains("{救济}"), "{out}");
+
+    let set = [
+        "template",
+        "set",
+        "granted",
+        "--file",
+        "-",
+        "--note",
+        "第一版",
+    ];
+    // A clerk may not; an unknown placeholder is refused with its line.
+    let o = g.run(Some("li"), &set, Some("{申请人}：\n{救济}"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("forbidden"));
+    let o = g.run(Some("zhu"), &set, Some("{申请人}：\n\n{姓名}\n{救济}"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("第 3 行：未知的占位符“{姓名}”"), "{err}");
+    let text = "{申请人}：\n\n经审查，予以公开（命令行）。\n\n{救济}\n";
+    let out = g.ok_with_stdin(Some("zhu"), &set, Some(text));
+    assert!(out.contains("已保存模板 granted 第 1 版"), "{out}");
+    let out = g.ok_with_stdin(Some("zhu"), &set, Some(text));
+    assert!(out.contains("没有变化"), "{out}");
+    let out = g.ok(Some("admin"), &["template", "default", "granted"]);
+    assert!(out.contains("第 2 版（恢复默认文本）"), "{out}");
+    let out = g.ok(Some("admin"), &["template", "restore", "granted", "1"]);
+    assert!(out.contains("第 3 版（恢复旧版本）"), "{out}");
+    let out = g.ok(Some("zhu"), &["template", "history", "granted"]);
+    assert!(
+        out.contains("第 1 版") && out.contains("zhu 修改：第一版"),
+        "{out}"
+    );
+    assert!(out.contains("admin 恢复旧版本（第 1 版）"), "{out}");
+    let out = g.ok(
+        Some("zhu"),
+        &["template", "show", "granted", "--version", "1"],
+    );
+    assert!(out.contains("予以公开（命令行）"), "{out}");
+    let out = g.ok(None, &["audit", "--limit", "5"]);
+    assert!(out.contains("恢复答复模板旧版本"), "{out}");
+}

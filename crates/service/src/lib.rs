@@ -24,6 +24,7 @@
 //! * [`year_end`] — the official year-end report: frozen once the annual review is
 //!   submitted, live before.
 //! * [`letters`] — the reply letter, dated with its decision.
+//! * [`templates`] — the letter templates: placeholders checked, versions, restore, preview.
 //! * [`office`] — the office's settings (remedy organs, calendar directory) and the
 //!   working-day calendar loaded from a directory.
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
@@ -45,6 +46,7 @@ pub mod narrative;
 pub mod office;
 pub mod records;
 pub mod review;
+pub mod templates;
 pub mod year_end;
 
 pub use actor::{Actor, Via};

@@ -38,6 +38,7 @@
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
+//! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -64,6 +65,7 @@ mod ops;
 pub mod review;
 pub mod reviewing;
 pub mod signin;
+pub mod templates;
 
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
@@ -74,6 +76,7 @@ pub use model::{
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
 pub use signin::ThrottlePolicy;
+pub use templates::{TemplateChange, TemplateOrigin, TemplateVersion};
 
 use error::Result;
 
@@ -541,7 +544,9 @@ impl Store {
 
     // ---- letter templates ---------------------------------------------------------------------
 
-    /// Adds or replaces a reply letter template (office head or admin).
+    /// Adds or replaces a reply letter template (office head or admin) as a new version
+    /// ([`Store::change_template`]; the text is not checked here — the service checks its
+    /// placeholders).
     pub async fn set_template(
         &self,
         key: &str,
@@ -549,9 +554,20 @@ impl Store {
         body: &str,
         stamp: &Stamp,
     ) -> Result<LetterTemplate> {
-        tx!(self, write, |c| ops::set_template(
-            c, key, title, body, stamp
-        ))
+        let change = TemplateChange {
+            title: title.trim().to_string(),
+            body: body.to_string(),
+            origin: TemplateOrigin::Edit,
+            restored_from: None,
+            note: None,
+        };
+        self.change_template(key, change, stamp).await?;
+        self.template(key.trim())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "答复书模板",
+                id: key.trim().to_string(),
+            })
     }
 
     pub async fn template(&self, key: &str) -> Result<Option<LetterTemplate>> {

@@ -16,9 +16,7 @@ use serde_json::json;
 use crate::auth;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
-use crate::model::{
-    AuditEntry, AuditQuery, LetterTemplate, NewUser, Session, SessionToken, Stamp, User,
-};
+use crate::model::{AuditEntry, AuditQuery, NewUser, Session, SessionToken, Stamp, User};
 
 /// What validation needs besides the rows.
 pub(crate) struct Env<'a> {
@@ -808,49 +806,6 @@ pub(crate) async fn supersede_appeal<C: Conn>(
 }
 
 // ---- templates and audit --------------------------------------------------------------------
-
-pub(crate) async fn set_template<C: Conn>(
-    c: &mut C,
-    key: &str,
-    title: &str,
-    body: &str,
-    stamp: &Stamp,
-) -> Result<LetterTemplate> {
-    let me = actor(c, stamp).await?;
-    require(&me, me.role.can_configure(), "修改答复模板")?;
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(LedgerError::EmptyField {
-            field: "模板代码"
-        }
-        .into());
-    }
-    if body.trim().is_empty() {
-        return Err(LedgerError::EmptyField {
-            field: "模板正文"
-        }
-        .into());
-    }
-    let old = c.template(key).await?;
-    let t = LetterTemplate {
-        key: key.to_string(),
-        title: title.trim().to_string(),
-        body: body.to_string(),
-        updated_at: stamp.at,
-        updated_by: stamp.user.clone(),
-    };
-    c.upsert_template(&t).await?;
-    audit(
-        c,
-        stamp,
-        "template.set",
-        "template",
-        key,
-        json!({ "before": old, "after": t }),
-    )
-    .await?;
-    Ok(t)
-}
 
 pub(crate) async fn audit_log<C: Conn>(c: &mut C, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     c.audit(q).await

@@ -15,7 +15,7 @@ use gongkai_ledger::{
 use gongkai_report::Value;
 use gongkai_store::{
     AuditQuery, EventInput, NewUser, ReviewAction, ReviewStatus, ReviewSubject, Role, SessionToken,
-    Stamp, Store, StoreError,
+    Stamp, Store, StoreError, TemplateChange, TemplateOrigin,
 };
 
 on_both_backends!(
@@ -939,6 +939,81 @@ async fn letter_templates(db: &TestDb) {
         .collect();
     assert_eq!(keys, ["granted", "unable_not_held"]);
     assert!(s.template("nope").await.unwrap().is_none());
+
+    // Every change is a version: the history, a restore, the built-in text (the row goes).
+    let versions = s.template_versions("granted").await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.saved_by.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "zhu"), (2, "admin")]
+    );
+    let restore = TemplateChange {
+        title: versions[0].title.clone(),
+        body: versions[0].body.clone(),
+        origin: TemplateOrigin::Restore,
+        restored_from: Some(1),
+        note: Some(" 改回 ".into()),
+    };
+    assert_eq!(
+        code(
+            s.change_template("granted", restore.clone(), &stamp("li"))
+                .await
+        ),
+        "forbidden"
+    );
+    let v3 = s
+        .change_template("granted", restore.clone(), &stamp("zhu"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((v3.version, v3.restored_from), (3, Some(1)));
+    assert_eq!(v3.note.as_deref(), Some("改回"));
+    assert_eq!(
+        s.template("granted").await.unwrap().unwrap().title,
+        "予以公开告知书"
+    );
+    // The same text again: nothing written.
+    assert!(
+        s.change_template("granted", restore, &stamp("zhu"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let default = TemplateChange {
+        title: "政府信息公开申请答复告知书".into(),
+        body: "{申请人}：默认".into(),
+        origin: TemplateOrigin::Default,
+        restored_from: None,
+        note: None,
+    };
+    let v4 = s
+        .change_template("granted", default.clone(), &stamp("admin"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((v4.version, v4.origin), (4, TemplateOrigin::Default));
+    assert!(s.template("granted").await.unwrap().is_none());
+    assert!(
+        s.change_template("granted", default, &stamp("admin"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(s.template_versions("granted").await.unwrap().len(), 4);
+    let audit = s
+        .audit(&AuditQuery {
+            subject_kind: Some("template".into()),
+            subject_id: Some("granted".into()),
+            limit: Some(10),
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit[0].action, "template.default");
+    assert_eq!(audit[0].detail["version"], 4);
+    assert!(audit[0].detail["after"].is_null());
+    assert_eq!(audit[1].action, "template.restore");
 }
 
 async fn year_end_from_stored_ledger(db: &TestDb) {

@@ -16,7 +16,8 @@
 //!
 //! * `args` — the subcommands' arguments; `print` — presentation helpers.
 //! * `applications` — apply, event, show, list; `records` — appeals, proactive, users;
-//!   `reports` — year-end, review, audit; `narrative` — the annual report's text.
+//!   `reports` — year-end, review, audit; `narrative` — the annual report's text;
+//!   `templates` — the reply letter templates.
 
 use std::io::{self, BufRead};
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ mod office;
 mod print;
 mod records;
 mod reports;
+mod templates;
 
 use args::{
     AppealCommand, ApplyArgs, EventCommand, ListArgs, ProactiveCommand, ReviewCommand, UserCommand,
@@ -179,6 +181,12 @@ enum LedgerCommand {
     /// head where allowed), with a reason.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// 答复书模板（文书模板）：查看、修改（检查占位符，每次保存为新版本）、历史、恢复 / letter templates
+    ///
+    /// 与网页“管理 · 文书模板”同一用例：只有办公室主任和管理员可以修改，每次修改记入审计日志。
+    /// The same use cases as the /admin/templates pages: office head or admin, audited.
+    #[command(subcommand)]
+    Template(templates::TemplateCommand),
     /// 审核规则设置（办公室主任或管理员修改）；不带参数时显示 / the review settings
     ReviewSettings(corrections::ReviewSettingsArgs),
     /// 审计日志（谁、何时、做了什么）/ the audit log
@@ -278,6 +286,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         } => reports::year_end(&cx, year, as_of, output.as_deref(), json, &mut out).await,
         LedgerCommand::Narrative(c) => narrative::narrative(&cx, c, &mut out).await,
         LedgerCommand::Review(c) => reports::review(&cx, c, &mut out).await,
+        LedgerCommand::Template(c) => templates::template(&cx, c, &mut out).await,
         LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
         LedgerCommand::Audit { id, limit, json } => {
             reports::audit(&cx, id.as_deref(), limit, json, &mut out).await

@@ -240,6 +240,8 @@ pub(super) async fn audit(
         ("review.approve", "批准"),
         ("review.send_back", "退回"),
         ("template.set", "修改答复模板"),
+        ("template.restore", "恢复答复模板旧版本"),
+        ("template.default", "恢复答复模板默认文本"),
     ]
     .into_iter()
     .collect();

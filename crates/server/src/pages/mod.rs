@@ -1,6 +1,7 @@
 //! The ledger's pages (login required): home, login and logout here; applications in
 //! [`ledger`], review queues in [`reviews`], appeals in [`appeals`], proactive records in
-//! [`proactive`], the year-end report in [`year_end`].
+//! [`proactive`], the year-end report in [`year_end`], the letter templates (管理 · 文书模板)
+//! in [`admin_templates`].
 //!
 //! Every form posts a CSRF token; every change goes through `gongkai_store`, which checks
 //! the user's role, lets the ledger validate, writes the audit log and commits in one
@@ -22,6 +23,7 @@ use crate::security::{self, SESSION_COOKIE};
 use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
+pub mod admin_templates;
 pub mod appeals;
 pub mod corrections;
 pub mod ledger;
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(appeals::router())
         .merge(proactive::router())
         .merge(year_end::router())
+        .merge(admin_templates::router())
 }
 
 async fn home(ctx: Ctx) -> Redirect {
