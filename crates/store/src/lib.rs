@@ -38,6 +38,7 @@
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
+//! * [`check_uploads`] — the report checker's uploads and hand corrections.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -56,6 +57,7 @@ use sqlx::sqlite::{
 
 pub mod auth;
 mod backend;
+pub mod check_uploads;
 pub mod error;
 pub mod list;
 pub mod model;
@@ -65,6 +67,7 @@ pub mod review;
 pub mod reviewing;
 pub mod signin;
 
+pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
