@@ -243,8 +243,11 @@ impl Checker {
     }
 }
 
-/// `12.5 MB`, `64 MB`.
+/// `12.5 MB`, `64 MB` (`200 KB` under a megabyte).
 pub fn mib(bytes: u64) -> String {
+    if bytes < MIB as u64 {
+        return format!("{} KB", bytes.div_ceil(1024));
+    }
     let m = bytes as f64 / MIB as f64;
     if (m - m.round()).abs() < 0.05 {
         format!("{} MB", m.round())
@@ -340,5 +343,6 @@ mod tests {
     fn megabytes_print_short() {
         assert_eq!(mib(64 * MIB as u64), "64 MB");
         assert_eq!(mib(MIB as u64 * 3 / 2), "1.5 MB");
+        assert_eq!(mib(1024), "1 KB");
     }
 }

@@ -5,6 +5,7 @@
 mod api;
 mod bind;
 mod check;
+mod check_limits;
 mod clerk;
 mod common;
 mod e2e;
