@@ -48,7 +48,8 @@ pub struct Limits {
     pub retention: chrono::Duration,
     /// Reports kept in memory (the cache in front of the database), in bytes.
     pub cache_bytes: usize,
-    /// Files read at the same time.
+    /// Files read at the same time (default: one fewer than the CPU cores, at least 1 and
+    /// at most 4, so that reading never takes every core from the ledger).
     pub parse_concurrency: usize,
     /// Request bodies being received and read at the same time, in bytes.
     pub intake_bytes: usize,
@@ -69,7 +70,9 @@ impl Default for Limits {
             total_bytes: 8 * 1024 * MIB as u64,
             retention: chrono::Duration::days(30),
             cache_bytes: 64 * MIB,
-            parse_concurrency: 2,
+            parse_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .clamp(1, 4),
             intake_bytes: 160 * MIB,
             api_per_minute: 12,
             api_burst: 6,

@@ -175,7 +175,15 @@ fn summary_of(row: CheckUpload) -> Summary {
 impl UploadStore for StoredUploads {
     fn insert(&self, uploads: Vec<Upload>) -> BoxFuture<'_, Result<(), UploadError>> {
         Box::pin(async move {
-            let rows = uploads.iter().map(to_row).collect::<Result<Vec<_>, _>>()?;
+            // The summaries run the checker and the reports are serialised: CPU work, off
+            // the runtime's threads.
+            let (uploads, rows) = tokio::task::spawn_blocking(move || {
+                let rows = uploads.iter().map(to_row).collect::<Result<Vec<_>, _>>();
+                (uploads, rows)
+            })
+            .await
+            .map_err(|e| UploadError::Storage(e.to_string()))?;
+            let rows = rows?;
             self.store.insert_check_uploads(&rows).await?;
             let mut cache = self.cache();
             for (u, row) in uploads.into_iter().zip(&rows) {
