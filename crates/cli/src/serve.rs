@@ -28,6 +28,66 @@ pub struct ServeArgs {
     /// directory in the office settings
     #[arg(long, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
     calendar_dir: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+/// 报告检查的限额 / the report checker's limits (defaults: `gongkai_server::check::Limits`).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 报告检查：每位访客（或用户）最多保留的文件数 / files one visitor keeps
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    check_visitor_files: u64,
+    /// 报告检查：每位访客最多保留的文件大小合计（MB）/ MB one visitor keeps
+    #[arg(long, default_value_t = 256, value_name = "MB")]
+    check_visitor_mb: u64,
+    /// 报告检查：全站最多保留的文件数 / files the server keeps
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    check_total_files: u64,
+    /// 报告检查：全站最多保留的文件大小合计（MB）/ MB the server keeps
+    #[arg(long, default_value_t = 8192, value_name = "MB")]
+    check_total_mb: u64,
+    /// 报告检查：上传的报告与手工更正保留天数，过期删除 / days uploads are kept
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    check_retention_days: i64,
+    /// 报告检查：内存中缓存的报告（MB，其余在数据库中）/ MB of reports cached in memory
+    #[arg(long, default_value_t = 64, value_name = "MB")]
+    check_cache_mb: usize,
+    /// 报告检查：同时接收的上传数据（MB，超出的上传排队，60 秒后答复“服务器正忙”）/ MB of
+    /// request bodies in flight
+    #[arg(long, default_value_t = 160, value_name = "MB")]
+    check_inflight_mb: usize,
+    /// 报告检查：同时读取的文件数（默认为 CPU 核数减一，至少 1、至多 4）/ files read at once
+    /// (default: CPU cores − 1, 1 to 4)
+    #[arg(long, value_name = "N")]
+    check_parse_concurrency: Option<usize>,
+    /// 未登录调用 POST /api/v1/check 时每个地址每分钟的次数 / anonymous API checks per
+    /// address and minute
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    check_api_per_minute: u32,
+}
+
+impl CheckArgs {
+    fn limits(&self) -> gongkai_server::check::Limits {
+        const MB: u64 = 1024 * 1024;
+        let default = gongkai_server::check::Limits::default();
+        gongkai_server::check::Limits {
+            visitor_files: self.check_visitor_files,
+            visitor_bytes: self.check_visitor_mb.saturating_mul(MB),
+            total_files: self.check_total_files,
+            total_bytes: self.check_total_mb.saturating_mul(MB),
+            retention: chrono::Duration::days(self.check_retention_days.max(1)),
+            cache_bytes: self.check_cache_mb.saturating_mul(MB as usize),
+            intake_bytes: self.check_inflight_mb.max(1).saturating_mul(MB as usize),
+            parse_concurrency: self
+                .check_parse_concurrency
+                .unwrap_or(default.parse_concurrency)
+                .max(1),
+            api_per_minute: self.check_api_per_minute.max(1),
+            api_burst: self.check_api_per_minute.clamp(1, 6),
+            ..default
+        }
+    }
 }
 
 /// Runs the server until Ctrl-C. The CSRF secret comes from `GONGKAI_SECRET` when set
@@ -77,6 +137,7 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
             secure_cookies: args.secure_cookies,
             session_hours: args.session_hours.max(1),
             secret: std::env::var("GONGKAI_SECRET").ok(),
+            check: args.check.limits(),
             ..Config::default()
         };
         gongkai_server::serve(listener, AppState::new(store.clone(), config))

@@ -53,6 +53,8 @@ pub enum PageError {
     Forbidden(String),
     /// 400 with the reason.
     BadRequest(String),
+    /// A refusal with its own status (413 too large, 429 quota, 503 busy) and the reason.
+    Refused(StatusCode, String),
     /// What the service refused, or a failure of the storage.
     Service(ServiceError),
     /// 500.
@@ -115,6 +117,7 @@ impl IntoResponse for PageError {
             ),
             PageError::Forbidden(m) => (StatusCode::FORBIDDEN, "无权操作", m),
             PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, "无法处理", m),
+            PageError::Refused(status, m) => (status, "无法处理", m),
             PageError::Service(e) => (status(e.kind()), "无法完成操作", e.public_message()),
             PageError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");

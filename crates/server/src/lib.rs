@@ -13,8 +13,9 @@
 //! Everything the pages need (style sheet, script, icon) is compiled into the binary
 //! ([`assets`]); pages are rendered on the server (askama templates, escaped by default);
 //! every form carries a CSRF token ([`security`]). Storage is `gongkai_store`: the ledger,
-//! users, sessions, reviews and the audit log. Uploaded reports are kept in memory
-//! ([`uploads::MemoryUploads`], behind the [`uploads::UploadStore`] trait).
+//! users, sessions, reviews and the audit log; uploaded reports and their corrections too
+//! ([`uploads::StoredUploads`], a bounded cache in front, behind the
+//! [`uploads::UploadStore`] trait), within the limits of [`check::Limits`].
 //!
 //! Not here: the use cases and their business rules (gongkai-service), the domain rules
 //! (gongkai-ledger), SQL (gongkai-store), reading and checking
@@ -46,7 +47,7 @@ pub mod view;
 
 pub use context::{AuthUser, Ctx};
 use security::Secret;
-use uploads::{MemoryUploads, UploadStore};
+use uploads::{StoredUploads, UploadStore};
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -65,6 +66,8 @@ pub struct Config {
     pub secret: Option<String>,
     /// How failed logins are throttled and locked (per account and per client address).
     pub throttle: gongkai_store::ThrottlePolicy,
+    /// The report checker's quotas, memory bounds, rate limit and retention.
+    pub check: check::Limits,
 }
 
 impl Default for Config {
@@ -77,6 +80,7 @@ impl Default for Config {
             session_hours: 12,
             secret: None,
             throttle: gongkai_store::ThrottlePolicy::default(),
+            check: check::Limits::default(),
         }
     }
 }
@@ -92,12 +96,15 @@ struct Inner {
     secret: Secret,
     service: gongkai_service::Service,
     uploads: Arc<dyn UploadStore>,
+    checker: check::Checker,
 }
 
 impl AppState {
-    /// The state over `store`, with uploads kept in memory.
+    /// The state over `store`, with uploads kept in the store (a cache of
+    /// `config.check.cache_bytes` in front).
     pub fn new(store: Store, config: Config) -> Self {
-        Self::with_uploads(store, config, Arc::new(MemoryUploads::default()))
+        let uploads = Arc::new(StoredUploads::new(store.clone(), config.check.cache_bytes));
+        Self::with_uploads(store, config, uploads)
     }
 
     /// The state with another upload store.
@@ -118,6 +125,7 @@ impl AppState {
         };
         AppState {
             inner: Arc::new(Inner {
+                checker: check::Checker::new(config.check.clone()),
                 config,
                 secret,
                 service,
@@ -145,6 +153,11 @@ impl AppState {
 
     pub fn uploads(&self) -> &dyn UploadStore {
         self.inner.uploads.as_ref()
+    }
+
+    /// The report checker's limits and their state (semaphores, rate limiter).
+    pub fn checker(&self) -> &check::Checker {
+        &self.inner.checker
     }
 }
 

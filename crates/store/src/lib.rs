@@ -39,6 +39,7 @@
 //! * [`auth`] — argon2id password hashes and session tokens.
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
+//! * [`check_uploads`] — the report checker's uploads and hand corrections.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -57,6 +58,7 @@ use sqlx::sqlite::{
 
 pub mod auth;
 mod backend;
+pub mod check_uploads;
 pub mod error;
 pub mod list;
 pub mod model;
@@ -67,6 +69,7 @@ pub mod reviewing;
 pub mod signin;
 pub mod templates;
 
+pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{

@@ -6,6 +6,7 @@ mod admin_templates;
 mod api;
 mod bind;
 mod check;
+mod check_limits;
 mod clerk;
 mod common;
 mod e2e;
