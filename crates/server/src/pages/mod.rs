@@ -22,6 +22,8 @@ use crate::security::{self, SESSION_COOKIE};
 use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
+pub mod admin_audit;
+pub mod admin_settings;
 pub mod appeals;
 pub mod corrections;
 pub mod ledger;
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(appeals::router())
         .merge(proactive::router())
         .merge(year_end::router())
+        .merge(admin_audit::router())
+        .merge(admin_settings::router())
 }
 
 async fn home(ctx: Ctx) -> Redirect {

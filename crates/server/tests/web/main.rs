@@ -2,6 +2,7 @@
 //! `api`), and end-to-end in a real headless Chromium (`e2e`, skipped without
 //! chromedriver unless `CI=true`).
 
+mod admin_audit;
 mod api;
 mod bind;
 mod check;
