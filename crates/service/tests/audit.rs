@@ -331,10 +331,11 @@ async fn oversized_texts_are_refused_and_not_audited(svc: &Service) {
         .await
         .unwrap_err();
     assert!(e.to_string().starts_with("编号不能超过 64 个字"), "{e}");
-    // Nothing stored, nothing audited but the one good registration.
+    // Nothing stored, nothing audited but the one good registration (and its receipt).
     assert_eq!(svc.applications(ListFilter::all()).await.unwrap().len(), 1);
     let rows = all_rows(svc).await;
-    assert_eq!(rows.len(), before + 1);
+    let actions: Vec<_> = rows.iter().map(|r| (&r.action, &r.detail)).collect();
+    assert_eq!(rows.len(), before + 2, "{actions:?}");
     assert!(rows.iter().all(|r| r.detail.to_string().len() < 10_000));
 }
 

@@ -79,7 +79,10 @@ async fn the_viewer_filters_pages_and_exports() {
     assert!(r.text().contains("起始日期"));
     // The export: CSV with a BOM, the filter applied, audited.
     let r = head
-        .get(&format!("/admin/audit.csv?user=clerk&from={}", today()))
+        .get(&format!(
+            "/admin/audit.csv?user=clerk&action=application&from={}",
+            today()
+        ))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header(header::CONTENT_TYPE).starts_with("text/csv"));
@@ -277,8 +280,8 @@ async fn unknown_pages_and_panics_answer_in_chinese() {
     assert_eq!(r.json()["error"]["code"], "not_found");
     // A handler that panics: the 500 page, or JSON under /api/.
     let boom = Router::new()
-        .route("/boom", get(|| async { panic!("boom") }))
-        .route("/api/boom", get(|| async { panic!("boom") }))
+        .route("/boom", get(boom))
+        .route("/api/boom", get(boom))
         .layer(gongkai_server::error::PanicLayer::custom(
             gongkai_server::error::panic_response,
         ))
@@ -293,4 +296,8 @@ async fn unknown_pages_and_panics_answer_in_chinese() {
     let r = c.get("/api/boom").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(r.json()["error"]["code"], "internal");
+}
+
+async fn boom() -> &'static str {
+    panic!("boom")
 }
