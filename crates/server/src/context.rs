@@ -26,6 +26,9 @@ pub struct AuthUser {
     /// The display name, or the login name.
     pub display: String,
     pub role: Role,
+    /// The client's address of this request (`-` unknown): the audit log records it with
+    /// every change the user makes.
+    pub client: String,
 }
 
 impl From<User> for AuthUser {
@@ -38,12 +41,14 @@ impl From<User> for AuthUser {
                 .unwrap_or_else(|| u.name.clone()),
             name: u.name,
             role: u.role,
+            client: "-".to_string(),
         }
     }
 }
 
 impl AuthUser {
-    /// The service's actor for this user, acting through `via`.
+    /// The service's actor for this user, acting through `via` from this request's client
+    /// address (both go into the audit rows of the user's changes).
     pub fn actor(&self, via: gongkai_service::Via) -> gongkai_service::Actor {
         gongkai_service::Actor::authenticated(
             &self.name,
@@ -51,6 +56,7 @@ impl AuthUser {
             self.role,
             via,
         )
+        .with_client(&self.client)
     }
 }
 
@@ -145,6 +151,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
 /// The middleware that builds the [`Ctx`].
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
     let headers = req.headers();
     let (visitor, new_visitor) =
         match security::cookie(headers, VISITOR_COOKIE).filter(|v| security::is_token(v)) {
@@ -167,7 +177,10 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
             .session_user(&SessionToken(t.to_string()), Utc::now())
             .await
         {
-            user = Some(AuthUser::from(u));
+            user = Some(AuthUser {
+                client: client.clone(),
+                ..AuthUser::from(u)
+            });
         }
     }
     let session = if user.is_some() { token } else { None };
@@ -179,10 +192,6 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
         .flatten()
         .and_then(|p| security::safe_next(&p).map(str::to_string));
-    let client = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
     req.extensions_mut().insert(Ctx {
         client,
         visitor: visitor.clone(),

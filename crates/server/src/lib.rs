@@ -171,11 +171,19 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(assets::router())
         .nest(api::API_PREFIX, api::router())
+        .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::audit_refusals,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::layer,
         ))
+        // A handler that panics answers with the Chinese 500 page (JSON under /api/).
+        .layer(error::PanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::json_for_api))
         .layer(middleware::from_fn(no_store_for_pages))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -75,6 +75,7 @@ fn flash_text(key: &str) -> Option<&'static str> {
         }
         "template" => "已保存答复书模板。",
         "narrative" => "已保存年度报告正文和落款。",
+        "settings" => "已保存机关设置。",
         _ => return None,
     })
 }

@@ -21,6 +21,26 @@ pub enum Via {
     Cli,
 }
 
+impl Via {
+    /// `web`, `api` or `cli`: the audit log's channel.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Web => "web",
+            Via::Api => "api",
+            Via::Cli => "cli",
+        }
+    }
+
+    /// 网页, 接口, 命令行.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Via::Web => "网页",
+            Via::Api => "接口",
+            Via::Cli => "命令行",
+        }
+    }
+}
+
 /// An authenticated user acting through a front end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -29,6 +49,10 @@ pub struct Actor {
     display_name: Option<String>,
     role: Role,
     via: Via,
+    /// The client's address (web and API).
+    client: Option<String>,
+    /// The operating-system user (command line).
+    os_user: Option<String>,
 }
 
 impl Actor {
@@ -39,6 +63,8 @@ impl Actor {
             display_name: user.display_name.clone(),
             role: user.role,
             via,
+            client: None,
+            os_user: None,
         }
     }
 
@@ -50,6 +76,8 @@ impl Actor {
             display_name,
             role,
             via,
+            client: None,
+            os_user: None,
         }
     }
 
@@ -71,9 +99,32 @@ impl Actor {
         self.via
     }
 
-    /// Who and when, now, for a write.
+    /// The same actor, with the client's address (`-`: unknown) for the audit log.
+    pub fn with_client(mut self, client: impl Into<String>) -> Self {
+        let c = client.into();
+        self.client = Some(c).filter(|c| !c.is_empty() && c != "-");
+        self
+    }
+
+    /// The same actor, with the operating-system user (command line) for the audit log.
+    pub fn with_os_user(mut self, os_user: impl Into<String>) -> Self {
+        let u = os_user.into();
+        self.os_user = Some(u).filter(|u| !u.is_empty());
+        self
+    }
+
+    /// The client's address, if known.
+    pub fn client(&self) -> Option<&str> {
+        self.client.as_deref()
+    }
+
+    /// Who and when, now, for a write: with the channel, the client's address and the
+    /// operating-system user, which the store writes into the audit row.
     pub fn stamp(&self) -> Stamp {
-        Stamp::now(&self.name)
+        let mut s = Stamp::now(&self.name).via(self.via.name());
+        s.client.clone_from(&self.client);
+        s.os_user.clone_from(&self.os_user);
+        s
     }
 }
 
@@ -81,6 +132,7 @@ impl Service {
     /// The actor for a named user (the command line): the user must exist and be active.
     pub async fn actor(&self, name: &str, via: Via) -> Result<Actor> {
         let name = name.trim();
+        crate::limits::text("name", name)?;
         match self.store.user(name).await? {
             Some(u) if u.active => Ok(Actor::new(&u, via)),
             _ => Err(ServiceError::Store(

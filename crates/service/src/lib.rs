@@ -30,6 +30,9 @@
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
 //! * [`narrative`] — the annual report's narrative and 落款 in saved versions, and what
 //!   must hold before the report is submitted (the year over, no error left).
+//! * [`audit`] — the audit log for the 管理员 and the 办公室主任 (filters, pages, CSV
+//!   export), and the rows of refused actions and downloads.
+//! * [`limits`] — the length limit of every text field, one table for every front end.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -39,9 +42,11 @@ use gongkai_store::model::china_offset;
 
 pub mod actor;
 pub mod applications;
+pub mod audit;
 pub mod corrections;
 pub mod error;
 pub mod letters;
+pub mod limits;
 pub mod narrative;
 pub mod office;
 pub mod records;
@@ -54,10 +59,11 @@ pub use applications::{
     Appended, Detail, EventDraft, FeeDraft, ListFilter, ListStatus, Listed, Listing, Registered,
     open_order,
 };
+pub use audit::{AuditFilter, AuditPage};
 pub use error::{ErrorKind, ServiceError};
 pub use letters::Letter;
 pub use narrative::{NarrativeView, section_number};
-pub use office::{CalendarSource, open_calendar};
+pub use office::{CalendarSource, OfficeView, open_calendar};
 pub use review::{Allowed, allowed};
 pub use year_end::Official;
 

@@ -17,7 +17,7 @@ use sqlx::types::Json;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session, User,
+    AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session, Stamp, User,
 };
 
 /// A user row with its password hash.
@@ -100,17 +100,46 @@ pub(crate) trait Conn: Send {
     async fn templates(&mut self) -> Result<Vec<LetterTemplate>>;
     async fn upsert_template(&mut self, t: &LetterTemplate) -> Result<()>;
 
-    #[allow(clippy::too_many_arguments)]
+    /// One audit row: who and when (and the client, channel and OS user) from the stamp.
     async fn insert_audit(
         &mut self,
-        at: DateTime<Utc>,
-        actor: &str,
+        stamp: &Stamp,
         action: &str,
         subject_kind: &str,
         subject_id: &str,
         detail: &serde_json::Value,
     ) -> Result<()>;
     async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
+}
+
+type AuditTuple = (
+    i64,
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    Json<serde_json::Value>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn audit_from(t: AuditTuple) -> AuditEntry {
+    let (id, at, actor, action, subject_kind, subject_id, Json(detail), client, channel, os_user) =
+        t;
+    AuditEntry {
+        id,
+        at,
+        actor,
+        action,
+        subject_kind,
+        subject_id,
+        detail,
+        client,
+        channel,
+        os_user,
+    }
 }
 
 type UserTuple = (String, Option<String>, String, String, bool, DateTime<Utc>);
@@ -816,23 +845,26 @@ macro_rules! impl_conn {
 
             async fn insert_audit(
                 &mut self,
-                at: DateTime<Utc>,
-                actor: &str,
+                stamp: &Stamp,
                 action: &str,
                 subject_kind: &str,
                 subject_id: &str,
                 detail: &serde_json::Value,
             ) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO audit_log \
+                     (at, actor, action, subject_kind, subject_id, detail, client, channel, os_user) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
-                .bind(at)
-                .bind(actor)
+                .bind(stamp.at)
+                .bind(&stamp.user)
                 .bind(action)
                 .bind(subject_kind)
                 .bind(subject_id)
                 .bind(Json(detail))
+                .bind(&stamp.client)
+                .bind(&stamp.via)
+                .bind(&stamp.os_user)
                 .execute(&mut **self)
                 .await?;
                 Ok(())
@@ -840,40 +872,27 @@ macro_rules! impl_conn {
 
             async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
                 let limit = i64::from(q.limit.unwrap_or(100));
-                let rows: Vec<(
-                    i64,
-                    DateTime<Utc>,
-                    String,
-                    String,
-                    String,
-                    String,
-                    Json<serde_json::Value>,
-                )> = sqlx::query_as(
-                    "SELECT id, at, actor, action, subject_kind, subject_id, detail FROM audit_log \
+                let offset = i64::from(q.offset.unwrap_or(0));
+                let rows: Vec<AuditTuple> = sqlx::query_as(
+                    "SELECT id, at, actor, action, subject_kind, subject_id, detail, \
+                     client, channel, os_user FROM audit_log \
                      WHERE ($1 IS NULL OR subject_kind = $1) AND ($2 IS NULL OR subject_id = $2) \
-                     ORDER BY id DESC LIMIT $3",
+                     AND ($3 IS NULL OR actor = $3) \
+                     AND ($4 IS NULL OR action = $4 OR substr(action, 1, length($4) + 1) = $4 || '.') \
+                     AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) \
+                     ORDER BY id DESC LIMIT $7 OFFSET $8",
                 )
                 .bind(&q.subject_kind)
                 .bind(&q.subject_id)
+                .bind(&q.actor)
+                .bind(&q.action)
+                .bind(q.from)
+                .bind(q.until)
                 .bind(limit)
+                .bind(offset)
                 .fetch_all(&mut **self)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(
-                        |(id, at, actor, action, subject_kind, subject_id, Json(detail))| {
-                            AuditEntry {
-                                id,
-                                at,
-                                actor,
-                                action,
-                                subject_kind,
-                                subject_id,
-                                detail,
-                            }
-                        },
-                    )
-                    .collect())
+                Ok(rows.into_iter().map(audit_from).collect())
             }
         }
     };

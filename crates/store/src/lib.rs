@@ -300,6 +300,21 @@ impl Store {
         tx!(self, write, |c| ops::set_office(c, office, stamp))
     }
 
+    /// Changes the agency's name, the office's particulars and the ledger's settings at
+    /// once (office head or admin): each part written and audited only if it changed;
+    /// nothing written if any part is refused.
+    pub async fn configure(
+        &self,
+        agency: &str,
+        office: &OfficeSettings,
+        settings: Settings,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        tx!(self, write, |c| ops::configure(
+            c, agency, office, settings, stamp
+        ))
+    }
+
     /// Changes the ledger's settings (office head or admin).
     pub async fn set_settings(&self, settings: Settings, stamp: &Stamp) -> Result<()> {
         tx!(self, write, |c| ops::set_settings(c, settings, stamp))
@@ -583,9 +598,31 @@ impl Store {
 
     // ---- audit -------------------------------------------------------------------------------
 
-    /// Audit rows, newest first.
+    /// Audit rows, newest first, filtered and paged by `query`.
     pub async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         tx!(self, read, |c| ops::audit_log(c, query))
+    }
+
+    /// Writes one audit row on its own, for what changes nothing in the ledger: a refused
+    /// action (`refused`, written after the refused write rolled back) or a download of a
+    /// document with personal data (`download`). The stamp's user is recorded as given
+    /// (it may be a visitor who is not a user).
+    pub async fn record_audit(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        subject_kind: &str,
+        subject_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        tx!(self, write, |c| ops::audit(
+            c,
+            stamp,
+            action,
+            subject_kind,
+            subject_id,
+            detail
+        ))
     }
 }
 

@@ -117,6 +117,15 @@ pub struct Stamp {
     pub user: String,
     /// The moment of the write (`recorded_at` of events, audit time).
     pub at: DateTime<Utc>,
+    /// The client's address (web and API), for the audit row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// The channel the change came through (`web`, `api`, `cli`), for the audit row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The operating-system user (command line), for the audit row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
 }
 
 /// China Standard Time (UTC+8, no daylight saving): the office's calendar day.
@@ -129,7 +138,30 @@ impl Stamp {
         Stamp {
             user: user.into(),
             at,
+            client: None,
+            via: None,
+            os_user: None,
         }
+    }
+
+    /// The same stamp with the client's address (`-` or empty: none).
+    pub fn client(mut self, client: impl Into<String>) -> Self {
+        let c = client.into();
+        self.client = Some(c).filter(|c| !c.is_empty() && c != "-");
+        self
+    }
+
+    /// The same stamp with the channel (`web`, `api`, `cli`).
+    pub fn via(mut self, via: impl Into<String>) -> Self {
+        self.via = Some(via.into());
+        self
+    }
+
+    /// The same stamp with the operating-system user (command line).
+    pub fn os_user(mut self, os_user: impl Into<String>) -> Self {
+        let u = os_user.into();
+        self.os_user = Some(u).filter(|u| !u.is_empty());
+        self
     }
 
     /// `user` acting now (reads the system clock).
@@ -428,6 +460,16 @@ pub struct AuditEntry {
     pub subject_id: String,
     /// What changed (the event, the old and new record …).
     pub detail: serde_json::Value,
+    /// The client's address (web and API; `None` on the command line and on rows older
+    /// than migration 0008).
+    #[serde(default)]
+    pub client: Option<String>,
+    /// `web`, `api` or `cli` (`None` on rows older than migration 0008).
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// The operating-system user of a command-line change.
+    #[serde(default)]
+    pub os_user: Option<String>,
 }
 
 /// Which audit rows to list (newest first).
@@ -437,4 +479,20 @@ pub struct AuditQuery {
     pub subject_id: Option<String>,
     /// At most this many rows (default 100).
     pub limit: Option<u32>,
+    /// Only this user's rows.
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// Only this action (`review.approve`) or family of actions (`review`: every
+    /// `review.…`).
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Only rows at or after this moment.
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// Only rows before this moment.
+    #[serde(default)]
+    pub until: Option<DateTime<Utc>>,
+    /// Skip this many rows (paging).
+    #[serde(default)]
+    pub offset: Option<u32>,
 }

@@ -49,15 +49,8 @@ pub(crate) async fn audit<C: Conn>(
     subject_id: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    c.insert_audit(
-        stamp.at,
-        &stamp.user,
-        action,
-        subject_kind,
-        subject_id,
-        &detail,
-    )
-    .await
+    c.insert_audit(stamp, action, subject_kind, subject_id, &detail)
+        .await
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -345,6 +338,46 @@ pub(crate) async fn set_settings<C: Conn>(c: &mut C, new: Settings, stamp: &Stam
         json!({ "before": old, "after": new }),
     )
     .await
+}
+
+/// The settings page's save, in one transaction: the agency's name, the office's
+/// particulars and the ledger's settings, each written (and audited) only if it changed.
+pub(crate) async fn configure<C: Conn>(
+    c: &mut C,
+    agency_name: &str,
+    new_office: &OfficeSettings,
+    new_settings: Settings,
+    stamp: &Stamp,
+) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.role.can_configure(), "修改机关设置")?;
+    let name = agency_name.trim();
+    if name.is_empty() {
+        return Err(LedgerError::EmptyField {
+            field: "机关名称"
+        }
+        .into());
+    }
+    let old_name = agency(c).await?;
+    if name != old_name {
+        c.set_meta(META_AGENCY, name).await?;
+        audit(
+            c,
+            stamp,
+            "agency.set",
+            "ledger",
+            "agency",
+            json!({ "before": old_name, "after": name }),
+        )
+        .await?;
+    }
+    if office(c).await? != new_office.clone().normalised() {
+        set_office(c, new_office, stamp).await?;
+    }
+    if settings(c).await? != new_settings {
+        set_settings(c, new_settings, stamp).await?;
+    }
+    Ok(())
 }
 
 // ---- applications and events ------------------------------------------------------------

@@ -152,7 +152,7 @@ async fn refused<C: Conn>(
     why: &StoreError,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let stamp = Stamp::new(name, now);
+    let stamp = Stamp::new(name, now).client(client);
     ops::audit(
         c,
         &stamp,
@@ -182,7 +182,7 @@ async fn failed<C: Conn>(
             && !was_locked
         {
             locked = Some(until);
-            let stamp = Stamp::new(name, now);
+            let stamp = Stamp::new(name, now).client(client);
             ops::audit(
                 c,
                 &stamp,
@@ -194,7 +194,7 @@ async fn failed<C: Conn>(
             .await?;
         }
     }
-    let stamp = Stamp::new(name, now);
+    let stamp = Stamp::new(name, now).client(client);
     ops::audit(
         c,
         &stamp,
@@ -224,7 +224,7 @@ async fn succeeded<C: Conn>(
         expires_at: now + ttl,
     };
     c.insert_session(&session).await?;
-    let stamp = Stamp::new(&user.name, now);
+    let stamp = Stamp::new(&user.name, now).client(client);
     ops::audit(
         c,
         &stamp,

@@ -278,6 +278,7 @@ async fn lifecycle_through_the_store(db: &TestDb) {
             subject_kind: Some("application".into()),
             subject_id: Some("2025-0007".into()),
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
@@ -681,6 +682,7 @@ async fn three_level_review_of_a_reply(db: &TestDb) {
             subject_kind: Some("application".into()),
             subject_id: Some("V-1".into()),
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();

@@ -212,6 +212,7 @@ pub(super) async fn audit(
         subject_kind: id.map(|_| "application".to_string()),
         subject_id: id.map(|i| i.trim().to_string()),
         limit: Some(limit),
+        ..AuditQuery::default()
     };
     let rows = cx.store().audit(&q).await?;
     if json {

@@ -24,6 +24,8 @@ use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
 pub mod admin_templates;
+pub mod admin_audit;
+pub mod admin_settings;
 pub mod appeals;
 pub mod corrections;
 pub mod ledger;
@@ -46,6 +48,8 @@ pub fn router() -> Router<AppState> {
         .merge(proactive::router())
         .merge(year_end::router())
         .merge(admin_templates::router())
+        .merge(admin_audit::router())
+        .merge(admin_settings::router())
 }
 
 async fn home(ctx: Ctx) -> Redirect {

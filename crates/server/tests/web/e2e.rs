@@ -768,3 +768,40 @@ async fn template_edited(driver: &WebDriver, base: &str, id: &str) -> WebDriverR
     wait_text(driver, "#versions", "浏览器测试").await;
     Ok(())
 }
+
+/// Issue 13 §1, §5: a clerk is refused the audit log (and the refusal is in it); the
+/// administrator reads the log and filters it by user and action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_reads_and_filters_the_audit_log() {
+    let Some((driver, base, _process, server)) =
+        browser_session("the_administrator_reads_and_filters_the_audit_log").await
+    else {
+        return;
+    };
+    let result = read_the_audit_log(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+async fn read_the_audit_log(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "clerk").await?;
+    driver.goto(format!("{base}/admin/audit")).await?;
+    wait_text(driver, "main", "查看审计日志").await;
+    // The administrator (shown by the display name, 系统管理员).
+    driver.delete_all_cookies().await?;
+    driver.goto(format!("{base}/login")).await?;
+    fill(driver, "#name", "admin").await;
+    fill(driver, "#password", &password("admin")).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    wait_text(driver, ".who", "系统管理员").await;
+    driver.goto(format!("{base}/admin/audit")).await?;
+    wait_text(driver, "#audit", "session.login").await;
+    fill(driver, "#f-user", "clerk").await;
+    fill(driver, "#f-action", "refused").await;
+    click(driver, "form[aria-label='筛选'] button[type=submit]").await;
+    let t = wait_text(driver, "#audit", "audit.read").await;
+    assert!(!t.contains("session.login"), "{t}");
+    assert!(t.contains("被拒绝的操作"), "{t}");
+    Ok(())
+}

@@ -86,6 +86,7 @@ async fn the_letter_is_the_decisions_and_the_same_on_every_download() {
                 reconsideration_organ: "测试市人民政府".into(),
                 court: "测试市某区人民法院".into(),
                 calendar_dir: None,
+                ..Default::default()
             },
         )
         .await

@@ -3,6 +3,7 @@
 //! chromedriver unless `CI=true`).
 
 mod admin_templates;
+mod admin_audit;
 mod api;
 mod bind;
 mod check;
