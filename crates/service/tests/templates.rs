@@ -162,6 +162,7 @@ async fn only_the_office_head_and_the_admin_edit_templates(svc: &Service) {
             subject_kind: Some("template".into()),
             subject_id: Some("granted".into()),
             limit: Some(50),
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
@@ -271,6 +272,7 @@ async fn templates_are_saved_in_versions_and_restored(svc: &Service) {
             subject_kind: Some("template".into()),
             subject_id: Some("granted".into()),
             limit: Some(50),
+            ..AuditQuery::default()
         })
         .await
         .unwrap()

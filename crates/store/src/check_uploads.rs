@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
-use crate::{Pool, Store, finish};
+use crate::{Pool, Stamp, Store, finish};
 
 /// One uploaded file as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,8 +365,7 @@ async fn insert<C: CheckConn>(c: &mut C, uploads: &[CheckUpload]) -> Result<()> 
     for u in uploads {
         c.insert_check_upload(u).await?;
         c.insert_audit(
-            u.uploaded_at,
-            &audit_actor(&u.owner),
+            &Stamp::new(audit_actor(&u.owner), u.uploaded_at).client(u.client.as_str()),
             "check.upload",
             "check_upload",
             &u.id,
@@ -426,8 +425,7 @@ async fn correct<C: CheckConn>(c: &mut C, n: NewCorrection<'_>) -> Result<CheckC
     }
     c.insert_check_correction(n.id, &correction).await?;
     c.insert_audit(
-        correction.at,
-        &audit_actor(n.owner),
+        &Stamp::new(audit_actor(n.owner), correction.at).client(n.client),
         "check.correct",
         "check_upload",
         n.id,
@@ -450,8 +448,7 @@ async fn purge<C: CheckConn>(c: &mut C, before: DateTime<Utc>, now: DateTime<Utc
     let n = c.delete_check_uploads_before(before).await?;
     if n > 0 {
         c.insert_audit(
-            now,
-            "system",
+            &Stamp::new("system", now),
             "check.purge",
             "check_upload",
             "*",
@@ -556,10 +553,9 @@ impl Store {
             "sha256": sha256,
             "readable": readable,
         });
-        let actor = audit_actor(owner);
+        let stamp = Stamp::new(audit_actor(owner), Utc::now()).client(client);
         run!(self, true, |t| t.insert_audit(
-            Utc::now(),
-            &actor,
+            &stamp,
             "check.api",
             "check_api",
             sha256,

@@ -1009,6 +1009,7 @@ async fn letter_templates(db: &TestDb) {
             subject_kind: Some("template".into()),
             subject_id: Some("granted".into()),
             limit: Some(10),
+            ..AuditQuery::default()
         })
         .await
         .unwrap();

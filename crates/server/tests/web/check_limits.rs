@@ -179,6 +179,7 @@ async fn a_restart_keeps_uploads_and_corrections_and_both_are_audited() {
                 subject_kind: Some("check_upload".into()),
                 subject_id: Some(id.clone()),
                 limit: None,
+                ..AuditQuery::default()
             })
             .await
             .unwrap();
@@ -441,6 +442,7 @@ async fn the_anonymous_api_is_rate_limited_per_address_in_chinese() {
             subject_kind: Some("check_api".into()),
             subject_id: None,
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
@@ -479,6 +481,7 @@ async fn expired_uploads_are_deleted_with_their_corrections() {
             subject_kind: Some("check_upload".into()),
             subject_id: Some("*".into()),
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
