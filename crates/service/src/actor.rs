@@ -6,7 +6,7 @@
 //! The fields are private and the struct `#[non_exhaustive]`, so the agency an actor works
 //! for (the multi-agency platform) can be added without touching the front ends.
 
-use gongkai_store::{Role, Stamp, User};
+use gongkai_store::{Origin, Role, Stamp, User};
 use serde::Serialize;
 
 use crate::error::ServiceError;
@@ -29,6 +29,21 @@ pub struct Actor {
     display_name: Option<String>,
     role: Role,
     via: Via,
+    /// The client's address (web, API), the operating-system user (command line), how the
+    /// user was authenticated: recorded with every audit row ([`Actor::origin`]).
+    client: Option<String>,
+    os_user: Option<String>,
+    auth: Option<String>,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Web => "web",
+            Via::Api => "api",
+            Via::Cli => "cli",
+        }
+    }
 }
 
 impl Actor {
@@ -39,6 +54,9 @@ impl Actor {
             display_name: user.display_name.clone(),
             role: user.role,
             via,
+            client: None,
+            os_user: None,
+            auth: None,
         }
     }
 
@@ -50,6 +68,39 @@ impl Actor {
             display_name,
             role,
             via,
+            client: None,
+            os_user: None,
+            auth: None,
+        }
+    }
+
+    /// The same actor with the client's address (`-` or empty: unknown).
+    pub fn with_client(mut self, client: &str) -> Self {
+        self.client = (!client.is_empty() && client != "-").then(|| client.to_string());
+        self
+    }
+
+    /// The same actor with the operating-system user who ran the command.
+    pub fn with_os_user(mut self, os_user: Option<String>) -> Self {
+        self.os_user = os_user.filter(|u| !u.is_empty());
+        self
+    }
+
+    /// The same actor with how it was authenticated (`password`, `session`,
+    /// `token:gkp_1a2b3c`).
+    pub fn with_auth(mut self, auth: impl Into<String>) -> Self {
+        self.auth = Some(auth.into());
+        self
+    }
+
+    /// Where this actor's changes come from: what every audit row records besides the
+    /// user (the one function that builds the audit context).
+    pub fn origin(&self) -> Origin {
+        Origin {
+            channel: self.via.as_str().to_string(),
+            client: self.client.clone(),
+            os_user: self.os_user.clone(),
+            auth: self.auth.clone(),
         }
     }
 
@@ -73,7 +124,7 @@ impl Actor {
 
     /// Who and when, now, for a write.
     pub fn stamp(&self) -> Stamp {
-        Stamp::now(&self.name)
+        Stamp::now(&self.name).with_origin(Some(self.origin()))
     }
 }
 

@@ -29,6 +29,8 @@
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
 //! * [`narrative`] — the annual report's narrative and 落款 in saved versions, and what
 //!   must hold before the report is submitted (the year over, no error left).
+//! * [`tokens`] — a password or a personal API token as an actor (the command line), the
+//!   user's own tokens.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -45,6 +47,7 @@ pub mod narrative;
 pub mod office;
 pub mod records;
 pub mod review;
+pub mod tokens;
 pub mod year_end;
 
 pub use actor::{Actor, Via};

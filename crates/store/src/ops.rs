@@ -51,6 +51,7 @@ pub(crate) async fn audit<C: Conn>(
     subject_id: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
+    let detail = with_origin(detail, stamp.origin.as_ref());
     c.insert_audit(
         stamp.at,
         &stamp.user,
@@ -60,6 +61,24 @@ pub(crate) async fn audit<C: Conn>(
         &detail,
     )
     .await
+}
+
+/// The audit detail with where the change came from under `"origin"` (channel, client
+/// address, operating-system user, authentication). The one place that puts it there: when
+/// the audit log gets columns of its own for these, only this changes.
+pub(crate) fn with_origin(
+    mut detail: serde_json::Value,
+    origin: Option<&crate::model::Origin>,
+) -> serde_json::Value {
+    if let Some(o) = origin {
+        match &mut detail {
+            serde_json::Value::Object(map) => {
+                map.insert("origin".into(), to_json(o));
+            }
+            _ => detail = json!({ "value": detail, "origin": to_json(o) }),
+        }
+    }
+    detail
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -295,12 +314,13 @@ pub(crate) async fn authenticate<C: Conn>(c: &mut C, name: &str, password: &str)
 pub(crate) async fn session_user<C: Conn>(
     c: &mut C,
     token: &SessionToken,
+    idle: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, User)>> {
     let Some(session) = c.session(&auth::token_id(token)).await? else {
         return Ok(None);
     };
-    if session.expires_at <= now {
+    if !session.is_live(idle, now) {
         return Ok(None);
     }
     match c.user(&session.user).await? {

@@ -10,4 +10,5 @@ mod common;
 mod e2e;
 mod letters;
 mod pages;
+mod security;
 mod year_end;
