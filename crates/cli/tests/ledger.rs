@@ -1066,9 +1066,15 @@ fn cli_writes_need_a_password_or_a_token() {
         assert_eq!(o["channel"], "cli");
         assert_eq!(o["os_user"], "zhangsan-os");
     }
-    let auths: Vec<&str> = origins.iter().map(|o| o["auth"].as_str().unwrap()).collect();
+    let auths: Vec<&str> = origins
+        .iter()
+        .map(|o| o["auth"].as_str().unwrap())
+        .collect();
     assert!(auths.contains(&"password"), "{auths:?}");
-    assert_eq!(auths.iter().filter(|a| a.starts_with("token:gkp_")).count(), 2);
+    assert_eq!(
+        auths.iter().filter(|a| a.starts_with("token:gkp_")).count(),
+        2
+    );
 
     // Revoked: refused.
     rt.block_on(async {

@@ -17,8 +17,7 @@ use sqlx::types::Json;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    ApiToken, AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session,
-    User,
+    ApiToken, AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session, User,
 };
 
 /// A user row with its password hash.

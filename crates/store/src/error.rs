@@ -43,7 +43,9 @@ pub enum StoreError {
     #[error("登录尝试过于频繁，请 {retry_after} 秒后再试")]
     LoginThrottled { retry_after: u64 },
     /// `/setup` with a wrong or used-up one-time setup code.
-    #[error("设置码不正确：请输入服务器启动时在控制台和日志中显示的一次性设置码（重启服务器会生成新的设置码）")]
+    #[error(
+        "设置码不正确：请输入服务器启动时在控制台和日志中显示的一次性设置码（重启服务器会生成新的设置码）"
+    )]
     BadSetupCode,
     /// A personal API token that is unknown, expired or revoked.
     #[error("访问令牌无效、已过期或已撤销")]

@@ -338,8 +338,7 @@ impl Store {
             .unwrap_or(false);
         match user {
             Some(user) if good => {
-                let (token, session) =
-                    run!(self, true, |t| succeeded(
+                let (token, session) = run!(self, true, |t| succeeded(
                     &mut t, &user, client, ttl, persistent, now
                 ))?;
                 Ok((token, session, user))

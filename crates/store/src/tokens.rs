@@ -70,7 +70,11 @@ fn setup_digest(code: &str) -> String {
 }
 
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 async fn csrf_secret<C: Conn>(c: &mut C) -> Result<String> {
@@ -246,7 +250,9 @@ impl Store {
         name: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<(String, ApiToken)> {
-        run!(self, true, |t| create_token(&mut t, stamp, name, expires_at))
+        run!(self, true, |t| create_token(
+            &mut t, stamp, name, expires_at
+        ))
     }
 
     /// The user's tokens, newest first (revoked ones too).
@@ -307,7 +313,10 @@ mod tests {
     #[test]
     fn setup_codes_compare_without_dashes() {
         assert_eq!(setup_digest("abcd-efgh-jkmn"), setup_digest("abcdefghjkmn"));
-        assert_ne!(setup_digest("abcd-efgh-jkmn"), setup_digest("ABCD-efgh-jkmn"));
+        assert_ne!(
+            setup_digest("abcd-efgh-jkmn"),
+            setup_digest("ABCD-efgh-jkmn")
+        );
         assert!(same("ab", "ab") && !same("ab", "ac") && !same("ab", "abc"));
     }
 }

@@ -177,11 +177,7 @@ async fn api_tokens_are_created_used_and_revoked(db: &TestDb) {
     );
     // Expiry.
     let (short, _) = s
-        .create_api_token(
-            &Stamp::new("li", t0),
-            "一天",
-            Some(t0 + Duration::days(1)),
-        )
+        .create_api_token(&Stamp::new("li", t0), "一天", Some(t0 + Duration::days(1)))
         .await
         .unwrap();
     assert!(s.api_token_user(&short, t0).await.unwrap().is_some());
@@ -219,10 +215,7 @@ async fn api_tokens_are_created_used_and_revoked(db: &TestDb) {
         .into_iter()
         .map(|a| a.action)
         .collect();
-    assert_eq!(
-        actions.iter().filter(|a| *a == "token.create").count(),
-        3
-    );
+    assert_eq!(actions.iter().filter(|a| *a == "token.create").count(), 3);
     assert_eq!(actions.iter().filter(|a| *a == "token.revoke").count(), 1);
 }
 

@@ -780,7 +780,12 @@ async fn sessions(db: &TestDb) {
     // Logout ends it; a password change or disabling the user ends all of the user's.
     assert!(s.logout(&token, t0).await.unwrap());
     assert!(!s.logout(&token, t0).await.unwrap());
-    assert!(s.session_user(&token, Duration::days(1), t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&token, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let (t1, _, _) = s
         .login("li", common::PASSWORD, Duration::hours(8), t0)
         .await
@@ -792,11 +797,21 @@ async fn sessions(db: &TestDb) {
     s.set_password("li", "a new password", &Stamp::new("li", t0))
         .await
         .unwrap();
-    assert!(s.session_user(&t1, Duration::days(1), t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&t1, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     s.set_user_active("zhao", false, &stamp("admin"))
         .await
         .unwrap();
-    assert!(s.session_user(&t2, Duration::days(1), t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&t2, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let (_, _, _) = s
         .login("wang", common::PASSWORD, Duration::minutes(5), t0)
@@ -807,7 +822,12 @@ async fn sessions(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(s.purge_sessions(t0 + Duration::hours(1)).await.unwrap(), 1);
-    assert!(s.session_user(&t4, Duration::days(1), t0).await.unwrap().is_some());
+    assert!(
+        s.session_user(&t4, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let logins = s
         .audit(&AuditQuery::default())
         .await

@@ -64,7 +64,9 @@ fn row(t: ApiToken, now: chrono::DateTime<Utc>) -> Row {
         live: t.is_live(now),
         created: view::datetime(t.created_at),
         expires: t.expires_at.map_or_else(|| "长期".into(), view::datetime),
-        last_used: t.last_used_at.map_or_else(|| "未使用".into(), view::datetime),
+        last_used: t
+            .last_used_at
+            .map_or_else(|| "未使用".into(), view::datetime),
         id: t.id,
         name: t.name,
         prefix: t.prefix,

@@ -61,7 +61,10 @@ async fn the_session_cookie_outlives_the_browser_only_with_remember_me() {
         )
         .await;
     let cookie = session_cookie(&r);
-    assert!(cookie.contains(&format!("Max-Age={}", 30 * 24 * 3600)), "{cookie}");
+    assert!(
+        cookie.contains(&format!("Max-Age={}", 30 * 24 * 3600)),
+        "{cookie}"
+    );
     assert_eq!(c.get("/ledger").await.status, StatusCode::OK);
 }
 
@@ -101,12 +104,18 @@ async fn secure_cookies_and_hsts_behind_a_trusted_proxy_only() {
         r.headers()[header::STRICT_TRANSPORT_SECURITY],
         "max-age=31536000"
     );
-    let vid = r.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    let vid = r.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(vid.contains("; Secure"), "{vid}");
     // The same headers from anyone else are not believed.
     let r = from(&app, "203.0.113.5", &https, get()).await;
     assert!(!r.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
-    let vid = r.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    let vid = r.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(!vid.contains("Secure"), "{vid}");
     // Plain HTTP through the proxy: not secure either.
     let r = from(&app, "10.0.0.1", &[("x-forwarded-proto", "http")], get()).await;
@@ -115,8 +124,8 @@ async fn secure_cookies_and_hsts_behind_a_trusted_proxy_only() {
     // The client address of a failed login is the one the proxy forwarded (right-most);
     // from an untrusted peer it is the peer.
     for (peer, want) in [("10.0.0.1", "198.51.100.7"), ("203.0.113.5", "203.0.113.5")] {
-        let body = serde_json::to_vec(&json!({"name": "clerk", "password": "wrong-password"}))
-            .unwrap();
+        let body =
+            serde_json::to_vec(&json!({"name": "clerk", "password": "wrong-password"})).unwrap();
         let req = Request::builder()
             .method(Method::POST)
             .uri("/api/v1/session")
