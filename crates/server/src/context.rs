@@ -26,9 +26,10 @@ pub struct AuthUser {
     /// The display name, or the login name.
     pub display: String,
     pub role: Role,
-    /// The client's address of this request (`-` unknown): the audit log records it with
-    /// every change the user makes.
+    /// The client's address (for the audit log; `-` when unknown).
     pub client: String,
+    /// How the user was authenticated: `session` or `token:gkp_1a2b3c`.
+    pub auth: String,
 }
 
 impl From<User> for AuthUser {
@@ -42,6 +43,7 @@ impl From<User> for AuthUser {
             name: u.name,
             role: u.role,
             client: "-".to_string(),
+            auth: "session".to_string(),
         }
     }
 }
@@ -57,6 +59,7 @@ impl AuthUser {
             via,
         )
         .with_client(&self.client)
+        .with_auth(self.auth.clone())
     }
 }
 
@@ -74,9 +77,12 @@ pub struct Ctx {
     pub csrf: String,
     /// The page asked for (path and query of a GET), where the login returns to.
     pub return_to: Option<String>,
-    /// The client's address (the TCP peer; `-` when the server runs without one, as in
-    /// tests that drive the router directly). Proxies' `X-Forwarded-For` is not trusted.
+    /// The client's address: the TCP peer, or what a trusted proxy forwarded
+    /// (`security::reached`); `-` when the server runs without one, as in tests that drive
+    /// the router directly.
     pub client: String,
+    /// The request came over TLS (cookies get `Secure`, answers HSTS).
+    pub secure: bool,
     secret: security::Secret,
 }
 
@@ -151,10 +157,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
 /// The middleware that builds the [`Ctx`].
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let client = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
     let headers = req.headers();
     let (visitor, new_visitor) =
         match security::cookie(headers, VISITOR_COOKIE).filter(|v| security::is_token(v)) {
@@ -168,22 +170,51 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         Some(t) => (Some(t), true),
         None => (cookie_session, false),
     };
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let config = state.config();
+    let reached = security::reached(
+        headers,
+        peer,
+        &config.trusted_proxies,
+        config.secure_cookies,
+    );
+    let now = Utc::now();
     let mut user = None;
-    if let Some(t) = token.as_deref().filter(|t| security::is_token(t)) {
-        // A store failure counts as "not logged in": the page then asks to log in rather
-        // than failing for a visitor who only checks reports.
-        if let Ok(Some((_, u))) = state
-            .store()
-            .session_user(&SessionToken(t.to_string()), Utc::now())
-            .await
-        {
-            user = Some(AuthUser {
-                client: client.clone(),
-                ..AuthUser::from(u)
-            });
+    let mut api_token = false;
+    // A store failure counts as "not logged in": the page then asks to log in rather
+    // than failing for a visitor who only checks reports.
+    match token.as_deref() {
+        Some(t) if via_bearer && gongkai_store::tokens::is_api_token(t) => {
+            if let Ok(Some((tok, u))) = state.store().api_token_user(t, now).await {
+                let mut u = AuthUser::from(u);
+                u.auth = format!("token:{}", tok.prefix);
+                user = Some(u);
+                api_token = true;
+            }
         }
+        Some(t) if security::is_token(t) => {
+            if let Ok(Some((_, u))) = state
+                .store()
+                .session_user(&SessionToken(t.to_string()), config.session.idle, now)
+                .await
+            {
+                user = Some(AuthUser::from(u));
+            }
+        }
+        _ => {}
     }
-    let session = if user.is_some() { token } else { None };
+    if let Some(u) = &mut user {
+        u.client.clone_from(&reached.client);
+    }
+    // A personal API token is not a session (logging out does not end it).
+    let session = if user.is_some() && !api_token {
+        token
+    } else {
+        None
+    };
     let csrf = state
         .secret()
         .csrf_token(&visitor, if via_bearer { None } else { session.as_deref() });
@@ -192,8 +223,10 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
         .flatten()
         .and_then(|p| security::safe_next(&p).map(str::to_string));
+    let secure = reached.secure;
     req.extensions_mut().insert(Ctx {
-        client,
+        client: reached.client,
+        secure,
         visitor: visitor.clone(),
         session: session.clone(),
         via_bearer,
@@ -203,7 +236,12 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         secret: state.secret().clone(),
     });
     let mut resp = next.run(req).await;
-    let secure = state.config().secure_cookies;
+    if secure {
+        resp.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(security::HSTS),
+        );
+    }
     if new_visitor && !is_api {
         let c = security::set_cookie(VISITOR_COOKIE, &visitor, Some(400 * 24 * 3600), secure);
         if let Ok(v) = HeaderValue::from_str(&c) {

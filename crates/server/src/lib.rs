@@ -52,17 +52,23 @@ use uploads::{StoredUploads, UploadStore};
 /// How the server behaves.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Mark cookies `Secure` (when served over HTTPS, e.g. behind a reverse proxy).
+    /// Mark cookies `Secure` and send HSTS on every request (the server is only reached
+    /// over HTTPS). Without it, a request counts as HTTPS when it comes from a trusted
+    /// proxy with `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed (their
+    /// addresses as the TCP peer). Empty: forwarded headers are ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Largest single uploaded file, in bytes.
     pub max_file_bytes: usize,
     /// Largest upload request (all files together), in bytes.
     pub max_upload_bytes: usize,
     /// Most files in one upload.
     pub max_files: usize,
-    /// How long a login lasts.
-    pub session_hours: i64,
-    /// The secret of the CSRF tokens (`None`: a random one per run).
+    /// How long a login lasts: idle timeout, absolute lifetime, 记住我.
+    pub session: gongkai_store::SessionPolicy,
+    /// The secret of the CSRF tokens (`None`: a random one per run; `gongkai serve` passes
+    /// `GONGKAI_SECRET` or the one kept in the database, [`AppState::open`]).
     pub secret: Option<String>,
     /// How failed logins are throttled and locked (per account and per client address).
     pub throttle: gongkai_store::ThrottlePolicy,
@@ -74,10 +80,11 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             max_file_bytes: 16 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             max_files: 200,
-            session_hours: 12,
+            session: gongkai_store::SessionPolicy::default(),
             secret: None,
             throttle: gongkai_store::ThrottlePolicy::default(),
             check: check::Limits::default(),
@@ -132,6 +139,20 @@ impl AppState {
                 uploads,
             }),
         }
+    }
+
+    /// The state with the CSRF secret kept in the database (made on first use), unless
+    /// `config.secret` is set: a restart, or another process on the same database, accepts
+    /// the forms of the pages it served.
+    pub async fn open(
+        service: gongkai_service::Service,
+        mut config: Config,
+        uploads: Arc<dyn UploadStore>,
+    ) -> Result<Self, gongkai_store::StoreError> {
+        if config.secret.as_deref().is_none_or(str::is_empty) {
+            config.secret = Some(service.store().csrf_secret().await?);
+        }
+        Ok(Self::from_service(service, config, uploads))
     }
 
     pub fn config(&self) -> &Config {

@@ -70,6 +70,7 @@ fn flash_text(key: &str) -> Option<&'static str> {
         "proactive" => "已保存主动公开记录。",
         "voided" => "已作废该记录（保留在审计日志中，年度报告不再计入）。",
         "logged_out" => "已退出登录。",
+        "token_revoked" => "已撤销访问令牌。",
         "initialised" => {
             "台账已创建。请用刚才设置的管理员账号登录，再在“用户”中为信息员、办公室主任和分管领导建立账号。"
         }

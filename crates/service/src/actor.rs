@@ -53,6 +53,8 @@ pub struct Actor {
     client: Option<String>,
     /// The operating-system user (command line).
     os_user: Option<String>,
+    /// How the user was authenticated (`password`, `session`, `token:gkp_1a2b3c`).
+    auth: Option<String>,
 }
 
 impl Actor {
@@ -65,6 +67,7 @@ impl Actor {
             via,
             client: None,
             os_user: None,
+            auth: None,
         }
     }
 
@@ -78,6 +81,7 @@ impl Actor {
             via,
             client: None,
             os_user: None,
+            auth: None,
         }
     }
 
@@ -113,6 +117,13 @@ impl Actor {
         self
     }
 
+    /// The same actor with how it was authenticated (`password`, `session`,
+    /// `token:gkp_1a2b3c`).
+    pub fn with_auth(mut self, auth: impl Into<String>) -> Self {
+        self.auth = Some(auth.into());
+        self
+    }
+
     /// The client's address, if known.
     pub fn client(&self) -> Option<&str> {
         self.client.as_deref()
@@ -124,6 +135,7 @@ impl Actor {
         let mut s = Stamp::now(&self.name).via(self.via.name());
         s.client.clone_from(&self.client);
         s.os_user.clone_from(&self.os_user);
+        s.auth.clone_from(&self.auth);
         s
     }
 }

@@ -33,6 +33,8 @@
 //! * [`audit`] — the audit log for the 管理员 and the 办公室主任 (filters, pages, CSV
 //!   export), and the rows of refused actions and downloads.
 //! * [`limits`] — the length limit of every text field, one table for every front end.
+//! * [`tokens`] — a password or a personal API token as an actor (the command line), the
+//!   user's own tokens.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -52,6 +54,7 @@ pub mod office;
 pub mod records;
 pub mod review;
 pub mod templates;
+pub mod tokens;
 pub mod year_end;
 
 pub use actor::{Actor, Via};

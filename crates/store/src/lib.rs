@@ -37,6 +37,8 @@
 //! * [`model`] — users and roles, stamps, sessions, reviews, templates, audit entries.
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
+//! * [`tokens`] — the CSRF secret, the one-time setup code, personal API tokens, the
+//!   sessions' idle timeout.
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
 //! * [`check_uploads`] — the report checker's uploads and hand corrections.
@@ -68,13 +70,15 @@ pub mod review;
 pub mod reviewing;
 pub mod signin;
 pub mod templates;
+pub mod tokens;
 
 pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
-    AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction, ReviewRules,
-    ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,
+    ApiToken, AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
+    ReviewRules, ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionPolicy,
+    SessionToken, Stamp, User,
 };
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
@@ -364,15 +368,6 @@ impl Store {
     ) -> Result<(SessionToken, Session, User)> {
         self.sign_in(name, password, "-", &ThrottlePolicy::default(), ttl, now)
             .await
-    }
-
-    /// The session's user, if the token is known, not expired and the user active.
-    pub async fn session_user(
-        &self,
-        token: &SessionToken,
-        now: DateTime<Utc>,
-    ) -> Result<Option<(Session, User)>> {
-        tx!(self, read, |c| ops::session_user(c, token, now))
     }
 
     /// Ends a session; false if there was none.

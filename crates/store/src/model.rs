@@ -126,6 +126,10 @@ pub struct Stamp {
     /// The operating-system user (command line), for the audit row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_user: Option<String>,
+    /// How the user was authenticated (`password`, `session`, `token:<prefix>`); the
+    /// audit row's detail records it under `"auth"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<String>,
 }
 
 /// China Standard Time (UTC+8, no daylight saving): the office's calendar day.
@@ -141,6 +145,7 @@ impl Stamp {
             client: None,
             via: None,
             os_user: None,
+            auth: None,
         }
     }
 
@@ -161,6 +166,12 @@ impl Stamp {
     pub fn os_user(mut self, os_user: impl Into<String>) -> Self {
         let u = os_user.into();
         self.os_user = Some(u).filter(|u| !u.is_empty());
+        self
+    }
+
+    /// The same stamp with how the user was authenticated.
+    pub fn auth(mut self, auth: impl Into<String>) -> Self {
+        self.auth = Some(auth.into());
         self
     }
 
@@ -208,7 +219,61 @@ pub struct Session {
     pub id: String,
     pub user: String,
     pub created_at: DateTime<Utc>,
+    /// The absolute end of the session (its lifetime, or 记住我's).
     pub expires_at: DateTime<Utc>,
+    /// The last use (refreshed at most once a minute): the idle timeout counts from here.
+    pub last_seen_at: DateTime<Utc>,
+    /// A 记住我 login: the cookie outlives the browser and there is no idle timeout.
+    pub persistent: bool,
+}
+
+/// How long sessions last: an idle timeout and an absolute lifetime, and the lifetime of a
+/// 记住我 login (which has no idle timeout). Defaults: 30 minutes, 12 hours, 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+    pub remember: chrono::Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+            remember: chrono::Duration::days(30),
+        }
+    }
+}
+
+impl Session {
+    /// Whether the session is still valid at `now` under an idle timeout of `idle`.
+    pub fn is_live(&self, idle: chrono::Duration, now: DateTime<Utc>) -> bool {
+        self.expires_at > now && (self.persistent || self.last_seen_at + idle > now)
+    }
+}
+
+/// A personal API token (the token itself is shown once, only its SHA-256 is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// SHA-256 of the token, hex (what revoking names; not a secret).
+    pub id: String,
+    pub user: String,
+    /// The owner's name for it (“报表脚本”).
+    pub name: String,
+    /// The token's first characters, to recognise it.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ApiToken {
+    /// Whether the token lets its owner in at `now` (not revoked, not expired).
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
 }
 
 /// The secret a client holds for a session (64 hex digits). Only its hash is stored.

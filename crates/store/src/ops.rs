@@ -49,8 +49,24 @@ pub(crate) async fn audit<C: Conn>(
     subject_id: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
+    let detail = with_auth(detail, stamp.auth.as_deref());
     c.insert_audit(stamp, action, subject_kind, subject_id, &detail)
         .await
+}
+
+/// The audit detail with how the user was authenticated under `"auth"` (`password`,
+/// `session`, `token:<prefix>`). Channel, client address and operating-system user have
+/// columns of their own (migration 0008); this is the one place that adds the rest.
+pub(crate) fn with_auth(mut detail: serde_json::Value, auth: Option<&str>) -> serde_json::Value {
+    if let Some(a) = auth {
+        match &mut detail {
+            serde_json::Value::Object(map) => {
+                map.insert("auth".into(), a.into());
+            }
+            _ => detail = json!({ "value": detail, "auth": a }),
+        }
+    }
+    detail
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -286,12 +302,13 @@ pub(crate) async fn authenticate<C: Conn>(c: &mut C, name: &str, password: &str)
 pub(crate) async fn session_user<C: Conn>(
     c: &mut C,
     token: &SessionToken,
+    idle: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, User)>> {
     let Some(session) = c.session(&auth::token_id(token)).await? else {
         return Ok(None);
     };
-    if session.expires_at <= now {
+    if !session.is_live(idle, now) {
         return Ok(None);
     }
     match c.user(&session.user).await? {

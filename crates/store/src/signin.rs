@@ -213,6 +213,7 @@ async fn succeeded<C: Conn>(
     user: &User,
     client: &str,
     ttl: Duration,
+    persistent: bool,
     now: DateTime<Utc>,
 ) -> Result<(SessionToken, Session)> {
     c.clear_throttle(&user_key(&user.name)).await?;
@@ -222,6 +223,8 @@ async fn succeeded<C: Conn>(
         user: user.name.clone(),
         created_at: now,
         expires_at: now + ttl,
+        last_seen_at: now,
+        persistent,
     };
     c.insert_session(&session).await?;
     let stamp = Stamp::new(&user.name, now).client(client);
@@ -231,7 +234,7 @@ async fn succeeded<C: Conn>(
         "session.login",
         "user",
         &user.name,
-        json!({ "expires_at": session.expires_at, "client": client }),
+        json!({ "expires_at": session.expires_at, "client": client, "persistent": persistent }),
     )
     .await?;
     Ok((token, session))
@@ -299,6 +302,23 @@ impl Store {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<(SessionToken, Session, User)> {
+        self.sign_in_for(name, password, client, policy, ttl, false, now)
+            .await
+    }
+
+    /// [`Store::sign_in`] with the session marked `persistent` (记住我: no idle timeout,
+    /// only the lifetime `ttl`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn sign_in_for(
+        &self,
+        name: &str,
+        password: &str,
+        client: &str,
+        policy: &ThrottlePolicy,
+        ttl: Duration,
+        persistent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(SessionToken, Session, User)> {
         let (user_t, addr_t, row) = run!(self, false, |t| before(&mut t, name, client))?;
         let refusal = [user_t, addr_t]
             .into_iter()
@@ -318,8 +338,9 @@ impl Store {
             .unwrap_or(false);
         match user {
             Some(user) if good => {
-                let (token, session) =
-                    run!(self, true, |t| succeeded(&mut t, &user, client, ttl, now))?;
+                let (token, session) = run!(self, true, |t| succeeded(
+                    &mut t, &user, client, ttl, persistent, now
+                ))?;
                 Ok((token, session, user))
             }
             _ => {

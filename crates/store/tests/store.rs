@@ -753,20 +753,20 @@ async fn sessions(db: &TestDb) {
     assert_eq!(session.expires_at, t0 + Duration::hours(8));
     assert_ne!(session.id, token.0, "only the token's hash is stored");
     let (found, u) = s
-        .session_user(&token, t0 + Duration::hours(1))
+        .session_user(&token, Duration::days(1), t0 + Duration::hours(1))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(found, session);
     assert_eq!(u.role, Role::Clerk);
     assert!(
-        s.session_user(&token, t0 + Duration::hours(8))
+        s.session_user(&token, Duration::days(1), t0 + Duration::hours(8))
             .await
             .unwrap()
             .is_none()
     );
     assert!(
-        s.session_user(&SessionToken("0".repeat(64)), t0)
+        s.session_user(&SessionToken("0".repeat(64)), Duration::days(1), t0)
             .await
             .unwrap()
             .is_none()
@@ -782,7 +782,12 @@ async fn sessions(db: &TestDb) {
     // Logout ends it; a password change or disabling the user ends all of the user's.
     assert!(s.logout(&token, t0).await.unwrap());
     assert!(!s.logout(&token, t0).await.unwrap());
-    assert!(s.session_user(&token, t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&token, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let (t1, _, _) = s
         .login("li", common::PASSWORD, Duration::hours(8), t0)
         .await
@@ -794,11 +799,21 @@ async fn sessions(db: &TestDb) {
     s.set_password("li", "a new password", &Stamp::new("li", t0))
         .await
         .unwrap();
-    assert!(s.session_user(&t1, t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&t1, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     s.set_user_active("zhao", false, &stamp("admin"))
         .await
         .unwrap();
-    assert!(s.session_user(&t2, t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&t2, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let (_, _, _) = s
         .login("wang", common::PASSWORD, Duration::minutes(5), t0)
@@ -809,7 +824,12 @@ async fn sessions(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(s.purge_sessions(t0 + Duration::hours(1)).await.unwrap(), 1);
-    assert!(s.session_user(&t4, t0).await.unwrap().is_some());
+    assert!(
+        s.session_user(&t4, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let logins = s
         .audit(&AuditQuery::default())
         .await

@@ -149,11 +149,17 @@ async fn the_first_run_page_records_the_remedy_organs() {
     assert!(page.contains("行政复议机关"), "{page}");
     assert!(page.contains("本级人民政府"));
     let token = csrf_of(&page);
+    let code = store
+        .issue_setup_code(chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     let r = c
         .post_form(
             "/setup",
             &[
                 ("csrf", &token),
+                ("code", &code),
                 ("agency", "某县统计局"),
                 ("name", "admin"),
                 ("password", "a long enough password"),

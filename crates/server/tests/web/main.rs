@@ -2,8 +2,8 @@
 //! `api`), and end-to-end in a real headless Chromium (`e2e`, skipped without
 //! chromedriver unless `CI=true`).
 
-mod admin_templates;
 mod admin_audit;
+mod admin_templates;
 mod api;
 mod bind;
 mod check;
@@ -13,4 +13,5 @@ mod common;
 mod e2e;
 mod letters;
 mod pages;
+mod security;
 mod year_end;
