@@ -1049,6 +1049,8 @@ fn an_oversized_applicant_name_is_refused() {
         Some("admin"),
         &[
             "apply",
+            "--applicant-type",
+            "natural-person",
             "--name",
             &name,
             "--channel",
