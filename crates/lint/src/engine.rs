@@ -88,6 +88,7 @@ impl Engine {
                 opts.select.is_empty()
                     || opts.select.iter().any(|s| {
                         r.info()
+                            .meta
                             .code
                             .to_ascii_uppercase()
                             .starts_with(&s.to_ascii_uppercase())
@@ -220,7 +221,7 @@ impl Engine {
         for rule in &self.enabled {
             hits.clear();
             rule.check(&cx, &mut hits);
-            let code = rule.info().code;
+            let code = rule.info().meta.code;
             for h in hits.drain(..) {
                 let f = self.finding(code, h, para, loc, n, file, inline.as_deref());
                 out.push(f);

@@ -16,14 +16,27 @@ pub enum Severity {
     Error,
     /// Something a reader should look at: blank cells, variant wording, unsure reading.
     Warning,
+    /// A hint of low confidence (content checks: an ID-shaped number failing its check
+    /// digit); listed on request, never counted as a problem of the text.
+    Info,
 }
 
 impl Severity {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// 错误、警告、提示.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
         }
     }
 }

@@ -46,10 +46,10 @@ fn rule_rows() -> Vec<RuleRow> {
     gongkai_lint::rules()
         .into_iter()
         .map(|r| RuleRow {
-            code: r.code,
-            severity: r.severity.zh(),
-            severity_class: severity_class(r.severity),
-            summary: r.summary_zh,
+            code: r.meta.code,
+            severity: r.meta.severity.zh(),
+            severity_class: severity_class(r.meta.severity),
+            summary: r.meta.summary_zh,
         })
         .collect()
 }

@@ -13,6 +13,8 @@ pub struct UserView {
     pub name: String,
     pub display: String,
     pub role_label: &'static str,
+    /// Shown the 管理 pages (文书模板, 审计日志; 机关设置 for the 管理员): 管理员 and 办公室主任.
+    pub manage: bool,
 }
 
 /// The page frame: CSRF token, user, the active navigation section, a status message.
@@ -33,6 +35,10 @@ impl Chrome {
                 name: u.name.clone(),
                 display: u.display.clone(),
                 role_label: u.role.label_zh(),
+                manage: matches!(
+                    u.role,
+                    gongkai_store::Role::Admin | gongkai_store::Role::OfficeHead
+                ),
             }),
             section,
             flash: None,
@@ -72,7 +78,7 @@ fn flash_text(key: &str) -> Option<&'static str> {
         "logged_out" => "已退出登录。",
         "token_revoked" => "已撤销访问令牌。",
         "initialised" => {
-            "台账已创建。请用刚才设置的管理员账号登录，再在“用户”中为信息员、办公室主任和分管领导建立账号。"
+            "台账已创建。请用刚才设置的管理员账号登录，再在服务器上用“gongkai ledger user add 登录名 --role clerk|office_head|leader”为信息员、办公室主任和分管领导建立账号（每人的初始密码显示一次）。"
         }
         "template" => "已保存答复书模板。",
         "narrative" => "已保存年度报告正文和落款。",

@@ -245,10 +245,7 @@ pub(crate) fn findings_table() -> TableDef {
 }
 
 pub(crate) fn severity_zh(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
-    }
+    s.zh()
 }
 
 pub(crate) fn finding_row(f: &FindingRow) -> Vec<Field> {

@@ -90,10 +90,7 @@ fn report_title(r: &Report) -> String {
 }
 
 fn severity_zh(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
-    }
+    s.zh()
 }
 
 fn valid_id(id: &str) -> Result<(), PageError> {
