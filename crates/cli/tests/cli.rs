@@ -230,7 +230,10 @@ fn rules_list_and_explain() {
     let pii = stdout(&o);
     assert!(pii.starts_with("# PII001 "), "{pii}");
     assert!(pii.contains("GB 11643"), "{pii}");
-    let codes: Vec<&str> = out.lines().map(|l| &l[..6]).collect();
+    let codes: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
     let mut sorted = codes.clone();
     sorted.sort_unstable();
     sorted.dedup();

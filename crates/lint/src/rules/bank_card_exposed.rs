@@ -37,13 +37,13 @@ error[PII004]: 出现未遮蔽的银行卡号（通过 Luhn 校验）
 impl Rule for BankCardExposed {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "PII004",
-                "bank-card-exposed",
-                Severity::Error,
-                Category::PersonalInformation,
-                "出现未遮蔽的银行卡号（Luhn 校验通过）",
-                "An unmasked bank card number (valid Luhn) is published",
-                EXPLANATION,
+            "PII004",
+            "bank-card-exposed",
+            Severity::Error,
+            Category::PersonalInformation,
+            "出现未遮蔽的银行卡号（Luhn 校验通过）",
+            "An unmasked bank card number (valid Luhn) is published",
+            EXPLANATION,
         );
         &INFO
     }

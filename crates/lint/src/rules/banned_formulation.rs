@@ -35,13 +35,13 @@ error[LIST003]: 不得使用的提法“某提法”：理由
 impl Rule for BannedFormulation {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "LIST003",
-                "banned-formulation",
-                Severity::Error,
-                Category::OfficeList,
-                "使用了本单位规定不得使用的提法",
-                "A formulation the office has banned",
-                EXPLANATION,
+            "LIST003",
+            "banned-formulation",
+            Severity::Error,
+            Category::OfficeList,
+            "使用了本单位规定不得使用的提法",
+            "A formulation the office has banned",
+            EXPLANATION,
         );
         &INFO
     }

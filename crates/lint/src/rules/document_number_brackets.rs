@@ -48,13 +48,13 @@ const CODE_ENDS: [char; 6] = ['发', '函', '字', '办', '电', '文'];
 impl Rule for DocumentNumberBrackets {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "TYPO002",
-                "document-number-brackets",
-                Severity::Warning,
-                Category::Usage,
-                "发文字号的年份未用六角括号“〔〕”",
-                "The year of a document number is not in hexagonal brackets 〔〕",
-                EXPLANATION,
+            "TYPO002",
+            "document-number-brackets",
+            Severity::Warning,
+            Category::Usage,
+            "发文字号的年份未用六角括号“〔〕”",
+            "The year of a document number is not in hexagonal brackets 〔〕",
+            EXPLANATION,
         );
         &INFO
     }

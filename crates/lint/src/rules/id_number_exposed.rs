@@ -42,13 +42,13 @@ error[PII001]: 出现完整的公民身份号码，公开前应遮蔽出生日�
 impl Rule for IdNumberExposed {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "PII001",
-                "id-number-exposed",
-                Severity::Error,
-                Category::PersonalInformation,
-                "出现完整的公民身份号码（校验码正确）",
-                "A full citizen ID number (valid check digit) is published",
-                EXPLANATION,
+            "PII001",
+            "id-number-exposed",
+            Severity::Error,
+            Category::PersonalInformation,
+            "出现完整的公民身份号码（校验码正确）",
+            "A full citizen ID number (valid check digit) is published",
+            EXPLANATION,
         );
         &INFO
     }

@@ -33,13 +33,13 @@ error[DATE001]: 日期不存在：2023年没有2月30日
 impl Rule for ImpossibleDate {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "DATE001",
-                "impossible-date",
-                Severity::Error,
-                Category::DateNumber,
-                "日期不存在（如 13 月、2 月 30 日）",
-                "A date that does not exist (month 13, 30 February)",
-                EXPLANATION,
+            "DATE001",
+            "impossible-date",
+            Severity::Error,
+            Category::DateNumber,
+            "日期不存在（如 13 月、2 月 30 日）",
+            "A date that does not exist (month 13, 30 February)",
+            EXPLANATION,
         );
         &INFO
     }

@@ -51,13 +51,13 @@ fn holds(l: &Leader, on: Option<NaiveDate>) -> bool {
 impl Rule for LeaderTitleOutdated {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "LIST002",
-                "leader-title-outdated",
-                Severity::Error,
-                Category::OfficeList,
-                "领导姓名前的职务已不是其现任职务",
-                "A leader named with a title they no longer hold",
-                EXPLANATION,
+            "LIST002",
+            "leader-title-outdated",
+            Severity::Error,
+            Category::OfficeList,
+            "领导姓名前的职务已不是其现任职务",
+            "A leader named with a title they no longer hold",
+            EXPLANATION,
         );
         &INFO
     }

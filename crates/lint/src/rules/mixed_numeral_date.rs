@@ -33,13 +33,13 @@ warning[DATE004]: 同一日期中混用了不同的数字形式
 impl Rule for MixedNumeralDate {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "DATE004",
-                "mixed-numeral-date",
-                Severity::Warning,
-                Category::DateNumber,
-                "同一日期中混用阿拉伯数字与汉字数字",
-                "Arabic and Chinese numerals mixed in one date",
-                EXPLANATION,
+            "DATE004",
+            "mixed-numeral-date",
+            Severity::Warning,
+            Category::DateNumber,
+            "同一日期中混用阿拉伯数字与汉字数字",
+            "Arabic and Chinese numerals mixed in one date",
+            EXPLANATION,
         );
         &INFO
     }

@@ -58,13 +58,13 @@ fn mobile_digits<'a>(t: &'a Token, prefixes: &[String]) -> Option<&'a str> {
 impl Rule for MobileNumberExposed {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "PII003",
-                "mobile-number-exposed",
-                Severity::Error,
-                Category::PersonalInformation,
-                "出现未遮蔽的手机号码",
-                "An unmasked mobile phone number is published",
-                EXPLANATION,
+            "PII003",
+            "mobile-number-exposed",
+            Severity::Error,
+            Category::PersonalInformation,
+            "出现未遮蔽的手机号码",
+            "An unmasked mobile phone number is published",
+            EXPLANATION,
         );
         &INFO
     }

@@ -43,13 +43,13 @@ error[ORG001]: “国土资源局”已于2019年3月31日起改为“××自然
 impl Rule for OutdatedInstitutionName {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "ORG001",
-                "outdated-institution-name",
-                Severity::Error,
-                Category::InstitutionName,
-                "使用了已更名或撤销的机构名称",
-                "An institution name that has been changed or abolished",
-                EXPLANATION,
+            "ORG001",
+            "outdated-institution-name",
+            Severity::Error,
+            Category::InstitutionName,
+            "使用了已更名或撤销的机构名称",
+            "An institution name that has been changed or abolished",
+            EXPLANATION,
         );
         &INFO
     }

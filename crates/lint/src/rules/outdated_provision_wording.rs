@@ -41,13 +41,13 @@ error[LAW003]: 这是2019年5月15日以前的条文措辞
 impl Rule for OutdatedProvisionWording {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "LAW003",
-                "outdated-provision-wording",
-                Severity::Error,
-                Category::LegalCitation,
-                "沿用了已修改的旧条文措辞",
-                "Wording of a provision that has since been amended",
-                EXPLANATION,
+            "LAW003",
+            "outdated-provision-wording",
+            Severity::Error,
+            Category::LegalCitation,
+            "沿用了已修改的旧条文措辞",
+            "Wording of a provision that has since been amended",
+            EXPLANATION,
         );
         &INFO
     }

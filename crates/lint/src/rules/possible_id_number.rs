@@ -33,13 +33,13 @@ info[PII002]: 疑似公民身份号码（校验码不符），请人工核对
 impl Rule for PossibleIdNumber {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "PII002",
-                "possible-id-number",
-                Severity::Info,
-                Category::PersonalInformation,
-                "疑似公民身份号码（校验码不符或 15 位旧号码）",
-                "Looks like a citizen ID number (bad check digit or old 15-digit form)",
-                EXPLANATION,
+            "PII002",
+            "possible-id-number",
+            Severity::Info,
+            Category::PersonalInformation,
+            "疑似公民身份号码（校验码不符或 15 位旧号码）",
+            "Looks like a citizen ID number (bad check digit or old 15-digit form)",
+            EXPLANATION,
         );
         &INFO
     }

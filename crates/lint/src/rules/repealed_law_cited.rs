@@ -37,13 +37,13 @@ error[LAW002]: 《合同法》已于2021年1月1日废止，现行规定为《�
 impl Rule for RepealedLawCited {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "LAW002",
-                "repealed-law-cited",
-                Severity::Error,
-                Category::LegalCitation,
-                "引用了已废止的法律或标准",
-                "Cites a repealed law or superseded standard",
-                EXPLANATION,
+            "LAW002",
+            "repealed-law-cited",
+            Severity::Error,
+            Category::LegalCitation,
+            "引用了已废止的法律或标准",
+            "Cites a repealed law or superseded standard",
+            EXPLANATION,
         );
         &INFO
     }

@@ -38,13 +38,13 @@ warning[LIST001]: 敏感词“某词”（类别：示例）
 impl Rule for SensitiveWord {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "LIST001",
-                "sensitive-word",
-                Severity::Error,
-                Category::OfficeList,
-                "出现本单位敏感词名单中的词",
-                "A word from the office's sensitive-word list",
-                EXPLANATION,
+            "LIST001",
+            "sensitive-word",
+            Severity::Error,
+            Category::OfficeList,
+            "出现本单位敏感词名单中的词",
+            "A word from the office's sensitive-word list",
+            EXPLANATION,
         );
         &INFO
     }

@@ -36,13 +36,13 @@ error[TYPO001]: 严重错别字：“中华人民共合国”应为“中华人�
 impl Rule for SeriousTypo {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "TYPO001",
-                "serious-typo",
-                Severity::Error,
-                Category::Usage,
-                "国名、机关名称或重要提法写错（严重错别字）",
-                "A serious typo in the country's name, an organ's name or a key phrase",
-                EXPLANATION,
+            "TYPO001",
+            "serious-typo",
+            Severity::Error,
+            Category::Usage,
+            "国名、机关名称或重要提法写错（严重错别字）",
+            "A serious typo in the country's name, an organ's name or a key phrase",
+            EXPLANATION,
         );
         &INFO
     }

@@ -58,13 +58,13 @@ const CHANGE_WORDS: [&str; 10] = [
 impl Rule for ShareOverHundredPercent {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "DATE003",
-                "share-over-hundred-percent",
-                Severity::Warning,
-                Category::DateNumber,
-                "表示占比的百分数超过 100%",
-                "A percentage over 100 % where a share is meant",
-                EXPLANATION,
+            "DATE003",
+            "share-over-hundred-percent",
+            Severity::Warning,
+            Category::DateNumber,
+            "表示占比的百分数超过 100%",
+            "A percentage over 100 % where a share is meant",
+            EXPLANATION,
         );
         &INFO
     }

@@ -82,13 +82,13 @@ fn article_zh(n: u32) -> String {
 impl Rule for SupersededRegulationsCited {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "LAW001",
-                "superseded-regulations-cited",
-                Severity::Error,
-                Category::LegalCitation,
-                "引用了已修订的 2007 年《政府信息公开条例》",
-                "Cites the 2007 Regulations on Government Information Disclosure as in force",
-                EXPLANATION,
+            "LAW001",
+            "superseded-regulations-cited",
+            Severity::Error,
+            Category::LegalCitation,
+            "引用了已修订的 2007 年《政府信息公开条例》",
+            "Cites the 2007 Regulations on Government Information Disclosure as in force",
+            EXPLANATION,
         );
         &INFO
     }

@@ -44,13 +44,13 @@ const NAMES: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 impl Rule for WeekdayMismatch {
     fn info(&self) -> &'static RuleInfo {
         const INFO: RuleInfo = info(
-                "DATE002",
-                "weekday-mismatch",
-                Severity::Error,
-                Category::DateNumber,
-                "日期后注明的星期与日期不符",
-                "The weekday given does not match the date",
-                EXPLANATION,
+            "DATE002",
+            "weekday-mismatch",
+            Severity::Error,
+            Category::DateNumber,
+            "日期后注明的星期与日期不符",
+            "The weekday given does not match the date",
+            EXPLANATION,
         );
         &INFO
     }
