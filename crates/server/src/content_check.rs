@@ -34,21 +34,13 @@ pub struct RuleRow {
     pub summary: &'static str,
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 fn rule_rows() -> Vec<RuleRow> {
     gongkai_lint::rules()
         .into_iter()
         .map(|r| RuleRow {
             code: r.meta.code,
             severity: r.meta.severity.zh(),
-            severity_class: severity_class(r.meta.severity),
+            severity_class: r.meta.severity.as_str(),
             summary: r.meta.summary_zh,
         })
         .collect()
@@ -146,7 +138,7 @@ fn mark(doc: &Document, findings: &[Finding]) -> Vec<Vec<Segment>> {
                 }
                 segs.push(Segment {
                     text: chars[s..e].iter().collect(),
-                    mark: Some((n, f.code, severity_class(f.severity))),
+                    mark: Some((n, f.code, f.severity.as_str())),
                 });
                 at = e;
             }
@@ -169,7 +161,7 @@ fn rows(findings: &[Finding]) -> Vec<FindingRow> {
             n: i + 1,
             code: f.code,
             severity: f.severity.zh(),
-            severity_class: severity_class(f.severity),
+            severity_class: f.severity.as_str(),
             message: f.message_zh.clone(),
             excerpt: f.excerpt_marked(),
             suggestion: f.suggestion.clone().unwrap_or_default(),

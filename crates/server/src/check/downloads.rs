@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use gongkai_check::Finding;
 use gongkai_report::Value;
 
-use super::{attachment_response, get_upload, report_title, severity_zh, valid_id};
+use super::{attachment_response, get_upload, report_title, valid_id};
 use crate::AppState;
 use crate::error::PageError;
 use crate::uploads::{Checked, Upload, counts};
@@ -126,18 +126,29 @@ pub fn cells_table(c: &Checked, findings: &[Finding]) -> Vec<Vec<String>> {
     rows
 }
 
-pub(super) async fn cells_csv(
-    State(st): State<AppState>,
-    Path(id): Path<String>,
+/// An upload's report checked as it stands now, as a CSV download `<stem>-<suffix>.csv`
+/// with the rows `table` makes of it.
+async fn checked_csv(
+    st: &AppState,
+    id: &str,
+    suffix: &str,
+    table: impl FnOnce(&Checked, &[Finding]) -> Vec<Vec<String>>,
 ) -> Result<Response, PageError> {
-    let u = get_upload(&st, &id).await?;
+    let u = get_upload(st, id).await?;
     let c = checked_of(&u)?;
     let findings = gongkai_check::check(&c.current);
     Ok(attachment_response(
         "text/csv; charset=utf-8",
-        &format!("{}-单元格.csv", stem(&u.name)),
-        csv_bytes(cells_table(c, &findings))?,
+        &format!("{}-{suffix}.csv", stem(&u.name)),
+        csv_bytes(table(c, &findings))?,
     ))
+}
+
+pub(super) async fn cells_csv(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    checked_csv(&st, &id, "单元格", cells_table).await
 }
 
 /// One row per finding.
@@ -162,7 +173,7 @@ pub fn findings_table(findings: &[Finding]) -> Vec<Vec<String>> {
         rows.push(vec![
             (i + 1).to_string(),
             f.code.to_string(),
-            severity_zh(f.severity).to_string(),
+            f.severity.zh().to_string(),
             f.message_zh.clone(),
             f.cells
                 .iter()
@@ -182,14 +193,10 @@ pub(super) async fn findings_csv(
     State(st): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let u = get_upload(&st, &id).await?;
-    let c = checked_of(&u)?;
-    let findings = gongkai_check::check(&c.current);
-    Ok(attachment_response(
-        "text/csv; charset=utf-8",
-        &format!("{}-问题清单.csv", stem(&u.name)),
-        csv_bytes(findings_table(&findings))?,
-    ))
+    checked_csv(&st, &id, "问题清单", |_, findings| {
+        findings_table(findings)
+    })
+    .await
 }
 
 /// The batch dashboard of `gongkai batch --html` over the files of one upload: outcomes,

@@ -20,7 +20,6 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use gongkai_check::Severity;
 use gongkai_report::Report;
 
 use crate::AppState;
@@ -87,10 +86,6 @@ impl From<Summary> for UploadRow {
 
 fn report_title(r: &Report) -> String {
     gongkai_write::layout::title(r)
-}
-
-fn severity_zh(s: Severity) -> &'static str {
-    s.zh()
 }
 
 fn valid_id(id: &str) -> Result<(), PageError> {

@@ -11,7 +11,7 @@ use gongkai_format::CellKind;
 use gongkai_report::{Report, Value, parse_number};
 use serde::Deserialize;
 
-use super::{UploadRow, get_upload, limits, report_title, severity_zh, valid_id};
+use super::{UploadRow, get_upload, limits, report_title, valid_id};
 use crate::error::PageError;
 use crate::national::{self, CorrectLink, ReadOnly};
 use crate::uploads::{Acting, Correction, Upload, counts};
@@ -51,7 +51,7 @@ pub(super) async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePag
             .iter()
             .map(|r| RuleRow {
                 code: r.code(),
-                severity: severity_zh(r.severity()),
+                severity: r.severity().zh(),
                 severity_class: r.severity().as_str(),
                 summary: r.summary(gongkai_check::Lang::Zh),
             })
@@ -136,7 +136,7 @@ pub fn finding_views(report: &Report, findings: &[Finding]) -> Vec<FindingView> 
             FindingView {
                 index: i,
                 code: f.code,
-                severity: severity_zh(f.severity),
+                severity: f.severity.zh(),
                 severity_class: f.severity.as_str(),
                 message: f.message_zh.clone(),
                 place: view::location(f.loc),
