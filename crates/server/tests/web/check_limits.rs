@@ -14,10 +14,9 @@ use chrono::Utc;
 use gongkai_server::check::Limits;
 use gongkai_server::{AppState, Config};
 use gongkai_store::{AuditQuery, NewUser, Role, Stamp, Store};
-use sqlx::Connection;
 use tower::ServiceExt;
 
-use crate::common::{Client, Resp, bearer, csrf_of, password, seed};
+use crate::common::{Client, Resp, bearer, csrf_of, fresh_postgres_url, password, seed};
 
 fn broken_seed() -> Vec<u8> {
     let text = String::from_utf8(seed("000_a3a3bcf84a832127.txt")).unwrap();
@@ -35,25 +34,8 @@ async fn databases(tag: &str) -> Vec<String> {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let mut out = vec![dir.join("ledger.db").to_str().unwrap().to_string()];
-    if let Ok(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
-        && !server.trim().is_empty()
-    {
-        let server = server.trim();
-        let name = format!(
-            "gongkai_web_{tag}_{}_{}",
-            std::process::id(),
-            Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        );
-        let mut conn = sqlx::PgConnection::connect(server).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let (base, query) = server.split_once('?').unwrap_or((server, ""));
-        let start = base.find("://").unwrap() + 3;
-        let host_end = base[start..].find('/').map_or(base.len(), |i| start + i);
-        let sep = if query.is_empty() { "" } else { "?" };
-        out.push(format!("{}/{name}{sep}{query}", &base[..host_end]));
+    if let Some(url) = fresh_postgres_url(tag).await {
+        out.push(url);
     } else {
         eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
     }
