@@ -288,6 +288,7 @@ fn severity_class(sev: Severity) -> (&'static str, &'static str) {
     match sev {
         Severity::Error => ("sev-error", "错误"),
         Severity::Warning => ("sev-warning", "警告"),
+        Severity::Info => ("sev-info", "提示"),
     }
 }
 

@@ -101,6 +101,8 @@ impl ReportSummary {
         match severity {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
+            // No report or batch rule reports at info level; a hint is not a problem.
+            Severity::Info => {}
         }
         if let Err(i) = self.codes.binary_search(&code) {
             self.codes.insert(i, code);

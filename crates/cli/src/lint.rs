@@ -333,7 +333,7 @@ impl Summary {
             )?,
         }
         for ((code, sev), n) in gongkai_lint::summary_by_rule(&all) {
-            let name = gongkai_lint::rule(code).map_or("", |r| r.name);
+            let name = gongkai_lint::rule(code).map_or("", |r| r.meta.name);
             let sev = match lang {
                 Lang::Zh => sev.zh(),
                 Lang::En => sev.as_str(),
@@ -420,7 +420,7 @@ fn results_rows(results: &[FileResult], lang: Lang) -> Vec<[String; 11]> {
                 f.place.loc.to_string(),
                 f.code.to_string(),
                 gongkai_lint::rule(f.code)
-                    .map_or("", |r| r.name)
+                    .map_or("", |r| r.meta.name)
                     .to_string(),
                 match lang {
                     Lang::Zh => f.severity.zh(),

@@ -378,6 +378,7 @@ fn cmd_check(
 fn catalogue() -> Vec<&'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = gongkai_check::metas()
         .chain(gongkai_batch::rules())
+        .chain(gongkai_lint::metas())
         .collect();
     all.sort_by_key(|r| r.code);
     all
@@ -387,32 +388,10 @@ fn cmd_rules(code: Option<&str>, lang: Lang, out: &mut impl Write) -> Result<Exi
     let all = catalogue();
     let Some(code) = code else {
         write!(out, "{}", gongkai_check::render_meta_list(all, lang))?;
-        // The content checks (错敏排查, `gongkai lint`) after the report rules: their own
-        // family, with an `info` level the report rules do not have.
-        for r in gongkai_lint::rules() {
-            writeln!(
-                out,
-                "{}  {:<7}  {:<34}  {}",
-                r.code,
-                r.severity.as_str(),
-                r.name,
-                r.summary(lint_lang(lang))
-            )?;
-        }
         return Ok(ExitCode::SUCCESS);
     };
     if let Some(r) = all.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
         let summary = r.summary(lang);
-        explain(
-            out,
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            summary,
-            r.explanation,
-        )?;
-    } else if let Some(r) = gongkai_lint::rule(code) {
-        let summary = r.summary(lint_lang(lang));
         explain(
             out,
             r.code,
@@ -442,12 +421,4 @@ fn explain(
     writeln!(out, "# {code} {name} ({severity})\n\n{summary}\n")?;
     writeln!(out, "{}", explanation.trim())?;
     Ok(())
-}
-
-/// The lint crate's language for the CLI's.
-fn lint_lang(lang: Lang) -> gongkai_lint::Lang {
-    match lang {
-        Lang::Zh => gongkai_lint::Lang::Zh,
-        Lang::En => gongkai_lint::Lang::En,
-    }
 }

@@ -17,21 +17,97 @@ pub struct ServeArgs {
     /// 监听地址 / address to listen on
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
-    /// Cookie 加 Secure 标记（经 HTTPS 反向代理提供服务时使用）/ mark cookies Secure
+    /// 只经 HTTPS 提供服务：Cookie 一律加 Secure 标记并发送 HSTS 头（不加此项时，来自
+    /// --trusted-proxy 且带 X-Forwarded-Proto: https 的请求同样处理）/ the server is reached
+    /// over HTTPS only: Secure cookies and HSTS on every answer
     #[arg(long)]
     secure_cookies: bool,
-    /// 登录有效期（小时）/ how long a login lasts, in hours
+    /// 可信的反向代理地址（可多次给出）：只有来自这些地址的 X-Forwarded-Proto、
+    /// X-Forwarded-For 才被采信（判断 HTTPS、取得客户端地址）/ a reverse proxy whose
+    /// forwarded headers are believed (repeatable)
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// 登录的最长有效期（小时，不论是否在用）/ a login's absolute lifetime, in hours
     #[arg(long, default_value_t = 12)]
     session_hours: i64,
+    /// 闲置超时（分钟）：这段时间内没有任何操作即须重新登录（勾选“记住我”的除外）/ idle
+    /// timeout, in minutes (not for 记住我 logins)
+    #[arg(long, default_value_t = 30)]
+    session_idle_minutes: i64,
+    /// 勾选“记住我”时登录的有效期（天）/ lifetime of a 记住我 login, in days
+    #[arg(long, default_value_t = 30)]
+    remember_days: i64,
     /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年），启动时读取；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
     /// / calendar files (one State Council notice per year), read at start; default: the
     /// directory in the office settings
     #[arg(long, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
     calendar_dir: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    check: CheckArgs,
 }
 
-/// Runs the server until Ctrl-C. The CSRF secret comes from `GONGKAI_SECRET` when set
-/// (several processes behind one address must share it), otherwise a random one per run.
+/// 报告检查的限额 / the report checker's limits (defaults: `gongkai_server::check::Limits`).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 报告检查：每位访客（或用户）最多保留的文件数 / files one visitor keeps
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    check_visitor_files: u64,
+    /// 报告检查：每位访客最多保留的文件大小合计（MB）/ MB one visitor keeps
+    #[arg(long, default_value_t = 256, value_name = "MB")]
+    check_visitor_mb: u64,
+    /// 报告检查：全站最多保留的文件数 / files the server keeps
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    check_total_files: u64,
+    /// 报告检查：全站最多保留的文件大小合计（MB）/ MB the server keeps
+    #[arg(long, default_value_t = 8192, value_name = "MB")]
+    check_total_mb: u64,
+    /// 报告检查：上传的报告与手工更正保留天数，过期删除 / days uploads are kept
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    check_retention_days: i64,
+    /// 报告检查：内存中缓存的报告（MB，其余在数据库中）/ MB of reports cached in memory
+    #[arg(long, default_value_t = 64, value_name = "MB")]
+    check_cache_mb: usize,
+    /// 报告检查：同时接收的上传数据（MB，超出的上传排队，60 秒后答复“服务器正忙”）/ MB of
+    /// request bodies in flight
+    #[arg(long, default_value_t = 160, value_name = "MB")]
+    check_inflight_mb: usize,
+    /// 报告检查：同时读取的文件数（默认为 CPU 核数减一，至少 1、至多 4）/ files read at once
+    /// (default: CPU cores − 1, 1 to 4)
+    #[arg(long, value_name = "N")]
+    check_parse_concurrency: Option<usize>,
+    /// 未登录调用 POST /api/v1/check 时每个地址每分钟的次数 / anonymous API checks per
+    /// address and minute
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    check_api_per_minute: u32,
+}
+
+impl CheckArgs {
+    fn limits(&self) -> gongkai_server::check::Limits {
+        const MB: u64 = 1024 * 1024;
+        let default = gongkai_server::check::Limits::default();
+        gongkai_server::check::Limits {
+            visitor_files: self.check_visitor_files,
+            visitor_bytes: self.check_visitor_mb.saturating_mul(MB),
+            total_files: self.check_total_files,
+            total_bytes: self.check_total_mb.saturating_mul(MB),
+            retention: chrono::Duration::days(self.check_retention_days.max(1)),
+            cache_bytes: self.check_cache_mb.saturating_mul(MB as usize),
+            intake_bytes: self.check_inflight_mb.max(1).saturating_mul(MB as usize),
+            parse_concurrency: self
+                .check_parse_concurrency
+                .unwrap_or(default.parse_concurrency)
+                .max(1),
+            api_per_minute: self.check_api_per_minute.max(1),
+            api_burst: self.check_api_per_minute.clamp(1, 6),
+            ..default
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C. The CSRF secret comes from `GONGKAI_SECRET` when set,
+/// otherwise from the database (made once): a restart keeps the forms in progress, and
+/// several processes on one database agree. On a database without users it prints a
+/// one-time setup code (console and log) that `/setup` asks for.
 pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
     // The server logs through `tracing` (internal errors, with their cause); print it on
     // stderr. `try_init`: a second server in one process (tests) keeps the first subscriber.
@@ -62,10 +138,19 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
                 }
             );
         }
-        if !store.is_initialised().await.unwrap_or(false) {
+        if let Some(code) = store
+            .issue_setup_code(chrono::Utc::now())
+            .await
+            .context("无法生成设置码 / cannot issue the setup code")?
+        {
             eprintln!(
-                "提示：这是新的数据库（还没有用户）。在浏览器中打开 /setup 填写机关名称、设置管理员，\n\
-                 或运行 gongkai ledger init；报告检查无需设置即可使用。"
+                "提示：这是新的数据库（还没有用户）。在浏览器中打开 /setup，填写下面的一次性设置码、\n\
+                 机关名称并设置管理员，或运行 gongkai ledger init；报告检查无需设置即可使用。\n\
+                 一次性设置码 / one-time setup code: {code}"
+            );
+            tracing::warn!(
+                setup_code = %code,
+                "new database without users: open /setup with this one-time setup code"
             );
         }
         let listener = tokio::net::TcpListener::bind(&args.addr)
@@ -75,11 +160,28 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
         eprintln!("gongkai serve: http://{addr}/ （Ctrl-C 停止 / to stop）");
         let config = Config {
             secure_cookies: args.secure_cookies,
-            session_hours: args.session_hours.max(1),
-            secret: std::env::var("GONGKAI_SECRET").ok(),
+            trusted_proxies: args.trusted_proxies.clone(),
+            session: gongkai_store::SessionPolicy {
+                idle: chrono::Duration::minutes(args.session_idle_minutes.max(1)),
+                absolute: chrono::Duration::hours(args.session_hours.max(1)),
+                remember: chrono::Duration::days(args.remember_days.max(1)),
+            },
+            secret: std::env::var("GONGKAI_SECRET").ok().filter(|s| !s.is_empty()),
+            check: args.check.limits(),
             ..Config::default()
         };
-        gongkai_server::serve(listener, AppState::new(store.clone(), config))
+        let uploads = std::sync::Arc::new(gongkai_server::uploads::StoredUploads::new(
+            store.clone(),
+            config.check.cache_bytes,
+        ));
+        let state = AppState::open(
+            gongkai_service::Service::new(store.clone()),
+            config,
+            uploads,
+        )
+        .await
+        .context("无法读取 CSRF 密钥 / cannot read the CSRF secret")?;
+        gongkai_server::serve(listener, state)
             .await
             .context("服务异常退出 / the server stopped")?;
         store.close().await;

@@ -7,8 +7,9 @@
 //! (apart from the moment of recording), the derived states, the appeals, the reviews,
 //! the audit rows (apart from times and log-ins) and the official year-end report.
 
+use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use axum::http::{Method, StatusCode};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -64,13 +65,25 @@ fn cli(db: &str, args: &[&str]) {
 }
 
 fn cli_as(db: &str, user: &str, args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    // Every write proves who runs it: the user's password on standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .env_remove("GONGKAI_DB")
         .env_remove("GONGKAI_USER")
-        .args(["ledger", "--db", db, "--user", user])
+        .env_remove("GONGKAI_TOKEN")
+        .args(["ledger", "--db", db, "--user", user, "--password-stdin"])
         .args(args)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{}\n", password(user)).as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
     assert!(
         o.status.success(),
         "gongkai ledger {args:?}: {}",

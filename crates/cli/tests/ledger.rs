@@ -4,6 +4,8 @@
 //! runs on SQLite, and on PostgreSQL when `GONGKAI_TEST_POSTGRES_URL` is set
 //! (`scripts/postgres-test-server`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -15,25 +17,64 @@ const PASSWORD: &str = "correct horse battery";
 struct Gongkai {
     db: String,
     dir: PathBuf,
+    /// The users' passwords (the administrator's, and the initial ones `user add` shows):
+    /// a command run as a user proves it with `--password-stdin`.
+    passwords: RefCell<HashMap<String, String>>,
 }
 
 impl Gongkai {
-    fn command(&self, user: Option<&str>, args: &[&str]) -> Command {
+    fn new(db: String, dir: &Path) -> Self {
+        Gongkai {
+            db,
+            dir: dir.to_path_buf(),
+            passwords: RefCell::new(HashMap::from([("admin".to_string(), PASSWORD.to_string())])),
+        }
+    }
+
+    /// The command without credentials (`--user` only).
+    fn bare(&self, user: Option<&str>) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
         c.current_dir(&self.dir)
             .env_remove("GONGKAI_DB")
             .env_remove("GONGKAI_USER")
+            .env_remove("GONGKAI_TOKEN")
             .arg("ledger")
             .args(["--db", &self.db]);
         if let Some(u) = user {
             c.args(["--user", u]);
         }
-        c.args(args);
         c
     }
 
     fn run(&self, user: Option<&str>, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut c = self.command(user, args);
+        let password = user.and_then(|u| self.passwords.borrow().get(u).cloned());
+        let mut c = self.bare(user);
+        let stdin = match password {
+            Some(p) => {
+                c.arg("--password-stdin");
+                Some(format!("{p}\n{}", stdin.unwrap_or("")))
+            }
+            None => stdin.map(str::to_string),
+        };
+        c.args(args);
+        let o = Self::output(c, stdin.as_deref());
+        // Keep the temporary password of a user just added.
+        if args.first() == Some(&"user") && args.get(1) == Some(&"add") && o.status.success() {
+            let out = String::from_utf8_lossy(&o.stdout);
+            if let Some(pw) = out
+                .lines()
+                .filter(|l| l.contains("temporary password"))
+                .find_map(|l| l.rsplit_once(": ").map(|(_, p)| p.trim()))
+            {
+                self.passwords
+                    .borrow_mut()
+                    .insert(args[2].to_string(), pw.to_string());
+            }
+        }
+        o
+    }
+
+    fn output(mut c: Command, stdin: Option<&str>) -> Output {
         c.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -83,10 +124,7 @@ impl Gongkai {
 }
 
 fn sqlite(dir: &Path) -> Gongkai {
-    Gongkai {
-        db: format!("sqlite://{}", dir.join("ledger.db").display()),
-        dir: dir.to_path_buf(),
-    }
+    Gongkai::new(format!("sqlite://{}", dir.join("ledger.db").display()), dir)
 }
 
 /// The whole scenario on one database.
@@ -104,7 +142,7 @@ fn scenario(g: &Gongkai) {
         ("wang", "分管领导"),
     ] {
         let out = g.ok(Some("admin"), &["user", "add", name, "--role", role]);
-        assert!(out.contains("初始密码"), "{out}");
+        assert!(out.contains("临时密码"), "{out}");
     }
     let out = g.ok(None, &["user", "list"]);
     assert!(out.contains("zhu") && out.contains("办公室主任"), "{out}");
@@ -598,10 +636,7 @@ fn ledger_end_to_end_on_postgres() {
             .expect("create database");
     });
     let dir = tempfile::tempdir().expect("temp dir");
-    let g = Gongkai {
-        db: with_database(server.trim(), &name),
-        dir: dir.path().to_path_buf(),
-    };
+    let g = Gongkai::new(with_database(server.trim(), &name), dir.path());
     scenario(&g);
     rt.block_on(async {
         use sqlx::Connection;
@@ -933,4 +968,228 @@ fn office_settings_and_the_calendar_directory() {
     let err = g.fails(None, &["--calendar-dir", &cal_arg, "show", id]);
     assert!(err.contains("2028.toml 第 7 行"), "{err}");
     assert!(err.contains("不是日期"), "{err}");
+}
+
+/// `gongkai ledger template …`: the same use cases as the `/admin/templates` pages —
+/// placeholders checked with the line, versions, history, restore, the built-in text, the
+/// office head or the admin only.
+#[test]
+fn letter_templates_through_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    for (name, role) in [("li", "clerk"), ("zhu", "office_head")] {
+        g.ok(Some("admin"), &["user", "add", name, "--role", role]);
+    }
+    let out = g.ok(None, &["template", "placeholders"]);
+    assert!(out.contains("{救济}") && out.contains("{申请人}"), "{out}");
+    let out = g.ok(Some("zhu"), &["template", "list"]);
+    assert!(out.contains("granted") && out.contains("默认文本"), "{out}");
+    let out = g.ok(Some("zhu"), &["template", "show", "granted"]);
+    assert!(out.contains("{救济}"), "{out}");
+
+    let set = [
+        "template",
+        "set",
+        "granted",
+        "--file",
+        "-",
+        "--note",
+        "第一版",
+    ];
+    // A clerk may not; an unknown placeholder is refused with its line.
+    let o = g.run(Some("li"), &set, Some("{申请人}：\n{救济}"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("forbidden"));
+    let o = g.run(Some("zhu"), &set, Some("{申请人}：\n\n{姓名}\n{救济}"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("第 3 行：未知的占位符“{姓名}”"), "{err}");
+    let text = "{申请人}：\n\n经审查，予以公开（命令行）。\n\n{救济}\n";
+    let out = g.ok_with_stdin(Some("zhu"), &set, Some(text));
+    assert!(out.contains("已保存模板 granted 第 1 版"), "{out}");
+    let out = g.ok_with_stdin(Some("zhu"), &set, Some(text));
+    assert!(out.contains("没有变化"), "{out}");
+    let out = g.ok(Some("admin"), &["template", "default", "granted"]);
+    assert!(out.contains("第 2 版（恢复默认文本）"), "{out}");
+    let out = g.ok(Some("admin"), &["template", "restore", "granted", "1"]);
+    assert!(out.contains("第 3 版（恢复旧版本）"), "{out}");
+    let out = g.ok(Some("zhu"), &["template", "history", "granted"]);
+    assert!(
+        out.contains("第 1 版") && out.contains("zhu 修改：第一版"),
+        "{out}"
+    );
+    assert!(out.contains("admin 恢复旧版本（第 1 版）"), "{out}");
+    let out = g.ok(
+        Some("zhu"),
+        &["template", "show", "granted", "--version", "1"],
+    );
+    assert!(out.contains("予以公开（命令行）"), "{out}");
+    let out = g.ok(None, &["audit", "--limit", "5"]);
+    assert!(out.contains("恢复答复模板旧版本"), "{out}");
+}
+
+/// A text over its field's limit is refused by the command line as by the web and the API
+/// (one table in the service), and nothing is stored. The kernel takes at most 128 KiB in
+/// one argument, so the name here is 40 000 characters (120 KB), not 10 MB.
+#[test]
+fn an_oversized_applicant_name_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    let name = "名".repeat(40_000);
+    let err = g.fails(
+        Some("admin"),
+        &[
+            "apply",
+            "--applicant-type",
+            "natural-person",
+            "--name",
+            &name,
+            "--channel",
+            "online",
+            "--received",
+            "2025-03-03",
+            "--request",
+            "某道路改造工程的立项批复",
+        ],
+    );
+    assert!(
+        err.contains("申请人姓名/名称不能超过 200 个字（现有 40000 个）"),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+    let out = g.ok(None, &["list"]);
+    assert!(!out.contains("名名"), "{out}");
+    let audit = g.ok(None, &["audit"]);
+    assert!(!audit.contains("名名"), "{audit}");
+}
+
+/// The command line is not a back door: a write names its user and proves it (password on
+/// standard input, or a personal token on standard input or in `GONGKAI_TOKEN`); without
+/// credentials, or with wrong ones, it is refused in Chinese and nothing changes. The audit
+/// row records the channel, how the user proved it and the operating-system user. Reads
+/// need no credentials.
+#[test]
+fn cli_writes_need_a_password_or_a_token() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    g.ok(Some("admin"), &["user", "add", "li", "--role", "clerk"]);
+    let apply = [
+        "apply",
+        "--applicant-type",
+        "natural-person",
+        "--name",
+        "张三",
+        "--request",
+        "某项目的环评批复",
+        "--received",
+        "2025-03-03",
+    ];
+    let run = |mut c: Command, stdin: Option<&str>| -> Output {
+        c.args(apply).env("USER", "zhangsan-os");
+        Gongkai::output(c, stdin)
+    };
+    // No credentials: refused, nothing saved.
+    let o = run(g.bare(Some("li")), None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("写操作须验证身份"), "{err}");
+    // A wrong password: refused.
+    let mut c = g.bare(Some("li"));
+    c.arg("--password-stdin");
+    let o = run(c, Some("not the password\n"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("用户名或密码错误"));
+    // Someone else's password does not make you them.
+    let mut c = g.bare(Some("li"));
+    c.arg("--password-stdin");
+    let o = run(c, Some(&format!("{PASSWORD}\n")));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!g.ok(None, &["list"]).contains("张三"));
+
+    // The right password on standard input: accepted.
+    let li = g.passwords.borrow()["li"].clone();
+    let mut c = g.bare(Some("li"));
+    c.arg("--password-stdin");
+    let o = run(c, Some(&format!("{li}\n")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // A personal token (made on the web page; here through the store): in GONGKAI_TOKEN
+    // with no --user, or on standard input.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (token, revoke_id) = rt.block_on(async {
+        let store = gongkai_store::Store::open(&g.db).await.unwrap();
+        let (secret, t) = store
+            .create_api_token(&gongkai_store::Stamp::now("li"), "脚本", None)
+            .await
+            .unwrap();
+        store.close().await;
+        (secret, t.id)
+    });
+    let mut c = g.bare(None);
+    c.env("GONGKAI_TOKEN", &token);
+    let o = run(c, None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut c = g.bare(Some("li"));
+    c.arg("--token-stdin");
+    let o = run(c, Some(&format!("{token}\n")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The token is li's: naming another user with it is refused.
+    let mut c = g.bare(Some("admin"));
+    c.env("GONGKAI_TOKEN", &token);
+    let o = run(c, None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("令牌无效"));
+
+    // The audit rows: channel, how, and the operating-system user.
+    let out = g.ok(None, &["audit", "--json", "--limit", "20"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let origins: Vec<&serde_json::Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "application.register")
+        .collect();
+    assert_eq!(origins.len(), 3, "{out}");
+    for o in &origins {
+        assert_eq!(o["channel"], "cli");
+        assert_eq!(o["os_user"], "zhangsan-os");
+    }
+    let auths: Vec<&str> = origins
+        .iter()
+        .map(|o| o["detail"]["auth"].as_str().unwrap())
+        .collect();
+    assert!(auths.contains(&"password"), "{auths:?}");
+    assert_eq!(
+        auths.iter().filter(|a| a.starts_with("token:gkp_")).count(),
+        2
+    );
+
+    // Revoked: refused.
+    rt.block_on(async {
+        let store = gongkai_store::Store::open(&g.db).await.unwrap();
+        store
+            .revoke_api_token(&gongkai_store::Stamp::now("li"), &revoke_id)
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let mut c = g.bare(None);
+    c.env("GONGKAI_TOKEN", &token);
+    let o = run(c, None);
+    assert_eq!(o.status.code(), Some(2));
 }

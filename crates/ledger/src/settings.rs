@@ -83,6 +83,12 @@ pub struct OfficeSettings {
     pub reconsideration_organ: String,
     /// The 人民法院 named in the remedy paragraph, e.g. `某某县人民法院`. Empty: `人民法院`.
     pub court: String,
+    /// The office's address (for letters and the settings page).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub address: String,
+    /// How to reach the office (telephone, e-mail), for letters and the settings page.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub contact: String,
     /// A directory of calendar files (one State Council notice per `*.toml`), read by
     /// `gongkai serve` and `gongkai ledger` at start unless `--calendar-dir` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,6 +100,8 @@ impl OfficeSettings {
     pub fn normalised(mut self) -> Self {
         self.reconsideration_organ = self.reconsideration_organ.trim().to_string();
         self.court = self.court.trim().to_string();
+        self.address = self.address.trim().to_string();
+        self.contact = self.contact.trim().to_string();
         self.calendar_dir = self
             .calendar_dir
             .map(|d| d.trim().to_string())

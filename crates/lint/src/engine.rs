@@ -88,6 +88,7 @@ impl Engine {
                 opts.select.is_empty()
                     || opts.select.iter().any(|s| {
                         r.info()
+                            .meta
                             .code
                             .to_ascii_uppercase()
                             .starts_with(&s.to_ascii_uppercase())
@@ -160,16 +161,21 @@ impl Engine {
     ) -> Vec<Finding> {
         let mut findings = Vec::new();
         let mut n = 0u32;
+        let wording_date = text::wording_date(
+            doc_date,
+            text::in_force_date(doc.paragraphs().map(|p| p.text.as_str())),
+        );
+        let dates = (doc_date, wording_date);
         for block in &doc.blocks {
             match block {
                 Block::Paragraph(p) => {
                     n += 1;
-                    self.paragraph(&p.text, p.loc, n, file, doc_date, &mut findings);
+                    self.paragraph(&p.text, p.loc, n, file, dates, &mut findings);
                 }
                 Block::Table(t) => {
                     for cell in t.rows.iter().flatten() {
                         n += 1;
-                        self.paragraph(&cell.text, cell.loc, n, file, doc_date, &mut findings);
+                        self.paragraph(&cell.text, cell.loc, n, file, dates, &mut findings);
                     }
                 }
             }
@@ -183,7 +189,7 @@ impl Engine {
         loc: Location,
         n: u32,
         file: &str,
-        doc_date: Option<NaiveDate>,
+        (doc_date, wording_date): (Option<NaiveDate>, Option<NaiveDate>),
         out: &mut Vec<Finding>,
     ) {
         if para.trim().is_empty() {
@@ -200,6 +206,7 @@ impl Engine {
         let cx = Cx {
             text: para,
             doc_date,
+            wording_date,
             today: self.opts.today,
             grace_days: self.opts.grace_days.unwrap_or(crate::DEFAULT_GRACE_DAYS),
             data: &self.data,
@@ -214,7 +221,7 @@ impl Engine {
         for rule in &self.enabled {
             hits.clear();
             rule.check(&cx, &mut hits);
-            let code = rule.info().code;
+            let code = rule.info().meta.code;
             for h in hits.drain(..) {
                 let f = self.finding(code, h, para, loc, n, file, inline.as_deref());
                 out.push(f);

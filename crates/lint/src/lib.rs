@@ -35,48 +35,10 @@ pub use data::Data;
 pub use lists::{Allow, Banned, Leader, ListSeverity, ListsError, OfficeLists, SensitiveWord};
 pub use render::{render_text, summary_by_rule};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Must be fixed before publication: a validated leak, a name or law that had changed
-    /// when the text was dated, an impossible date.
-    Error,
-    /// A reader should look: the text is undated, the pattern may be legitimate.
-    Warning,
-    /// Low confidence (e.g. an ID-shaped number failing its check digit).
-    Info,
-}
-
-impl Severity {
-    /// `error`, `warning` or `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-
-    /// 错误、警告、提示.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-            Severity::Info => "提示",
-        }
-    }
-}
-
-/// The language of messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// Chinese (the default).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+/// Severity, language and rule metadata are the checker's own ([`gongkai_report::rule`]):
+/// one catalogue for the report checks, the year-over-year and batch rules and these
+/// content checks (`gongkai rules`).
+pub use gongkai_report::{Lang, RuleMeta, Severity};
 
 /// What a rule is about, for grouping in lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -90,42 +52,37 @@ pub enum Category {
     OfficeList,
 }
 
-/// A rule's metadata, for `gongkai rules` and documentation.
+/// A content rule: its entry in the common catalogue ([`RuleMeta`]; `severity` is the
+/// highest it reports) and what it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleInfo {
-    /// Stable code, e.g. `PII001`; never reused.
-    pub code: &'static str,
-    /// Kebab-case name of the flagged pattern, e.g. `id-number-exposed`.
-    pub name: &'static str,
-    /// The highest severity the rule reports.
-    pub severity: Severity,
+    #[serde(flatten)]
+    pub meta: RuleMeta,
     pub category: Category,
-    pub summary_zh: &'static str,
-    pub summary_en: &'static str,
-    /// Long Markdown documentation in Chinese: 检查什么 / 为什么 / 依据 / 示例.
-    pub explanation: &'static str,
 }
 
 impl RuleInfo {
     /// The summary in `lang`.
     pub fn summary(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.summary_zh,
-            Lang::En => self.summary_en,
-        }
+        self.meta.summary(lang)
     }
 }
 
 /// Every rule's metadata, ordered by code.
-pub fn rules() -> Vec<RuleInfo> {
+pub fn rules() -> Vec<&'static RuleInfo> {
     rules::REGISTRY.iter().map(|r| r.info()).collect()
 }
 
+/// Every rule's catalogue entry, ordered by code.
+pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
+    rules::REGISTRY.iter().map(|r| &r.info().meta)
+}
+
 /// A rule's metadata by code, case-insensitive.
-pub fn rule(code: &str) -> Option<RuleInfo> {
+pub fn rule(code: &str) -> Option<&'static RuleInfo> {
     rules()
         .into_iter()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
+        .find(|r| r.meta.code.eq_ignore_ascii_case(code))
 }
 
 /// Where a finding is.
@@ -229,6 +186,7 @@ impl Linter {
         for s in &opts.select {
             let known = rules::REGISTRY.iter().any(|r| {
                 r.info()
+                    .meta
                     .code
                     .to_ascii_uppercase()
                     .starts_with(&s.to_ascii_uppercase())

@@ -218,6 +218,69 @@ pub(crate) fn document_date<'a>(
     signature
 }
 
+/// The clause that puts a normative text into force: `本法自2001年5月1日起施行`,
+/// `本办法自……起实施`. The date itself follows the match.
+static IN_FORCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"本(?:法|条例|办法|实施办法|规定|细则|实施细则|决定|规则|准则|修正案|规范|通知|意见|方案)自\s*",
+    )
+    .expect("valid regex")
+});
+
+/// What may stand before the in-force clause when it is the text's own: the start of the
+/// paragraph or of a sentence, then an article number or list marker (`第九十四条　`,
+/// `八、`, `（三）`, Markdown `**第三十四条**`).
+static CLAUSE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[。；;])[\s*#　]*(?:第[零〇一二三四五六七八九十百千0-9]+条|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．])?[\s*　]*$",
+    )
+    .expect("valid regex")
+});
+
+/// The date a normative text came into force, from its own clause
+/// (`本法自2001年5月1日起施行`, an article or sentence of its own, not a clause quoted
+/// inside another sentence); the latest one when several texts are joined (a notice and
+/// the measures it issues). `None` when there is no such clause with a full date.
+pub(crate) fn in_force_date<'a>(paragraphs: impl Iterator<Item = &'a str>) -> Option<NaiveDate> {
+    let mut latest: Option<NaiveDate> = None;
+    for p in paragraphs {
+        if !p.contains("自") {
+            continue;
+        }
+        for m in IN_FORCE.find_iter(p) {
+            let rest = &p[m.end()..];
+            let comes_into_force = |end: usize| {
+                let after = rest[end..].trim_start();
+                let after = after.strip_prefix('起').unwrap_or(after);
+                ["施行", "实施", "执行", "生效"]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+            };
+            if CLAUSE_START.is_match(&p[..m.start()])
+                && let Some((d, end)) = leading_date(rest)
+                && comes_into_force(end)
+            {
+                latest = Some(latest.map_or(d, |l| l.max(d)));
+            }
+        }
+    }
+    latest
+}
+
+/// The date of a document's wording, against which outdated names and citations are
+/// judged: a normative text republished later (a law in force since 2001 on a page dated
+/// 2024) keeps the wording it was enacted with, so the earlier of the publication date and
+/// the text's own in-force date counts.
+pub(crate) fn wording_date(
+    published: Option<NaiveDate>,
+    in_force: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    match (published, in_force) {
+        (Some(p), Some(f)) => Some(p.min(f)),
+        (p, f) => p.or(f),
+    }
+}
+
 /// Byte range of the sentence around `start..end` (bounded by `。！？；` and line ends).
 pub(crate) fn sentence(text: &str, start: usize, end: usize) -> (usize, usize) {
     let is_stop = |c: char| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';');
@@ -332,6 +395,51 @@ mod tests {
             document_date(paras.iter().copied(), NaiveDate::from_ymd_opt(2026, 1, 1)),
             None
         );
+    }
+
+    #[test]
+    fn in_force_clause_dates_the_wording() {
+        // 税收征收管理法, last article (text in force, amended 2015).
+        let law = [
+            "第五十三条　国家税务局和地方税务局应当按照国家规定的税收征收管理范围和税款入库预算级次，将征收的税款缴入国库。",
+            "第九十四条　本法自2001年5月1日起施行。",
+        ];
+        assert_eq!(
+            in_force_date(law.iter().copied()),
+            NaiveDate::from_ymd_opt(2001, 5, 1)
+        );
+        let notice = ["本办法自2017年1月1日起施行。", "本规定自2024年3月1日起实施"];
+        assert_eq!(
+            in_force_date(["本办法自2018年3月1日施行"].iter().copied()),
+            NaiveDate::from_ymd_opt(2018, 3, 1)
+        );
+        assert_eq!(
+            in_force_date(notice.iter().copied()),
+            NaiveDate::from_ymd_opt(2024, 3, 1)
+        );
+        let md = [
+            "**第三十四条** 本办法自2017年1月1日起施行",
+            "（八）本规定自2019年1月1日起实施。",
+        ];
+        assert_eq!(
+            in_force_date(md.iter().copied()),
+            NaiveDate::from_ymd_opt(2019, 1, 1)
+        );
+        let none = [
+            "本法自公布之日起施行。",
+            "自2019年5月15日起施行的条例",
+            "本办法自2019年起施行",
+            "原条例第三十八条规定，本条例自2008年5月1日起施行",
+        ];
+        assert_eq!(in_force_date(none.iter().copied()), None);
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(wording_date(d(2024, 1, 5), d(2001, 5, 1)), d(2001, 5, 1));
+        assert_eq!(
+            wording_date(d(2023, 12, 20), d(2024, 1, 1)),
+            d(2023, 12, 20)
+        );
+        assert_eq!(wording_date(None, d(2001, 5, 1)), d(2001, 5, 1));
+        assert_eq!(wording_date(d(2024, 1, 5), None), d(2024, 1, 5));
     }
 
     #[test]

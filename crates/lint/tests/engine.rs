@@ -165,6 +165,6 @@ fn rules_metadata_is_public() {
     let r = gongkai_lint::rules();
     assert!(r.len() >= 17);
     let pii = gongkai_lint::rule("pii001").unwrap();
-    assert_eq!(pii.name, "id-number-exposed");
-    assert!(pii.explanation.contains("GB 11643"));
+    assert_eq!(pii.meta.name, "id-number-exposed");
+    assert!(pii.meta.explanation.contains("GB 11643"));
 }

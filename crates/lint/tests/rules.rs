@@ -26,7 +26,7 @@ fn linter(code: &str) -> Linter {
 #[test]
 fn every_rule_fires_on_its_fixture_and_not_on_the_clean_one() {
     for info in rules() {
-        let code = info.code;
+        let code = info.meta.code;
         let l = linter(code);
         let name = format!("{code}.fires.txt");
         let fires = std::fs::read_to_string(fixtures().join(&name))
@@ -52,8 +52,9 @@ fn every_rule_fires_on_its_fixture_and_not_on_the_clean_one() {
 fn english_messages_exist_for_every_fixture_finding() {
     for info in rules() {
         let fires =
-            std::fs::read_to_string(fixtures().join(format!("{}.fires.txt", info.code))).unwrap();
-        for f in linter(info.code).lint_text(&fires, "x") {
+            std::fs::read_to_string(fixtures().join(format!("{}.fires.txt", info.meta.code)))
+                .unwrap();
+        for f in linter(info.meta.code).lint_text(&fires, "x") {
             let en = f.message(Lang::En);
             assert_ne!(en, f.message(Lang::Zh));
             assert!(

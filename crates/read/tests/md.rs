@@ -1,7 +1,9 @@
-//! The Markdown fixtures (`tests/fixtures/md/*.md`, written by
-//! `tests/fixtures/html/generate.py`), read through [`gongkai_read::read_report`] and
-//! compared with their `*.expected.json`: all 200 cells, the blanks, the agency, the
-//! year, the six headings, the printed dates and a snippet of each narrative section.
+//! The Markdown fixtures (`tests/fixtures/md/*.md`: hand-shaped ones written by
+//! `tests/fixtures/html/generate.py`, and the output of real PDF→Markdown converters —
+//! pymupdf4llm, markitdown — written by `tests/fixtures/md/converters.py`), read through
+//! [`gongkai_read::read_report`] and compared with their `*.expected.json`: all 200
+//! cells, the blanks, the cells the converter lost (uncertain, never guessed), the agency,
+//! the year, the six headings, the printed dates and a snippet of narrative sections.
 //! Also: source positions of cells, the same report as the text reader gives for the
 //! same seed, and no panic on damaged files.
 
@@ -18,8 +20,11 @@ fn dir() -> PathBuf {
     common::dir("md")
 }
 
+/// The fixtures, not the README that tells how they were made.
 fn fixtures() -> Vec<PathBuf> {
-    common::fixtures("md", "md", 4)
+    let mut v = common::fixtures("md", "md", 12);
+    v.retain(|p| p.file_name().is_some_and(|n| n != "README.md"));
+    v
 }
 
 fn read(path: &Path) -> Report {
@@ -35,7 +40,81 @@ fn every_fixture_reads_every_cell() {
             matches!(l, Location::Text { .. } | Location::Table { .. })
         });
     }
-    assert!(total >= 4 * 200, "{total}");
+    assert!(total >= 11 * 200, "{total}");
+}
+
+/// The markitdown fixture's rows that lost their labels (a label printed as a paragraph
+/// above or below its row, or cut to `理`) are placed by their order, and the report says
+/// so (a deviation listing them); everything else comes from labels.
+#[test]
+fn converter_rows_placed_by_order_are_reported() {
+    let r = read(&dir().join("markitdown_nonzero.md"));
+    let placed: Vec<&str> = r
+        .deviations
+        .iter()
+        .filter(|d| d.section == 3)
+        .flat_map(|d| d.cells.iter().map(String::as_str))
+        .filter(|c| c.ends_with(".total"))
+        .collect();
+    assert!(
+        placed.contains(&"s3.other_unpaid_fee.total"),
+        "{:#?}",
+        r.deviations
+    );
+    assert!(!placed.contains(&"s3.new_received.total"), "{placed:?}");
+    // The cell the converter lost is flagged, with no value.
+    assert_eq!(r.get("s2.licensing.decisions"), None);
+    assert!(r.is_uncertain("s2.licensing.decisions"));
+}
+
+/// A minimal input derived from a fixture (not converter output): rows whose labels are
+/// gone, placed only when their order leaves no choice.
+#[test]
+fn rows_without_labels_by_order_only_when_unambiguous() {
+    let text = std::fs::read_to_string(dir().join("split_junk.md")).unwrap();
+    let want = expected(&dir().join("split_junk.md"));
+    let cell = |id: &str| {
+        want["cells"][id]
+            .as_str()
+            .map(|s| gongkai_report::parse_number(s).unwrap())
+    };
+    // Two neighbouring rows, one label gone and one cut to a fragment: both placed.
+    let two = text
+        .replace("4.保护第三方合法权益", "")
+        .replace("5.属于三类内部事务信息", "务信息");
+    let r = read_report(two.as_bytes()).unwrap();
+    assert!(r.uncertain.is_empty(), "{:#?}", r.uncertain);
+    for id in [
+        "s3.denied_third_party.natural_person",
+        "s3.denied_third_party.total",
+        "s3.denied_internal_affairs.total",
+    ] {
+        assert_eq!(r.get(id), cell(id), "{id}");
+    }
+    let d = r.deviations.iter().find(|d| d.section == 3).unwrap();
+    assert!(d.message.contains("2 个数据行"), "{}", d.message);
+    assert!(d.message.contains("标签残缺“务信息”"), "{}", d.message);
+    // One label gone and the next row missing: two rows of the format for one printed
+    // row, so neither is placed.
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("5.属于三类内部事务信息"))
+        .collect();
+    let one = lines.join("\n").replace("4.保护第三方合法权益", "");
+    let r = read_report(one.as_bytes()).unwrap();
+    for id in [
+        "s3.denied_third_party.total",
+        "s3.denied_internal_affairs.total",
+    ] {
+        assert_eq!(r.get(id), None, "{id}");
+        assert!(r.is_uncertain(id), "{id}");
+    }
+    assert!(r.deviations.iter().all(|d| d.section != 3));
+    // The rows around them are still read.
+    assert_eq!(
+        r.get("s3.denied_process_info.total"),
+        cell("s3.denied_process_info.total")
+    );
 }
 
 fn loc(r: &Report, id: &str) -> Option<Location> {

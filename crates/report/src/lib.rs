@@ -9,12 +9,14 @@
 //!   writers consume it.
 //!
 //! Beside them, [`rule`] holds what every rule says about itself ([`RuleMeta`]), shared by
-//! the checker, the batch rules and other rule families.
+//! the checker, the batch rules and other rule families; [`spreadsheet`] the one guard
+//! against formula injection that every CSV writer uses.
 
 mod document;
 mod json;
 mod report;
 pub mod rule;
+pub mod spreadsheet;
 mod value;
 
 pub use document::{Block, Document, GridCell, Location, Paragraph, Table};

@@ -16,14 +16,27 @@ pub enum Severity {
     Error,
     /// Something a reader should look at: blank cells, variant wording, unsure reading.
     Warning,
+    /// A hint of low confidence (content checks: an ID-shaped number failing its check
+    /// digit); listed on request, never counted as a problem of the text.
+    Info,
 }
 
 impl Severity {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// 错误、警告、提示.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
         }
     }
 }
@@ -75,12 +88,14 @@ impl RuleMeta {
         let mut out = Vec::new();
         let code = self.code;
         let bytes = code.as_bytes();
-        if bytes.len() != 6
-            || !bytes[..3].iter().all(u8::is_ascii_uppercase)
-            || !bytes[3..].iter().all(u8::is_ascii_digit)
+        // Three or four capitals (the family: `TAB`, `PII`, `DATE`, `TYPO`) and three digits.
+        let letters = bytes.len().saturating_sub(3);
+        if !(3..=4).contains(&letters)
+            || !bytes[..letters].iter().all(u8::is_ascii_uppercase)
+            || !bytes[letters..].iter().all(u8::is_ascii_digit)
         {
             out.push(format!(
-                "{code}: code is not three capitals and three digits"
+                "{code}: code is not three or four capitals and three digits"
             ));
         }
         if self.name.is_empty()
@@ -163,5 +178,25 @@ mod tests {
         assert_eq!(problems.len(), 7, "{problems:#?}");
         let twice = catalogue_problems([&GOOD, &GOOD]);
         assert_eq!(twice.len(), 2, "{twice:#?}");
+    }
+
+    #[test]
+    fn codes_have_three_or_four_capitals_and_three_digits() {
+        let with = |code: &'static str| RuleMeta {
+            code,
+            explanation: Box::leak(
+                format!(
+                    "## some-pattern ({code})\n### 检查什么\n### 为什么\n### 法律依据\n### 示例"
+                )
+                .into_boxed_str(),
+            ),
+            ..GOOD
+        };
+        for ok in ["TAB001", "DATE001"] {
+            assert!(with(ok).problems().is_empty(), "{ok}");
+        }
+        for bad in ["TA001", "DATES001", "TAB01", "TAB0001", "Tab001", "TAB00A"] {
+            assert_eq!(with(bad).problems().len(), 1, "{bad}");
+        }
     }
 }

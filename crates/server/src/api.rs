@@ -29,7 +29,7 @@ use gongkai_service::records::AppealDraft;
 use gongkai_service::records::Names;
 use gongkai_service::{Actor, EventDraft, ListFilter, ListStatus, Listed, Via};
 use gongkai_store::{
-    AuditEntry, AuditQuery, NewApplication, Review, ReviewAction, ReviewSubject, Role, SessionToken,
+    AuditEntry, AuditQuery, NewApplication, Review, ReviewAction, ReviewSubject, SessionToken,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -761,7 +761,7 @@ pub struct AuditParams {
     pub limit: Option<u32>,
 }
 
-/// 审计日志（最新在前；办公室主任、分管领导、管理员可查看）
+/// 审计日志（最新在前；办公室主任、管理员可查看）
 #[utoipa::path(get, path = "/audit", tag = "audit",
     params(AuditParams),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -771,13 +771,15 @@ async fn audit(
     ApiUser(user): ApiUser,
     ApiQuery(p): ApiQuery<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    if user.role == Role::Clerk {
-        return Err(ApiError::forbidden("信息员不能查看审计日志"));
-    }
     let q = AuditQuery {
         subject_kind: p.subject_kind,
         subject_id: p.subject_id,
-        limit: p.limit.map(|l| l.min(1000)),
+        limit: p.limit,
+        ..AuditQuery::default()
     };
-    Ok(Json(st.store().audit(&q).await?))
+    Ok(Json(
+        st.service()
+            .audit_entries(&user.actor(Via::Api), &q)
+            .await?,
+    ))
 }

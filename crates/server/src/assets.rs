@@ -9,7 +9,7 @@ use axum::routing::get;
 use crate::AppState;
 
 /// (name, content type, bytes).
-const FILES: [(&str, &str, &[u8]); 3] = [
+const FILES: [(&str, &str, &[u8]); 5] = [
     (
         "style.css",
         "text/css; charset=utf-8",
@@ -19,6 +19,17 @@ const FILES: [(&str, &str, &[u8]); 3] = [
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/app.js"),
+    ),
+    // The letter template editor (`pages::admin_templates`).
+    (
+        "letter-preview.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/letter-preview.css"),
+    ),
+    (
+        "admin-templates.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/admin-templates.js"),
     ),
     (
         "icon.svg",

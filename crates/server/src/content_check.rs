@@ -34,22 +34,14 @@ pub struct RuleRow {
     pub summary: &'static str,
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 fn rule_rows() -> Vec<RuleRow> {
     gongkai_lint::rules()
         .into_iter()
         .map(|r| RuleRow {
-            code: r.code,
-            severity: r.severity.zh(),
-            severity_class: severity_class(r.severity),
-            summary: r.summary_zh,
+            code: r.meta.code,
+            severity: r.meta.severity.zh(),
+            severity_class: r.meta.severity.as_str(),
+            summary: r.meta.summary_zh,
         })
         .collect()
 }
@@ -146,7 +138,7 @@ fn mark(doc: &Document, findings: &[Finding]) -> Vec<Vec<Segment>> {
                 }
                 segs.push(Segment {
                     text: chars[s..e].iter().collect(),
-                    mark: Some((n, f.code, severity_class(f.severity))),
+                    mark: Some((n, f.code, f.severity.as_str())),
                 });
                 at = e;
             }
@@ -169,7 +161,7 @@ fn rows(findings: &[Finding]) -> Vec<FindingRow> {
             n: i + 1,
             code: f.code,
             severity: f.severity.zh(),
-            severity_class: severity_class(f.severity),
+            severity_class: f.severity.as_str(),
             message: f.message_zh.clone(),
             excerpt: f.excerpt_marked(),
             suggestion: f.suggestion.clone().unwrap_or_default(),
@@ -181,50 +173,43 @@ fn rows(findings: &[Finding]) -> Vec<FindingRow> {
 async fn check(
     State(st): State<AppState>,
     ctx: Ctx,
-    mut multipart: Multipart,
+    headers: axum::http::HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Page, PageError> {
-    let max = st.config().max_file_bytes;
+    use crate::check::intake::{multipart_error, not_multipart, read_field, refused};
+    let mut multipart = multipart.map_err(not_multipart)?;
+    let cfg = st.config().clone();
+    let max = cfg.max_file_bytes;
+    // The same budget of bodies in flight and parsing bound as the report checker.
+    let _room = st
+        .checker()
+        .intake(&headers, cfg.max_upload_bytes)
+        .await
+        .map_err(refused)?;
     let mut csrf = None;
     let mut text = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| PageError::BadRequest(format!("提交的数据不完整或过大：{e}")))?
+        .map_err(|e| multipart_error(&e, &cfg))?
     {
         let name = field.name().unwrap_or("").to_string();
         if name == CSRF_FIELD {
-            csrf = Some(
-                field
-                    .text()
-                    .await
-                    .map_err(|e| PageError::BadRequest(e.to_string()))?,
-            );
+            csrf = Some(field.text().await.map_err(|e| multipart_error(&e, &cfg))?);
             continue;
         }
         // The token comes first in the form; refuse before reading any content without it.
         ctx.check_csrf(csrf.as_deref().unwrap_or(""))?;
         match name.as_str() {
             "text" => {
-                text = field
-                    .text()
-                    .await
-                    .map_err(|e| PageError::BadRequest(format!("文本无法读取：{e}")))?;
+                text = field.text().await.map_err(|e| multipart_error(&e, &cfg))?;
             }
             "file" => {
                 let file_name = field.file_name().unwrap_or("").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| PageError::BadRequest(format!("上传的数据不完整或过大：{e}")))?;
-                if bytes.len() > max {
-                    return Err(PageError::BadRequest(format!(
-                        "文件“{file_name}”超过 {} MB",
-                        max / (1024 * 1024)
-                    )));
-                }
+                let bytes = read_field(field, &file_name, max, &cfg).await?;
                 if !bytes.is_empty() {
-                    file = Some((file_name, bytes.to_vec()));
+                    file = Some((file_name, bytes));
                 }
             }
             _ => {}
@@ -239,9 +224,11 @@ async fn check(
     }
     let (name, doc) = match file {
         Some((name, bytes)) => {
-            let doc = tokio::task::spawn_blocking(move || gongkai_read::read_document(&bytes))
+            let doc = st
+                .checker()
+                .parse(move || gongkai_read::read_document(&bytes))
                 .await
-                .map_err(|e| PageError::Internal(e.to_string()))?
+                .map_err(PageError::Internal)?
                 .map_err(|e| PageError::BadRequest(format!("文件“{name}”无法读取：{e}")))?;
             (name, doc)
         }

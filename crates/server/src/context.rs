@@ -31,6 +31,10 @@ pub struct AuthUser {
     pub roles: Vec<Role>,
     /// The password must be changed before anything else (see `pages::account`).
     pub must_change_password: bool,
+    /// The client's address (for the audit log; `-` when unknown).
+    pub client: String,
+    /// How the user was authenticated: `session` or `token:gkp_1a2b3c`.
+    pub auth: String,
 }
 
 impl From<User> for AuthUser {
@@ -45,12 +49,15 @@ impl From<User> for AuthUser {
             must_change_password: u.must_change_password,
             name: u.name,
             role: u.role,
+            client: "-".to_string(),
+            auth: "session".to_string(),
         }
     }
 }
 
 impl AuthUser {
-    /// The service's actor for this user, acting through `via`.
+    /// The service's actor for this user, acting through `via` from this request's client
+    /// address (both go into the audit rows of the user's changes).
     pub fn actor(&self, via: gongkai_service::Via) -> gongkai_service::Actor {
         gongkai_service::Actor::authenticated(
             &self.name,
@@ -59,6 +66,8 @@ impl AuthUser {
             via,
         )
         .with_roles(&self.roles)
+        .with_client(&self.client)
+        .with_auth(self.auth.clone())
     }
 
     /// Whether the user holds `role`.
@@ -91,9 +100,12 @@ pub struct Ctx {
     pub csrf: String,
     /// The page asked for (path and query of a GET), where the login returns to.
     pub return_to: Option<String>,
-    /// The client's address (the TCP peer; `-` when the server runs without one, as in
-    /// tests that drive the router directly). Proxies' `X-Forwarded-For` is not trusted.
+    /// The client's address: the TCP peer, or what a trusted proxy forwarded
+    /// (`security::reached`); `-` when the server runs without one, as in tests that drive
+    /// the router directly.
     pub client: String,
+    /// The request came over TLS (cookies get `Secure`, answers HSTS).
+    pub secure: bool,
     secret: security::Secret,
 }
 
@@ -181,19 +193,51 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         Some(t) => (Some(t), true),
         None => (cookie_session, false),
     };
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let config = state.config();
+    let reached = security::reached(
+        headers,
+        peer,
+        &config.trusted_proxies,
+        config.secure_cookies,
+    );
+    let now = Utc::now();
     let mut user = None;
-    if let Some(t) = token.as_deref().filter(|t| security::is_token(t)) {
-        // A store failure counts as "not logged in": the page then asks to log in rather
-        // than failing for a visitor who only checks reports.
-        if let Ok(Some((_, u))) = state
-            .store()
-            .session_user(&SessionToken(t.to_string()), Utc::now())
-            .await
-        {
-            user = Some(AuthUser::from(u));
+    let mut api_token = false;
+    // A store failure counts as "not logged in": the page then asks to log in rather
+    // than failing for a visitor who only checks reports.
+    match token.as_deref() {
+        Some(t) if via_bearer && gongkai_store::tokens::is_api_token(t) => {
+            if let Ok(Some((tok, u))) = state.store().api_token_user(t, now).await {
+                let mut u = AuthUser::from(u);
+                u.auth = format!("token:{}", tok.prefix);
+                user = Some(u);
+                api_token = true;
+            }
         }
+        Some(t) if security::is_token(t) => {
+            if let Ok(Some((_, u))) = state
+                .store()
+                .session_user(&SessionToken(t.to_string()), config.session.idle, now)
+                .await
+            {
+                user = Some(AuthUser::from(u));
+            }
+        }
+        _ => {}
     }
-    let session = if user.is_some() { token } else { None };
+    if let Some(u) = &mut user {
+        u.client.clone_from(&reached.client);
+    }
+    // A personal API token is not a session (logging out does not end it).
+    let session = if user.is_some() && !api_token {
+        token
+    } else {
+        None
+    };
     let csrf = state
         .secret()
         .csrf_token(&visitor, if via_bearer { None } else { session.as_deref() });
@@ -202,12 +246,10 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
         .flatten()
         .and_then(|p| security::safe_next(&p).map(str::to_string));
-    let client = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
+    let secure = reached.secure;
     req.extensions_mut().insert(Ctx {
-        client,
+        client: reached.client,
+        secure,
         visitor: visitor.clone(),
         session: session.clone(),
         via_bearer,
@@ -217,7 +259,12 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         secret: state.secret().clone(),
     });
     let mut resp = next.run(req).await;
-    let secure = state.config().secure_cookies;
+    if secure {
+        resp.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(security::HSTS),
+        );
+    }
     if new_visitor && !is_api {
         let c = security::set_cookie(VISITOR_COOKIE, &visitor, Some(400 * 24 * 3600), secure);
         if let Ok(v) = HeaderValue::from_str(&c) {

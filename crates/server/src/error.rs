@@ -39,6 +39,99 @@ pub fn store_status(e: &StoreError) -> StatusCode {
     status(e.kind())
 }
 
+/// Marks a response that refused a request in the handler itself (a CSRF check, a role
+/// check before the service): [`audit_refusals`] writes its `refused` audit row. Refusals
+/// of the service are audited by the service.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The middleware that audits the refusals marked with [`Refusal`]: who (the user, or
+/// 访客), through which channel, from which address, what (`POST /path`) and why.
+pub async fn audit_refusals(
+    axum::extract::State(st): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let ctx = req.extensions().get::<crate::Ctx>().cloned();
+    let action = format!("{} {}", req.method(), req.uri().path());
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    if let Some(r) = resp.extensions().get::<Refusal>() {
+        let via = if path.starts_with("/api/") {
+            gongkai_service::Via::Api
+        } else {
+            gongkai_service::Via::Web
+        };
+        let (who, client) = match &ctx {
+            Some(c) => (
+                c.user.as_ref().map_or("访客", |u| u.name.as_str()),
+                c.client.as_str(),
+            ),
+            None => ("访客", "-"),
+        };
+        let stamp = gongkai_store::Stamp::now(who)
+            .via(via.name())
+            .client(client);
+        if let Err(e) = st
+            .service()
+            .record_refusal(&stamp, &action, &path, r.code, &r.message)
+            .await
+        {
+            tracing::warn!(error = %e, "the refusal could not be audited");
+        }
+    }
+    resp
+}
+
+/// Unknown routes: a Chinese 404 page, or the API's JSON error under `/api/`.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found("没有这个接口").into_response()
+    } else {
+        PageError::NotFound("您访问的页面不存在，可能是地址有误或页面已被移除。".into())
+            .into_response()
+    }
+}
+
+/// The layer that turns a handler's panic into [`panic_response`] (tower-http's).
+pub type PanicLayer<T> = tower_http::catch_panic::CatchPanicLayer<T>;
+
+/// Marks the answer to a handler that panicked (see [`panic_response`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Panicked;
+
+/// The answer to a handler that panicked: the Chinese 500 page (the API's JSON error
+/// under `/api/`, by [`json_for_api`]); the panic's message goes to the log only.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("?");
+    tracing::error!(panic = what, "a handler panicked");
+    let mut resp = PageError::Internal(format!("panic: {what}")).into_response();
+    resp.extensions_mut().insert(Panicked);
+    resp
+}
+
+/// Under `/api/`, a 500 page becomes the API's JSON error.
+pub async fn json_for_api(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    if is_api && resp.extensions().get::<Panicked>().is_some() {
+        return ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后重试",
+        )
+        .into_response();
+    }
+    resp
+}
+
 /// An error shown as a page.
 #[derive(Debug)]
 pub enum PageError {
@@ -53,6 +146,8 @@ pub enum PageError {
     Forbidden(String),
     /// 400 with the reason.
     BadRequest(String),
+    /// A refusal with its own status (413 too large, 429 quota, 503 busy) and the reason.
+    Refused(StatusCode, String),
     /// What the service refused, or a failure of the storage.
     Service(ServiceError),
     /// 500.
@@ -98,6 +193,17 @@ struct ErrorPage {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let refusal = match &self {
+            PageError::Csrf => Some(Refusal {
+                code: "csrf",
+                message: "CSRF 校验未通过".into(),
+            }),
+            PageError::Forbidden(m) => Some(Refusal {
+                code: "forbidden",
+                message: m.clone(),
+            }),
+            _ => None,
+        };
         let (status, title, message) = match self {
             PageError::Login(next) => {
                 let to = match next.as_deref().and_then(crate::security::safe_next) {
@@ -115,6 +221,7 @@ impl IntoResponse for PageError {
             ),
             PageError::Forbidden(m) => (StatusCode::FORBIDDEN, "无权操作", m),
             PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, "无法处理", m),
+            PageError::Refused(status, m) => (status, "无法处理", m),
             PageError::Service(e) => (status(e.kind()), "无法完成操作", e.public_message()),
             PageError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
@@ -131,7 +238,11 @@ impl IntoResponse for PageError {
             message,
             back: "/",
         };
-        (status, page).into_response()
+        let mut resp = (status, page).into_response();
+        if let Some(r) = refusal {
+            resp.extensions_mut().insert(r);
+        }
+        resp
     }
 }
 
@@ -156,6 +267,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// Refused by the handler (role, CSRF): audited by [`audit_refusals`].
+    refusal: bool,
 }
 
 impl ApiError {
@@ -164,6 +277,7 @@ impl ApiError {
             status,
             code: code.to_string(),
             message: message.into(),
+            refusal: false,
         }
     }
 
@@ -176,15 +290,21 @@ impl ApiError {
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+        ApiError {
+            refusal: true,
+            ..ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+        }
     }
 
     pub fn csrf() -> Self {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "使用会话 Cookie 调用接口时须在 X-CSRF-Token 头中提供页面的 CSRF 令牌",
-        )
+        ApiError {
+            refusal: true,
+            ..ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "使用会话 Cookie 调用接口时须在 X-CSRF-Token 头中提供页面的 CSRF 令牌",
+            )
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -198,11 +318,7 @@ impl ApiError {
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        ApiError {
-            status: status(e.kind()),
-            code: e.code().to_string(),
-            message: e.public_message(),
-        }
+        ApiError::new(status(e.kind()), e.code(), e.public_message())
     }
 }
 
@@ -220,7 +336,15 @@ impl From<LedgerError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let refusal = self.refusal.then(|| Refusal {
+            code: if self.code == "csrf" {
+                "csrf"
+            } else {
+                "forbidden"
+            },
+            message: self.message.clone(),
+        });
+        let mut resp = (
             self.status,
             Json(ErrorBody {
                 error: ErrorDetail {
@@ -229,6 +353,10 @@ impl IntoResponse for ApiError {
                 },
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(r) = refusal {
+            resp.extensions_mut().insert(r);
+        }
+        resp
     }
 }

@@ -38,9 +38,19 @@ pub fn html(letter: &Letter) -> String {
         escape(&letter.agency)
     ));
     out.push_str(STYLE);
+    out.push_str(&letter_body(letter));
+    out.push_str("</article>\n</body>\n</html>\n");
+    out
+}
+
+/// The letter's content (draft mark, office, title, number, paragraphs, signature), every
+/// text escaped: the inside of the HTML page's `<article>`, and of the template editor's
+/// preview.
+pub fn letter_body(letter: &Letter) -> String {
+    let mut out = String::new();
     if letter.draft {
         out.push_str(&format!(
-            "<p class=\"draft\" data-draft style=\"text-align:center;text-indent:0;color:#c00;border:2px solid #c00;font-weight:bold;margin-bottom:1em\">{}</p>\n",
+            "<p class=\"draft\" data-draft>{}</p>\n",
             gongkai_write::DRAFT_MARK
         ));
     }
@@ -58,14 +68,14 @@ pub fn html(letter: &Letter) -> String {
         out.push_str(&format!("<p{class}>{}</p>\n", escape(p)));
     }
     out.push_str(&format!(
-        "<p class=\"sign first\">{}</p>\n<p class=\"sign\">{}</p>\n</article>\n</body>\n</html>\n",
+        "<p class=\"sign first\">{}</p>\n<p class=\"sign\">{}</p>\n",
         escape(&letter.agency),
         escape(&letter.date_zh)
     ));
     out
 }
 
-const STYLE: &str = "<style>body{margin:0;background:#eceff1;font-family:\"仿宋_GB2312\",\"仿宋\",FangSong,\"Noto Serif CJK SC\",serif;color:#111}article{box-sizing:border-box;max-width:210mm;margin:1.5rem auto;padding:25mm 22mm;background:#fff}h1{font-family:\"方正小标宋简体\",\"Noto Serif CJK SC\",serif;font-weight:normal;font-size:22pt;text-align:center;margin:0 0 .5em}p{font-size:16pt;line-height:1.75;margin:0;text-indent:2em;text-align:justify}p.agency,p.number{text-align:center;text-indent:0}p.to{text-indent:0}p.sign{text-align:right;padding-right:2em;text-indent:0}p.sign.first{margin-top:2em}@page{size:A4;margin:37mm 26mm 35mm 28mm}@media print{body{background:none}article{margin:0;padding:0;max-width:none}}</style>\n</head>\n<body>\n<article>\n";
+const STYLE: &str = "<style>body{margin:0;background:#eceff1;font-family:\"仿宋_GB2312\",\"仿宋\",FangSong,\"Noto Serif CJK SC\",serif;color:#111}article{box-sizing:border-box;max-width:210mm;margin:1.5rem auto;padding:25mm 22mm;background:#fff}h1{font-family:\"方正小标宋简体\",\"Noto Serif CJK SC\",serif;font-weight:normal;font-size:22pt;text-align:center;margin:0 0 .5em}p{font-size:16pt;line-height:1.75;margin:0;text-indent:2em;text-align:justify}p.agency,p.number{text-align:center;text-indent:0}p.to{text-indent:0}p.sign{text-align:right;padding-right:2em;text-indent:0}p.sign.first{margin-top:2em}p.draft{text-align:center;text-indent:0;color:#c00;border:2px solid #c00;font-weight:bold;margin-bottom:1em}@page{size:A4;margin:37mm 26mm 35mm 28mm}@media print{body{background:none}article{margin:0;padding:0;max-width:none}}</style>\n</head>\n<body>\n<article>\n";
 
 /// A PDF (A4, embedded Noto Serif CJK); an error when built without the `pdf` feature
 /// or when the fonts are missing.

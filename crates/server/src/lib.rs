@@ -13,8 +13,9 @@
 //! Everything the pages need (style sheet, script, icon) is compiled into the binary
 //! ([`assets`]); pages are rendered on the server (askama templates, escaped by default);
 //! every form carries a CSRF token ([`security`]). Storage is `gongkai_store`: the ledger,
-//! users, sessions, reviews and the audit log. Uploaded reports are kept in memory
-//! ([`uploads::MemoryUploads`], behind the [`uploads::UploadStore`] trait).
+//! users, sessions, reviews and the audit log; uploaded reports and their corrections too
+//! ([`uploads::StoredUploads`], a bounded cache in front, behind the
+//! [`uploads::UploadStore`] trait), within the limits of [`check::Limits`].
 //!
 //! Not here: the use cases and their business rules (gongkai-service), the domain rules
 //! (gongkai-ledger), SQL (gongkai-store), reading and checking
@@ -46,37 +47,47 @@ pub mod view;
 
 pub use context::{AuthUser, Ctx};
 use security::Secret;
-use uploads::{MemoryUploads, UploadStore};
+use uploads::{StoredUploads, UploadStore};
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Mark cookies `Secure` (when served over HTTPS, e.g. behind a reverse proxy).
+    /// Mark cookies `Secure` and send HSTS on every request (the server is only reached
+    /// over HTTPS). Without it, a request counts as HTTPS when it comes from a trusted
+    /// proxy with `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed (their
+    /// addresses as the TCP peer). Empty: forwarded headers are ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Largest single uploaded file, in bytes.
     pub max_file_bytes: usize,
     /// Largest upload request (all files together), in bytes.
     pub max_upload_bytes: usize,
     /// Most files in one upload.
     pub max_files: usize,
-    /// How long a login lasts.
-    pub session_hours: i64,
-    /// The secret of the CSRF tokens (`None`: a random one per run).
+    /// How long a login lasts: idle timeout, absolute lifetime, 记住我.
+    pub session: gongkai_store::SessionPolicy,
+    /// The secret of the CSRF tokens (`None`: a random one per run; `gongkai serve` passes
+    /// `GONGKAI_SECRET` or the one kept in the database, [`AppState::open`]).
     pub secret: Option<String>,
     /// How failed logins are throttled and locked (per account and per client address).
     pub throttle: gongkai_store::ThrottlePolicy,
+    /// The report checker's quotas, memory bounds, rate limit and retention.
+    pub check: check::Limits,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             max_file_bytes: 16 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             max_files: 200,
-            session_hours: 12,
+            session: gongkai_store::SessionPolicy::default(),
             secret: None,
             throttle: gongkai_store::ThrottlePolicy::default(),
+            check: check::Limits::default(),
         }
     }
 }
@@ -92,12 +103,15 @@ struct Inner {
     secret: Secret,
     service: gongkai_service::Service,
     uploads: Arc<dyn UploadStore>,
+    checker: check::Checker,
 }
 
 impl AppState {
-    /// The state over `store`, with uploads kept in memory.
+    /// The state over `store`, with uploads kept in the store (a cache of
+    /// `config.check.cache_bytes` in front).
     pub fn new(store: Store, config: Config) -> Self {
-        Self::with_uploads(store, config, Arc::new(MemoryUploads::default()))
+        let uploads = Arc::new(StoredUploads::new(store.clone(), config.check.cache_bytes));
+        Self::with_uploads(store, config, uploads)
     }
 
     /// The state with another upload store.
@@ -118,12 +132,27 @@ impl AppState {
         };
         AppState {
             inner: Arc::new(Inner {
+                checker: check::Checker::new(config.check.clone()),
                 config,
                 secret,
                 service,
                 uploads,
             }),
         }
+    }
+
+    /// The state with the CSRF secret kept in the database (made on first use), unless
+    /// `config.secret` is set: a restart, or another process on the same database, accepts
+    /// the forms of the pages it served.
+    pub async fn open(
+        service: gongkai_service::Service,
+        mut config: Config,
+        uploads: Arc<dyn UploadStore>,
+    ) -> Result<Self, gongkai_store::StoreError> {
+        if config.secret.as_deref().is_none_or(str::is_empty) {
+            config.secret = Some(service.store().csrf_secret().await?);
+        }
+        Ok(Self::from_service(service, config, uploads))
     }
 
     pub fn config(&self) -> &Config {
@@ -146,6 +175,11 @@ impl AppState {
     pub fn uploads(&self) -> &dyn UploadStore {
         self.inner.uploads.as_ref()
     }
+
+    /// The report checker's limits and their state (semaphores, rate limiter).
+    pub fn checker(&self) -> &check::Checker {
+        &self.inner.checker
+    }
 }
 
 /// The whole application: pages, API, assets, with the security headers and the request
@@ -158,13 +192,21 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(assets::router())
         .nest(api::API_PREFIX, api::router())
+        .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(upload_limit))
         // Inside the context layer: it needs the user.
         .layer(middleware::from_fn(pages::account::forced_change))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            error::audit_refusals,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             context::layer,
         ))
+        // A handler that panics answers with the Chinese 500 page (JSON under /api/).
+        .layer(error::PanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::json_for_api))
         .layer(middleware::from_fn(no_store_for_pages))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

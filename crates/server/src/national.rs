@@ -230,6 +230,7 @@ fn cell(
                 (false, _) => "involved",
                 (true, Severity::Error) => "error",
                 (true, Severity::Warning) => "warning",
+                (true, Severity::Info) => "info",
             };
             let _ = write!(
                 out,

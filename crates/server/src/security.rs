@@ -147,6 +147,66 @@ pub fn safe_next(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
+/// The HSTS header sent on every answer of a secure request: browsers use HTTPS only for a
+/// year (no `includeSubDomains`: the office's other sites are not ours to decide).
+pub const HSTS: &str = "max-age=31536000";
+
+/// How a request reached the server, from the TCP peer and, when the peer is a trusted
+/// proxy, its `X-Forwarded-For` / `X-Forwarded-Proto` headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    /// The client's address (`-` when unknown).
+    pub client: String,
+    /// The request came over TLS (or the server is configured as HTTPS-only).
+    pub secure: bool,
+}
+
+/// Where a request came from. `peer`: the TCP peer (none in tests that drive the router
+/// directly). Forwarded headers count only when the peer is one of `trusted`: then the
+/// client is the right-most address of `X-Forwarded-For` that is not itself a trusted proxy
+/// (a client can put anything at the left of the list), and `X-Forwarded-Proto: https`
+/// (the last value, the one the trusted proxy set) makes the request secure. `force_secure`:
+/// `--secure-cookies`.
+pub fn reached(
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+    trusted: &[std::net::IpAddr],
+    force_secure: bool,
+) -> Reached {
+    let peer_s = peer.map_or_else(|| "-".to_string(), |p| p.to_string());
+    let Some(peer) = peer.filter(|p| trusted.contains(p)) else {
+        return Reached {
+            client: peer_s,
+            secure: force_secure,
+        };
+    };
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    let client = forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .or(forwarded.first())
+        .copied()
+        .unwrap_or(peer);
+    let https = headers
+        .get_all("x-forwarded-proto")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    Reached {
+        client: client.to_string(),
+        secure: force_secure || https,
+    }
+}
+
 /// The Content-Security-Policy of every page: nothing but this server's own files, no
 /// inline script or style, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -211,6 +271,28 @@ mod tests {
         ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn forwarded_headers_count_only_from_trusted_proxies() {
+        let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        let other: std::net::IpAddr = "203.0.113.9".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.2.3.4, 198.51.100.7"),
+        );
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        let r = reached(&h, Some(proxy), &[proxy], false);
+        assert_eq!(r.client, "198.51.100.7");
+        assert!(r.secure);
+        let r = reached(&h, Some(other), &[proxy], false);
+        assert_eq!(r.client, "203.0.113.9");
+        assert!(!r.secure);
+        assert!(reached(&h, Some(other), &[proxy], true).secure);
+        assert_eq!(reached(&h, None, &[proxy], false).client, "-");
+        h.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        assert!(!reached(&h, Some(proxy), &[proxy], false).secure);
     }
 
     #[test]

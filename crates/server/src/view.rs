@@ -12,9 +12,12 @@ use crate::Ctx;
 pub struct UserView {
     pub name: String,
     pub display: String,
-    pub role_label: &'static str,
+    /// Every role held (`办公室主任、分管领导`).
+    pub role_label: String,
     /// Holds the 管理员 role (the 管理 link).
     pub admin: bool,
+    /// Shown the 管理 pages (文书模板, 审计日志; 机关设置 for the 管理员): 管理员 and 办公室主任.
+    pub manage: bool,
 }
 
 /// The page frame: CSRF token, user, the active navigation section, a status message.
@@ -34,8 +37,14 @@ impl Chrome {
             user: ctx.user.as_ref().map(|u| UserView {
                 name: u.name.clone(),
                 display: u.display.clone(),
-                role_label: u.role.label_zh(),
+                role_label: u
+                    .roles
+                    .iter()
+                    .map(|r| r.label_zh())
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 admin: u.has(gongkai_store::Role::Admin),
+                manage: u.has(gongkai_store::Role::Admin) || u.has(gongkai_store::Role::OfficeHead),
             }),
             section,
             flash: None,
@@ -73,14 +82,18 @@ fn flash_text(key: &str) -> Option<&'static str> {
         "proactive" => "已保存主动公开记录。",
         "voided" => "已作废该记录（保留在审计日志中，年度报告不再计入）。",
         "logged_out" => "已退出登录。",
+        "token_revoked" => "已撤销访问令牌。",
         "initialised" => {
             "台账已创建。请用刚才设置的管理员账号登录，再在“管理 → 用户”（/admin/users）中为信息员、办公室主任和分管领导建立账号。"
         }
         "template" => "已保存答复书模板。",
         "narrative" => "已保存年度报告正文和落款。",
         "password_changed" => "密码已修改，请用新密码重新登录。",
-        "password_required" => "请先修改密码：管理员设置的临时密码或不符合现行规则的密码须修改后才能继续使用。",
+        "password_required" => {
+            "请先修改密码：管理员设置的临时密码或不符合现行规则的密码须修改后才能继续使用。"
+        }
         "user_saved" => "已保存用户。",
+        "settings" => "已保存机关设置。",
         _ => return None,
     })
 }

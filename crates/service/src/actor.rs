@@ -21,6 +21,26 @@ pub enum Via {
     Cli,
 }
 
+impl Via {
+    /// `web`, `api` or `cli`: the audit log's channel.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Web => "web",
+            Via::Api => "api",
+            Via::Cli => "cli",
+        }
+    }
+
+    /// 网页, 接口, 命令行.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Via::Web => "网页",
+            Via::Api => "接口",
+            Via::Cli => "命令行",
+        }
+    }
+}
+
 /// An authenticated user acting through a front end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -31,6 +51,12 @@ pub struct Actor {
     /// Every role held (the primary one first).
     roles: Vec<Role>,
     via: Via,
+    /// The client's address (web and API).
+    client: Option<String>,
+    /// The operating-system user (command line).
+    os_user: Option<String>,
+    /// How the user was authenticated (`password`, `session`, `token:gkp_1a2b3c`).
+    auth: Option<String>,
 }
 
 impl Actor {
@@ -42,6 +68,9 @@ impl Actor {
             role: user.role,
             roles: user.roles(),
             via,
+            client: None,
+            os_user: None,
+            auth: None,
         }
     }
 
@@ -54,6 +83,9 @@ impl Actor {
             role,
             roles: vec![role],
             via,
+            client: None,
+            os_user: None,
+            auth: None,
         }
     }
 
@@ -104,9 +136,40 @@ impl Actor {
         self.via
     }
 
-    /// Who and when, now, for a write.
+    /// The same actor, with the client's address (`-`: unknown) for the audit log.
+    pub fn with_client(mut self, client: impl Into<String>) -> Self {
+        let c = client.into();
+        self.client = Some(c).filter(|c| !c.is_empty() && c != "-");
+        self
+    }
+
+    /// The same actor, with the operating-system user (command line) for the audit log.
+    pub fn with_os_user(mut self, os_user: impl Into<String>) -> Self {
+        let u = os_user.into();
+        self.os_user = Some(u).filter(|u| !u.is_empty());
+        self
+    }
+
+    /// The same actor with how it was authenticated (`password`, `session`,
+    /// `token:gkp_1a2b3c`).
+    pub fn with_auth(mut self, auth: impl Into<String>) -> Self {
+        self.auth = Some(auth.into());
+        self
+    }
+
+    /// The client's address, if known.
+    pub fn client(&self) -> Option<&str> {
+        self.client.as_deref()
+    }
+
+    /// Who and when, now, for a write: with the channel, the client's address and the
+    /// operating-system user, which the store writes into the audit row.
     pub fn stamp(&self) -> Stamp {
-        Stamp::now(&self.name)
+        let mut s = Stamp::now(&self.name).via(self.via.name());
+        s.client.clone_from(&self.client);
+        s.os_user.clone_from(&self.os_user);
+        s.auth.clone_from(&self.auth);
+        s
     }
 }
 
@@ -114,6 +177,7 @@ impl Service {
     /// The actor for a named user (the command line): the user must exist and be active.
     pub async fn actor(&self, name: &str, via: Via) -> Result<Actor> {
         let name = name.trim();
+        crate::limits::text("name", name)?;
         match self.store.user(name).await? {
             Some(u) if u.active => Ok(Actor::new(&u, via)),
             _ => Err(ServiceError::Store(

@@ -292,8 +292,12 @@ impl Service {
 
     /// Registers an application (and its receipt). `fee_units` is at least 1.
     pub async fn register(&self, actor: &Actor, mut new: NewApplication) -> Result<Registered> {
+        crate::limits::check(&new)?;
         new.request.fee_units = new.request.fee_units.max(1);
-        let application = self.store.register_application(new, &actor.stamp()).await?;
+        let r = self.store.register_application(new, &actor.stamp()).await;
+        let application = self
+            .refused(actor, "application.register", "", r.map_err(Into::into))
+            .await?;
         let state = self.state_of(&application, Service::today()).await?;
         tracing::info!(id = %application.id, user = actor.name(), via = ?actor.via(), "application registered");
         Ok(Registered { application, state })
@@ -306,6 +310,15 @@ impl Service {
         id: &ApplicationId,
         draft: EventDraft,
     ) -> Result<Appended> {
+        crate::limits::text("id", &id.0)?;
+        crate::limits::opt("note", draft.note.as_deref())?;
+        match &draft.kind {
+            DraftKind::Complete(k) => crate::limits::check(k)?,
+            DraftKind::Extended { approved_by, .. } => {
+                crate::limits::text("approved_by", approved_by)?
+            }
+            DraftKind::FeeNotice { .. } | DraftKind::FeePaid { .. } => {}
+        }
         let before = self.store.application(id).await?;
         let today = Service::today();
         let before_state = self.state_of(&before, today).await?;
@@ -360,7 +373,10 @@ impl Service {
             kind,
             note: draft.note,
         };
-        let event = self.store.append_event(id, input, &actor.stamp()).await?;
+        let r = self.store.append_event(id, input, &actor.stamp()).await;
+        let event = self
+            .refused(actor, "event.append", &id.0, r.map_err(Into::into))
+            .await?;
         let application = self.store.application(id).await?;
         let state = self.state_of(&application, today).await?;
         let new_notices = state

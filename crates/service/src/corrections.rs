@@ -40,6 +40,7 @@ pub fn next_version<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> String 
 
 fn reason_of(reason: &str, field: &'static str) -> Result<String> {
     let r = reason.trim();
+    crate::limits::text("reason", r)?;
     if r.is_empty() {
         Err(ServiceError::invalid(field, "必须说明理由"))
     } else {
@@ -58,6 +59,7 @@ impl Service {
         reason: &str,
         date: Option<NaiveDate>,
     ) -> Result<Appended> {
+        crate::limits::check(draft)?;
         let reason = reason_of(reason, "更正理由")?;
         let app = self.store().application(id).await?;
         let changes = app.amendment(draft)?;
@@ -106,11 +108,16 @@ impl Service {
             "作废理由"
         };
         let reason = reason_of(reason, field)?;
+        crate::limits::text("id", id)?;
+        crate::limits::check(&data)?;
         let records = self.store().proactive_records().await?;
         let new_id = next_version(id.trim(), records.iter().map(|r| r.id.as_str()));
         let r = self
             .store()
             .supersede_proactive(id, &new_id, data, &reason, &actor.stamp())
+            .await;
+        let r = self
+            .refused(actor, "proactive.supersede", id, r.map_err(Into::into))
             .await?;
         tracing::info!(id, new_id, user = actor.name(), via = ?actor.via(), "proactive record superseded");
         Ok(r)
@@ -151,11 +158,16 @@ impl Service {
             "作废理由"
         };
         let reason = reason_of(reason, field)?;
+        crate::limits::text("id", id)?;
+        crate::limits::check(&case)?;
         let cases = self.store().appeals().await?;
         let new_id = next_version(id.trim(), cases.iter().map(|c| c.id.as_str()));
         let c = self
             .store()
             .supersede_appeal(id, &new_id, case, &reason, &actor.stamp())
+            .await;
+        let c = self
+            .refused(actor, "appeal.supersede", id, c.map_err(Into::into))
             .await?;
         tracing::info!(id, new_id, user = actor.name(), via = ?actor.via(), "appeal superseded");
         Ok(c)

@@ -25,6 +25,13 @@ pub enum ServiceError {
         field: &'static str,
         message: String,
     },
+    /// A text longer than its field's limit ([`crate::limits`]).
+    #[error("{field}不能超过 {max} 个字（现有 {len} 个）")]
+    TooLong {
+        field: &'static str,
+        max: usize,
+        len: usize,
+    },
     /// A request parameter out of its range (a report year of 1900 …).
     #[error("{0}")]
     BadRequest(String),
@@ -62,7 +69,9 @@ impl ServiceError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             ServiceError::Store(e) => e.kind(),
-            ServiceError::Unknown(_) | ServiceError::Invalid { .. } => ErrorKind::Invalid,
+            ServiceError::Unknown(_)
+            | ServiceError::Invalid { .. }
+            | ServiceError::TooLong { .. } => ErrorKind::Invalid,
             ServiceError::NotFound { .. } => ErrorKind::NotFound,
             ServiceError::BadRequest(_) => ErrorKind::BadRequest,
             ServiceError::YearNotOver { .. } | ServiceError::ReportHasErrors { .. } => {
@@ -77,6 +86,7 @@ impl ServiceError {
             ServiceError::Store(e) => e.code(),
             ServiceError::Unknown(_) => "unknown_value",
             ServiceError::Invalid { .. } => "invalid_field",
+            ServiceError::TooLong { .. } => "too_long",
             ServiceError::NotFound { .. } => "not_found",
             ServiceError::BadRequest(_) => "bad_request",
             ServiceError::YearNotOver { .. } => "year_not_over",

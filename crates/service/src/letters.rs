@@ -19,6 +19,10 @@
 //! | `{救济}` | the remedy paragraph (below) |
 //! | `{日期}` | the letter's date |
 //!
+//! This table is [`Placeholder::ALL`], the one list: [`compose`] fills exactly these (one
+//! pass over the text, so a value that contains braces is never filled again) and the
+//! template editor (`crate::templates`) refuses any other name in braces.
+//!
 //! The letter is dated with the date of the decision and carries the time the decision was
 //! recorded as its creation time: downloading it again, on any day, gives the same letter.
 //!
@@ -238,28 +242,29 @@ pub fn compose(
         .article()
         .replace("《政府信息公开条例》", REGULATIONS);
     let remedy = remedy(decision, office);
-    let fill = |text: &str| {
-        text.replace("{救济}", &remedy)
-            .replace("{机关}", &agency)
-            .replace("{申请人}", &app.applicant.name)
-            .replace("{您}", you)
-            .replace("{编号}", &app.id.0)
-            .replace(
-                "{收到日期}",
-                &state.received_on.map(date_zh).unwrap_or_default(),
-            )
-            .replace("{所需信息}", &app.request.description)
-            .replace("{结论}", decision.label_zh())
-            .replace("{依据}", &article)
-            .replace("{理由}", &reason)
-            .replace("{获取方式}", app.request.delivery.label_zh())
-            .replace(
-                "{复议机关}",
-                non_empty(&office.reconsideration_organ).unwrap_or(DEFAULT_ORGAN),
-            )
-            .replace("{法院}", non_empty(&office.court).unwrap_or(DEFAULT_COURT))
-            .replace("{日期}", &date_zh(date))
+    let received = state.received_on.map(date_zh).unwrap_or_default();
+    let letter_date = date_zh(date);
+    let value = |p: Placeholder| {
+        use Placeholder as P;
+        let v: &str = match p {
+            P::Agency => &agency,
+            P::Applicant => &app.applicant.name,
+            P::You => you,
+            P::Number => &app.id.0,
+            P::Received => &received,
+            P::Request => &app.request.description,
+            P::Conclusion => decision.label_zh(),
+            P::Basis => &article,
+            P::Reason => &reason,
+            P::Delivery => app.request.delivery.label_zh(),
+            P::Organ => non_empty(&office.reconsideration_organ).unwrap_or(DEFAULT_ORGAN),
+            P::Court => non_empty(&office.court).unwrap_or(DEFAULT_COURT),
+            P::Remedy => &remedy,
+            P::Date => &letter_date,
+        };
+        v.to_string()
     };
+    let fill = |text: &str| fill_placeholders(text, value);
     let paragraphs = body
         .split('\n')
         .map(|p| fill(p.trim()))
@@ -279,6 +284,125 @@ pub fn compose(
     })
 }
 
+/// A placeholder of a letter template (`{申请人}` …): the one list of what a template may
+/// use (the table at the top of this module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Placeholder {
+    Agency,
+    Applicant,
+    You,
+    Number,
+    Received,
+    Request,
+    Conclusion,
+    Basis,
+    Reason,
+    Delivery,
+    Organ,
+    Court,
+    Remedy,
+    Date,
+}
+
+impl Placeholder {
+    /// Every placeholder, in the order the editor lists them.
+    pub const ALL: [Placeholder; 14] = [
+        Placeholder::Applicant,
+        Placeholder::You,
+        Placeholder::Agency,
+        Placeholder::Number,
+        Placeholder::Received,
+        Placeholder::Request,
+        Placeholder::Conclusion,
+        Placeholder::Basis,
+        Placeholder::Reason,
+        Placeholder::Delivery,
+        Placeholder::Organ,
+        Placeholder::Court,
+        Placeholder::Remedy,
+        Placeholder::Date,
+    ];
+
+    /// The name between the braces, e.g. `申请人`.
+    pub fn name(self) -> &'static str {
+        use Placeholder as P;
+        match self {
+            P::Agency => "机关",
+            P::Applicant => "申请人",
+            P::You => "您",
+            P::Number => "编号",
+            P::Received => "收到日期",
+            P::Request => "所需信息",
+            P::Conclusion => "结论",
+            P::Basis => "依据",
+            P::Reason => "理由",
+            P::Delivery => "获取方式",
+            P::Organ => "复议机关",
+            P::Court => "法院",
+            P::Remedy => "救济",
+            P::Date => "日期",
+        }
+    }
+
+    /// What it is filled with, in words (the editor's list).
+    pub fn description(self) -> &'static str {
+        use Placeholder as P;
+        match self {
+            P::Agency => "本机关名称",
+            P::Applicant => "申请人姓名或名称",
+            P::You => "自然人为“您”，法人或其他组织为“贵单位”",
+            P::Number => "申请编号",
+            P::Received => "收到申请的日期（法定起算日）",
+            P::Request => "申请获取的信息",
+            P::Conclusion => "答复结论",
+            P::Basis => "答复所依据的条款",
+            P::Reason => "作出结论时记录的理由（备注）",
+            P::Delivery => "申请人要求的获取方式",
+            P::Organ => "行政复议机关（机关设置）",
+            P::Court => "管辖法院（机关设置）",
+            P::Remedy => "救济途径告知（复议、诉讼及期限，按结论自动选择）",
+            P::Date => "答复日期（作出结论的日期）",
+        }
+    }
+
+    /// `{申请人}`.
+    pub fn braced(self) -> String {
+        format!("{{{}}}", self.name())
+    }
+
+    /// The placeholder named `name` (without braces).
+    pub fn from_name(name: &str) -> Option<Placeholder> {
+        Placeholder::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// `text` with every `{name}` of a known placeholder replaced by `value(placeholder)`, in
+/// one pass: other braces stay as they are, and a value is never filled again.
+pub fn fill_placeholders(text: &str, value: impl Fn(Placeholder) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find(['{', '}'])
+            .filter(|&i| after[i..].starts_with('}'))
+            .and_then(|close| Placeholder::from_name(&after[..close]).map(|p| (p, close)))
+        {
+            Some((p, close)) => {
+                out.push_str(&value(p));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The event that made the current decision: the last `Decided` event.
 fn last_decision(app: &Application) -> Option<&Event> {
     app.events
@@ -291,6 +415,18 @@ impl Service {
     /// The reply letter of application `id`, from its current decision. Refused (409)
     /// while no decision is recorded.
     pub async fn letter(&self, actor: &Actor, id: &ApplicationId) -> Result<Letter> {
+        self.letter_with(actor, id, None).await
+    }
+
+    /// The letter of application `id` with the office's template for its decision, or
+    /// with `draft_template` instead (the template editor's preview, always marked a draft:
+    /// unsaved text is approved by no one).
+    pub(crate) async fn letter_with(
+        &self,
+        actor: &Actor,
+        id: &ApplicationId,
+        draft_template: Option<LetterTemplate>,
+    ) -> Result<Letter> {
         let app = self.store.application(id).await?;
         let settings = self.store.settings().await?;
         let state = app.state_at(Service::today(), self.store.calendar(), settings);
@@ -299,17 +435,23 @@ impl Service {
         let EventKind::Decided { decision } = decided.kind else {
             return Err(no_decision());
         };
-        let template = self.store.template(decision.row_key()).await?;
+        let preview = draft_template.is_some();
+        let template = match draft_template {
+            Some(t) => Some(t),
+            None => self.store.template(decision.row_key()).await?,
+        };
         let agency = self.store.agency().await.unwrap_or_default();
         let office = self.store.office().await?;
         // Until the reply is approved as it stands, every download is marked 未经审核（草稿）.
-        let review = self
-            .review(&gongkai_store::ReviewSubject::Reply {
-                application: app.id.clone(),
-            })
-            .await?;
-        let draft = review.status != gongkai_store::ReviewStatus::Approved;
-        tracing::debug!(id = %id, user = actor.name(), draft, "letter composed");
+        let draft = preview || {
+            let review = self
+                .review(&gongkai_store::ReviewSubject::Reply {
+                    application: app.id.clone(),
+                })
+                .await?;
+            review.status != gongkai_store::ReviewStatus::Approved
+        };
+        tracing::debug!(id = %id, user = actor.name(), draft, preview, "letter composed");
         let mut letter = compose(&app, &state, decided, &agency, &office, template.as_ref())
             .ok_or_else(no_decision)?;
         if draft {
@@ -317,5 +459,36 @@ impl Service {
             letter.file_stem.push_str("-草稿");
         }
         Ok(letter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_braces_stay() {
+        let v = |p: Placeholder| match p {
+            Placeholder::Applicant => "{机关}张三".to_string(),
+            Placeholder::Agency => "某局".to_string(),
+            _ => String::new(),
+        };
+        assert_eq!(
+            fill_placeholders("{申请人}：{机关}{未知}{{机关}", v),
+            "{机关}张三：某局{未知}{某局"
+        );
+        assert_eq!(fill_placeholders("无占位符{", v), "无占位符{");
+        for p in Placeholder::ALL {
+            assert_eq!(Placeholder::from_name(p.name()), Some(p));
+        }
+    }
+
+    #[test]
+    fn every_placeholder_of_the_default_texts_is_known() {
+        for d in Decision::ALL {
+            let body = default_body(d);
+            let filled = fill_placeholders(&body, |p| format!("<{}>", p.name()));
+            assert!(!filled.contains('{'), "{d:?}: {filled}");
+        }
     }
 }

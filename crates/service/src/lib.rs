@@ -24,6 +24,7 @@
 //! * [`year_end`] — the official year-end report: frozen once the annual review is
 //!   submitted, live before.
 //! * [`letters`] — the reply letter, dated with its decision.
+//! * [`templates`] — the letter templates: placeholders checked, versions, restore, preview.
 //! * [`office`] — the office's settings (remedy organs, calendar directory) and the
 //!   working-day calendar loaded from a directory.
 //! * [`records`] — appeals (ids and stamps made here), proactive records, users.
@@ -31,6 +32,11 @@
 //!   must hold before the report is submitted (the year over, no error left).
 //! * [`users`] — user administration (administrator), several roles per person, the
 //!   password rules on every new password, temporary passwords, one's own change.
+//! * [`audit`] — the audit log for the 管理员 and the 办公室主任 (filters, pages, CSV
+//!   export), and the rows of refused actions and downloads.
+//! * [`limits`] — the length limit of every text field, one table for every front end.
+//! * [`tokens`] — a password or a personal API token as an actor (the command line), the
+//!   user's own tokens.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -40,13 +46,17 @@ use gongkai_store::model::china_offset;
 
 pub mod actor;
 pub mod applications;
+pub mod audit;
 pub mod corrections;
 pub mod error;
 pub mod letters;
+pub mod limits;
 pub mod narrative;
 pub mod office;
 pub mod records;
 pub mod review;
+pub mod templates;
+pub mod tokens;
 pub mod users;
 pub mod year_end;
 
@@ -55,10 +65,11 @@ pub use applications::{
     Appended, Detail, EventDraft, FeeDraft, ListFilter, ListStatus, Listed, Listing, Registered,
     open_order,
 };
+pub use audit::{AuditFilter, AuditPage};
 pub use error::{ErrorKind, ServiceError};
 pub use letters::Letter;
 pub use narrative::{NarrativeView, section_number};
-pub use office::{CalendarSource, open_calendar};
+pub use office::{CalendarSource, OfficeView, open_calendar};
 pub use review::{Allowed, allowed};
 pub use users::{Account, AccountDraft, Created, check_password};
 pub use year_end::Official;

@@ -205,6 +205,8 @@ impl Service {
         text: NarrativeText,
         note: Option<String>,
     ) -> Result<Narrative> {
+        crate::limits::check(&text)?;
+        crate::limits::opt("note", note.as_deref())?;
         let year = check_year(year)?;
         let mut text = normalise(year, text)?;
         // A section sent back as the ledger drafted it keeps following the draft.
@@ -214,6 +216,14 @@ impl Service {
         let n = self
             .store
             .save_narrative(year, text, note, &actor.stamp())
+            .await;
+        let n = self
+            .refused(
+                actor,
+                "narrative.save",
+                &year.to_string(),
+                n.map_err(Into::into),
+            )
             .await?;
         tracing::info!(year, version = n.version, user = actor.name(), via = ?actor.via(), "narrative saved");
         Ok(n)
@@ -229,6 +239,7 @@ impl Service {
         changes: NarrativeText,
         note: Option<String>,
     ) -> Result<Narrative> {
+        crate::limits::check(&changes)?;
         let year = check_year(year)?;
         let mut next = self
             .store

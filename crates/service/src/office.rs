@@ -10,8 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use gongkai_ledger::{Calendar, OfficeSettings};
-use gongkai_store::Store;
+use gongkai_ledger::{Calendar, OfficeSettings, Settings};
+use gongkai_store::{Role, Store, StoreError};
+use serde::Serialize;
 
 use crate::actor::Actor;
 use crate::{Result, Service, ServiceError};
@@ -68,7 +69,70 @@ pub async fn open_calendar(store: Store, flag: Option<&Path>) -> Result<(Store, 
     ))
 }
 
+/// What the settings page shows and saves: the agency's name, the office's particulars
+/// and the ledger's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfficeView {
+    pub agency: String,
+    pub office: OfficeSettings,
+    pub settings: Settings,
+}
+
+fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden {
+            user: actor.name().to_string(),
+            role: actor.role(),
+            action: "管理机关设置",
+        }
+        .into())
+    }
+}
+
+fn check_calendar_dir(office: &OfficeSettings) -> Result<()> {
+    if let Some(dir) = &office.calendar_dir {
+        Calendar::embedded()
+            .load_dir(Path::new(dir))
+            .map_err(|e| ServiceError::invalid("日历目录", e.to_string()))?;
+    }
+    Ok(())
+}
+
 impl Service {
+    /// The settings page's content (管理员).
+    pub async fn office_view(&self, actor: &Actor) -> Result<OfficeView> {
+        self.refused(actor, "office.read", "office", require_admin(actor))
+            .await?;
+        Ok(OfficeView {
+            agency: self.store.agency().await?,
+            office: self.store.office().await?,
+            settings: self.store.settings().await?,
+        })
+    }
+
+    /// Saves the settings page (管理员): every text within its limit, the agency named, a
+    /// calendar directory that exists with valid files; all or nothing, each changed part
+    /// audited (`agency.set`, `office.set`, `settings.set`). A new calendar directory takes
+    /// effect at the next start.
+    pub async fn configure(&self, actor: &Actor, view: &OfficeView) -> Result<()> {
+        self.refused(actor, "office.set", "office", require_admin(actor))
+            .await?;
+        crate::limits::text("agency", &view.agency)?;
+        crate::limits::check(&view.office)?;
+        let office = view.office.clone().normalised();
+        check_calendar_dir(&office)?;
+        let r = self
+            .store
+            .configure(&view.agency, &office, view.settings, &actor.stamp())
+            .await;
+        self.refused(actor, "office.set", "office", r.map_err(Into::into))
+            .await?;
+        tracing::info!(user = actor.name(), "office settings saved");
+        Ok(())
+    }
+
     /// The office's settings (remedy organs, calendar directory).
     pub async fn office(&self) -> Result<OfficeSettings> {
         Ok(self.store.office().await?)
@@ -77,13 +141,12 @@ impl Service {
     /// Changes the office's settings (office head or admin), audited. A calendar directory
     /// is checked first: it must exist and every file in it must be valid.
     pub async fn set_office(&self, actor: &Actor, office: &OfficeSettings) -> Result<()> {
+        crate::limits::check(office)?;
         let office = office.clone().normalised();
-        if let Some(dir) = &office.calendar_dir {
-            Calendar::embedded()
-                .load_dir(Path::new(dir))
-                .map_err(|e| ServiceError::invalid("日历目录", e.to_string()))?;
-        }
-        self.store.set_office(&office, &actor.stamp()).await?;
+        check_calendar_dir(&office)?;
+        let r = self.store.set_office(&office, &actor.stamp()).await;
+        self.refused(actor, "office.set", "office", r.map_err(Into::into))
+            .await?;
         tracing::info!(user = actor.name(), "office settings changed");
         Ok(())
     }

@@ -8,14 +8,14 @@ use gongkai_ledger::{
     ProactiveRecord,
 };
 use gongkai_store::{NewUser, User};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::error::ServiceError;
 use crate::{Result, Service};
 
 /// A case as entered: the service stamps it (`recorded_at`, `recorded_by`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealDraft {
     /// `None`: the next `案-YYYY-NNN`.
     #[serde(default)]
@@ -63,6 +63,7 @@ impl Service {
 
     /// Adds a case.
     pub async fn add_appeal(&self, actor: &Actor, mut draft: AppealDraft) -> Result<AppealCase> {
+        crate::limits::check(&draft)?;
         let id = match draft.id.take().filter(|i| !i.trim().is_empty()) {
             Some(id) => id.trim().to_string(),
             None => {
@@ -72,7 +73,9 @@ impl Service {
             }
         };
         let case = Service::case(actor, id, draft);
-        Ok(self.store.add_appeal(case, &actor.stamp()).await?)
+        let r = self.store.add_appeal(case, &actor.stamp()).await;
+        self.refused(actor, "appeal.add", "", r.map_err(Into::into))
+            .await
     }
 
     /// Replaces case `id` (e.g. with its conclusion).
@@ -82,8 +85,12 @@ impl Service {
         id: &str,
         draft: AppealDraft,
     ) -> Result<AppealCase> {
+        crate::limits::text("id", id)?;
+        crate::limits::check(&draft)?;
         let case = Service::case(actor, id.trim().to_string(), draft);
-        Ok(self.store.update_appeal(case, &actor.stamp()).await?)
+        let r = self.store.update_appeal(case, &actor.stamp()).await;
+        self.refused(actor, "appeal.update", id, r.map_err(Into::into))
+            .await
     }
 
     /// Records a case's conclusion.
@@ -93,9 +100,13 @@ impl Service {
         id: &str,
         conclusion: AppealConclusion,
     ) -> Result<AppealCase> {
+        crate::limits::text("id", id)?;
+        crate::limits::check(&conclusion)?;
         let mut case = self.appeal(id).await?;
         case.conclusion = Some(conclusion);
-        Ok(self.store.update_appeal(case, &actor.stamp()).await?)
+        let r = self.store.update_appeal(case, &actor.stamp()).await;
+        self.refused(actor, "appeal.conclude", id, r.map_err(Into::into))
+            .await
     }
 
     /// Case `id` (`NotFound` if there is none).
@@ -121,6 +132,8 @@ impl Service {
         id: Option<&str>,
         data: ProactiveData,
     ) -> Result<(ProactiveRecord, bool)> {
+        crate::limits::opt("id", id)?;
+        crate::limits::check(&data)?;
         let id = match id.map(str::trim).filter(|i| !i.is_empty()) {
             Some(id) => id.to_string(),
             None => {
@@ -133,7 +146,9 @@ impl Service {
                 next_id(prefix, records.iter().map(|r| r.id.as_str()))
             }
         };
-        Ok(self.store.set_proactive(&id, data, &actor.stamp()).await?)
+        let r = self.store.set_proactive(&id, data, &actor.stamp()).await;
+        self.refused(actor, "proactive.set", &id, r.map_err(Into::into))
+            .await
     }
 
     pub async fn proactive_records(&self) -> Result<Vec<ProactiveRecord>> {
@@ -196,14 +211,16 @@ impl Service {
     /// Clears a user's sign-in lock and failure count (administrator; audited
     /// `user.unlock`). True if the account was throttled or locked.
     pub async fn unlock_user(&self, actor: &Actor, name: &str) -> Result<bool> {
-        if !actor.has(gongkai_store::Role::Admin) {
-            return Err(ServiceError::Store(gongkai_store::StoreError::Forbidden {
-                user: actor.name().to_string(),
-                role: actor.role(),
-                action: "解除账户锁定",
-            }));
-        }
-        Ok(self.store.unlock_user(&actor.stamp(), name.trim()).await?)
+        crate::limits::text("name", name)?;
+        let r = match Service::require_admin(actor, "解除账户锁定") {
+            Ok(()) => self
+                .store
+                .unlock_user(&actor.stamp(), name.trim())
+                .await
+                .map_err(Into::into),
+            Err(e) => Err(e),
+        };
+        self.refused(actor, "user.unlock", name.trim(), r).await
     }
 }
 

@@ -68,11 +68,18 @@ impl Service {
         action: ReviewAction,
         note: Option<String>,
     ) -> Result<Review> {
+        crate::limits::opt("note", note.as_deref())?;
         let note = note.filter(|n| !n.trim().is_empty());
-        self.guard_step(actor, subject, action).await?;
+        let what = format!("review.{}", action.as_str());
+        let guard = self.guard_step(actor, subject, action).await;
+        self.refused(actor, &what, &subject.to_string(), guard)
+            .await?;
         let r = self
             .store
             .review_step(subject, action, note, &actor.stamp())
+            .await;
+        let r = self
+            .refused(actor, &what, &subject.to_string(), r.map_err(Into::into))
             .await?;
         tracing::info!(%subject, ?action, user = actor.name(), via = ?actor.via(), "review step");
         Ok(r)

@@ -85,7 +85,7 @@ pub fn check_password(
 }
 
 impl Service {
-    fn require_admin(actor: &Actor, what: &'static str) -> Result<()> {
+    pub(crate) fn require_admin(actor: &Actor, what: &'static str) -> Result<()> {
         if actor.has(Role::Admin) {
             Ok(())
         } else {
@@ -160,82 +160,105 @@ impl Service {
     /// Creates an account (administrator): the password passes the rules, or a temporary
     /// one is generated (returned once; it must be changed at the first sign-in).
     pub async fn create_account(&self, actor: &Actor, draft: AccountDraft) -> Result<Created> {
-        Service::require_admin(actor, "添加用户")?;
-        let name = draft.name.trim().to_string();
-        if name.is_empty() || name.chars().any(char::is_whitespace) {
-            return Err(ServiceError::invalid("用户名", "不能为空或含空格"));
-        }
-        if draft.roles.is_empty() {
-            return Err(ServiceError::invalid("角色", "至少选择一个角色"));
-        }
-        let display = draft
-            .display_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty());
-        let (pw, generated) = match draft.password.filter(|p| !p.is_empty()) {
-            Some(p) => {
-                self.check_new_password("初始密码", &p, &name, display)
-                    .await?;
-                (p, false)
+        crate::limits::text("name", &draft.name)?;
+        crate::limits::opt("display_name", draft.display_name.as_deref())?;
+        crate::limits::opt("password", draft.password.as_deref())?;
+        let subject = draft.name.trim().to_string();
+        let r = async {
+            Service::require_admin(actor, "添加用户")?;
+            let name = draft.name.trim().to_string();
+            if name.is_empty() || name.chars().any(char::is_whitespace) {
+                return Err(ServiceError::invalid("用户名", "不能为空或含空格"));
             }
-            None => (self.temporary(&name, display).await?, true),
-        };
-        let account = NewAccount {
-            name,
-            display_name: display.map(str::to_string),
-            roles: draft.roles,
-            password_hash: hash(pw.clone()).await?,
-            must_change_password: generated || draft.must_change_password,
-        };
-        let user = self.store.create_user(&account, &actor.stamp()).await?;
-        tracing::info!(user = actor.name(), new = %user.name, "user created");
-        Ok(Created {
-            user,
-            temporary_password: generated.then_some(pw),
-        })
+            if draft.roles.is_empty() {
+                return Err(ServiceError::invalid("角色", "至少选择一个角色"));
+            }
+            let display = draft
+                .display_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty());
+            let (pw, generated) = match draft.password.filter(|p| !p.is_empty()) {
+                Some(p) => {
+                    self.check_new_password("初始密码", &p, &name, display)
+                        .await?;
+                    (p, false)
+                }
+                None => (self.temporary(&name, display).await?, true),
+            };
+            let account = NewAccount {
+                name,
+                display_name: display.map(str::to_string),
+                roles: draft.roles,
+                password_hash: hash(pw.clone()).await?,
+                must_change_password: generated || draft.must_change_password,
+            };
+            let user = self.store.create_user(&account, &actor.stamp()).await?;
+            tracing::info!(user = actor.name(), new = %user.name, "user created");
+            Ok(Created {
+                user,
+                temporary_password: generated.then_some(pw),
+            })
+        }
+        .await;
+        self.refused(actor, "user.add", &subject, r).await
     }
 
     /// Sets `name`'s roles (administrator).
     pub async fn set_roles(&self, actor: &Actor, name: &str, roles: &[Role]) -> Result<User> {
-        Service::require_admin(actor, "设置用户角色")?;
-        if roles.is_empty() {
-            return Err(ServiceError::invalid("角色", "至少选择一个角色"));
+        crate::limits::text("name", name)?;
+        let r = async {
+            Service::require_admin(actor, "设置用户角色")?;
+            if roles.is_empty() {
+                return Err(ServiceError::invalid("角色", "至少选择一个角色"));
+            }
+            Ok(self
+                .store
+                .set_user_roles(name.trim(), roles, &actor.stamp())
+                .await?)
         }
-        Ok(self
-            .store
-            .set_user_roles(name.trim(), roles, &actor.stamp())
-            .await?)
+        .await;
+        self.refused(actor, "user.roles", name.trim(), r).await
     }
 
     /// Disables or enables `name` (administrator; not oneself).
     pub async fn set_account_active(&self, actor: &Actor, name: &str, active: bool) -> Result<()> {
-        Service::require_admin(actor, "启用或停用用户")?;
-        Ok(self
-            .store
-            .set_user_active(name.trim(), active, &actor.stamp())
-            .await?)
+        crate::limits::text("name", name)?;
+        let r = async {
+            Service::require_admin(actor, "启用或停用用户")?;
+            Ok(self
+                .store
+                .set_user_active(name.trim(), active, &actor.stamp())
+                .await?)
+        }
+        .await;
+        self.refused(actor, "user.active", name.trim(), r).await
     }
 
     /// Resets `name`'s password to a temporary one (administrator), returned to be shown
     /// once; the user must change it at the next sign-in, and their sessions end.
     pub async fn reset_password(&self, actor: &Actor, name: &str) -> Result<String> {
-        Service::require_admin(actor, "重置他人的密码")?;
-        let name = name.trim();
-        let user = self
-            .store
-            .user(name)
-            .await?
-            .ok_or_else(|| StoreError::UnknownUser { name: name.into() })?;
-        let pw = self
-            .temporary(&user.name, user.display_name.as_deref())
-            .await?;
-        let h = hash(pw.clone()).await?;
-        self.store
-            .set_user_password_hash(name, &h, true, &actor.stamp())
-            .await?;
-        tracing::info!(user = actor.name(), target = name, "password reset");
-        Ok(pw)
+        crate::limits::text("name", name)?;
+        let r = async {
+            Service::require_admin(actor, "重置他人的密码")?;
+            let name = name.trim();
+            let user = self
+                .store
+                .user(name)
+                .await?
+                .ok_or_else(|| StoreError::UnknownUser { name: name.into() })?;
+            let pw = self
+                .temporary(&user.name, user.display_name.as_deref())
+                .await?;
+            let h = hash(pw.clone()).await?;
+            self.store
+                .set_user_password_hash(name, &h, true, &actor.stamp())
+                .await?;
+            tracing::info!(user = actor.name(), target = name, "password reset");
+            Ok(pw)
+        }
+        .await;
+        self.refused(actor, "user.reset", name.trim(), r).await
     }
 
     /// Sets `name`'s password to `new` (administrator, or the user on the command line):
@@ -248,28 +271,36 @@ impl Service {
         new: &str,
         temporary: bool,
     ) -> Result<()> {
-        let name = name.trim();
-        if name != actor.name() {
-            Service::require_admin(actor, "修改他人的密码")?;
+        crate::limits::text("name", name)?;
+        crate::limits::text("password", new)?;
+        let r = async {
+            let name = name.trim();
+            if name != actor.name() {
+                Service::require_admin(actor, "修改他人的密码")?;
+            }
+            let user = self
+                .store
+                .user(name)
+                .await?
+                .ok_or_else(|| StoreError::UnknownUser { name: name.into() })?;
+            self.check_new_password("新密码", new, name, user.display_name.as_deref())
+                .await?;
+            let h = hash(new.to_string()).await?;
+            let must = temporary && name != actor.name();
+            Ok(self
+                .store
+                .set_user_password_hash(name, &h, must, &actor.stamp())
+                .await?)
         }
-        let user = self
-            .store
-            .user(name)
-            .await?
-            .ok_or_else(|| StoreError::UnknownUser { name: name.into() })?;
-        self.check_new_password("新密码", new, name, user.display_name.as_deref())
-            .await?;
-        let h = hash(new.to_string()).await?;
-        let must = temporary && name != actor.name();
-        Ok(self
-            .store
-            .set_user_password_hash(name, &h, must, &actor.stamp())
-            .await?)
+        .await;
+        self.refused(actor, "user.password", name.trim(), r).await
     }
 
     /// The actor changes their own password: the current one must be right, the new one
     /// pass the rules and differ from it. Ends the user's sessions (they sign in again).
     pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        crate::limits::text("password", current)?;
+        crate::limits::text("password", new)?;
         let (user, h) = self
             .store
             .user_with_hash(actor.name())

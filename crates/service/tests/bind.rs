@@ -212,6 +212,7 @@ async fn an_approval_binds_the_reply_it_approved(svc: &Service) {
             subject_kind: Some("application".into()),
             subject_id: Some(id.0.clone()),
             limit: Some(200),
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
@@ -324,6 +325,7 @@ async fn only_the_leader_reopens_an_approved_report(svc: &Service) {
             subject_kind: Some("annual_report".into()),
             subject_id: Some(year.to_string()),
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();

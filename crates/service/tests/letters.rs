@@ -230,6 +230,7 @@ async fn the_remedy_names_the_offices_organs(svc: &Service) {
         reconsideration_organ: "  某市人民政府 ".into(),
         court: "某市某区人民法院".into(),
         calendar_dir: None,
+        ..Default::default()
     };
     // A clerk may not change the settings.
     let err = svc.set_office(&li, &office).await.unwrap_err();

@@ -211,7 +211,14 @@ async fn weak_old_passwords_must_be_changed(svc: &Service) {
         .unwrap();
     let u = sign_in(svc, "old", "password123").await;
     assert!(u.must_change_password, "a weak password is flagged");
-    assert!(svc.store().user("old").await.unwrap().unwrap().must_change_password);
+    assert!(
+        svc.store()
+            .user("old")
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
     // A strong one is not.
     let u = sign_in(svc, "li", PASSWORD).await;
     assert!(!u.must_change_password);
@@ -233,7 +240,14 @@ async fn locked_accounts_are_listed_and_unlocked(svc: &Service) {
         let at = start + Duration::minutes(i64::from(i));
         let _ = svc
             .store()
-            .sign_in("zhu", "not the password", "-", &policy, Duration::hours(1), at)
+            .sign_in(
+                "zhu",
+                "not the password",
+                "-",
+                &policy,
+                Duration::hours(1),
+                at,
+            )
             .await;
     }
     let e = svc

@@ -17,7 +17,8 @@ use sqlx::types::Json;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session, User,
+    ApiToken, AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session,
+    Stamp, User,
 };
 
 /// A user row with its password hash.
@@ -37,6 +38,8 @@ pub(crate) struct StoredStep {
 pub(crate) trait Conn: Send {
     async fn meta(&mut self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+    /// Sets `key` only if it has no value yet (several processes starting at once agree).
+    async fn insert_meta_absent(&mut self, key: &str, value: &str) -> Result<()>;
 
     async fn user(&mut self, name: &str) -> Result<Option<UserRow>>;
     async fn users(&mut self) -> Result<Vec<User>>;
@@ -56,6 +59,14 @@ pub(crate) trait Conn: Send {
     async fn delete_session(&mut self, id: &str) -> Result<u64>;
     async fn delete_sessions_of(&mut self, user: &str) -> Result<u64>;
     async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64>;
+    async fn touch_session(&mut self, id: &str, at: DateTime<Utc>) -> Result<()>;
+
+    /// Personal API tokens (`crate::tokens`).
+    async fn insert_api_token(&mut self, t: &ApiToken) -> Result<()>;
+    async fn api_token(&mut self, id: &str) -> Result<Option<ApiToken>>;
+    async fn api_tokens_of(&mut self, user: &str) -> Result<Vec<ApiToken>>;
+    async fn revoke_api_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<u64>;
+    async fn touch_api_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<()>;
 
     /// Sign-in throttling rows (`crate::signin`).
     async fn throttle(&mut self, key: &str) -> Result<Option<crate::signin::Throttle>>;
@@ -106,17 +117,71 @@ pub(crate) trait Conn: Send {
     async fn templates(&mut self) -> Result<Vec<LetterTemplate>>;
     async fn upsert_template(&mut self, t: &LetterTemplate) -> Result<()>;
 
-    #[allow(clippy::too_many_arguments)]
+    /// One audit row: who and when (and the client, channel and OS user) from the stamp.
     async fn insert_audit(
         &mut self,
-        at: DateTime<Utc>,
-        actor: &str,
+        stamp: &Stamp,
         action: &str,
         subject_kind: &str,
         subject_id: &str,
         detail: &serde_json::Value,
     ) -> Result<()>;
     async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
+}
+
+type AuditTuple = (
+    i64,
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    Json<serde_json::Value>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn audit_from(t: AuditTuple) -> AuditEntry {
+    let (id, at, actor, action, subject_kind, subject_id, Json(detail), client, channel, os_user) =
+        t;
+    AuditEntry {
+        id,
+        at,
+        actor,
+        action,
+        subject_kind,
+        subject_id,
+        detail,
+        client,
+        channel,
+        os_user,
+    }
+}
+
+type ApiTokenTuple = (
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+fn api_token_from(t: ApiTokenTuple) -> ApiToken {
+    let (id, user, name, prefix, created_at, expires_at, last_used_at, revoked_at) = t;
+    ApiToken {
+        id,
+        user,
+        name,
+        prefix,
+        created_at,
+        expires_at,
+        last_used_at,
+        revoked_at,
+    }
 }
 
 type UserTuple = (
@@ -324,6 +389,17 @@ macro_rules! impl_conn {
                 Ok(())
             }
 
+            async fn insert_meta_absent(&mut self, key: &str, value: &str) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
             async fn user(&mut self, name: &str) -> Result<Option<UserRow>> {
                 let row: Option<UserTuple> = sqlx::query_as(concat!(
                     "SELECT ",
@@ -434,31 +510,47 @@ macro_rules! impl_conn {
 
             async fn insert_session(&mut self, s: &Session) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO sessions (id, user_name, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO sessions \
+                     (id, user_name, created_at, expires_at, last_seen_at, persistent) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&s.id)
                 .bind(&s.user)
                 .bind(s.created_at)
                 .bind(s.expires_at)
+                .bind(s.last_seen_at)
+                .bind(s.persistent)
                 .execute(&mut **self)
                 .await?;
                 Ok(())
             }
 
             async fn session(&mut self, id: &str) -> Result<Option<Session>> {
-                let row: Option<(String, String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
-                    "SELECT id, user_name, created_at, expires_at FROM sessions WHERE id = $1",
+                type Row = (
+                    String,
+                    String,
+                    DateTime<Utc>,
+                    DateTime<Utc>,
+                    Option<DateTime<Utc>>,
+                    bool,
+                );
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT id, user_name, created_at, expires_at, last_seen_at, persistent \
+                     FROM sessions WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&mut **self)
                 .await?;
-                Ok(row.map(|(id, user, created_at, expires_at)| Session {
-                    id,
-                    user,
-                    created_at,
-                    expires_at,
-                }))
+                Ok(row.map(
+                    |(id, user, created_at, expires_at, last_seen_at, persistent)| Session {
+                        id,
+                        user,
+                        created_at,
+                        expires_at,
+                        last_seen_at: last_seen_at.unwrap_or(created_at),
+                        persistent,
+                    },
+                ))
             }
 
             async fn delete_session(&mut self, id: &str) -> Result<u64> {
@@ -483,6 +575,75 @@ macro_rules! impl_conn {
                     .execute(&mut **self)
                     .await?
                     .rows_affected())
+            }
+
+            async fn touch_session(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(at)
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_api_token(&mut self, t: &ApiToken) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO api_tokens (id, user_name, name, prefix, created_at, \
+                     expires_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&t.id)
+                .bind(&t.user)
+                .bind(&t.name)
+                .bind(&t.prefix)
+                .bind(t.created_at)
+                .bind(t.expires_at)
+                .bind(t.last_used_at)
+                .bind(t.revoked_at)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn api_token(&mut self, id: &str) -> Result<Option<ApiToken>> {
+                let row: Option<ApiTokenTuple> = sqlx::query_as(
+                    "SELECT id, user_name, name, prefix, created_at, expires_at, last_used_at, \
+                     revoked_at FROM api_tokens WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut **self)
+                .await?;
+                Ok(row.map(api_token_from))
+            }
+
+            async fn api_tokens_of(&mut self, user: &str) -> Result<Vec<ApiToken>> {
+                let rows: Vec<ApiTokenTuple> = sqlx::query_as(
+                    "SELECT id, user_name, name, prefix, created_at, expires_at, last_used_at, \
+                     revoked_at FROM api_tokens WHERE user_name = $1 ORDER BY created_at DESC, id",
+                )
+                .bind(user)
+                .fetch_all(&mut **self)
+                .await?;
+                Ok(rows.into_iter().map(api_token_from).collect())
+            }
+
+            async fn revoke_api_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<u64> {
+                Ok(sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&mut **self)
+                .await?
+                .rows_affected())
+            }
+
+            async fn touch_api_token(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(at)
+                    .execute(&mut **self)
+                    .await?;
+                Ok(())
             }
 
             async fn throttle(&mut self, key: &str) -> Result<Option<crate::signin::Throttle>> {
@@ -906,23 +1067,26 @@ macro_rules! impl_conn {
 
             async fn insert_audit(
                 &mut self,
-                at: DateTime<Utc>,
-                actor: &str,
+                stamp: &Stamp,
                 action: &str,
                 subject_kind: &str,
                 subject_id: &str,
                 detail: &serde_json::Value,
             ) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO audit_log \
+                     (at, actor, action, subject_kind, subject_id, detail, client, channel, os_user) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
-                .bind(at)
-                .bind(actor)
+                .bind(stamp.at)
+                .bind(&stamp.user)
                 .bind(action)
                 .bind(subject_kind)
                 .bind(subject_id)
                 .bind(Json(detail))
+                .bind(&stamp.client)
+                .bind(&stamp.via)
+                .bind(&stamp.os_user)
                 .execute(&mut **self)
                 .await?;
                 Ok(())
@@ -930,40 +1094,27 @@ macro_rules! impl_conn {
 
             async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
                 let limit = i64::from(q.limit.unwrap_or(100));
-                let rows: Vec<(
-                    i64,
-                    DateTime<Utc>,
-                    String,
-                    String,
-                    String,
-                    String,
-                    Json<serde_json::Value>,
-                )> = sqlx::query_as(
-                    "SELECT id, at, actor, action, subject_kind, subject_id, detail FROM audit_log \
+                let offset = i64::from(q.offset.unwrap_or(0));
+                let rows: Vec<AuditTuple> = sqlx::query_as(
+                    "SELECT id, at, actor, action, subject_kind, subject_id, detail, \
+                     client, channel, os_user FROM audit_log \
                      WHERE ($1 IS NULL OR subject_kind = $1) AND ($2 IS NULL OR subject_id = $2) \
-                     ORDER BY id DESC LIMIT $3",
+                     AND ($3 IS NULL OR actor = $3) \
+                     AND ($4 IS NULL OR action = $4 OR substr(action, 1, length($4) + 1) = $4 || '.') \
+                     AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) \
+                     ORDER BY id DESC LIMIT $7 OFFSET $8",
                 )
                 .bind(&q.subject_kind)
                 .bind(&q.subject_id)
+                .bind(&q.actor)
+                .bind(&q.action)
+                .bind(q.from)
+                .bind(q.until)
                 .bind(limit)
+                .bind(offset)
                 .fetch_all(&mut **self)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(
-                        |(id, at, actor, action, subject_kind, subject_id, Json(detail))| {
-                            AuditEntry {
-                                id,
-                                at,
-                                actor,
-                                action,
-                                subject_kind,
-                                subject_id,
-                                detail,
-                            }
-                        },
-                    )
-                    .collect())
+                Ok(rows.into_iter().map(audit_from).collect())
             }
         }
     };

@@ -42,6 +42,17 @@ pub enum StoreError {
     /// A login attempt inside the back-off delay after a failure.
     #[error("登录尝试过于频繁，请 {retry_after} 秒后再试")]
     LoginThrottled { retry_after: u64 },
+    /// `/setup` with a wrong or used-up one-time setup code.
+    #[error(
+        "设置码不正确：请输入服务器启动时在控制台和日志中显示的一次性设置码（重启服务器会生成新的设置码）"
+    )]
+    BadSetupCode,
+    /// A personal API token that is unknown, expired or revoked.
+    #[error("访问令牌无效、已过期或已撤销")]
+    BadToken,
+    /// A personal API token without a name, or with one too long.
+    #[error("令牌名称：{0}")]
+    BadTokenName(&'static str),
     /// A password that is too short.
     #[error("密码至少需要 {min} 个字符")]
     WeakPassword { min: usize },
@@ -141,6 +152,9 @@ impl StoreError {
             StoreError::LoginLocked { .. } => "login_locked",
             StoreError::LoginThrottled { .. } => "login_throttled",
             StoreError::WeakPassword { .. } => "weak_password",
+            StoreError::BadSetupCode => "bad_setup_code",
+            StoreError::BadToken => "bad_token",
+            StoreError::BadTokenName(_) => "bad_token_name",
             StoreError::Forbidden { .. } => "forbidden",
             StoreError::NotFound { .. } => "not_found",
             StoreError::ReviewOutOfTurn { .. } => "review_out_of_turn",
@@ -178,7 +192,9 @@ impl StoreError {
             StoreError::Forbidden { .. }
             | StoreError::SelfReview { .. }
             | StoreError::TwoLevels { .. } => ErrorKind::Forbidden,
-            StoreError::BadCredentials => ErrorKind::Unauthenticated,
+            StoreError::BadCredentials | StoreError::BadSetupCode | StoreError::BadToken => {
+                ErrorKind::Unauthenticated
+            }
             StoreError::LoginLocked { .. } | StoreError::LoginThrottled { .. } => {
                 ErrorKind::TooManyRequests
             }
@@ -190,6 +206,7 @@ impl StoreError {
             StoreError::Ledger(_)
             | StoreError::BadUrl { .. }
             | StoreError::WeakPassword { .. }
+            | StoreError::BadTokenName(_)
             | StoreError::MissingReason
             | StoreError::NothingToReview { .. } => ErrorKind::Invalid,
         }

@@ -37,9 +37,13 @@
 //! * [`model`] — users and roles, stamps, sessions, reviews, templates, audit entries.
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
+//! * [`tokens`] — the CSRF secret, the one-time setup code, personal API tokens, the
+//!   sessions' idle timeout.
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
 //! * [`password`] — the password rules (length, common and derived passwords: zxcvbn).
 //! * [`users`] — user administration with hashes made off the runtime; several roles.
+//! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
+//! * [`check_uploads`] — the report checker's uploads and hand corrections.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -58,6 +62,7 @@ use sqlx::sqlite::{
 
 pub mod auth;
 mod backend;
+pub mod check_uploads;
 pub mod error;
 pub mod list;
 pub mod model;
@@ -67,17 +72,22 @@ pub mod password;
 pub mod review;
 pub mod reviewing;
 pub mod signin;
+pub mod templates;
+pub mod tokens;
 pub mod users;
 
+pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
-    AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction, ReviewRules,
-    ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionToken, Stamp, User,
+    ApiToken, AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
+    ReviewRules, ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionPolicy,
+    SessionToken, Stamp, User,
 };
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
 pub use signin::ThrottlePolicy;
+pub use templates::{TemplateChange, TemplateOrigin, TemplateVersion};
 pub use users::NewAccount;
 
 use error::Result;
@@ -299,6 +309,21 @@ impl Store {
         tx!(self, write, |c| ops::set_office(c, office, stamp))
     }
 
+    /// Changes the agency's name, the office's particulars and the ledger's settings at
+    /// once (office head or admin): each part written and audited only if it changed;
+    /// nothing written if any part is refused.
+    pub async fn configure(
+        &self,
+        agency: &str,
+        office: &OfficeSettings,
+        settings: Settings,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        tx!(self, write, |c| ops::configure(
+            c, agency, office, settings, stamp
+        ))
+    }
+
     /// Changes the ledger's settings (office head or admin).
     pub async fn set_settings(&self, settings: Settings, stamp: &Stamp) -> Result<()> {
         tx!(self, write, |c| ops::set_settings(c, settings, stamp))
@@ -348,15 +373,6 @@ impl Store {
     ) -> Result<(SessionToken, Session, User)> {
         self.sign_in(name, password, "-", &ThrottlePolicy::default(), ttl, now)
             .await
-    }
-
-    /// The session's user, if the token is known, not expired and the user active.
-    pub async fn session_user(
-        &self,
-        token: &SessionToken,
-        now: DateTime<Utc>,
-    ) -> Result<Option<(Session, User)>> {
-        tx!(self, read, |c| ops::session_user(c, token, now))
     }
 
     /// Ends a session; false if there was none.
@@ -546,7 +562,9 @@ impl Store {
 
     // ---- letter templates ---------------------------------------------------------------------
 
-    /// Adds or replaces a reply letter template (office head or admin).
+    /// Adds or replaces a reply letter template (office head or admin) as a new version
+    /// ([`Store::change_template`]; the text is not checked here — the service checks its
+    /// placeholders).
     pub async fn set_template(
         &self,
         key: &str,
@@ -554,9 +572,20 @@ impl Store {
         body: &str,
         stamp: &Stamp,
     ) -> Result<LetterTemplate> {
-        tx!(self, write, |c| ops::set_template(
-            c, key, title, body, stamp
-        ))
+        let change = TemplateChange {
+            title: title.trim().to_string(),
+            body: body.to_string(),
+            origin: TemplateOrigin::Edit,
+            restored_from: None,
+            note: None,
+        };
+        self.change_template(key, change, stamp).await?;
+        self.template(key.trim())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "答复书模板",
+                id: key.trim().to_string(),
+            })
     }
 
     pub async fn template(&self, key: &str) -> Result<Option<LetterTemplate>> {
@@ -569,9 +598,31 @@ impl Store {
 
     // ---- audit -------------------------------------------------------------------------------
 
-    /// Audit rows, newest first.
+    /// Audit rows, newest first, filtered and paged by `query`.
     pub async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         tx!(self, read, |c| ops::audit_log(c, query))
+    }
+
+    /// Writes one audit row on its own, for what changes nothing in the ledger: a refused
+    /// action (`refused`, written after the refused write rolled back) or a download of a
+    /// document with personal data (`download`). The stamp's user is recorded as given
+    /// (it may be a visitor who is not a user).
+    pub async fn record_audit(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        subject_kind: &str,
+        subject_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        tx!(self, write, |c| ops::audit(
+            c,
+            stamp,
+            action,
+            subject_kind,
+            subject_id,
+            detail
+        ))
     }
 }
 

@@ -185,6 +185,19 @@ pub struct Stamp {
     pub user: String,
     /// The moment of the write (`recorded_at` of events, audit time).
     pub at: DateTime<Utc>,
+    /// The client's address (web and API), for the audit row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// The channel the change came through (`web`, `api`, `cli`), for the audit row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The operating-system user (command line), for the audit row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    /// How the user was authenticated (`password`, `session`, `token:<prefix>`); the
+    /// audit row's detail records it under `"auth"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<String>,
 }
 
 /// China Standard Time (UTC+8, no daylight saving): the office's calendar day.
@@ -197,7 +210,37 @@ impl Stamp {
         Stamp {
             user: user.into(),
             at,
+            client: None,
+            via: None,
+            os_user: None,
+            auth: None,
         }
+    }
+
+    /// The same stamp with the client's address (`-` or empty: none).
+    pub fn client(mut self, client: impl Into<String>) -> Self {
+        let c = client.into();
+        self.client = Some(c).filter(|c| !c.is_empty() && c != "-");
+        self
+    }
+
+    /// The same stamp with the channel (`web`, `api`, `cli`).
+    pub fn via(mut self, via: impl Into<String>) -> Self {
+        self.via = Some(via.into());
+        self
+    }
+
+    /// The same stamp with the operating-system user (command line).
+    pub fn os_user(mut self, os_user: impl Into<String>) -> Self {
+        let u = os_user.into();
+        self.os_user = Some(u).filter(|u| !u.is_empty());
+        self
+    }
+
+    /// The same stamp with how the user was authenticated.
+    pub fn auth(mut self, auth: impl Into<String>) -> Self {
+        self.auth = Some(auth.into());
+        self
     }
 
     /// `user` acting now (reads the system clock).
@@ -244,7 +287,61 @@ pub struct Session {
     pub id: String,
     pub user: String,
     pub created_at: DateTime<Utc>,
+    /// The absolute end of the session (its lifetime, or 记住我's).
     pub expires_at: DateTime<Utc>,
+    /// The last use (refreshed at most once a minute): the idle timeout counts from here.
+    pub last_seen_at: DateTime<Utc>,
+    /// A 记住我 login: the cookie outlives the browser and there is no idle timeout.
+    pub persistent: bool,
+}
+
+/// How long sessions last: an idle timeout and an absolute lifetime, and the lifetime of a
+/// 记住我 login (which has no idle timeout). Defaults: 30 minutes, 12 hours, 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+    pub remember: chrono::Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+            remember: chrono::Duration::days(30),
+        }
+    }
+}
+
+impl Session {
+    /// Whether the session is still valid at `now` under an idle timeout of `idle`.
+    pub fn is_live(&self, idle: chrono::Duration, now: DateTime<Utc>) -> bool {
+        self.expires_at > now && (self.persistent || self.last_seen_at + idle > now)
+    }
+}
+
+/// A personal API token (the token itself is shown once, only its SHA-256 is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// SHA-256 of the token, hex (what revoking names; not a secret).
+    pub id: String,
+    pub user: String,
+    /// The owner's name for it (“报表脚本”).
+    pub name: String,
+    /// The token's first characters, to recognise it.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ApiToken {
+    /// Whether the token lets its owner in at `now` (not revoked, not expired).
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
 }
 
 /// The secret a client holds for a session (64 hex digits). Only its hash is stored.
@@ -496,6 +593,16 @@ pub struct AuditEntry {
     pub subject_id: String,
     /// What changed (the event, the old and new record …).
     pub detail: serde_json::Value,
+    /// The client's address (web and API; `None` on the command line and on rows older
+    /// than migration 0008).
+    #[serde(default)]
+    pub client: Option<String>,
+    /// `web`, `api` or `cli` (`None` on rows older than migration 0008).
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// The operating-system user of a command-line change.
+    #[serde(default)]
+    pub os_user: Option<String>,
 }
 
 /// Which audit rows to list (newest first).
@@ -505,4 +612,20 @@ pub struct AuditQuery {
     pub subject_id: Option<String>,
     /// At most this many rows (default 100).
     pub limit: Option<u32>,
+    /// Only this user's rows.
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// Only this action (`review.approve`) or family of actions (`review`: every
+    /// `review.…`).
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Only rows at or after this moment.
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// Only rows before this moment.
+    #[serde(default)]
+    pub until: Option<DateTime<Utc>>,
+    /// Skip this many rows (paging).
+    #[serde(default)]
+    pub offset: Option<u32>,
 }

@@ -184,8 +184,7 @@ async fn save<C: NarrativeConn>(
             .collect()
     };
     c.insert_audit(
-        stamp.at,
-        &stamp.user,
+        stamp,
         "narrative.save",
         "annual_report",
         &year.to_string(),

@@ -16,9 +16,7 @@ use serde_json::json;
 use crate::auth;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
-use crate::model::{
-    AuditEntry, AuditQuery, LetterTemplate, NewUser, Session, SessionToken, Stamp, User,
-};
+use crate::model::{AuditEntry, AuditQuery, NewUser, Session, SessionToken, Stamp, User};
 
 /// What validation needs besides the rows.
 pub(crate) struct Env<'a> {
@@ -51,15 +49,24 @@ pub(crate) async fn audit<C: Conn>(
     subject_id: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    c.insert_audit(
-        stamp.at,
-        &stamp.user,
-        action,
-        subject_kind,
-        subject_id,
-        &detail,
-    )
-    .await
+    let detail = with_auth(detail, stamp.auth.as_deref());
+    c.insert_audit(stamp, action, subject_kind, subject_id, &detail)
+        .await
+}
+
+/// The audit detail with how the user was authenticated under `"auth"` (`password`,
+/// `session`, `token:<prefix>`). Channel, client address and operating-system user have
+/// columns of their own (migration 0008); this is the one place that adds the rest.
+pub(crate) fn with_auth(mut detail: serde_json::Value, auth: Option<&str>) -> serde_json::Value {
+    if let Some(a) = auth {
+        match &mut detail {
+            serde_json::Value::Object(map) => {
+                map.insert("auth".into(), a.into());
+            }
+            _ => detail = json!({ "value": detail, "auth": a }),
+        }
+    }
+    detail
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -310,12 +317,13 @@ pub(crate) async fn authenticate<C: Conn>(c: &mut C, name: &str, password: &str)
 pub(crate) async fn session_user<C: Conn>(
     c: &mut C,
     token: &SessionToken,
+    idle: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, User)>> {
     let Some(session) = c.session(&auth::token_id(token)).await? else {
         return Ok(None);
     };
-    if session.expires_at <= now {
+    if !session.is_live(idle, now) {
         return Ok(None);
     }
     match c.user(&session.user).await? {
@@ -366,6 +374,50 @@ pub(crate) async fn set_settings<C: Conn>(c: &mut C, new: Settings, stamp: &Stam
         json!({ "before": old, "after": new }),
     )
     .await
+}
+
+/// The settings page's save, in one transaction: the agency's name, the office's
+/// particulars and the ledger's settings, each written (and audited) only if it changed.
+pub(crate) async fn configure<C: Conn>(
+    c: &mut C,
+    agency_name: &str,
+    new_office: &OfficeSettings,
+    new_settings: Settings,
+    stamp: &Stamp,
+) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_configure),
+        "修改机关设置",
+    )?;
+    let name = agency_name.trim();
+    if name.is_empty() {
+        return Err(LedgerError::EmptyField {
+            field: "机关名称"
+        }
+        .into());
+    }
+    let old_name = agency(c).await?;
+    if name != old_name {
+        c.set_meta(META_AGENCY, name).await?;
+        audit(
+            c,
+            stamp,
+            "agency.set",
+            "ledger",
+            "agency",
+            json!({ "before": old_name, "after": name }),
+        )
+        .await?;
+    }
+    if office(c).await? != new_office.clone().normalised() {
+        set_office(c, new_office, stamp).await?;
+    }
+    if settings(c).await? != new_settings {
+        set_settings(c, new_settings, stamp).await?;
+    }
+    Ok(())
 }
 
 // ---- applications and events ------------------------------------------------------------
@@ -847,53 +899,6 @@ pub(crate) async fn supersede_appeal<C: Conn>(
 }
 
 // ---- templates and audit --------------------------------------------------------------------
-
-pub(crate) async fn set_template<C: Conn>(
-    c: &mut C,
-    key: &str,
-    title: &str,
-    body: &str,
-    stamp: &Stamp,
-) -> Result<LetterTemplate> {
-    let me = actor(c, stamp).await?;
-    require(
-        &me,
-        me.any(crate::model::Role::can_configure),
-        "修改答复模板",
-    )?;
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(LedgerError::EmptyField {
-            field: "模板代码"
-        }
-        .into());
-    }
-    if body.trim().is_empty() {
-        return Err(LedgerError::EmptyField {
-            field: "模板正文"
-        }
-        .into());
-    }
-    let old = c.template(key).await?;
-    let t = LetterTemplate {
-        key: key.to_string(),
-        title: title.trim().to_string(),
-        body: body.to_string(),
-        updated_at: stamp.at,
-        updated_by: stamp.user.clone(),
-    };
-    c.upsert_template(&t).await?;
-    audit(
-        c,
-        stamp,
-        "template.set",
-        "template",
-        key,
-        json!({ "before": old, "after": t }),
-    )
-    .await?;
-    Ok(t)
-}
 
 pub(crate) async fn audit_log<C: Conn>(c: &mut C, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     c.audit(q).await

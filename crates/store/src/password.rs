@@ -75,8 +75,10 @@ pub fn check(password: &str, inputs: &Inputs<'_>) -> Result<(), Weak> {
             continue;
         }
         let reversed: String = w.chars().rev().collect();
-        // The name itself, reversed, or with digits and punctuation around it.
-        if pw == w || pw == reversed || letters == w || letters == reversed {
+        // The name itself, reversed, repeated, or with digits and punctuation around it:
+        // nothing but the name is left of the letters.
+        let rest = letters.replace(&w, "").replace(&reversed, "");
+        if pw == w || pw == reversed || rest.is_empty() {
             return Err(Weak::LikeName);
         }
     }

@@ -158,7 +158,7 @@ async fn refused<C: Conn>(
     why: &StoreError,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let stamp = Stamp::new(name, now);
+    let stamp = Stamp::new(name, now).client(client);
     ops::audit(
         c,
         &stamp,
@@ -188,7 +188,7 @@ async fn failed<C: Conn>(
             && !was_locked
         {
             locked = Some(until);
-            let stamp = Stamp::new(name, now);
+            let stamp = Stamp::new(name, now).client(client);
             ops::audit(
                 c,
                 &stamp,
@@ -200,7 +200,7 @@ async fn failed<C: Conn>(
             .await?;
         }
     }
-    let stamp = Stamp::new(name, now);
+    let stamp = Stamp::new(name, now).client(client);
     ops::audit(
         c,
         &stamp,
@@ -220,6 +220,7 @@ async fn succeeded<C: Conn>(
     user: &User,
     client: &str,
     ttl: Duration,
+    persistent: bool,
     now: DateTime<Utc>,
     weak: bool,
 ) -> Result<(SessionToken, Session)> {
@@ -234,16 +235,23 @@ async fn succeeded<C: Conn>(
         user: user.name.clone(),
         created_at: now,
         expires_at: now + ttl,
+        last_seen_at: now,
+        persistent,
     };
     c.insert_session(&session).await?;
-    let stamp = Stamp::new(&user.name, now);
+    let stamp = Stamp::new(&user.name, now).client(client);
     ops::audit(
         c,
         &stamp,
         "session.login",
         "user",
         &user.name,
-        json!({ "expires_at": session.expires_at, "client": client, "weak_password": weak }),
+        json!({
+            "expires_at": session.expires_at,
+            "client": client,
+            "persistent": persistent,
+            "weak_password": weak,
+        }),
     )
     .await?;
     Ok((token, session))
@@ -311,6 +319,23 @@ impl Store {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<(SessionToken, Session, User)> {
+        self.sign_in_for(name, password, client, policy, ttl, false, now)
+            .await
+    }
+
+    /// [`Store::sign_in`] with the session marked `persistent` (记住我: no idle timeout,
+    /// only the lifetime `ttl`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn sign_in_for(
+        &self,
+        name: &str,
+        password: &str,
+        client: &str,
+        policy: &ThrottlePolicy,
+        ttl: Duration,
+        persistent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(SessionToken, Session, User)> {
         let (user_t, addr_t, row, office) = run!(self, false, |t| before(&mut t, name, client))?;
         let refusal = [user_t, addr_t]
             .into_iter()
@@ -349,7 +374,7 @@ impl Store {
         match user {
             Some(mut user) if good => {
                 let (token, session) = run!(self, true, |t| succeeded(
-                    &mut t, &user, client, ttl, now, weak
+                    &mut t, &user, client, ttl, persistent, now, weak
                 ))?;
                 user.last_login_at = Some(now);
                 user.must_change_password |= weak;

@@ -15,7 +15,7 @@ use gongkai_ledger::{
 use gongkai_report::Value;
 use gongkai_store::{
     AuditQuery, EventInput, NewUser, ReviewAction, ReviewStatus, ReviewSubject, Role, SessionToken,
-    Stamp, Store, StoreError,
+    Stamp, Store, StoreError, TemplateChange, TemplateOrigin,
 };
 
 on_both_backends!(
@@ -278,6 +278,7 @@ async fn lifecycle_through_the_store(db: &TestDb) {
             subject_kind: Some("application".into()),
             subject_id: Some("2025-0007".into()),
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
@@ -681,6 +682,7 @@ async fn three_level_review_of_a_reply(db: &TestDb) {
             subject_kind: Some("application".into()),
             subject_id: Some("V-1".into()),
             limit: None,
+            ..AuditQuery::default()
         })
         .await
         .unwrap();
@@ -751,20 +753,20 @@ async fn sessions(db: &TestDb) {
     assert_eq!(session.expires_at, t0 + Duration::hours(8));
     assert_ne!(session.id, token.0, "only the token's hash is stored");
     let (found, u) = s
-        .session_user(&token, t0 + Duration::hours(1))
+        .session_user(&token, Duration::days(1), t0 + Duration::hours(1))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(found, session);
     assert_eq!(u.role, Role::Clerk);
     assert!(
-        s.session_user(&token, t0 + Duration::hours(8))
+        s.session_user(&token, Duration::days(1), t0 + Duration::hours(8))
             .await
             .unwrap()
             .is_none()
     );
     assert!(
-        s.session_user(&SessionToken("0".repeat(64)), t0)
+        s.session_user(&SessionToken("0".repeat(64)), Duration::days(1), t0)
             .await
             .unwrap()
             .is_none()
@@ -780,7 +782,12 @@ async fn sessions(db: &TestDb) {
     // Logout ends it; a password change or disabling the user ends all of the user's.
     assert!(s.logout(&token, t0).await.unwrap());
     assert!(!s.logout(&token, t0).await.unwrap());
-    assert!(s.session_user(&token, t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&token, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let (t1, _, _) = s
         .login("li", common::PASSWORD, Duration::hours(8), t0)
         .await
@@ -792,11 +799,21 @@ async fn sessions(db: &TestDb) {
     s.set_password("li", "a new password", &Stamp::new("li", t0))
         .await
         .unwrap();
-    assert!(s.session_user(&t1, t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&t1, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     s.set_user_active("zhao", false, &stamp("admin"))
         .await
         .unwrap();
-    assert!(s.session_user(&t2, t0).await.unwrap().is_none());
+    assert!(
+        s.session_user(&t2, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let (_, _, _) = s
         .login("wang", common::PASSWORD, Duration::minutes(5), t0)
@@ -807,7 +824,12 @@ async fn sessions(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(s.purge_sessions(t0 + Duration::hours(1)).await.unwrap(), 1);
-    assert!(s.session_user(&t4, t0).await.unwrap().is_some());
+    assert!(
+        s.session_user(&t4, Duration::days(1), t0)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let logins = s
         .audit(&AuditQuery::default())
         .await
@@ -939,6 +961,82 @@ async fn letter_templates(db: &TestDb) {
         .collect();
     assert_eq!(keys, ["granted", "unable_not_held"]);
     assert!(s.template("nope").await.unwrap().is_none());
+
+    // Every change is a version: the history, a restore, the built-in text (the row goes).
+    let versions = s.template_versions("granted").await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.saved_by.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "zhu"), (2, "admin")]
+    );
+    let restore = TemplateChange {
+        title: versions[0].title.clone(),
+        body: versions[0].body.clone(),
+        origin: TemplateOrigin::Restore,
+        restored_from: Some(1),
+        note: Some(" 改回 ".into()),
+    };
+    assert_eq!(
+        code(
+            s.change_template("granted", restore.clone(), &stamp("li"))
+                .await
+        ),
+        "forbidden"
+    );
+    let v3 = s
+        .change_template("granted", restore.clone(), &stamp("zhu"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((v3.version, v3.restored_from), (3, Some(1)));
+    assert_eq!(v3.note.as_deref(), Some("改回"));
+    assert_eq!(
+        s.template("granted").await.unwrap().unwrap().title,
+        "予以公开告知书"
+    );
+    // The same text again: nothing written.
+    assert!(
+        s.change_template("granted", restore, &stamp("zhu"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let default = TemplateChange {
+        title: "政府信息公开申请答复告知书".into(),
+        body: "{申请人}：默认".into(),
+        origin: TemplateOrigin::Default,
+        restored_from: None,
+        note: None,
+    };
+    let v4 = s
+        .change_template("granted", default.clone(), &stamp("admin"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((v4.version, v4.origin), (4, TemplateOrigin::Default));
+    assert!(s.template("granted").await.unwrap().is_none());
+    assert!(
+        s.change_template("granted", default, &stamp("admin"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(s.template_versions("granted").await.unwrap().len(), 4);
+    let audit = s
+        .audit(&AuditQuery {
+            subject_kind: Some("template".into()),
+            subject_id: Some("granted".into()),
+            limit: Some(10),
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit[0].action, "template.default");
+    assert_eq!(audit[0].detail["version"], 4);
+    assert!(audit[0].detail["after"].is_null());
+    assert_eq!(audit[1].action, "template.restore");
 }
 
 async fn year_end_from_stored_ledger(db: &TestDb) {

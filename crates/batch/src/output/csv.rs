@@ -61,15 +61,9 @@ impl Table {
     }
 }
 
-/// Text for a CSV cell: text that a spreadsheet would run as a formula (starting with
-/// `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`.
-pub fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{s}"))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
+/// Text for a CSV cell: the product's one formula guard
+/// ([`gongkai_report::spreadsheet::formula_safe`]), re-exported here for the batch's callers.
+pub use gongkai_report::spreadsheet::formula_safe;
 
 /// A field as CSV text, guarded by [`formula_safe`].
 fn field_text(f: Field) -> String {

@@ -29,7 +29,6 @@
 
 use std::path::{Path, PathBuf};
 
-use gongkai_check::Severity;
 use gongkai_format::FormatVersion;
 use gongkai_report::Value;
 
@@ -244,20 +243,13 @@ pub(crate) fn findings_table() -> TableDef {
     }
 }
 
-pub(crate) fn severity_zh(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
-    }
-}
-
 pub(crate) fn finding_row(f: &FindingRow) -> Vec<Field> {
     vec![
         Field::text(&f.file),
         Field::opt_text(f.agency.as_deref()),
         Field::opt_int(f.year.map(i64::from)),
         Field::text(f.code),
-        Field::text(severity_zh(f.severity)),
+        Field::text(f.severity.zh()),
         Field::opt_int(f.section.map(i64::from)),
         Field::text(&f.message_zh),
         Field::text(f.cells.join(" ")),

@@ -7,35 +7,37 @@
 //! prints the result. Defaults (fee amounts, earlier units), the list's ordering, the
 //! official (frozen) year-end report and review rights are the service's.
 //!
-//! Writes name the acting user with `--user` (or `GONGKAI_USER`); the service checks that
-//! the user exists and is active, the store that the role may make the change, and every
-//! change is recorded in the audit log. The command line trusts the name: whoever can open
-//! the database file (or has the PostgreSQL credentials) can change it anyway; passwords
-//! protect the web service. Dates are `YYYY-MM-DD` (also `YYYY/M/D`, `YYYY年M月D日`);
+//! Writes name the acting user with `--user` (or `GONGKAI_USER`) and prove it with the
+//! user's password or a personal API token ([`auth`]); the store checks that the role may
+//! make the change, and every change is recorded in the audit log with the channel and the
+//! operating-system user. Reads need no credentials. Dates are `YYYY-MM-DD` (also `YYYY/M/D`, `YYYY年M月D日`);
 //! "today" is the date in Beijing.
 //!
 //! * `args` — the subcommands' arguments; `print` — presentation helpers.
 //! * `applications` — apply, event, show, list; `records` — appeals, proactive, users;
-//!   `reports` — year-end, review, audit; `narrative` — the annual report's text.
+//!   `reports` — year-end, review, audit; `narrative` — the annual report's text;
+//!   `templates` — the reply letter templates.
 
 use std::io::{self, BufRead};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use gongkai_check::Lang;
-use gongkai_service::{Actor, Service, ServiceError, Via};
+use gongkai_service::{Actor, Service, ServiceError};
 use gongkai_store::{Store, StoreError};
 
 mod applications;
 mod args;
+mod auth;
 mod corrections;
 mod narrative;
 mod office;
 mod print;
 mod records;
 mod reports;
+mod templates;
 
 use args::{
     AppealCommand, ApplyArgs, EventCommand, ListArgs, ProactiveCommand, ReviewCommand, UserCommand,
@@ -56,6 +58,15 @@ pub(crate) struct LedgerArgs {
     /// 操作人（用户名）/ the acting user
     #[arg(long, short = 'u', global = true, env = "GONGKAI_USER")]
     user: Option<String>,
+    /// 从标准输入第一行读取操作人的密码（写操作须验证身份；须写在子命令之前）/ read the acting
+    /// user's password from the first line of standard input (before the subcommand)
+    #[arg(long)]
+    password_stdin: bool,
+    /// 从标准输入第一行读取访问令牌（在网页“访问令牌”中创建；须写在子命令之前；也可用环境
+    /// 变量 GONGKAI_TOKEN）/ read a personal API token from the first line of standard input
+    /// (or set GONGKAI_TOKEN)
+    #[arg(long, conflicts_with = "password_stdin")]
+    token_stdin: bool,
     /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年）；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
     /// / calendar files (one State Council notice per year); default: the directory in the
     /// office settings
@@ -179,6 +190,12 @@ enum LedgerCommand {
     /// head where allowed), with a reason.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// 答复书模板（文书模板）：查看、修改（检查占位符，每次保存为新版本）、历史、恢复 / letter templates
+    ///
+    /// 与网页“管理 · 文书模板”同一用例：只有办公室主任和管理员可以修改，每次修改记入审计日志。
+    /// The same use cases as the /admin/templates pages: office head or admin, audited.
+    #[command(subcommand)]
+    Template(templates::TemplateCommand),
     /// 审核规则设置（办公室主任或管理员修改）；不带参数时显示 / the review settings
     ReviewSettings(corrections::ReviewSettingsArgs),
     /// 审计日志（谁、何时、做了什么）/ the audit log
@@ -201,10 +218,12 @@ pub(crate) fn run(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
     rt.block_on(run_async(args, lang))
 }
 
-/// One run of the command: the service, the named user and the language.
+/// One run of the command: the service, the named user, how they authenticate and the
+/// language.
 pub(super) struct Session {
     service: Service,
     user: Option<String>,
+    credentials: auth::Credentials,
     lang: Lang,
 }
 
@@ -213,14 +232,9 @@ impl Session {
         self.service.store()
     }
 
-    /// The acting user, checked by the service (exists, active).
+    /// The acting user of a write, authenticated by password or token ([`auth`]).
     async fn actor(&self) -> Result<Actor> {
-        match &self.user {
-            Some(u) if !u.trim().is_empty() => Ok(self.service.actor(u, Via::Cli).await?),
-            _ => bail!(
-                "请用 --user 指明操作人（或设置环境变量 GONGKAI_USER）/ name the acting user with --user"
-            ),
-        }
+        auth::authenticate(&self.service, self.user.as_deref(), &self.credentials).await
     }
 
     fn en(&self) -> bool {
@@ -238,6 +252,11 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
     let cx = Session {
         service: Service::new(store),
         user: args.user,
+        credentials: auth::Credentials {
+            password_stdin: args.password_stdin,
+            token_stdin: args.token_stdin,
+            token_env: std::env::var("GONGKAI_TOKEN").ok(),
+        },
         lang,
     };
     let stdout = io::stdout();
@@ -278,6 +297,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         } => reports::year_end(&cx, year, as_of, output.as_deref(), json, &mut out).await,
         LedgerCommand::Narrative(c) => narrative::narrative(&cx, c, &mut out).await,
         LedgerCommand::Review(c) => reports::review(&cx, c, &mut out).await,
+        LedgerCommand::Template(c) => templates::template(&cx, c, &mut out).await,
         LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
         LedgerCommand::Audit { id, limit, json } => {
             reports::audit(&cx, id.as_deref(), limit, json, &mut out).await

@@ -142,6 +142,9 @@ pub(super) async fn narrative(
             signed_on,
             note,
         } => {
+            // Credentials first: with --password-stdin they are the first line of standard
+            // input, the text (`--file -`) comes after.
+            let actor = cx.actor().await?;
             let mut changes = NarrativeText {
                 signed_by,
                 signed_on,
@@ -155,7 +158,6 @@ pub(super) async fn narrative(
                     "请用 --section 和 --file 指定正文，或用 --signed-by / --signed-on 设置落款 / nothing to set"
                 );
             }
-            let actor = cx.actor().await?;
             let n = cx
                 .service
                 .update_narrative(&actor, year, changes, note)

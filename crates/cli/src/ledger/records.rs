@@ -9,8 +9,8 @@ use gongkai_ledger::{
     AppealConclusion, AppealStatus, ApplicationId, CaseRole, DecisionCount, DocumentRecord,
     FeeIncome, ProactiveData,
 };
-use gongkai_service::Service;
 use gongkai_service::AccountDraft;
+use gongkai_service::Service;
 use gongkai_service::records::AppealDraft;
 use gongkai_store::{NewUser, Role};
 
@@ -84,12 +84,7 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
                 )
                 .await?;
             let u = &created.user;
-            writeln!(
-                out,
-                "已添加用户 / added: {}（{}）",
-                u.name,
-                u.roles_label()
-            )?;
+            writeln!(out, "已添加用户 / added: {}（{}）", u.name, u.roles_label())?;
             if let Some(p) = created.temporary_password {
                 writeln!(
                     out,
@@ -138,7 +133,12 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
         UserCommand::Roles { name, role } => {
             let actor = cx.actor().await?;
             let u = cx.service.set_roles(&actor, &name, &role).await?;
-            writeln!(out, "已设置角色 / roles set: {}（{}）", u.name, u.roles_label())?;
+            writeln!(
+                out,
+                "已设置角色 / roles set: {}（{}）",
+                u.name,
+                u.roles_label()
+            )?;
         }
         UserCommand::Disable { name } => {
             let actor = cx.actor().await?;

@@ -212,6 +212,7 @@ pub(super) async fn audit(
         subject_kind: id.map(|_| "application".to_string()),
         subject_id: id.map(|i| i.trim().to_string()),
         limit: Some(limit),
+        ..AuditQuery::default()
     };
     let rows = cx.store().audit(&q).await?;
     if json {
@@ -240,6 +241,8 @@ pub(super) async fn audit(
         ("review.approve", "批准"),
         ("review.send_back", "退回"),
         ("template.set", "修改答复模板"),
+        ("template.restore", "恢复答复模板旧版本"),
+        ("template.default", "恢复答复模板默认文本"),
     ]
     .into_iter()
     .collect();

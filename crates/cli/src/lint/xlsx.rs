@@ -61,10 +61,10 @@ pub(super) fn write(
         let r = u32::try_from(r + 1)?;
         let info = gongkai_lint::rule(code);
         sheet.write_string(r, 0, code)?;
-        sheet.write_string(r, 1, info.map_or("", |i| i.name))?;
+        sheet.write_string(r, 1, info.map_or("", |i| i.meta.name))?;
         sheet.write_string(r, 2, sev)?;
         sheet.write_number(r, 3, *n as f64)?;
-        sheet.write_string(r, 4, info.map_or("", |i| i.summary_zh))?;
+        sheet.write_string(r, 4, info.map_or("", |i| i.meta.summary_zh))?;
     }
 
     let sheet = book.add_worksheet().set_name("按文件")?;

@@ -17,7 +17,7 @@ explained!(
 银行账户是《个人信息保护法》第二十八条所列的敏感个人信息；补贴发放、退费公示中常见
 完整卡号。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国个人信息保护法》第二十八条（金融账户属敏感个人信息）、第二十五条。
 - 《中华人民共和国政府信息公开条例》第十五条。
@@ -35,8 +35,8 @@ error[PII004]: 出现未遮蔽的银行卡号（通过 Luhn 校验）
 );
 
 impl Rule for BankCardExposed {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "PII004",
             "bank-card-exposed",
             Severity::Error,
@@ -44,7 +44,8 @@ impl Rule for BankCardExposed {
             "出现未遮蔽的银行卡号（Luhn 校验通过）",
             "An unmasked bank card number (valid Luhn) is published",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -18,7 +18,7 @@ explained!(
 
 提法不当属于“严重表述错误”，是政府网站检查的单项否决情形。
 
-### 依据
+### 法律依据
 
 - 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）“严重表述错误”（SECONDARY）。
 - 新华社《新闻信息报道中的禁用词和慎用词》（新闻单位规范，可选采用，SECONDARY）。
@@ -33,8 +33,8 @@ error[LIST003]: 不得使用的提法“某提法”：理由
 );
 
 impl Rule for BannedFormulation {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "LIST003",
             "banned-formulation",
             Severity::Error,
@@ -42,7 +42,8 @@ impl Rule for BannedFormulation {
             "使用了本单位规定不得使用的提法",
             "A formulation the office has banned",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

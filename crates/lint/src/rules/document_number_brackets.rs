@@ -20,7 +20,7 @@ explained!(
 发文字号是公文的法定要素，错误写法在检索、引用时对不上原文。有的地方目录规则要求用
 “[]”，因此只报警告；GB/T 9704 对公文本身适用。
 
-### 依据
+### 法律依据
 
 - GB/T 9704-2012《党政机关公文格式》7.2.5：年份应标全称，用六角括号“〔〕”括入；
   发文顺序号不加“第”字，不编虚位（content-checks.md §2d，SECONDARY）。
@@ -46,8 +46,8 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 const CODE_ENDS: [char; 6] = ['发', '函', '字', '办', '电', '文'];
 
 impl Rule for DocumentNumberBrackets {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "TYPO002",
             "document-number-brackets",
             Severity::Warning,
@@ -55,7 +55,8 @@ impl Rule for DocumentNumberBrackets {
             "发文字号的年份未用六角括号“〔〕”",
             "The year of a document number is not in hexagonal brackets 〔〕",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

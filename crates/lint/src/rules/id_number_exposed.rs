@@ -19,7 +19,7 @@ explained!(
 公民身份号码是个人信息，公开前须去标识化。政府网站检查把公开文件中未遮蔽的身份证号作为
 “泄露个人隐私”通报。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国政府信息公开条例》第十五条：涉及个人隐私等公开会对第三方合法权益造成
   损害的政府信息，行政机关不得公开。
@@ -40,8 +40,8 @@ error[PII001]: 出现完整的公民身份号码，公开前应遮蔽出生日�
 );
 
 impl Rule for IdNumberExposed {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "PII001",
             "id-number-exposed",
             Severity::Error,
@@ -49,7 +49,8 @@ impl Rule for IdNumberExposed {
             "出现完整的公民身份号码（校验码正确）",
             "A full citizen ID number (valid check digit) is published",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

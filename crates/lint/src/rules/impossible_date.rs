@@ -16,7 +16,7 @@ explained!(
 不存在的日期多是笔误，落在发文日期、期限、公示期上会使文件失去效力或引起争议；
 检查把“伪造发稿日期”等日期问题列为严重问题。
 
-### 依据
+### 法律依据
 
 - 公历日期规则；GB/T 7408（日期表示法）。
 - 《党政机关公文处理工作条例》第九条：成文日期是公文的组成要素；GB/T 9704-2012 7.3.5.1。
@@ -31,8 +31,8 @@ error[DATE001]: 日期不存在：2023年没有2月30日
 );
 
 impl Rule for ImpossibleDate {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "DATE001",
             "impossible-date",
             Severity::Error,
@@ -40,7 +40,8 @@ impl Rule for ImpossibleDate {
             "日期不存在（如 13 月、2 月 30 日）",
             "A date that does not exist (month 13, 30 February)",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

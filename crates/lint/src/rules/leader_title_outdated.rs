@@ -26,7 +26,7 @@ explained!(
 
 领导姓名、职务和排序是错敏排查服务的必查项；职务写错属于“严重表述错误”。
 
-### 依据
+### 法律依据
 
 - 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）“严重表述错误”；全国政府网站普查
   “严重错别字”（领导人姓名）（content-checks.md §1.1，SECONDARY）。
@@ -49,8 +49,8 @@ fn holds(l: &Leader, on: Option<NaiveDate>) -> bool {
 }
 
 impl Rule for LeaderTitleOutdated {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "LIST002",
             "leader-title-outdated",
             Severity::Error,
@@ -58,7 +58,8 @@ impl Rule for LeaderTitleOutdated {
             "领导姓名前的职务已不是其现任职务",
             "A leader named with a title they no longer hold",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -15,7 +15,7 @@ explained!(
 GB/T 15835 要求同一场合的数字形式一致；公文成文日期用阿拉伯数字（GB/T 9704-2012），
 混用通常是修改时只改了一部分。
 
-### 依据
+### 法律依据
 
 - GB/T 15835-2011《出版物上数字用法》（数字形式的选用与一致，SECONDARY）。
 - GB/T 9704-2012 7.3.5.1：成文日期用阿拉伯数字将年、月、日标全。
@@ -31,8 +31,8 @@ warning[DATE004]: 同一日期中混用了不同的数字形式
 );
 
 impl Rule for MixedNumeralDate {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "DATE004",
             "mixed-numeral-date",
             Severity::Warning,
@@ -40,7 +40,8 @@ impl Rule for MixedNumeralDate {
             "同一日期中混用阿拉伯数字与汉字数字",
             "Arabic and Chinese numerals mixed in one date",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -18,7 +18,7 @@ explained!(
 手机号码能直接联系到本人，属于个人信息。地方检查通报把公开文件中未遮蔽的手机号列为
 “个人隐私信息泄露”。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国政府信息公开条例》第十五条。
 - 《中华人民共和国个人信息保护法》第四条（可识别的自然人的信息）、第二十五条。
@@ -56,8 +56,8 @@ fn mobile_digits<'a>(t: &'a Token, prefixes: &[String]) -> Option<&'a str> {
 }
 
 impl Rule for MobileNumberExposed {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "PII003",
             "mobile-number-exposed",
             Severity::Error,
@@ -65,7 +65,8 @@ impl Rule for MobileNumberExposed {
             "出现未遮蔽的手机号码",
             "An unmasked mobile phone number is published",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

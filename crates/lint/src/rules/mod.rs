@@ -4,7 +4,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::data::Citation;
 use crate::engine::{AcHit, PatRef};
-use crate::{Category, Data, OfficeLists, RuleInfo, Severity, text};
+use crate::{Category, Data, OfficeLists, RuleInfo, RuleMeta, Severity, text};
 
 /// Declares a rule's unit struct with `$text` as both its doc comment and its
 /// `EXPLANATION` const, so the documentation has one source.
@@ -42,6 +42,10 @@ pub(crate) struct Cx<'a> {
     pub text: &'a str,
     /// The document's date (publication or signature), if it shows one.
     pub doc_date: Option<NaiveDate>,
+    /// The date of the document's wording: the earlier of `doc_date` and the in-force
+    /// date of a normative text (`本法自2001年5月1日起施行`); outdated names and citations
+    /// are judged against it.
+    pub wording_date: Option<NaiveDate>,
     pub today: Option<NaiveDate>,
     pub grace_days: u32,
     pub data: &'a Data,
@@ -68,7 +72,7 @@ pub(crate) struct Hit {
 
 /// A check over one paragraph.
 pub(crate) trait Rule: Sync {
-    fn info(&self) -> RuleInfo;
+    fn info(&self) -> &'static RuleInfo;
     /// Appends this rule's hits in `cx.text` to `out`.
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>);
 }
@@ -95,10 +99,11 @@ pub(crate) static REGISTRY: &[&dyn Rule] = &[
 ];
 
 /// The severity of an outdated name or citation whose replacement took effect on
-/// `effective`: nothing when the document is dated before it (a historical text), a
-/// warning when undated or within the grace period, else `max`.
+/// `effective`: nothing when the document's wording is dated before it (a historical
+/// text, or a law or measures in force since before it, republished verbatim), a warning
+/// when undated or within the grace period, else `max`.
 pub(crate) fn dated_severity(cx: &Cx<'_>, effective: NaiveDate, max: Severity) -> Option<Severity> {
-    match cx.doc_date {
+    match cx.wording_date {
         None => Some(Severity::Warning),
         Some(d) if d < effective => None,
         Some(d) if d < effective + Days::new(u64::from(cx.grace_days)) => Some(Severity::Warning),
@@ -180,13 +185,15 @@ pub(crate) const fn info(
     explanation: &'static str,
 ) -> RuleInfo {
     RuleInfo {
-        code,
-        name,
-        severity,
+        meta: RuleMeta {
+            code,
+            name,
+            severity,
+            summary_zh,
+            summary_en,
+            explanation,
+        },
         category,
-        summary_zh,
-        summary_en,
-        explanation,
     }
 }
 
@@ -201,20 +208,15 @@ mod tests {
 
     #[test]
     fn codes_are_unique_sorted_and_documented() {
-        let infos: Vec<RuleInfo> = REGISTRY.iter().map(|r| r.info()).collect();
-        let mut codes: Vec<&str> = infos.iter().map(|i| i.code).collect();
-        let n = codes.len();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), n, "duplicate codes");
-        for i in &infos {
-            assert!(i.explanation.contains(i.code), "{}", i.code);
-            assert!(
-                i.explanation.contains("依据"),
-                "{} cites no authority",
-                i.code
-            );
-            assert!(!i.summary_zh.is_empty() && !i.summary_en.is_empty());
-        }
+        let metas: Vec<&RuleMeta> = REGISTRY.iter().map(|r| &r.info().meta).collect();
+        let codes: Vec<&str> = metas.iter().map(|m| m.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        assert_eq!(codes, sorted, "the registry is ordered by code");
+        // The checker's rules for every catalogue entry: code, kebab-case name, the
+        // explanation's `## name (CODE)` and its four headings (法律依据 among them), both
+        // summaries, no code or name twice.
+        let problems = gongkai_report::rule::catalogue_problems(metas.iter().copied());
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -25,7 +25,7 @@ explained!(
 机构改革后仍用旧名称，属于“发布的政府信息不准确”或“未及时更新”；检查把机构名称错误
 列为严重表述错误。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国政府信息公开条例》第五十三条第（二）项：不依法及时更新公开的政府信息。
 - 2018 年国务院机构改革方案（2018-03-17 批准）、2018 年地方机构改革（2019 年 3 月底前
@@ -41,8 +41,8 @@ error[ORG001]: “国土资源局”已于2019年3月31日起改为“××自然
 );
 
 impl Rule for OutdatedInstitutionName {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "ORG001",
             "outdated-institution-name",
             Severity::Error,
@@ -50,7 +50,8 @@ impl Rule for OutdatedInstitutionName {
             "使用了已更名或撤销的机构名称",
             "An institution name that has been changed or abolished",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -21,7 +21,7 @@ explained!(
 答复书的救济途径、期限和收费写错，会让申请人错过期限或走错机关，也是复议和诉讼中
 撤销答复的常见理由。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国政府信息公开条例》（2019 年修订）第二十七条、第三十三条、第四十二条、
   第四十九条。
@@ -39,8 +39,8 @@ error[LAW003]: 这是2019年5月15日以前的条文措辞
 );
 
 impl Rule for OutdatedProvisionWording {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "LAW003",
             "outdated-provision-wording",
             Severity::Error,
@@ -48,7 +48,8 @@ impl Rule for OutdatedProvisionWording {
             "沿用了已修改的旧条文措辞",
             "Wording of a provision that has since been amended",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -16,7 +16,7 @@ explained!(
 
 抄错一位的身份证号仍然能认出本人；15 位旧号码仍在旧档案和历史公示中出现。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国政府信息公开条例》第十五条；《中华人民共和国个人信息保护法》第二十五条。
 - GB 11643-1999《公民身份号码》（18 位号码与校验码）；15 位号码的结构见其前身 GB 11643-1989。
@@ -31,8 +31,8 @@ info[PII002]: 疑似公民身份号码（校验码不符），请人工核对
 );
 
 impl Rule for PossibleIdNumber {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "PII002",
             "possible-id-number",
             Severity::Info,
@@ -40,7 +40,8 @@ impl Rule for PossibleIdNumber {
             "疑似公民身份号码（校验码不符或 15 位旧号码）",
             "Looks like a citizen ID number (bad check digit or old 15-digit form)",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -19,7 +19,7 @@ GB/T 15835-1995（已被 2012、2011 年版代替）。数据在 `data/laws.toml
 
 以已废止的法律为依据作出的决定、答复或合同条款缺乏法律依据。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国民法典》第一千二百六十条。
 - 《中华人民共和国监察法》（2018 年）第六十九条。
@@ -35,8 +35,8 @@ error[LAW002]: 《合同法》已于2021年1月1日废止，现行规定为《�
 );
 
 impl Rule for RepealedLawCited {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "LAW002",
             "repealed-law-cited",
             Severity::Error,
@@ -44,7 +44,8 @@ impl Rule for RepealedLawCited {
             "引用了已废止的法律或标准",
             "Cites a repealed law or superseded standard",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -20,7 +20,7 @@ explained!(
 错敏排查服务检查的第一类就是敏感词和违禁词；政府网站检查把发布反动、暴力、色情内容
 列为单项否决。
 
-### 依据
+### 法律依据
 
 - 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“安全、泄密事故等严重问题”
   （content-checks.md §1.1，SECONDARY）。
@@ -36,8 +36,8 @@ warning[LIST001]: 敏感词“某词”（类别：示例）
 );
 
 impl Rule for SensitiveWord {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "LIST001",
             "sensitive-word",
             Severity::Error,
@@ -45,7 +45,8 @@ impl Rule for SensitiveWord {
             "出现本单位敏感词名单中的词",
             "A word from the office's sensitive-word list",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -19,7 +19,7 @@ explained!(
 2015 年全国政府网站普查把“严重错别字”（如国家名称、领导人姓名写错）列为单项否决；
 据报道超过 3 处即不合格。
 
-### 依据
+### 法律依据
 
 - 全国政府网站普查评分表“严重错误”项；政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）
   “严重表述错误”（content-checks.md §1.1，SECONDARY）。
@@ -34,8 +34,8 @@ error[TYPO001]: 严重错别字：“中华人民共合国”应为“中华人�
 );
 
 impl Rule for SeriousTypo {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "TYPO001",
             "serious-typo",
             Severity::Error,
@@ -43,7 +43,8 @@ impl Rule for SeriousTypo {
             "国名、机关名称或重要提法写错（严重错别字）",
             "A serious typo in the country's name, an organ's name or a key phrase",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

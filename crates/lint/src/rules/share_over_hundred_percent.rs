@@ -20,7 +20,7 @@ explained!(
 
 份额超过 100% 一定是算错或写错，年度报告和工作总结中的统计数字会被逐项核对。
 
-### 依据
+### 法律依据
 
 - GB/T 15835-2011《出版物上数字用法》（统计数字的书写）；百分数的算术定义。
 
@@ -56,8 +56,8 @@ const CHANGE_WORDS: [&str; 10] = [
 ];
 
 impl Rule for ShareOverHundredPercent {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "DATE003",
             "share-over-hundred-percent",
             Severity::Warning,
@@ -65,7 +65,8 @@ impl Rule for ShareOverHundredPercent {
             "表示占比的百分数超过 100%",
             "A percentage over 100 % where a share is meant",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

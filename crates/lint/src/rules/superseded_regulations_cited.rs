@@ -24,7 +24,7 @@ explained!(
 依据失效的条文作出的答复，期限、条件、收费都可能是错的（例如 15 个工作日的答复期限
 已改为 20 个工作日）。
 
-### 依据
+### 法律依据
 
 - 《中华人民共和国政府信息公开条例》（2019 年 4 月 3 日国务院令第 711 号修订，
   2019 年 5 月 15 日起施行）。
@@ -80,8 +80,8 @@ fn article_zh(n: u32) -> String {
 }
 
 impl Rule for SupersededRegulationsCited {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "LAW001",
             "superseded-regulations-cited",
             Severity::Error,
@@ -89,7 +89,8 @@ impl Rule for SupersededRegulationsCited {
             "引用了已修订的 2007 年《政府信息公开条例》",
             "Cites the 2007 Regulations on Government Information Disclosure as in force",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -20,7 +20,7 @@ explained!(
 会议通知、公示期、办理时限中的日期和星期对不上，读者不知道以哪个为准；多半是沿用旧稿时
 只改了日期。
 
-### 依据
+### 法律依据
 
 - 公历；GB/T 7408（日期表示法）。
 - 《党政机关公文处理工作条例》第九条（公文要素准确）。
@@ -42,8 +42,8 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 const NAMES: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 
 impl Rule for WeekdayMismatch {
-    fn info(&self) -> RuleInfo {
-        info(
+    fn info(&self) -> &'static RuleInfo {
+        const INFO: RuleInfo = info(
             "DATE002",
             "weekday-mismatch",
             Severity::Error,
@@ -51,7 +51,8 @@ impl Rule for WeekdayMismatch {
             "日期后注明的星期与日期不符",
             "The weekday given does not match the date",
             EXPLANATION,
-        )
+        );
+        &INFO
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -52,7 +52,7 @@ pub(super) async fn login(
     ctx: Ctx,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
-    let ttl = chrono::Duration::hours(st.config().session_hours);
+    let ttl = st.config().session.absolute;
     let (token, session, user) = st
         .store()
         .sign_in(

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use gongkai_service::{Account, AccountDraft, ErrorKind, ServiceError, Via};
 use gongkai_store::Role;
 
+use crate::check::percent_encode;
 use crate::error::PageError;
 use crate::view::{self, Chrome};
 use crate::{AppState, Ctx};
@@ -46,7 +47,7 @@ fn row(a: &Account, me: &str) -> Row {
     let u = &a.user;
     Row {
         name: u.name.clone(),
-        name_url: url_segment(&u.name),
+        name_url: percent_encode(&u.name),
         display: u.display_name.clone().unwrap_or_default(),
         roles: u.roles_label(),
         active: u.active,
@@ -58,19 +59,6 @@ fn row(a: &Account, me: &str) -> Row {
             .map_or_else(|| "从未登录".to_string(), view::datetime),
         is_me: u.name == me,
     }
-}
-
-/// A path segment (user names have no spaces; escape what is not plain).
-fn url_segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A temporary password to show once.
@@ -141,15 +129,7 @@ async fn list(
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<MsgQuery>,
 ) -> Result<Response, PageError> {
-    render(
-        &st,
-        &ctx,
-        None,
-        None,
-        Default::default(),
-        q.msg.as_deref(),
-    )
-    .await
+    render(&st, &ctx, None, None, Default::default(), q.msg.as_deref()).await
 }
 
 /// The fields of a posted form, with `role` repeated (checkboxes).
@@ -336,7 +316,15 @@ async fn set_active(
     {
         Ok(()) => Ok(Redirect::to("/admin/users?msg=user_saved").into_response()),
         Err(e) if user.has(Role::Admin) && shown(&e) => {
-            render(&st, &ctx, Some(e.to_string()), None, Default::default(), None).await
+            render(
+                &st,
+                &ctx,
+                Some(e.to_string()),
+                None,
+                Default::default(),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -682,6 +682,14 @@ async fn letter(
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let actor = ctx.user()?.actor(Via::Web);
-    let letter = st.service().letter(&actor, &ApplicationId(id)).await?;
-    letters::download(letter, &format).await
+    let letter = st
+        .service()
+        .letter(&actor, &ApplicationId(id.clone()))
+        .await?;
+    let resp = letters::download(letter, &format).await?;
+    // The letter names the applicant: its download is audited.
+    st.service()
+        .record_download(&actor, "application", &id, &format)
+        .await?;
+    Ok(resp)
 }

@@ -1,6 +1,7 @@
 //! The ledger's pages (login required): home, login and logout here; applications in
 //! [`ledger`], review queues in [`reviews`], appeals in [`appeals`], proactive records in
-//! [`proactive`], the year-end report in [`year_end`].
+//! [`proactive`], the year-end report in [`year_end`], the letter templates (管理 · 文书模板)
+//! in [`admin_templates`].
 //!
 //! Every form posts a CSRF token; every change goes through `gongkai_store`, which checks
 //! the user's role, lets the ledger validate, writes the audit log and commits in one
@@ -23,6 +24,10 @@ use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
 pub mod account;
+pub mod account_tokens;
+pub mod admin_audit;
+pub mod admin_settings;
+pub mod admin_templates;
 pub mod admin_users;
 pub mod appeals;
 pub mod corrections;
@@ -39,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/setup", get(setup_page).post(setup))
         .route("/logout", post(logout))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(account_tokens::router())
         .merge(ledger::router())
         .merge(account::router())
         .merge(admin_users::router())
@@ -47,6 +53,9 @@ pub fn router() -> Router<AppState> {
         .merge(appeals::router())
         .merge(proactive::router())
         .merge(year_end::router())
+        .merge(admin_templates::router())
+        .merge(admin_audit::router())
+        .merge(admin_settings::router())
 }
 
 async fn home(ctx: Ctx) -> Redirect {
@@ -65,6 +74,8 @@ struct LoginPage {
     error: Option<String>,
     /// Where the login returns to (a safe local path, or empty).
     next: String,
+    /// How long a 记住我 login lasts, in days.
+    remember_days: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,6 +104,7 @@ async fn login_page(
         return Ok(Redirect::to("/setup").into_response());
     }
     Ok(LoginPage {
+        remember_days: st.config().session.remember.num_days(),
         chrome: Chrome::new(&ctx, "").flash(q.msg.as_deref()),
         name: String::new(),
         error: None,
@@ -108,11 +120,15 @@ async fn login_page(
 
 /// First run: a new database has no users. The setup page sets the office's name and
 /// creates the first administrator (`gongkai ledger init` does the same from a terminal);
-/// once done it only redirects to the login page.
+/// once done it only redirects to the login page. It needs the one-time setup code the
+/// server printed on its console and in its log at start (`Store::issue_setup_code`), so
+/// the first visitor on the network cannot make themselves administrator; a wrong code is
+/// refused and audited (`setup.refused`).
 #[derive(Template, WebTemplate)]
 #[template(path = "setup.html")]
 struct SetupPage {
     chrome: Chrome,
+    code: String,
     agency: String,
     name: String,
     organ: String,
@@ -126,6 +142,7 @@ async fn setup_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pa
     }
     Ok(SetupPage {
         chrome: Chrome::new(&ctx, ""),
+        code: String::new(),
         agency: String::new(),
         name: "admin".to_string(),
         organ: String::new(),
@@ -139,6 +156,8 @@ async fn setup_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pa
 #[serde(default)]
 struct SetupForm {
     csrf: String,
+    /// The one-time setup code printed by the server at start.
+    code: String,
     agency: String,
     name: String,
     password: String,
@@ -163,6 +182,7 @@ async fn setup(
             StatusCode::UNPROCESSABLE_ENTITY,
             SetupPage {
                 chrome: Chrome::new(&ctx, ""),
+                code: form.code.clone(),
                 agency: form.agency.clone(),
                 name: form.name.clone(),
                 organ: form.organ.clone(),
@@ -172,6 +192,20 @@ async fn setup(
         )
             .into_response()
     };
+    // The code first: without it, nothing about the form is answered.
+    match st
+        .store()
+        .check_setup_code(&form.code, &ctx.client, Utc::now())
+        .await
+    {
+        Ok(()) => {}
+        Err(e) if e.is_client_error() => {
+            let mut resp = refuse(e.to_string());
+            *resp.status_mut() = crate::error::store_status(&e);
+            return Ok(resp);
+        }
+        Err(e) => return Err(e.into()),
+    }
     if form.agency.trim().is_empty() {
         return Ok(refuse(
             "请填写机关名称（用于年度报告标题和答复书）。".into(),
@@ -209,6 +243,8 @@ struct LoginForm {
     name: String,
     password: String,
     next: String,
+    /// 记住我: a cookie that outlives the browser (the 记住我 lifetime, no idle timeout).
+    remember: Option<String>,
 }
 
 async fn login(
@@ -217,27 +253,32 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
-    let ttl = chrono::Duration::hours(st.config().session_hours);
+    let policy = st.config().session;
+    let remember = form.remember.is_some();
+    let ttl = if remember {
+        policy.remember
+    } else {
+        policy.absolute
+    };
     match st
         .store()
-        .sign_in(
+        .sign_in_for(
             form.name.trim(),
             &form.password,
             &ctx.client,
             &st.config().throttle,
             ttl,
+            remember,
             Utc::now(),
         )
         .await
     {
         Ok((token, _, _)) => {
             let mut resp = Redirect::to(&after_login(Some(&form.next))).into_response();
-            let c = security::set_cookie(
-                SESSION_COOKIE,
-                &token.0,
-                Some(st.config().session_hours.max(1) as u64 * 3600),
-                st.config().secure_cookies,
-            );
+            // Without 记住我 the cookie ends with the browser (no Max-Age); the session
+            // itself ends by the idle timeout or its lifetime, whichever comes first.
+            let max_age = remember.then(|| u64::try_from(ttl.num_seconds()).unwrap_or(0));
+            let c = security::set_cookie(SESSION_COOKIE, &token.0, max_age, ctx.secure);
             if let Ok(v) = HeaderValue::from_str(&c) {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }
@@ -247,6 +288,7 @@ async fn login(
             // 401 for a wrong name or password, 429 while locked or throttled.
             crate::error::store_status(&e),
             LoginPage {
+                remember_days: policy.remember.num_days(),
                 chrome: Chrome::new(&ctx, ""),
                 name: form.name,
                 error: Some(e.to_string()),
@@ -278,7 +320,7 @@ async fn logout(
             .await?;
     }
     let mut resp = Redirect::to("/login?msg=logged_out").into_response();
-    let c = security::set_cookie(SESSION_COOKIE, "", Some(0), st.config().secure_cookies);
+    let c = security::set_cookie(SESSION_COOKIE, "", Some(0), ctx.secure);
     if let Ok(v) = HeaderValue::from_str(&c) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -192,7 +192,12 @@ async fn queue(
     let user = ctx.user()?;
     let store = st.store();
     let reviews = store.reviews().await?;
-    let wanted = waiting_for(user.role);
+    // A person with several roles sees what waits for any of them.
+    let wanted: Vec<ReviewStatus> = user
+        .roles
+        .iter()
+        .flat_map(|r| waiting_for(*r).iter().copied())
+        .collect();
     let rows = reviews
         .iter()
         .filter(|r| wanted.contains(&r.status))
@@ -221,7 +226,7 @@ async fn queue(
         .collect();
     // Decided replies nobody has submitted yet: the drafts of clerks and office heads.
     let mut drafts = Vec::new();
-    if matches!(user.role, Role::Clerk | Role::OfficeHead) {
+    if user.has(Role::Clerk) || user.has(Role::OfficeHead) {
         let reviewed: HashSet<String> = reviews
             .iter()
             .filter_map(|r| match &r.subject {

@@ -357,7 +357,7 @@ async fn download(
     ctx: Ctx,
     Path((year, format)): Path<(i32, String)>,
 ) -> Result<Response, PageError> {
-    ctx.user()?;
+    let actor = ctx.user()?.actor(gongkai_service::Via::Web);
     let ye = st.service().official_year_end(year, None).await?.year_end;
     let name = format!("{year}年政府信息公开工作年度报告");
     if format == "json" {
@@ -367,6 +367,9 @@ async fn download(
             "findings": findings,
         }))
         .map_err(|e| PageError::Internal(e.to_string()))?;
+        st.service()
+            .record_download(&actor, "annual_report", &year.to_string(), "json")
+            .await?;
         return Ok(crate::check::attachment_response(
             "application/json; charset=utf-8",
             &format!("{name}.json"),
@@ -389,6 +392,9 @@ async fn download(
         ));
     }
     let bytes = render(ye.report, of).await.map_err(PageError::Internal)?;
+    st.service()
+        .record_download(&actor, "annual_report", &year.to_string(), of.as_str())
+        .await?;
     Ok(crate::check::attachment_response(
         ty,
         &format!("{name}.{}", of.as_str()),

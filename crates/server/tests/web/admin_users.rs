@@ -19,7 +19,8 @@ async fn login_with(c: &mut Client, name: &str, pw: &str) -> crate::common::Resp
 
 /// The temporary password shown on the page.
 fn temporary(page: &str) -> String {
-    let start = page.find("<code id=\"temp-password\">").expect(page) + 24;
+    let open = "<code id=\"temp-password\">";
+    let start = page.find(open).expect(page) + open.len();
     let end = page[start..].find("</code>").unwrap() + start;
     page[start..end].to_string()
 }
@@ -86,7 +87,11 @@ async fn the_administrator_manages_users_and_a_temporary_password_must_be_change
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = q.get("/ledger").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(r.location().starts_with("/account/password"), "{}", r.location());
+    assert!(
+        r.location().starts_with("/account/password"),
+        "{}",
+        r.location()
+    );
     let r = q
         .json(Method::GET, "/api/v1/applications", None, None)
         .await;
@@ -102,8 +107,8 @@ async fn the_administrator_manages_users_and_a_temporary_password_must_be_change
             &[
                 ("csrf", &csrf_q),
                 ("current", &temp),
-                ("password", "qianjin2024"),
-                ("password2", "qianjin2024"),
+                ("password", "qianqian2024"),
+                ("password2", "qianqian2024"),
             ],
         )
         .await;
@@ -159,7 +164,12 @@ async fn the_administrator_manages_users_and_a_temporary_password_must_be_change
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = login_with(&mut c, "clerk", &temp).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(c.get("/ledger").await.location().starts_with("/account/password"));
+    assert!(
+        c.get("/ledger")
+            .await
+            .location()
+            .starts_with("/account/password")
+    );
 
     // Disable: the user can no longer sign in.
     let r = admin

@@ -316,3 +316,29 @@ pub async fn bearer(c: &mut Client, name: &str) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     c.bearer = Some(r.json()["token"].as_str().unwrap().to_string());
 }
+
+/// The URL of a fresh PostgreSQL database (`gongkai_web_<tag>_<pid>_<time>`) on the test
+/// server named by `GONGKAI_TEST_POSTGRES_URL`, or `None` when no server is named.
+pub async fn fresh_postgres_url(tag: &str) -> Option<String> {
+    use sqlx::Connection;
+    let server = std::env::var("GONGKAI_TEST_POSTGRES_URL").ok()?;
+    let server = server.trim();
+    if server.is_empty() {
+        return None;
+    }
+    let name = format!(
+        "gongkai_web_{tag}_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    );
+    let mut conn = sqlx::PgConnection::connect(server).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (base, query) = server.split_once('?').unwrap_or((server, ""));
+    let start = base.find("://").unwrap() + 3;
+    let host_end = base[start..].find('/').map_or(base.len(), |i| start + i);
+    let sep = if query.is_empty() { "" } else { "?" };
+    Some(format!("{}/{name}{sep}{query}", &base[..host_end]))
+}

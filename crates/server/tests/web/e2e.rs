@@ -535,7 +535,13 @@ async fn login_as(driver: &WebDriver, base: &str, name: &str) -> WebDriverResult
     fill(driver, "#name", name).await;
     fill(driver, "#password", &password(name)).await;
     click(driver, "form[action='/login'] button[type=submit]").await;
-    wait_text(driver, ".who", name).await;
+    // The top bar shows the display name: the administrator's is 系统管理员.
+    let shown = if name == "admin" {
+        "系统管理员"
+    } else {
+        name
+    };
+    wait_text(driver, ".who", shown).await;
     Ok(())
 }
 
@@ -699,7 +705,11 @@ async fn users_in_the_browser(driver: &WebDriver, base: &str) -> WebDriverResult
     fill(driver, "#current", &temp).await;
     fill(driver, "#password", new).await;
     fill(driver, "#password2", new).await;
-    click(driver, "form[action='/account/password'] button[type=submit]").await;
+    click(
+        driver,
+        "form[action='/account/password'] button[type=submit]",
+    )
+    .await;
     wait_text(driver, ".flash", "密码已修改").await;
     submit_login(driver, base, "sunli", new).await?;
     wait_text(driver, ".who", "孙立").await;
@@ -720,5 +730,169 @@ async fn users_in_the_browser(driver: &WebDriver, base: &str) -> WebDriverResult
     click(driver, "form[action='/admin/users/leader/unlock'] button").await;
     wait_text(driver, ".flash", "已保存用户").await;
     login_as(driver, base, "leader").await?;
+    Ok(())
+}
+
+/// 文书模板: the administrator opens the template of 予以公开, types a new text and sees the
+/// preview of a real application's letter follow (the page's script, no button pressed),
+/// saves it, and finds the new text in that application's letter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_edits_a_letter_template_and_sees_it_in_the_letter() {
+    let test = "the_administrator_edits_a_letter_template_and_sees_it_in_the_letter";
+    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let Some((driver, _process)) = open_browser(test, &downloads).await else {
+        return;
+    };
+    // An application granted three days ago, in the ledger the server serves.
+    let store = store().await;
+    let svc = gongkai_service::Service::new(store.clone());
+    let clerk = svc.actor("clerk", gongkai_service::Via::Web).await.unwrap();
+    let day = gongkai_service::Service::today();
+    let new = gongkai_store::NewApplication {
+        id: None,
+        applicant: gongkai_ledger::Applicant {
+            kind: gongkai_ledger::ApplicantKind::NaturalPerson,
+            name: "赵六".into(),
+            identity: None,
+            contact: Default::default(),
+            representative: None,
+        },
+        request: gongkai_ledger::InformationRequest {
+            description: "某道路工程的立项批复".into(),
+            document_number: None,
+            form: Default::default(),
+            delivery: Default::default(),
+            fee_units: 1,
+        },
+        received: Some(gongkai_store::EventInput {
+            date: day - chrono::Duration::days(20),
+            kind: gongkai_ledger::EventKind::Received {
+                channel: gongkai_ledger::Channel::InPerson { oral: false },
+            },
+            note: None,
+        }),
+    };
+    let id = svc.register(&clerk, new).await.unwrap().application.id;
+    svc.append_event(
+        &clerk,
+        &id,
+        gongkai_service::EventDraft::complete(
+            day - chrono::Duration::days(3),
+            gongkai_ledger::EventKind::Decided {
+                decision: gongkai_ledger::Decision::Granted,
+            },
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store, Config::default());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, gongkai_server::app(state))
+            .await
+            .unwrap();
+    });
+    let result = template_edited(&driver, &base, &id.0).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+async fn template_edited(driver: &WebDriver, base: &str, id: &str) -> WebDriverResult<()> {
+    // The administrator (shown by the display name, so not `login_as`).
+    driver.goto(format!("{base}/login")).await?;
+    fill(driver, "#name", "admin").await;
+    fill(driver, "#password", &password("admin")).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    wait_text(driver, ".who", "系统管理员").await;
+    driver.goto(format!("{base}/admin/templates")).await?;
+    click(driver, "#templates a[href='/admin/templates/granted']").await;
+    wait_text(driver, "#in-force", "默认文本").await;
+    // The preview shows the application's letter with the built-in text.
+    wait_text(driver, "#template-preview article", "赵六：").await;
+    wait_text(driver, "#template-preview article", "属于公开范围").await;
+
+    // Typing: the preview follows; an unknown placeholder is named with its line.
+    fill(driver, "#t-body", "{申请人}：\n\n{姓名}").await;
+    wait_text(
+        driver,
+        "#template-preview",
+        "模板正文第 3 行：未知的占位符“{姓名}”",
+    )
+    .await;
+    let typed = "{申请人}：\n\n经审查，本机关决定予以公开（浏览器中修改的模板）。\n\n{救济}";
+    fill(driver, "#t-body", typed).await;
+    let preview = wait_text(
+        driver,
+        "#template-preview article",
+        "本机关决定予以公开（浏览器中修改的模板）",
+    )
+    .await;
+    assert!(preview.contains("赵六："), "{preview}");
+    assert!(!preview.contains("属于公开范围"), "{preview}");
+    let problems = driver
+        .find_all(By::Css("#template-preview [data-problems]"))
+        .await?;
+    assert!(problems.is_empty(), "a valid text has no problems");
+    fill(driver, "#t-note", "浏览器测试").await;
+    click(driver, "#template-form button[value=save]").await;
+    wait_text(driver, ".flash", "已保存答复书模板").await;
+    wait_text(driver, "#in-force", "本机关文本").await;
+
+    // The application's letter uses it.
+    driver
+        .goto(format!("{base}/ledger/a/{id}/letter/html"))
+        .await?;
+    let letter = text(driver, "article").await;
+    assert!(
+        letter.contains("本机关决定予以公开（浏览器中修改的模板）"),
+        "{letter}"
+    );
+    assert!(!letter.contains("属于公开范围"), "{letter}");
+    // The history has the version with its note.
+    driver
+        .goto(format!("{base}/admin/templates/granted/history"))
+        .await?;
+    wait_text(driver, "#versions", "浏览器测试").await;
+    Ok(())
+}
+
+/// Issue 13 §1, §5: a clerk is refused the audit log (and the refusal is in it); the
+/// administrator reads the log and filters it by user and action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_reads_and_filters_the_audit_log() {
+    let Some((driver, base, _process, server)) =
+        browser_session("the_administrator_reads_and_filters_the_audit_log").await
+    else {
+        return;
+    };
+    let result = read_the_audit_log(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+async fn read_the_audit_log(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "clerk").await?;
+    driver.goto(format!("{base}/admin/audit")).await?;
+    wait_text(driver, "main", "查看审计日志").await;
+    // The administrator (shown by the display name, 系统管理员).
+    driver.delete_all_cookies().await?;
+    driver.goto(format!("{base}/login")).await?;
+    fill(driver, "#name", "admin").await;
+    fill(driver, "#password", &password("admin")).await;
+    click(driver, "form[action='/login'] button[type=submit]").await;
+    wait_text(driver, ".who", "系统管理员").await;
+    driver.goto(format!("{base}/admin/audit")).await?;
+    wait_text(driver, "#audit", "session.login").await;
+    fill(driver, "#f-user", "clerk").await;
+    fill(driver, "#f-action", "refused").await;
+    click(driver, "form[aria-label='筛选'] button[type=submit]").await;
+    let t = wait_text(driver, "#audit", "audit.read").await;
+    assert!(!t.contains("session.login"), "{t}");
+    assert!(t.contains("被拒绝的操作"), "{t}");
     Ok(())
 }

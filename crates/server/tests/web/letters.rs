@@ -86,6 +86,7 @@ async fn the_letter_is_the_decisions_and_the_same_on_every_download() {
                 reconsideration_organ: "测试市人民政府".into(),
                 court: "测试市某区人民法院".into(),
                 calendar_dir: None,
+                ..Default::default()
             },
         )
         .await
@@ -148,11 +149,17 @@ async fn the_first_run_page_records_the_remedy_organs() {
     assert!(page.contains("行政复议机关"), "{page}");
     assert!(page.contains("本级人民政府"));
     let token = csrf_of(&page);
+    let code = store
+        .issue_setup_code(chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     let r = c
         .post_form(
             "/setup",
             &[
                 ("csrf", &token),
+                ("code", &code),
                 ("agency", "某县统计局"),
                 ("name", "admin"),
                 ("password", "a long enough password"),

@@ -2,13 +2,17 @@
 //! `api`), and end-to-end in a real headless Chromium (`e2e`, skipped without
 //! chromedriver unless `CI=true`).
 
+mod admin_audit;
+mod admin_templates;
 mod admin_users;
 mod api;
 mod bind;
 mod check;
+mod check_limits;
 mod clerk;
 mod common;
 mod e2e;
 mod letters;
 mod pages;
+mod security;
 mod year_end;

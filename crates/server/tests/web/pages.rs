@@ -558,12 +558,46 @@ async fn a_new_database_is_set_up_from_the_browser() {
     // No users yet: the login page sends to the setup page.
     assert_eq!(c.get("/login").await.location(), "/setup");
     let token = c.csrf("/setup").await;
+    // The server prints a one-time code at start (`gongkai serve`); the first visitor on the
+    // network without it is refused, and the refusal is audited.
+    let code = store
+        .issue_setup_code(chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    for wrong in ["", "abcd-efgh-jkmn"] {
+        let r = c
+            .post_form(
+                "/setup",
+                &[
+                    ("csrf", &token),
+                    ("code", wrong),
+                    ("agency", "抢先的机关"),
+                    ("name", "intruder"),
+                    ("password", "a-long-password"),
+                    ("password2", "a-long-password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.text().contains("设置码不正确"), "{}", r.text());
+        assert!(!store.is_initialised().await.unwrap());
+    }
+    let refused = store
+        .audit(&gongkai_store::AuditQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "setup.refused")
+        .count();
+    assert_eq!(refused, 2);
     // Refused: passwords differ; nothing is created.
     let r = c
         .post_form(
             "/setup",
             &[
                 ("csrf", &token),
+                ("code", &code),
                 ("agency", "某某县人民政府办公室"),
                 ("name", "admin"),
                 ("password", "a-long-password"),
@@ -580,6 +614,7 @@ async fn a_new_database_is_set_up_from_the_browser() {
             "/setup",
             &[
                 ("csrf", &token),
+                ("code", &code),
                 ("agency", "某某县人民政府办公室"),
                 ("name", "admin"),
                 ("password", "a-long-password"),
@@ -597,6 +632,7 @@ async fn a_new_database_is_set_up_from_the_browser() {
             "/setup",
             &[
                 ("csrf", &token),
+                ("code", &code),
                 ("agency", "另一个机关"),
                 ("name", "intruder"),
                 ("password", "a-long-password"),

@@ -14,9 +14,8 @@ use gongkai_server::{AppState, Config};
 use gongkai_service::Service;
 use gongkai_store::{NewUser, Role, Stamp, Store};
 use serde_json::json;
-use sqlx::Connection;
 
-use crate::common::{Client, USERS, csrf_of, password};
+use crate::common::{Client, USERS, csrf_of, fresh_postgres_url, password};
 
 const YEAR: i32 = 2025;
 const S1: &str = "本局认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。";
@@ -66,25 +65,7 @@ async fn users(store: &Store) {
 /// SQLite in memory, and a fresh PostgreSQL database when a server is named.
 async fn stores() -> Vec<Store> {
     let mut out = vec![Store::open("sqlite::memory:").await.unwrap()];
-    if let Ok(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
-        && !server.trim().is_empty()
-    {
-        let server = server.trim();
-        let name = format!(
-            "gongkai_web_year_end_{}_{}",
-            std::process::id(),
-            Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        );
-        let mut conn = sqlx::PgConnection::connect(server).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let (base, query) = server.split_once('?').unwrap_or((server, ""));
-        let start = base.find("://").unwrap() + 3;
-        let host_end = base[start..].find('/').map_or(base.len(), |i| start + i);
-        let sep = if query.is_empty() { "" } else { "?" };
-        let url = format!("{}/{name}{sep}{query}", &base[..host_end]);
+    if let Some(url) = fresh_postgres_url("year_end").await {
         out.push(Store::open(&url).await.unwrap());
     }
     for s in &out {

@@ -1,0 +1,146 @@
+//! Regression fixtures from the precision corpus (`crates/lint/PRECISION.md`): real
+//! sentences that fired wrongly, each beside a text where the same wording must still fire.
+
+use chrono::NaiveDate;
+use gongkai_lint::{Finding, Linter, OfficeLists, Options, Severity};
+
+fn linter() -> Linter {
+    Linter::new(
+        OfficeLists::default(),
+        Options {
+            today: NaiveDate::from_ymd_opt(2026, 12, 1),
+            ..Options::default()
+        },
+    )
+    .unwrap()
+}
+
+fn codes(f: &[Finding]) -> Vec<(&str, Severity)> {
+    f.iter().map(|f| (f.code, f.severity)).collect()
+}
+
+/// 《中华人民共和国税收征收管理法》 (in force, last amended 2015), articles 53 and 94, on a
+/// page dated after the 2018 tax reform: the law's own wording, not the page's. It fired
+/// ORG001 as an error twice.
+#[test]
+fn a_law_in_force_republished_later_keeps_its_institution_names() {
+    let l = linter();
+    let law = "中华人民共和国税收征收管理法\n发布时间：2024-03-01\n\
+        第五十三条　国家税务局和地方税务局应当按照国家规定的税收征收管理范围和税款入库预算级次，将征收的税款缴入国库。\n\
+        第九十四条　本法自2001年5月1日起施行。";
+    let f = l.lint_text(law, "law.txt");
+    assert!(f.is_empty(), "{f:?}");
+    // The same sentence in a notice of its own, in force after the reform, still fires.
+    let notice = "关于做好税款入库工作的通知\n发布时间：2024-03-01\n\
+        国家税务局和地方税务局应当按照国家规定的税收征收管理范围和税款入库预算级次，将征收的税款缴入国库。\n\
+        本通知自2024年3月1日起施行。";
+    let f = l.lint_text(notice, "notice.txt");
+    assert_eq!(
+        codes(&f),
+        vec![("ORG001", Severity::Error), ("ORG001", Severity::Error)]
+    );
+}
+
+/// 《中华人民共和国保险法》 article 42 cites 《继承法》 (repealed 2021-01-01 by the Civil
+/// Code); the article is unchanged law in force. It fired LAW002 as an error.
+#[test]
+fn a_law_in_force_citing_a_repealed_law_is_not_an_error() {
+    let l = linter();
+    let law = "中华人民共和国保险法\n发布时间：2024-03-01\n\
+        第四十二条　被保险人死亡后，有下列情形之一的，保险金作为被保险人的遗产，由保险人依照《中华人民共和国继承法》的规定履行给付保险金的义务：\n\
+        第一百八十五条　本法自2009年10月1日起施行。";
+    let f = l.lint_text(law, "law.txt");
+    assert!(f.is_empty(), "{f:?}");
+    // Measures enacted after the repeal that cite it are still wrong.
+    let measures = "某县保险服务管理办法\n发布时间：2024-03-01\n\
+        保险金作为被保险人的遗产，由保险人依照《中华人民共和国继承法》的规定履行给付保险金的义务。\n\
+        本办法自2024年3月1日起施行。";
+    assert_eq!(
+        codes(&l.lint_text(measures, "measures.txt")),
+        vec![("LAW002", Severity::Error)]
+    );
+}
+
+/// 《政府采购评审专家管理办法》 (财库〔2016〕198号) article 31 cites 《行政监察法》
+/// (repealed 2018-03-20); the measures came into force 2017-01-01 and are still in force.
+/// Undated, it fired LAW002 as a warning. 《政府采购代理机构管理暂行办法》 has
+/// `本办法自2018年3月1日施行` without 起.
+#[test]
+fn undated_measures_are_dated_by_their_in_force_clause() {
+    let l = linter();
+    let art = "第三十一条 财政部门工作人员在评审专家管理工作中存在滥用职权、玩忽职守、徇私舞弊等违法违纪行为的,依照《政府采购法》《公务员法》《行政监察法》《政府采购法实施条例》等国家有关规定追究相应责任;涉嫌犯罪的,移送司法机关处理。";
+    let f = l.lint_text(
+        &format!("{art}\n第三十四条 本办法自2017年1月1日起施行。"),
+        "a.md",
+    );
+    assert!(f.is_empty(), "{f:?}");
+    let f = l.lint_text(&format!("{art}\n本办法自2018年3月1日施行"), "b.md");
+    assert!(f.is_empty(), "{f:?}");
+    // Without the clause the text is undated: a warning, as before.
+    assert_eq!(
+        codes(&l.lint_text(art, "c.md")),
+        vec![("LAW002", Severity::Warning)]
+    );
+}
+
+/// Not a check of its own: the measurement behind `PRECISION.md` when no `gongkai` binary
+/// is at hand. Lints every `.txt` and `.md` file under each directory of
+/// `GONGKAI_LINT_CORPUS` (colon-separated) as plain text and prints the findings by rule
+/// and severity and per 10,000 characters, then every finding.
+#[test]
+#[ignore = "needs the corpus of scripts/lint-corpus: GONGKAI_LINT_CORPUS=DIR[:DIR…]"]
+fn measure_corpus() {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "txt" || e == "md") {
+                out.push(p);
+            }
+        }
+    }
+
+    let dirs = std::env::var("GONGKAI_LINT_CORPUS").expect("GONGKAI_LINT_CORPUS=DIR[:DIR…]");
+    let l = linter();
+    for dir in dirs.split(':') {
+        let mut files = Vec::new();
+        walk(Path::new(dir), &mut files);
+        let (mut chars, mut by) = (0usize, BTreeMap::new());
+        let mut all = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let doc = gongkai_lint::text_document(&text);
+            chars += doc
+                .paragraphs()
+                .map(|p| p.text.chars().count())
+                .sum::<usize>();
+            for x in l.lint_document(&doc, &f.display().to_string()) {
+                *by.entry((x.code, x.severity)).or_insert(0usize) += 1;
+                all.push(x);
+            }
+        }
+        let n: usize = by.values().sum();
+        println!(
+            "== {dir}: {} files, {chars} characters, {n} findings, {:.3} per 10,000 characters",
+            files.len(),
+            n as f64 * 10_000.0 / chars.max(1) as f64
+        );
+        for ((code, sev), c) in &by {
+            println!("  {code} {sev:?}: {c}");
+        }
+        for x in &all {
+            println!(
+                "  {} {:?} {} {}【{}】{}",
+                x.code, x.severity, x.place.file, x.before, x.matched, x.after
+            );
+        }
+    }
+}

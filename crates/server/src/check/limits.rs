@@ -1,0 +1,351 @@
+//! What keeps the report checker from exhausting the server: quotas, a budget for request
+//! bodies in flight, a bound on parallel parsing, a rate limit for the anonymous API, and
+//! an age limit.
+//!
+//! * **Bodies in flight** ([`Limits::intake_bytes`]): an upload waits (at most
+//!   [`Limits::wait`], then 503) until the bytes it may bring (its `Content-Length`, or the
+//!   most an upload may be) fit in the budget; the budget is a semaphore of 1 MiB permits
+//!   held until the request is answered. This, not the quotas, is what bounds memory: a
+//!   file is in memory from its upload until its report is read.
+//! * **Parsing** ([`Limits::parse_concurrency`]): reading runs on the blocking pool, at most
+//!   this many files at once (a 14 MB text takes about a second of CPU and several times
+//!   its size in memory).
+//! * **Quotas** per visitor (or user) and for the whole server, in files and bytes, over the
+//!   uploads still kept ([`Limits::retention`]): refused in Chinese (“每位访客最多…”) before
+//!   any file is read. Two uploads of one visitor at the same moment may both pass: the quota
+//!   is a bound on storage, not on memory.
+//! * **Rate limit** of the anonymous `POST /api/v1/check` per client address (a GCRA token
+//!   bucket: [`Limits::api_per_minute`] with bursts of [`Limits::api_burst`]): 429 with
+//!   `Retry-After` and the API's Chinese JSON error. Our own ~60 lines rather than
+//!   `tower_governor`: that crate brings `governor`, `dashmap`, `quanta` and a forwarded-
+//!   header parser (none in the lock file), keys by the peer through its own extractor
+//!   while this server already resolves the client address in its request context, and
+//!   would limit the route for logged-in API clients too.
+//! * **Age** ([`Limits::retention`]): older uploads and their corrections are deleted, at
+//!   most every ten minutes, after an upload.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, StatusCode, header};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+const MIB: usize = 1024 * 1024;
+
+/// The report checker's limits (part of [`crate::Config`]).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Most files one visitor (or user) keeps.
+    pub visitor_files: u64,
+    /// Most bytes (of the files as uploaded) one visitor keeps.
+    pub visitor_bytes: u64,
+    /// Most files the server keeps.
+    pub total_files: u64,
+    /// Most bytes (of the files as uploaded) the server keeps.
+    pub total_bytes: u64,
+    /// How long uploads are kept.
+    pub retention: chrono::Duration,
+    /// Reports kept in memory (the cache in front of the database), in bytes.
+    pub cache_bytes: usize,
+    /// Files read at the same time (default: one fewer than the CPU cores, at least 1 and
+    /// at most 4, so that reading never takes every core from the ledger).
+    pub parse_concurrency: usize,
+    /// Request bodies being received and read at the same time, in bytes.
+    pub intake_bytes: usize,
+    /// Anonymous `POST /api/v1/check` per client address and minute.
+    pub api_per_minute: u32,
+    /// … in a burst.
+    pub api_burst: u32,
+    /// How long an upload waits for room before it is refused (503).
+    pub wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            visitor_files: 200,
+            visitor_bytes: 256 * MIB as u64,
+            total_files: 20_000,
+            total_bytes: 8 * 1024 * MIB as u64,
+            retention: chrono::Duration::days(30),
+            cache_bytes: 64 * MIB,
+            parse_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .clamp(1, 4),
+            intake_bytes: 160 * MIB,
+            api_per_minute: 12,
+            api_burst: 6,
+            wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A refusal: the status and the Chinese message (and, for 429, when to retry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: String) -> Self {
+        Refusal {
+            status,
+            code,
+            message,
+            retry_after: None,
+        }
+    }
+}
+
+/// The shared state behind the limits: semaphores, the rate limiter, the last clean-up.
+pub struct Checker {
+    pub limits: Limits,
+    intake: Arc<Semaphore>,
+    intake_permits: u32,
+    parse: Arc<Semaphore>,
+    rate: RateLimiter,
+    last_purge: Mutex<Option<Instant>>,
+}
+
+/// Room for one request's body, held until it is answered.
+pub struct Intake(#[allow(dead_code)] OwnedSemaphorePermit);
+
+impl Checker {
+    pub fn new(limits: Limits) -> Self {
+        let intake_permits = u32::try_from((limits.intake_bytes / MIB).max(1)).unwrap_or(u32::MAX);
+        Checker {
+            intake: Arc::new(Semaphore::new(intake_permits as usize)),
+            intake_permits,
+            parse: Arc::new(Semaphore::new(limits.parse_concurrency.max(1))),
+            rate: RateLimiter::new(limits.api_per_minute, limits.api_burst),
+            last_purge: Mutex::new(None),
+            limits,
+        }
+    }
+
+    /// Waits for room for a body of `Content-Length` (or `max` when not given or larger).
+    pub async fn intake(&self, headers: &HeaderMap, max: usize) -> Result<Intake, Refusal> {
+        let len = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(max, |n| n.min(max));
+        let want = u32::try_from(len.div_ceil(MIB).max(1))
+            .unwrap_or(u32::MAX)
+            .min(self.intake_permits);
+        match tokio::time::timeout(
+            self.limits.wait,
+            self.intake.clone().acquire_many_owned(want),
+        )
+        .await
+        {
+            Ok(Ok(p)) => Ok(Intake(p)),
+            _ => Err(Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "服务器正忙（正在处理其他上传），请稍后再试".into(),
+            )),
+        }
+    }
+
+    /// Runs `f` (reading files) on the blocking pool, at most `parse_concurrency` at once.
+    pub async fn parse<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let _permit = self
+            .parse
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The rate limit of anonymous API checks from `client` (`-`, unknown, is not limited:
+    /// only the router driven without a socket has no address).
+    pub fn api_rate(&self, client: &str) -> Result<(), Refusal> {
+        if client == "-" || client.is_empty() {
+            return Ok(());
+        }
+        self.rate.check(client, Instant::now()).map_err(|wait| Refusal {
+            retry_after: Some(wait),
+            ..Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "请求过于频繁：未登录时每个地址每分钟最多检查 {} 份报告，请 {wait} 秒后再试",
+                    self.limits.api_per_minute
+                ),
+            )
+        })
+    }
+
+    /// Refuses `files` more files of `bytes` when the visitor's (`mine`) or the server's
+    /// (`all`) uploads would exceed the quotas.
+    pub fn quota(
+        &self,
+        mine: super::Usage,
+        all: super::Usage,
+        files: u64,
+        bytes: u64,
+    ) -> Result<(), Refusal> {
+        let l = &self.limits;
+        let days = l.retention.num_days().max(1);
+        if mine.files + files > l.visitor_files {
+            return Err(Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "quota",
+                format!(
+                    "每位访客最多保留 {} 个上传的文件（保留 {days} 天），您已有 {} 个，本次又上传 {files} 个；请等旧文件过期后再上传",
+                    l.visitor_files, mine.files
+                ),
+            ));
+        }
+        if mine.bytes + bytes > l.visitor_bytes {
+            return Err(Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "quota",
+                format!(
+                    "每位访客最多保留 {} 的上传文件（保留 {days} 天），您已有 {}，本次又上传 {}；请等旧文件过期后再上传",
+                    mib(l.visitor_bytes),
+                    mib(mine.bytes),
+                    mib(bytes)
+                ),
+            ));
+        }
+        if all.files + files > l.total_files || all.bytes + bytes > l.total_bytes {
+            return Err(Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "quota",
+                format!(
+                    "服务器保存的上传文件已达上限（{} 个、{}），请过几天再试",
+                    l.total_files,
+                    mib(l.total_bytes)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// True (once per ten minutes) when it is time to delete expired uploads.
+    pub fn purge_due(&self) -> bool {
+        let mut last = self.last_purge.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if last.is_some_and(|t| now.duration_since(t) < Duration::from_secs(600)) {
+            return false;
+        }
+        *last = Some(now);
+        true
+    }
+}
+
+/// `12.5 MB`, `64 MB` (`200 KB` under a megabyte).
+pub fn mib(bytes: u64) -> String {
+    if bytes < MIB as u64 {
+        return format!("{} KB", bytes.div_ceil(1024));
+    }
+    let m = bytes as f64 / MIB as f64;
+    if (m - m.round()).abs() < 0.05 {
+        format!("{} MB", m.round())
+    } else {
+        format!("{m:.1} MB")
+    }
+}
+
+/// A GCRA token bucket per key: `per_minute` requests a minute, `burst` at once.
+struct RateLimiter {
+    interval: Duration,
+    tolerance: Duration,
+    /// Key → theoretical arrival time of the next request.
+    tat: Mutex<HashMap<String, Instant>>,
+}
+
+/// Keys kept before the stale ones are dropped.
+const RATE_KEYS: usize = 10_000;
+
+impl RateLimiter {
+    fn new(per_minute: u32, burst: u32) -> Self {
+        let interval = Duration::from_secs(60) / per_minute.max(1);
+        RateLimiter {
+            interval,
+            tolerance: interval * burst.max(1).saturating_sub(1),
+            tat: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Ok, or the seconds to wait.
+    fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let mut map = self.tat.lock().unwrap_or_else(|e| e.into_inner());
+        let tat = map.get(key).copied().map_or(now, |t| t.max(now));
+        let allowed_at = tat.checked_sub(self.tolerance).unwrap_or(now);
+        if allowed_at > now {
+            return Err((allowed_at - now).as_secs_f64().ceil().max(1.0) as u64);
+        }
+        if map.len() >= RATE_KEYS {
+            map.retain(|_, t| *t > now);
+        }
+        map.insert(key.to_string(), tat + self.interval);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limit_allows_a_burst_then_one_per_interval() {
+        let r = RateLimiter::new(6, 3); // one every 10 s, 3 at once
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(r.check("a", t0), Ok(()));
+        }
+        assert_eq!(r.check("a", t0), Err(10));
+        assert_eq!(
+            r.check("b", t0),
+            Ok(()),
+            "another address has its own bucket"
+        );
+        assert_eq!(r.check("a", t0 + Duration::from_secs(10)), Ok(()));
+        assert!(r.check("a", t0 + Duration::from_secs(11)).is_err());
+    }
+
+    #[test]
+    fn quotas_name_the_limit_in_chinese() {
+        let c = Checker::new(Limits {
+            visitor_files: 2,
+            visitor_bytes: 10 * MIB as u64,
+            ..Limits::default()
+        });
+        let mine = super::super::Usage { files: 2, bytes: 0 };
+        let all = mine;
+        let e = c.quota(mine, all, 1, 1).unwrap_err();
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            e.message.starts_with("每位访客最多保留 2 个"),
+            "{}",
+            e.message
+        );
+        let mine = super::super::Usage {
+            files: 0,
+            bytes: 9 * MIB as u64,
+        };
+        let e = c.quota(mine, all, 1, 2 * MIB as u64).unwrap_err();
+        assert!(e.message.contains("10 MB"), "{}", e.message);
+        assert!(c.quota(super::super::Usage::default(), all, 1, 1).is_ok());
+    }
+
+    #[test]
+    fn megabytes_print_short() {
+        assert_eq!(mib(64 * MIB as u64), "64 MB");
+        assert_eq!(mib(MIB as u64 * 3 / 2), "1.5 MB");
+        assert_eq!(mib(1024), "1 KB");
+    }
+}

@@ -1,0 +1,65 @@
+//! Authentication outside the web session: a password or a personal API token turns into
+//! an [`Actor`] (the command line; the API takes tokens in its request context), and a
+//! user's own tokens: create (shown once), list, revoke.
+
+use chrono::{DateTime, Utc};
+use gongkai_store::{ApiToken, StoreError};
+
+use crate::{Actor, Result, Service, Via};
+
+impl Service {
+    /// The actor for `name` if `password` is theirs (`BadCredentials` otherwise: the
+    /// message does not say which was wrong).
+    pub async fn authenticate_password(
+        &self,
+        name: &str,
+        password: &str,
+        via: Via,
+    ) -> Result<Actor> {
+        let user = self.store.authenticate(name.trim(), password).await?;
+        Ok(Actor::new(&user, via).with_auth("password"))
+    }
+
+    /// The actor for a personal API token (`BadToken` when unknown, expired or revoked).
+    /// When `name` is given it must be the token's owner.
+    pub async fn authenticate_token(
+        &self,
+        token: &str,
+        name: Option<&str>,
+        via: Via,
+    ) -> Result<Actor> {
+        let (token, user) = self
+            .store
+            .api_token_user(token.trim(), Utc::now())
+            .await?
+            .ok_or(StoreError::BadToken)?;
+        if name.is_some_and(|n| n.trim() != user.name) {
+            return Err(StoreError::BadToken.into());
+        }
+        Ok(Actor::new(&user, via).with_auth(format!("token:{}", token.prefix)))
+    }
+
+    /// A new personal API token of the actor (audited): the token, to show once, and its
+    /// record.
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<(String, ApiToken)> {
+        Ok(self
+            .store
+            .create_api_token(&actor.stamp(), name, expires_at)
+            .await?)
+    }
+
+    /// The actor's tokens, newest first.
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
+        Ok(self.store.api_tokens(actor.name()).await?)
+    }
+
+    /// Revokes one of the actor's tokens (audited).
+    pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<ApiToken> {
+        Ok(self.store.revoke_api_token(&actor.stamp(), id).await?)
+    }
+}
