@@ -86,7 +86,8 @@ fn undated_measures_are_dated_by_their_in_force_clause() {
 /// Not a check of its own: the measurement behind `PRECISION.md` when no `gongkai` binary
 /// is at hand. Lints every `.txt` and `.md` file under each directory of
 /// `GONGKAI_LINT_CORPUS` (colon-separated) as plain text and prints the findings by rule
-/// and severity and per 10,000 characters, then every finding.
+/// and severity and per 10,000 characters, then every finding. Each file is linted both as
+/// a document and with `lint_text`, which must agree.
 #[test]
 #[ignore = "needs the corpus of scripts/lint-corpus: GONGKAI_LINT_CORPUS=DIR[:DIR…]"]
 fn measure_corpus() {
@@ -122,7 +123,12 @@ fn measure_corpus() {
                 .paragraphs()
                 .map(|p| p.text.chars().count())
                 .sum::<usize>();
-            for x in l.lint_document(&doc, &f.display().to_string()) {
+            let name = f.display().to_string();
+            let found = l.lint_document(&doc, &name);
+            // `lint_text` lints the lines without building the document first: the same
+            // findings.
+            assert_eq!(found, l.lint_text(&text, &name), "{name}");
+            for x in found {
                 *by.entry((x.code, x.severity)).or_insert(0usize) += 1;
                 all.push(x);
             }
