@@ -258,8 +258,8 @@ fn leading_date(text: &str) -> Option<(NaiveDate, usize)> {
 }
 
 /// The date of a document from its paragraphs: the first labelled publication date
-/// (`发布时间：2023-05-06`), else the last paragraph that is only a date (the signature
-/// date). Dates after `today` are ignored.
+/// (`发布时间：2023-05-06`) or news byline (`2017年10月10日 来源：北京晚报`), else the last
+/// paragraph that is only a date (the signature date). Dates after `today` are ignored.
 pub(crate) fn document_date<'a>(
     paragraphs: impl Iterator<Item = &'a str>,
     today: Option<NaiveDate>,
@@ -287,17 +287,38 @@ pub(crate) fn document_date_marked<'a>(
             return Some(d);
         }
         let t = p.trim();
-        if t.starts_with(|c| digit_value(c).is_some())
-            && t.chars().count() <= 20
+        if !t.starts_with(|c| digit_value(c).is_some()) {
+            continue;
+        }
+        let n = t.chars().count();
+        if n <= BYLINE_CHARS
             && let Some((d, end)) = leading_date(t)
-            && t[end..].trim().is_empty()
             && plausible(d)
         {
-            signature = Some(d);
+            let rest = &t[end..];
+            if BYLINE.is_match(rest) {
+                return Some(d);
+            }
+            if n <= 20 && rest.trim().is_empty() {
+                signature = Some(d);
+            }
         }
     }
     signature
 }
+
+/// The longest line taken for a byline (`2017年10月10日 来源：北京晚报`).
+const BYLINE_CHARS: usize = 80;
+
+/// What follows the date in a news page's byline: an optional time, then the source,
+/// author or page furniture. A line that starts with a date and goes on like this dates
+/// the page as a label does.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?\s*(?:来源|作者|发布|编辑|责任编辑|浏览|点击|字号|【)",
+    )
+    .expect("valid regex")
+});
 
 /// The clause that puts a normative text into force: `本法自2001年5月1日起施行`,
 /// `本办法自……起实施`. The date itself follows the match.
@@ -483,6 +504,24 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 1, 2)
         );
         let paras = ["正文提到2018年3月1日的事"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A news byline dates the page; a sentence that starts with a date does not.
+        let paras = [
+            "标题",
+            "2017年10月10日 来源:北京晚报",
+            "正文",
+            "2024年1月2日",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2017, 10, 10)
+        );
+        let paras = ["2021-01-07 15:30 来源：生态环境局信息中心"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2021, 1, 7)
+        );
+        let paras = ["2018年3月1日起，来源不明的材料一律退回。"];
         assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2035年12月31日"];
         assert_eq!(
