@@ -4,6 +4,12 @@
 //!    list (target ≥ 50 MB/s per core);
 //! 2. a generated website mirror of 10,000 HTML pages end to end (read from disk, HTML
 //!    reader, lint, on every core): pages/s and peak memory (VmHWM).
+//!
+//! For instruction counts under `valgrind --tool=callgrind` (stable when the machine is
+//! loaded, unlike wall-clock figures): `GONGKAI_LINT_BENCH=default` (or `office`, or
+//! `mirror`) runs only that part, and `GONGKAI_LINT_BENCH_PASSES=N` makes each throughput
+//! run exactly N passes over the 16 MB text instead of as many as fit in three seconds;
+//! then divide the instructions of `Linter::lint_text` by the bytes linted.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -70,13 +76,31 @@ fn linter(lists: OfficeLists) -> Linter {
     .expect("linter")
 }
 
+/// `GONGKAI_LINT_BENCH_PASSES`: a fixed number of passes (for callgrind), else `None`.
+fn fixed_passes() -> Option<usize> {
+    std::env::var("GONGKAI_LINT_BENCH_PASSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+}
+
+/// True when `GONGKAI_LINT_BENCH` is unset or names `part`.
+fn selected(part: &str) -> bool {
+    std::env::var("GONGKAI_LINT_BENCH").map_or(true, |v| v == part)
+}
+
 fn throughput(name: &str, l: &Linter, text: &str) {
-    let warm: String = text.chars().take(200_000).collect();
-    let _ = l.lint_text(&warm, "warm-up");
+    let passes = fixed_passes();
+    if passes.is_none() {
+        let warm: String = text.chars().take(200_000).collect();
+        let _ = l.lint_text(&warm, "warm-up");
+    }
     let t = Instant::now();
     let mut n = 0;
     let mut rounds = 0;
-    while t.elapsed().as_secs_f64() < 3.0 || rounds == 0 {
+    while match passes {
+        Some(p) => rounds < p,
+        None => t.elapsed().as_secs_f64() < 3.0 || rounds == 0,
+    } {
         n += l.lint_text(text, "bench").len();
         rounds += 1;
     }
@@ -166,17 +190,23 @@ fn main() {
     while text.len() < 16 << 20 {
         text.push_str(&seed);
     }
-    let plain = linter(OfficeLists::default());
-    throughput("default rules", &plain, &text);
+    if selected("default") {
+        let plain = linter(OfficeLists::default());
+        throughput("default rules", &plain, &text);
+    }
     let lists = OfficeLists {
         sensitive: office_words(10_000),
         ..OfficeLists::default()
     };
     let office = linter(lists);
-    throughput("default rules + 10,000-word office list", &office, &text);
+    if selected("office") {
+        throughput("default rules + 10,000-word office list", &office, &text);
+    }
     drop(text);
 
-    let dir = std::env::temp_dir().join(format!("gongkai-lint-mirror-{}", std::process::id()));
-    mirror(&office, &seed, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
+    if selected("mirror") {
+        let dir = std::env::temp_dir().join(format!("gongkai-lint-mirror-{}", std::process::id()));
+        mirror(&office, &seed, &dir);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -2,6 +2,7 @@
 //! Aho–Corasick automata (one pass per paragraph each), then every selected rule over
 //! every paragraph and table cell, then suppression.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -9,6 +10,7 @@ use chrono::NaiveDate;
 use gongkai_report::{Block, Document, Location};
 
 use crate::rules::{Cx, Hit, REGISTRY, Rule};
+use crate::text::Marks;
 use crate::{Data, EXCERPT_CHARS, Finding, OfficeLists, Options, Place, Suppression, text};
 
 /// What a literal pattern stands for.
@@ -78,6 +80,34 @@ pub(crate) struct Engine {
 }
 
 const INLINE_MARKER: &str = "gongkai-lint: allow";
+
+/// The state of one document's run: the paragraph counter, the findings so far, and
+/// buffers reused from paragraph to paragraph.
+struct Run<'f> {
+    file: &'f str,
+    /// The document's date and the date of its wording.
+    dates: (Option<NaiveDate>, Option<NaiveDate>),
+    /// 1-based number of the current paragraph or table cell.
+    n: u32,
+    builtin: Vec<AcHit>,
+    office: Vec<AcHit>,
+    hits: Vec<Hit>,
+    out: Vec<Finding>,
+}
+
+impl<'f> Run<'f> {
+    fn new(file: &'f str, dates: (Option<NaiveDate>, Option<NaiveDate>)) -> Run<'f> {
+        Run {
+            file,
+            dates,
+            n: 0,
+            builtin: Vec::new(),
+            office: Vec::new(),
+            hits: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+}
 
 impl Engine {
     pub fn new(data: Data, lists: OfficeLists, opts: Options) -> Engine {
@@ -159,49 +189,71 @@ impl Engine {
         file: &str,
         doc_date: Option<NaiveDate>,
     ) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        let mut n = 0u32;
         let wording_date = text::wording_date(
             doc_date,
             text::in_force_date(doc.paragraphs().map(|p| p.text.as_str())),
         );
-        let dates = (doc_date, wording_date);
+        let mut run = Run::new(file, (doc_date, wording_date));
         for block in &doc.blocks {
             match block {
                 Block::Paragraph(p) => {
-                    n += 1;
-                    self.paragraph(&p.text, p.loc, n, file, dates, &mut findings);
+                    self.paragraph(&mut run, &p.text, p.loc, Marks::of(&p.text));
                 }
                 Block::Table(t) => {
                     for cell in t.rows.iter().flatten() {
-                        n += 1;
-                        self.paragraph(&cell.text, cell.loc, n, file, dates, &mut findings);
+                        self.paragraph(&mut run, &cell.text, cell.loc, Marks::of(&cell.text));
                     }
                 }
             }
         }
-        findings
+        run.out
     }
 
-    fn paragraph(
-        &self,
-        para: &str,
-        loc: Location,
-        n: u32,
-        file: &str,
-        (doc_date, wording_date): (Option<NaiveDate>, Option<NaiveDate>),
-        out: &mut Vec<Finding>,
-    ) {
-        if para.trim().is_empty() {
+    /// The same as linting [`crate::text_document`]`(text)`, without copying the lines
+    /// into a document first.
+    pub fn lint_text(&self, text: &str, file: &str) -> Vec<Finding> {
+        // The non-blank lines with their marks, found once for the three passes (date,
+        // in-force date, lint).
+        let lines: Vec<(usize, &str, Marks)> = text
+            .split('\n')
+            .enumerate()
+            .filter(|(_, l)| !text::is_blank(l))
+            .map(|(i, l)| {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                (i, l, Marks::of(l))
+            })
+            .collect();
+        let doc_date =
+            text::document_date_marked(lines.iter().map(|&(_, l, m)| (l, m)), self.opts.today);
+        let wording_date = text::wording_date(
+            doc_date,
+            text::in_force_date_marked(lines.iter().map(|&(_, l, m)| (l, m))),
+        );
+        let mut run = Run::new(file, (doc_date, wording_date));
+        for &(i, l, marks) in &lines {
+            let loc = Location::Text {
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                column: 1,
+            };
+            self.paragraph(&mut run, l, loc, marks);
+        }
+        run.out
+    }
+
+    /// Lints one paragraph or table cell (the next in reading order) into `run`.
+    fn paragraph(&self, run: &mut Run<'_>, para: &str, loc: Location, marks: Marks) {
+        run.n += 1;
+        if text::is_blank(para) {
             return;
         }
-        let mut builtin = Vec::new();
+        let (doc_date, wording_date) = run.dates;
+        run.builtin.clear();
         if let Some(a) = &self.builtin {
-            a.hits(para, &mut builtin);
+            a.hits(para, &mut run.builtin);
         }
-        let mut office = Vec::new();
+        run.office.clear();
         if let Some(a) = &self.office {
-            a.hits(para, &mut office);
+            a.hits(para, &mut run.office);
         }
         let cx = Cx {
             text: para,
@@ -211,22 +263,33 @@ impl Engine {
             grace_days: self.opts.grace_days.unwrap_or(crate::DEFAULT_GRACE_DAYS),
             data: &self.data,
             lists: &self.lists,
-            builtin: &builtin,
-            office: &office,
+            builtin: &run.builtin,
+            office: &run.office,
             leader_names: &self.leader_names,
             leader_titles: &self.leader_titles,
+            marks,
+            dates: OnceCell::new(),
+            tokens: OnceCell::new(),
         };
-        let inline = inline_allowed(para);
-        let mut hits = Vec::new();
+        let inline = if marks.has(Marks::G) {
+            inline_allowed(para)
+        } else {
+            None
+        };
+        let mut hits = std::mem::take(&mut run.hits);
         for rule in &self.enabled {
             hits.clear();
             rule.check(&cx, &mut hits);
+            if hits.is_empty() {
+                continue;
+            }
             let code = rule.info().meta.code;
             for h in hits.drain(..) {
-                let f = self.finding(code, h, para, loc, n, file, inline.as_deref());
-                out.push(f);
+                let f = self.finding(code, h, para, loc, run.n, run.file, inline.as_deref());
+                run.out.push(f);
             }
         }
+        run.hits = hits;
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -231,7 +231,7 @@ impl Linter {
 
     /// Lints plain text, one paragraph per line.
     pub fn lint_text(&self, text: &str, file: &str) -> Vec<Finding> {
-        self.lint_document(&text_document(text), file)
+        self.engine.lint_text(text, file)
     }
 }
 

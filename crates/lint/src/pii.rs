@@ -48,26 +48,34 @@ pub(crate) fn labelled_not_personal(text: &str, start: usize) -> bool {
 }
 
 /// Every number-like token of `text` with at least `min_digits` digits.
+///
+/// Most digit runs in government text are short (years, counts, table cells such as
+/// `0 0 0`), so a run is first measured without allocating; only a long enough one gets
+/// its digits and groups copied out.
 pub(crate) fn tokens(text: &str, min_digits: usize) -> Vec<Token> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_digit() || (i > 0 && is_word_byte(b[i - 1])) {
+        if !b[i].is_ascii_digit() {
+            i = next_digit(b, i + 1);
+            continue;
+        }
+        if i > 0 && is_word_byte(b[i - 1]) {
             i += 1;
             continue;
         }
         let start = i;
-        let mut digits = String::new();
-        let mut groups = Vec::new();
+        // First pass: where the run ends, how many digits and groups it has.
+        let (mut n_digits, mut n_groups) = (0usize, 0usize);
         let mut sep: Option<u8> = None;
         loop {
             let g0 = i;
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            digits.push_str(&text[g0..i]);
-            groups.push(i - g0);
+            n_digits += i - g0;
+            n_groups += 1;
             // A group may continue after one space or hyphen, always the same one.
             let next_sep = b.get(i).copied().filter(|&c| c == b' ' || c == b'-');
             match next_sep {
@@ -81,14 +89,25 @@ pub(crate) fn tokens(text: &str, min_digits: usize) -> Vec<Token> {
                 _ => break,
             }
         }
+        let digits_end = i;
         // An ID number may end in X.
-        if i < b.len() && (b[i] == b'X' || b[i] == b'x') && groups.len() == 1 && digits.len() == 17
-        {
-            digits.push('X');
+        let x = i < b.len() && (b[i] == b'X' || b[i] == b'x') && n_groups == 1 && n_digits == 17;
+        if x {
+            n_digits += 1;
             i += 1;
         }
         let touching = i < b.len() && is_word_byte(b[i]);
-        if !touching && digits.len() >= min_digits {
+        if !touching && n_digits >= min_digits {
+            // Second pass over the run: copy digits and group lengths.
+            let mut digits = String::with_capacity(n_digits);
+            let mut groups = Vec::with_capacity(n_groups);
+            for g in text[start..digits_end].split([' ', '-']) {
+                digits.push_str(g);
+                groups.push(g.len());
+            }
+            if x {
+                digits.push('X');
+            }
             out.push(Token {
                 start,
                 end: i,
@@ -102,6 +121,35 @@ pub(crate) fn tokens(text: &str, min_digits: usize) -> Vec<Token> {
         }
     }
     out
+}
+
+/// The index of the first ASCII digit in `b` at or after `i` (`b.len()` when none). Text
+/// is mostly Chinese, without digits: eight bytes are tested at a time.
+fn next_digit(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        if has_ascii_digit(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
+    while i < b.len() && !b[i].is_ascii_digit() {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
+/// True when one of the eight bytes of `w` is `0`…`9` (exact: the per-byte sums cannot
+/// carry into the next byte).
+fn has_ascii_digit(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low7 = w & (ONES * 0x7F);
+    // High bit set per byte: low7 <= 0x39, the byte is ASCII, and low7 >= 0x30.
+    let below = (ONES * (0x7F + 0x3A)) - low7;
+    let above = low7 + ONES * (0x7F - 0x2F);
+    below & !w & above & HIGH != 0
 }
 
 /// Weights of GB 11643-1999 (ISO 7064 MOD 11-2).
@@ -243,6 +291,22 @@ mod tests {
         assert_eq!(t[1].groups, vec![4, 4, 4, 4, 3]);
         assert!(tokens("138****5678", 11).is_empty());
         assert!(tokens("A13812345678", 11).is_empty());
+    }
+
+    #[test]
+    fn digit_skipping_matches_a_plain_scan() {
+        for b in 0..=255u8 {
+            let w = u64::from_le_bytes([0xE5, b, 0x80, 0xFF, 0x20, 0x2F, 0x3A, 0xB9]);
+            assert_eq!(has_ascii_digit(w), b.is_ascii_digit(), "{b:#x}");
+        }
+        let t = "政府信息公开工作年度报告，共计2023年收到申请12件。x9";
+        let b = t.as_bytes();
+        for i in 0..=b.len() {
+            let plain = (i..b.len())
+                .find(|&j| b[j].is_ascii_digit())
+                .unwrap_or(b.len());
+            assert_eq!(next_digit(b, i), plain, "{i}");
+        }
     }
 
     #[test]

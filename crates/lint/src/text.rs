@@ -65,6 +65,71 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Characters whose presence gates a search (a regular expression, a date or label
+/// parse), found in one pass over a paragraph's bytes instead of one substring search
+/// each. All of them are ASCII or begin with a lead byte (`E5`, `E8`, `EF`) that never
+/// occurs inside another character.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Marks(u8);
+
+impl Marks {
+    /// `年`
+    pub const YEAR: u8 = 1;
+    /// `自`
+    pub const FROM: u8 = 1 << 1;
+    /// `：` or `:`
+    pub const COLON: u8 = 1 << 2;
+    /// `％` or `%`
+    pub const PERCENT: u8 = 1 << 3;
+    /// `号`
+    pub const NUMBER_SIGN: u8 = 1 << 4;
+    /// ASCII `g` (the inline marker `gongkai-lint: allow`)
+    pub const G: u8 = 1 << 5;
+
+    pub fn of(s: &str) -> Marks {
+        let b = s.as_bytes();
+        let mut m = 0;
+        let mut i = 0;
+        // Character by character (the text is valid UTF-8): one test per ASCII byte, one
+        // per Chinese character.
+        while let Some(&c) = b.get(i) {
+            if c < 0x80 {
+                m |= match c {
+                    b':' => Marks::COLON,
+                    b'%' => Marks::PERCENT,
+                    b'g' => Marks::G,
+                    _ => 0,
+                };
+                i += 1;
+            } else if c < 0xE0 {
+                i += 2;
+            } else if c < 0xF0 {
+                if matches!(c, 0xE5 | 0xE8 | 0xEF)
+                    && let Some(&[x, y]) = b.get(i + 1..i + 3)
+                {
+                    m |= match (c, x, y) {
+                        (0xE5, 0xB9, 0xB4) => Marks::YEAR,
+                        (0xE5, 0x8F, 0xB7) => Marks::NUMBER_SIGN,
+                        (0xE8, 0x87, 0xAA) => Marks::FROM,
+                        (0xEF, 0xBC, 0x9A) => Marks::COLON,
+                        (0xEF, 0xBC, 0x85) => Marks::PERCENT,
+                        _ => 0,
+                    };
+                }
+                i += 3;
+            } else {
+                i += 4;
+            }
+        }
+        Marks(m)
+    }
+
+    /// True when one of the characters of `mask` is present.
+    pub fn has(self, mask: u8) -> bool {
+        self.0 & mask != 0
+    }
+}
+
 fn style_of(s: &str) -> NumStyle {
     if s.bytes().all(|b| b.is_ascii_digit()) {
         NumStyle::Arabic
@@ -174,6 +239,11 @@ fn leading_date(text: &str) -> Option<(NaiveDate, usize)> {
     {
         return Some((d, skip + m.end));
     }
+    // The ISO form must start the text: four digits and a separator.
+    let b = trimmed.as_bytes();
+    if b.len() < 8 || !b[..4].iter().all(u8::is_ascii_digit) || !b"-/.".contains(&b[4]) {
+        return None;
+    }
     let c = ISO.captures(trimmed)?;
     let whole = c.get(0)?;
     if whole.start() != 0 || c.get(2)?.as_str() != c.get(4)?.as_str() {
@@ -188,10 +258,18 @@ fn leading_date(text: &str) -> Option<(NaiveDate, usize)> {
 }
 
 /// The date of a document from its paragraphs: the first labelled publication date
-/// (`发布时间：2023-05-06`), else the last paragraph that is only a date (the signature
-/// date). Dates after `today` are ignored.
+/// (`发布时间：2023-05-06`) or news byline (`2017年10月10日 来源：北京晚报`), else the last
+/// paragraph that is only a date (the signature date). Dates after `today` are ignored.
 pub(crate) fn document_date<'a>(
     paragraphs: impl Iterator<Item = &'a str>,
+    today: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    document_date_marked(paragraphs.map(|p| (p, Marks::of(p))), today)
+}
+
+/// [`document_date`] of paragraphs whose [`Marks`] are known.
+pub(crate) fn document_date_marked<'a>(
+    paragraphs: impl Iterator<Item = (&'a str, Marks)>,
     today: Option<NaiveDate>,
 ) -> Option<NaiveDate> {
     let plausible = |d: NaiveDate| {
@@ -199,24 +277,48 @@ pub(crate) fn document_date<'a>(
             && today.is_none_or(|t| d <= t)
     };
     let mut signature = None;
-    for p in paragraphs {
-        if let Some(m) = LABEL.find(p)
+    for (p, marks) in paragraphs {
+        // Every label ends in a colon (`：` or `:`); most paragraphs have none.
+        if marks.has(Marks::COLON)
+            && let Some(m) = LABEL.find(p)
             && let Some((d, _)) = leading_date(&p[m.end()..])
             && plausible(d)
         {
             return Some(d);
         }
         let t = p.trim();
-        if t.chars().count() <= 20
+        if !t.starts_with(|c| digit_value(c).is_some()) {
+            continue;
+        }
+        let n = t.chars().count();
+        if n <= BYLINE_CHARS
             && let Some((d, end)) = leading_date(t)
-            && t[end..].trim().is_empty()
             && plausible(d)
         {
-            signature = Some(d);
+            let rest = &t[end..];
+            if BYLINE.is_match(rest) {
+                return Some(d);
+            }
+            if n <= 20 && rest.trim().is_empty() {
+                signature = Some(d);
+            }
         }
     }
     signature
 }
+
+/// The longest line taken for a byline (`2017年10月10日 来源：北京晚报`).
+const BYLINE_CHARS: usize = 80;
+
+/// What follows the date in a news page's byline: an optional time, then the source,
+/// author or page furniture. A line that starts with a date and goes on like this dates
+/// the page as a label does.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?\s*(?:来源|作者|发布|编辑|责任编辑|浏览|点击|字号|【)",
+    )
+    .expect("valid regex")
+});
 
 /// The clause that puts a normative text into force: `本法自2001年5月1日起施行`,
 /// `本办法自……起实施`. The date itself follows the match.
@@ -242,9 +344,16 @@ static CLAUSE_START: LazyLock<Regex> = LazyLock::new(|| {
 /// inside another sentence); the latest one when several texts are joined (a notice and
 /// the measures it issues). `None` when there is no such clause with a full date.
 pub(crate) fn in_force_date<'a>(paragraphs: impl Iterator<Item = &'a str>) -> Option<NaiveDate> {
+    in_force_date_marked(paragraphs.map(|p| (p, Marks::of(p))))
+}
+
+/// [`in_force_date`] of paragraphs whose [`Marks`] are known.
+pub(crate) fn in_force_date_marked<'a>(
+    paragraphs: impl Iterator<Item = (&'a str, Marks)>,
+) -> Option<NaiveDate> {
     let mut latest: Option<NaiveDate> = None;
-    for p in paragraphs {
-        if !p.contains("自") {
+    for (p, marks) in paragraphs {
+        if !marks.has(Marks::FROM) {
             continue;
         }
         for m in IN_FORCE.find_iter(p) {
@@ -279,6 +388,12 @@ pub(crate) fn wording_date(
         (Some(p), Some(f)) => Some(p.min(f)),
         (p, f) => p.or(f),
     }
+}
+
+/// True when `s` is empty or only white space (the same as `s.trim().is_empty()`, but it
+/// stops at the first other character, usually the first).
+pub(crate) fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
 }
 
 /// Byte range of the sentence around `start..end` (bounded by `。！？；` and line ends).
@@ -390,6 +505,24 @@ mod tests {
         );
         let paras = ["正文提到2018年3月1日的事"];
         assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A news byline dates the page; a sentence that starts with a date does not.
+        let paras = [
+            "标题",
+            "2017年10月10日 来源:北京晚报",
+            "正文",
+            "2024年1月2日",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2017, 10, 10)
+        );
+        let paras = ["2021-01-07 15:30 来源：生态环境局信息中心"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2021, 1, 7)
+        );
+        let paras = ["2018年3月1日起，来源不明的材料一律退回。"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2035年12月31日"];
         assert_eq!(
             document_date(paras.iter().copied(), NaiveDate::from_ymd_opt(2026, 1, 1)),
@@ -440,6 +573,25 @@ mod tests {
         );
         assert_eq!(wording_date(None, d(2001, 5, 1)), d(2001, 5, 1));
         assert_eq!(wording_date(d(2024, 1, 5), None), d(2024, 1, 5));
+    }
+
+    #[test]
+    fn marks_agree_with_substring_search() {
+        for t in [
+            "",
+            "2023年，占比5％，国办发〔2019〕3号",
+            "发布时间:2024 本法自公布之日起施行 100% gongkai-lint",
+            "日期：无",
+            "纯文字段落，没有标记字符。",
+        ] {
+            let m = Marks::of(t);
+            assert_eq!(m.has(Marks::YEAR), t.contains('年'), "{t}");
+            assert_eq!(m.has(Marks::FROM), t.contains('自'), "{t}");
+            assert_eq!(m.has(Marks::COLON), t.contains(['：', ':']), "{t}");
+            assert_eq!(m.has(Marks::PERCENT), t.contains(['％', '%']), "{t}");
+            assert_eq!(m.has(Marks::NUMBER_SIGN), t.contains('号'), "{t}");
+            assert_eq!(m.has(Marks::G), t.contains('g'), "{t}");
+        }
     }
 
     #[test]

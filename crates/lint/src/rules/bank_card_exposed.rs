@@ -1,4 +1,4 @@
-use crate::pii::{IdShape, id_shape, labelled_not_personal, luhn, mask, tokens};
+use crate::pii::{IdShape, id_shape, labelled_not_personal, luhn, mask};
 use crate::rules::{Cx, Hit, Rule, info};
 use crate::{Category, RuleInfo, Severity};
 
@@ -49,7 +49,7 @@ impl Rule for BankCardExposed {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for t in tokens(cx.text, 16) {
+        for t in cx.tokens(16) {
             let d = t.digits.as_str();
             let shaped = match t.groups.as_slice() {
                 [n] => (16..=19).contains(n),
@@ -61,7 +61,7 @@ impl Rule for BankCardExposed {
                 || !luhn(d)
                 || labelled_not_personal(cx.text, t.start)
                 // An ID number of Gansu (62…) is reported as an ID, not also as a card.
-                || id_shape(&t, &cx.data.pii.province_codes, cx.today) != IdShape::NotId
+                || id_shape(t, &cx.data.pii.province_codes, cx.today) != IdShape::NotId
             {
                 continue;
             }

@@ -3,6 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::rules::{Cx, Hit, Rule, info};
+use crate::text::Marks;
 use crate::{Category, RuleInfo, Severity};
 
 explained!(
@@ -60,7 +61,7 @@ impl Rule for DocumentNumberBrackets {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        if !cx.text.contains('号') {
+        if !cx.marks.has(Marks::NUMBER_SIGN) {
             return;
         }
         for c in NUMBER.captures_iter(cx.text) {

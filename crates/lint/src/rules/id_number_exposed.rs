@@ -1,4 +1,4 @@
-use crate::pii::{IdShape, id_shape, labelled_not_personal, mask, tokens};
+use crate::pii::{IdShape, id_shape, labelled_not_personal, mask};
 use crate::rules::{Cx, Hit, Rule, info};
 use crate::{Category, RuleInfo, Severity};
 
@@ -54,8 +54,8 @@ impl Rule for IdNumberExposed {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for t in tokens(cx.text, 18) {
-            if id_shape(&t, &cx.data.pii.province_codes, cx.today) == IdShape::Valid
+        for t in cx.tokens(18) {
+            if id_shape(t, &cx.data.pii.province_codes, cx.today) == IdShape::Valid
                 && !labelled_not_personal(cx.text, t.start)
             {
                 out.push(Hit {

@@ -1,5 +1,5 @@
 use crate::rules::{Cx, Hit, Rule, info};
-use crate::{Category, RuleInfo, Severity, text};
+use crate::{Category, RuleInfo, Severity};
 
 explained!(
     ImpossibleDate,
@@ -45,7 +45,7 @@ impl Rule for ImpossibleDate {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for d in text::dates(cx.text) {
+        for d in cx.dates() {
             let (zh, en) = if !(1..=12).contains(&d.month) {
                 (
                     format!("日期不存在：没有{}月", d.month),

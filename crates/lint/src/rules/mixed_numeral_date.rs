@@ -1,5 +1,5 @@
 use crate::rules::{Cx, Hit, Rule, info};
-use crate::{Category, RuleInfo, Severity, text};
+use crate::{Category, RuleInfo, Severity};
 
 explained!(
     MixedNumeralDate,
@@ -45,7 +45,7 @@ impl Rule for MixedNumeralDate {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for d in text::dates(cx.text) {
+        for d in cx.dates() {
             if !d.mixed_styles() || !(1..=12).contains(&d.month) {
                 continue;
             }

@@ -1,4 +1,4 @@
-use crate::pii::{Token, labelled_not_personal, mask, tokens};
+use crate::pii::{Token, labelled_not_personal, mask};
 use crate::rules::{Cx, Hit, Rule, info};
 use crate::{Category, RuleInfo, Severity, text};
 
@@ -70,8 +70,8 @@ impl Rule for MobileNumberExposed {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for t in tokens(cx.text, 11) {
-            let Some(core) = mobile_digits(&t, &cx.data.pii.mobile_prefixes) else {
+        for t in cx.tokens(11) {
+            let Some(core) = mobile_digits(t, &cx.data.pii.mobile_prefixes) else {
                 continue;
             };
             let after = cx.text[t.end..].trim_start();

@@ -1,10 +1,14 @@
 //! The rules, one per file, and the registry that lists them by code.
 
+use std::cell::OnceCell;
+
 use chrono::{Days, NaiveDate};
 
 use crate::data::Citation;
 use crate::engine::{AcHit, PatRef};
-use crate::{Category, Data, OfficeLists, RuleInfo, RuleMeta, Severity, text};
+use crate::pii::Token;
+use crate::text::{DateMention, Marks};
+use crate::{Category, Data, OfficeLists, RuleInfo, RuleMeta, Severity, pii, text};
 
 /// Declares a rule's unit struct with `$text` as both its doc comment and its
 /// `EXPLANATION` const, so the documentation has one source.
@@ -56,6 +60,36 @@ pub(crate) struct Cx<'a> {
     pub office: &'a [AcHit],
     pub leader_names: &'a [(String, Vec<usize>)],
     pub leader_titles: &'a [String],
+    /// Which gating characters the paragraph contains.
+    pub marks: Marks,
+    /// The paragraph's dates, found once for the three date rules ([`Cx::dates`]).
+    pub dates: OnceCell<Vec<DateMention>>,
+    /// The paragraph's number tokens, found once for the four number rules
+    /// ([`Cx::tokens`]).
+    pub tokens: OnceCell<Vec<Token>>,
+}
+
+/// The fewest digits a number rule looks at (a mobile number).
+const MIN_TOKEN_DIGITS: usize = 11;
+
+impl Cx<'_> {
+    /// Every `年…月(…日)` date of the paragraph ([`text::dates`]), found on first use.
+    pub fn dates(&self) -> &[DateMention] {
+        if !self.marks.has(Marks::YEAR) {
+            return &[];
+        }
+        self.dates.get_or_init(|| text::dates(self.text))
+    }
+
+    /// The paragraph's number tokens with at least `min_digits` digits (at least
+    /// [`MIN_TOKEN_DIGITS`]): the same as `pii::tokens(text, min_digits)`, tokenised once.
+    pub fn tokens(&self, min_digits: usize) -> impl Iterator<Item = &Token> {
+        debug_assert!(min_digits >= MIN_TOKEN_DIGITS);
+        self.tokens
+            .get_or_init(|| pii::tokens(self.text, MIN_TOKEN_DIGITS))
+            .iter()
+            .filter(move |t| t.digits.len() >= min_digits)
+    }
 }
 
 /// A finding of a rule, before the engine adds excerpt, place and suppression.

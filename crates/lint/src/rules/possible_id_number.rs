@@ -1,4 +1,4 @@
-use crate::pii::{IdShape, id_shape, labelled_not_personal, mask, tokens};
+use crate::pii::{IdShape, id_shape, labelled_not_personal, mask};
 use crate::rules::{Cx, Hit, Rule, info};
 use crate::{Category, RuleInfo, Severity};
 
@@ -45,8 +45,8 @@ impl Rule for PossibleIdNumber {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for t in tokens(cx.text, 15) {
-            let (zh, en, keep) = match id_shape(&t, &cx.data.pii.province_codes, cx.today) {
+        for t in cx.tokens(15) {
+            let (zh, en, keep) = match id_shape(t, &cx.data.pii.province_codes, cx.today) {
                 IdShape::BadCheck => (
                     "疑似公民身份号码（校验码不符），请人工核对",
                     "Looks like a citizen ID number but the check digit is wrong; review it",

@@ -3,6 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::rules::{Cx, Hit, Rule, info};
+use crate::text::Marks;
 use crate::{Category, RuleInfo, Severity};
 
 explained!(
@@ -70,7 +71,7 @@ impl Rule for ShareOverHundredPercent {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        if !cx.text.contains('%') && !cx.text.contains('％') {
+        if !cx.marks.has(Marks::PERCENT) {
             return;
         }
         for c in PERCENT.captures_iter(cx.text) {

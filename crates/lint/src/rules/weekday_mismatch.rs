@@ -4,7 +4,7 @@ use chrono::Datelike;
 use regex::Regex;
 
 use crate::rules::{Cx, Hit, Rule, info};
-use crate::{Category, RuleInfo, Severity, text};
+use crate::{Category, RuleInfo, Severity};
 
 explained!(
     WeekdayMismatch,
@@ -56,7 +56,7 @@ impl Rule for WeekdayMismatch {
     }
 
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Hit>) {
-        for d in text::dates(cx.text) {
+        for d in cx.dates() {
             let Some(date) = d.date() else { continue };
             let Some(c) = WEEKDAY.captures(&cx.text[d.end..]) else {
                 continue;
