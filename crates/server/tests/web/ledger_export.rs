@@ -246,3 +246,63 @@ async fn the_year_tables_download_from_the_year_end_page() {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].detail["format"], "xlsx");
 }
+
+#[tokio::test]
+async fn the_api_exports_with_the_list_parameters() {
+    let (app, store) = app().await;
+    let mut clerk = Client::new(&app);
+    clerk.login("clerk").await;
+    register(&mut clerk, "张三").await;
+    register(&mut clerk, "李四").await;
+    let mut api = Client::new(&app);
+    crate::common::bearer(&mut api, "leader").await;
+    let r = api
+        .get("/api/v1/applications/export/csv?status=all&q=%E6%9D%8E&columns=%E7%BC%96%E5%8F%B7,%E7%94%B3%E8%AF%B7%E4%BA%BA&limit=1&offset=5")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let csv = csv_text(&r.body);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "编号,申请人");
+    assert_eq!(lines.len(), 2, "李四 only, paging ignored: {csv}");
+    assert!(lines[1].ends_with(",李四"), "{csv}");
+    let r = api.get("/api/v1/applications/export/xlsx?status=all").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(inspect::read(&r.body).unwrap()[0].rows().len(), 3);
+    let r = api.get("/api/v1/applications/export/ods").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("xlsx"),
+        "{}",
+        r.text()
+    );
+    let sets = api.get("/api/v1/column-sets").await.json();
+    assert_eq!(sets[0]["name"], "标准");
+    assert_eq!(sets[0]["columns"][0], "number");
+    let year = chrono::Utc::now().year();
+    let r = api
+        .get(&format!("/api/v1/reports/{year}/statistics.xlsx"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(inspect::read(&r.body).unwrap().len(), 4);
+    let audit = store
+        .audit(&AuditQuery {
+            action: Some("download".into()),
+            actor: Some("leader".into()),
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 3, "{audit:?}");
+    assert!(audit.iter().all(|a| a.channel.as_deref() == Some("api")));
+    let doc = crate::common::Client::new(&app)
+        .get("/api/v1/openapi.json")
+        .await
+        .text();
+    assert!(
+        doc.contains("/api/v1/applications/export/{format}"),
+        "documented"
+    );
+}
