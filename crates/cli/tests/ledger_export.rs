@@ -133,10 +133,10 @@ fn export_and_column_sets_from_the_command_line() {
     let out = ok(
         dir,
         admin,
-        &["columns", "save", "季度报送", "编号,申请人", "办理状态"],
+        &["columns", "save", "季度报送", "编号,申请人", "办理阶段"],
     );
     assert!(
-        out.contains("已保存列模板“季度报送”：编号、申请人、办理状态"),
+        out.contains("已保存列模板“季度报送”：编号、申请人、办理阶段"),
         "{out}"
     );
     let out = ok(dir, None, &["columns", "list"]);
@@ -166,7 +166,7 @@ fn export_and_column_sets_from_the_command_line() {
     let sheets = inspect::read(&std::fs::read(dir.join("out.bin")).unwrap()).unwrap();
     let rows = sheets[0].rows();
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!(sheets[0].text("C1"), "办理状态");
+    assert_eq!(sheets[0].text("C1"), "办理阶段");
     assert_eq!(sheets[0].text("B2"), "钱七");
     ok(dir, admin, &["columns", "delete", "季度报送"]);
     let o = run(

@@ -10,7 +10,11 @@
 //!   saved (`gongkai_store::column_sets`, migration 0012). A set is named by its name, or
 //!   given as a list of column keys or headers separated by commas.
 //! * The headers are the words an office's own sheet uses (申请人, 收到日期, 申请内容,
-//!   答复日期, 办理结果, 延期, 补正 …), so the ledger import recognises them.
+//!   答复日期, 办理结果, 延期, 补正 …) with the values the ledger import reads back: 补正 is
+//!   the date the correction was asked for, 补正后收到日期 the date it came, 延期 the date of
+//!   the extension; 办理结果 is the outcome of a closed application (the decision of a reply,
+//!   申请人撤回, 逾期不补正, 逾期未缴费) and 答复日期 the date it was closed (the reply sent, or
+//!   the withdrawal or lapse); no other header reads as one of these.
 //! * Every CSV cell goes through `gongkai_report::spreadsheet::csv_cell` (a text starting
 //!   with `=`, `+`, `-`, `@` gets a leading `'`); XLSX text is written as strings, never as
 //!   formulas (`gongkai_write::xlsx`).
@@ -21,7 +25,7 @@
 
 use chrono::NaiveDate;
 use gongkai_ledger::text::mask_id_number;
-use gongkai_ledger::{Application, ApplicationState, EventKind};
+use gongkai_ledger::{Application, ApplicationState, Closure, EventKind};
 use gongkai_report::spreadsheet::csv_cell;
 use gongkai_store::ColumnSet;
 use gongkai_write::xlsx::{self, SheetValue};
@@ -101,19 +105,18 @@ pub const COLUMNS: &[Column] = &[
     c("document_number", "文号", 16),
     c("channel", "提交方式", 12),
     c("received", "收到日期", 12),
-    c("correction_requested", "补正告知日期", 12),
+    c("correction_requested", "补正", 12),
     c("correction_due", "补正期限", 12),
-    c("corrected", "补正", 12),
+    c("corrected", "补正后收到日期", 12),
     c("extended", "延期", 12),
-    c("extension_days", "延期天数", 8),
+    c("extension_days", "延长工作日数", 8),
     c("statutory_deadline", "法定答复期限", 12),
     c("deadline", "答复期限", 12),
     c("decided", "决定日期", 12),
     c("decision", "办理结果", 24),
     c("replied", "答复日期", 12),
     c("reply_method", "答复方式", 10),
-    c("stage", "办理状态", 12),
-    c("closed", "办结日期", 12),
+    c("stage", "办理阶段", 12),
     c("closure", "办结方式", 12),
     c("overdue", "是否超期", 8),
     c("replied_late", "逾期答复", 8),
@@ -131,6 +134,7 @@ pub const BUILT_IN: [(&str, &[&str]); 2] = [
             "description",
             "channel",
             "received",
+            "correction_requested",
             "corrected",
             "extended",
             "extension_days",
@@ -317,14 +321,14 @@ fn value(key: &str, a: &Application, s: &ApplicationState, full_identity: bool) 
         "statutory_deadline" => s.clock.as_ref().map(|c| c.statutory_deadline).into(),
         "deadline" => s.deadline().into(),
         "decided" => s.decided_on.into(),
-        "decision" => s.decision.map_or(Cell::Empty, |d| text(d.label_zh())),
-        "replied" => {
-            if s.closure == Some(gongkai_ledger::Closure::Replied) {
-                s.closed_on.into()
-            } else {
-                Cell::Empty
-            }
-        }
+        "decision" => match s.closure {
+            Some(Closure::Replied) => s.decision.map_or(Cell::Empty, |d| text(d.label_zh())),
+            Some(Closure::Withdrawn) => text("申请人撤回"),
+            Some(Closure::NotCorrected) => text("逾期不补正"),
+            Some(Closure::FeeNotPaid) => text("逾期未缴费"),
+            None => Cell::Empty,
+        },
+        "replied" => s.closed_on.into(),
         "reply_method" => a
             .events
             .iter()
@@ -335,7 +339,6 @@ fn value(key: &str, a: &Application, s: &ApplicationState, full_identity: bool) 
             })
             .unwrap_or(Cell::Empty),
         "stage" => text(s.stage.label_zh()),
-        "closed" => s.closed_on.into(),
         "closure" => s.closure.map_or(Cell::Empty, |c| text(c.to_string())),
         "overdue" => {
             if s.received_on.is_some() {
@@ -345,7 +348,7 @@ fn value(key: &str, a: &Application, s: &ApplicationState, full_identity: bool) 
             }
         }
         "replied_late" => {
-            if s.closure == Some(gongkai_ledger::Closure::Replied) {
+            if s.closure == Some(Closure::Replied) {
                 yes_no(s.replied_late)
             } else {
                 Cell::Empty
@@ -638,7 +641,7 @@ mod tests {
         ]];
         let text = String::from_utf8(csv_bytes(&cols, &rows).unwrap()).unwrap();
         assert!(
-            text.starts_with("\u{feff}编号,申请人,收到日期,延期天数\n"),
+            text.starts_with("\u{feff}编号,申请人,收到日期,延长工作日数\n"),
             "{text}"
         );
         let line = text.lines().nth(1).unwrap();

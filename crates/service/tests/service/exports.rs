@@ -108,7 +108,26 @@ async fn the_export_has_every_date_and_follows_the_filters(svc: &Service) {
             .to_string()
     };
 
-    // CSV of the closed ones, the standard set: 王五 with every date.
+    // 孙八 withdrew two days after receipt.
+    let sun = svc
+        .register(
+            &li,
+            new_application("孙八", "410702199404041234", long_ago, 1),
+        )
+        .await
+        .unwrap()
+        .application
+        .id;
+    let withdrawn = EventKind::Withdrawn { reason: None };
+    svc.append_event(
+        &li,
+        &sun,
+        EventDraft::complete(long_ago + Duration::days(2), withdrawn, None),
+    )
+    .await
+    .unwrap();
+
+    // CSV of the closed ones, the standard set: 王五 with every date, then 孙八.
     let closed = ListFilter {
         status: ListStatus::Closed,
         ..ListFilter::default()
@@ -117,33 +136,41 @@ async fn the_export_has_every_date_and_follows_the_filters(svc: &Service) {
         .export_ledger(&li, &closed, None, ExportFormat::Csv)
         .await
         .unwrap();
-    assert_eq!(e.rows, 1);
+    assert_eq!(e.rows, 2);
     assert!(e.file_name.ends_with(".csv"), "{}", e.file_name);
     let lines = csv_lines(&e.bytes);
     assert_eq!(
         lines[0],
-        "编号,申请人,申请人类型,申请内容,提交方式,收到日期,补正,延期,延期天数,法定答复期限,\
-         答复期限,决定日期,办理结果,答复日期,答复方式,办理状态,是否超期,逾期答复"
+        "编号,申请人,申请人类型,申请内容,提交方式,收到日期,补正,补正后收到日期,延期,延长工作日数,\
+         法定答复期限,答复期限,决定日期,办理结果,答复日期,答复方式,办理阶段,是否超期,逾期答复"
     );
-    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.len(), 3, "{lines:?}");
     let cells: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(cells[1], "王五");
     assert_eq!(cells[2], "自然人");
     assert_eq!(cells[3], "某项目的环评批复");
     assert_eq!(cells[5], day(0), "收到日期");
-    assert_eq!(cells[6], day(3), "补正");
-    assert_eq!(cells[7], day(10), "延期");
-    assert_eq!(cells[8], "20", "延期天数");
+    assert_eq!(cells[6], day(1), "补正（告知）");
+    assert_eq!(cells[7], day(3), "补正后收到日期");
+    assert_eq!(cells[8], day(10), "延期");
+    assert_eq!(cells[9], "20", "延长工作日数");
     assert!(
-        cells[9] > day(3).as_str() && cells[10] > cells[9],
+        cells[10] > day(3).as_str() && cells[11] > cells[10],
         "{cells:?}"
     );
-    assert_eq!(cells[11], day(12), "决定日期");
-    assert_eq!(cells[12], "予以公开");
-    assert_eq!(cells[13], day(14), "答复日期");
-    assert_eq!(cells[14], "邮寄");
-    assert_eq!(cells[15], "已办结");
-    assert_eq!(&cells[16..], ["否", "否"]);
+    assert_eq!(cells[12], day(12), "决定日期");
+    assert_eq!(cells[13], "予以公开");
+    assert_eq!(cells[14], day(14), "答复日期");
+    assert_eq!(cells[15], "邮寄");
+    assert_eq!(cells[16], "已办结");
+    assert_eq!(&cells[17..], ["否", "否"]);
+    // A withdrawal: its outcome and closing date, as an import reads them back.
+    let cells: Vec<&str> = lines[2].split(',').collect();
+    assert_eq!(cells[1], "孙八");
+    assert_eq!(cells[13], "申请人撤回");
+    assert_eq!(cells[14], day(2));
+    assert_eq!(cells[15], "", "no reply sent");
+    assert_eq!(&cells[17..], ["否", ""], "逾期答复 only for a reply");
 
     // XLSX of all, chosen columns: the formula-looking name stays text; 赵六 is overdue; the
     // clerk sees identity numbers in full.
@@ -157,13 +184,13 @@ async fn the_export_has_every_date_and_follows_the_filters(svc: &Service) {
         )
         .await
         .unwrap();
-    assert_eq!(e.rows, 3);
+    assert_eq!(e.rows, 4);
     let sheet = &inspect::read(&e.bytes).unwrap()[0];
     assert_eq!(sheet.formulas, 0);
     let rows = sheet.rows();
     let header: Vec<String> = rows[0].iter().map(|c| c.1.as_text()).collect();
     assert_eq!(header, ["编号", "申请人", "证件号码", "是否超期"]);
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 5);
     let by_name = |name: &str| {
         rows.iter()
             .find(|r| r[1].1.as_text() == name)
@@ -223,7 +250,7 @@ async fn the_export_has_every_date_and_follows_the_filters(svc: &Service) {
         .export_ledger(&li, &paged, Some("申请人"), ExportFormat::Csv)
         .await
         .unwrap();
-    assert_eq!(e.rows, 3);
+    assert_eq!(e.rows, 4);
 
     // Every export is a download in the audit log, with its filter and columns.
     let rows = svc
@@ -243,7 +270,7 @@ async fn the_export_has_every_date_and_follows_the_filters(svc: &Service) {
     assert_eq!(first.actor, "li");
     assert_eq!(first.detail["format"], "csv");
     assert_eq!(first.detail["column_set"], "标准");
-    assert_eq!(first.detail["rows"], 1);
+    assert_eq!(first.detail["rows"], 2);
 
     // Unknown set, unknown column.
     let e = svc
