@@ -39,6 +39,7 @@ use utoipa_axum::routes;
 
 mod check;
 mod corrections;
+mod exports;
 mod session;
 
 use crate::error::{ApiError, ErrorBody};
@@ -107,6 +108,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_proactive))
         .routes(routes!(set_proactive))
         .routes(routes!(year_report))
+        .routes(routes!(exports::export_applications))
+        .routes(routes!(exports::column_sets))
+        .routes(routes!(exports::statistics))
         .routes(routes!(narrative::get_narrative, narrative::put_narrative))
         .routes(routes!(narrative::put_section))
         .routes(routes!(list_reviews))

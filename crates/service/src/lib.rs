@@ -37,6 +37,8 @@
 //! * [`limits`] — the length limit of every text field, one table for every front end.
 //! * [`tokens`] — a password or a personal API token as an actor (the command line), the
 //!   user's own tokens.
+//! * [`exports`] — the ledger as XLSX and CSV (the list's filters, saved column sets) and
+//!   the year's three tables as XLSX; every export audited.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -49,6 +51,7 @@ pub mod applications;
 pub mod audit;
 pub mod corrections;
 pub mod error;
+pub mod exports;
 pub mod letters;
 pub mod limits;
 pub mod narrative;

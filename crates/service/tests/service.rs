@@ -22,6 +22,9 @@ use common::{office, postgres, sqlite, today, write_narrative};
 #[path = "service/listing.rs"]
 mod listing;
 
+#[path = "service/exports.rs"]
+mod exports;
+
 on_both_backends!(
     defaults_are_applied_once,
     one_ordering_of_the_list,

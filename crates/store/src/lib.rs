@@ -44,6 +44,7 @@
 //! * [`users`] — user administration with hashes made off the runtime; several roles.
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
 //! * [`check_uploads`] — the report checker's uploads and hand corrections.
+//! * [`column_sets`] — the ledger export's saved column sets.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -63,6 +64,7 @@ use sqlx::sqlite::{
 pub mod auth;
 mod backend;
 pub mod check_uploads;
+pub mod column_sets;
 pub mod error;
 pub mod list;
 pub mod model;
@@ -77,6 +79,7 @@ pub mod tokens;
 pub mod users;
 
 pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
+pub use column_sets::ColumnSet;
 pub use error::{ErrorKind, StoreError};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{

@@ -55,4 +55,7 @@ pub enum WriteError {
     /// A date that is not `YYYY-MM-DD`.
     #[error("日期“{0}”应写作 YYYY-MM-DD（如 2025-01-20）/ a date must be YYYY-MM-DD")]
     BadDate(String),
+    /// rust_xlsxwriter could not write the workbook (or a workbook could not be read back).
+    #[error("无法生成 XLSX：{0} / cannot write the XLSX")]
+    Xlsx(String),
 }

@@ -15,6 +15,9 @@
 //! the layout; every writer is tested by reading its output back with the project's own
 //! readers (`tests/roundtrip.rs`).
 //!
+//! [`xlsx`] writes the three tables as a workbook in the national layout (merged headers,
+//! values, no formulas) and plain tables (the ledger's export).
+//!
 //! [`data`] reads the data files a person writes (TOML or JSON, and the JSON that
 //! `gongkai read` prints) and writes the fill-in template.
 //!
@@ -44,6 +47,7 @@ mod letter;
 pub mod md;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod xlsx;
 
 pub use error::WriteError;
 

@@ -12,7 +12,7 @@ use gongkai_ledger::{
     InformationRequest,
 };
 use gongkai_service::applications::DraftKind;
-use gongkai_service::{EventDraft, FeeDraft, ListFilter, ListStatus, Service};
+use gongkai_service::{EventDraft, FeeDraft, ListFilter, Service};
 use gongkai_store::{EventInput, NewApplication};
 
 use super::Session;
@@ -272,17 +272,9 @@ pub(super) async fn show(
 pub(super) async fn list(cx: &Session, a: ListArgs, out: &mut impl Write) -> Result<ExitCode> {
     let today = Service::today();
     let filter = ListFilter {
-        status: match (a.open, a.status) {
-            (true, _) => ListStatus::Open,
-            (false, Some(s)) => s,
-            (false, None) => ListStatus::All,
-        },
-        search: a.search.filter(|s| !s.trim().is_empty()),
-        year: a.year,
-        overdue: a.overdue,
-        due_within: a.due_within,
         offset: a.offset,
         limit: a.limit,
+        ..a.filter.filter()
     };
     let listing = cx.service.list(&filter).await?;
     let rows = &listing.rows;

@@ -9,7 +9,7 @@ use gongkai_ledger::{
     AppealKind, AppealResult, ApplicantKind, ChannelKind, Decision, DecisionArea, Delivery,
     DocumentKind, InformationForm, ReplyMethod, Vocabulary,
 };
-use gongkai_service::ListStatus;
+use gongkai_service::{ListFilter, ListStatus};
 use gongkai_store::Role;
 use rust_decimal::Decimal;
 
@@ -163,6 +163,21 @@ pub(super) struct ApplyArgs {
 
 #[derive(Debug, Args)]
 pub(super) struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// 最多列出几件（分页；总数另行显示）/ at most this many rows
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// 跳过前几件（分页）/ skip this many rows
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The list's filters, shared by `list` and `export`.
+#[derive(Debug, Args)]
+pub(super) struct FilterArgs {
     /// 只列未办结的（同 --status open；默认也列已办结的，排在后面）/ open applications only
     #[arg(long, conflicts_with = "status")]
     pub open: bool,
@@ -181,14 +196,25 @@ pub(super) struct ListArgs {
     /// 只列答复期限在 N 个自然日内（含已超期）的 / due within N calendar days
     #[arg(long, value_name = "DAYS")]
     pub due_within: Option<u32>,
-    /// 最多列出几件（分页；总数另行显示）/ at most this many rows
-    #[arg(long)]
-    pub limit: Option<usize>,
-    /// 跳过前几件（分页）/ skip this many rows
-    #[arg(long, default_value_t = 0)]
-    pub offset: usize,
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl FilterArgs {
+    /// The service's filter (every row: paging is the caller's).
+    pub fn filter(&self) -> ListFilter {
+        ListFilter {
+            status: match (self.open, self.status) {
+                (true, _) => ListStatus::Open,
+                (false, Some(s)) => s,
+                (false, None) => ListStatus::All,
+            },
+            search: self.search.clone().filter(|s| !s.trim().is_empty()),
+            year: self.year,
+            overdue: self.overdue,
+            due_within: self.due_within,
+            offset: 0,
+            limit: None,
+        }
+    }
 }
 
 fn parse_status(s: &str) -> Result<ListStatus, String> {

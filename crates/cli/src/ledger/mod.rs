@@ -16,7 +16,8 @@
 //! * `args` — the subcommands' arguments; `print` — presentation helpers.
 //! * `applications` — apply, event, show, list; `records` — appeals, proactive, users;
 //!   `reports` — year-end, review, audit; `narrative` — the annual report's text;
-//!   `templates` — the reply letter templates.
+//!   `templates` — the reply letter templates; `export` — the ledger and the year's
+//!   tables as spreadsheets, the export's column sets.
 
 use std::io::{self, BufRead};
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ mod applications;
 mod args;
 mod auth;
 mod corrections;
+mod export;
 mod narrative;
 mod office;
 mod print;
@@ -198,6 +200,15 @@ enum LedgerCommand {
     Template(templates::TemplateCommand),
     /// 审核规则设置（办公室主任或管理员修改）；不带参数时显示 / the review settings
     ReviewSettings(corrections::ReviewSettingsArgs),
+    /// 导出台账（XLSX 或 CSV，每件申请一行，与 list 相同的筛选条件，按列模板），或用
+    /// --statistics 导出年度统计表（全国统一格式的三张表）；导出记入审计日志 / export the
+    /// ledger (XLSX or CSV, the list's filters, a column set) or the year's three tables
+    ///
+    /// 例：gongkai ledger export --format xlsx --status all --year 2025 --columns 标准 -o 台账.xlsx
+    Export(export::ExportArgs),
+    /// 导出列模板：列出、保存、删除 / the export's column sets
+    #[command(subcommand)]
+    Columns(export::ColumnsCommand),
     /// 审计日志（谁、何时、做了什么）/ the audit log
     Audit {
         /// 只看这件申请 / one application only
@@ -299,6 +310,8 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         LedgerCommand::Review(c) => reports::review(&cx, c, &mut out).await,
         LedgerCommand::Template(c) => templates::template(&cx, c, &mut out).await,
         LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
+        LedgerCommand::Export(a) => export::export(&cx, a, &mut out).await,
+        LedgerCommand::Columns(c) => export::columns(&cx, c, &mut out).await,
         LedgerCommand::Audit { id, limit, json } => {
             reports::audit(&cx, id.as_deref(), limit, json, &mut out).await
         }

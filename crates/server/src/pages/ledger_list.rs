@@ -65,6 +65,9 @@ pub struct ListPage {
     due_soon: usize,
     can_record: bool,
     show_closed: bool,
+    /// The export buttons' links, with the filters shown (`ledger_export`).
+    export_xlsx: String,
+    export_csv: String,
 }
 
 /// The list's query string: `?status=closed&q=张&year=2025&overdue=1&page=2`. `all=1` (an
@@ -125,10 +128,30 @@ impl ListQuery {
             page,
         ))
     }
+
+    /// The filter of an export (`ledger_export`): the same, every row.
+    pub(crate) fn export_filter(&self) -> Result<ListFilter, String> {
+        let (filter, _) = self.filter()?;
+        Ok(ListFilter {
+            offset: 0,
+            limit: None,
+            ..filter
+        })
+    }
 }
 
 /// `/ledger?…` for `filter` on page `page`.
 fn list_url(filter: &ListFilter, page: usize) -> String {
+    format!("/ledger?{}", list_query(filter, page))
+}
+
+/// `/ledger/export/{format}?…` with the filters of `filter`.
+fn export_url(filter: &ListFilter, format: &str) -> String {
+    format!("/ledger/export/{format}?{}", list_query(filter, 1))
+}
+
+/// The query string of `filter` on page `page`.
+fn list_query(filter: &ListFilter, page: usize) -> String {
     let mut parts = vec![format!("status={}", filter.status.name())];
     if let Some(q) = &filter.search {
         parts.push(format!("q={}", percent_encode(q)));
@@ -142,7 +165,7 @@ fn list_url(filter: &ListFilter, page: usize) -> String {
     if page > 1 {
         parts.push(format!("page={page}"));
     }
-    format!("/ledger?{}", parts.join("&"))
+    parts.join("&")
 }
 
 /// The rows of the list, in the service's order; identity numbers masked.
@@ -219,6 +242,8 @@ pub async fn list(
             String::new()
         },
         show_closed: filter.status != ListStatus::Open,
+        export_xlsx: export_url(&filter, "xlsx"),
+        export_csv: export_url(&filter, "csv"),
         rows,
         today: view::date_zh(today),
     })

@@ -32,6 +32,7 @@ pub mod admin_users;
 pub mod appeals;
 pub mod corrections;
 pub mod ledger;
+pub mod ledger_export;
 pub mod ledger_list;
 pub mod proactive;
 pub mod reviews;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(ledger::router())
         .merge(account::router())
         .merge(admin_users::router())
+        .merge(ledger_export::router())
         .merge(corrections::router())
         .merge(reviews::router())
         .merge(appeals::router())

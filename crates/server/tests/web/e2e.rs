@@ -896,3 +896,69 @@ async fn read_the_audit_log(driver: &WebDriver, base: &str) -> WebDriverResult<(
     assert!(t.contains("被拒绝的操作"), "{t}");
     Ok(())
 }
+
+/// Issue 20 §2: a clerk filters the list and downloads it as XLSX (the filter kept: only
+/// the application searched for), then saves a column set on the export page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_exports_the_filtered_ledger() {
+    let test = "a_clerk_exports_the_filtered_ledger";
+    let Some((driver, base, _process, server)) = browser_session(test).await else {
+        return;
+    };
+    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
+    let result = export_the_ledger(&driver, &base, &downloads).await;
+    let _ = driver.quit().await;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&downloads);
+    result.unwrap();
+}
+
+async fn export_the_ledger(
+    driver: &WebDriver,
+    base: &str,
+    downloads: &Path,
+) -> WebDriverResult<()> {
+    for f in std::fs::read_dir(downloads).unwrap().flatten() {
+        let _ = std::fs::remove_file(f.path());
+    }
+    login_as(driver, base, "clerk").await?;
+    for name in ["张三", "李四"] {
+        driver.goto(format!("{base}/ledger/new")).await?;
+        fill(driver, "#name", name).await;
+        fill(driver, "#phone", "13800000000").await;
+        fill(driver, "#description", "某项目环境影响评价批复").await;
+        click(driver, "form[action='/ledger/new'] button[type=submit]").await;
+        wait_text(driver, ".flash", "已登记申请").await;
+    }
+    driver.goto(format!("{base}/ledger")).await?;
+    fill(driver, "#q", "李四").await;
+    click(driver, "form[role=search] button[type=submit]").await;
+    let list = wait_text(driver, "table.list", "李四").await;
+    assert!(!list.contains("张三"), "{list}");
+    click(driver, "#export a[href^='/ledger/export/xlsx']").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let file = loop {
+        let done = std::fs::read_dir(downloads)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "xlsx"));
+        if let Some(f) = done {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "the ledger was not downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let sheets = gongkai_write::xlsx::inspect::read(&std::fs::read(&file).unwrap()).unwrap();
+    let rows = sheets[0].rows();
+    assert_eq!(rows.len(), 2, "the header and 李四: {rows:?}");
+    assert_eq!(sheets[0].text("B2"), "李四");
+
+    click(driver, "#export a[href='/ledger/columns']").await;
+    fill(driver, "#set-name", "季度报送").await;
+    fill(driver, "#set-columns", "编号,申请人,收到日期").await;
+    click(driver, "#save-columns button[type=submit]").await;
+    wait_text(driver, "#column-sets", "编号、申请人、收到日期").await;
+    wait_text(driver, "main", "已保存导出列模板").await;
+    Ok(())
+}

@@ -12,6 +12,7 @@ mod check_limits;
 mod clerk;
 mod common;
 mod e2e;
+mod ledger_export;
 mod letters;
 mod pages;
 mod security;
