@@ -513,7 +513,7 @@ impl Service {
             ..filter.clone()
         };
         let listing = self.list(&filter).await?;
-        let full_identity = actor.role().can_see_identity();
+        let full_identity = actor.roles().iter().any(|r| r.can_see_identity());
         let rows: Vec<Vec<Cell>> = listing
             .rows
             .iter()

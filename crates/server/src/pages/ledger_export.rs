@@ -146,7 +146,7 @@ async fn render(
         notice,
         name: form.map(|f| f.name.clone()).unwrap_or_default(),
         list: form.map_or(standard, |f| f.columns.clone()),
-        can_save: user.role.can_record(),
+        can_save: user.can_record(),
     })
 }
 
