@@ -373,9 +373,14 @@ pub(super) fn names_any(n: &Node<'_>, list: &[&str]) -> bool {
         };
         lower.copy_from_slice(w.as_bytes());
         lower.make_ascii_lowercase();
-        let w = std::str::from_utf8(lower).unwrap_or_default();
-        list.iter()
-            .any(|l| w == *l || (l.len() >= 5 && w.contains(l)) || w.split('_').any(|p| p == *l))
+        let w: &[u8] = lower;
+        // Parts between underscores differ from the word only when it has one.
+        let parted = w.contains(&b'_');
+        list.iter().map(|l| l.as_bytes()).any(|l| {
+            w == l
+                || (l.len() >= 5 && w.len() > l.len() && w.windows(l.len()).any(|x| x == l))
+                || (parted && w.split(|&c| c == b'_').any(|p| p == l))
+        })
     })
 }
 

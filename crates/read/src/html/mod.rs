@@ -99,9 +99,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
 
 /// Reads decoded HTML into a document.
 pub fn read_str(source: &str) -> Document {
-    // The parser sees the page without scripts, style sheets and comments (often most of
-    // a portal page or a Word export); paragraphs are still located in `source`.
-    let html = Html::parse_document(&strip_inert(source));
+    // The parser sees the page thinned (no scripts, style sheets, comments, styling
+    // spans or unread attributes: often most of the bytes); paragraphs are still
+    // located in `source`.
+    let html = Html::parse_document(&prepare(source));
     let dom = Dom::new(&html);
     if dom.len() < 2 {
         return Document::default();
