@@ -59,6 +59,7 @@ mod prepass;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
 use decode::*;
 pub use decode::{decode, looks_like_html};
 use dom::*;
@@ -148,8 +149,10 @@ pub fn read_str(source: &str) -> Document {
 
 /// Drops page chrome: elements named like chrome and link lists, when they hold no table
 /// and little of the page's text.
-fn mark_chrome(dom: &Dom<'_>, stats: &[Stats], body: usize, excluded: &mut [bool]) {
+fn mark_chrome<'a>(dom: &Dom<'a>, stats: &[Stats], body: usize, excluded: &mut [bool]) {
     let total = stats[body].chars as f64;
+    // Pages repeat a few class names on every paragraph and cell: each is judged once.
+    let mut named: std::collections::HashMap<(&'a str, &'a str), bool> = Default::default();
     let mut i = body + 1;
     while i < dom.nodes[body].end {
         let n = &dom.nodes[i];
@@ -158,7 +161,14 @@ fn mark_chrome(dom: &Dom<'_>, stats: &[Stats], body: usize, excluded: &mut [bool
             n.el.is_some() && !n.skip && s.tables == 0 && (s.chars as f64) < CHROME_SHARE * total;
         let link_list = (n.tag == Tag::List && s.links >= 2 && s.link_chars >= s.chars)
             || (s.links >= 3 && s.link_chars >= 4 * s.chars);
-        if candidate && (link_list || (n.tag != Tag::Table && names_chrome(n))) {
+        let names_chrome = |named: &mut std::collections::HashMap<_, _>| {
+            n.el.is_some_and(|e| matches!(e.name(), "header" | "footer"))
+                || (!(n.id.is_empty() && n.class.is_empty())
+                    && *named
+                        .entry((n.id, n.class))
+                        .or_insert_with(|| names_chrome_words(n)))
+        };
+        if candidate && (link_list || (n.tag != Tag::Table && names_chrome(&mut named))) {
             excluded[i] = true;
             // Everything inside is gone with it.
             i = n.end.max(i + 1);

@@ -18,7 +18,13 @@ use super::*;
 
 /// Elements whose content the tokenizer takes as text: copied untouched.
 const RAW_TEXT: &[&[u8]] = &[
-    b"title", b"textarea", b"xmp", b"iframe", b"noembed", b"noframes", b"noscript",
+    b"title",
+    b"textarea",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
 ];
 /// Elements whose content is never read: dropped (the tags stay).
 const INERT: &[&[u8]] = &[b"script", b"style"];
@@ -73,57 +79,68 @@ pub(super) fn prepare(source: &str) -> String {
             .position(|&c| is_space(c) || c == b'/' || c == b'>')
             .map_or(b.len(), |e| name_at + e);
         let name = &b[name_at..name_end];
-        let Some(tag) = scan_tag(b, name_end) else {
-            // Never closed: the tokenizer drops it.
-            break;
-        };
         let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
-        out.push_str(&source[copied..i]);
-        copied = tag.end;
-        at = tag.end;
         if is(STYLING) {
-            let hides = !closing
-                && [&b"none"[..], b"hidden", b"hide"]
-                    .iter()
-                    .any(|w| find_ci(&b[i..tag.end], w).is_some());
+            let Some(tag) = scan_tag(b, name_end) else {
+                // Never closed: the tokenizer drops it.
+                break;
+            };
+            out.push_str(&source[copied..i]);
+            copied = tag.end;
+            at = tag.end;
+            let hides = !closing && mentions_hiding(&b[i..tag.end]);
             keep_ends |= hides;
             if hides || (closing && keep_ends) {
                 out.push_str(&source[i..tag.end]);
             }
             continue;
         }
-        // The tag with its kept attributes.
+        // The tag with its kept attributes, written as it is scanned.
+        let mark = out.len();
+        out.push_str(&source[copied..i]);
         out.push('<');
         if closing {
             out.push('/');
         }
         out.push_str(&source[name_at..name_end]);
-        if !closing {
-            for a in tag.attrs(b, name_end) {
-                let an = &b[a.name.0..a.name.1];
-                let keep = KEPT.iter().any(|k| k.eq_ignore_ascii_case(an))
-                    || (an.eq_ignore_ascii_case(b"style") && {
+        let mut attrs = AttrScan::new(b, name_end);
+        for a in attrs.by_ref() {
+            let an = &b[a.name.0..a.name.1];
+            let keep = !closing
+                && match an.len() {
+                    2 | 6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
+                    5 if an.eq_ignore_ascii_case(b"class") => true,
+                    5 if an.eq_ignore_ascii_case(b"style") => {
                         let v = &source[a.value.0..a.value.1];
-                        v.contains('&') || dom::style_hides(v)
-                    });
-                if keep {
-                    out.push(' ');
-                    out.push_str(&source[a.name.0..a.end]);
-                }
-            }
-            if tag.self_closing {
-                out.push('/');
+                        mentions_hiding(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
+                    }
+                    _ => false,
+                };
+            if keep {
+                out.push(' ');
+                out.push_str(&source[a.name.0..a.end]);
             }
         }
+        if attrs.j >= b.len() {
+            // Never closed: the tokenizer drops it.
+            out.truncate(mark);
+            break;
+        }
+        if !closing && attrs.self_closing {
+            out.push('/');
+        }
         out.push('>');
+        let tag_end = attrs.j + 1;
+        copied = tag_end;
+        at = tag_end;
         if closing {
             continue;
         }
         let inert = is(INERT);
         if inert || is(RAW_TEXT) {
-            let end = find_end_tag(b, tag.end, name).unwrap_or(b.len());
+            let end = find_end_tag(b, tag_end, name).unwrap_or(b.len());
             if !inert {
-                out.push_str(&source[tag.end..end]);
+                out.push_str(&source[tag_end..end]);
             }
             copied = end;
             at = end;
@@ -139,7 +156,6 @@ pub(super) fn prepare(source: &str) -> String {
 struct ScannedTag {
     /// One past the `>`.
     end: usize,
-    self_closing: bool,
 }
 
 /// An attribute: its name, its value (without quotes) and where it ends, as byte offsets.
@@ -147,6 +163,13 @@ struct Attr {
     name: (usize, usize),
     value: (usize, usize),
     end: usize,
+}
+
+/// True when `s` has `none` or `hid` in it (any case): what every hiding style or tag
+/// (`display:none`, `visibility:hidden`, `mso-hide:all`, `hidden`) has.
+fn mentions_hiding(s: &[u8]) -> bool {
+    memchr::memchr2_iter(b'n', b'N', s).any(|i| starts_with_ci(&s[i..], b"none"))
+        || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hid"))
 }
 
 fn is_space(c: u8) -> bool {
@@ -158,17 +181,7 @@ fn is_space(c: u8) -> bool {
 fn scan_tag(b: &[u8], from: usize) -> Option<ScannedTag> {
     let mut it = AttrScan::new(b, from);
     for _ in it.by_ref() {}
-    (it.j < b.len()).then_some(ScannedTag {
-        end: it.j + 1,
-        self_closing: it.self_closing,
-    })
-}
-
-impl ScannedTag {
-    /// The attributes of a tag whose name ends at `from` (scanned again: tags have few).
-    fn attrs<'b>(&self, b: &'b [u8], from: usize) -> AttrScan<'b> {
-        AttrScan::new(b, from)
-    }
+    (it.j < b.len()).then_some(ScannedTag { end: it.j + 1 })
 }
 
 /// The attributes of a tag, in order; afterwards `j` is the index of the tag's `>` (or
@@ -206,8 +219,7 @@ impl Iterator for AttrScan<'_> {
         let start = self.j;
         // A name runs to white space, `/`, `>` or `=` (an `=` first belongs to it).
         self.j += 1;
-        while self.j < b.len() && !matches!(b[self.j], b'/' | b'>' | b'=') && !is_space(b[self.j])
-        {
+        while self.j < b.len() && !matches!(b[self.j], b'/' | b'>' | b'=') && !is_space(b[self.j]) {
             self.j += 1;
         }
         let name = (start, self.j);

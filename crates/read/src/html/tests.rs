@@ -348,7 +348,9 @@ fn inert_content_is_stripped_before_parsing() {
 fn unread_attributes_are_dropped_before_parsing() {
     // Only id, class, rowspan, colspan, hidden and a hiding style stay.
     assert_eq!(
-        prepare("<td width=52 valign=top style='width:39.0pt;border:none' ROWSPAN=\"2\" class=x>1</td foo=\">\">"),
+        prepare(
+            "<td width=52 valign=top style='width:39.0pt;border:none' ROWSPAN=\"2\" class=x>1</td foo=\">\">"
+        ),
         "<td ROWSPAN=\"2\" class=x>1</td>"
     );
     assert_eq!(
