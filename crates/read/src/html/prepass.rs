@@ -112,7 +112,8 @@ pub(super) fn prepare(source: &str) -> String {
                     5 if an.eq_ignore_ascii_case(b"class") => true,
                     5 if an.eq_ignore_ascii_case(b"style") => {
                         let v = &source[a.value.0..a.value.1];
-                        mentions_hiding(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
+                        names_hiding_property(v.as_bytes())
+                            && (v.contains('&') || dom::style_hides(v))
                     }
                     _ => false,
                 };
@@ -170,6 +171,15 @@ struct Attr {
 fn mentions_hiding(s: &[u8]) -> bool {
     memchr::memchr2_iter(b'n', b'N', s).any(|i| starts_with_ci(&s[i..], b"none"))
         || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hid"))
+}
+
+/// True when a style value has a property that can hide (`display`, `visibility`,
+/// `mso-hide`, any case) or a character reference that could spell one.
+fn names_hiding_property(s: &[u8]) -> bool {
+    memchr::memchr3_iter(b'd', b'D', b'&', s)
+        .any(|i| s[i] == b'&' || starts_with_ci(&s[i..], b"display"))
+        || memchr::memchr2_iter(b'v', b'V', s).any(|i| starts_with_ci(&s[i..], b"visibility"))
+        || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hide"))
 }
 
 fn is_space(c: u8) -> bool {

@@ -433,3 +433,25 @@ fn deep_nesting_does_not_overflow() {
     s.push('x');
     let _ = doc(&s);
 }
+
+#[test]
+fn hiding_styles_survive_the_prepass() {
+    for style in [
+        "display:none",
+        "DISPLAY : NONE",
+        "visibility: hidden",
+        "mso-hide:all",
+        "x:1;display&#58;none",
+    ] {
+        let page = format!("<p style='{style}' width=3>隐</p><p>显</p>");
+        assert_eq!(
+            prepare(&page),
+            format!("<p style='{style}'>隐</p><p>显</p>"),
+            "{style}"
+        );
+    }
+    assert_eq!(
+        prepare("<td style='border-top: none; display: block'>1</td>"),
+        "<td>1</td>"
+    );
+}
