@@ -354,10 +354,13 @@ pub(super) const ARTICLE_WORDS: &[&str] = &[
 ];
 
 /// The words of an element's id and class attributes.
-pub(super) fn name_words<'a>(n: &Node<'a>) -> impl Iterator<Item = &'a str> {
+pub(super) fn name_words<'a>(n: &Node<'a>) -> impl Iterator<Item = &'a [u8]> {
     [n.id, n.class]
         .into_iter()
-        .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
+        .flat_map(|v| {
+            v.as_bytes()
+                .split(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+        })
         .filter(|w| !w.is_empty())
 }
 
@@ -371,15 +374,22 @@ pub(super) fn names_any(n: &Node<'_>, list: &[&str]) -> bool {
         let Some(lower) = buf.get_mut(..w.len()) else {
             return false;
         };
-        lower.copy_from_slice(w.as_bytes());
+        lower.copy_from_slice(w);
         lower.make_ascii_lowercase();
-        let w = std::str::from_utf8(lower).unwrap_or_default();
-        list.iter()
-            .any(|l| w == *l || (l.len() >= 5 && w.contains(l)) || w.split('_').any(|p| p == *l))
+        let w: &[u8] = lower;
+        // Parts between underscores differ from the word only when it has one.
+        let parted = w.contains(&b'_');
+        list.iter().map(|l| l.as_bytes()).any(|l| {
+            w == l
+                || (l.len() >= 5
+                    && w.len() > l.len()
+                    && w.windows(l.len()).any(|x| x[0] == l[0] && x == l))
+                || (parted && w.split(|&c| c == b'_').any(|p| p == l))
+        })
     })
 }
 
-pub(super) fn names_chrome(n: &Node<'_>) -> bool {
-    n.el.is_some_and(|e| matches!(e.name(), "header" | "footer"))
-        || (names_any(n, CHROME_WORDS) && !names_any(n, ARTICLE_WORDS))
+/// True when the id and class of an element name page chrome and not the article.
+pub(super) fn names_chrome_words(n: &Node<'_>) -> bool {
+    names_any(n, CHROME_WORDS) && !names_any(n, ARTICLE_WORDS)
 }

@@ -24,9 +24,9 @@ impl<'s> Cursor<'s> {
     /// Moves to `to`, a character boundary at or after the cursor.
     pub(super) fn advance_to(&mut self, to: usize) {
         let seg = &self.src[self.byte..to];
-        match seg.rfind('\n') {
+        match memchr::memrchr(b'\n', seg.as_bytes()) {
             Some(last) => {
-                let lines = seg.bytes().filter(|&b| b == b'\n').count();
+                let lines = memchr::memchr_iter(b'\n', seg.as_bytes()).count();
                 self.line = self
                     .line
                     .saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
@@ -51,8 +51,9 @@ impl<'s> Cursor<'s> {
         let needle = first.map(needle).unwrap_or_default();
         let limit = floor_boundary(self.src, self.byte.saturating_add(LOCATE_WINDOW));
         let window = &self.src[self.byte..limit];
+        // A match of the needle's bytes starts on a character boundary (UTF-8).
         if !needle.is_empty()
-            && let Some(at) = window.find(needle.as_str())
+            && let Some(at) = memchr::memmem::find(window.as_bytes(), needle.as_bytes())
         {
             self.advance_to(self.byte + at);
             let loc = self.here();

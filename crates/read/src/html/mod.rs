@@ -9,7 +9,10 @@
 //!    a page labelled UTF-8 that is not) is overruled by the bytes.
 //! 2. **Parse** with `scraper` (html5ever, the browsers' algorithm), then flatten the tree
 //!    into an arena in document order so every later pass is a loop, never a recursion:
-//!    deeply nested input cannot overflow the stack.
+//!    deeply nested input cannot overflow the stack. The parser is given the page thinned
+//!    to what is read (`prepass.rs`: no scripts, style sheets, comments, styling spans or
+//!    attributes other than `id`, `class`, `rowspan`, `colspan` and hiding ones), which
+//!    is a quarter to a half of a real page's bytes.
 //! 3. **Pick the article body.** Scripts, styles, forms controls, `nav`, `aside` and hidden
 //!    elements never count. Page chrome (elements named `header`, `footer`, `menu`,
 //!    `breadcrumb`, … by tag, id or class, and link lists) is dropped when it holds no
@@ -59,6 +62,7 @@ mod prepass;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
 use decode::*;
 pub use decode::{decode, looks_like_html};
 use dom::*;
@@ -99,9 +103,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
 
 /// Reads decoded HTML into a document.
 pub fn read_str(source: &str) -> Document {
-    // The parser sees the page without scripts, style sheets and comments (often most of
-    // a portal page or a Word export); paragraphs are still located in `source`.
-    let html = Html::parse_document(&strip_inert(source));
+    // The parser sees the page thinned (no scripts, style sheets, comments, styling
+    // spans or unread attributes: often most of the bytes); paragraphs are still
+    // located in `source`.
+    let html = Html::parse_document(&prepare(source));
     let dom = Dom::new(&html);
     if dom.len() < 2 {
         return Document::default();
@@ -147,8 +152,10 @@ pub fn read_str(source: &str) -> Document {
 
 /// Drops page chrome: elements named like chrome and link lists, when they hold no table
 /// and little of the page's text.
-fn mark_chrome(dom: &Dom<'_>, stats: &[Stats], body: usize, excluded: &mut [bool]) {
+fn mark_chrome<'a>(dom: &Dom<'a>, stats: &[Stats], body: usize, excluded: &mut [bool]) {
     let total = stats[body].chars as f64;
+    // Pages repeat a few class names on every paragraph and cell: each is judged once.
+    let mut named: std::collections::HashMap<(&'a str, &'a str), bool> = Default::default();
     let mut i = body + 1;
     while i < dom.nodes[body].end {
         let n = &dom.nodes[i];
@@ -157,7 +164,14 @@ fn mark_chrome(dom: &Dom<'_>, stats: &[Stats], body: usize, excluded: &mut [bool
             n.el.is_some() && !n.skip && s.tables == 0 && (s.chars as f64) < CHROME_SHARE * total;
         let link_list = (n.tag == Tag::List && s.links >= 2 && s.link_chars >= s.chars)
             || (s.links >= 3 && s.link_chars >= 4 * s.chars);
-        if candidate && (link_list || (n.tag != Tag::Table && names_chrome(n))) {
+        let names_chrome = |named: &mut std::collections::HashMap<_, _>| {
+            n.el.is_some_and(|e| matches!(e.name(), "header" | "footer"))
+                || (!(n.id.is_empty() && n.class.is_empty())
+                    && *named
+                        .entry((n.id, n.class))
+                        .or_insert_with(|| names_chrome_words(n)))
+        };
+        if candidate && (link_list || (n.tag != Tag::Table && names_chrome(&mut named))) {
             excluded[i] = true;
             // Everything inside is gone with it.
             i = n.end.max(i + 1);

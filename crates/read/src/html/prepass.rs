@@ -1,135 +1,290 @@
-//! Before parsing: the inert parts (scripts, styles, comments) and styling-only inline tags dropped.
+//! Before parsing: the page thinned to what the reader looks at, in one pass over its tags.
+//!
+//! Why by hand: html5ever (through `scraper`) walks every byte it is given with its
+//! state machine and turns every attribute into an interned name and a tendril, and on a
+//! real page most of those bytes are never read — scripts, style sheets, Word's XML
+//! comments, styling `<span>`/`<font>` tags and `style`/`width`/`lang` attributes on every
+//! cell and paragraph (about half of a Word, LibreOffice or UEditor export). This pass
+//! only has to find tag boundaries and attribute values (the tokenizer's rules for them
+//! are followed below, quotes included), which `memchr` does at memory speed; the tree is
+//! still built by html5ever from what remains, so the document's structure (implied end
+//! tags, tables, foster parenting) is the browsers'. A streaming rewriter such as
+//! `lol_html` would run a second full tokenizer over the page and pull in another
+//! `cssparser`/`selectors` pair next to scraper's.
+
+use memchr::{memchr, memmem};
 
 use super::*;
 
-/// The page without the content of `<script>` and `<style>` elements and without comments
-/// (Word's `<!--[if gte mso 9]><xml>…<![endif]-->` blocks included): nothing in them is
-/// ever read (the tree walk skips scripts and styles, and comments are not text), but
-/// they are often most of the bytes of a portal page or a Word export, and the HTML
-/// tokenizer would walk them character by character. The elements themselves stay
-/// (`<script></script>`), so the tree has the same shape. Ends are found as the
-/// tokenizer finds them: the first `</script`, `</style` (any case) or `-->`; an
-/// unterminated one runs to the end of the page, as in a browser.
-pub(super) fn strip_inert(source: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = source.as_bytes();
-    let mut out = String::new();
-    let mut copied = 0;
-    let mut at = 0;
-    while let Some(k) = source[at..].find('<') {
-        let i = at + k;
-        let rest = &bytes[i + 1..];
-        let (open_end, close): (usize, &[u8]) = if rest.starts_with(b"!--") {
-            (i + 4, b"-->")
-        } else if starts_with_ci(rest, b"script") && ends_name(rest, 6) {
-            match source[i..].find('>') {
-                Some(g) => (i + g + 1, b"</script"),
-                None => break,
-            }
-        } else if starts_with_ci(rest, b"style") && ends_name(rest, 5) {
-            match source[i..].find('>') {
-                Some(g) => (i + g + 1, b"</style"),
-                None => break,
-            }
-        } else {
-            at = i + 1;
-            continue;
-        };
-        let end = if close == b"-->" {
-            find(&bytes[open_end..], close).map_or(bytes.len(), |e| open_end + e + close.len())
-        } else {
-            find_ci(&bytes[open_end..], close).map_or(bytes.len(), |e| open_end + e)
-        };
-        if close == b"-->" {
-            // Drop the whole comment.
-            out.push_str(&source[copied..i]);
-        } else {
-            // Keep the tags, drop what is between them.
-            out.push_str(&source[copied..open_end]);
-        }
-        copied = end;
-        at = end;
-        if at >= bytes.len() {
-            break;
-        }
-    }
-    if copied == 0 {
-        return thin_inline(source);
-    }
-    out.push_str(&source[copied..]);
-    std::borrow::Cow::Owned(thin_inline(&out).into_owned())
-}
+/// Elements whose content the tokenizer takes as text: copied untouched.
+const RAW_TEXT: &[&[u8]] = &[
+    b"title",
+    b"textarea",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
+];
+/// Elements whose content is never read: dropped (the tags stay).
+const INERT: &[&[u8]] = &[b"script", b"style"];
+/// Inline elements that only style text: their tags are dropped.
+const STYLING: &[&[u8]] = &[b"span", b"font", b"o:p"];
+/// The attributes the reader uses (`style` only when it hides the element).
+const KEPT: &[&[u8]] = &[b"id", b"class", b"rowspan", b"colspan", b"hidden"];
 
-/// Drops the tags of the inline elements that only style text (`<span …>`, `</span>`,
-/// `<font …>`, `<o:p>`): the reader joins inline text the same with or without them, and
-/// Word, UEditor and TRS pages wrap every run of text in one with a long `style`
-/// attribute, so they are a large part of what the tokenizer would otherwise walk. A tag
-/// whose attributes could hide its text (`display:none`, `visibility:hidden`,
-/// `mso-hide`, `hidden`) is kept, and so is its end tag (ends are kept whenever any such
-/// tag was seen, so the nesting stays right).
-pub(super) fn thin_inline(source: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = source.as_bytes();
-    let mut out = String::new();
+/// The page as the parser needs it:
+///
+/// * the content of `<script>` and `<style>` elements and all comments (Word's
+///   `<!--[if gte mso 9]><xml>…<![endif]-->` blocks included) dropped: nothing in them is
+///   ever read, but they are often most of the bytes of a portal page or a Word export.
+///   The script and style elements themselves stay (`<script></script>`), so the tree has
+///   the same shape. Ends are found as the tokenizer finds them: the first `</script`,
+///   `</style` (any case) or `-->`; an unterminated one runs to the end of the page.
+/// * the tags of inline elements that only style text (`<span …>`, `</span>`, `<font …>`,
+///   `<o:p>`) dropped: the reader joins inline text the same with or without them. A tag
+///   whose attributes could hide its text (`none`, `hidden`, `hide` anywhere in it) is kept
+///   whole, and so are all end tags of those elements after it (the nesting stays right).
+/// * every other tag with only the attributes the reader looks at: `id`, `class` (page
+///   chrome), `rowspan`, `colspan` (the grid), `hidden`, and `style` when it hides the
+///   element (or is written with character references). End tags lose their attributes.
+/// * the text of `<title>`, `<textarea>` and the other raw-text elements copied as is;
+///   a tag that is not closed before the end of the page ends the pass (the rest is
+///   copied, and the tokenizer drops it as browsers do).
+pub(super) fn prepare(source: &str) -> String {
+    let b = source.as_bytes();
+    let mut out = String::with_capacity(source.len() / 2);
     let mut copied = 0;
     let mut at = 0;
     let mut keep_ends = false;
-    while let Some(k) = source[at..].find('<') {
+    while let Some(k) = memchr(b'<', &b[at..]) {
         let i = at + k;
-        let rest = &bytes[i + 1..];
+        let rest = &b[i + 1..];
+        if rest.starts_with(b"!--") {
+            // `<!-->` and `<!--->` are whole (empty) comments.
+            let end = memmem::find(&b[i + 2..], b"-->").map_or(b.len(), |e| i + 2 + e + 3);
+            out.push_str(&source[copied..i]);
+            copied = end;
+            at = end;
+            continue;
+        }
         let closing = rest.first() == Some(&b'/');
-        let name_at = usize::from(closing);
-        let name = &rest[name_at..];
-        let Some(n) = [&b"span"[..], b"font", b"o:p"]
-            .iter()
-            .find(|t| starts_with_ci(name, t) && ends_name(name, t.len()))
-            .map(|t| t.len())
-        else {
+        let name_at = i + 1 + usize::from(closing);
+        if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
             at = i + 1;
             continue;
-        };
-        // The end of the tag, past quoted attribute values.
-        let mut j = i + 1 + name_at + n;
-        let mut quote = None;
-        while j < bytes.len() {
-            match (quote, bytes[j]) {
-                (None, b'>') => break,
-                (None, q @ (b'"' | b'\'')) => quote = Some(q),
-                (Some(q), c) if c == q => quote = None,
-                _ => {}
+        }
+        let name_end = b[name_at..]
+            .iter()
+            .position(|&c| is_space(c) || c == b'/' || c == b'>')
+            .map_or(b.len(), |e| name_at + e);
+        let name = &b[name_at..name_end];
+        let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+        if is(STYLING) {
+            let Some(tag) = scan_tag(b, name_end) else {
+                // Never closed: the tokenizer drops it.
+                break;
+            };
+            out.push_str(&source[copied..i]);
+            copied = tag.end;
+            at = tag.end;
+            let hides = !closing && mentions_hiding(&b[i..tag.end]);
+            keep_ends |= hides;
+            if hides || (closing && keep_ends) {
+                out.push_str(&source[i..tag.end]);
             }
-            j += 1;
-        }
-        if j >= bytes.len() {
-            break;
-        }
-        let tag = &bytes[i..=j];
-        let hides = !closing
-            && [&b"none"[..], b"hidden", b"hide"]
-                .iter()
-                .any(|w| find_ci(tag, w).is_some());
-        if hides {
-            keep_ends = true;
-        }
-        if hides || (closing && keep_ends) {
-            at = j + 1;
             continue;
         }
+        // The tag with its kept attributes, written as it is scanned.
+        let mark = out.len();
         out.push_str(&source[copied..i]);
-        copied = j + 1;
-        at = j + 1;
-    }
-    if copied == 0 {
-        return std::borrow::Cow::Borrowed(source);
+        out.push('<');
+        if closing {
+            out.push('/');
+        }
+        out.push_str(&source[name_at..name_end]);
+        let mut attrs = AttrScan::new(b, name_end);
+        for a in attrs.by_ref() {
+            let an = &b[a.name.0..a.name.1];
+            let keep = !closing
+                && match an.len() {
+                    2 | 6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
+                    5 if an.eq_ignore_ascii_case(b"class") => true,
+                    5 if an.eq_ignore_ascii_case(b"style") => {
+                        let v = &source[a.value.0..a.value.1];
+                        names_hiding_property(v.as_bytes())
+                            && (v.contains('&') || dom::style_hides(v))
+                    }
+                    _ => false,
+                };
+            if keep {
+                out.push(' ');
+                out.push_str(&source[a.name.0..a.end]);
+            }
+        }
+        if attrs.j >= b.len() {
+            // Never closed: the tokenizer drops it.
+            out.truncate(mark);
+            break;
+        }
+        if !closing && attrs.self_closing {
+            out.push('/');
+        }
+        out.push('>');
+        let tag_end = attrs.j + 1;
+        copied = tag_end;
+        at = tag_end;
+        if closing {
+            continue;
+        }
+        let inert = is(INERT);
+        if inert || is(RAW_TEXT) {
+            let end = find_end_tag(b, tag_end, name).unwrap_or(b.len());
+            if !inert {
+                out.push_str(&source[tag_end..end]);
+            }
+            copied = end;
+            at = end;
+        } else if name.eq_ignore_ascii_case(b"plaintext") {
+            break;
+        }
     }
     out.push_str(&source[copied..]);
-    std::borrow::Cow::Owned(out)
+    out
+}
+
+/// A tag scanned up to its `>`.
+struct ScannedTag {
+    /// One past the `>`.
+    end: usize,
+}
+
+/// An attribute: its name, its value (without quotes) and where it ends, as byte offsets.
+struct Attr {
+    name: (usize, usize),
+    value: (usize, usize),
+    end: usize,
+}
+
+/// True when `s` has `none` or `hid` in it (any case): what every hiding style or tag
+/// (`display:none`, `visibility:hidden`, `mso-hide:all`, `hidden`) has.
+fn mentions_hiding(s: &[u8]) -> bool {
+    memchr::memchr2_iter(b'n', b'N', s).any(|i| starts_with_ci(&s[i..], b"none"))
+        || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hid"))
+}
+
+/// True when a style value has a property that can hide (`display`, `visibility`,
+/// `mso-hide`, any case) or a character reference that could spell one.
+fn names_hiding_property(s: &[u8]) -> bool {
+    memchr::memchr3_iter(b'd', b'D', b'&', s)
+        .any(|i| s[i] == b'&' || starts_with_ci(&s[i..], b"display"))
+        || memchr::memchr2_iter(b'v', b'V', s).any(|i| starts_with_ci(&s[i..], b"visibility"))
+        || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hide"))
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
+}
+
+/// Scans a tag from just after its name to its `>` by the tokenizer's attribute rules;
+/// `None` when the page ends inside it.
+fn scan_tag(b: &[u8], from: usize) -> Option<ScannedTag> {
+    let mut it = AttrScan::new(b, from);
+    for _ in it.by_ref() {}
+    (it.j < b.len()).then_some(ScannedTag { end: it.j + 1 })
+}
+
+/// The attributes of a tag, in order; afterwards `j` is the index of the tag's `>` (or
+/// the end of the input).
+struct AttrScan<'b> {
+    b: &'b [u8],
+    j: usize,
+    /// A `/` outside any value stood right before the `>`.
+    self_closing: bool,
+}
+
+impl<'b> AttrScan<'b> {
+    fn new(b: &'b [u8], j: usize) -> Self {
+        AttrScan {
+            b,
+            j,
+            self_closing: false,
+        }
+    }
+}
+
+impl Iterator for AttrScan<'_> {
+    type Item = Attr;
+
+    fn next(&mut self) -> Option<Attr> {
+        let b = self.b;
+        // Before the attribute name: white space and stray slashes.
+        while self.j < b.len() && (is_space(b[self.j]) || b[self.j] == b'/') {
+            self.self_closing = b[self.j] == b'/' && b.get(self.j + 1) == Some(&b'>');
+            self.j += 1;
+        }
+        if self.j >= b.len() || b[self.j] == b'>' {
+            return None;
+        }
+        let start = self.j;
+        // A name runs to white space, `/`, `>` or `=` (an `=` first belongs to it).
+        self.j += 1;
+        while self.j < b.len() && !matches!(b[self.j], b'/' | b'>' | b'=') && !is_space(b[self.j]) {
+            self.j += 1;
+        }
+        let name = (start, self.j);
+        let mut k = self.j;
+        while k < b.len() && is_space(b[k]) {
+            k += 1;
+        }
+        if k >= b.len() || b[k] != b'=' {
+            // No value.
+            return Some(Attr {
+                name,
+                value: (name.1, name.1),
+                end: name.1,
+            });
+        }
+        k += 1;
+        while k < b.len() && is_space(b[k]) {
+            k += 1;
+        }
+        let (value, end) = match b.get(k) {
+            Some(&q @ (b'"' | b'\'')) => match memchr(q, &b[k + 1..]) {
+                Some(e) => ((k + 1, k + 1 + e), k + 2 + e),
+                None => ((k + 1, b.len()), b.len()),
+            },
+            Some(b'>') | None => ((k, k), k),
+            Some(_) => {
+                let e = b[k..]
+                    .iter()
+                    .position(|&c| is_space(c) || c == b'>')
+                    .map_or(b.len(), |e| k + e);
+                ((k, e), e)
+            }
+        };
+        self.j = end;
+        Some(Attr { name, value, end })
+    }
+}
+
+/// The start of the first `</name` (any case) at or after `from`.
+fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(k) = memchr(b'<', &b[at..]) {
+        let i = at + k;
+        if b.get(i + 1) == Some(&b'/')
+            && starts_with_ci(&b[i + 2..], name)
+            && b.get(i + 2 + name.len())
+                .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+        {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
 }
 
 pub(super) fn starts_with_ci(hay: &[u8], word: &[u8]) -> bool {
     hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
-}
-
-/// True when the tag name of length `n` at the start of `rest` ends there.
-pub(super) fn ends_name(rest: &[u8], n: usize) -> bool {
-    rest.get(n)
-        .is_none_or(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
 }

@@ -314,33 +314,70 @@ fn detection() {
 fn inert_content_is_stripped_before_parsing() {
     let page = "<html><head><STYLE type=text/css>p{x:1}</style><script>var a = '<p>假</p>';</Script ></head>\n<body><!--[if gte mso 9]><xml><w:x/></xml><![endif]--><p>一、总体情况</p><!-- 未闭合";
     assert_eq!(
-        strip_inert(page),
-        "<html><head><STYLE type=text/css></style><script></Script ></head>\n<body><p>一、总体情况</p>"
+        prepare(page),
+        "<html><head><STYLE></style><script></Script></head>\n<body><p>一、总体情况</p>"
     );
     // Styling spans go; a hiding one stays with its end tag.
     assert_eq!(
-        strip_inert(
+        prepare(
             "<p><span style='font-family:宋体;a:\"x>y\"'>2023</span><SPAN\r\nlang=EN-US>年</SPAN><o:p></o:p></p>"
         ),
         "<p>2023年</p>"
     );
     assert_eq!(
-        strip_inert("<p><span style=\"display:none\">隐</span>显</p>"),
+        prepare("<p><span style=\"display:none\">隐</span>显</p>"),
         "<p><span style=\"display:none\">隐</span>显</p>"
     );
     assert_eq!(
-        strip_inert("<p><spanner>x</spanner></p>"),
+        prepare("<p><spanner>x</spanner></p>"),
         "<p><spanner>x</spanner></p>"
     );
-    assert!(matches!(
-        strip_inert("<p>无脚本</p>"),
-        std::borrow::Cow::Borrowed(_)
-    ));
+    assert_eq!(prepare("<p>无脚本</p>"), "<p>无脚本</p>");
     // `<scripts>` is not a script; an unterminated script runs to the end.
-    assert_eq!(strip_inert("<scripts>x</scripts>"), "<scripts>x</scripts>");
-    assert_eq!(strip_inert("<p>a</p><script>x"), "<p>a</p><script>");
+    assert_eq!(prepare("<scripts>x</scripts>"), "<scripts>x</scripts>");
+    assert_eq!(prepare("<p>a</p><script>x"), "<p>a</p><script>");
+    assert_eq!(
+        prepare("<script>a</scripts>b</script>c"),
+        "<script></script>c"
+    );
     let doc = read_str(page);
     assert_eq!(doc.blocks.len(), 1, "{doc:?}");
+}
+
+#[test]
+fn unread_attributes_are_dropped_before_parsing() {
+    // Only id, class, rowspan, colspan, hidden and a hiding style stay.
+    assert_eq!(
+        prepare(
+            "<td width=52 valign=top style='width:39.0pt;border:none' ROWSPAN=\"2\" class=x>1</td foo=\">\">"
+        ),
+        "<td ROWSPAN=\"2\" class=x>1</td>"
+    );
+    assert_eq!(
+        prepare("<p style=\"display: none\" align=center>a</p><div hidden id = 'n'>b</div>"),
+        "<p style=\"display: none\">a</p><div hidden id = 'n'>b</div>"
+    );
+    assert_eq!(
+        prepare("<p style=\"display&#58;none\">a</p>"),
+        "<p style=\"display&#58;none\">a</p>"
+    );
+    // Quoted `>` and `/`, self-closing flags and values ending in a slash.
+    assert_eq!(
+        prepare("<img src=\"a>b\" alt=x/><br class=a/><br/><a href='/x/' id=k>y</a>"),
+        "<img><br class=a/><br/><a id=k>y</a>"
+    );
+    // Raw text is copied as it is; not tags, comments and an unclosed tag stay.
+    assert_eq!(
+        prepare("<title>报告<span x>_网</span></title>a < b <!-->c<!DOCTYPE html><?x?>"),
+        "<title>报告<span x>_网</span></title>a < b c<!DOCTYPE html><?x?>"
+    );
+    assert_eq!(prepare("<p>a</p><td x=\">"), "<p>a</p><td x=\">");
+    // The same document either way.
+    let page = "<table border=1 width=600><tr><td width=99 style='x:y' rowspan=2>一</td><td>1</td></tr><tr><td colspan=\"1\">2</td></tr></table>";
+    assert_eq!(
+        format!("{:?}", read_str(page)),
+        format!("{:?}", read_str(&prepare(page)))
+    );
 }
 
 #[test]
@@ -395,4 +432,26 @@ fn deep_nesting_does_not_overflow() {
     let mut s = "<table><tr><td>".repeat(2_000);
     s.push('x');
     let _ = doc(&s);
+}
+
+#[test]
+fn hiding_styles_survive_the_prepass() {
+    for style in [
+        "display:none",
+        "DISPLAY : NONE",
+        "visibility: hidden",
+        "mso-hide:all",
+        "x:1;display&#58;none",
+    ] {
+        let page = format!("<p style='{style}' width=3>隐</p><p>显</p>");
+        assert_eq!(
+            prepare(&page),
+            format!("<p style='{style}'>隐</p><p>显</p>"),
+            "{style}"
+        );
+    }
+    assert_eq!(
+        prepare("<td style='border-top: none; display: block'>1</td>"),
+        "<td>1</td>"
+    );
 }
