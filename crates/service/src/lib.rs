@@ -35,6 +35,8 @@
 //! * [`limits`] — the length limit of every text field, one table for every front end.
 //! * [`tokens`] — a password or a personal API token as an actor (the command line), the
 //!   user's own tokens.
+//! * [`imports`] — imports from sheets (preview, mapping, one transaction) and the
+//!   opening balances.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -47,6 +49,7 @@ pub mod applications;
 pub mod audit;
 pub mod corrections;
 pub mod error;
+pub mod imports;
 pub mod letters;
 pub mod limits;
 pub mod narrative;

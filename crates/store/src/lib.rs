@@ -42,6 +42,8 @@
 //! * [`narrative`] — the annual report's narrative and 落款, saved in versions.
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
 //! * [`check_uploads`] — the report checker's uploads and hand corrections.
+//! * [`imports`] — imports from sheets (one transaction, idempotent), the saved column
+//!   mappings and the opening balances.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -62,6 +64,7 @@ pub mod auth;
 mod backend;
 pub mod check_uploads;
 pub mod error;
+pub mod imports;
 pub mod list;
 pub mod model;
 pub mod narrative;
@@ -74,6 +77,7 @@ pub mod tokens;
 
 pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use error::{ErrorKind, StoreError};
+pub use imports::{ImportBatch, ImportOutcome};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
     ApiToken, AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,

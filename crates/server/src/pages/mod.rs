@@ -30,6 +30,7 @@ pub mod admin_templates;
 pub mod appeals;
 pub mod corrections;
 pub mod ledger;
+pub mod ledger_import;
 pub mod ledger_list;
 pub mod proactive;
 pub mod reviews;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .merge(account_tokens::router())
         .merge(ledger::router())
+        .merge(ledger_import::router())
         .merge(corrections::router())
         .merge(reviews::router())
         .merge(appeals::router())
