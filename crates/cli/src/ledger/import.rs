@@ -51,7 +51,7 @@ pub(super) struct OpeningArgs {
     year: Option<i32>,
     /// 手工录入“四、结转下年度继续办理”：自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计
     /// / type 四 per column (seven numbers, the last the total)
-    #[arg(long, value_delimiter = ',', num_args = 7, requires_all = ["year", "regulations", "normative"])]
+    #[arg(long, value_delimiter = ',', requires_all = ["year", "regulations", "normative"])]
     carried: Option<Vec<u64>>,
     /// 手工录入现行有效规章件数 / rules in force
     #[arg(long)]
@@ -243,8 +243,12 @@ pub(super) async fn opening(
         let (Some(year), Some(regs), Some(norms)) = (a.year, a.regulations, a.normative) else {
             bail!("手工录入期初数须同时给出 --year、--carried、--regulations 和 --normative");
         };
-        let mut carried = [0u64; 7];
-        carried.copy_from_slice(&c[..7]);
+        let carried: [u64; 7] = c.as_slice().try_into().map_err(|_| {
+            anyhow::anyhow!(
+                "--carried 须为 7 个数（自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计），现有 {} 个",
+                c.len()
+            )
+        })?;
         Some(Opening {
             year,
             carried_forward: carried,
