@@ -33,7 +33,7 @@ fn peak_mib() -> String {
 fn sheet(n: usize) -> Vec<u8> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet_with_constant_memory();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for (c, h) in [
         "序号",

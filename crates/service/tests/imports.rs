@@ -25,6 +25,7 @@ on_both_backends!(
     the_office_sheet_imports_once,
     documents_import_and_count,
     opening_balances_make_the_first_year_end,
+    opening_carry_over_where_the_ledger_has_no_history,
 );
 
 const FIXTURE: &str = concat!(
@@ -809,10 +810,7 @@ async fn opening_balances_make_the_first_year_end(svc: &Service) {
 
 /// Only 2025's receipts in the ledger: 二 is the opening 四, the explanation says so,
 /// and the table still balances.
-#[tokio::test]
-async fn opening_carry_over_where_the_ledger_has_no_history() {
-    let db = sqlite().await;
-    let svc = &db.service;
+async fn opening_carry_over_where_the_ledger_has_no_history(svc: &Service) {
     let (li, _, _) = office(svc).await;
     let (apps, docs) = history();
     let c24 = count(&apps, &docs, 2024);
@@ -874,7 +872,6 @@ async fn opening_carry_over_where_the_ledger_has_no_history() {
         svc.set_opening(&li, Some(&bad)).await.unwrap_err().kind(),
         ErrorKind::Invalid
     );
-    db.finish().await;
 }
 
 fn common_stamp(actor: &gongkai_service::Actor) -> gongkai_store::Stamp {

@@ -149,7 +149,12 @@ async fn import<C: ImportConn>(
     require(&me, me.role.can_record(), "导入台账")?;
     let settings = ops::settings(c).await?;
     let ctx = Context::new(env.calendar, settings, stamp.today());
-    let mut keys = known(c).await?;
+    // Nothing to write (a sheet imported before): no need to read the ledger's keys.
+    let mut keys = if batch.applications.is_empty() && batch.documents.is_empty() {
+        KnownKeys::new()
+    } else {
+        known(c).await?
+    };
     let mut out = ImportOutcome::default();
 
     // Applications: the next YYYY-NNNN of the year of receipt, counted once per year.

@@ -385,7 +385,7 @@ pub(super) fn plan_row(
     let corrected = date(row, n, cols, Field::Corrected, today)?;
     if !corr_text.is_empty() && !no(&corr_text) {
         let Some(asked) = date(row, n, cols, Field::Correction, today)? else {
-            unreachable!("a non-empty cell is a date or refused")
+            return Err(refuse(Some(Field::Correction), "补正日期为空".into()));
         };
         events.push((
             asked,
