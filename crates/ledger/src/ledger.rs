@@ -15,6 +15,7 @@ use crate::application::{Application, ApplicationId, Context};
 use crate::error::LedgerError;
 use crate::event::{Event, EventKind, NewEvent};
 use crate::fees::FeeBasis;
+use crate::opening::Opening;
 use crate::proactive::{ProactiveRecord, Supersedes};
 
 /// One office's ledger.
@@ -26,6 +27,7 @@ pub struct Ledger {
     applications: Vec<Application>,
     appeals: Vec<AppealCase>,
     proactive: Vec<ProactiveRecord>,
+    opening: Option<Opening>,
     by_id: HashMap<ApplicationId, usize>,
     by_applicant: HashMap<String, Vec<usize>>,
 }
@@ -40,6 +42,9 @@ pub struct LedgerData {
     pub appeals: Vec<AppealCase>,
     #[serde(default)]
     pub proactive: Vec<ProactiveRecord>,
+    /// The opening balances ([`crate::opening`]), if the office set them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<Opening>,
 }
 
 impl From<LedgerData> for Ledger {
@@ -49,6 +54,7 @@ impl From<LedgerData> for Ledger {
             applications: d.applications,
             appeals: d.appeals,
             proactive: d.proactive,
+            opening: d.opening,
             ..Ledger::default()
         };
         l.reindex();
@@ -63,6 +69,7 @@ impl From<Ledger> for LedgerData {
             applications: l.applications,
             appeals: l.appeals,
             proactive: l.proactive,
+            opening: l.opening,
         }
     }
 }
@@ -98,6 +105,16 @@ impl Ledger {
 
     pub fn proactive(&self) -> &[ProactiveRecord] {
         &self.proactive
+    }
+
+    /// The opening balances, if set.
+    pub fn opening(&self) -> Option<&Opening> {
+        self.opening.as_ref()
+    }
+
+    /// Sets (or clears) the opening balances.
+    pub fn set_opening(&mut self, opening: Option<Opening>) {
+        self.opening = opening;
     }
 
     /// An application by id.

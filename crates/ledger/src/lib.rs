@@ -13,6 +13,8 @@
 //! * [`decision`] — the outcome, one member per outcome row of table 三.
 //! * [`fees`] — the information processing fee (both methods).
 //! * [`appeals`], [`proactive`] — section 四 and section 二 records.
+//! * [`import`] — bringing an old ledger sheet and a list of documents in (plans, refusals).
+//! * [`opening`] — the opening balances from the last report before gongkai.
 //! * [`ledger`] — all of one office's records, with the checks across applications.
 //! * [`text`] — an event in words for timelines (Chinese, English), masked identity numbers.
 //! * [`vocab`] — one vocabulary (wire name, Chinese label, members) per domain enum.
@@ -32,7 +34,9 @@ pub mod error;
 pub mod event;
 pub mod fees;
 pub mod holidays;
+pub mod import;
 pub mod ledger;
+pub mod opening;
 pub mod proactive;
 pub mod settings;
 pub mod state;
@@ -53,6 +57,7 @@ pub use error::{LedgerError, Notice};
 pub use event::{ConsultationKind, Event, EventKind, EventType, NewEvent, ReplyMethod};
 pub use fees::{FeeBasis, FeeQuote};
 pub use ledger::{Ledger, LedgerData};
+pub use opening::Opening;
 pub use proactive::{
     DecisionArea, DecisionCount, DocumentKind, DocumentRecord, FeeIncome, ProactiveData,
     ProactiveRecord, Supersedes,

@@ -219,6 +219,28 @@ impl Ledger {
             }
         }
 
+        // The opening balances, where the ledger has no history (crate::opening).
+        if let Some(o) = self.opening()
+            && year == o.year + 1
+            && o.carried_forward[6] > 0
+            && !self.applications().iter().any(|a| {
+                a.known_at(options.known_by)
+                    .receipt_known_by(options.known_by)
+                    .is_some_and(|r| r.date < first)
+            })
+        {
+            for c in 0..7 {
+                f.carried_over[c] += o.carried_forward[c];
+                f.carried_forward[c] += o.carried_forward[c];
+            }
+            warnings.push(format!(
+                "二、上年结转 {n} 件取自期初数（{y} 年度报告“四、结转下年度继续办理”，来源：{src}）：台账中没有 {year} 年 1 月 1 日前收到的申请。这 {n} 件申请的办理情况未在台账登记，按仍在办理计入“四、结转下年度继续办理”；导入或登记这些申请后，按台账计算",
+                n = o.carried_forward[6],
+                y = o.year,
+                src = if o.source.is_empty() { "手工录入" } else { &o.source },
+            ));
+        }
+
         // Section 四.
         for case in self.current_appeals() {
             if case.role != CaseRole::OriginalActor
@@ -244,6 +266,14 @@ impl Ledger {
 
         // Section 二.
         let mut fees_yuan = Decimal::ZERO;
+        // 现行有效 from the opening balances: documents issued since (in force) and those
+        // issued before, repealed since.
+        let opening_from = self
+            .opening()
+            .filter(|o| year > o.year)
+            .and_then(|o| NaiveDate::from_ymd_opt(o.year + 1, 1, 1));
+        let mut since_in_force = [0u64; 2];
+        let mut before_repealed = [0u64; 2];
         for rec in self.current_proactive() {
             if !known(rec.recorded_at) {
                 continue;
@@ -260,8 +290,16 @@ impl Ledger {
                     if d.repealed_on.is_some_and(in_period) {
                         f.documents[row][1] += 1;
                     }
-                    if d.issued_on <= end && d.repealed_on.is_none_or(|r| r > end) {
+                    let in_force = d.issued_on <= end && d.repealed_on.is_none_or(|r| r > end);
+                    if in_force {
                         f.documents[row][2] += 1;
+                    }
+                    if let Some(from) = opening_from {
+                        if d.issued_on >= from {
+                            since_in_force[row] += u64::from(in_force);
+                        } else if d.repealed_on.is_some_and(|r| from <= r && r <= end) {
+                            before_repealed[row] += 1;
+                        }
                     }
                 }
                 ProactiveData::Decisions(c) => {
@@ -282,6 +320,27 @@ impl Ledger {
             }
         }
         f.admin_fees_10k_yuan = (fees_yuan / Decimal::from(10_000)).normalize();
+        if let (Some(o), Some(_)) = (self.opening(), opening_from) {
+            for row in 0..2 {
+                let base = o.in_force[row] + since_in_force[row];
+                f.documents[row][2] = base.saturating_sub(before_repealed[row]);
+                if before_repealed[row] > base {
+                    warnings.push(format!(
+                        "期初数中的现行有效{}（{} 件）少于台账中此后废止的期初文件（{} 件），请核对期初数",
+                        ["规章", "行政规范性文件"][row],
+                        o.in_force[row],
+                        before_repealed[row]
+                    ));
+                }
+            }
+            warnings.push(format!(
+                "现行有效件数以期初数为基础：{y} 年度报告的现行有效规章 {} 件、行政规范性文件 {} 件（来源：{src}），加上台账中 {y} 年以后制发、期末仍有效的文件，减去期初已有、此后废止的文件",
+                o.in_force[0],
+                o.in_force[1],
+                y = o.year,
+                src = if o.source.is_empty() { "手工录入" } else { &o.source },
+            ));
+        }
 
         if !calendar.years().any(|c| c == year) {
             warnings.push(format!(

@@ -39,6 +39,8 @@
 //!   user's own tokens.
 //! * [`exports`] — the ledger as XLSX and CSV (the list's filters, saved column sets) and
 //!   the year's three tables as XLSX; every export audited.
+//! * [`imports`] — imports from sheets (preview, mapping, one transaction) and the
+//!   opening balances.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -52,6 +54,7 @@ pub mod audit;
 pub mod corrections;
 pub mod error;
 pub mod exports;
+pub mod imports;
 pub mod letters;
 pub mod limits;
 pub mod narrative;

@@ -127,6 +127,10 @@ pub enum StoreError {
     /// Hashing a password failed (no randomness from the OS, …).
     #[error("密码处理失败：{0}")]
     Password(String),
+    /// An import refused as a whole: a row the ledger refuses when written (row 0: the
+    /// import's own figures, such as opening balances that do not add up).
+    #[error("导入失败：{}{detail}", if *.row > 0 { format!("第 {} 行：", .row) } else { String::new() })]
+    ImportRow { row: usize, detail: String },
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -170,6 +174,7 @@ impl StoreError {
             StoreError::Database(_) => "database",
             StoreError::Migrate(_) => "migrate",
             StoreError::Password(_) => "password",
+            StoreError::ImportRow { .. } => "import_refused",
         }
     }
 
@@ -208,6 +213,7 @@ impl StoreError {
             | StoreError::WeakPassword { .. }
             | StoreError::BadTokenName(_)
             | StoreError::MissingReason
+            | StoreError::ImportRow { .. }
             | StoreError::NothingToReview { .. } => ErrorKind::Invalid,
         }
     }

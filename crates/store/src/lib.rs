@@ -45,6 +45,8 @@
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
 //! * [`check_uploads`] — the report checker's uploads and hand corrections.
 //! * [`column_sets`] — the ledger export's saved column sets.
+//! * [`imports`] — imports from sheets (one transaction, idempotent), the saved column
+//!   mappings and the opening balances.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -66,6 +68,7 @@ mod backend;
 pub mod check_uploads;
 pub mod column_sets;
 pub mod error;
+pub mod imports;
 pub mod list;
 pub mod model;
 pub mod narrative;
@@ -81,6 +84,7 @@ pub mod users;
 pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use column_sets::ColumnSet;
 pub use error::{ErrorKind, StoreError};
+pub use imports::{ImportBatch, ImportOutcome};
 pub use list::{ApplicationPage, ApplicationQuery};
 pub use model::{
     ApiToken, AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,

@@ -457,11 +457,13 @@ pub(crate) async fn ledger<C: Conn>(c: &mut C) -> Result<Ledger> {
     appeals.sort_by(|a, b| (a.filed_on, &a.id).cmp(&(b.filed_on, &b.id)));
     let mut proactive = c.all_proactive().await?;
     proactive.sort_by(|a, b| a.id.cmp(&b.id));
+    let opening = crate::imports::opening(c).await?;
     Ok(Ledger::from(LedgerData {
         agency,
         applications,
         appeals,
         proactive,
+        opening,
     }))
 }
 
@@ -486,6 +488,7 @@ fn small_ledger(applications: Vec<Application>, appeals: Vec<AppealCase>) -> Led
         applications,
         appeals,
         proactive: Vec::new(),
+        opening: None,
     })
 }
 
@@ -789,6 +792,7 @@ async fn proactive_ledger<C: Conn>(c: &mut C) -> Result<Ledger> {
         applications: Vec::new(),
         appeals: Vec::new(),
         proactive: c.all_proactive().await?,
+        opening: None,
     }))
 }
 

@@ -17,7 +17,8 @@
 //! * `applications` — apply, event, show, list; `records` — appeals, proactive, users;
 //!   `reports` — year-end, review, audit; `narrative` — the annual report's text;
 //!   `templates` — the reply letter templates; `export` — the ledger and the year's
-//!   tables as spreadsheets, the export's column sets.
+//!   tables as spreadsheets, the export's column sets; `import` — imports and the opening
+//!   balances.
 
 use std::io::{self, BufRead};
 use std::process::ExitCode;
@@ -34,6 +35,7 @@ mod args;
 mod auth;
 mod corrections;
 mod export;
+mod import;
 mod narrative;
 mod office;
 mod print;
@@ -209,6 +211,23 @@ enum LedgerCommand {
     /// 导出列模板：列出、保存、删除 / the export's column sets
     #[command(subcommand)]
     Columns(export::ColumnsCommand),
+    /// 导入已有记录：依申请公开台账（申请及其收到、补正、延期、办理结果、答复）或规章和行政规范性文件
+    /// / import an existing ledger sheet or a list of documents (XLSX, CSV)
+    ///
+    /// 先识别标题行和列（申请人、申请日期/收到日期、申请内容、答复日期、答复类型/办理结果、延期、补正 …，
+    /// 也可用 --map 指定），列出将新建的申请、已在台账中的行和不能导入的行（注明行、列和原因），
+    /// 然后在一个事务中写入并记入审计日志。同一表格重复导入不会重复新建（以收到日期、申请人和申请内容识别）。
+    /// Recognises the headers (or --map), previews what will be created, what is already in
+    /// the ledger and every refused row with its reason, then writes in one transaction,
+    /// audited. Importing the same sheet twice creates nothing twice.
+    Import(import::ImportArgs),
+    /// 期初数：上一年度报告的“四、结转下年度继续办理”和现行有效件数（从报告读取或手工录入）；不带选项时显示
+    /// / the opening balances from last year's report (or typed); without options: show
+    ///
+    /// 首个年度台账中没有上年收到的申请时，年度报告的“二、上年结转”取期初数并在说明中注明；
+    /// 现行有效件数以期初数为基础加减台账中的文件。
+    /// The first year-end uses them where the ledger has no history, and says so.
+    Opening(import::OpeningArgs),
     /// 审计日志（谁、何时、做了什么）/ the audit log
     Audit {
         /// 只看这件申请 / one application only
@@ -312,6 +331,8 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
         LedgerCommand::Export(a) => export::export(&cx, a, &mut out).await,
         LedgerCommand::Columns(c) => export::columns(&cx, c, &mut out).await,
+        LedgerCommand::Import(a) => import::import(&cx, a, &mut out).await,
+        LedgerCommand::Opening(a) => import::opening(&cx, a, &mut out).await,
         LedgerCommand::Audit { id, limit, json } => {
             reports::audit(&cx, id.as_deref(), limit, json, &mut out).await
         }

@@ -33,6 +33,7 @@ pub mod appeals;
 pub mod corrections;
 pub mod ledger;
 pub mod ledger_export;
+pub mod ledger_import;
 pub mod ledger_list;
 pub mod proactive;
 pub mod reviews;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin_users::router())
         .merge(ledger_export::router())
+        .merge(ledger_import::router())
         .merge(corrections::router())
         .merge(reviews::router())
         .merge(appeals::router())
