@@ -197,7 +197,7 @@ pub fn parse_override(kind: ImportKind, text: &str) -> Result<(Field, Option<Str
 }
 
 fn require_recorder(actor: &Actor) -> Result<()> {
-    if actor.role().can_record() {
+    if actor.roles().iter().any(|r| r.can_record()) {
         Ok(())
     } else {
         Err(gongkai_store::StoreError::Forbidden {

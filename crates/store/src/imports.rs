@@ -146,7 +146,7 @@ async fn import<C: ImportConn>(
     stamp: &Stamp,
 ) -> Result<ImportOutcome> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "导入台账")?;
+    require(&me, me.any(crate::model::Role::can_record), "导入台账")?;
     let settings = ops::settings(c).await?;
     let ctx = Context::new(env.calendar, settings, stamp.today());
     // Nothing to write (a sheet imported before): no need to read the ledger's keys.
@@ -271,7 +271,7 @@ async fn set_mapping<C: Conn>(
     stamp: &Stamp,
 ) -> Result<()> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "保存导入的列对应")?;
+    require(&me, me.any(crate::model::Role::can_record), "保存导入的列对应")?;
     let key = mapping_key(kind);
     let old: Option<Mapping> = c
         .meta(&key)
@@ -295,7 +295,7 @@ async fn set_mapping<C: Conn>(
 
 async fn set_opening<C: Conn>(c: &mut C, new: Option<&Opening>, stamp: &Stamp) -> Result<()> {
     let me = actor(c, stamp).await?;
-    require(&me, me.role.can_record(), "设置期初数")?;
+    require(&me, me.any(crate::model::Role::can_record), "设置期初数")?;
     if let Some(o) = new {
         o.check()
             .map_err(|detail| StoreError::ImportRow { row: 0, detail })?;
