@@ -26,6 +26,7 @@ on_both_backends!(
     documents_import_and_count,
     opening_balances_make_the_first_year_end,
     opening_carry_over_where_the_ledger_has_no_history,
+    an_exported_ledger_comes_back_as_nothing_new,
 );
 
 const FIXTURE: &str = concat!(
@@ -876,4 +877,94 @@ async fn opening_carry_over_where_the_ledger_has_no_history(svc: &Service) {
 
 fn common_stamp(actor: &gongkai_service::Actor) -> gongkai_store::Stamp {
     actor.stamp()
+}
+
+/// Issue 20, the round trip: the ledger exported (XLSX and CSV, the standard and the full
+/// column sets) and imported again creates nothing and refuses nothing; imported into an
+/// empty ledger it makes the same applications, whose own export is the same sheet but
+/// for the numbers.
+async fn an_exported_ledger_comes_back_as_nothing_new(svc: &Service) {
+    use gongkai_service::ListFilter;
+    use gongkai_service::exports::ExportFormat;
+    let (li, _zhu, _wang) = office(svc).await;
+    let none = Vec::new();
+    let (_, first) = svc
+        .import_sheet(
+            &li,
+            ImportKind::Applications,
+            "import-ledger.xlsx",
+            &fixture(),
+            &none,
+            "fixture",
+        )
+        .await
+        .unwrap();
+    let n = first.created.len();
+    assert_eq!(n, 7);
+    for (set, format) in [
+        ("标准", ExportFormat::Xlsx),
+        ("全部", ExportFormat::Xlsx),
+        ("标准", ExportFormat::Csv),
+    ] {
+        let export = svc
+            .export_ledger(&li, &ListFilter::all(), Some(set), format)
+            .await
+            .unwrap();
+        assert_eq!(export.rows, n);
+        let back = read_sheet(&export.file_name, &export.bytes).unwrap();
+        let p = svc
+            .import_preview(
+                &li,
+                ImportKind::Applications,
+                &export.file_name,
+                &back,
+                &none,
+            )
+            .await
+            .unwrap();
+        assert!(p.refused.is_empty(), "{set} {format:?}: {:#?}", p.refused);
+        assert_eq!(p.to_create(), 0, "{set} {format:?}: {:#?}", p.applications);
+        assert_eq!(p.existing.len(), n, "{set} {format:?}");
+    }
+
+    // Into an empty ledger: the same applications.
+    let csv = |svc: &Service, who: &gongkai_service::Actor| {
+        let svc = svc.clone();
+        let who = who.clone();
+        async move {
+            let e = svc
+                .export_ledger(&who, &ListFilter::all(), Some("标准"), ExportFormat::Csv)
+                .await
+                .unwrap();
+            read_sheet(&e.file_name, &e.bytes).unwrap()
+        }
+    };
+    let exported = csv(svc, &li).await;
+    let fresh = common::sqlite().await;
+    let (li2, _, _) = office(&fresh.service).await;
+    let (p, o) = fresh
+        .service
+        .import_sheet(
+            &li2,
+            ImportKind::Applications,
+            "台账.csv",
+            &exported,
+            &none,
+            "export",
+        )
+        .await
+        .unwrap();
+    assert!(p.refused.is_empty(), "{:#?}", p.refused);
+    assert_eq!(o.created.len(), n);
+    let again = csv(&fresh.service, &li2).await;
+    // Every column but 编号 (the first), as text, in the list's order.
+    let body = |s: &Sheet| -> Vec<Vec<String>> {
+        s.rows
+            .iter()
+            .map(|r| r.iter().skip(1).map(|c| format!("{c:?}")).collect())
+            .collect()
+    };
+    assert_eq!(exported.rows[0], again.rows[0], "the same header");
+    assert_eq!(body(&exported), body(&again));
+    fresh.finish().await;
 }

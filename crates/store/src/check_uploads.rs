@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
-use crate::{Pool, Stamp, Store, finish};
+use crate::{Stamp, Store};
 
 /// One uploaded file as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,26 +329,6 @@ macro_rules! impl_check_conn {
 impl_check_conn!(sqlx::Sqlite);
 impl_check_conn!(sqlx::Postgres);
 
-/// Runs `$body` (a function of the transaction) in a read or write transaction.
-macro_rules! run {
-    ($store:expr, $write:expr, |$t:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite(p) => {
-                let mut $t = p
-                    .begin_with(if $write { "BEGIN IMMEDIATE" } else { "BEGIN" })
-                    .await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut $t = p.begin().await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-        }
-    };
-}
-
 /// The audit actor of an upload's owner: the user's login name, or `visitor:` and the
 /// first 8 characters of the visitor's key.
 pub fn audit_actor(owner: &str) -> String {
@@ -462,7 +442,7 @@ async fn purge<C: CheckConn>(c: &mut C, before: DateTime<Utc>, now: DateTime<Utc
 impl Store {
     /// Keeps new uploads, each with its audit row (`check.upload`), in one transaction.
     pub async fn insert_check_uploads(&self, uploads: &[CheckUpload]) -> Result<()> {
-        run!(self, true, |t| insert(&mut t, uploads))
+        tx!(self, write, |t| insert(t, uploads))
     }
 
     /// One upload with its corrections (oldest first).
@@ -470,7 +450,7 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<(CheckUpload, Vec<CheckCorrection>)>> {
-        let mut found = run!(self, false, |t| load(&mut t, "id = $1", id, 1))?;
+        let mut found = tx!(self, read, |t| load(t, "id = $1", id, 1))?;
         Ok(found.pop())
     }
 
@@ -481,8 +461,8 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(CheckUpload, Vec<CheckCorrection>)>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        run!(self, false, |t| load(
-            &mut t,
+        tx!(self, read, |t| load(
+            t,
             "batch = $1 ORDER BY uploaded_at, id",
             batch,
             limit
@@ -510,7 +490,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<CheckUpload>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        run!(self, false, |t| t
+        tx!(self, read, |t| t
             .check_uploads_where(false, clause, arg, limit))
     }
 
@@ -534,7 +514,7 @@ impl Store {
             owner,
             client,
         };
-        run!(self, true, |t| correct(&mut t, n))
+        tx!(self, write, |t| correct(t, n))
     }
 
     /// Audits a check through the API (`check.api`; the report is not kept): the caller's
@@ -554,7 +534,7 @@ impl Store {
             "readable": readable,
         });
         let stamp = Stamp::new(audit_actor(owner), Utc::now()).client(client);
-        run!(self, true, |t| t.insert_audit(
+        tx!(self, write, |t| t.insert_audit(
             &stamp,
             "check.api",
             "check_api",
@@ -569,7 +549,7 @@ impl Store {
         owner: Option<&str>,
         since: DateTime<Utc>,
     ) -> Result<CheckUsage> {
-        run!(self, false, |t| t.check_usage(owner, since))
+        tx!(self, read, |t| t.check_usage(owner, since))
     }
 
     /// Deletes the uploads older than `before` with their corrections; the count.
@@ -578,7 +558,7 @@ impl Store {
         before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        run!(self, true, |t| purge(&mut t, before, now))
+        tx!(self, write, |t| purge(t, before, now))
     }
 }
 

@@ -115,7 +115,11 @@ async fn save<C: ColumnSetConn>(
     stamp: &Stamp,
 ) -> Result<ColumnSet> {
     let me = ops::actor(c, stamp).await?;
-    ops::require(&me, me.any(crate::model::Role::can_record), "保存导出列模板")?;
+    ops::require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "保存导出列模板",
+    )?;
     let name = name.trim();
     if name.is_empty() {
         return Err(gongkai_ledger::LedgerError::EmptyField {
@@ -151,7 +155,11 @@ async fn save<C: ColumnSetConn>(
 
 async fn delete<C: ColumnSetConn>(c: &mut C, name: &str, stamp: &Stamp) -> Result<()> {
     let me = ops::actor(c, stamp).await?;
-    ops::require(&me, me.any(crate::model::Role::can_record), "删除导出列模板")?;
+    ops::require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "删除导出列模板",
+    )?;
     let Some(before) = c.column_set(name.trim()).await? else {
         return Err(StoreError::NotFound {
             what: "导出列模板",

@@ -18,11 +18,11 @@ use gongkai_ledger::{ApplicationId, Context, Opening, ProactiveData, ProactiveRe
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::Store;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::Stamp;
 use crate::ops::{self, Env, actor, audit, require};
-use crate::{Pool, Store, finish};
 
 const META_OPENING: &str = "opening";
 
@@ -271,7 +271,11 @@ async fn set_mapping<C: Conn>(
     stamp: &Stamp,
 ) -> Result<()> {
     let me = actor(c, stamp).await?;
-    require(&me, me.any(crate::model::Role::can_record), "保存导入的列对应")?;
+    require(
+        &me,
+        me.any(crate::model::Role::can_record),
+        "保存导入的列对应",
+    )?;
     let key = mapping_key(kind);
     let old: Option<Mapping> = c
         .meta(&key)
@@ -317,44 +321,24 @@ async fn set_opening<C: Conn>(c: &mut C, new: Option<&Opening>, stamp: &Stamp) -
     .await
 }
 
-/// Runs `$body` on a write (`BEGIN IMMEDIATE` on SQLite) or read transaction.
-macro_rules! run {
-    ($self:ident, $begin_sqlite:expr, |$t:ident| $body:expr) => {
-        match &$self.pool {
-            Pool::Sqlite(p) => {
-                let mut $t = p.begin_with($begin_sqlite).await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut $t = p.begin().await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-        }
-    };
-}
-
 impl Store {
     /// Imports a plan's records in one transaction (信息员, 办公室主任 or 管理员): rows
     /// already in the ledger are skipped; an application the ledger refuses now (it
     /// passed the preview) rolls the whole import back.
     pub async fn import(&self, batch: &ImportBatch, stamp: &Stamp) -> Result<ImportOutcome> {
         let env = self.env();
-        run!(self, "BEGIN IMMEDIATE", |t| import(
-            &mut t, &env, batch, stamp
-        ))
+        tx!(self, write, |t| import(t, &env, batch, stamp))
     }
 
     /// The identities already in the ledger (key hash → id), for a preview.
     pub async fn known_import_keys(&self) -> Result<KnownKeys> {
-        run!(self, "BEGIN", |t| known(&mut t))
+        tx!(self, read, |t| known(t))
     }
 
     /// The saved column mapping of `kind` (empty if none was saved).
     pub async fn import_mapping(&self, kind: ImportKind) -> Result<Mapping> {
         let key = mapping_key(kind);
-        let text = run!(self, "BEGIN", |t| t.meta(&key))?;
+        let text = tx!(self, read, |t| t.meta(&key))?;
         Ok(text
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default())
@@ -367,18 +351,16 @@ impl Store {
         mapping: &Mapping,
         stamp: &Stamp,
     ) -> Result<()> {
-        run!(self, "BEGIN IMMEDIATE", |t| set_mapping(
-            &mut t, kind, mapping, stamp
-        ))
+        tx!(self, write, |t| set_mapping(t, kind, mapping, stamp))
     }
 
     /// The opening balances, if set.
     pub async fn opening(&self) -> Result<Option<Opening>> {
-        run!(self, "BEGIN", |t| opening(&mut t))
+        tx!(self, read, |t| opening(t))
     }
 
     /// Sets (or, with `None`, clears) the opening balances; audited.
     pub async fn set_opening(&self, new: Option<&Opening>, stamp: &Stamp) -> Result<()> {
-        run!(self, "BEGIN IMMEDIATE", |t| set_opening(&mut t, new, stamp))
+        tx!(self, write, |t| set_opening(t, new, stamp))
     }
 }

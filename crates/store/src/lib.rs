@@ -63,6 +63,39 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+/// Runs `$body` (a call on the transaction `$c`, a `&mut` transaction) in a transaction of
+/// the right kind (`write` or `read`) and commits it if the body succeeded; on error the
+/// transaction is rolled back. Defined before the modules so that every one of them uses it.
+macro_rules! tx {
+    ($self:ident, $mode:ident, |$c:ident| $body:expr) => {{
+        match &$self.pool {
+            $crate::Pool::Sqlite(p) => {
+                let mut t = p.begin_with(tx!(@sqlite $mode)).await?;
+                let out = {
+                    let $c = &mut t;
+                    $body.await
+                };
+                $crate::finish(t, out).await
+            }
+            $crate::Pool::Postgres(p) => {
+                let mut t = p.begin_with(tx!(@pg $mode)).await?;
+                let out = {
+                    let $c = &mut t;
+                    $body.await
+                };
+                $crate::finish(t, out).await
+            }
+        }
+    }};
+    // SQLite: take the write lock at the start, so two writers queue (busy_timeout)
+    // instead of failing when a read transaction tries to become a write one.
+    (@sqlite write) => { "BEGIN IMMEDIATE" };
+    (@sqlite read) => { "BEGIN" };
+    (@pg write) => { "BEGIN" };
+    // One snapshot for multi-query reads (applications and their events).
+    (@pg read) => { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" };
+}
+
 pub mod auth;
 mod backend;
 pub mod check_uploads;
@@ -120,38 +153,6 @@ enum Pool {
 pub struct Store {
     pool: Pool,
     calendar: Arc<Calendar>,
-}
-
-/// Runs `$body` (an `ops` call on the transaction `$c`) in a transaction of the right kind
-/// and commits it if the body succeeded; on error the transaction is rolled back.
-macro_rules! tx {
-    ($self:ident, $mode:ident, |$c:ident| $body:expr) => {{
-        match &$self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin_with(tx!(@sqlite $mode)).await?;
-                let out = {
-                    let $c = &mut t;
-                    $body.await
-                };
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin_with(tx!(@pg $mode)).await?;
-                let out = {
-                    let $c = &mut t;
-                    $body.await
-                };
-                finish(t, out).await
-            }
-        }
-    }};
-    // SQLite: take the write lock at the start, so two writers queue (busy_timeout)
-    // instead of failing when a read transaction tries to become a write one.
-    (@sqlite write) => { "BEGIN IMMEDIATE" };
-    (@sqlite read) => { "BEGIN" };
-    (@pg write) => { "BEGIN" };
-    // One snapshot for multi-query reads (applications and their events).
-    (@pg read) => { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" };
 }
 
 async fn finish<DB: sqlx::Database, T>(

@@ -22,7 +22,7 @@ use crate::auth;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{Session, SessionToken, Stamp, User};
-use crate::{Pool, Store, finish, ops, password};
+use crate::{Store, ops, password};
 
 /// How logins are throttled. The defaults suit an office: 5 failures within 15 minutes
 /// lock for 15 minutes; delays double from 1 s up to 60 s.
@@ -283,26 +283,6 @@ async fn unlock<C: Conn>(c: &mut C, stamp: &Stamp, name: &str) -> Result<bool> {
     Ok(cleared)
 }
 
-/// Runs `$body` (a function of the transaction) in a read or write transaction.
-macro_rules! run {
-    ($store:expr, $write:expr, |$t:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite(p) => {
-                let mut $t = p
-                    .begin_with(if $write { "BEGIN IMMEDIATE" } else { "BEGIN" })
-                    .await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut $t = p.begin().await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-        }
-    };
-}
-
 impl Store {
     /// Checks `name`'s password from `client` (an address, or `-` when unknown) under
     /// `policy` and opens a session valid for `ttl`. Refused without looking at the
@@ -336,13 +316,13 @@ impl Store {
         persistent: bool,
         now: DateTime<Utc>,
     ) -> Result<(SessionToken, Session, User)> {
-        let (user_t, addr_t, row, office) = run!(self, false, |t| before(&mut t, name, client))?;
+        let (user_t, addr_t, row, office) = tx!(self, read, |t| before(t, name, client))?;
         let refusal = [user_t, addr_t]
             .into_iter()
             .flatten()
             .find_map(|t| t.refusal(policy, now));
         if let Some(why) = refusal {
-            run!(self, true, |t| refused(&mut t, name, client, &why, now))?;
+            tx!(self, write, |t| refused(t, name, client, &why, now))?;
             return Err(why);
         }
         let (user, hash) = match row {
@@ -373,15 +353,15 @@ impl Store {
         .unwrap_or((false, false));
         match user {
             Some(mut user) if good => {
-                let (token, session) = run!(self, true, |t| succeeded(
-                    &mut t, &user, client, ttl, persistent, now, weak
+                let (token, session) = tx!(self, write, |t| succeeded(
+                    t, &user, client, ttl, persistent, now, weak
                 ))?;
                 user.last_login_at = Some(now);
                 user.must_change_password |= weak;
                 Ok((token, session, user))
             }
             _ => {
-                let locked = run!(self, true, |t| failed(&mut t, name, client, policy, now))?;
+                let locked = tx!(self, write, |t| failed(t, name, client, policy, now))?;
                 Err(match locked {
                     Some(until) => StoreError::LoginLocked { until },
                     None => StoreError::BadCredentials,
@@ -393,7 +373,7 @@ impl Store {
     /// An administrator clears `name`'s lock and failure count (audited `user.unlock`);
     /// true if there was one.
     pub async fn unlock_user(&self, stamp: &Stamp, name: &str) -> Result<bool> {
-        run!(self, true, |t| unlock(&mut t, stamp, name))
+        tx!(self, write, |t| unlock(t, stamp, name))
     }
 }
 

@@ -23,7 +23,7 @@ use crate::auth;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{ApiToken, Session, SessionToken, Stamp, User};
-use crate::{Pool, Store, finish, ops};
+use crate::{Store, ops};
 
 const META_CSRF: &str = "csrf_secret";
 const META_SETUP: &str = "setup_code";
@@ -33,26 +33,6 @@ pub const API_TOKEN_PREFIX: &str = "gkp_";
 const TOUCH_EVERY: i64 = 60;
 /// The longest token name.
 const MAX_TOKEN_NAME: usize = 100;
-
-/// Runs `$body` (a function of the transaction) in a read or write transaction.
-macro_rules! run {
-    ($store:expr, $write:expr, |$t:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite(p) => {
-                let mut $t = p
-                    .begin_with(if $write { "BEGIN IMMEDIATE" } else { "BEGIN" })
-                    .await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut $t = p.begin().await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-        }
-    };
-}
 
 /// Whether `text` looks like a personal API token (`gkp_` + 64 hex digits).
 pub fn is_api_token(text: &str) -> bool {
@@ -218,13 +198,13 @@ fn due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
 impl Store {
     /// The CSRF secret of the web service, made once and kept in the database.
     pub async fn csrf_secret(&self) -> Result<String> {
-        run!(self, true, |t| csrf_secret(&mut t))
+        tx!(self, write, |t| csrf_secret(t))
     }
 
     /// A new one-time setup code while the database has no user (`None` once it has one).
     /// Replaces the previous code; only its SHA-256 is stored.
     pub async fn issue_setup_code(&self, now: DateTime<Utc>) -> Result<Option<String>> {
-        run!(self, true, |t| issue_setup(&mut t, now))
+        tx!(self, write, |t| issue_setup(t, now))
     }
 
     /// Checks the setup code (refusals audited `setup.refused` with the client address).
@@ -235,10 +215,10 @@ impl Store {
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if run!(self, false, |t| setup_code_ok(&mut t, code))? {
+        if tx!(self, read, |t| setup_code_ok(t, code))? {
             return Ok(());
         }
-        run!(self, true, |t| setup_refused(&mut t, client, now))?;
+        tx!(self, write, |t| setup_refused(t, client, now))?;
         Err(StoreError::BadSetupCode)
     }
 
@@ -250,19 +230,17 @@ impl Store {
         name: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<(String, ApiToken)> {
-        run!(self, true, |t| create_token(
-            &mut t, stamp, name, expires_at
-        ))
+        tx!(self, write, |t| create_token(t, stamp, name, expires_at))
     }
 
     /// The user's tokens, newest first (revoked ones too).
     pub async fn api_tokens(&self, user: &str) -> Result<Vec<ApiToken>> {
-        run!(self, false, |t| t.api_tokens_of(user))
+        tx!(self, read, |t| t.api_tokens_of(user))
     }
 
     /// Revokes one of the stamp's user's tokens by its id (audited `token.revoke`).
     pub async fn revoke_api_token(&self, stamp: &Stamp, id: &str) -> Result<ApiToken> {
-        run!(self, true, |t| revoke_token(&mut t, stamp, id))
+        tx!(self, write, |t| revoke_token(t, stamp, id))
     }
 
     /// The token's user, if the token is live and the user active; records its use (at
@@ -272,11 +250,11 @@ impl Store {
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(ApiToken, User)>> {
-        let found = run!(self, false, |t| token_user(&mut t, secret, now))?;
+        let found = tx!(self, read, |t| token_user(t, secret, now))?;
         if let Some((token, _)) = &found
             && due(token.last_used_at, now)
         {
-            run!(self, true, |t| t.touch_api_token(&token.id, now))?;
+            tx!(self, write, |t| t.touch_api_token(&token.id, now))?;
         }
         Ok(found)
     }
@@ -289,11 +267,11 @@ impl Store {
         idle: Duration,
         now: DateTime<Utc>,
     ) -> Result<Option<(Session, User)>> {
-        let found = run!(self, false, |t| ops::session_user(&mut t, token, idle, now))?;
+        let found = tx!(self, read, |t| ops::session_user(t, token, idle, now))?;
         if let Some((session, _)) = &found
             && due(Some(session.last_seen_at), now)
         {
-            run!(self, true, |t| t.touch_session(&session.id, now))?;
+            tx!(self, write, |t| t.touch_session(&session.id, now))?;
         }
         Ok(found)
     }

@@ -7,12 +7,12 @@
 
 use serde_json::json;
 
+use crate::Store;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{NewUser, Role, Stamp, User};
 use crate::ops::{actor, audit, new_user_row, require};
 use crate::signin::Throttle;
-use crate::{Pool, Store, finish};
 
 /// An account to create: the password is already hashed (argon2id PHC string).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,38 +147,18 @@ async fn hash_of<C: Conn>(c: &mut C, name: &str) -> Result<Option<(User, String)
     Ok(c.user(name).await?.map(|r| (r.user, r.password_hash)))
 }
 
-/// Runs `$body` (a function of the transaction) in a read or write transaction.
-macro_rules! run {
-    ($store:expr, $write:expr, |$t:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite(p) => {
-                let mut $t = p
-                    .begin_with(if $write { "BEGIN IMMEDIATE" } else { "BEGIN" })
-                    .await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut $t = p.begin().await?;
-                let out = $body.await;
-                finish($t, out).await
-            }
-        }
-    };
-}
-
 impl Store {
     /// An administrator adds an account with several roles and a password hashed by the
     /// caller (audited `user.add`).
     pub async fn create_user(&self, new: &NewAccount, stamp: &Stamp) -> Result<User> {
-        run!(self, true, |t| create(&mut t, new, stamp))
+        tx!(self, write, |t| create(t, new, stamp))
     }
 
     /// An administrator sets `name`'s roles (at least one; the primary role is kept when
     /// still held, else the first of `roles`); audited `user.roles`. An administrator
     /// cannot take the administrator role from themselves.
     pub async fn set_user_roles(&self, name: &str, roles: &[Role], stamp: &Stamp) -> Result<User> {
-        run!(self, true, |t| set_roles(&mut t, name, roles, stamp))
+        tx!(self, write, |t| set_roles(t, name, roles, stamp))
     }
 
     /// Sets `name`'s password hash (one's own: audited `user.password`; an administrator's
@@ -191,24 +171,18 @@ impl Store {
         must_change: bool,
         stamp: &Stamp,
     ) -> Result<()> {
-        run!(self, true, |t| set_hash(
-            &mut t,
-            name,
-            hash,
-            must_change,
-            stamp
-        ))
+        tx!(self, write, |t| set_hash(t, name, hash, must_change, stamp))
     }
 
     /// The user and their password hash (for checking the current password off the
     /// runtime).
     pub async fn user_with_hash(&self, name: &str) -> Result<Option<(User, String)>> {
-        run!(self, false, |t| hash_of(&mut t, name))
+        tx!(self, read, |t| hash_of(t, name))
     }
 
     /// The sign-in throttles of every account (`user:NAME`), for the administration page.
     pub async fn user_throttles(&self) -> Result<Vec<Throttle>> {
-        run!(self, false, |t| t.user_throttles())
+        tx!(self, read, |t| t.user_throttles())
     }
 }
 
