@@ -94,6 +94,8 @@ fn flash_text(key: &str) -> Option<&'static str> {
         }
         "user_saved" => "已保存用户。",
         "settings" => "已保存机关设置。",
+        "opening_saved" => "已保存期初数：首个年度报告在台账没有记录处使用它们，并在说明中注明。",
+        "opening_cleared" => "已清除期初数。",
         _ => return None,
     })
 }

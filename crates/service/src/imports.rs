@@ -331,9 +331,15 @@ impl Service {
     /// Sets (or clears) the opening balances (信息员, 办公室主任 or 管理员; audited).
     pub async fn set_opening(&self, actor: &Actor, opening: Option<&Opening>) -> Result<()> {
         if let Some(o) = opening {
+            crate::limits::text("source", &o.source)?;
             o.check().map_err(|m| ServiceError::invalid("期初数", m))?;
         }
-        Ok(self.store.set_opening(opening, &actor.stamp()).await?)
+        let r = self
+            .store
+            .set_opening(opening, &actor.stamp())
+            .await
+            .map_err(Into::into);
+        self.refused(actor, "opening.set", "opening", r).await
     }
 }
 

@@ -35,6 +35,7 @@ pub mod ledger;
 pub mod ledger_export;
 pub mod ledger_import;
 pub mod ledger_list;
+pub mod ledger_opening;
 pub mod proactive;
 pub mod reviews;
 pub mod year_end;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin_users::router())
         .merge(ledger_export::router())
         .merge(ledger_import::router())
+        .merge(ledger_opening::router())
         .merge(corrections::router())
         .merge(reviews::router())
         .merge(appeals::router())

@@ -13,6 +13,7 @@ mod clerk;
 mod common;
 mod e2e;
 mod ledger_export;
+mod ledger_opening;
 mod letters;
 mod pages;
 mod security;
