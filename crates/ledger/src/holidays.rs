@@ -112,7 +112,17 @@ fn lunar(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
     if !(1901..=2099).contains(&year) {
         return None;
     }
-    Some(ChineseDate::new(year, month, false, day)?.to_gregorian())
+    let wanted = ChineseDate::new(year, month, false, day)?;
+    // Lunar year `year` runs from its new year (21 January – 20 February of `year`) for at
+    // most 385 days, so the date lies between 1 January of `year` and 1 March of the next.
+    // Found by converting forward rather than with `ChineseDate::to_gregorian`, which in
+    // nongli 0.4.1 (the latest release) prints a `dbg!` line to standard error on every
+    // call — into the server's log and every CLI run.
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    first
+        .iter_days()
+        .take(430)
+        .find(|d| ChineseDate::from_gregorian(d) == Some(wanted))
 }
 
 /// The day of the solar term 清明 (4 or 5 April in this century), 2001–2099.
@@ -187,6 +197,19 @@ mod tests {
 
     /// The lunar holidays the crate computes fall inside the holidays of the embedded
     /// notices 2023–2026 (除夕 from 2025, when it became a holiday).
+    /// The forward search gives the crate's own conversion in every year it covers (the
+    /// crate's `dbg!` output is captured by the test harness).
+    #[test]
+    fn the_lunar_search_agrees_with_the_crate() {
+        for year in 1901..=2099 {
+            for (month, day) in [(1, 1), (5, 5), (8, 15), (12, 29)] {
+                let ours = lunar(year, month, day);
+                let theirs = ChineseDate::new(year, month, false, day).map(|c| c.to_gregorian());
+                assert_eq!(ours, theirs, "{year}-{month}-{day}");
+            }
+        }
+    }
+
     #[test]
     fn lunar_dates_agree_with_the_notices() {
         for (year, spring, dragon, moon, qm) in [
