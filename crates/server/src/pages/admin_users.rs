@@ -72,7 +72,6 @@ pub struct Notice {
 #[template(path = "admin_users.html")]
 struct ListPage {
     chrome: Chrome,
-    admin_section: &'static str,
     rows: Vec<Row>,
     error: Option<String>,
     notice: Option<Notice>,
@@ -102,7 +101,6 @@ async fn render(
         status,
         ListPage {
             chrome: Chrome::new(ctx, "admin").flash(flash),
-            admin_section: "users",
             rows: accounts.iter().map(|a| row(a, &user.name)).collect(),
             error,
             notice,
@@ -206,7 +204,6 @@ async fn create(
 #[template(path = "admin_user.html")]
 struct EditPage {
     chrome: Chrome,
-    admin_section: &'static str,
     name: String,
     name_url: String,
     display: String,
@@ -237,7 +234,6 @@ async fn render_edit(
         status,
         EditPage {
             chrome: Chrome::new(ctx, "admin"),
-            admin_section: "users",
             roles: Role::ALL
                 .iter()
                 .map(|role| (role.as_str(), role.label_zh(), a.user.has(*role)))

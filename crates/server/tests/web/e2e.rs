@@ -530,11 +530,7 @@ async fn browser_session(
 
 /// Logs in as `name` (after dropping any session).
 async fn login_as(driver: &WebDriver, base: &str, name: &str) -> WebDriverResult<()> {
-    driver.delete_all_cookies().await?;
-    driver.goto(format!("{base}/login")).await?;
-    fill(driver, "#name", name).await;
-    fill(driver, "#password", &password(name)).await;
-    click(driver, "form[action='/login'] button[type=submit]").await;
+    submit_login(driver, base, name, &password(name)).await?;
     // The top bar shows the display name: the administrator's is 系统管理员.
     let shown = if name == "admin" {
         "系统管理员"
@@ -803,11 +799,7 @@ async fn the_administrator_edits_a_letter_template_and_sees_it_in_the_letter() {
 
 async fn template_edited(driver: &WebDriver, base: &str, id: &str) -> WebDriverResult<()> {
     // The administrator (shown by the display name, so not `login_as`).
-    driver.goto(format!("{base}/login")).await?;
-    fill(driver, "#name", "admin").await;
-    fill(driver, "#password", &password("admin")).await;
-    click(driver, "form[action='/login'] button[type=submit]").await;
-    wait_text(driver, ".who", "系统管理员").await;
+    login_as(driver, base, "admin").await?;
     driver.goto(format!("{base}/admin/templates")).await?;
     click(driver, "#templates a[href='/admin/templates/granted']").await;
     wait_text(driver, "#in-force", "默认文本").await;
@@ -879,13 +871,8 @@ async fn read_the_audit_log(driver: &WebDriver, base: &str) -> WebDriverResult<(
     login_as(driver, base, "clerk").await?;
     driver.goto(format!("{base}/admin/audit")).await?;
     wait_text(driver, "main", "查看审计日志").await;
-    // The administrator (shown by the display name, 系统管理员).
-    driver.delete_all_cookies().await?;
-    driver.goto(format!("{base}/login")).await?;
-    fill(driver, "#name", "admin").await;
-    fill(driver, "#password", &password("admin")).await;
-    click(driver, "form[action='/login'] button[type=submit]").await;
-    wait_text(driver, ".who", "系统管理员").await;
+    // The administrator (the top bar shows 系统管理员).
+    login_as(driver, base, "admin").await?;
     driver.goto(format!("{base}/admin/audit")).await?;
     wait_text(driver, "#audit", "session.login").await;
     fill(driver, "#f-user", "clerk").await;
