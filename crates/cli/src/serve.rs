@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// (default: CPU cores − 1, 1 to 4)
     #[arg(long, value_name = "N")]
     check_parse_concurrency: Option<usize>,
+    /// 报告检查：读取文件时同时占用的内存（MB；一个文件读取时约占其大小的 10 倍）/ MB that
+    /// reading may take at once (a file takes about ten times its size while read)
+    #[arg(long, default_value_t = 160, value_name = "MB")]
+    check_parse_mb: usize,
     /// 未登录调用 POST /api/v1/check 时每个地址每分钟的次数 / anonymous API checks per
     /// address and minute
     #[arg(long, default_value_t = 12, value_name = "N")]
@@ -97,6 +101,7 @@ impl CheckArgs {
                 .check_parse_concurrency
                 .unwrap_or(default.parse_concurrency)
                 .max(1),
+            parse_bytes: self.check_parse_mb.max(1).saturating_mul(MB as usize),
             api_per_minute: self.check_api_per_minute.max(1),
             api_burst: self.check_api_per_minute.clamp(1, 6),
             ..default
@@ -115,6 +120,8 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
+    // Before the runtime's threads: freed upload buffers go back to the system.
+    gongkai_server::memory::return_large_blocks_to_the_system();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -48,6 +48,8 @@ fn main() {
 
 /// Server mode: a ledger with a clerk, served on loopback; prints `PORT n`.
 fn server(dir: &str) {
+    // As `gongkai serve` does.
+    gongkai_server::memory::return_large_blocks_to_the_system();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -217,11 +219,12 @@ fn load() {
     let idle_rss = proc_status(pid, "VmRSS:").unwrap_or(0);
     let config = Config::default();
     println!(
-        "server: pid {pid} on {addr}; limits: file {} MB, request {} MB, bodies in flight {} MB, parsing {} at once, cache {} MB",
+        "server: pid {pid} on {addr}; limits: file {} MB, request {} MB, bodies in flight {} MB, parsing {} at once in {} MB, cache {} MB",
         config.max_file_bytes >> 20,
         config.max_upload_bytes >> 20,
         config.check.intake_bytes >> 20,
         config.check.parse_concurrency,
+        config.check.parse_bytes >> 20,
         config.check.cache_bytes >> 20,
     );
     let report = big_report(file_mb << 20);

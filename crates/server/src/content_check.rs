@@ -226,7 +226,7 @@ async fn check(
         Some((name, bytes)) => {
             let doc = st
                 .checker()
-                .parse(move || gongkai_read::read_document(&bytes))
+                .parse(bytes.len(), move || gongkai_read::read_document(&bytes))
                 .await
                 .map_err(PageError::Internal)?
                 .map_err(|e| PageError::BadRequest(format!("文件“{name}”无法读取：{e}")))?;

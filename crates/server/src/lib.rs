@@ -39,6 +39,7 @@ pub mod context;
 pub mod error;
 pub mod forms;
 pub mod letters;
+pub mod memory;
 pub mod national;
 pub mod pages;
 pub mod security;

@@ -100,7 +100,7 @@ async fn check(
     let size = bytes.len();
     let sha256 = sha256_hex(&bytes);
     let result = checker
-        .parse(move || {
+        .parse(size, move || {
             gongkai_read::read_report(&bytes).map(|report| {
                 let findings = gongkai_check::check(&report);
                 (report, findings)

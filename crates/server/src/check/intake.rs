@@ -160,8 +160,9 @@ pub(super) async fn upload(
     checker
         .quota(mine, all, files.len() as u64, bytes)
         .map_err(refused)?;
+    let largest = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
     let read = checker
-        .parse(move || {
+        .parse(largest, move || {
             files
                 .into_iter()
                 .map(|(name, bytes)| (name, bytes.len(), sha256_hex(&bytes), read_one(&bytes)))

@@ -7,9 +7,14 @@
 //!   most an upload may be) fit in the budget; the budget is a semaphore of 1 MiB permits
 //!   held until the request is answered. This, not the quotas, is what bounds memory: a
 //!   file is in memory from its upload until its report is read.
-//! * **Parsing** ([`Limits::parse_concurrency`]): reading runs on the blocking pool, at most
-//!   this many files at once (a 14 MB text takes about a second of CPU and several times
-//!   its size in memory).
+//! * **Parsing** ([`Limits::parse_concurrency`], [`Limits::parse_bytes`]): reading runs on
+//!   the blocking pool, at most this many requests at once, and only while the memory their
+//!   reading takes fits a second budget: a file takes about [`PARSE_FACTOR`] times its size
+//!   while it is read (a 14 MB text: about 130 MB for a moment), the files of one request
+//!   are read one after the other, so a request reserves that much of its largest file.
+//!   With the freed memory given back to the system (`crate::memory`), the server's memory
+//!   stays under idle + [`Limits::cache_bytes`] + [`Limits::intake_bytes`] +
+//!   [`Limits::parse_bytes`] (about 32 + 64 + 160 + 160 MB with the defaults).
 //! * **Quotas** per visitor (or user) and for the whole server, in files and bytes, over the
 //!   uploads still kept ([`Limits::retention`]): refused in Chinese (“每位访客最多…”) before
 //!   any file is read. Two uploads of one visitor at the same moment may both pass: the quota
@@ -33,6 +38,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 const MIB: usize = 1024 * 1024;
 
+/// Memory taken while a file is read, in multiples of its size (measured: `gongkai check`
+/// of a 14 MB text peaks at 137 MB, of which about 10 MB is the program itself).
+pub const PARSE_FACTOR: usize = 10;
+
 /// The report checker's limits (part of [`crate::Config`]).
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -48,9 +57,12 @@ pub struct Limits {
     pub retention: chrono::Duration,
     /// Reports kept in memory (the cache in front of the database), in bytes.
     pub cache_bytes: usize,
-    /// Files read at the same time (default: one fewer than the CPU cores, at least 1 and
-    /// at most 4, so that reading never takes every core from the ledger).
+    /// Requests read at the same time (default: one fewer than the CPU cores, at least 1
+    /// and at most 4, so that reading never takes every core from the ledger).
     pub parse_concurrency: usize,
+    /// Memory that reading may take at the same time, in bytes ([`PARSE_FACTOR`] times the
+    /// largest file of each request being read).
+    pub parse_bytes: usize,
     /// Request bodies being received and read at the same time, in bytes.
     pub intake_bytes: usize,
     /// Anonymous `POST /api/v1/check` per client address and minute.
@@ -73,6 +85,7 @@ impl Default for Limits {
             parse_concurrency: std::thread::available_parallelism()
                 .map_or(1, |n| n.get().saturating_sub(1))
                 .clamp(1, 4),
+            parse_bytes: 160 * MIB,
             intake_bytes: 160 * MIB,
             api_per_minute: 12,
             api_burst: 6,
@@ -107,6 +120,8 @@ pub struct Checker {
     intake: Arc<Semaphore>,
     intake_permits: u32,
     parse: Arc<Semaphore>,
+    parse_memory: Arc<Semaphore>,
+    parse_permits: u32,
     rate: RateLimiter,
     last_purge: Mutex<Option<Instant>>,
 }
@@ -117,10 +132,13 @@ pub struct Intake(#[allow(dead_code)] OwnedSemaphorePermit);
 impl Checker {
     pub fn new(limits: Limits) -> Self {
         let intake_permits = u32::try_from((limits.intake_bytes / MIB).max(1)).unwrap_or(u32::MAX);
+        let parse_permits = u32::try_from((limits.parse_bytes / MIB).max(1)).unwrap_or(u32::MAX);
         Checker {
             intake: Arc::new(Semaphore::new(intake_permits as usize)),
             intake_permits,
             parse: Arc::new(Semaphore::new(limits.parse_concurrency.max(1))),
+            parse_memory: Arc::new(Semaphore::new(parse_permits as usize)),
+            parse_permits,
             rate: RateLimiter::new(limits.api_per_minute, limits.api_burst),
             last_purge: Mutex::new(None),
             limits,
@@ -152,12 +170,26 @@ impl Checker {
         }
     }
 
-    /// Runs `f` (reading files) on the blocking pool, at most `parse_concurrency` at once.
+    /// Runs `f` (reading files, the largest of `largest` bytes) on the blocking pool, when
+    /// a parsing slot is free and [`PARSE_FACTOR`] × `largest` fits the parsing budget (a
+    /// file larger than the whole budget waits until it has the budget to itself). The
+    /// budget is first come, first served: a small file waits behind a large one that
+    /// waits, so a large one is never starved.
     pub async fn parse<T: Send + 'static>(
         &self,
+        largest: usize,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, String> {
-        let _permit = self
+        let want = u32::try_from(largest.saturating_mul(PARSE_FACTOR).div_ceil(MIB).max(1))
+            .unwrap_or(u32::MAX)
+            .min(self.parse_permits);
+        let _memory = self
+            .parse_memory
+            .clone()
+            .acquire_many_owned(want)
+            .await
+            .map_err(|e| e.to_string())?;
+        let _slot = self
             .parse
             .clone()
             .acquire_owned()
@@ -340,6 +372,46 @@ mod tests {
         let e = c.quota(mine, all, 1, 2 * MIB as u64).unwrap_err();
         assert!(e.message.contains("10 MB"), "{}", e.message);
         assert!(c.quota(super::super::Usage::default(), all, 1, 1).is_ok());
+    }
+
+    #[tokio::test]
+    async fn reading_waits_for_room_in_the_parsing_budget() {
+        let c = Arc::new(Checker::new(Limits {
+            parse_concurrency: 4,
+            parse_bytes: 100 * MIB,
+            ..Limits::default()
+        }));
+        // A 6 MB file reserves 60 MB: a second one must wait until the first is read.
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let first = {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.parse(6 * MIB, move || {
+                    started_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                })
+                .await
+            })
+        };
+        tokio::task::spawn_blocking(move || started_rx.recv().unwrap())
+            .await
+            .unwrap();
+        // A small file fits beside the first.
+        assert_eq!(c.parse(MIB, || 7).await, Ok(7));
+        let second = c.parse(6 * MIB, || ());
+        tokio::pin!(second);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), &mut second)
+                .await
+                .is_err(),
+            "the second 60 MB reservation does not fit while the first holds 60 of 100 MB"
+        );
+        release_tx.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        assert_eq!(second.await, Ok(()));
+        // A file larger than the whole budget still gets read (alone).
+        assert_eq!(c.parse(50 * MIB, || 1).await, Ok(1));
     }
 
     #[test]
