@@ -66,9 +66,25 @@ impl Gongkai {
                 .filter(|l| l.contains("temporary password"))
                 .find_map(|l| l.rsplit_once(": ").map(|(_, p)| p.trim()))
             {
-                self.passwords
-                    .borrow_mut()
-                    .insert(args[2].to_string(), pw.to_string());
+                // A temporary password allows nothing but setting one's own: the user does
+                // that first, as at the first sign-in on the web.
+                let name = args[2];
+                let mine = format!("{name}-Plum7-harbor-Quill");
+                let mut c = self.bare(Some(name));
+                c.args([
+                    "--password-stdin",
+                    "user",
+                    "passwd",
+                    name,
+                    "--password-stdin",
+                ]);
+                let set = Self::output(c, Some(&format!("{pw}\n{mine}\n")));
+                assert!(
+                    set.status.success(),
+                    "{name} sets a password: {}",
+                    String::from_utf8_lossy(&set.stderr)
+                );
+                self.passwords.borrow_mut().insert(name.to_string(), mine);
             }
         }
         o
@@ -1192,4 +1208,76 @@ fn cli_writes_need_a_password_or_a_token() {
     c.env("GONGKAI_TOKEN", &token);
     let o = run(c, None);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_temporary_password_allows_nothing_but_a_new_password() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    // Added by the administrator with a generated password (without the harness, which
+    // would change it at once).
+    let mut c = g.bare(Some("admin"));
+    c.args(["--password-stdin", "user", "add", "wang", "--role", "clerk"]);
+    let o = Gongkai::output(c, Some(&format!("{PASSWORD}\n")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let temporary = out
+        .lines()
+        .find(|l| l.contains("temporary password"))
+        .and_then(|l| l.rsplit_once(": "))
+        .map(|(_, p)| p.trim().to_string())
+        .expect("a temporary password is shown");
+    let as_wang = |password: &str, args: &[&str], more: &str| -> Output {
+        let mut c = g.bare(Some("wang"));
+        c.arg("--password-stdin").args(args);
+        Gongkai::output(c, Some(&format!("{password}\n{more}")))
+    };
+    let apply = [
+        "apply",
+        "--applicant-type",
+        "natural-person",
+        "--name",
+        "张三",
+        "--request",
+        "某项目的环评批复",
+        "--received",
+        "2025-03-03",
+    ];
+    // With the temporary password: every write refused, nothing saved.
+    let o = as_wang(&temporary, &apply, "");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("须先修改密码"), "{err}");
+    assert!(err.contains("user passwd wang"), "{err}");
+    assert!(!g.ok(None, &["list"]).contains("张三"));
+    // Setting one's own password is allowed, and lifts the hold.
+    let mine = "wang-Plum7-harbor-Quill";
+    let o = as_wang(
+        &temporary,
+        &["user", "passwd", "wang", "--password-stdin"],
+        &format!("{mine}\n"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = as_wang(mine, &apply, "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(g.ok(None, &["list"]).contains("张三"));
+    // An administrator's reset makes the new password temporary again.
+    let mut c = g.bare(Some("admin"));
+    c.args(["--password-stdin", "user", "passwd", "wang"]);
+    let o = Gongkai::output(c, Some(&format!("{PASSWORD}\n")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reset = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find(|l| l.contains("new password"))
+        .and_then(|l| l.rsplit_once(": "))
+        .map(|(_, p)| p.trim().to_string())
+        .expect("the new password is shown once");
+    let o = as_wang(&reset, &apply, "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("须先修改密码"));
 }

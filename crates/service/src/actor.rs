@@ -57,6 +57,9 @@ pub struct Actor {
     os_user: Option<String>,
     /// How the user was authenticated (`password`, `session`, `token:gkp_1a2b3c`).
     auth: Option<String>,
+    /// The user must set a new password first (a temporary one, or one that fails today's
+    /// rules): the front ends let such an actor do nothing else.
+    password_change_due: bool,
 }
 
 impl Actor {
@@ -71,6 +74,7 @@ impl Actor {
             client: None,
             os_user: None,
             auth: None,
+            password_change_due: user.must_change_password,
         }
     }
 
@@ -86,6 +90,7 @@ impl Actor {
             client: None,
             os_user: None,
             auth: None,
+            password_change_due: false,
         }
     }
 
@@ -148,6 +153,18 @@ impl Actor {
         let u = os_user.into();
         self.os_user = Some(u).filter(|u| !u.is_empty());
         self
+    }
+
+    /// The same actor, marked as having to set a new password before anything else.
+    pub fn with_password_change_due(mut self, due: bool) -> Self {
+        self.password_change_due = due;
+        self
+    }
+
+    /// True when the user must set a new password before anything else (a temporary
+    /// password, or one that fails today's rules).
+    pub fn password_change_due(&self) -> bool {
+        self.password_change_due
     }
 
     /// The same actor with how it was authenticated (`password`, `session`,

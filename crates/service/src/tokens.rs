@@ -9,7 +9,9 @@ use crate::{Actor, Result, Service, Via};
 
 impl Service {
     /// The actor for `name` if `password` is theirs (`BadCredentials` otherwise: the
-    /// message does not say which was wrong).
+    /// message does not say which was wrong). The actor's
+    /// [`password_change_due`](Actor::password_change_due) is set when the user was told to
+    /// change the password or the password fails today's rules, as at the web sign-in.
     pub async fn authenticate_password(
         &self,
         name: &str,
@@ -17,7 +19,20 @@ impl Service {
         via: Via,
     ) -> Result<Actor> {
         let user = self.store.authenticate(name.trim(), password).await?;
-        Ok(Actor::new(&user, via).with_auth("password"))
+        // As at the web sign-in: a password that fails today's rules must be changed.
+        let office = self.office_name().await;
+        let weak = !gongkai_store::password::passes(
+            password,
+            &gongkai_store::password::Inputs {
+                name: &user.name,
+                display_name: user.display_name.as_deref(),
+                office: office.as_deref(),
+            },
+        );
+        let due = user.must_change_password || weak;
+        Ok(Actor::new(&user, via)
+            .with_auth("password")
+            .with_password_change_due(due))
     }
 
     /// The actor for a personal API token (`BadToken` when unknown, expired or revoked).

@@ -98,7 +98,7 @@ impl Service {
     }
 
     /// The office's name, which a password must not be derived from.
-    async fn office_name(&self) -> Option<String> {
+    pub(crate) async fn office_name(&self) -> Option<String> {
         self.store.agency().await.ok()
     }
 

@@ -8,6 +8,10 @@
 //!   `--token-stdin` or the environment variable `GONGKAI_TOKEN` (`--user` may then be left
 //!   out; if given it must be the token's owner).
 //!
+//! A user who must change the password (a temporary one from an administrator, or one that
+//! fails today's rules) can do nothing but set a new one (`gongkai ledger user passwd
+//! NAME` for their own name), as the web service sends them to “修改密码”.
+//!
 //! The audit row of the change records the channel (`cli`), how the user was
 //! authenticated and the operating-system user who ran the command (`$USER`), through
 //! [`gongkai_service::Actor::origin`]. Reads (list, show, year-end, audit …) need no
@@ -90,4 +94,17 @@ pub(super) async fn authenticate(
             .await?
     };
     Ok(actor.with_os_user(os_user().unwrap_or_default()))
+}
+
+/// Refuses an actor who must set a new password first.
+pub(super) fn refuse_if_password_change_due(actor: &Actor) -> Result<()> {
+    if actor.password_change_due() {
+        let name = actor.name();
+        bail!(
+            "用户“{name}”须先修改密码（管理员设置的临时密码，或不符合现行规则的旧密码）：\
+             请先运行 gongkai ledger --user {name} user passwd {name}（或在网页“修改密码”中修改）\
+             / {name} must set a new password first (gongkai ledger user passwd {name})"
+        );
+    }
+    Ok(())
 }

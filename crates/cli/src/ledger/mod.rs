@@ -262,9 +262,24 @@ impl Session {
         self.service.store()
     }
 
-    /// The acting user of a write, authenticated by password or token ([`auth`]).
+    /// The acting user of a write, authenticated by password or token ([`auth`]); refused
+    /// while the user must change the password first (as the web service holds them back).
     async fn actor(&self) -> Result<Actor> {
-        auth::authenticate(&self.service, self.user.as_deref(), &self.credentials).await
+        let actor =
+            auth::authenticate(&self.service, self.user.as_deref(), &self.credentials).await?;
+        auth::refuse_if_password_change_due(&actor)?;
+        Ok(actor)
+    }
+
+    /// The acting user of `user passwd NAME`: one who must change the password may still
+    /// set their own.
+    async fn actor_setting_password_of(&self, name: &str) -> Result<Actor> {
+        let actor =
+            auth::authenticate(&self.service, self.user.as_deref(), &self.credentials).await?;
+        if actor.name() != name.trim() {
+            auth::refuse_if_password_change_due(&actor)?;
+        }
+        Ok(actor)
     }
 
     fn en(&self) -> bool {

@@ -120,7 +120,7 @@ pub(super) async fn user(cx: &Session, c: UserCommand, out: &mut impl Write) -> 
             name,
             password_stdin,
         } => {
-            let actor = cx.actor().await?;
+            let actor = cx.actor_setting_password_of(&name).await?;
             let (password, generated) = read_password(password_stdin)?;
             cx.service
                 .set_password_checked(&actor, &name, &password, generated)
