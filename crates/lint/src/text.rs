@@ -60,7 +60,7 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 /// A label in front of the publication date.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期)\s*[：:]\s*",
+        r"(?:发布时间|发布日期|发表时间|发表日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期)\s*[：:]\s*",
     )
     .expect("valid regex")
 });
@@ -310,12 +310,13 @@ pub(crate) fn document_date_marked<'a>(
 /// The longest line taken for a byline (`2017年10月10日 来源：北京晚报`).
 const BYLINE_CHARS: usize = 80;
 
-/// What follows the date in a news page's byline: an optional time, then the source,
-/// author or page furniture. A line that starts with a date and goes on like this dates
-/// the page as a label does.
+/// What follows the date in a news page's byline: a clock time (`2018-04-24 10:34
+/// 全媒体记者组`: a date with its time of day heads a news item, whatever follows), or
+/// the source, author or page furniture (`2017年10月10日 来源：北京晚报`). A line that
+/// starts with a date and goes on like this dates the page as a label does.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?\s*(?:来源|作者|发布|编辑|责任编辑|浏览|点击|字号|【)",
+        r"^\s*(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?(?:\s|$)|(?:来源|作者|发布|编辑|责任编辑|浏览|点击|字号|【))",
     )
     .expect("valid regex")
 });
@@ -521,6 +522,21 @@ mod tests {
             document_date(paras.iter().copied(), None),
             NaiveDate::from_ymd_opt(2021, 1, 7)
         );
+        // A date with its time of day heads a news item whatever follows (通山县, 2018).
+        let paras = ["2018-04-24 10:34   全媒体记者组", "正文"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2018, 4, 24)
+        );
+        // `发表时间` labels the publication date as `发布时间` does.
+        let paras = ["文章出处:未知 人气:发表时间:2020-03-31"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2020, 3, 31)
+        );
+        // A time of day that runs on into digits is no byline.
+        let paras = ["2018年3月1日 10:3012"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2018年3月1日起，来源不明的材料一律退回。"];
         assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2035年12月31日"];

@@ -113,6 +113,53 @@ fn a_news_byline_dates_the_page() {
     );
 }
 
+/// A 2018 news page of 通山县 (corpus `pages/cjyun-tongshan-36615.txt`): its byline
+/// `2018-04-24 10:34   全媒体记者组` names no source or author, so the page counted as
+/// undated and the county's 环保局 of the time fired ORG001 twice as warnings. A date with
+/// its time of day at the head of a line now dates the page.
+#[test]
+fn a_byline_with_a_time_of_day_dates_the_page() {
+    let l = linter();
+    let page = |byline: &str| {
+        format!(
+            "【环保督察进行时】通山县铁腕执法 强制查封五家制砂厂\n{byline}\n\
+            云上通山报道:(全媒体记者组)4月21日,为贯彻落实省级环保督察“边督边改”工作机制,通山县环保局成立三个检查小组对全县环境问题进行全面排查。\n\
+            为消除该环境安全隐患,确保周边环境安全,县环保局依法对该五家制砂厂实施了查封。"
+        )
+    };
+    let f = l.lint_text(&page("2018-04-24 10:34   全媒体记者组"), "news.txt");
+    assert!(f.is_empty(), "{f:?}");
+    // Under a byline of 2024 the names are five years out of date: errors.
+    assert_eq!(
+        codes(&l.lint_text(&page("2024-04-24 10:34   全媒体记者组"), "news.txt")),
+        vec![("ORG001", Severity::Error), ("ORG001", Severity::Error)]
+    );
+    // Without the byline the page is undated: warnings, as before.
+    assert_eq!(
+        codes(&l.lint_text(&page("全媒体记者组"), "news.txt")),
+        vec![("ORG001", Severity::Warning), ("ORG001", Severity::Warning)]
+    );
+}
+
+/// A company site reprinting a 会昌县 news item (corpus `pages/zchb.com.cn-1019.txt`),
+/// labelled `发表时间:2020-03-31`: the label was not read, so the names abolished a year
+/// before (`会昌县环保局`) were only warnings. `发表时间` now dates the page as `发布时间`.
+#[test]
+fn a_fabiao_shijian_label_dates_the_page() {
+    let l = linter();
+    let page = "余昌县环保局开展“散乱污”企业整治专项督查\n\
+        文章出处:未知 人气:发表时间:2020-03-31\n\
+        近日,会昌县生态环境局按照《“散乱污”企业整治工作专项督查方案》要求,分3个组对全县19个乡镇开展“散乱污”企业整治专项督查。\n\
+        确保“散乱污”企业整治工作落实到位。来源:会昌县环保局";
+    assert_eq!(
+        codes(&l.lint_text(page, "news.txt")),
+        vec![("ORG001", Severity::Error), ("ORG001", Severity::Error)]
+    );
+    let old = page.replace("2020-03-31", "2018-03-31");
+    let f = l.lint_text(&old, "news.txt");
+    assert!(f.is_empty(), "{f:?}");
+}
+
 /// Not a check of its own: the measurement behind `PRECISION.md` when no `gongkai` binary
 /// is at hand. Lints every `.txt` and `.md` file under each directory of
 /// `GONGKAI_LINT_CORPUS` (colon-separated) as plain text and prints the findings by rule
