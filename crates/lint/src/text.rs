@@ -57,10 +57,12 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})").expect("valid regex")
 });
 
-/// A label in front of the publication date.
+/// A label in front of the publication date. A bare `时间：` counts only at the start of
+/// the paragraph or after a space (`时间:2018-08-03`, `作者: 北化之家    时间: 2018-3-9`),
+/// not as the end of another label (`公示时间：`, `会议时间：`, `出生时间：`).
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:发布时间|发布日期|发表时间|发表日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期)\s*[：:]\s*",
+        r"(?:发布时间|发布日期|发表时间|发表日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期|(?:^|\s)时间)\s*[：:]\s*",
     )
     .expect("valid regex")
 });
@@ -277,7 +279,21 @@ pub(crate) fn document_date_marked<'a>(
             && today.is_none_or(|t| d <= t)
     };
     let mut signature = None;
+    let mut numbered = None;
     for (p, marks) in paragraphs {
+        // A paragraph that is only the document's own number (`（粤办函〔2010〕249号）`)
+        // gives its year: the last resort, mid-year (see [`DOC_NUMBER_LINE`]).
+        if numbered.is_none()
+            && marks.has(Marks::NUMBER_SIGN)
+            && let Some(c) = DOC_NUMBER_LINE.captures(p.trim())
+            && let Some(d) = c
+                .get(1)
+                .and_then(|y| y.as_str().parse().ok())
+                .and_then(|y| NaiveDate::from_ymd_opt(y, 7, 1))
+            && plausible(d)
+        {
+            numbered = Some(d);
+        }
         // Every label ends in a colon (`：` or `:`); most paragraphs have none.
         if marks.has(Marks::COLON)
             && let Some(m) = LABEL.find(p)
@@ -304,8 +320,21 @@ pub(crate) fn document_date_marked<'a>(
             }
         }
     }
-    signature
+    signature.or(numbered)
 }
+
+/// A paragraph that is nothing but a document number, optionally in round brackets:
+/// `粤办函〔2010〕249号`, `（琼府办〔2011〕214号）`, `锡署发(2010)183号`. A text republished
+/// without its date keeps this line; its year dates the wording. Taken as 1 July of that
+/// year, so that a name or law replaced during that year is a warning (undecided, within
+/// the grace period), one replaced in a later year is not reported and one replaced in an
+/// earlier year is reported in full.
+static DOC_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]?\s*[\p{Han}A-Za-z]{1,16}\s*[〔\[【（(]\s*((?:19|20)[0-9]{2})\s*[〕\]】）)]\s*第?[0-9]{1,5}\s*号\s*[）)]?$",
+    )
+    .expect("valid regex")
+});
 
 /// The longest line taken for a byline (`2017年10月10日 来源：北京晚报`).
 const BYLINE_CHARS: usize = 80;
@@ -536,6 +565,43 @@ mod tests {
         );
         // A time of day that runs on into digits is no byline.
         let paras = ["2018年3月1日 10:3012"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A bare `时间：` at the start of the paragraph or after a space labels the page's
+        // date (株洲市国土资源局, 2018; a forum copy of a 繁峙县 news item, 2018); the end
+        // of another label does not.
+        let paras = [
+            "国土资源违法案件行政处罚决定书 株国土资执法〔2018〕96号",
+            "时间:2018-08-03",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2018, 8, 3)
+        );
+        let paras = ["作者: 北化之家    时间: 2018-3-9 07:41"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2018, 3, 9)
+        );
+        let paras = ["公示时间:2019年5月27日-5月31日", "会议时间：2008年10月9日"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A text republished without a date keeps its document number on a line of its
+        // own (粤办函〔2010〕249号 on a law site): mid-year of that year, the last resort.
+        let paras = [
+            "关于2009年年度报告的通报",
+            "（粤办函〔2010〕249号）",
+            "正文",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2010, 7, 1)
+        );
+        let paras = ["锡署发(2010)183号", "正文", "2011年1月2日"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2011, 1, 2)
+        );
+        // A number inside a sentence is a citation, not the text's own.
+        let paras = ["根据《通知》（国办发〔2016〕80号）要求，制定本办法。"];
         assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2018年3月1日起，来源不明的材料一律退回。"];
         assert_eq!(document_date(paras.iter().copied(), None), None);

@@ -160,6 +160,63 @@ fn a_fabiao_shijian_label_dates_the_page() {
     assert!(f.is_empty(), "{f:?}");
 }
 
+/// 广东省人民政府办公厅's 2010 notice (粤办函〔2010〕249号) as a law site republishes it
+/// (corpus `pages/fsou-17186519.txt`): no date line, but its number on a line of its own.
+/// It quotes article 31 of the 2007 Regulations, current in 2010; undated, that fired
+/// LAW003 as a warning. The year of the text's own number now dates the wording.
+#[test]
+fn a_republished_notice_is_dated_by_its_own_document_number() {
+    let l = linter();
+    let page = |number: &str| {
+        format!(
+            "广东省人民政府办公厅关于2009年政府信息公开工作年度报告编制公布情况的通报\n{number}\n\
+            各地级以上市人民政府,省政府各部门、各直属机构:\n\
+            《中华人民共和国政府信息公开条例》(以下简称《条例》)第三十一条规定,各级行政机关应当在每年3月31日前公布本行政机关的政府信息公开工作年度报告。"
+        )
+    };
+    let f = l.lint_text(&page("(粤办函〔2010〕249号)"), "notice.txt");
+    assert!(f.is_empty(), "{f:?}");
+    // The same sentence in a notice numbered 〔2024〕 states a repealed rule: an error.
+    assert_eq!(
+        codes(&l.lint_text(&page("(粤办函〔2024〕249号)"), "notice.txt")),
+        vec![("LAW003", Severity::Error)]
+    );
+    // A number cited inside a sentence does not date the text: a warning, as before.
+    assert_eq!(
+        codes(&l.lint_text(
+            &page("根据《要点》(粤府办〔2010〕15号)的安排检查。"),
+            "notice.txt"
+        )),
+        vec![("LAW003", Severity::Warning)]
+    );
+}
+
+/// A 2018 penalty decision of 株洲市国土资源局 (corpus
+/// `pages/zrzyj.zhuzhou.gov.cn-922796.txt`) dated by a bare `时间:2018-08-03` line: the
+/// label was not read, so the page was undated and the 湖南省国土资源厅 of the time warned.
+#[test]
+fn a_bare_shijian_label_at_the_start_dates_the_page() {
+    let l = linter();
+    let page = |date_line: &str| {
+        format!(
+            "国土资源违法案件行政处罚决定书 株国土资执法〔2018〕96号\n{date_line}\n\
+            被处罚单位:湖南隆太建材商贸有限公司\n\
+            如不服本处罚决定,可在接到本处罚决定书后60天内依法向湖南省国土资源厅或株洲市人民政府申请行政复议,也可在6个月内依法向人民法院起诉。"
+        )
+    };
+    let f = l.lint_text(&page("时间:2018-08-03"), "decision.txt");
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(
+        codes(&l.lint_text(&page("时间:2021-08-03"), "decision.txt")),
+        vec![("ORG001", Severity::Error)]
+    );
+    // The end of another label (`公示时间`) is no publication date: undated, a warning.
+    assert_eq!(
+        codes(&l.lint_text(&page("公示时间:2018-08-03"), "decision.txt")),
+        vec![("ORG001", Severity::Warning)]
+    );
+}
+
 /// Not a check of its own: the measurement behind `PRECISION.md` when no `gongkai` binary
 /// is at hand. Lints every `.txt` and `.md` file under each directory of
 /// `GONGKAI_LINT_CORPUS` (colon-separated) as plain text and prints the findings by rule
