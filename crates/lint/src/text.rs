@@ -304,9 +304,25 @@ pub(crate) fn document_date_marked<'a>(
         }
         let t = p.trim();
         if !t.starts_with(|c| digit_value(c).is_some()) {
+            // A signature that carries its organ on the same line, as flattened pages
+            // show it: `东莞市卫生和计划生育局2016年4月20日`.
+            if marks.has(Marks::YEAR)
+                && t.ends_with('日')
+                && let Some(d) = organ_signature(t)
+                && plausible(d)
+            {
+                signature = Some(d);
+            }
             continue;
         }
         let n = t.chars().count();
+        // An aggregator's byline: `02.06.2016 05:10` (day first).
+        if n <= 20
+            && let Some(d) = dotted_byline(t)
+            && plausible(d)
+        {
+            return Some(d);
+        }
         if n <= BYLINE_CHARS
             && let Some((d, end)) = leading_date(t)
             && plausible(d)
@@ -322,6 +338,47 @@ pub(crate) fn document_date_marked<'a>(
     }
     signature.or(numbered)
 }
+
+/// The longest line taken for a signature with its organ (`东莞市卫生和计划生育局2016年4月20日`).
+const SIGNED_CHARS: usize = 40;
+
+/// Last characters of an organ's name before a signature date: 局, 委, 政府, 办公室 ….
+const ORGAN_ENDS: [char; 14] = [
+    '局', '委', '院', '会', '室', '厅', '部', '府', '处', '所', '站', '办', '队', '心',
+];
+
+/// The date of a line that is an organ's name followed by a full date and nothing else
+/// (`东莞市卫生和计划生育局2016年4月20日`); the name is Chinese characters only, so a
+/// sentence (`会议定于2024年3月1日`, `截至2023年5月6日`) is not taken.
+fn organ_signature(t: &str) -> Option<NaiveDate> {
+    if t.chars().count() > SIGNED_CHARS {
+        return None;
+    }
+    let m = dates(t).into_iter().find(|m| m.end == t.len())?;
+    let organ = t[..m.start].trim_end();
+    let ok = organ.chars().count() >= 3
+        && organ.ends_with(ORGAN_ENDS)
+        && organ
+            .chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if ok { m.date() } else { None }
+}
+
+/// `02.06.2016 05:10`: a line of only a day-first dotted date and a time of day, the
+/// byline of a news aggregator. Month first when day first is no date.
+fn dotted_byline(t: &str) -> Option<NaiveDate> {
+    let c = DOTTED.captures(t)?;
+    let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (a, b, y) = (n(1)?, n(2)?, i32::try_from(n(3)?).ok()?);
+    NaiveDate::from_ymd_opt(y, b, a).or_else(|| NaiveDate::from_ymd_opt(y, a, b))
+}
+
+static DOTTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([0-9]{1,2})\.([0-9]{1,2})\.((?:19|20)[0-9]{2})\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$",
+    )
+    .expect("valid regex")
+});
 
 /// A paragraph that is nothing but a document number, optionally in round brackets:
 /// `粤办函〔2010〕249号`, `（琼府办〔2011〕214号）`, `锡署发(2010)183号`. A text republished
@@ -584,6 +641,29 @@ mod tests {
         );
         let paras = ["公示时间:2019年5月27日-5月31日", "会议时间：2008年10月9日"];
         assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A signature with its organ on the same line (东莞市卫生和计划生育局, 2016); a
+        // short sentence ending in a date is no signature.
+        let paras = [
+            "现将省卫生计生委通告转发给你们,请周知。",
+            "东莞市卫生和计划生育局2016年4月20日",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2016, 4, 20)
+        );
+        let paras = ["会议定于2024年3月1日", "截至2023年5月6日"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // An aggregator's dotted byline, day first.
+        let paras = ["邹平县人大组织新《环保法》执法检查", "02.06.2016 05:10"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2016, 6, 2)
+        );
+        let paras = ["12.25.2016 05:10"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2016, 12, 25)
+        );
         // A text republished without a date keeps its document number on a line of its
         // own (粤办函〔2010〕249号 on a law site): mid-year of that year, the last resort.
         let paras = [
