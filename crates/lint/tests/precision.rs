@@ -264,6 +264,23 @@ fn an_organ_signature_and_a_dotted_byline_date_the_page() {
     );
 }
 
+/// A legal Q&A page (corpus `pages/uianet.net-b10340970.txt`) gives the repealed
+/// Marriage Law as the law: `根据《婚姻法》第十九条的规定:夫妻可以约定婚姻关系存续期间所得的财产`.
+/// The bare word `期间` counted as a sign of history and silenced the citation; only a
+/// reform's or transition's period does now.
+#[test]
+fn a_period_in_the_sentence_is_not_history() {
+    let l = linter();
+    let qa = "同时,根据《婚姻法》第十九条的规定:夫妻可以约定婚姻关系存续期间所得的财产以及婚前财产归各自所有。";
+    assert_eq!(
+        codes(&l.lint_text(qa, "qa.txt")),
+        vec![("LAW002", Severity::Warning)]
+    );
+    let reform = "机构改革期间,县环保局的职责由县生态环境局承接。";
+    let f = l.lint_text(reform, "reform.txt");
+    assert!(f.is_empty(), "{f:?}");
+}
+
 /// Not a check of its own: the measurement behind `PRECISION.md` when no `gongkai` binary
 /// is at hand. Lints every `.txt` and `.md` file under each directory of
 /// `GONGKAI_LINT_CORPUS` (colon-separated) as plain text and prints the findings by rule
