@@ -57,10 +57,12 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})").expect("valid regex")
 });
 
-/// A label in front of the publication date.
+/// A label in front of the publication date. A bare `时间：` counts only at the start of
+/// the paragraph or after a space (`时间:2018-08-03`, `作者: 北化之家    时间: 2018-3-9`),
+/// not as the end of another label (`公示时间：`, `会议时间：`, `出生时间：`).
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期)\s*[：:]\s*",
+        r"(?:发布时间|发布日期|发表时间|发表日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期|(?:^|\s)时间)\s*[：:]\s*",
     )
     .expect("valid regex")
 });
@@ -277,7 +279,21 @@ pub(crate) fn document_date_marked<'a>(
             && today.is_none_or(|t| d <= t)
     };
     let mut signature = None;
+    let mut numbered = None;
     for (p, marks) in paragraphs {
+        // A paragraph that is only the document's own number (`（粤办函〔2010〕249号）`)
+        // gives its year: the last resort, mid-year (see [`DOC_NUMBER_LINE`]).
+        if numbered.is_none()
+            && marks.has(Marks::NUMBER_SIGN)
+            && let Some(c) = DOC_NUMBER_LINE.captures(p.trim())
+            && let Some(d) = c
+                .get(1)
+                .and_then(|y| y.as_str().parse().ok())
+                .and_then(|y| NaiveDate::from_ymd_opt(y, 7, 1))
+            && plausible(d)
+        {
+            numbered = Some(d);
+        }
         // Every label ends in a colon (`：` or `:`); most paragraphs have none.
         if marks.has(Marks::COLON)
             && let Some(m) = LABEL.find(p)
@@ -288,9 +304,25 @@ pub(crate) fn document_date_marked<'a>(
         }
         let t = p.trim();
         if !t.starts_with(|c| digit_value(c).is_some()) {
+            // A signature that carries its organ on the same line, as flattened pages
+            // show it: `东莞市卫生和计划生育局2016年4月20日`.
+            if marks.has(Marks::YEAR)
+                && t.ends_with('日')
+                && let Some(d) = organ_signature(t)
+                && plausible(d)
+            {
+                signature = Some(d);
+            }
             continue;
         }
         let n = t.chars().count();
+        // An aggregator's byline: `02.06.2016 05:10` (day first).
+        if n <= 20
+            && let Some(d) = dotted_byline(t)
+            && plausible(d)
+        {
+            return Some(d);
+        }
         if n <= BYLINE_CHARS
             && let Some((d, end)) = leading_date(t)
             && plausible(d)
@@ -304,18 +336,73 @@ pub(crate) fn document_date_marked<'a>(
             }
         }
     }
-    signature
+    signature.or(numbered)
 }
+
+/// The longest line taken for a signature with its organ (`东莞市卫生和计划生育局2016年4月20日`).
+const SIGNED_CHARS: usize = 40;
+
+/// Last characters of an organ's name before a signature date: 局, 委, 政府, 办公室 ….
+const ORGAN_ENDS: [char; 14] = [
+    '局', '委', '院', '会', '室', '厅', '部', '府', '处', '所', '站', '办', '队', '心',
+];
+
+/// The date of a line that is an organ's name followed by a full date and nothing else
+/// (`东莞市卫生和计划生育局2016年4月20日`); the name is Chinese characters only, so a
+/// sentence (`会议定于2024年3月1日`, `截至2023年5月6日`) is not taken.
+fn organ_signature(t: &str) -> Option<NaiveDate> {
+    if t.chars().count() > SIGNED_CHARS {
+        return None;
+    }
+    let m = dates(t).into_iter().find(|m| m.end == t.len())?;
+    let organ = t[..m.start].trim_end();
+    let ok = organ.chars().count() >= 3
+        && organ.ends_with(ORGAN_ENDS)
+        && organ
+            .chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if ok { m.date() } else { None }
+}
+
+/// `02.06.2016 05:10`: a line of only a day-first dotted date and a time of day, the
+/// byline of a news aggregator. Month first when day first is no date.
+fn dotted_byline(t: &str) -> Option<NaiveDate> {
+    let c = DOTTED.captures(t)?;
+    let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (a, b, y) = (n(1)?, n(2)?, i32::try_from(n(3)?).ok()?);
+    NaiveDate::from_ymd_opt(y, b, a).or_else(|| NaiveDate::from_ymd_opt(y, a, b))
+}
+
+static DOTTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([0-9]{1,2})\.([0-9]{1,2})\.((?:19|20)[0-9]{2})\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$",
+    )
+    .expect("valid regex")
+});
+
+/// A paragraph that is nothing but a document number, optionally in round brackets:
+/// `粤办函〔2010〕249号`, `（琼府办〔2011〕214号）`, `锡署发(2010)183号`. A text republished
+/// without its date keeps this line; its year dates the wording. Taken as 1 July of that
+/// year, so that a name or law replaced during that year is a warning (undecided, within
+/// the grace period), one replaced in a later year is not reported and one replaced in an
+/// earlier year is reported in full.
+static DOC_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]?\s*[\p{Han}A-Za-z]{1,16}\s*[〔\[【（(]\s*((?:19|20)[0-9]{2})\s*[〕\]】）)]\s*第?[0-9]{1,5}\s*号\s*[）)]?$",
+    )
+    .expect("valid regex")
+});
 
 /// The longest line taken for a byline (`2017年10月10日 来源：北京晚报`).
 const BYLINE_CHARS: usize = 80;
 
-/// What follows the date in a news page's byline: an optional time, then the source,
-/// author or page furniture. A line that starts with a date and goes on like this dates
-/// the page as a label does.
+/// What follows the date in a news page's byline: a clock time (`2018-04-24 10:34
+/// 全媒体记者组`: a date with its time of day heads a news item, whatever follows), or
+/// the source, author or page furniture (`2017年10月10日 来源：北京晚报`). A line that
+/// starts with a date and goes on like this dates the page as a label does.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?\s*(?:来源|作者|发布|编辑|责任编辑|浏览|点击|字号|【)",
+        r"^\s*(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?(?:\s|$)|(?:来源|作者|发布|编辑|责任编辑|浏览|点击|字号|【))",
     )
     .expect("valid regex")
 });
@@ -521,6 +608,81 @@ mod tests {
             document_date(paras.iter().copied(), None),
             NaiveDate::from_ymd_opt(2021, 1, 7)
         );
+        // A date with its time of day heads a news item whatever follows (通山县, 2018).
+        let paras = ["2018-04-24 10:34   全媒体记者组", "正文"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2018, 4, 24)
+        );
+        // `发表时间` labels the publication date as `发布时间` does.
+        let paras = ["文章出处:未知 人气:发表时间:2020-03-31"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2020, 3, 31)
+        );
+        // A time of day that runs on into digits is no byline.
+        let paras = ["2018年3月1日 10:3012"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A bare `时间：` at the start of the paragraph or after a space labels the page's
+        // date (株洲市国土资源局, 2018; a forum copy of a 繁峙县 news item, 2018); the end
+        // of another label does not.
+        let paras = [
+            "国土资源违法案件行政处罚决定书 株国土资执法〔2018〕96号",
+            "时间:2018-08-03",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2018, 8, 3)
+        );
+        let paras = ["作者: 北化之家    时间: 2018-3-9 07:41"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2018, 3, 9)
+        );
+        let paras = ["公示时间:2019年5月27日-5月31日", "会议时间：2008年10月9日"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // A signature with its organ on the same line (东莞市卫生和计划生育局, 2016); a
+        // short sentence ending in a date is no signature.
+        let paras = [
+            "现将省卫生计生委通告转发给你们,请周知。",
+            "东莞市卫生和计划生育局2016年4月20日",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2016, 4, 20)
+        );
+        let paras = ["会议定于2024年3月1日", "截至2023年5月6日"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
+        // An aggregator's dotted byline, day first.
+        let paras = ["邹平县人大组织新《环保法》执法检查", "02.06.2016 05:10"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2016, 6, 2)
+        );
+        let paras = ["12.25.2016 05:10"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2016, 12, 25)
+        );
+        // A text republished without a date keeps its document number on a line of its
+        // own (粤办函〔2010〕249号 on a law site): mid-year of that year, the last resort.
+        let paras = [
+            "关于2009年年度报告的通报",
+            "（粤办函〔2010〕249号）",
+            "正文",
+        ];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2010, 7, 1)
+        );
+        let paras = ["锡署发(2010)183号", "正文", "2011年1月2日"];
+        assert_eq!(
+            document_date(paras.iter().copied(), None),
+            NaiveDate::from_ymd_opt(2011, 1, 2)
+        );
+        // A number inside a sentence is a citation, not the text's own.
+        let paras = ["根据《通知》（国办发〔2016〕80号）要求，制定本办法。"];
+        assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2018年3月1日起，来源不明的材料一律退回。"];
         assert_eq!(document_date(paras.iter().copied(), None), None);
         let paras = ["2035年12月31日"];

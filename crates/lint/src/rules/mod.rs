@@ -146,7 +146,10 @@ pub(crate) fn dated_severity(cx: &Cx<'_>, effective: NaiveDate, max: Severity) -
 }
 
 /// Words around a match that show the text is about the past or the change itself.
-const HISTORY_WORDS: [&str; 9] = [
+/// (A bare `期间` was one of them until the precision corpus showed it in `婚姻关系存续期间`,
+/// `春节期间`, `中秋、国庆期间`: it silenced true alarms. Only a reform's or a transition's
+/// period counts.)
+const HISTORY_WORDS: [&str; 10] = [
     "更名",
     "改为",
     "组建",
@@ -155,7 +158,8 @@ const HISTORY_WORDS: [&str; 9] = [
     "整合",
     "不再保留",
     "改革前",
-    "期间",
+    "改革期间",
+    "过渡期",
 ];
 
 /// True when the sentence around the match is about the time before `effective` (a year
