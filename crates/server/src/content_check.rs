@@ -162,7 +162,12 @@ fn rows(findings: &[Finding]) -> Vec<FindingRow> {
             code: f.code,
             severity: f.severity.zh(),
             severity_class: f.severity.as_str(),
-            message: f.message_zh.clone(),
+            // The lint's own English on English pages (its rule summaries are Chinese only).
+            message: if crate::i18n::current().is_en() {
+                f.message_en.clone()
+            } else {
+                f.message_zh.clone()
+            },
             excerpt: f.excerpt_marked(),
             suggestion: f.suggestion.clone().unwrap_or_default(),
             place: f.place.loc.to_string(),
