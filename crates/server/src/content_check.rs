@@ -41,7 +41,11 @@ fn rule_rows() -> Vec<RuleRow> {
             code: r.meta.code,
             severity: r.meta.severity.zh(),
             severity_class: r.meta.severity.as_str(),
-            summary: r.meta.summary_zh,
+            summary: if crate::i18n::current().is_en() {
+                r.meta.summary_en
+            } else {
+                r.meta.summary_zh
+            },
         })
         .collect()
 }
@@ -162,7 +166,7 @@ fn rows(findings: &[Finding]) -> Vec<FindingRow> {
             code: f.code,
             severity: f.severity.zh(),
             severity_class: f.severity.as_str(),
-            // The lint's own English on English pages (its rule summaries are Chinese only).
+            // The lint's own English on English pages.
             message: if crate::i18n::current().is_en() {
                 f.message_en.clone()
             } else {

@@ -45,9 +45,13 @@ impl Chrome {
                 role_label: u
                     .roles
                     .iter()
-                    .map(|r| r.label_zh())
+                    .map(|r| crate::i18n::label(r.label_zh()))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(if crate::i18n::current().is_en() {
+                        ", "
+                    } else {
+                        "、"
+                    }),
                 admin: u.has(gongkai_store::Role::Admin),
                 manage: u.has(gongkai_store::Role::Admin) || u.has(gongkai_store::Role::OfficeHead),
             }),

@@ -69,8 +69,9 @@ impl Catalogue {
             if zh.is_empty() || en.is_empty() {
                 return Err(err("中文或英文为空"));
             }
-            if !has_han(zh) {
-                return Err(err("中文一栏没有汉字"));
+            // Chinese text, or a pattern of Chinese punctuation (`：{}（{}）`).
+            if zh.is_ascii() {
+                return Err(err("中文一栏没有中文"));
             }
             let pieces: Vec<String> = zh.split("{}").map(str::to_string).collect();
             let english: Vec<String> = en.split("{}").map(str::to_string).collect();
@@ -122,9 +123,10 @@ impl Catalogue {
     /// keeping its surrounding whitespace; `None` when it has no Han characters or nothing
     /// of it is in the catalogue.
     ///
-    /// In order: the whole trimmed text as an entry; a pattern (its values translated in
-    /// turn when they are entries, dates as `2026-12-06`); every run of Han characters
-    /// that is an entry, with Chinese punctuation made English.
+    /// In order: the whole trimmed text as an entry (or a date, as `2026-12-06`); a
+    /// pattern (its values translated in turn where they can be); the parts of a text cut
+    /// by ` / ` or ` · `, each on its own; every run of Han characters, when each is an
+    /// entry, with Chinese punctuation made English.
     pub fn translate(&self, text: &str) -> Option<String> {
         let trimmed = text.trim();
         if !has_han(trimmed) {
@@ -143,33 +145,72 @@ impl Catalogue {
         if let Some(d) = iso_date(text) {
             return Some(d);
         }
-        if depth < 2 {
+        if depth < 3 {
             for p in &self.patterns {
-                if let Some(values) = p.matches(text) {
-                    let mut out = String::new();
-                    for (i, piece) in p.english.iter().enumerate() {
-                        out.push_str(piece);
-                        if let Some(v) = values.get(i) {
-                            match self.translate_trimmed(v.trim(), depth + 1) {
-                                Some(en) if has_han(v) => out.push_str(&en),
-                                _ => out.push_str(v),
-                            }
-                        }
+                let Some(values) = p.matches(text) else {
+                    continue;
+                };
+                let mut out = String::new();
+                let mut fits = true;
+                for (i, piece) in p.english.iter().enumerate() {
+                    out.push_str(piece);
+                    let Some(v) = values.get(i) else { continue };
+                    if !has_han(v) {
+                        out.push_str(v);
+                        continue;
                     }
+                    match self.translate_trimmed(v.trim(), depth + 1) {
+                        Some(en) => out.push_str(&en),
+                        // A name or a short value stays as it is; a Chinese sentence in
+                        // the place of a value means the pattern is not this text's.
+                        None if is_sentence(v) => {
+                            fits = false;
+                            break;
+                        }
+                        None => out.push_str(v),
+                    }
+                }
+                if fits {
                     return Some(out);
+                }
+            }
+            // A path of labels (`三 /（七）总计 / 自然人`), a label and its detail
+            // (`（三）不予公开 · …`): each part on its own.
+            for sep in [" / ", " · "] {
+                if text.contains(sep) {
+                    let mut any = false;
+                    let parts: Vec<String> = text
+                        .split(sep)
+                        .map(
+                            |part| match self.translate_trimmed(part.trim(), depth + 1) {
+                                Some(en) => {
+                                    any = true;
+                                    en
+                                }
+                                None => part.to_string(),
+                            },
+                        )
+                        .collect();
+                    if any {
+                        return Some(parts.join(sep));
+                    }
                 }
             }
         }
         self.translate_runs(text)
     }
 
-    /// Each run of Han characters that is an entry replaced (dates first), the Chinese
-    /// punctuation made English; `None` when no run is an entry.
+    /// Each run of Han characters replaced by its entry (dates first), the Chinese
+    /// punctuation made English; `None` unless every run is an entry (half a sentence in
+    /// English helps no one).
     fn translate_runs(&self, text: &str) -> Option<String> {
         let text = replace_dates(text);
         let mut out = String::with_capacity(text.len() * 2);
         let mut any = false;
         let mut rest = text.as_str();
+        if !has_han(rest) {
+            return None;
+        }
         while let Some(start) = rest.find(is_han) {
             out.push_str(&rest[..start]);
             let run_len = rest[start..]
@@ -196,7 +237,7 @@ impl Catalogue {
                         out.push(' ');
                     }
                 }
-                None => out.push_str(run),
+                None => return None,
             }
             rest = after;
         }
@@ -227,6 +268,11 @@ impl Pattern {
         values.push(rest);
         Some(values)
     }
+}
+
+/// Text that reads as a Chinese sentence (sentence punctuation, or long), not a value.
+fn is_sentence(s: &str) -> bool {
+    s.chars().count() > 40 || s.contains(['，', '。', '；', '：'])
 }
 
 /// A Han (Chinese) character.

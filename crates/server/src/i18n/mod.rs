@@ -115,6 +115,17 @@ pub fn current() -> Lang {
     CURRENT.try_with(|c| c.lang).unwrap_or_default()
 }
 
+/// A fixed label (`管理员`) in the request's language: its catalogue entry on an English
+/// page, for texts the page joins with a user's data (which the page rewrite cannot take
+/// apart), e.g. the roles beside the user's name.
+pub fn label(zh: &'static str) -> &'static str {
+    if current().is_en() {
+        english().get(zh).unwrap_or(zh)
+    } else {
+        zh
+    }
+}
+
 /// The link of the language switch on this page: to the other language, back here.
 pub fn switch_href() -> String {
     let (lang, here) = CURRENT
