@@ -406,6 +406,16 @@ pub(super) async fn correct(
     .into_response())
 }
 
+/// The checker's own language for the page's: its rules and findings carry English
+/// (`message_en`, `summary_en`), shown on English pages instead of the catalogue's.
+fn check_lang() -> gongkai_check::Lang {
+    if crate::i18n::current().is_en() {
+        gongkai_check::Lang::En
+    } else {
+        gongkai_check::Lang::Zh
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,15 +435,5 @@ mod tests {
         assert!(parse_correction("1.5", CellKind::Count).is_err());
         assert!(parse_correction("1.5", CellKind::Decimal).is_ok());
         assert!(parse_correction("abc", CellKind::Count).is_err());
-    }
-}
-
-/// The checker's own language for the page's: its rules and findings carry English
-/// (`message_en`, `summary_en`), shown on English pages instead of the catalogue's.
-fn check_lang() -> gongkai_check::Lang {
-    if crate::i18n::current().is_en() {
-        gongkai_check::Lang::En
-    } else {
-        gongkai_check::Lang::Zh
     }
 }

@@ -6,8 +6,9 @@
 //! # Design: a catalogue keyed by the Chinese text, applied to the rendered page
 //!
 //! The templates stay Chinese and readable; nothing in them is wrapped in a translation
-//! call. The catalogue [`catalogue::EN_TSV`] (`en.tsv`, compiled in, parsed once) maps
-//! Chinese text to English, gettext-style: the msgid *is* the Chinese. An entry with `{}`
+//! call. The catalogue [`catalogue::EN_FILES`] (`en.tsv` for the templates,
+//! `en-messages.tsv` for what code writes; compiled in, parsed once) maps Chinese text to
+//! English, gettext-style: the msgid *is* the Chinese. An entry with `{}`
 //! is a pattern for a text that carries values (`文件超过 {} MB` → `The file is over {} MB`).
 //!
 //! When the language is English, [`layer`] rewrites each HTML answer ([`to_english`]):
@@ -21,8 +22,9 @@
 //! The JSON API, downloads (`Content-Disposition`) and everything not `text/html` are left
 //! alone.
 //!
-//! What is not translated: what a user typed inside `<textarea>`, and every element marked
-//! `translate="no"` (the HTML attribute for this: letter previews). Other user data is not
+//! What is not translated: what a user typed inside `<textarea>`, every element marked
+//! `translate="no"` (the HTML attribute for this: the letter preview), and the preview's
+//! own fragment (`…/preview`: the letter stays Chinese). Other user data is not
 //! translated on purpose, but a value that happens to equal a catalogue entry (an applicant
 //! called “申请人”) is shown in English like any other text of the page — accepted. A text
 //! that has no entry stays Chinese; the web test `i18n::catalogue_covers_every_template`
@@ -39,7 +41,8 @@
 //! other way: it would have wrapped every one of ~750 strings in the templates.
 //!
 //! Adding a string: write the Chinese as the page shows it (trimmed; values as `{}`), a
-//! tab, the English, in `en.tsv`; `cargo test --test web i18n` says what is missing.
+//! tab, the English, in `en.tsv` (or `en-messages.tsv`); `cargo test --test web i18n`
+//! lists the templates' texts that are missing.
 
 pub mod catalogue;
 pub mod rewrite;
@@ -169,8 +172,26 @@ fn here_of(req: &Request) -> String {
                 path.starts_with('/').then(|| path.to_string())
             })
     };
-    own.filter(|p| safe_back(p).is_some())
+    own.map(|p| without_msg(&p))
+        .filter(|p| safe_back(p).is_some())
         .unwrap_or_else(|| "/".to_string())
+}
+
+/// `path?msg=saved&q=1` without its status message (`path?q=1`): the switch returns to the
+/// page, not to the message shown once.
+fn without_msg(path_and_query: &str) -> String {
+    let Some((path, query)) = path_and_query.split_once('?') else {
+        return path_and_query.to_string();
+    };
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.starts_with("msg="))
+        .collect();
+    if rest.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", rest.join("&"))
+    }
 }
 
 /// The middleware: knows the request's language for the handlers (task-local, so the
@@ -178,8 +199,10 @@ fn here_of(req: &Request) -> String {
 pub async fn layer(req: Request, next: Next) -> Response {
     let lang = Lang::of(req.headers());
     let here = here_of(&req);
+    // The letter preview's fragment is the letter itself, which stays Chinese.
+    let letter = req.uri().path().ends_with("/preview");
     let resp = CURRENT.scope(Current { lang, here }, next.run(req)).await;
-    if !lang.is_en() {
+    if !lang.is_en() || letter {
         return resp;
     }
     let is_html = resp
@@ -313,35 +336,4 @@ pub fn template_texts(src: &str) -> Vec<TemplateText> {
         None
     });
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn template_texts_mask_askama() {
-        let t = template_texts(
-            r#"<h1>申请 {{ id }}</h1><p>{% if a %}已批准{% else %}退回{% endif %}</p><a title="看{{ x }}">x</a><div translate="no">中文</div>"#,
-        );
-        let texts: Vec<(&str, bool)> = t.iter().map(|t| (t.text.as_str(), t.split)).collect();
-        assert_eq!(
-            texts,
-            [
-                ("申请 {}", false),
-                ("已批准", true),
-                ("退回", true),
-                ("看{}", false)
-            ]
-        );
-    }
-
-    #[test]
-    fn back_is_local_only() {
-        assert_eq!(safe_back("/ledger?q=1"), Some("/ledger?q=1"));
-        assert_eq!(safe_back("/login"), Some("/login"));
-        assert_eq!(safe_back("//evil.example"), None);
-        assert_eq!(safe_back("https://evil.example/"), None);
-        assert_eq!(safe_back("/\\evil.example"), None);
-    }
 }
