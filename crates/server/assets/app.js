@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // The few words this script writes itself, in the page's language (<html lang>, set by
+  // the language switch; the page's own texts come translated from the server).
+  var english = document.documentElement.lang === "en";
+  var BLANK = english ? "blank" : "空白";
+
   // Clicking a value in the national layout picks the cell in the correction form
   // instead of reloading the page.
   var form = document.getElementById("correct");
@@ -21,7 +26,7 @@
       td.classList.add("picked");
       var shown = a.textContent.trim();
       if (value) { value.value = td.classList.contains("blank") ? "" : shown; }
-      if (current) { current.textContent = td.classList.contains("blank") ? "空白" : shown; }
+      if (current) { current.textContent = td.classList.contains("blank") ? BLANK : shown; }
       form.scrollIntoView({ behavior: "smooth", block: "center" });
       if (value) { value.focus({ preventScroll: true }); value.select(); }
     });
@@ -34,7 +39,7 @@
           var v = td.querySelector(".val");
           var shown = v ? v.textContent.trim() : "";
           if (value) { value.value = td.classList.contains("blank") ? "" : shown; }
-          if (current) { current.textContent = td.classList.contains("blank") ? "空白" : shown; }
+          if (current) { current.textContent = td.classList.contains("blank") ? BLANK : shown; }
         }
       });
     }

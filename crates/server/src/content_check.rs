@@ -41,7 +41,11 @@ fn rule_rows() -> Vec<RuleRow> {
             code: r.meta.code,
             severity: r.meta.severity.zh(),
             severity_class: r.meta.severity.as_str(),
-            summary: r.meta.summary_zh,
+            summary: if crate::i18n::current().is_en() {
+                r.meta.summary_en
+            } else {
+                r.meta.summary_zh
+            },
         })
         .collect()
 }
@@ -162,7 +166,12 @@ fn rows(findings: &[Finding]) -> Vec<FindingRow> {
             code: f.code,
             severity: f.severity.zh(),
             severity_class: f.severity.as_str(),
-            message: f.message_zh.clone(),
+            // The lint's own English on English pages.
+            message: if crate::i18n::current().is_en() {
+                f.message_en.clone()
+            } else {
+                f.message_zh.clone()
+            },
             excerpt: f.excerpt_marked(),
             suggestion: f.suggestion.clone().unwrap_or_default(),
             place: f.place.loc.to_string(),

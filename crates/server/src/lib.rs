@@ -38,6 +38,7 @@ pub mod content_check;
 pub mod context;
 pub mod error;
 pub mod forms;
+pub mod i18n;
 pub mod letters;
 pub mod memory;
 pub mod national;
@@ -192,6 +193,7 @@ pub fn app(state: AppState) -> Router {
         .merge(content_check::router())
         .merge(pages::router())
         .merge(assets::router())
+        .merge(i18n::router())
         .nest(api::API_PREFIX, api::router())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(upload_limit))
@@ -208,6 +210,8 @@ pub fn app(state: AppState) -> Router {
         // A handler that panics answers with the Chinese 500 page (JSON under /api/).
         .layer(error::PanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(error::json_for_api))
+        // Outside the panic layer: the 500 page is translated too.
+        .layer(middleware::from_fn(i18n::layer))
         .layer(middleware::from_fn(no_store_for_pages))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

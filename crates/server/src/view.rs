@@ -28,6 +28,11 @@ pub struct Chrome {
     /// `check`, `ledger`, `reviews`, `appeals`, `proactive`, `year_end`, or empty.
     pub section: &'static str,
     pub flash: Option<String>,
+    /// The page's language (`<html lang>`; the pages are made English after rendering,
+    /// see [`crate::i18n`]).
+    pub lang: crate::i18n::Lang,
+    /// The language switch's link: to the other language, back to this page.
+    pub switch_href: String,
 }
 
 impl Chrome {
@@ -40,14 +45,20 @@ impl Chrome {
                 role_label: u
                     .roles
                     .iter()
-                    .map(|r| r.label_zh())
+                    .map(|r| crate::i18n::label(r.label_zh()))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(if crate::i18n::current().is_en() {
+                        ", "
+                    } else {
+                        "、"
+                    }),
                 admin: u.has(gongkai_store::Role::Admin),
                 manage: u.has(gongkai_store::Role::Admin) || u.has(gongkai_store::Role::OfficeHead),
             }),
             section,
             flash: None,
+            lang: crate::i18n::current(),
+            switch_href: crate::i18n::switch_href(),
         }
     }
 
@@ -58,6 +69,8 @@ impl Chrome {
             user: None,
             section: "",
             flash: None,
+            lang: crate::i18n::current(),
+            switch_href: crate::i18n::switch_href(),
         }
     }
 
@@ -69,35 +82,49 @@ impl Chrome {
     }
 }
 
-/// The fixed status messages that a redirect may ask for.
+/// The fixed status messages that a redirect may ask for (`?msg=KEY`).
+const FLASH: &[(&str, &str)] = &[
+    ("corrected", "已保存更正，并已重新检查。"),
+    ("registered", "已登记申请。"),
+    ("amended", "已更正登记信息（原值保留在办理记录中）。"),
+    ("reopened", "已撤销批准，年度报告重新打开。"),
+    ("event", "已登记。"),
+    ("review", "审核步骤已记录。"),
+    ("appeal", "已保存复议诉讼案件。"),
+    ("proactive", "已保存主动公开记录。"),
+    (
+        "voided",
+        "已作废该记录（保留在审计日志中，年度报告不再计入）。",
+    ),
+    ("logged_out", "已退出登录。"),
+    ("token_revoked", "已撤销访问令牌。"),
+    (
+        "initialised",
+        "台账已创建。请用刚才设置的管理员账号登录，再在“管理 → 用户”（/admin/users）中为信息员、办公室主任和分管领导建立账号。",
+    ),
+    ("template", "已保存答复书模板。"),
+    ("narrative", "已保存年度报告正文和落款。"),
+    ("password_changed", "密码已修改，请用新密码重新登录。"),
+    (
+        "password_required",
+        "请先修改密码：管理员设置的临时密码或不符合现行规则的密码须修改后才能继续使用。",
+    ),
+    ("user_saved", "已保存用户。"),
+    ("settings", "已保存机关设置。"),
+    (
+        "opening_saved",
+        "已保存期初数：首个年度报告在台账没有记录处使用它们，并在说明中注明。",
+    ),
+    ("opening_cleared", "已清除期初数。"),
+];
+
 fn flash_text(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "corrected" => "已保存更正，并已重新检查。",
-        "registered" => "已登记申请。",
-        "amended" => "已更正登记信息（原值保留在办理记录中）。",
-        "reopened" => "已撤销批准，年度报告重新打开。",
-        "event" => "已登记。",
-        "review" => "审核步骤已记录。",
-        "appeal" => "已保存复议诉讼案件。",
-        "proactive" => "已保存主动公开记录。",
-        "voided" => "已作废该记录（保留在审计日志中，年度报告不再计入）。",
-        "logged_out" => "已退出登录。",
-        "token_revoked" => "已撤销访问令牌。",
-        "initialised" => {
-            "台账已创建。请用刚才设置的管理员账号登录，再在“管理 → 用户”（/admin/users）中为信息员、办公室主任和分管领导建立账号。"
-        }
-        "template" => "已保存答复书模板。",
-        "narrative" => "已保存年度报告正文和落款。",
-        "password_changed" => "密码已修改，请用新密码重新登录。",
-        "password_required" => {
-            "请先修改密码：管理员设置的临时密码或不符合现行规则的密码须修改后才能继续使用。"
-        }
-        "user_saved" => "已保存用户。",
-        "settings" => "已保存机关设置。",
-        "opening_saved" => "已保存期初数：首个年度报告在台账没有记录处使用它们，并在说明中注明。",
-        "opening_cleared" => "已清除期初数。",
-        _ => return None,
-    })
+    FLASH.iter().find(|(k, _)| *k == key).map(|(_, text)| *text)
+}
+
+/// Every fixed status message (the English catalogue must have each).
+pub fn flash_texts() -> impl Iterator<Item = &'static str> {
+    FLASH.iter().map(|(_, text)| *text)
 }
 
 /// `2026-11-23 17:05`, Beijing time.

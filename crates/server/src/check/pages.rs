@@ -53,7 +53,7 @@ pub(super) async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePag
                 code: r.code(),
                 severity: r.severity().zh(),
                 severity_class: r.severity().as_str(),
-                summary: r.summary(gongkai_check::Lang::Zh),
+                summary: r.summary(check_lang()),
             })
             .collect(),
         max_mb: st.config().max_file_bytes / (1024 * 1024),
@@ -138,7 +138,7 @@ pub fn finding_views(report: &Report, findings: &[Finding]) -> Vec<FindingView> 
                 code: f.code,
                 severity: f.severity.zh(),
                 severity_class: f.severity.as_str(),
-                message: f.message_zh.clone(),
+                message: f.message(check_lang()).to_string(),
                 place: view::location(f.loc),
                 more: f.cells.len().saturating_sub(cells.len()),
                 cells,
@@ -404,6 +404,16 @@ pub(super) async fn correct(
         form.cell, form.cell
     ))
     .into_response())
+}
+
+/// The checker's own language for the page's: its rules and findings carry English
+/// (`message_en`, `summary_en`), shown on English pages instead of the catalogue's.
+fn check_lang() -> gongkai_check::Lang {
+    if crate::i18n::current().is_en() {
+        gongkai_check::Lang::En
+    } else {
+        gongkai_check::Lang::Zh
+    }
 }
 
 #[cfg(test)]

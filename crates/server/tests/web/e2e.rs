@@ -1016,3 +1016,49 @@ async fn import_the_sheet(driver: &WebDriver, base: &str, sheet: &Path) -> WebDr
     assert!(list.contains("李四海"), "{list}");
     Ok(())
 }
+
+/// Issue 13 §1: the language switch in the top bar — a clerk on the ledger clicks
+/// “English”, sees the ledger's English title (and `<html lang="en">`), opens another page
+/// still in English, and clicks “中文” to come back to the Chinese ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_switches_the_pages_to_english_and_back() {
+    let Some((driver, base, _process, server)) =
+        browser_session("a_clerk_switches_the_pages_to_english_and_back").await
+    else {
+        return;
+    };
+    let result = switch_language(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+async fn switch_language(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "clerk").await?;
+    driver.goto(format!("{base}/ledger")).await?;
+    wait_text(driver, "h1", "依申请公开台账").await;
+    click(driver, "a.lang-switch").await;
+    wait_text(driver, "h1", "Disclosure-on-request ledger").await;
+    assert!(driver.current_url().await?.as_str().ends_with("/ledger"));
+    let lang = driver
+        .find(By::Css("html"))
+        .await?
+        .attr("lang")
+        .await?
+        .unwrap_or_default();
+    assert_eq!(lang, "en");
+    // The choice lasts: another page is English too.
+    driver.goto(format!("{base}/reviews")).await?;
+    wait_text(
+        driver,
+        "nav[aria-label='Main navigation']",
+        "Awaiting my review",
+    )
+    .await;
+    driver.goto(format!("{base}/ledger")).await?;
+    wait_text(driver, "a.lang-switch", "中文").await;
+    click(driver, "a.lang-switch").await;
+    wait_text(driver, "h1", "依申请公开台账").await;
+    wait_text(driver, "a.lang-switch", "English").await;
+    Ok(())
+}
