@@ -17,7 +17,10 @@ impl Service {
         via: Via,
     ) -> Result<Actor> {
         let user = self.store.authenticate(name.trim(), password).await?;
-        Ok(Actor::new(&user, via).with_auth("password"))
+        Ok(self
+            .member_actor(&user.name, via)
+            .await?
+            .with_auth("password"))
     }
 
     /// The actor for a personal API token (`BadToken` when unknown, expired or revoked).
@@ -36,7 +39,19 @@ impl Service {
         if name.is_some_and(|n| n.trim() != user.name) {
             return Err(StoreError::BadToken.into());
         }
-        Ok(Actor::new(&user, via).with_auth(format!("token:{}", token.prefix)))
+        Ok(self
+            .member_actor(&user.name, via)
+            .await?
+            .with_auth(format!("token:{}", token.prefix)))
+    }
+
+    /// The actor for an authenticated user in the service's agency, with the roles held
+    /// there (`NotMember` when it holds none).
+    async fn member_actor(&self, name: &str, via: Via) -> Result<Actor> {
+        match self.store.member(name).await? {
+            Some(u) => Ok(Actor::new(&u, via).in_agency(self.store.agency_id())),
+            None => Err(StoreError::NotMember { name: name.into() }.into()),
+        }
     }
 
     /// A new personal API token of the actor (audited): the token, to show once, and its
@@ -48,18 +63,21 @@ impl Service {
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<(String, ApiToken)> {
         Ok(self
-            .store
+            .store_for(actor)
             .create_api_token(&actor.stamp(), name, expires_at)
             .await?)
     }
 
     /// The actor's tokens, newest first.
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
-        Ok(self.store.api_tokens(actor.name()).await?)
+        Ok(self.store_for(actor).api_tokens(actor.name()).await?)
     }
 
     /// Revokes one of the actor's tokens (audited).
     pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<ApiToken> {
-        Ok(self.store.revoke_api_token(&actor.stamp(), id).await?)
+        Ok(self
+            .store_for(actor)
+            .revoke_api_token(&actor.stamp(), id)
+            .await?)
     }
 }
