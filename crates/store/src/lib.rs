@@ -110,6 +110,7 @@ macro_rules! tx {
 pub mod agencies;
 pub mod auth;
 mod backend;
+mod backend_rows;
 pub mod check_uploads;
 pub mod column_sets;
 pub mod error;
