@@ -519,6 +519,25 @@ impl Store {
         Ok(subtree_of(&self.agencies().await?, root))
     }
 
+    /// The agencies `user` may read as a supervisor: the subtrees of every node where it
+    /// holds `supervisor`, each agency once, in tree order (the supervisor's views, a later
+    /// stage, read through these).
+    pub async fn supervised(&self, user: &str) -> Result<Vec<Agency>> {
+        let held = self.memberships(user).await?;
+        let all = self.agencies().await?;
+        let mut out: Vec<Agency> = Vec::new();
+        for (node, roles) in held {
+            if roles.iter().any(|r| r == SUPERVISOR) {
+                for (a, _) in subtree_of(&all, node) {
+                    if !out.iter().any(|b| b.id == a.id) {
+                        out.push(a);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The platform administrator adds an agency (audited `agency.add` in the store's
     /// agency).
     pub async fn add_agency(&self, new: &NewAgency, stamp: &Stamp) -> Result<Agency> {

@@ -539,6 +539,15 @@ async fn two_agencies_stay_apart(db: &TestDb) {
     assert_eq!(tree.len(), 2);
     assert_eq!(tree[1].0.code, "B-001");
     assert_eq!(tree[1].1, 1);
+    let supervised: Vec<String> = root
+        .supervised("zhu")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    assert_eq!(supervised, ["B-001"]);
+    assert!(root.supervised("li").await.unwrap().is_empty());
     let held = root.memberships("zhu").await.unwrap();
     assert_eq!(held.len(), 2);
     assert!(held[1].1.contains(&"supervisor".to_string()));
