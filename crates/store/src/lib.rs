@@ -90,6 +90,11 @@ macro_rules! tx {
             $crate::Pool::Postgres(p) => {
                 let t = p.begin_with(tx!(@pg $mode)).await?;
                 let mut s = $crate::Tx { t, agency: $self.agency };
+                // The row-level security's agency (migration 0013), for this transaction.
+                sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
+                    .bind($self.agency.to_string())
+                    .execute(&mut *s.t)
+                    .await?;
                 let out = {
                     let $c = &mut s;
                     $body.await

@@ -552,3 +552,99 @@ async fn two_agencies_stay_apart(db: &TestDb) {
     assert_eq!(held.len(), 2);
     assert!(held[1].1.contains(&"supervisor".to_string()));
 }
+
+/// PostgreSQL's row-level security (migration 0013) as the second wall: a raw query of a
+/// role that does not own the tables sees only the agency its transaction names, nothing
+/// when none is named, and cannot write a row of another agency.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn row_level_security_shows_an_app_role_its_agency_only() {
+    let Some(db) = common::postgres().await else {
+        return;
+    };
+    let s = &db.store;
+    office(s).await;
+    let b = s
+        .add_agency(
+            &NewAgency {
+                parent_id: 1,
+                code: "B".into(),
+                name: "某区某局".into(),
+                kind: AgencyKind::County,
+            },
+            &stamp("admin"),
+        )
+        .await
+        .unwrap();
+    s.grant_roles("zhao", b.id, &["clerk".into()], &stamp("admin"))
+        .await
+        .unwrap();
+    s.register_application(new_application(None, "R1", "2025-03-03"), &stamp("li"))
+        .await
+        .unwrap();
+    s.in_agency(b.id)
+        .register_application(new_application(None, "R2", "2025-03-04"), &stamp("zhao"))
+        .await
+        .unwrap();
+    let role = format!("gongkai_app_{}", std::process::id());
+    let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    for sql in [
+        format!("CREATE ROLE {role} NOLOGIN"),
+        format!("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    let names = |agencies: Option<String>| {
+        let url = db.url.clone();
+        let role = role.clone();
+        async move {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            let mut t = c.begin().await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE {role}")))
+                .execute(&mut *t)
+                .await
+                .unwrap();
+            if let Some(a) = agencies {
+                sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
+                    .bind(a)
+                    .execute(&mut *t)
+                    .await
+                    .unwrap();
+            }
+            let names: Vec<String> =
+                sqlx::query_scalar("SELECT applicant_name FROM applications ORDER BY agency_id")
+                    .fetch_all(&mut *t)
+                    .await
+                    .unwrap();
+            let wrote = sqlx::query(
+                "INSERT INTO import_keys (agency_id, key, kind, target_id, source, imported_at, \
+                 imported_by) VALUES (1, 'k', 'application', 'x', 's', now(), 'u')",
+            )
+            .execute(&mut *t)
+            .await
+            .is_ok();
+            t.rollback().await.unwrap();
+            (names, wrote)
+        }
+    };
+    assert_eq!(
+        names(Some(b.id.to_string())).await,
+        (vec!["申请人R2".to_string()], false)
+    );
+    assert_eq!(
+        names(Some("1".into())).await,
+        (vec!["申请人R1".to_string()], true)
+    );
+    assert_eq!(names(None).await, (Vec::new(), false));
+    // The store itself (the tables' owner) is unaffected and scoped by its own queries.
+    assert_eq!(s.applications().await.unwrap().len(), 1);
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    db.finish().await;
+}

@@ -137,3 +137,27 @@ ALTER TABLE letter_templates ALTER COLUMN agency_id DROP DEFAULT;
 ALTER TABLE letter_template_versions ALTER COLUMN agency_id DROP DEFAULT;
 ALTER TABLE import_keys ALTER COLUMN agency_id DROP DEFAULT;
 ALTER TABLE export_column_sets ALTER COLUMN agency_id DROP DEFAULT;
+
+-- Row-level security, the second wall behind the store's scoping: a role that does not own
+-- the tables (the server run as an application role) sees and changes only the rows of the
+-- agencies its transaction names in `app.agency_ids` (comma-separated ids; the store sets
+-- it with `set_config(..., true)`, i.e. SET LOCAL, at the start of every transaction).
+-- Unset, such a role sees nothing. The tables' owner (the role that ran the migrations)
+-- bypasses the policies, as PostgreSQL does unless FORCE is set. SQLite has no such wall.
+CREATE FUNCTION gongkai_agency_visible(agency BIGINT) RETURNS BOOLEAN LANGUAGE sql STABLE AS $$
+    SELECT agency = ANY (string_to_array(
+        NULLIF(current_setting('app.agency_ids', true), ''), ',')::BIGINT[])
+$$;
+DO $$
+DECLARE t TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['applications', 'events', 'appeals', 'proactive_records', 'reviews',
+        'year_end_narratives', 'letter_templates', 'letter_template_versions', 'import_keys',
+        'export_column_sets', 'audit_log', 'agency_settings']
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY agency_scope ON %I USING (gongkai_agency_visible(agency_id)) '
+            'WITH CHECK (gongkai_agency_visible(agency_id))', t);
+    END LOOP;
+END;
+$$;
