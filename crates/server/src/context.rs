@@ -229,6 +229,18 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         }
         _ => {}
     }
+    // The web pages and the API work in the root agency (agency 1, the office of a
+    // single-office database) in this stage: the user's roles are those held there, and a
+    // user who holds none there (a user of another agency of the platform) is not let in.
+    if let Some(u) = user.take()
+        && let Ok(Some(m)) = state.store().member(&u.name).await
+    {
+        user = Some(AuthUser {
+            role: m.role,
+            roles: m.roles(),
+            ..u
+        });
+    }
     if let Some(u) = &mut user {
         u.client.clone_from(&reached.client);
     }

@@ -3,10 +3,12 @@
 //! build an actor; the command line names the user (`--user`) and [`crate::Service::actor`]
 //! checks that the user exists and is active.
 //!
-//! The fields are private and the struct `#[non_exhaustive]`, so the agency an actor works
-//! for (the multi-agency platform) can be added without touching the front ends.
+//! The fields are private and the struct `#[non_exhaustive]`. An actor works in one agency
+//! of the platform ([`Actor::agency`], agency 1 unless told otherwise): the service reads
+//! and writes that agency's records only, and the actor's roles are those it holds there
+//! ([`crate::Service::actor_in`] resolves both for a named user).
 
-use gongkai_store::{Role, Stamp, User};
+use gongkai_store::{AgencyId, Role, Stamp, User};
 use serde::Serialize;
 
 use crate::error::ServiceError;
@@ -60,6 +62,8 @@ pub struct Actor {
     /// The user must set a new password first (a temporary one, or one that fails today's
     /// rules): the front ends let such an actor do nothing else.
     password_change_due: bool,
+    /// The agency the actor works in.
+    agency: AgencyId,
 }
 
 impl Actor {
@@ -75,6 +79,7 @@ impl Actor {
             os_user: None,
             auth: None,
             password_change_due: user.must_change_password,
+            agency: gongkai_store::agencies::ROOT,
         }
     }
 
@@ -91,7 +96,20 @@ impl Actor {
             os_user: None,
             auth: None,
             password_change_due: false,
+            agency: gongkai_store::agencies::ROOT,
         }
+    }
+
+    /// The same actor working in agency `agency` (the front end has checked, through
+    /// [`crate::Service::actor_in`] or the session, that the user holds these roles there).
+    pub fn in_agency(mut self, agency: AgencyId) -> Self {
+        self.agency = agency;
+        self
+    }
+
+    /// The agency the actor works in.
+    pub fn agency(&self) -> AgencyId {
+        self.agency
     }
 
     /// The same actor holding `roles` besides the primary one (a session's user with
@@ -191,17 +209,54 @@ impl Actor {
 }
 
 impl Service {
-    /// The actor for a named user (the command line): the user must exist and be active.
+    /// The actor for a named user (the command line) in the user's first agency: the user
+    /// must exist and be active ([`Service::actor_in`]).
     pub async fn actor(&self, name: &str, via: Via) -> Result<Actor> {
+        self.actor_in(name, via, None).await
+    }
+
+    /// The actor for a named user in the agency with code `agency` (None: the first agency,
+    /// by number, where the user holds a ledger role), with the roles held there. The user
+    /// must exist, be active and hold a role in that agency.
+    pub async fn actor_in(&self, name: &str, via: Via, agency: Option<&str>) -> Result<Actor> {
         let name = name.trim();
         crate::limits::text("name", name)?;
+        let unknown = || {
+            ServiceError::Store(gongkai_store::StoreError::UnknownUser {
+                name: name.to_string(),
+            })
+        };
         match self.store.user(name).await? {
-            Some(u) if u.active => Ok(Actor::new(&u, via)),
-            _ => Err(ServiceError::Store(
-                gongkai_store::StoreError::UnknownUser {
-                    name: name.to_string(),
-                },
-            )),
+            Some(u) if u.active => {}
+            _ => return Err(unknown()),
+        }
+        let id = match agency.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => {
+                crate::limits::text("agency", code)?;
+                self.store
+                    .agency_by_code(code)
+                    .await?
+                    .ok_or_else(|| {
+                        ServiceError::Store(gongkai_store::StoreError::NotFound {
+                            what: "机关",
+                            id: code.to_string(),
+                        })
+                    })?
+                    .id
+            }
+            None => {
+                let held = self.store.memberships(name).await?;
+                held.iter()
+                    .find(|(_, roles)| roles.iter().any(|r| r.parse::<Role>().is_ok()))
+                    .map(|(id, _)| *id)
+                    .unwrap_or(gongkai_store::agencies::ROOT)
+            }
+        };
+        match self.store.in_agency(id).member(name).await? {
+            Some(u) => Ok(Actor::new(&u, via).in_agency(id)),
+            None => Err(ServiceError::Store(gongkai_store::StoreError::NotMember {
+                name: name.to_string(),
+            })),
         }
     }
 }

@@ -294,11 +294,17 @@ impl Service {
     pub async fn register(&self, actor: &Actor, mut new: NewApplication) -> Result<Registered> {
         crate::limits::check(&new)?;
         new.request.fee_units = new.request.fee_units.max(1);
-        let r = self.store.register_application(new, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .register_application(new, &actor.stamp())
+            .await;
         let application = self
             .refused(actor, "application.register", "", r.map_err(Into::into))
             .await?;
-        let state = self.state_of(&application, Service::today()).await?;
+        let state = self
+            .for_actor(actor)
+            .state_of(&application, Service::today())
+            .await?;
         tracing::info!(id = %application.id, user = actor.name(), via = ?actor.via(), "application registered");
         Ok(Registered { application, state })
     }
@@ -319,9 +325,9 @@ impl Service {
             }
             DraftKind::FeeNotice { .. } | DraftKind::FeePaid { .. } => {}
         }
-        let before = self.store.application(id).await?;
+        let before = self.store_for(actor).application(id).await?;
         let today = Service::today();
-        let before_state = self.state_of(&before, today).await?;
+        let before_state = self.for_actor(actor).state_of(&before, today).await?;
         let kind = match draft.kind {
             DraftKind::Complete(k) => k,
             DraftKind::FeeNotice {
@@ -338,7 +344,7 @@ impl Service {
                         units: units.unwrap_or(before.request.fee_units).max(1),
                         earlier_units: match earlier_units {
                             Some(e) => e,
-                            None => self.store.earlier_units_in_month(id).await?,
+                            None => self.store_for(actor).earlier_units_in_month(id).await?,
                         },
                     },
                 };
@@ -352,6 +358,7 @@ impl Service {
                 amount: match amount {
                     Some(a) => a,
                     None => self
+                        .for_actor(actor)
                         .state_of(&before, draft.date)
                         .await?
                         .fee
@@ -373,12 +380,15 @@ impl Service {
             kind,
             note: draft.note,
         };
-        let r = self.store.append_event(id, input, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .append_event(id, input, &actor.stamp())
+            .await;
         let event = self
             .refused(actor, "event.append", &id.0, r.map_err(Into::into))
             .await?;
-        let application = self.store.application(id).await?;
-        let state = self.state_of(&application, today).await?;
+        let application = self.store_for(actor).application(id).await?;
+        let state = self.for_actor(actor).state_of(&application, today).await?;
         let new_notices = state
             .notices
             .iter()

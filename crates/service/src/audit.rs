@@ -137,7 +137,7 @@ impl Service {
             limit: Some(q.limit.unwrap_or(100).min(1000)),
             ..q.clone()
         };
-        Ok(self.store.audit(&q).await?)
+        Ok(self.store_for(actor).audit(&q).await?)
     }
 
     /// The rows that pass `filter` (at most [`EXPORT_MAX`]) as CSV: UTF-8 with a BOM (so
@@ -146,10 +146,13 @@ impl Service {
     pub async fn audit_csv(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<u8>> {
         self.refused(actor, "audit.export", "audit_log", require_reader(actor))
             .await?;
-        let rows = self.store.audit(&filter.query(EXPORT_MAX, 0)?).await?;
+        let rows = self
+            .store_for(actor)
+            .audit(&filter.query(EXPORT_MAX, 0)?)
+            .await?;
         let bytes = audit_csv_bytes(&rows)
             .map_err(|e| ServiceError::BadRequest(format!("无法生成 CSV：{e}")))?;
-        self.store
+        self.store_for(actor)
             .record_audit(
                 &actor.stamp(),
                 "audit.export",
@@ -202,6 +205,7 @@ impl Service {
         if let Err(e) = &r
             && matches!(e.kind(), ErrorKind::Forbidden | ErrorKind::Conflict)
             && let Err(a) = self
+                .for_actor(actor)
                 .record_refusal(&actor.stamp(), action, subject, e.code(), &e.to_string())
                 .await
         {
@@ -219,7 +223,7 @@ impl Service {
         subject_id: &str,
         format: &str,
     ) -> Result<()> {
-        self.store
+        self.store_for(actor)
             .record_audit(
                 &actor.stamp(),
                 "download",

@@ -61,7 +61,7 @@ impl Service {
     ) -> Result<Appended> {
         crate::limits::check(draft)?;
         let reason = reason_of(reason, "更正理由")?;
-        let app = self.store().application(id).await?;
+        let app = self.store_for(actor).application(id).await?;
         let changes = app.amendment(draft)?;
         let event = EventDraft {
             date: date.unwrap_or_else(Service::today),
@@ -110,10 +110,10 @@ impl Service {
         let reason = reason_of(reason, field)?;
         crate::limits::text("id", id)?;
         crate::limits::check(&data)?;
-        let records = self.store().proactive_records().await?;
+        let records = self.store_for(actor).proactive_records().await?;
         let new_id = next_version(id.trim(), records.iter().map(|r| r.id.as_str()));
         let r = self
-            .store()
+            .store_for(actor)
             .supersede_proactive(id, &new_id, data, &reason, &actor.stamp())
             .await;
         let r = self
@@ -134,7 +134,7 @@ impl Service {
     ) -> Result<AppealCase> {
         draft.id = None;
         if draft.conclusion.is_none() {
-            draft.conclusion = self.appeal(id).await?.conclusion;
+            draft.conclusion = self.for_actor(actor).appeal(id).await?.conclusion;
         }
         let case = Service::case(actor, String::new(), draft);
         self.supersede_appeal(actor, id, Some(case), reason).await
@@ -160,10 +160,10 @@ impl Service {
         let reason = reason_of(reason, field)?;
         crate::limits::text("id", id)?;
         crate::limits::check(&case)?;
-        let cases = self.store().appeals().await?;
+        let cases = self.store_for(actor).appeals().await?;
         let new_id = next_version(id.trim(), cases.iter().map(|c| c.id.as_str()));
         let c = self
-            .store()
+            .store_for(actor)
             .supersede_appeal(id, &new_id, case, &reason, &actor.stamp())
             .await;
         let c = self

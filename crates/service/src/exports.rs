@@ -490,7 +490,10 @@ impl Service {
     /// Deletes the saved column set `name`. Audited (`column_set.delete`).
     pub async fn delete_column_set(&self, actor: &Actor, name: &str) -> Result<()> {
         limits::text("name", name)?;
-        let r = self.store.delete_column_set(name, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .delete_column_set(name, &actor.stamp())
+            .await;
         self.refused(actor, "column_set.delete", name, r.map_err(Into::into))
             .await
     }
@@ -505,14 +508,14 @@ impl Service {
         columns: Option<&str>,
         format: ExportFormat,
     ) -> Result<Export> {
-        let set = self.resolve_columns(columns).await?;
+        let set = self.for_actor(actor).resolve_columns(columns).await?;
         let cols: Vec<&'static Column> = set.columns.iter().filter_map(|k| column(k)).collect();
         let filter = ListFilter {
             offset: 0,
             limit: None,
             ..filter.clone()
         };
-        let listing = self.list(&filter).await?;
+        let listing = self.for_actor(actor).list(&filter).await?;
         let full_identity = actor.roles().iter().any(|r| r.can_see_identity());
         let rows: Vec<Vec<Cell>> = listing
             .rows
@@ -529,7 +532,7 @@ impl Service {
                 .map_err(|e| ServiceError::BadRequest(format!("无法生成 CSV：{e}")))?,
             ExportFormat::Xlsx => xlsx_bytes(&cols, rows)?,
         };
-        self.store
+        self.store_for(actor)
             .record_audit(
                 &actor.stamp(),
                 "download",
@@ -566,7 +569,7 @@ impl Service {
     /// in the national layout (`gongkai_write::xlsx::statistics`). Audited as a download
     /// (`annual_report`, `xlsx`).
     pub async fn statistics_xlsx(&self, actor: &Actor, year: i32) -> Result<Export> {
-        let official = self.official_year_end(year, None).await?;
+        let official = self.for_actor(actor).official_year_end(year, None).await?;
         let bytes = xlsx::statistics(
             &official.year_end.report,
             &gongkai_write::Options::default(),

@@ -250,12 +250,16 @@ impl Service {
         overrides: &Overrides,
     ) -> Result<Preview> {
         require_recorder(actor)?;
-        let columns = self.import_columns(kind, sheet, overrides).await?;
-        let settings = self.store.settings().await?;
-        let ctx = Context::new(self.store.calendar(), settings, self.current_date());
+        let columns = self
+            .for_actor(actor)
+            .import_columns(kind, sheet, overrides)
+            .await?;
+        let store = self.store_for(actor);
+        let settings = store.settings().await?;
+        let ctx = Context::new(store.calendar(), settings, self.current_date());
         let plan = import::plan(kind, sheet, columns, source, &ctx)
             .map_err(|e| ServiceError::invalid("列对应", e.to_string()))?;
-        let known = self.store.known_import_keys().await?;
+        let known = self.store_for(actor).known_import_keys().await?;
         let mut existing = Vec::new();
         let applications = plan
             .applications
@@ -314,10 +318,10 @@ impl Service {
             applications: preview.applications.clone(),
             documents: preview.documents.clone(),
         };
-        let mut outcome = self.store.import(&batch, &stamp).await?;
+        let mut outcome = self.store_for(actor).import(&batch, &stamp).await?;
         outcome.existing.extend(preview.existing.iter().cloned());
         outcome.existing.sort();
-        self.store
+        self.store_for(actor)
             .set_import_mapping(kind, &preview.columns.mapping(), &stamp)
             .await?;
         Ok((preview, outcome))

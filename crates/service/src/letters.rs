@@ -427,9 +427,9 @@ impl Service {
         id: &ApplicationId,
         draft_template: Option<LetterTemplate>,
     ) -> Result<Letter> {
-        let app = self.store.application(id).await?;
-        let settings = self.store.settings().await?;
-        let state = app.state_at(Service::today(), self.store.calendar(), settings);
+        let app = self.store_for(actor).application(id).await?;
+        let settings = self.store_for(actor).settings().await?;
+        let state = app.state_at(Service::today(), self.store_for(actor).calendar(), settings);
         let no_decision = || ServiceError::BadRequest("尚未作出答复结论，不能生成答复书".into());
         let decided = last_decision(&app).ok_or_else(no_decision)?;
         let EventKind::Decided { decision } = decided.kind else {
@@ -438,13 +438,14 @@ impl Service {
         let preview = draft_template.is_some();
         let template = match draft_template {
             Some(t) => Some(t),
-            None => self.store.template(decision.row_key()).await?,
+            None => self.store_for(actor).template(decision.row_key()).await?,
         };
-        let agency = self.store.agency().await.unwrap_or_default();
-        let office = self.store.office().await?;
+        let agency = self.store_for(actor).agency().await.unwrap_or_default();
+        let office = self.store_for(actor).office().await?;
         // Until the reply is approved as it stands, every download is marked 未经审核（草稿）.
         let draft = preview || {
             let review = self
+                .for_actor(actor)
                 .review(&gongkai_store::ReviewSubject::Reply {
                     application: app.id.clone(),
                 })

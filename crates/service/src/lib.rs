@@ -41,6 +41,8 @@
 //!   the year's three tables as XLSX; every export audited.
 //! * [`imports`] — imports from sheets (preview, mapping, one transaction) and the
 //!   opening balances.
+//! * [`platform`] — the platform's agencies (a tree) and the roles users hold in each:
+//!   listed and changed by the platform administrator (管理员 of the root agency).
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -59,6 +61,7 @@ pub mod letters;
 pub mod limits;
 pub mod narrative;
 pub mod office;
+pub mod platform;
 pub mod records;
 pub mod review;
 pub mod templates;
@@ -112,9 +115,31 @@ impl Service {
         self.fixed_date.unwrap_or_else(Service::today)
     }
 
-    /// The store underneath (for reads that are not use cases: settings, templates, audit).
+    /// The store underneath (for reads that are not use cases: settings, templates, audit),
+    /// working in the service's agency.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The same service working in agency `agency`: the reads that take no actor (lists,
+    /// the year-end report, settings) read that agency's records. Front ends scope the
+    /// service by the actor's agency ([`Service::for_actor`]) before anything else.
+    pub fn in_agency(&self, agency: gongkai_store::AgencyId) -> Service {
+        Service {
+            store: self.store.in_agency(agency),
+            fixed_date: self.fixed_date,
+        }
+    }
+
+    /// The service working in `actor`'s agency.
+    pub fn for_actor(&self, actor: &Actor) -> Service {
+        self.in_agency(actor.agency())
+    }
+
+    /// The store working in `actor`'s agency: what every use case with an actor writes
+    /// and reads through, whatever agency the service itself was scoped to.
+    pub(crate) fn store_for(&self, actor: &Actor) -> Store {
+        self.store.in_agency(actor.agency())
     }
 
     /// The office's date today (Beijing time): the date of states, lists and the live

@@ -210,7 +210,11 @@ impl Service {
         let year = check_year(year)?;
         let mut text = normalise(year, text)?;
         // A section sent back as the ledger drafted it keeps following the draft.
-        let drafts = self.official_year_end(year, None).await?.drafts;
+        let drafts = self
+            .for_actor(actor)
+            .official_year_end(year, None)
+            .await?
+            .drafts;
         text.sections
             .retain(|n, t| drafts.get(usize::from(*n) - 1).map(|d| clean(d)).as_ref() != Some(&*t));
         let n = self
@@ -287,9 +291,9 @@ impl Service {
         action: ReviewAction,
     ) -> Result<()> {
         if let (ReviewSubject::AnnualReport { year }, ReviewAction::Submit) = (subject, action) {
-            let current = self.store.review(subject).await?;
+            let current = self.store_for(actor).review(subject).await?;
             if crate::review::allowed(&current, actor).submit {
-                self.ready_to_submit(*year).await?;
+                self.for_actor(actor).ready_to_submit(*year).await?;
             }
         }
         Ok(())

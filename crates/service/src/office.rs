@@ -106,9 +106,9 @@ impl Service {
         self.refused(actor, "office.read", "office", require_admin(actor))
             .await?;
         Ok(OfficeView {
-            agency: self.store.agency().await?,
-            office: self.store.office().await?,
-            settings: self.store.settings().await?,
+            agency: self.store_for(actor).agency().await?,
+            office: self.store_for(actor).office().await?,
+            settings: self.store_for(actor).settings().await?,
         })
     }
 
@@ -144,7 +144,10 @@ impl Service {
         crate::limits::check(office)?;
         let office = office.clone().normalised();
         check_calendar_dir(&office)?;
-        let r = self.store.set_office(&office, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .set_office(&office, &actor.stamp())
+            .await;
         self.refused(actor, "office.set", "office", r.map_err(Into::into))
             .await?;
         tracing::info!(user = actor.name(), "office settings changed");

@@ -67,13 +67,13 @@ impl Service {
         let id = match draft.id.take().filter(|i| !i.trim().is_empty()) {
             Some(id) => id.trim().to_string(),
             None => {
-                let cases = self.store.appeals().await?;
+                let cases = self.store_for(actor).appeals().await?;
                 let prefix = format!("案-{}-", draft.filed_on.year());
                 next_id(&prefix, cases.iter().map(|c| c.id.as_str()))
             }
         };
         let case = Service::case(actor, id, draft);
-        let r = self.store.add_appeal(case, &actor.stamp()).await;
+        let r = self.store_for(actor).add_appeal(case, &actor.stamp()).await;
         self.refused(actor, "appeal.add", "", r.map_err(Into::into))
             .await
     }
@@ -88,7 +88,10 @@ impl Service {
         crate::limits::text("id", id)?;
         crate::limits::check(&draft)?;
         let case = Service::case(actor, id.trim().to_string(), draft);
-        let r = self.store.update_appeal(case, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .update_appeal(case, &actor.stamp())
+            .await;
         self.refused(actor, "appeal.update", id, r.map_err(Into::into))
             .await
     }
@@ -102,9 +105,12 @@ impl Service {
     ) -> Result<AppealCase> {
         crate::limits::text("id", id)?;
         crate::limits::check(&conclusion)?;
-        let mut case = self.appeal(id).await?;
+        let mut case = self.for_actor(actor).appeal(id).await?;
         case.conclusion = Some(conclusion);
-        let r = self.store.update_appeal(case, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .update_appeal(case, &actor.stamp())
+            .await;
         self.refused(actor, "appeal.conclude", id, r.map_err(Into::into))
             .await
     }
@@ -142,11 +148,14 @@ impl Service {
                     ProactiveData::Decisions(_) => "决定-",
                     ProactiveData::Fees(_) => "收费-",
                 };
-                let records = self.store.proactive_records().await?;
+                let records = self.store_for(actor).proactive_records().await?;
                 next_id(prefix, records.iter().map(|r| r.id.as_str()))
             }
         };
-        let r = self.store.set_proactive(&id, data, &actor.stamp()).await;
+        let r = self
+            .store_for(actor)
+            .set_proactive(&id, data, &actor.stamp())
+            .await;
         self.refused(actor, "proactive.set", &id, r.map_err(Into::into))
             .await
     }

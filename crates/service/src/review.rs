@@ -93,7 +93,7 @@ impl Service {
         subject: &ReviewSubject,
         note: Option<String>,
     ) -> Result<Review> {
-        let current = self.store.review(subject).await?;
+        let current = self.store_for(actor).review(subject).await?;
         let action = gongkai_store::review::approval_for_roles(
             current.status,
             actor.roles(),

@@ -294,7 +294,7 @@ impl Service {
     /// Every decision's template, in the order of table 三.
     pub async fn letter_templates(&self, actor: &Actor) -> Result<Vec<TemplateSummary>> {
         self.may_edit_templates(actor, "查看答复书模板")?;
-        let stored = self.store.templates().await?;
+        let stored = self.store_for(actor).templates().await?;
         Ok(Decision::ALL
             .into_iter()
             .map(|d| TemplateSummary {
@@ -310,8 +310,8 @@ impl Service {
         self.may_edit_templates(actor, "查看答复书模板")?;
         let decision = decision_of(key)?;
         let key = decision.row_key();
-        let stored = self.store.template(key).await?;
-        let mut versions = self.store.template_versions(key).await?;
+        let stored = self.store_for(actor).template(key).await?;
+        let mut versions = self.store_for(actor).template_versions(key).await?;
         versions.reverse();
         let default = default_body(decision);
         Ok(TemplateView {
@@ -339,7 +339,7 @@ impl Service {
     ) -> Result<TemplateVersion> {
         self.may_edit_templates(actor, "查看答复书模板")?;
         let key = decision_of(key)?.row_key();
-        self.store
+        self.store_for(actor)
             .template_versions(key)
             .await?
             .into_iter()
@@ -370,7 +370,7 @@ impl Service {
         }
         let note = check_note(note)?;
         let key = decision.row_key();
-        if self.store.template(key).await?.is_none()
+        if self.store_for(actor).template(key).await?.is_none()
             && title == DEFAULT_TITLE
             && body == default_body(decision)
         {

@@ -29,10 +29,9 @@ impl Service {
                 office: office.as_deref(),
             },
         );
-        let due = user.must_change_password || weak;
-        Ok(Actor::new(&user, via)
-            .with_auth("password")
-            .with_password_change_due(due))
+        let actor = self.member_actor(&user.name, via).await?;
+        let due = actor.password_change_due() || weak;
+        Ok(actor.with_auth("password").with_password_change_due(due))
     }
 
     /// The actor for a personal API token (`BadToken` when unknown, expired or revoked).
@@ -51,7 +50,19 @@ impl Service {
         if name.is_some_and(|n| n.trim() != user.name) {
             return Err(StoreError::BadToken.into());
         }
-        Ok(Actor::new(&user, via).with_auth(format!("token:{}", token.prefix)))
+        Ok(self
+            .member_actor(&user.name, via)
+            .await?
+            .with_auth(format!("token:{}", token.prefix)))
+    }
+
+    /// The actor for an authenticated user in the service's agency, with the roles held
+    /// there (`NotMember` when it holds none).
+    async fn member_actor(&self, name: &str, via: Via) -> Result<Actor> {
+        match self.store.member(name).await? {
+            Some(u) => Ok(Actor::new(&u, via).in_agency(self.store.agency_id())),
+            None => Err(StoreError::NotMember { name: name.into() }.into()),
+        }
     }
 
     /// A new personal API token of the actor (audited): the token, to show once, and its
@@ -63,18 +74,21 @@ impl Service {
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<(String, ApiToken)> {
         Ok(self
-            .store
+            .store_for(actor)
             .create_api_token(&actor.stamp(), name, expires_at)
             .await?)
     }
 
     /// The actor's tokens, newest first.
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
-        Ok(self.store.api_tokens(actor.name()).await?)
+        Ok(self.store_for(actor).api_tokens(actor.name()).await?)
     }
 
     /// Revokes one of the actor's tokens (audited).
     pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<ApiToken> {
-        Ok(self.store.revoke_api_token(&actor.stamp(), id).await?)
+        Ok(self
+            .store_for(actor)
+            .revoke_api_token(&actor.stamp(), id)
+            .await?)
     }
 }

@@ -127,8 +127,8 @@ impl Service {
     /// Every account with its roles, last sign-in and lock (administrator).
     pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>> {
         Service::require_admin(actor, "查看用户列表")?;
-        let users = self.store.users().await?;
-        let throttles = self.store.user_throttles().await?;
+        let users = self.store_for(actor).users().await?;
+        let throttles = self.store_for(actor).user_throttles().await?;
         let now = Utc::now();
         Ok(users
             .into_iter()
@@ -193,7 +193,10 @@ impl Service {
                 password_hash: hash(pw.clone()).await?,
                 must_change_password: generated || draft.must_change_password,
             };
-            let user = self.store.create_user(&account, &actor.stamp()).await?;
+            let user = self
+                .store_for(actor)
+                .create_user(&account, &actor.stamp())
+                .await?;
             tracing::info!(user = actor.name(), new = %user.name, "user created");
             Ok(Created {
                 user,
@@ -251,7 +254,7 @@ impl Service {
                 .temporary(&user.name, user.display_name.as_deref())
                 .await?;
             let h = hash(pw.clone()).await?;
-            self.store
+            self.store_for(actor)
                 .set_user_password_hash(name, &h, true, &actor.stamp())
                 .await?;
             tracing::info!(user = actor.name(), target = name, "password reset");
@@ -317,7 +320,7 @@ impl Service {
         self.check_new_password("新密码", new, &user.name, user.display_name.as_deref())
             .await?;
         let h = hash(new.to_string()).await?;
-        self.store
+        self.store_for(actor)
             .set_user_password_hash(&user.name, &h, false, &actor.stamp())
             .await?;
         tracing::info!(user = actor.name(), "own password changed");

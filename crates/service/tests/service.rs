@@ -25,6 +25,9 @@ mod listing;
 #[path = "service/exports.rs"]
 mod exports;
 
+#[path = "service/platform.rs"]
+mod platform;
+
 on_both_backends!(
     defaults_are_applied_once,
     one_ordering_of_the_list,

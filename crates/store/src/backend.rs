@@ -10,15 +10,15 @@
 //!
 //! Everything the ledger decides is in `ops`; this layer only reads and writes rows.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use gongkai_ledger::Event;
-use gongkai_ledger::{AppealCase, Application, EventKind, ProactiveData, ProactiveRecord};
+use gongkai_ledger::{AppealCase, Application, ProactiveRecord};
 use sqlx::types::Json;
 
-use crate::error::{Result, StoreError};
+use crate::backend_rows::*;
+use crate::error::Result;
 use crate::model::{
-    ApiToken, AuditEntry, AuditQuery, LetterTemplate, ReviewAction, ReviewStep, Role, Session,
-    Stamp, User,
+    ApiToken, AuditEntry, AuditQuery, LetterTemplate, ReviewStep, Role, Session, Stamp, User,
 };
 
 /// A user row with its password hash.
@@ -35,7 +35,7 @@ pub(crate) struct StoredStep {
 }
 
 /// The primitives of one transaction. Not public: callers use [`crate::Store`].
-pub(crate) trait Conn: Send {
+pub(crate) trait Conn: crate::agencies::AgencyConn + Send {
     async fn meta(&mut self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Sets `key` only if it has no value yet (several processes starting at once agree).
@@ -129,227 +129,12 @@ pub(crate) trait Conn: Send {
     async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
 }
 
-type AuditTuple = (
-    i64,
-    DateTime<Utc>,
-    String,
-    String,
-    String,
-    String,
-    Json<serde_json::Value>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-fn audit_from(t: AuditTuple) -> AuditEntry {
-    let (id, at, actor, action, subject_kind, subject_id, Json(detail), client, channel, os_user) =
-        t;
-    AuditEntry {
-        id,
-        at,
-        actor,
-        action,
-        subject_kind,
-        subject_id,
-        detail,
-        client,
-        channel,
-        os_user,
-    }
-}
-
-type ApiTokenTuple = (
-    String,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-);
-
-fn api_token_from(t: ApiTokenTuple) -> ApiToken {
-    let (id, user, name, prefix, created_at, expires_at, last_used_at, revoked_at) = t;
-    ApiToken {
-        id,
-        user,
-        name,
-        prefix,
-        created_at,
-        expires_at,
-        last_used_at,
-        revoked_at,
-    }
-}
-
-type UserTuple = (
-    String,
-    Option<String>,
-    String,
-    String,
-    bool,
-    DateTime<Utc>,
-    String,
-    Option<DateTime<Utc>>,
-    bool,
-);
-
 /// The columns a [`UserTuple`] reads.
 macro_rules! user_columns {
     () => {
         "name, display_name, role, password_hash, active, created_at, \
          other_roles, last_login_at, must_change_password"
     };
-}
-
-fn user_from(t: UserTuple) -> Result<UserRow> {
-    let (name, display_name, role, password_hash, active, created_at, others, last, must) = t;
-    let corrupt = |e: String| StoreError::Corrupt {
-        what: format!("用户 {name}"),
-        detail: e,
-    };
-    let role: Role = role.parse().map_err(corrupt)?;
-    let other_roles = Role::parse_list(&others)
-        .map_err(corrupt)?
-        .into_iter()
-        .filter(|r| *r != role)
-        .collect();
-    Ok(UserRow {
-        user: User {
-            name,
-            display_name,
-            role,
-            other_roles,
-            active,
-            created_at,
-            last_login_at: last,
-            must_change_password: must,
-        },
-        password_hash,
-    })
-}
-
-type ThrottleRow = (
-    String,
-    i64,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-);
-
-fn throttle_from(row: ThrottleRow) -> crate::signin::Throttle {
-    let (key, failures, first_at, last_at, locked_until) = row;
-    crate::signin::Throttle {
-        key,
-        failures: u32::try_from(failures).unwrap_or(u32::MAX),
-        first_at,
-        last_at,
-        locked_until,
-    }
-}
-
-fn seq_from(seq: i64, what: impl FnOnce() -> String) -> Result<u32> {
-    u32::try_from(seq).map_err(|_| StoreError::Corrupt {
-        what: what(),
-        detail: format!("序号 {seq} 超出范围"),
-    })
-}
-
-/// Checks an event read back: the seq column and the JSON agree.
-fn event_from(app: &str, seq: i64, Json(e): Json<Event>) -> Result<Event> {
-    let col = seq_from(seq, || format!("申请 {app} 的事项"))?;
-    if col != e.seq {
-        return Err(StoreError::Corrupt {
-            what: format!("申请 {app} 的第 {col} 个事项"),
-            detail: format!("记录中的序号为 {}", e.seq),
-        });
-    }
-    Ok(e)
-}
-
-type StepTuple = (
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<String>,
-    Json<serde_json::Value>,
-);
-
-fn step_from(t: StepTuple) -> Result<StoredStep> {
-    let (subject_kind, subject_id, seq, action, actor, role, at, note, Json(snapshot)) = t;
-    let what = || format!("审核记录 {subject_kind}/{subject_id}");
-    let action = ReviewAction::from_str_opt(&action).ok_or_else(|| StoreError::Corrupt {
-        what: what(),
-        detail: format!("未知的审核步骤“{action}”"),
-    })?;
-    let actor_role: Role = role.parse().map_err(|e: String| StoreError::Corrupt {
-        what: what(),
-        detail: e,
-    })?;
-    Ok(StoredStep {
-        step: ReviewStep {
-            seq: seq_from(seq, what)?,
-            action,
-            actor,
-            actor_role,
-            at,
-            note,
-            snapshot,
-        },
-        subject_kind,
-        subject_id,
-    })
-}
-
-fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn decision_of(e: &Event) -> Option<&'static str> {
-    match &e.kind {
-        EventKind::Decided { decision } => Some(decision.row_key()),
-        _ => None,
-    }
-}
-
-fn event_type_of(e: &Event) -> String {
-    // The serde name of the type, e.g. `correction_requested`.
-    serde_json::to_value(e.kind.event_type())
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn proactive_type(r: &ProactiveRecord) -> &'static str {
-    match r.data {
-        ProactiveData::Document(_) => "document",
-        ProactiveData::Decisions(_) => "decisions",
-        ProactiveData::Fees(_) => "fees",
-    }
-}
-
-fn appeal_kind(c: &AppealCase) -> String {
-    serde_json::to_value(c.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn decided_on(c: &AppealCase) -> Option<NaiveDate> {
-    c.conclusion.map(|c| c.decided_on)
 }
 
 /// Binds a list query's parameters in order.
@@ -369,11 +154,11 @@ macro_rules! bind_all {
 
 macro_rules! impl_conn {
     ($db:ty, lock = $lock:literal, description = $description:literal) => {
-        impl Conn for sqlx::Transaction<'_, $db> {
+        impl Conn for crate::Tx<'_, $db> {
             async fn meta(&mut self, key: &str) -> Result<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
                     .bind(key)
-                    .fetch_optional(&mut **self)
+                    .fetch_optional(&mut *self.t)
                     .await?)
             }
 
@@ -384,7 +169,7 @@ macro_rules! impl_conn {
                 )
                 .bind(key)
                 .bind(value)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -395,7 +180,7 @@ macro_rules! impl_conn {
                 )
                 .bind(key)
                 .bind(value)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -407,7 +192,7 @@ macro_rules! impl_conn {
                     " FROM users WHERE name = $1"
                 ))
                 .bind(name)
-                .fetch_optional(&mut **self)
+                .fetch_optional(&mut *self.t)
                 .await?;
                 row.map(user_from).transpose()
             }
@@ -418,14 +203,14 @@ macro_rules! impl_conn {
                     user_columns!(),
                     " FROM users ORDER BY name"
                 ))
-                .fetch_all(&mut **self)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(|t| user_from(t).map(|u| u.user)).collect()
             }
 
             async fn count_users(&mut self) -> Result<i64> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-                    .fetch_one(&mut **self)
+                    .fetch_one(&mut *self.t)
                     .await?)
             }
 
@@ -442,7 +227,7 @@ macro_rules! impl_conn {
                 .bind(u.created_at)
                 .bind(Role::join(&u.other_roles))
                 .bind(u.must_change_password)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -451,7 +236,7 @@ macro_rules! impl_conn {
                 sqlx::query("UPDATE users SET password_hash = $2 WHERE name = $1")
                     .bind(name)
                     .bind(hash)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -460,7 +245,7 @@ macro_rules! impl_conn {
                 sqlx::query("UPDATE users SET active = $2 WHERE name = $1")
                     .bind(name)
                     .bind(active)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -475,7 +260,7 @@ macro_rules! impl_conn {
                     .bind(name)
                     .bind(role.as_str())
                     .bind(Role::join(others))
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -484,7 +269,7 @@ macro_rules! impl_conn {
                 sqlx::query("UPDATE users SET last_login_at = $2 WHERE name = $1")
                     .bind(name)
                     .bind(at)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -493,7 +278,7 @@ macro_rules! impl_conn {
                 sqlx::query("UPDATE users SET must_change_password = $2 WHERE name = $1")
                     .bind(name)
                     .bind(must)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -503,7 +288,7 @@ macro_rules! impl_conn {
                     "SELECT key, failures, first_at, last_at, locked_until \
                      FROM login_throttle WHERE key LIKE 'user:%' ORDER BY key",
                 )
-                .fetch_all(&mut **self)
+                .fetch_all(&mut *self.t)
                 .await?;
                 Ok(rows.into_iter().map(throttle_from).collect())
             }
@@ -520,7 +305,7 @@ macro_rules! impl_conn {
                 .bind(s.expires_at)
                 .bind(s.last_seen_at)
                 .bind(s.persistent)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -539,7 +324,7 @@ macro_rules! impl_conn {
                      FROM sessions WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(&mut **self)
+                .fetch_optional(&mut *self.t)
                 .await?;
                 Ok(row.map(
                     |(id, user, created_at, expires_at, last_seen_at, persistent)| Session {
@@ -556,7 +341,7 @@ macro_rules! impl_conn {
             async fn delete_session(&mut self, id: &str) -> Result<u64> {
                 Ok(sqlx::query("DELETE FROM sessions WHERE id = $1")
                     .bind(id)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?
                     .rows_affected())
             }
@@ -564,7 +349,7 @@ macro_rules! impl_conn {
             async fn delete_sessions_of(&mut self, user: &str) -> Result<u64> {
                 Ok(sqlx::query("DELETE FROM sessions WHERE user_name = $1")
                     .bind(user)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?
                     .rows_affected())
             }
@@ -572,7 +357,7 @@ macro_rules! impl_conn {
             async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64> {
                 Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                     .bind(now)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?
                     .rows_affected())
             }
@@ -581,7 +366,7 @@ macro_rules! impl_conn {
                 sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
                     .bind(id)
                     .bind(at)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -599,7 +384,7 @@ macro_rules! impl_conn {
                 .bind(t.expires_at)
                 .bind(t.last_used_at)
                 .bind(t.revoked_at)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -610,7 +395,7 @@ macro_rules! impl_conn {
                      revoked_at FROM api_tokens WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(&mut **self)
+                .fetch_optional(&mut *self.t)
                 .await?;
                 Ok(row.map(api_token_from))
             }
@@ -621,7 +406,7 @@ macro_rules! impl_conn {
                      revoked_at FROM api_tokens WHERE user_name = $1 ORDER BY created_at DESC, id",
                 )
                 .bind(user)
-                .fetch_all(&mut **self)
+                .fetch_all(&mut *self.t)
                 .await?;
                 Ok(rows.into_iter().map(api_token_from).collect())
             }
@@ -632,7 +417,7 @@ macro_rules! impl_conn {
                 )
                 .bind(id)
                 .bind(at)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?
                 .rows_affected())
             }
@@ -641,7 +426,7 @@ macro_rules! impl_conn {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                     .bind(id)
                     .bind(at)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(())
             }
@@ -652,7 +437,7 @@ macro_rules! impl_conn {
                      FROM login_throttle WHERE key = $1",
                 )
                 .bind(key)
-                .fetch_optional(&mut **self)
+                .fetch_optional(&mut *self.t)
                 .await?;
                 Ok(row.map(throttle_from))
             }
@@ -669,7 +454,7 @@ macro_rules! impl_conn {
                 .bind(t.first_at)
                 .bind(t.last_at)
                 .bind(t.locked_until)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -677,7 +462,7 @@ macro_rules! impl_conn {
             async fn clear_throttle(&mut self, key: &str) -> Result<u64> {
                 Ok(sqlx::query("DELETE FROM login_throttle WHERE key = $1")
                     .bind(key)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?
                     .rows_affected())
             }
@@ -685,34 +470,39 @@ macro_rules! impl_conn {
             async fn lock_application(&mut self, id: &str) -> Result<bool> {
                 let row: Option<String> = sqlx::query_scalar($lock)
                     .bind(id)
-                    .fetch_optional(&mut **self)
+                    .bind(self.agency)
+                    .fetch_optional(&mut *self.t)
                     .await?;
                 Ok(row.is_some())
             }
 
             async fn application(&mut self, id: &str) -> Result<Option<Application>> {
                 let row: Option<Json<Application>> =
-                    sqlx::query_scalar("SELECT data FROM applications WHERE id = $1")
+                    sqlx::query_scalar("SELECT data FROM applications WHERE id = $1 AND agency_id = $2")
                         .bind(id)
-                        .fetch_optional(&mut **self)
+                        .bind(self.agency)
+                        .fetch_optional(&mut *self.t)
                         .await?;
                 Ok(row.map(|j| j.0))
             }
 
             async fn applications_of_applicant(&mut self, key: &str) -> Result<Vec<Application>> {
                 let rows: Vec<Json<Application>> = sqlx::query_scalar(
-                    "SELECT data FROM applications WHERE applicant_key = $1 ORDER BY id",
+                    "SELECT data FROM applications WHERE applicant_key = $1 AND agency_id = $2 \
+                     ORDER BY id",
                 )
                 .bind(key)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 Ok(rows.into_iter().map(|j| j.0).collect())
             }
 
             async fn all_applications(&mut self) -> Result<Vec<Application>> {
                 let rows: Vec<Json<Application>> =
-                    sqlx::query_scalar("SELECT data FROM applications ORDER BY id")
-                        .fetch_all(&mut **self)
+                    sqlx::query_scalar("SELECT data FROM applications WHERE agency_id = $1 ORDER BY id")
+                        .bind(self.agency)
+                        .fetch_all(&mut *self.t)
                         .await?;
                 Ok(rows.into_iter().map(|j| j.0).collect())
             }
@@ -721,25 +511,25 @@ macro_rules! impl_conn {
                 &mut self,
                 q: &crate::list::ApplicationQuery,
             ) -> Result<crate::list::ApplicationPage> {
-                let (count, rows, events, params) = crate::list::sql(q, $description);
+                let (count, rows, events, params) = crate::list::sql(q, $description, self.agency);
                 // The SQL is built from fixed fragments only; every value is bound.
                 let total: i64 = bind_all!(
                     sqlx::query_scalar::<$db, i64>(sqlx::AssertSqlSafe(count)),
                     &params
                 )
-                .fetch_one(&mut **self)
+                .fetch_one(&mut *self.t)
                 .await?;
                 let apps: Vec<Json<Application>> = bind_all!(
                     sqlx::query_scalar::<$db, Json<Application>>(sqlx::AssertSqlSafe(rows)),
                     &params
                 )
-                .fetch_all(&mut **self)
+                .fetch_all(&mut *self.t)
                 .await?;
                 let evs: Vec<(String, i64, Json<Event>)> = bind_all!(
                     sqlx::query_as::<$db, (String, i64, Json<Event>)>(sqlx::AssertSqlSafe(events)),
                     &params
                 )
-                .fetch_all(&mut **self)
+                .fetch_all(&mut *self.t)
                 .await?;
                 let mut by_app: std::collections::HashMap<String, Vec<Event>> =
                     std::collections::HashMap::new();
@@ -763,10 +553,11 @@ macro_rules! impl_conn {
             async fn application_ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>> {
                 let pattern = format!("{}%", like_escape(prefix));
                 let ids: Vec<String> = sqlx::query_scalar(
-                    "SELECT id FROM applications WHERE id LIKE $1 ESCAPE '\\'",
+                    "SELECT id FROM applications WHERE id LIKE $1 ESCAPE '\\' AND agency_id = $2",
                 )
                 .bind(pattern)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 // LIKE is case-insensitive on SQLite: keep exact prefixes only.
                 Ok(ids.into_iter().filter(|id| id.starts_with(prefix)).collect())
@@ -784,8 +575,8 @@ macro_rules! impl_conn {
                 };
                 sqlx::query(
                     "INSERT INTO applications \
-                     (id, applicant_kind, applicant_name, applicant_key, data, created_at, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     (id, applicant_kind, applicant_name, applicant_key, data, created_at, created_by, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(&app.id.0)
                 .bind(app.applicant.kind.column_key())
@@ -794,7 +585,8 @@ macro_rules! impl_conn {
                 .bind(Json(&bare))
                 .bind(at)
                 .bind(by)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -802,23 +594,26 @@ macro_rules! impl_conn {
             async fn update_application_index(&mut self, app: &Application) -> Result<()> {
                 sqlx::query(
                     "UPDATE applications SET applicant_kind = $2, applicant_name = $3, \
-                     applicant_key = $4 WHERE id = $1",
+                     applicant_key = $4 WHERE id = $1 AND agency_id = $5",
                 )
                 .bind(&app.id.0)
                 .bind(app.applicant.kind.column_key())
                 .bind(&app.applicant.name)
                 .bind(app.applicant.key())
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
 
             async fn events(&mut self, id: &str) -> Result<Vec<Event>> {
                 let rows: Vec<(i64, Json<Event>)> = sqlx::query_as(
-                    "SELECT seq, data FROM events WHERE application_id = $1 ORDER BY seq",
+                    "SELECT seq, data FROM events WHERE application_id = $1 AND agency_id = $2 \
+                     ORDER BY seq",
                 )
                 .bind(id)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter()
                     .map(|(seq, e)| event_from(id, seq, e))
@@ -827,9 +622,11 @@ macro_rules! impl_conn {
 
             async fn all_events(&mut self) -> Result<Vec<(String, Event)>> {
                 let rows: Vec<(String, i64, Json<Event>)> = sqlx::query_as(
-                    "SELECT application_id, seq, data FROM events ORDER BY application_id, seq",
+                    "SELECT application_id, seq, data FROM events WHERE agency_id = $1 \
+                     ORDER BY application_id, seq",
                 )
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter()
                     .map(|(app, seq, e)| event_from(&app, seq, e).map(|e| (app, e)))
@@ -839,8 +636,8 @@ macro_rules! impl_conn {
             async fn insert_event(&mut self, id: &str, e: &Event) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO events \
-                     (application_id, seq, event_type, event_date, decision, recorded_at, recorded_by, data) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     (application_id, seq, event_type, event_date, decision, recorded_at, recorded_by, data, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(id)
                 .bind(i64::from(e.seq))
@@ -850,24 +647,29 @@ macro_rules! impl_conn {
                 .bind(e.recorded_at)
                 .bind(&e.recorded_by)
                 .bind(Json(e))
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
 
             async fn appeal(&mut self, id: &str) -> Result<Option<AppealCase>> {
                 let row: Option<Json<AppealCase>> =
-                    sqlx::query_scalar("SELECT data FROM appeals WHERE id = $1")
+                    sqlx::query_scalar("SELECT data FROM appeals WHERE id = $1 AND agency_id = $2")
                         .bind(id)
-                        .fetch_optional(&mut **self)
+                        .bind(self.agency)
+                        .fetch_optional(&mut *self.t)
                         .await?;
                 Ok(row.map(|j| j.0))
             }
 
             async fn all_appeals(&mut self) -> Result<Vec<AppealCase>> {
                 let rows: Vec<Json<AppealCase>> =
-                    sqlx::query_scalar("SELECT data FROM appeals ORDER BY filed_on, id")
-                        .fetch_all(&mut **self)
+                    sqlx::query_scalar(
+                    "SELECT data FROM appeals WHERE agency_id = $1 ORDER BY filed_on, id",
+                )
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                         .await?;
                 Ok(rows.into_iter().map(|j| j.0).collect())
             }
@@ -875,8 +677,8 @@ macro_rules! impl_conn {
             async fn insert_appeal(&mut self, c: &AppealCase, at: DateTime<Utc>) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO appeals \
-                     (id, application_id, kind, filed_on, decided_on, data, recorded_at, recorded_by, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     (id, application_id, kind, filed_on, decided_on, data, recorded_at, recorded_by, updated_at, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(&c.id)
                 .bind(c.application.as_ref().map(|a| a.0.as_str()))
@@ -887,7 +689,8 @@ macro_rules! impl_conn {
                 .bind(c.recorded_at)
                 .bind(&c.recorded_by)
                 .bind(at)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -895,7 +698,7 @@ macro_rules! impl_conn {
             async fn update_appeal(&mut self, c: &AppealCase, at: DateTime<Utc>) -> Result<()> {
                 sqlx::query(
                     "UPDATE appeals SET application_id = $2, kind = $3, filed_on = $4, \
-                     decided_on = $5, data = $6, updated_at = $7 WHERE id = $1",
+                     decided_on = $5, data = $6, updated_at = $7 WHERE id = $1 AND agency_id = $8",
                 )
                 .bind(&c.id)
                 .bind(c.application.as_ref().map(|a| a.0.as_str()))
@@ -904,24 +707,31 @@ macro_rules! impl_conn {
                 .bind(decided_on(c))
                 .bind(Json(c))
                 .bind(at)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
 
             async fn proactive(&mut self, id: &str) -> Result<Option<ProactiveRecord>> {
                 let row: Option<Json<ProactiveRecord>> =
-                    sqlx::query_scalar("SELECT data FROM proactive_records WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut **self)
+                    sqlx::query_scalar(
+                    "SELECT data FROM proactive_records WHERE id = $1 AND agency_id = $2",
+                )
+                .bind(id)
+                .bind(self.agency)
+                        .fetch_optional(&mut *self.t)
                         .await?;
                 Ok(row.map(|j| j.0))
             }
 
             async fn all_proactive(&mut self) -> Result<Vec<ProactiveRecord>> {
                 let rows: Vec<Json<ProactiveRecord>> =
-                    sqlx::query_scalar("SELECT data FROM proactive_records ORDER BY id")
-                        .fetch_all(&mut **self)
+                    sqlx::query_scalar(
+                    "SELECT data FROM proactive_records WHERE agency_id = $1 ORDER BY id",
+                )
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                         .await?;
                 Ok(rows.into_iter().map(|j| j.0).collect())
             }
@@ -933,8 +743,8 @@ macro_rules! impl_conn {
             ) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO proactive_records \
-                     (id, record_type, data, recorded_at, recorded_by, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                     (id, record_type, data, recorded_at, recorded_by, updated_at, agency_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&r.id)
                 .bind(proactive_type(r))
@@ -942,7 +752,8 @@ macro_rules! impl_conn {
                 .bind(r.recorded_at)
                 .bind(&r.recorded_by)
                 .bind(at)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -954,13 +765,14 @@ macro_rules! impl_conn {
             ) -> Result<()> {
                 sqlx::query(
                     "UPDATE proactive_records SET record_type = $2, data = $3, updated_at = $4 \
-                     WHERE id = $1",
+                     WHERE id = $1 AND agency_id = $5",
                 )
                 .bind(&r.id)
                 .bind(proactive_type(r))
                 .bind(Json(r))
                 .bind(at)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -968,11 +780,13 @@ macro_rules! impl_conn {
             async fn review_steps(&mut self, kind: &str, id: &str) -> Result<Vec<ReviewStep>> {
                 let rows: Vec<StepTuple> = sqlx::query_as(
                     "SELECT subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot \
-                     FROM reviews WHERE subject_kind = $1 AND subject_id = $2 ORDER BY seq",
+                     FROM reviews WHERE subject_kind = $1 AND subject_id = $2 AND agency_id = $3 \
+                     ORDER BY seq",
                 )
                 .bind(kind)
                 .bind(id)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(|t| step_from(t).map(|s| s.step)).collect()
             }
@@ -980,9 +794,10 @@ macro_rules! impl_conn {
             async fn all_review_steps(&mut self) -> Result<Vec<StoredStep>> {
                 let rows: Vec<StepTuple> = sqlx::query_as(
                     "SELECT subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot \
-                     FROM reviews ORDER BY subject_kind, subject_id, seq",
+                     FROM reviews WHERE agency_id = $1 ORDER BY subject_kind, subject_id, seq",
                 )
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(step_from).collect()
             }
@@ -995,8 +810,8 @@ macro_rules! impl_conn {
             ) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO reviews \
-                     (subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     (subject_kind, subject_id, seq, action, actor, actor_role, at, note, snapshot, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(kind)
                 .bind(id)
@@ -1007,7 +822,8 @@ macro_rules! impl_conn {
                 .bind(s.at)
                 .bind(&s.note)
                 .bind(Json(&s.snapshot))
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -1015,10 +831,11 @@ macro_rules! impl_conn {
             async fn template(&mut self, key: &str) -> Result<Option<LetterTemplate>> {
                 let row: Option<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
                     "SELECT key, title, body, updated_at, updated_by FROM letter_templates \
-                     WHERE key = $1",
+                     WHERE key = $1 AND agency_id = $2",
                 )
                 .bind(key)
-                .fetch_optional(&mut **self)
+                .bind(self.agency)
+                .fetch_optional(&mut *self.t)
                 .await?;
                 Ok(row.map(|(key, title, body, updated_at, updated_by)| LetterTemplate {
                     key,
@@ -1032,9 +849,10 @@ macro_rules! impl_conn {
             async fn templates(&mut self) -> Result<Vec<LetterTemplate>> {
                 let rows: Vec<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
                     "SELECT key, title, body, updated_at, updated_by FROM letter_templates \
-                     ORDER BY key",
+                     WHERE agency_id = $1 ORDER BY key",
                 )
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 Ok(rows
                     .into_iter()
@@ -1050,9 +868,9 @@ macro_rules! impl_conn {
 
             async fn upsert_template(&mut self, t: &LetterTemplate) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO letter_templates (key, title, body, updated_at, updated_by) \
-                     VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (key) DO UPDATE SET title = excluded.title, body = excluded.body, \
+                    "INSERT INTO letter_templates (key, title, body, updated_at, updated_by, agency_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (agency_id, key) DO UPDATE SET title = excluded.title, body = excluded.body, \
                      updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                 )
                 .bind(&t.key)
@@ -1060,7 +878,8 @@ macro_rules! impl_conn {
                 .bind(&t.body)
                 .bind(t.updated_at)
                 .bind(&t.updated_by)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -1075,8 +894,8 @@ macro_rules! impl_conn {
             ) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO audit_log \
-                     (at, actor, action, subject_kind, subject_id, detail, client, channel, os_user) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     (at, actor, action, subject_kind, subject_id, detail, client, channel, os_user, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(stamp.at)
                 .bind(&stamp.user)
@@ -1087,7 +906,8 @@ macro_rules! impl_conn {
                 .bind(&stamp.client)
                 .bind(&stamp.via)
                 .bind(&stamp.os_user)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -1101,7 +921,7 @@ macro_rules! impl_conn {
                      WHERE ($1 IS NULL OR subject_kind = $1) AND ($2 IS NULL OR subject_id = $2) \
                      AND ($3 IS NULL OR actor = $3) \
                      AND ($4 IS NULL OR action = $4 OR substr(action, 1, length($4) + 1) = $4 || '.') \
-                     AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) \
+                     AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) AND agency_id = $9 \
                      ORDER BY id DESC LIMIT $7 OFFSET $8",
                 )
                 .bind(&q.subject_kind)
@@ -1112,7 +932,8 @@ macro_rules! impl_conn {
                 .bind(q.until)
                 .bind(limit)
                 .bind(offset)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 Ok(rows.into_iter().map(audit_from).collect())
             }
@@ -1122,11 +943,11 @@ macro_rules! impl_conn {
 
 impl_conn!(
     sqlx::Sqlite,
-    lock = "SELECT id FROM applications WHERE id = $1",
+    lock = "SELECT id FROM applications WHERE id = $1 AND agency_id = $2",
     description = "json_extract(a.data, '$.request.description')"
 );
 impl_conn!(
     sqlx::Postgres,
-    lock = "SELECT id FROM applications WHERE id = $1 FOR UPDATE",
+    lock = "SELECT id FROM applications WHERE id = $1 AND agency_id = $2 FOR UPDATE",
     description = "(a.data->'request'->>'description')"
 );

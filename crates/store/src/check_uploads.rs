@@ -172,7 +172,7 @@ pub(crate) trait CheckConn: Conn {
 
 macro_rules! impl_check_conn {
     ($db:ty) => {
-        impl CheckConn for sqlx::Transaction<'_, $db> {
+        impl CheckConn for crate::Tx<'_, $db> {
             async fn insert_check_upload(&mut self, u: &CheckUpload) -> Result<()> {
                 let (report, error) = match &u.report {
                     Ok(r) => (Some(r.as_str()), None),
@@ -197,7 +197,7 @@ macro_rules! impl_check_conn {
                 .bind(&u.format)
                 .bind(i64::from(u.errors))
                 .bind(i64::from(u.warnings))
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -219,7 +219,7 @@ macro_rules! impl_check_conn {
                 let rows: Vec<UploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(arg)
                     .bind(limit)
-                    .fetch_all(&mut **self)
+                    .fetch_all(&mut *self.t)
                     .await?;
                 rows.into_iter().map(upload_from).collect()
             }
@@ -230,7 +230,7 @@ macro_rules! impl_check_conn {
                      FROM check_corrections WHERE upload_id = $1 ORDER BY seq",
                 )
                 .bind(id)
-                .fetch_all(&mut **self)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(correction_from).collect()
             }
@@ -253,7 +253,7 @@ macro_rules! impl_check_conn {
                 .bind(&c.who)
                 .bind(c.at)
                 .bind(&c.note)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -270,7 +270,7 @@ macro_rules! impl_check_conn {
                 .bind(id)
                 .bind(i64::from(errors))
                 .bind(i64::from(warnings))
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(done.rows_affected())
             }
@@ -288,7 +288,7 @@ macro_rules! impl_check_conn {
                         )
                         .bind(o)
                         .bind(since)
-                        .fetch_one(&mut **self)
+                        .fetch_one(&mut *self.t)
                         .await?
                     }
                     None => {
@@ -297,7 +297,7 @@ macro_rules! impl_check_conn {
                              WHERE uploaded_at >= $1",
                         )
                         .bind(since)
-                        .fetch_one(&mut **self)
+                        .fetch_one(&mut *self.t)
                         .await?
                     }
                 };
@@ -314,11 +314,11 @@ macro_rules! impl_check_conn {
                      (SELECT id FROM check_uploads WHERE uploaded_at < $1)",
                 )
                 .bind(before)
-                .execute(&mut **self)
+                .execute(&mut *self.t)
                 .await?;
                 let done = sqlx::query("DELETE FROM check_uploads WHERE uploaded_at < $1")
                     .bind(before)
-                    .execute(&mut **self)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(done.rows_affected())
             }

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::Stamp;
-use crate::{Pool, Store, finish, ops};
+use crate::{Store, ops};
 
 /// A saved column set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,13 +51,14 @@ pub(crate) trait ColumnSetConn: Conn {
 
 macro_rules! impl_column_set_conn {
     ($db:ty) => {
-        impl ColumnSetConn for sqlx::Transaction<'_, $db> {
+        impl ColumnSetConn for crate::Tx<'_, $db> {
             async fn column_sets(&mut self) -> Result<Vec<ColumnSet>> {
                 let rows: Vec<Row> = sqlx::query_as(
                     "SELECT name, columns, saved_at, saved_by FROM export_column_sets \
-                     ORDER BY name",
+                     WHERE agency_id = $1 ORDER BY name",
                 )
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(from_row).collect()
             }
@@ -65,10 +66,11 @@ macro_rules! impl_column_set_conn {
             async fn column_set(&mut self, name: &str) -> Result<Option<ColumnSet>> {
                 let row: Option<Row> = sqlx::query_as(
                     "SELECT name, columns, saved_at, saved_by FROM export_column_sets \
-                     WHERE name = $1",
+                     WHERE name = $1 AND agency_id = $2",
                 )
                 .bind(name)
-                .fetch_optional(&mut **self)
+                .bind(self.agency)
+                .fetch_optional(&mut *self.t)
                 .await?;
                 row.map(from_row).transpose()
             }
@@ -80,8 +82,8 @@ macro_rules! impl_column_set_conn {
                         detail: e.to_string(),
                     })?;
                 sqlx::query(
-                    "INSERT INTO export_column_sets (name, columns, saved_at, saved_by) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET \
+                    "INSERT INTO export_column_sets (name, columns, saved_at, saved_by, agency_id) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agency_id, name) DO UPDATE SET \
                      columns = excluded.columns, saved_at = excluded.saved_at, \
                      saved_by = excluded.saved_by",
                 )
@@ -89,15 +91,17 @@ macro_rules! impl_column_set_conn {
                 .bind(columns)
                 .bind(set.saved_at)
                 .bind(&set.saved_by)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
 
             async fn delete_column_set(&mut self, name: &str) -> Result<u64> {
-                let r = sqlx::query("DELETE FROM export_column_sets WHERE name = $1")
+                let r = sqlx::query("DELETE FROM export_column_sets WHERE name = $1 AND agency_id = $2")
                     .bind(name)
-                    .execute(&mut **self)
+                    .bind(self.agency)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(r.rows_affected())
             }
@@ -186,66 +190,22 @@ impl Store {
         columns: Vec<String>,
         stamp: &Stamp,
     ) -> Result<ColumnSet> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
-                let out = save(&mut t, name, columns, stamp).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = save(&mut t, name, columns, stamp).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, write, |t| save(t, name, columns, stamp))
     }
 
     /// Deletes the column set `name`, with an audit row ([`StoreError::NotFound`] when
     /// there is none).
     pub async fn delete_column_set(&self, name: &str, stamp: &Stamp) -> Result<()> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
-                let out = delete(&mut t, name, stamp).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = delete(&mut t, name, stamp).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, write, |t| delete(t, name, stamp))
     }
 
     /// The saved column sets, by name.
     pub async fn column_sets(&self) -> Result<Vec<ColumnSet>> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin().await?;
-                let out = t.column_sets().await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = t.column_sets().await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, read, |t| t.column_sets())
     }
 
     /// The column set `name`, if saved.
     pub async fn column_set(&self, name: &str) -> Result<Option<ColumnSet>> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin().await?;
-                let out = t.column_set(name.trim()).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = t.column_set(name.trim()).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, read, |t| t.column_set(name.trim()))
     }
 }

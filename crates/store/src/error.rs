@@ -31,6 +31,12 @@ pub enum StoreError {
     /// A user name that is taken.
     #[error("用户“{name}”已存在")]
     DuplicateUser { name: String },
+    /// A unique value that is taken (an agency's code).
+    #[error("{what}“{id}”已存在")]
+    Duplicate { what: &'static str, id: String },
+    /// The user holds no role in the agency the request works in.
+    #[error("用户“{name}”在本机关没有角色")]
+    NotMember { name: String },
     /// Login failed (the message does not say whether the name or the password was wrong).
     #[error("用户名或密码错误")]
     BadCredentials,
@@ -152,6 +158,8 @@ impl StoreError {
             StoreError::NotInitialised => "not_initialised",
             StoreError::UnknownUser { .. } => "unknown_user",
             StoreError::DuplicateUser { .. } => "duplicate_user",
+            StoreError::Duplicate { .. } => "duplicate",
+            StoreError::NotMember { .. } => "not_member",
             StoreError::BadCredentials => "bad_credentials",
             StoreError::LoginLocked { .. } => "login_locked",
             StoreError::LoginThrottled { .. } => "login_throttled",
@@ -188,6 +196,7 @@ impl StoreError {
             | StoreError::UnknownUser { .. } => ErrorKind::NotFound,
             StoreError::Ledger(L::DuplicateApplication { .. } | L::DuplicateRecord { .. })
             | StoreError::DuplicateUser { .. }
+            | StoreError::Duplicate { .. }
             | StoreError::Conflict
             | StoreError::ReviewOutOfTurn { .. }
             | StoreError::ReviewStale { .. }
@@ -195,6 +204,7 @@ impl StoreError {
             | StoreError::ReplyNotApproved { .. }
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
             StoreError::Forbidden { .. }
+            | StoreError::NotMember { .. }
             | StoreError::SelfReview { .. }
             | StoreError::TwoLevels { .. } => ErrorKind::Forbidden,
             StoreError::BadCredentials | StoreError::BadSetupCode | StoreError::BadToken => {

@@ -2,7 +2,7 @@
 //! ([`gongkai_ledger::import`]) brings, each checked again by the ledger, with a row in
 //! `import_keys` (migration 0011) per created record, an audit row per application or
 //! document and one for the import; the column mapping of each import kind and the
-//! opening balances ([`gongkai_ledger::Opening`]) kept in `meta`.
+//! opening balances ([`gongkai_ledger::Opening`]) kept in the agency's settings (`agency_settings`).
 //!
 //! A row whose identity is already known — imported before (`import_keys`), or the
 //! identity of an application or document already in the ledger (typed, or exported and
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::Store;
+use crate::agencies::AgencyConn as _;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::Stamp;
@@ -74,10 +75,11 @@ pub(crate) trait ImportConn: Conn {
 
 macro_rules! impl_import_conn {
     ($db:ty) => {
-        impl ImportConn for sqlx::Transaction<'_, $db> {
+        impl ImportConn for crate::Tx<'_, $db> {
             async fn import_keys(&mut self) -> Result<Vec<(String, String)>> {
-                Ok(sqlx::query_as("SELECT key, target_id FROM import_keys")
-                    .fetch_all(&mut **self)
+                Ok(sqlx::query_as("SELECT key, target_id FROM import_keys WHERE agency_id = $1")
+                    .bind(self.agency)
+                    .fetch_all(&mut *self.t)
                     .await?)
             }
 
@@ -90,8 +92,8 @@ macro_rules! impl_import_conn {
                 stamp: &Stamp,
             ) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO import_keys (key, kind, target_id, source, imported_at, imported_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO import_keys (key, kind, target_id, source, imported_at, imported_by, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(key)
                 .bind(kind)
@@ -99,7 +101,8 @@ macro_rules! impl_import_conn {
                 .bind(source)
                 .bind(stamp.at)
                 .bind(&stamp.user)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -111,7 +114,7 @@ impl_import_conn!(sqlx::Sqlite);
 impl_import_conn!(sqlx::Postgres);
 
 pub(crate) async fn opening<C: Conn>(c: &mut C) -> Result<Option<Opening>> {
-    match c.meta(META_OPENING).await? {
+    match c.setting(META_OPENING).await? {
         None => Ok(None),
         Some(s) if s == "null" => Ok(None),
         Some(s) => serde_json::from_str(&s)
@@ -278,13 +281,13 @@ async fn set_mapping<C: Conn>(
     )?;
     let key = mapping_key(kind);
     let old: Option<Mapping> = c
-        .meta(&key)
+        .setting(&key)
         .await?
         .and_then(|s| serde_json::from_str(&s).ok());
     if old.as_ref() == Some(mapping) {
         return Ok(());
     }
-    c.set_meta(&key, &serde_json::to_string(mapping).unwrap_or_default())
+    c.set_setting(&key, &serde_json::to_string(mapping).unwrap_or_default())
         .await?;
     audit(
         c,
@@ -305,7 +308,7 @@ async fn set_opening<C: Conn>(c: &mut C, new: Option<&Opening>, stamp: &Stamp) -
             .map_err(|detail| StoreError::ImportRow { row: 0, detail })?;
     }
     let old = opening(c).await?;
-    c.set_meta(
+    c.set_setting(
         META_OPENING,
         &serde_json::to_string(&new).unwrap_or_else(|_| "null".into()),
     )
@@ -338,7 +341,7 @@ impl Store {
     /// The saved column mapping of `kind` (empty if none was saved).
     pub async fn import_mapping(&self, kind: ImportKind) -> Result<Mapping> {
         let key = mapping_key(kind);
-        let text = tx!(self, read, |t| t.meta(&key))?;
+        let text = tx!(self, read, |t| t.setting(&key))?;
         Ok(text
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default())

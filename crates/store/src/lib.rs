@@ -32,8 +32,17 @@
 //! which costs nothing at an office's pace). `tests/crash.rs` kills a writer with SIGKILL
 //! in the middle of writes and checks every committed event.
 //!
+//! # Agencies
+//!
+//! A store works in one agency of the platform ([`Store::in_agency`]; agency 1, the office
+//! of a single-office database, by default): every record row carries `agency_id` and every
+//! query of a record filters by the store's agency, so another agency's id is "not found".
+//! The acting user's roles are those held in that agency ([`agencies`]).
+//!
 //! # Modules
 //!
+//! * [`agencies`] — the agencies' tree, per-agency settings and roles, the platform
+//!   administrator's changes.
 //! * [`model`] — users and roles, stamps, sessions, reviews, templates, audit entries.
 //! * [`review`] — the three-level review as a pure state machine.
 //! * [`auth`] — argon2id password hashes and session tokens.
@@ -70,20 +79,27 @@ macro_rules! tx {
     ($self:ident, $mode:ident, |$c:ident| $body:expr) => {{
         match &$self.pool {
             $crate::Pool::Sqlite(p) => {
-                let mut t = p.begin_with(tx!(@sqlite $mode)).await?;
+                let t = p.begin_with(tx!(@sqlite $mode)).await?;
+                let mut s = $crate::Tx { t, agency: $self.agency };
                 let out = {
-                    let $c = &mut t;
+                    let $c = &mut s;
                     $body.await
                 };
-                $crate::finish(t, out).await
+                $crate::finish(s.t, out).await
             }
             $crate::Pool::Postgres(p) => {
-                let mut t = p.begin_with(tx!(@pg $mode)).await?;
+                let t = p.begin_with(tx!(@pg $mode)).await?;
+                let mut s = $crate::Tx { t, agency: $self.agency };
+                // The row-level security's agency (migration 0013), for this transaction.
+                sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
+                    .bind($self.agency.to_string())
+                    .execute(&mut *s.t)
+                    .await?;
                 let out = {
-                    let $c = &mut t;
+                    let $c = &mut s;
                     $body.await
                 };
-                $crate::finish(t, out).await
+                $crate::finish(s.t, out).await
             }
         }
     }};
@@ -96,8 +112,10 @@ macro_rules! tx {
     (@pg read) => { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" };
 }
 
+pub mod agencies;
 pub mod auth;
 mod backend;
+mod backend_rows;
 pub mod check_uploads;
 pub mod column_sets;
 pub mod error;
@@ -114,6 +132,7 @@ pub mod templates;
 pub mod tokens;
 pub mod users;
 
+pub use agencies::{Agency, AgencyId, AgencyKind, NewAgency};
 pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use column_sets::ColumnSet;
 pub use error::{ErrorKind, StoreError};
@@ -149,10 +168,21 @@ enum Pool {
 }
 
 /// The ledger's storage. Cheap to clone (the connection pool is shared); `Send + Sync`.
+///
+/// A store works in one agency ([`Store::in_agency`]; agency 1, the office of a
+/// single-office database, when not told otherwise): every query of a record reads and
+/// writes that agency's rows only.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
     calendar: Arc<Calendar>,
+    agency: AgencyId,
+}
+
+/// A transaction of either backend with the agency its queries are scoped to.
+pub(crate) struct Tx<'c, DB: sqlx::Database> {
+    pub t: sqlx::Transaction<'c, DB>,
+    pub agency: AgencyId,
 }
 
 async fn finish<DB: sqlx::Database, T>(
@@ -230,7 +260,23 @@ impl Store {
         Ok(Store {
             pool,
             calendar: Arc::new(Calendar::embedded()),
+            agency: agencies::ROOT,
         })
+    }
+
+    /// The same store (the same pool) working in agency `agency`: every record read or
+    /// written through it is that agency's. The caller (the service layer) decides
+    /// whether the user may work there.
+    pub fn in_agency(&self, agency: AgencyId) -> Store {
+        Store {
+            agency,
+            ..self.clone()
+        }
+    }
+
+    /// The agency this store works in.
+    pub fn agency_id(&self) -> AgencyId {
+        self.agency
     }
 
     /// Uses `calendar` (e.g. `Calendar::with_dir`) instead of the embedded one.
@@ -348,8 +394,25 @@ impl Store {
         })
     }
 
+    /// The users who hold a role in the store's agency, with the roles they hold there.
     pub async fn users(&self) -> Result<Vec<User>> {
-        tx!(self, read, |c| c.users())
+        tx!(self, read, |c| async {
+            let members = c.agency_members().await?;
+            let users = c.users().await?;
+            Ok::<_, StoreError>(
+                users
+                    .into_iter()
+                    .filter_map(|u| {
+                        let keys: Vec<String> = members
+                            .iter()
+                            .filter(|(n, _)| *n == u.name)
+                            .map(|(_, r)| r.clone())
+                            .collect();
+                        agencies::with_roles(u, &agencies::ledger_roles(&keys))
+                    })
+                    .collect(),
+            )
+        })
     }
 
     /// Sets a password (one's own, or anyone's for an admin); ends the user's sessions.
@@ -541,7 +604,7 @@ impl Store {
     ) -> Result<Review> {
         let current = self.review(subject).await?;
         let roles = self
-            .user(&stamp.user)
+            .member(&stamp.user)
             .await?
             .map_or(vec![Role::Clerk], |u| u.roles());
         let action = review::approval_for_roles(current.status, &roles, &current.rules).unwrap_or(
@@ -655,6 +718,7 @@ fn redact(url: &str) -> String {
     }
 }
 
+use agencies::AgencyConn as _;
 use backend::Conn as _;
 
 #[cfg(test)]

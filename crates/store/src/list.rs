@@ -48,10 +48,15 @@ pub(crate) enum Param {
 }
 
 /// The SQL of a list query: `(count, rows, events)` with the same parameters.
-/// `description` is the backend's expression for the request text of `applications a`.
-pub(crate) fn sql(q: &ApplicationQuery, description: &str) -> (String, String, String, Vec<Param>) {
-    let mut params = Vec::new();
-    let mut wheres = Vec::new();
+/// `description` is the backend's expression for the request text of `applications a`;
+/// `agency` the agency whose applications are listed (always `$1`).
+pub(crate) fn sql(
+    q: &ApplicationQuery,
+    description: &str,
+    agency: i64,
+) -> (String, String, String, Vec<Param>) {
+    let mut params = vec![Param::Int(agency)];
+    let mut wheres = vec!["a.agency_id = $1".to_string()];
     let words: Vec<String> = q
         .search
         .as_deref()
@@ -77,30 +82,27 @@ pub(crate) fn sql(q: &ApplicationQuery, description: &str) -> (String, String, S
             params.push(Param::Date(to));
             let (a, b) = (params.len() - 1, params.len());
             wheres.push(format!(
-                "EXISTS (SELECT 1 FROM events r WHERE r.application_id = a.id \
-                 AND r.event_type = 'received' AND r.event_date >= ${a} AND r.event_date <= ${b})"
+                "EXISTS (SELECT 1 FROM events r WHERE r.agency_id = a.agency_id \
+                 AND r.application_id = a.id AND r.event_type = 'received' AND r.event_date >= ${a} AND r.event_date <= ${b})"
             ));
         } else {
             wheres.push("1 = 0".into());
         }
     }
     let closing = format!(
-        "SELECT 1 FROM events c WHERE c.application_id = a.id AND c.event_type IN {CLOSING_EVENTS}"
+        "SELECT 1 FROM events c WHERE c.agency_id = a.agency_id AND c.application_id = a.id \
+         AND c.event_type IN {CLOSING_EVENTS}"
     );
     match q.closed {
         Some(true) => wheres.push(format!("EXISTS ({closing})")),
         Some(false) => wheres.push(format!("NOT EXISTS ({closing})")),
         None => {}
     }
-    let filter = if wheres.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", wheres.join(" AND "))
-    };
+    let filter = format!(" WHERE {}", wheres.join(" AND "));
     let order = if q.closed == Some(true) {
         format!(
-            " ORDER BY (SELECT MAX(c.event_date) FROM events c WHERE c.application_id = a.id \
-             AND c.event_type IN {CLOSING_EVENTS}) DESC, a.id DESC"
+            " ORDER BY (SELECT MAX(c.event_date) FROM events c WHERE c.agency_id = a.agency_id \
+             AND c.application_id = a.id AND c.event_type IN {CLOSING_EVENTS}) DESC, a.id DESC"
         )
     } else {
         " ORDER BY a.id".to_string()
@@ -116,7 +118,7 @@ pub(crate) fn sql(q: &ApplicationQuery, description: &str) -> (String, String, S
     let count = format!("SELECT COUNT(*) FROM applications a{filter}");
     let rows = format!("SELECT a.data FROM applications a{filter}{order}{page}");
     let events = format!(
-        "SELECT application_id, seq, data FROM events WHERE application_id IN \
+        "SELECT application_id, seq, data FROM events WHERE agency_id = $1 AND application_id IN \
          (SELECT a.id FROM applications a{filter}{order}{page}) ORDER BY application_id, seq"
     );
     (count, rows, events, params)
@@ -146,16 +148,17 @@ mod tests {
             offset: 20,
             limit: Some(10),
         };
-        let (count, rows, _, params) = sql(&q, "x");
-        assert_eq!(params.len(), 6);
-        assert_eq!(params[1], Param::Text("%50\\%%".into()));
+        let (count, rows, _, params) = sql(&q, "x", 7);
+        assert_eq!(params.len(), 7);
+        assert_eq!(params[0], Param::Int(7));
+        assert_eq!(params[2], Param::Text("%50\\%%".into()));
         let mut last = 0;
-        for n in 1..=4 {
+        for n in 1..=5 {
             let at = count.find(&format!("${n}")).unwrap();
             assert!(at > last);
             last = at;
         }
-        assert!(rows.ends_with("LIMIT $5 OFFSET $6"));
+        assert!(rows.ends_with("LIMIT $6 OFFSET $7"));
         assert!(!count.contains("LIMIT"));
     }
 }

@@ -15,7 +15,7 @@ use sqlx::types::Json;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{ReviewStatus, Role, Stamp};
-use crate::{Pool, Store, finish, review};
+use crate::{Store, review};
 
 /// What the office wrote: the sections it replaced (number 1..=6 → text; a section not
 /// here keeps the ledger's draft) and the 落款.
@@ -84,14 +84,16 @@ pub(crate) trait NarrativeConn: Conn {
 
 macro_rules! impl_narrative_conn {
     ($db:ty) => {
-        impl NarrativeConn for sqlx::Transaction<'_, $db> {
+        impl NarrativeConn for crate::Tx<'_, $db> {
             async fn narratives(&mut self, year: i32) -> Result<Vec<Narrative>> {
                 let rows: Vec<Row> = sqlx::query_as(
                     "SELECT year, version, sections, signed_by, signed_on, note, saved_at, \
-                     saved_by FROM year_end_narratives WHERE year = $1 ORDER BY version",
+                     saved_by FROM year_end_narratives WHERE year = $1 AND agency_id = $2 \
+                     ORDER BY version",
                 )
                 .bind(year)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(from_row).collect()
             }
@@ -99,8 +101,8 @@ macro_rules! impl_narrative_conn {
             async fn insert_narrative(&mut self, n: &Narrative) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO year_end_narratives \
-                     (year, version, sections, signed_by, signed_on, note, saved_at, saved_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     (year, version, sections, signed_by, signed_on, note, saved_at, saved_by, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(n.year)
                 .bind(i64::from(n.version))
@@ -110,7 +112,8 @@ macro_rules! impl_narrative_conn {
                 .bind(&n.note)
                 .bind(n.saved_at)
                 .bind(&n.saved_by)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
@@ -142,14 +145,7 @@ async fn save<C: NarrativeConn>(
     stamp: &Stamp,
 ) -> Result<Narrative> {
     check_year(year)?;
-    let me = match c.user(&stamp.user).await? {
-        Some(row) if row.user.active => row.user,
-        _ => {
-            return Err(StoreError::UnknownUser {
-                name: stamp.user.clone(),
-            });
-        }
-    };
+    let me = crate::ops::actor(c, stamp).await?;
     if !matches!(me.role, Role::Clerk | Role::OfficeHead) {
         return Err(StoreError::Forbidden {
             user: me.name,
@@ -211,34 +207,12 @@ impl Store {
         note: Option<String>,
         stamp: &Stamp,
     ) -> Result<Narrative> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
-                let out = save(&mut t, year, text, note, stamp).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = save(&mut t, year, text, note, stamp).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, write, |t| save(t, year, text, note, stamp))
     }
 
     /// Every saved version of `year`'s narrative, oldest first.
     pub async fn narratives(&self, year: i32) -> Result<Vec<Narrative>> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin().await?;
-                let out = t.narratives(year).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = t.narratives(year).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, read, |t| t.narratives(year))
     }
 
     /// The version in force at `at` (the last saved by then; the latest if `at` is

@@ -145,7 +145,7 @@ async fn content_of<C: Conn>(
         Some(d) => c.template(d.row_key()).await?,
         None => None,
     };
-    let agency = c.meta("agency").await?.unwrap_or_default();
+    let agency = crate::ops::agency(c).await.unwrap_or_default();
     let office = crate::ops::office(c).await?;
     Ok(reply_content(
         app,
@@ -208,7 +208,7 @@ pub(crate) async fn reviews<C: Conn>(
         .into_iter()
         .map(|t| (t.key.clone(), t))
         .collect();
-    let agency = c.meta("agency").await?.unwrap_or_default();
+    let agency = crate::ops::agency(c).await.unwrap_or_default();
     let office = crate::ops::office(c).await?;
     let mut out = Vec::new();
     for (subject, mut steps) in grouped {

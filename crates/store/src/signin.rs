@@ -146,7 +146,7 @@ async fn before<C: Conn>(c: &mut C, name: &str, client: &str) -> Result<Before> 
         None => None,
     };
     let row = c.user(name).await?.map(|r| (r.user, r.password_hash));
-    let office = c.meta("agency").await?;
+    let office = crate::ops::agency(c).await.ok();
     Ok((user, addr, row, office))
 }
 
@@ -267,7 +267,7 @@ async fn unlock<C: Conn>(c: &mut C, stamp: &Stamp, name: &str) -> Result<bool> {
             action: "解除账户锁定",
         });
     }
-    if c.user(name).await?.is_none() {
+    if crate::agencies::member_row(c, name).await?.is_none() {
         return Err(StoreError::UnknownUser { name: name.into() });
     }
     let cleared = c.clear_throttle(&user_key(name)).await? > 0;

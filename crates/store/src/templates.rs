@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::{LetterTemplate, Stamp};
-use crate::{Pool, Store, finish, ops};
+use crate::{Store, ops};
 
 /// How a version's text came about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,14 +142,16 @@ pub(crate) trait TemplateConn: Conn {
 
 macro_rules! impl_template_conn {
     ($db:ty) => {
-        impl TemplateConn for sqlx::Transaction<'_, $db> {
+        impl TemplateConn for crate::Tx<'_, $db> {
             async fn template_versions(&mut self, key: &str) -> Result<Vec<TemplateVersion>> {
                 let rows: Vec<Row> = sqlx::query_as(
                     "SELECT key, version, title, body, origin, restored_from, note, saved_at, \
-                     saved_by FROM letter_template_versions WHERE key = $1 ORDER BY version",
+                     saved_by FROM letter_template_versions WHERE key = $1 AND agency_id = $2 \
+                     ORDER BY version",
                 )
                 .bind(key)
-                .fetch_all(&mut **self)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(from_row).collect()
             }
@@ -157,8 +159,8 @@ macro_rules! impl_template_conn {
             async fn insert_template_version(&mut self, v: &TemplateVersion) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO letter_template_versions \
-                     (key, version, title, body, origin, restored_from, note, saved_at, saved_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     (key, version, title, body, origin, restored_from, note, saved_at, saved_by, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(&v.key)
                 .bind(i64::from(v.version))
@@ -169,15 +171,17 @@ macro_rules! impl_template_conn {
                 .bind(&v.note)
                 .bind(v.saved_at)
                 .bind(&v.saved_by)
-                .execute(&mut **self)
+                .bind(self.agency)
+                .execute(&mut *self.t)
                 .await?;
                 Ok(())
             }
 
             async fn delete_template(&mut self, key: &str) -> Result<u64> {
-                let r = sqlx::query("DELETE FROM letter_templates WHERE key = $1")
+                let r = sqlx::query("DELETE FROM letter_templates WHERE key = $1 AND agency_id = $2")
                     .bind(key)
-                    .execute(&mut **self)
+                    .bind(self.agency)
+                    .execute(&mut *self.t)
                     .await?;
                 Ok(r.rows_affected())
             }
@@ -287,33 +291,11 @@ impl Store {
         change: TemplateChange,
         stamp: &Stamp,
     ) -> Result<Option<TemplateVersion>> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
-                let out = apply(&mut t, key, change, stamp).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = apply(&mut t, key, change, stamp).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, write, |t| apply(t, key, change, stamp))
     }
 
     /// Every version of template `key`, oldest first.
     pub async fn template_versions(&self, key: &str) -> Result<Vec<TemplateVersion>> {
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                let mut t = p.begin().await?;
-                let out = t.template_versions(key).await;
-                finish(t, out).await
-            }
-            Pool::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = t.template_versions(key).await;
-                finish(t, out).await
-            }
-        }
+        tx!(self, read, |t| t.template_versions(key))
     }
 }

@@ -61,6 +61,7 @@ async fn create<C: Conn>(c: &mut C, new: &NewAccount, stamp: &Stamp) -> Result<U
         return Err(StoreError::DuplicateUser { name: user.name });
     }
     c.insert_user(&user, &new.password_hash).await?;
+    crate::agencies::grant_here(c, &user).await?;
     audit(
         c,
         stamp,
@@ -81,10 +82,16 @@ async fn create<C: Conn>(c: &mut C, new: &NewAccount, stamp: &Stamp) -> Result<U
 async fn set_roles<C: Conn>(c: &mut C, name: &str, roles: &[Role], stamp: &Stamp) -> Result<User> {
     let me = actor(c, stamp).await?;
     require(&me, me.any(Role::can_manage_users), "设置用户角色")?;
-    let Some(row) = c.user(name).await? else {
+    let Some(row) = crate::agencies::member_row(c, name).await? else {
         return Err(StoreError::UnknownUser { name: name.into() });
     };
-    let old = row.user;
+    // The roles held here (none if the user does not serve this agency yet).
+    let old = crate::agencies::member(c, row.user.clone())
+        .await?
+        .unwrap_or(User {
+            other_roles: Vec::new(),
+            ..row.user
+        });
     // Keep the primary role when it is still held: stamps and messages keep naming it.
     let mut ordered: Vec<Role> = roles.to_vec();
     if let Some(i) = ordered.iter().position(|r| *r == old.role) {
@@ -104,6 +111,7 @@ async fn set_roles<C: Conn>(c: &mut C, name: &str, roles: &[Role], stamp: &Stamp
         other_roles: others,
         ..old.clone()
     };
+    crate::agencies::grant_here(c, &user).await?;
     audit(
         c,
         stamp,
@@ -126,7 +134,7 @@ async fn set_hash<C: Conn>(
     let me = actor(c, stamp).await?;
     let own = me.name == name;
     require(&me, own || me.any(Role::can_manage_users), "修改他人的密码")?;
-    if c.user(name).await?.is_none() {
+    if crate::agencies::member_row(c, name).await?.is_none() {
         return Err(StoreError::UnknownUser { name: name.into() });
     }
     c.set_password_hash(name, hash).await?;

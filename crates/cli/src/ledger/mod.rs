@@ -38,6 +38,7 @@ mod export;
 mod import;
 mod narrative;
 mod office;
+mod platform;
 mod print;
 mod records;
 mod reports;
@@ -71,6 +72,11 @@ pub(crate) struct LedgerArgs {
     /// (or set GONGKAI_TOKEN)
     #[arg(long, conflicts_with = "password_stdin")]
     token_stdin: bool,
+    /// 在哪个机关办理（机关代码；须写在子命令之前；默认为操作人有角色的第一个机关，未指明操作人时
+    /// 为根机关）/ the agency to work in (its code, before the subcommand; default: the acting
+    /// user's first agency, or the root agency)
+    #[arg(long, env = "GONGKAI_AGENCY", value_name = "CODE")]
+    agency: Option<String>,
     /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年）；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
     /// / calendar files (one State Council notice per year); default: the directory in the
     /// office settings
@@ -111,6 +117,9 @@ enum LedgerCommand {
     /// 用户管理 / users
     #[command(subcommand)]
     User(UserCommand),
+    /// 平台：机关树与各机关的用户角色（根机关的管理员）/ the platform: agencies and roles
+    #[command(subcommand)]
+    Platform(platform::PlatformCommand),
     /// 登记申请（同时登记收到）/ register an application with its receipt
     Apply(ApplyArgs),
     /// 登记办理事项 / record an event of an application
@@ -294,8 +303,18 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
     let (store, _) = gongkai_service::open_calendar(store, args.calendar_dir.as_deref())
         .await
         .map_err(|e| anyhow!("{e}"))?;
+    let service = Service::new(store);
+    let agency = match (args.agency.as_deref(), args.user.as_deref()) {
+        (Some(code), _) => service.agency_by_code(code).await?.id,
+        (None, Some(user)) => service
+            .my_agencies_of(user.trim())
+            .await?
+            .first()
+            .map_or(gongkai_store::agencies::ROOT, |a| a.id),
+        (None, None) => gongkai_store::agencies::ROOT,
+    };
     let cx = Session {
-        service: Service::new(store),
+        service: service.in_agency(agency),
         user: args.user,
         credentials: auth::Credentials {
             password_stdin: args.password_stdin,
@@ -320,6 +339,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
             office::settings(&cx, office, json, &mut out).await
         }
         LedgerCommand::User(c) => records::user(&cx, c, &mut out).await,
+        LedgerCommand::Platform(c) => platform::platform(&cx, c, &mut out).await,
         LedgerCommand::Apply(a) => applications::apply(&cx, a, &mut out).await,
         LedgerCommand::Event {
             id,

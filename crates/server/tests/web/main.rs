@@ -17,5 +17,6 @@ mod ledger_export;
 mod ledger_opening;
 mod letters;
 mod pages;
+mod platform;
 mod security;
 mod year_end;

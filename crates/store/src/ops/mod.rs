@@ -28,16 +28,20 @@ pub(crate) struct Env<'a> {
     pub calendar: &'a Calendar,
 }
 
-const META_AGENCY: &str = "agency";
 const META_SETTINGS: &str = "settings";
 const META_OFFICE: &str = "office";
 
+/// The name of the transaction's agency (`NotInitialised` before `init` named it).
 pub(crate) async fn agency<C: Conn>(c: &mut C) -> Result<String> {
-    c.meta(META_AGENCY).await?.ok_or(StoreError::NotInitialised)
+    c.this_agency()
+        .await?
+        .map(|a| a.name)
+        .filter(|n| !n.is_empty())
+        .ok_or(StoreError::NotInitialised)
 }
 
 pub(crate) async fn settings<C: Conn>(c: &mut C) -> Result<Settings> {
-    match c.meta(META_SETTINGS).await? {
+    match c.setting(META_SETTINGS).await? {
         None => Ok(Settings::default()),
         Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
             what: "设置".into(),
@@ -78,8 +82,19 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-/// The acting user: must exist and be active.
+/// The acting user in the transaction's agency: must exist, be active and hold a role
+/// there; the roles are those held there.
 pub(crate) async fn actor<C: Conn>(c: &mut C, stamp: &Stamp) -> Result<User> {
+    let user = actor_anywhere(c, stamp).await?;
+    crate::agencies::member(c, user)
+        .await?
+        .ok_or_else(|| StoreError::NotMember {
+            name: stamp.user.clone(),
+        })
+}
+
+/// The acting user, wherever it holds roles: must exist and be active.
+pub(crate) async fn actor_anywhere<C: Conn>(c: &mut C, stamp: &Stamp) -> Result<User> {
     match c.user(&stamp.user).await? {
         Some(row) if row.user.active => Ok(row.user),
         Some(_) | None => {
@@ -139,7 +154,7 @@ pub(crate) async fn applications<C: Conn>(c: &mut C) -> Result<Vec<Application>>
 }
 
 pub(crate) async fn ledger<C: Conn>(c: &mut C) -> Result<Ledger> {
-    let agency = c.meta(META_AGENCY).await?.unwrap_or_default();
+    let agency = agency(c).await.unwrap_or_default();
     let applications = applications(c).await?;
     let mut appeals = c.all_appeals().await?;
     appeals.sort_by(|a, b| (a.filed_on, &a.id).cmp(&(b.filed_on, &b.id)));

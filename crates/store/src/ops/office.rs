@@ -3,7 +3,7 @@
 
 use super::*;
 pub(crate) async fn office<C: Conn>(c: &mut C) -> Result<OfficeSettings> {
-    match c.meta(META_OFFICE).await? {
+    match c.setting(META_OFFICE).await? {
         None => Ok(OfficeSettings::default()),
         Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
             what: "机关设置".into(),
@@ -26,7 +26,7 @@ pub(crate) async fn set_office<C: Conn>(
     let old = office(c).await?;
     let new = new.clone().normalised();
     let text = serde_json::to_string(&new).unwrap_or_default();
-    c.set_meta(META_OFFICE, &text).await?;
+    c.set_setting(META_OFFICE, &text).await?;
     audit(
         c,
         stamp,
@@ -56,16 +56,23 @@ pub(crate) async fn init<C: Conn>(
     }
     let user = new_user_row(admin, at)?;
     let hash = auth::hash_password(&admin.password)?;
-    c.set_meta(META_AGENCY, agency.trim()).await?;
+    if c.this_agency().await?.is_none() {
+        return Err(StoreError::NotFound {
+            what: "机关",
+            id: String::new(),
+        });
+    }
+    c.set_agency_name(agency.trim()).await?;
     let settings = serde_json::to_string(&Settings::default()).unwrap_or_default();
-    c.set_meta(META_SETTINGS, &settings).await?;
+    c.set_setting(META_SETTINGS, &settings).await?;
     let office = office.clone().normalised();
-    c.set_meta(
+    c.set_setting(
         META_OFFICE,
         &serde_json::to_string(&office).unwrap_or_default(),
     )
     .await?;
     c.insert_user(&user, &hash).await?;
+    crate::agencies::grant_here(c, &user).await?;
     let stamp = Stamp::new(&user.name, at);
     audit(
         c,
@@ -116,6 +123,7 @@ pub(crate) async fn add_user<C: Conn>(c: &mut C, new: &NewUser, stamp: &Stamp) -
     }
     let hash = auth::hash_password(&new.password)?;
     c.insert_user(&user, &hash).await?;
+    crate::agencies::grant_here(c, &user).await?;
     audit(
         c,
         stamp,
@@ -140,7 +148,7 @@ pub(crate) async fn set_password<C: Conn>(
         me.name == name || me.any(crate::model::Role::can_manage_users),
         "修改他人的密码",
     )?;
-    if c.user(name).await?.is_none() {
+    if crate::agencies::member_row(c, name).await?.is_none() {
         return Err(StoreError::UnknownUser { name: name.into() });
     }
     let hash = auth::hash_password(password)?;
@@ -176,7 +184,7 @@ pub(crate) async fn set_active<C: Conn>(
             action: "停用自己",
         });
     }
-    let Some(row) = c.user(name).await? else {
+    let Some(row) = crate::agencies::member_row(c, name).await? else {
         return Err(StoreError::UnknownUser { name: name.into() });
     };
     c.set_user_active(name, active).await?;
@@ -263,7 +271,7 @@ pub(crate) async fn set_settings<C: Conn>(c: &mut C, new: Settings, stamp: &Stam
     )?;
     let old = settings(c).await?;
     let text = serde_json::to_string(&new).unwrap_or_default();
-    c.set_meta(META_SETTINGS, &text).await?;
+    c.set_setting(META_SETTINGS, &text).await?;
     audit(
         c,
         stamp,
@@ -299,7 +307,7 @@ pub(crate) async fn configure<C: Conn>(
     }
     let old_name = agency(c).await?;
     if name != old_name {
-        c.set_meta(META_AGENCY, name).await?;
+        c.set_agency_name(name).await?;
         audit(
             c,
             stamp,

@@ -1,0 +1,142 @@
+//! The platform (issue 18 §1): agencies as a tree and the roles users hold in each.
+//!
+//! The platform administrator is whoever holds 管理员 on the root agency (agency 1: the
+//! office of a database made before the platform). They list the tree, add an agency under
+//! another, and set a user's roles in any agency (the ledger's roles, and `supervisor`:
+//! read access to the node's subtree, whose views come in a later stage). Every change is
+//! audited in the root agency's log; the store checks the role again in the transaction.
+//!
+//! Every other use case works in the actor's agency ([`Actor::agency`]): a user with roles
+//! in two agencies picks one ([`Service::actor_in`], the web's agency switch), and
+//! [`Service::my_agencies`] lists the ones to pick from.
+
+use gongkai_store::agencies::ROOT;
+use gongkai_store::{Agency, AgencyKind, NewAgency, Role, StoreError};
+use serde::Serialize;
+
+use crate::error::ServiceError;
+use crate::{Actor, Result, Service};
+
+/// One agency of the tree, with its depth below the root (for an indented list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TreeRow {
+    pub agency: Agency,
+    pub depth: usize,
+}
+
+impl Service {
+    /// Whether the user holds 管理员 on the root agency.
+    pub async fn is_platform_admin(&self, actor: &Actor) -> Result<bool> {
+        Ok(self
+            .store
+            .in_agency(ROOT)
+            .member(actor.name())
+            .await?
+            .is_some_and(|u| u.roles().contains(&Role::Admin)))
+    }
+
+    async fn require_platform_admin(&self, actor: &Actor) -> Result<()> {
+        if self.is_platform_admin(actor).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden {
+                user: actor.name().to_string(),
+                role: actor.role(),
+                action: "管理平台的机关（须为根机关的管理员）",
+            }
+            .into())
+        }
+    }
+
+    /// The whole tree from the root, depth first (platform administrator).
+    pub async fn agency_tree(&self, actor: &Actor) -> Result<Vec<TreeRow>> {
+        self.require_platform_admin(actor).await?;
+        Ok(self
+            .store
+            .subtree(ROOT)
+            .await?
+            .into_iter()
+            .map(|(agency, depth)| TreeRow { agency, depth })
+            .collect())
+    }
+
+    /// Adds an agency under the agency with code `parent` (platform administrator;
+    /// audited `agency.add`). `kind`: 省, 市, 县区, 乡镇街道, 部门 (or the English keys).
+    pub async fn add_agency(
+        &self,
+        actor: &Actor,
+        parent: &str,
+        code: &str,
+        name: &str,
+        kind: &str,
+    ) -> Result<Agency> {
+        crate::limits::text("name", code)?;
+        crate::limits::text("agency", name)?;
+        let kind: AgencyKind = kind.parse().map_err(|message| ServiceError::Invalid {
+            field: "机关层级",
+            message,
+        })?;
+        let parent = self.agency_by_code(parent).await?;
+        let new = NewAgency {
+            parent_id: parent.id,
+            code: code.to_string(),
+            name: name.to_string(),
+            kind,
+        };
+        Ok(self
+            .store
+            .in_agency(ROOT)
+            .add_agency(&new, &actor.stamp())
+            .await?)
+    }
+
+    /// Sets `user`'s roles in the agency with code `agency` (platform administrator;
+    /// audited `agency.roles`). Roles: 信息员, 办公室主任, 分管领导, 管理员 (or their keys) and
+    /// `supervisor` (监督); none: the user leaves the agency.
+    pub async fn grant_roles(
+        &self,
+        actor: &Actor,
+        user: &str,
+        agency: &str,
+        roles: &[String],
+    ) -> Result<()> {
+        crate::limits::text("name", user)?;
+        let a = self.agency_by_code(agency).await?;
+        Ok(self
+            .store
+            .in_agency(ROOT)
+            .grant_roles(user.trim(), a.id, roles, &actor.stamp())
+            .await?)
+    }
+
+    /// The agencies where the actor holds a ledger role, by number (the agency switch).
+    pub async fn my_agencies(&self, actor: &Actor) -> Result<Vec<Agency>> {
+        self.my_agencies_of(actor.name()).await
+    }
+
+    /// The agencies where user `name` holds a ledger role, by number (before it is
+    /// authenticated: which agency a command works in by default).
+    pub async fn my_agencies_of(&self, name: &str) -> Result<Vec<Agency>> {
+        let held = self.store.memberships(name).await?;
+        let all = self.store.agencies().await?;
+        Ok(all
+            .into_iter()
+            .filter(|a| {
+                held.iter().any(|(id, roles)| {
+                    *id == a.id && roles.iter().any(|r| r.parse::<Role>().is_ok())
+                })
+            })
+            .collect())
+    }
+
+    /// The agency with code `code` (`NotFound` naming the code).
+    pub async fn agency_by_code(&self, code: &str) -> Result<Agency> {
+        self.store
+            .agency_by_code(code)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "机关",
+                id: code.trim().to_string(),
+            })
+    }
+}
