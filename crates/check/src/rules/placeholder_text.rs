@@ -206,8 +206,10 @@ pub(crate) fn placeholders(text: &str) -> Vec<String> {
 
     let find_all = |needle: &str| -> Vec<usize> {
         let n: Vec<char> = needle.chars().collect();
+        // The first character is compared alone first: most positions fail there, and a
+        // slice comparison at every position costs a `memcmp` call each.
         (0..chars.len().saturating_sub(n.len() - 1))
-            .filter(|&k| chars[k..k + n.len()] == n[..])
+            .filter(|&k| chars[k] == n[0] && chars[k..k + n.len()] == n[..])
             .collect()
     };
     let mut mark = |hits: &mut Vec<(usize, String)>, from: usize, to: usize| {

@@ -51,7 +51,7 @@ pub(super) fn tag_of(name: &str) -> Tag {
 
 pub(super) struct Node<'a> {
     pub(super) tag: Tag,
-    pub(super) el: Option<&'a Element>,
+    pub(super) el: Option<&'a Elem>,
     /// The text of a text node.
     pub(super) text: &'a str,
     /// One past the last node of this node's subtree (nodes are in document order).
@@ -86,59 +86,65 @@ pub(super) struct Dom<'a> {
 }
 
 impl<'a> Dom<'a> {
-    pub(super) fn new(html: &'a Html) -> Self {
-        let mut nodes: Vec<Node<'a>> = Vec::new();
+    pub(super) fn new(arena: &'a Arena) -> Self {
+        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(arena.nodes.len());
         let mut open: Vec<usize> = Vec::new();
         let mut links = 0usize;
-        for edge in html.tree.root().traverse() {
-            match edge {
-                Edge::Open(n) => {
-                    let parent = open.last().copied().unwrap_or(0);
-                    let inherited = open.last().is_some_and(|&p| nodes[p].skip);
-                    let (tag, el, text) = match n.value() {
-                        HtmlNode::Element(e) => (tag_of(e.name()), Some(e), ""),
-                        HtmlNode::Text(t) => (Tag::Inline, None, &*t.text),
-                        HtmlNode::Document | HtmlNode::Fragment => (Tag::Block, None, ""),
-                        _ => (Tag::Skip, None, ""),
-                    };
-                    let mut hidden = false;
-                    let (mut id, mut class) = ("", "");
-                    // One pass over the attributes (`Element::attr` interns each name).
-                    for (name, value) in el.map_or(&[][..], |e| &e.attrs[..]) {
-                        match &*name.local {
-                            "hidden" => hidden = true,
-                            "style" => hidden |= style_hides(value),
-                            "id" => id = value,
-                            "class" => class = value,
-                            _ => {}
-                        }
-                    }
-                    let skip = inherited || tag == Tag::Skip || hidden;
-                    if tag == Tag::Link {
-                        links += 1;
-                    }
-                    nodes.push(Node {
-                        tag,
-                        el,
-                        text,
-                        end: 0,
-                        parent,
-                        skip,
-                        in_link: links > 0 && el.is_none(),
-                        chars: text.chars().filter(|c| !c.is_whitespace()).count(),
-                        id,
-                        class,
-                    });
-                    open.push(nodes.len() - 1);
+        // Depth first in document order, without recursion: open a node, then its first
+        // child; at a node without children close it and go on to the next sibling of the
+        // nearest node (itself or an ancestor) that has one.
+        let mut at = Some(0usize);
+        while let Some(a) = at {
+            let parent = open.last().copied().unwrap_or(0);
+            let inherited = open.last().is_some_and(|&p| nodes[p].skip);
+            let (tag, el, text) = match arena.nodes[a].kind {
+                Kind::Element(e) => {
+                    let e = &arena.elems[e as usize];
+                    (tag_of(e.name()), Some(e), "")
                 }
-                Edge::Close(_) => {
-                    if let Some(i) = open.pop() {
-                        nodes[i].end = nodes.len();
-                        if nodes[i].tag == Tag::Link {
-                            links = links.saturating_sub(1);
-                        }
+                Kind::Text(t) => (Tag::Inline, None, &*arena.texts[t as usize]),
+                Kind::Document | Kind::Fragment => (Tag::Block, None, ""),
+                Kind::Other => (Tag::Skip, None, ""),
+            };
+            let skip = inherited || tag == Tag::Skip || el.is_some_and(|e| e.hidden);
+            if tag == Tag::Link {
+                links += 1;
+            }
+            nodes.push(Node {
+                tag,
+                el,
+                text,
+                end: 0,
+                parent,
+                skip,
+                in_link: links > 0 && el.is_none(),
+                chars: text.chars().filter(|c| !c.is_whitespace()).count(),
+                id: el.and_then(|e| e.id.as_deref()).unwrap_or(""),
+                class: el.and_then(|e| e.class.as_deref()).unwrap_or(""),
+            });
+            open.push(nodes.len() - 1);
+            if let Some(c) = arena.first_child(a) {
+                at = Some(c);
+                continue;
+            }
+            // Close nodes up the tree until one has a next sibling.
+            let mut up = Some(a);
+            at = None;
+            while let Some(u) = up {
+                if let Some(i) = open.pop() {
+                    nodes[i].end = nodes.len();
+                    if nodes[i].tag == Tag::Link {
+                        links = links.saturating_sub(1);
                     }
                 }
+                if u == 0 {
+                    break;
+                }
+                if let Some(s) = arena.next_sibling(u) {
+                    at = Some(s);
+                    break;
+                }
+                up = arena.parent(u);
             }
         }
         let mut holds_table = vec![false; nodes.len()];
@@ -284,15 +290,6 @@ impl<'a> Dom<'a> {
     }
 }
 
-/// An attribute's value. (A linear scan of the few attributes an element has is cheaper
-/// than `Element::attr`, which interns the name first.)
-pub(super) fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
-    e.attrs
-        .iter()
-        .find(|(n, _)| &*n.local == name)
-        .map(|(_, v)| &**v)
-}
-
 /// True when a `style` attribute hides the element: `display: none`, `visibility:
 /// hidden` or Word's `mso-hide: all` (ASCII case and spaces ignored).
 pub(super) fn style_hides(style: &str) -> bool {
@@ -353,39 +350,61 @@ pub(super) const ARTICLE_WORDS: &[&str] = &[
     "zhengwen",
 ];
 
+/// Words in ids and classes that name a title (`recover_title`).
+pub(super) const TITLE_WORDS: &[&str] = &["title", "biaoti", "bt"];
+
+/// The words of an id or class value: runs of ASCII letters, digits and `_`.
+fn words(v: &str) -> impl Iterator<Item = &[u8]> {
+    v.as_bytes()
+        .split(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+        .filter(|w| !w.is_empty())
+}
+
 /// The words of an element's id and class attributes.
 pub(super) fn name_words<'a>(n: &Node<'a>) -> impl Iterator<Item = &'a [u8]> {
-    [n.id, n.class]
-        .into_iter()
-        .flat_map(|v| {
-            v.as_bytes()
-                .split(|c| !c.is_ascii_alphanumeric() && *c != b'_')
-        })
-        .filter(|w| !w.is_empty())
+    [n.id, n.class].into_iter().flat_map(words)
 }
 
 /// True when a word of an id or class names one of `list` (lower-case words): the same
 /// word, a part between underscores, or, for words of five letters or more, contained.
 pub(super) fn names_any(n: &Node<'_>, list: &[&str]) -> bool {
     let mut buf = [0u8; 64];
-    name_words(n).any(|w| {
-        // Lower-case the word once (ids and classes are ASCII words; longer ones are not
-        // names of chrome).
-        let Some(lower) = buf.get_mut(..w.len()) else {
-            return false;
-        };
-        lower.copy_from_slice(w);
-        lower.make_ascii_lowercase();
-        let w: &[u8] = lower;
-        // Parts between underscores differ from the word only when it has one.
-        let parted = w.contains(&b'_');
-        list.iter().map(|l| l.as_bytes()).any(|l| {
-            w == l
-                || (l.len() >= 5
-                    && w.len() > l.len()
-                    && w.windows(l.len()).any(|x| x[0] == l[0] && x == l))
-                || (parted && w.split(|&c| c == b'_').any(|p| p == l))
+    name_words(n).any(|w| lower(w, &mut buf).is_some_and(|w| word_names(w, list)))
+}
+
+/// True when an id or class value has a word that some list of this reader names
+/// (chrome, article or title words). A value without one changes no decision, so the
+/// prepass leaves it out.
+pub(super) fn may_name(value: &str) -> bool {
+    let mut buf = [0u8; 64];
+    words(value).any(|w| {
+        lower(w, &mut buf).is_some_and(|w| {
+            [CHROME_WORDS, ARTICLE_WORDS, TITLE_WORDS]
+                .iter()
+                .any(|list| word_names(w, list))
         })
+    })
+}
+
+/// The word lower-cased in `buf`; `None` for words longer than 64 bytes (ids and classes
+/// are ASCII words; longer ones are not names of chrome).
+fn lower<'b>(w: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    let lower = buf.get_mut(..w.len())?;
+    lower.copy_from_slice(w);
+    lower.make_ascii_lowercase();
+    Some(lower)
+}
+
+/// True when the lower-case word `w` names one of `list` (see [`names_any`]).
+fn word_names(w: &[u8], list: &[&str]) -> bool {
+    // Parts between underscores differ from the word only when it has one.
+    let parted = w.contains(&b'_');
+    list.iter().map(|l| l.as_bytes()).any(|l| {
+        w == l
+            || (l.len() >= 5
+                && w.len() > l.len()
+                && w.windows(l.len()).any(|x| x[0] == l[0] && x == l))
+            || (parted && w.split(|&c| c == b'_').any(|p| p == l))
     })
 }
 

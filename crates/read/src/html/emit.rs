@@ -100,8 +100,8 @@ impl<'a> Reader<'_, 'a, '_> {
                             RawCell {
                                 text,
                                 first,
-                                rows: span(el, "rowspan"),
-                                cols: span(el, "colspan").max(1),
+                                rows: span(el.and_then(|e| e.rowspan.as_deref())),
+                                cols: span(el.and_then(|e| e.colspan.as_deref())).max(1),
                             }
                         })
                         .collect();
@@ -230,8 +230,8 @@ impl<'a> Reader<'_, 'a, '_> {
 
 /// A `rowspan`/`colspan` value: leading digits, 1 when absent or unreadable (0 stays 0:
 /// for `rowspan` it means "to the end of the row group").
-pub(super) fn span(el: Option<&Element>, name: &str) -> usize {
-    let Some(v) = el.and_then(|e| attr(e, name)) else {
+pub(super) fn span(value: Option<&str>) -> usize {
+    let Some(v) = value else {
         return 1;
     };
     let digits: String = v

@@ -7,12 +7,13 @@
 //!    or `http-equiv` content type, then `chardetng` (GBK/GB2312 pages are common). A
 //!    declaration that the bytes contradict (a page labelled GB2312 that is valid UTF-8,
 //!    a page labelled UTF-8 that is not) is overruled by the bytes.
-//! 2. **Parse** with `scraper` (html5ever, the browsers' algorithm), then flatten the tree
-//!    into an arena in document order so every later pass is a loop, never a recursion:
-//!    deeply nested input cannot overflow the stack. The parser is given the page thinned
-//!    to what is read (`prepass.rs`: no scripts, style sheets, comments, styling spans or
-//!    attributes other than `id`, `class`, `rowspan`, `colspan` and hiding ones), which
-//!    is a quarter to a half of a real page's bytes.
+//! 2. **Parse** with html5ever (the browsers' algorithm) into a small arena of its own
+//!    (`sink.rs`: tag names, the five attributes read, text), then flatten the tree in
+//!    document order so every later pass is a loop, never a recursion: deeply nested input
+//!    cannot overflow the stack. The parser is given the page thinned to what is read
+//!    (`prepass.rs`: no scripts, style sheets, comments, styling spans or attributes other
+//!    than `rowspan`, `colspan`, hiding ones and an `id` or `class` that names chrome, the
+//!    article or a title), which is a tenth to a half of a real page's bytes.
 //! 3. **Pick the article body.** Scripts, styles, forms controls, `nav`, `aside` and hidden
 //!    elements never count. Page chrome (elements named `header`, `footer`, `menu`,
 //!    `breadcrumb`, … by tag, id or class, and link lists) is dropped when it holds no
@@ -44,10 +45,8 @@
 //! approximation when the text is written with character references); every paragraph's
 //! location is distinct.
 
-use ego_tree::iter::Edge;
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 use gongkai_report::{Block, Document, GridCell, Location, Paragraph, Table};
-use scraper::{Html, Node as HtmlNode, node::Element};
 
 use crate::ReadError;
 use crate::map::heading_number;
@@ -59,6 +58,7 @@ mod emit;
 mod lines;
 mod locate;
 mod prepass;
+mod sink;
 #[cfg(test)]
 mod tests;
 
@@ -71,6 +71,7 @@ use lines::*;
 pub(crate) use lines::{collapse, join_all, paragraphs};
 use locate::*;
 use prepass::*;
+use sink::{Arena, Elem, Kind};
 
 /// Largest HTML page accepted, in bytes. Real report pages, even Word exports with inline
 /// styles, are a few MB at most.
@@ -106,8 +107,8 @@ pub fn read_str(source: &str) -> Document {
     // The parser sees the page thinned (no scripts, style sheets, comments, styling
     // spans or unread attributes: often most of the bytes); paragraphs are still
     // located in `source`.
-    let html = Html::parse_document(&prepare(source));
-    let dom = Dom::new(&html);
+    let arena = Arena::parse(&prepare(source));
+    let dom = Dom::new(&arena);
     if dom.len() < 2 {
         return Document::default();
     }
@@ -221,7 +222,7 @@ fn recover_title<'a>(dom: &Dom<'a>, root: usize) -> Option<(String, Option<&'a s
             continue;
         }
         if n.el.is_some() {
-            let named = n.tag == Tag::Heading || names_any(n, &["title", "biaoti", "bt"]);
+            let named = n.tag == Tag::Heading || names_any(n, TITLE_WORDS);
             if named {
                 let (t, first) = text_of(i);
                 if is_title(&t) {

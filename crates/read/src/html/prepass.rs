@@ -46,8 +46,9 @@ const KEPT: &[&[u8]] = &[b"id", b"class", b"rowspan", b"colspan", b"hidden"];
 ///   whose attributes could hide its text (`none`, `hidden`, `hide` anywhere in it) is kept
 ///   whole, and so are all end tags of those elements after it (the nesting stays right).
 /// * every other tag with only the attributes the reader looks at: `id`, `class` (page
-///   chrome), `rowspan`, `colspan` (the grid), `hidden`, and `style` when it hides the
-///   element (or is written with character references). End tags lose their attributes.
+///   chrome, when a word of it names chrome, the article or a title), `rowspan`,
+///   `colspan` (the grid), `hidden`, and `style` when it hides the element (or is written
+///   with character references). End tags lose their attributes.
 /// * the text of `<title>`, `<textarea>` and the other raw-text elements copied as is;
 ///   a tag that is not closed before the end of the page ends the pass (the rest is
 ///   copied, and the tokenizer drops it as browsers do).
@@ -57,6 +58,7 @@ pub(super) fn prepare(source: &str) -> String {
     let mut copied = 0;
     let mut at = 0;
     let mut keep_ends = false;
+    let mut named = Named::default();
     while let Some(k) = memchr(b'<', &b[at..]) {
         let i = at + k;
         let rest = &b[i + 1..];
@@ -104,12 +106,27 @@ pub(super) fn prepare(source: &str) -> String {
         }
         out.push_str(&source[name_at..name_end]);
         let mut attrs = AttrScan::new(b, name_end);
+        // `id` and `class` met so far in this tag: the tokenizer keeps the first of each
+        // and ignores repeats, so after the first (kept or not) the rest can go.
+        let (mut had_id, mut had_class) = (false, false);
         for a in attrs.by_ref() {
             let an = &b[a.name.0..a.name.1];
+            // An id or class is kept only when it may name chrome, the article or a title
+            // (most are styling names such as `MsoNormal`), or is written with character
+            // references.
+            let mut names = || {
+                let v = &source[a.value.0..a.value.1];
+                v.contains('&') || named.get(v)
+            };
             let keep = !closing
                 && match an.len() {
-                    2 | 6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
-                    5 if an.eq_ignore_ascii_case(b"class") => true,
+                    2 if an.eq_ignore_ascii_case(b"id") => {
+                        !std::mem::replace(&mut had_id, true) && names()
+                    }
+                    5 if an.eq_ignore_ascii_case(b"class") => {
+                        !std::mem::replace(&mut had_class, true) && names()
+                    }
+                    6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
                     5 if an.eq_ignore_ascii_case(b"style") => {
                         let v = &source[a.value.0..a.value.1];
                         names_hiding_property(v.as_bytes())
@@ -151,6 +168,27 @@ pub(super) fn prepare(source: &str) -> String {
     }
     out.push_str(&source[copied..]);
     out
+}
+
+/// [`dom::may_name`] for the id and class values of one page, remembered: a page repeats
+/// a few class names on every paragraph and cell (`MsoNormal`, `p1`).
+#[derive(Default)]
+struct Named<'s> {
+    seen: Vec<(&'s str, bool)>,
+}
+
+impl<'s> Named<'s> {
+    fn get(&mut self, value: &'s str) -> bool {
+        if let Some(&(_, n)) = self.seen.iter().find(|(v, _)| *v == value) {
+            return n;
+        }
+        let n = dom::may_name(value);
+        // A page with many distinct names (generated ids) is judged value by value.
+        if self.seen.len() < 32 {
+            self.seen.push((value, n));
+        }
+        n
+    }
 }
 
 /// A tag scanned up to its `>`.
