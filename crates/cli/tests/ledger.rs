@@ -1094,6 +1094,19 @@ fn an_oversized_applicant_name_is_refused() {
 /// credentials, or with wrong ones, it is refused in Chinese and nothing changes. The audit
 /// row records the channel, how the user proved it and the operating-system user. Reads
 /// need no credentials.
+/// One application, registered by the credential tests.
+const APPLY: [&str; 9] = [
+    "apply",
+    "--applicant-type",
+    "natural-person",
+    "--name",
+    "张三",
+    "--request",
+    "某项目的环评批复",
+    "--received",
+    "2025-03-03",
+];
+
 #[test]
 fn cli_writes_need_a_password_or_a_token() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1104,17 +1117,7 @@ fn cli_writes_need_a_password_or_a_token() {
         Some(&format!("{PASSWORD}\n")),
     );
     g.ok(Some("admin"), &["user", "add", "li", "--role", "clerk"]);
-    let apply = [
-        "apply",
-        "--applicant-type",
-        "natural-person",
-        "--name",
-        "张三",
-        "--request",
-        "某项目的环评批复",
-        "--received",
-        "2025-03-03",
-    ];
+    let apply = APPLY;
     let run = |mut c: Command, stdin: Option<&str>| -> Output {
         c.args(apply).env("USER", "zhangsan-os");
         Gongkai::output(c, stdin)
@@ -1237,17 +1240,7 @@ fn a_temporary_password_allows_nothing_but_a_new_password() {
         c.arg("--password-stdin").args(args);
         Gongkai::output(c, Some(&format!("{password}\n{more}")))
     };
-    let apply = [
-        "apply",
-        "--applicant-type",
-        "natural-person",
-        "--name",
-        "张三",
-        "--request",
-        "某项目的环评批复",
-        "--received",
-        "2025-03-03",
-    ];
+    let apply = APPLY;
     // With the temporary password: every write refused, nothing saved.
     let o = as_wang(&temporary, &apply, "");
     assert_eq!(o.status.code(), Some(2));
