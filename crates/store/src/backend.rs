@@ -17,6 +17,7 @@ use sqlx::types::Json;
 
 use crate::backend_rows::*;
 use crate::error::Result;
+use crate::list::like_escape;
 use crate::model::{
     ApiToken, AuditEntry, AuditQuery, LetterTemplate, ReviewStep, Role, Session, Stamp, User,
 };

@@ -180,17 +180,6 @@ pub(crate) fn step_from(t: StepTuple) -> Result<StoredStep> {
     })
 }
 
-pub(crate) fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 pub(crate) fn decision_of(e: &Event) -> Option<&'static str> {
     match &e.kind {
         EventKind::Decided { decision } => Some(decision.row_key()),
