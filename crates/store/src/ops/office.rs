@@ -17,22 +17,32 @@ pub(crate) async fn set_office<C: Conn>(
     new: &OfficeSettings,
     stamp: &Stamp,
 ) -> Result<()> {
-    let me = actor(c, stamp).await?;
-    require(
-        &me,
-        me.any(crate::model::Role::can_configure),
-        "修改机关设置",
-    )?;
     let old = office(c).await?;
     let new = new.clone().normalised();
-    let text = serde_json::to_string(&new).unwrap_or_default();
-    c.set_setting(META_OFFICE, &text).await?;
+    set_json_setting(c, stamp, META_OFFICE, "修改机关设置", "office", &old, &new).await
+}
+
+/// Writes one setting as JSON after checking that the actor may configure, audited as
+/// `{subject}.set` with the value before and after.
+async fn set_json_setting<C: Conn, T: serde::Serialize>(
+    c: &mut C,
+    stamp: &Stamp,
+    key: &str,
+    action_zh: &'static str,
+    subject: &str,
+    old: &T,
+    new: &T,
+) -> Result<()> {
+    let me = actor(c, stamp).await?;
+    require(&me, me.any(crate::model::Role::can_configure), action_zh)?;
+    let text = serde_json::to_string(new).unwrap_or_default();
+    c.set_setting(key, &text).await?;
     audit(
         c,
         stamp,
-        "office.set",
+        &format!("{subject}.set"),
         "ledger",
-        "office",
+        subject,
         json!({ "before": old, "after": new }),
     )
     .await
@@ -263,22 +273,15 @@ pub(crate) async fn logout<C: Conn>(
 }
 
 pub(crate) async fn set_settings<C: Conn>(c: &mut C, new: Settings, stamp: &Stamp) -> Result<()> {
-    let me = actor(c, stamp).await?;
-    require(
-        &me,
-        me.any(crate::model::Role::can_configure),
-        "修改台账设置",
-    )?;
     let old = settings(c).await?;
-    let text = serde_json::to_string(&new).unwrap_or_default();
-    c.set_setting(META_SETTINGS, &text).await?;
-    audit(
+    set_json_setting(
         c,
         stamp,
-        "settings.set",
-        "ledger",
+        META_SETTINGS,
+        "修改台账设置",
         "settings",
-        json!({ "before": old, "after": new }),
+        &old,
+        &new,
     )
     .await
 }
