@@ -92,6 +92,10 @@ pub(crate) fn join_all(lines: impl IntoIterator<Item = String>) -> String {
         if l.is_empty() {
             continue;
         }
+        if out.is_empty() {
+            out = l; // the first (often the only) line: no copy
+            continue;
+        }
         let j = joiner(&out, &l);
         out.push_str(j);
         out.push_str(&l);

@@ -14,10 +14,17 @@ pub(super) struct Piece {
 
 /// Renders inline Markdown to plain text pieces.
 pub(super) fn inline(s: &str) -> Vec<Piece> {
+    // Most cells and lines of a report are plain text: nothing to render.
+    if !s.contains(['\\', '`', '*', '~', '_', '[', '<', '&']) {
+        return vec![Piece {
+            start: 0,
+            text: s.to_string(),
+        }];
+    }
     let cs: Vec<char> = s.chars().collect();
     let mut out = vec![Piece {
         start: 0,
-        text: String::new(),
+        text: String::with_capacity(s.len()),
     }];
     render(&cs, 0, cs.len(), 0, &mut out);
     out
