@@ -61,6 +61,7 @@ mod prepass;
 mod sink;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 #[cfg(test)]
 use decode::*;
@@ -70,6 +71,7 @@ use emit::*;
 use lines::*;
 pub(crate) use lines::{collapse, join_all, paragraphs};
 use locate::*;
+#[cfg(test)]
 use prepass::*;
 use sink::{Arena, Elem, Kind};
 
@@ -107,7 +109,7 @@ pub fn read_str(source: &str) -> Document {
     // The parser sees the page thinned (no scripts, style sheets, comments, styling
     // spans or unread attributes: often most of the bytes); paragraphs are still
     // located in `source`.
-    let arena = Arena::parse(&prepare(source));
+    let arena = tokens::parse(source);
     let dom = Dom::new(&arena);
     if dom.len() < 2 {
         return Document::default();

@@ -1,22 +1,23 @@
-//! Before parsing: the page thinned to what the reader looks at, in one pass over its tags.
+//! What the parser is not given: the page thinned to what the reader looks at.
 //!
-//! Why by hand: html5ever (through `scraper`) walks every byte it is given with its
-//! state machine and turns every attribute into an interned name and a tendril, and on a
-//! real page most of those bytes are never read — scripts, style sheets, Word's XML
-//! comments, styling `<span>`/`<font>` tags and `style`/`width`/`lang` attributes on every
-//! cell and paragraph (about half of a Word, LibreOffice or UEditor export). This pass
-//! only has to find tag boundaries and attribute values (the tokenizer's rules for them
-//! are followed below, quotes included), which `memchr` does at memory speed; the tree is
-//! still built by html5ever from what remains, so the document's structure (implied end
-//! tags, tables, foster parenting) is the browsers'. A streaming rewriter such as
-//! `lol_html` would run a second full tokenizer over the page and pull in another
-//! `cssparser`/`selectors` pair next to scraper's.
+//! Scripts, style sheets, Word's XML comments, styling `<span>`/`<font>` tags and
+//! `style`/`width`/`lang` attributes on every cell and paragraph are about half of a Word,
+//! LibreOffice or UEditor export, and none of it is read. The rules are here, with the
+//! scanners that find tag boundaries and attribute values by the tokenizer's rules (quotes
+//! included) with `memchr`; [`super::tokens`] applies them while it hands the tokens to
+//! html5ever's tree builder. [`prepare`] (tests only) writes the thinned page as a string:
+//! html5ever's own tokenizer parsing it is the reference the token pass is compared with.
+//! A streaming rewriter such as `lol_html` would run a second full tokenizer over the page
+//! and pull in another `cssparser`/`selectors` pair.
 
-use memchr::{memchr, memmem};
+use memchr::memchr;
+#[cfg(test)]
+use memchr::memmem;
 
 use super::*;
 
 /// Elements whose content the tokenizer takes as text: copied untouched.
+#[cfg(test)]
 const RAW_TEXT: &[&[u8]] = &[
     b"title",
     b"textarea",
@@ -27,11 +28,11 @@ const RAW_TEXT: &[&[u8]] = &[
     b"noscript",
 ];
 /// Elements whose content is never read: dropped (the tags stay).
-const INERT: &[&[u8]] = &[b"script", b"style"];
+pub(super) const INERT: &[&[u8]] = &[b"script", b"style"];
 /// Inline elements that only style text: their tags are dropped.
-const STYLING: &[&[u8]] = &[b"span", b"font", b"o:p"];
+pub(super) const STYLING: &[&[u8]] = &[b"span", b"font", b"o:p"];
 /// The attributes the reader uses (`style` only when it hides the element).
-const KEPT: &[&[u8]] = &[b"id", b"class", b"rowspan", b"colspan", b"hidden"];
+pub(super) const KEPT: &[&[u8]] = &[b"id", b"class", b"rowspan", b"colspan", b"hidden"];
 
 /// The page as the parser needs it:
 ///
@@ -52,6 +53,7 @@ const KEPT: &[&[u8]] = &[b"id", b"class", b"rowspan", b"colspan", b"hidden"];
 /// * the text of `<title>`, `<textarea>` and the other raw-text elements copied as is;
 ///   a tag that is not closed before the end of the page ends the pass (the rest is
 ///   copied, and the tokenizer drops it as browsers do).
+#[cfg(test)]
 pub(super) fn prepare(source: &str) -> String {
     let b = source.as_bytes();
     let mut out = String::with_capacity(source.len() / 2);
@@ -78,7 +80,7 @@ pub(super) fn prepare(source: &str) -> String {
         }
         let name_end = b[name_at..]
             .iter()
-            .position(|&c| is_space(c) || c == b'/' || c == b'>')
+            .position(|&c| is_html_space(c) || c == b'/' || c == b'>')
             .map_or(b.len(), |e| name_at + e);
         let name = &b[name_at..name_end];
         let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
@@ -173,12 +175,12 @@ pub(super) fn prepare(source: &str) -> String {
 /// [`dom::may_name`] for the id and class values of one page, remembered: a page repeats
 /// a few class names on every paragraph and cell (`MsoNormal`, `p1`).
 #[derive(Default)]
-struct Named<'s> {
+pub(super) struct Named<'s> {
     seen: Vec<(&'s str, bool)>,
 }
 
 impl<'s> Named<'s> {
-    fn get(&mut self, value: &'s str) -> bool {
+    pub(super) fn get(&mut self, value: &'s str) -> bool {
         if let Some(&(_, n)) = self.seen.iter().find(|(v, _)| *v == value) {
             return n;
         }
@@ -192,41 +194,45 @@ impl<'s> Named<'s> {
 }
 
 /// A tag scanned up to its `>`.
-struct ScannedTag {
+pub(super) struct ScannedTag {
     /// One past the `>`.
-    end: usize,
+    pub(super) end: usize,
 }
 
 /// An attribute: its name, its value (without quotes) and where it ends, as byte offsets.
-struct Attr {
-    name: (usize, usize),
-    value: (usize, usize),
-    end: usize,
+pub(super) struct Attr {
+    pub(super) name: (usize, usize),
+    pub(super) value: (usize, usize),
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "read by `prepare`, the tests' reference")
+    )]
+    pub(super) end: usize,
 }
 
 /// True when `s` has `none` or `hid` in it (any case): what every hiding style or tag
 /// (`display:none`, `visibility:hidden`, `mso-hide:all`, `hidden`) has.
-fn mentions_hiding(s: &[u8]) -> bool {
+pub(super) fn mentions_hiding(s: &[u8]) -> bool {
     memchr::memchr2_iter(b'n', b'N', s).any(|i| starts_with_ci(&s[i..], b"none"))
         || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hid"))
 }
 
 /// True when a style value has a property that can hide (`display`, `visibility`,
 /// `mso-hide`, any case) or a character reference that could spell one.
-fn names_hiding_property(s: &[u8]) -> bool {
+pub(super) fn names_hiding_property(s: &[u8]) -> bool {
     memchr::memchr3_iter(b'd', b'D', b'&', s)
         .any(|i| s[i] == b'&' || starts_with_ci(&s[i..], b"display"))
         || memchr::memchr2_iter(b'v', b'V', s).any(|i| starts_with_ci(&s[i..], b"visibility"))
         || memchr::memchr2_iter(b'h', b'H', s).any(|i| starts_with_ci(&s[i..], b"hide"))
 }
 
-fn is_space(c: u8) -> bool {
+pub(super) fn is_html_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
 }
 
 /// Scans a tag from just after its name to its `>` by the tokenizer's attribute rules;
 /// `None` when the page ends inside it.
-fn scan_tag(b: &[u8], from: usize) -> Option<ScannedTag> {
+pub(super) fn scan_tag(b: &[u8], from: usize) -> Option<ScannedTag> {
     let mut it = AttrScan::new(b, from);
     for _ in it.by_ref() {}
     (it.j < b.len()).then_some(ScannedTag { end: it.j + 1 })
@@ -234,15 +240,15 @@ fn scan_tag(b: &[u8], from: usize) -> Option<ScannedTag> {
 
 /// The attributes of a tag, in order; afterwards `j` is the index of the tag's `>` (or
 /// the end of the input).
-struct AttrScan<'b> {
+pub(super) struct AttrScan<'b> {
     b: &'b [u8],
-    j: usize,
+    pub(super) j: usize,
     /// A `/` outside any value stood right before the `>`.
-    self_closing: bool,
+    pub(super) self_closing: bool,
 }
 
 impl<'b> AttrScan<'b> {
-    fn new(b: &'b [u8], j: usize) -> Self {
+    pub(super) fn new(b: &'b [u8], j: usize) -> Self {
         AttrScan {
             b,
             j,
@@ -257,7 +263,7 @@ impl Iterator for AttrScan<'_> {
     fn next(&mut self) -> Option<Attr> {
         let b = self.b;
         // Before the attribute name: white space and stray slashes.
-        while self.j < b.len() && (is_space(b[self.j]) || b[self.j] == b'/') {
+        while self.j < b.len() && (is_html_space(b[self.j]) || b[self.j] == b'/') {
             self.self_closing = b[self.j] == b'/' && b.get(self.j + 1) == Some(&b'>');
             self.j += 1;
         }
@@ -267,12 +273,15 @@ impl Iterator for AttrScan<'_> {
         let start = self.j;
         // A name runs to white space, `/`, `>` or `=` (an `=` first belongs to it).
         self.j += 1;
-        while self.j < b.len() && !matches!(b[self.j], b'/' | b'>' | b'=') && !is_space(b[self.j]) {
+        while self.j < b.len()
+            && !matches!(b[self.j], b'/' | b'>' | b'=')
+            && !is_html_space(b[self.j])
+        {
             self.j += 1;
         }
         let name = (start, self.j);
         let mut k = self.j;
-        while k < b.len() && is_space(b[k]) {
+        while k < b.len() && is_html_space(b[k]) {
             k += 1;
         }
         if k >= b.len() || b[k] != b'=' {
@@ -284,7 +293,7 @@ impl Iterator for AttrScan<'_> {
             });
         }
         k += 1;
-        while k < b.len() && is_space(b[k]) {
+        while k < b.len() && is_html_space(b[k]) {
             k += 1;
         }
         let (value, end) = match b.get(k) {
@@ -296,7 +305,7 @@ impl Iterator for AttrScan<'_> {
             Some(_) => {
                 let e = b[k..]
                     .iter()
-                    .position(|&c| is_space(c) || c == b'>')
+                    .position(|&c| is_html_space(c) || c == b'>')
                     .map_or(b.len(), |e| k + e);
                 ((k, e), e)
             }
@@ -307,14 +316,14 @@ impl Iterator for AttrScan<'_> {
 }
 
 /// The start of the first `</name` (any case) at or after `from`.
-fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+pub(super) fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut at = from;
     while let Some(k) = memchr(b'<', &b[at..]) {
         let i = at + k;
         if b.get(i + 1) == Some(&b'/')
             && starts_with_ci(&b[i + 2..], name)
             && b.get(i + 2 + name.len())
-                .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+                .is_none_or(|&c| is_html_space(c) || c == b'/' || c == b'>')
         {
             return Some(i);
         }

@@ -97,16 +97,60 @@ pub(super) struct Arena {
 }
 
 impl Arena {
-    /// Parses a (prepared) page.
-    pub(super) fn parse(html: &str) -> Arena {
-        use html5ever::tendril::TendrilSink;
-        let arena = Arena {
+    fn empty() -> Arena {
+        Arena {
             nodes: vec![ANode::new(Kind::Document)],
             elems: Vec::new(),
             texts: Vec::new(),
             none: QualName::new(None, ns!(), local_name!("")),
-        };
-        html5ever::parse_document(Sink(RefCell::new(arena)), Default::default()).one(html)
+        }
+    }
+
+    /// Parses a page with html5ever's own tokenizer (the reader uses
+    /// [`super::tokens::parse`]; this is its reference in the tests).
+    #[cfg(test)]
+    pub(super) fn parse(html: &str) -> Arena {
+        use html5ever::tendril::TendrilSink;
+        html5ever::parse_document(Sink::new(), Default::default()).one(html)
+    }
+
+    /// The tree as text, one node a line (for comparing two parses in tests).
+    #[cfg(test)]
+    pub(super) fn dump(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((i, depth)) = stack.pop() {
+            let _ = write!(out, "{:width$}", "", width = depth);
+            let _ = match self.nodes[i].kind {
+                Kind::Document => writeln!(out, "#document"),
+                Kind::Fragment => writeln!(out, "#fragment"),
+                Kind::Other => writeln!(out, "#other"),
+                Kind::Text(t) => writeln!(out, "{:?}", &*self.texts[t as usize]),
+                Kind::Element(e) => {
+                    let e = &self.elems[e as usize];
+                    writeln!(
+                        out,
+                        "<{:?} {}> id={:?} class={:?} rowspan={:?} colspan={:?} hidden={}",
+                        e.name.ns,
+                        e.name(),
+                        e.id.as_deref(),
+                        e.class.as_deref(),
+                        e.rowspan.as_deref(),
+                        e.colspan.as_deref(),
+                        e.hidden
+                    )
+                }
+            };
+            let mut children = Vec::new();
+            let mut c = self.first_child(i);
+            while let Some(k) = c {
+                children.push(k);
+                c = self.next_sibling(k);
+            }
+            stack.extend(children.into_iter().rev().map(|k| (k, depth + 1)));
+        }
+        out
     }
 
     pub(super) fn first_child(&self, i: usize) -> Option<usize> {
@@ -214,7 +258,14 @@ impl ANode {
     }
 }
 
-struct Sink(RefCell<Arena>);
+/// The tree builder's sink: the arena being filled.
+pub(super) struct Sink(RefCell<Arena>);
+
+impl Sink {
+    pub(super) fn new() -> Sink {
+        Sink(RefCell::new(Arena::empty()))
+    }
+}
 
 impl TreeSink for Sink {
     type Handle = u32;
