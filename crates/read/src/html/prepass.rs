@@ -173,23 +173,19 @@ pub(super) fn prepare(source: &str) -> String {
 }
 
 /// [`dom::may_name`] for the id and class values of one page, remembered: a page repeats
-/// a few class names on every paragraph and cell (`MsoNormal`, `p1`).
+/// a few class names on every paragraph and cell (`MsoNormal`, `p1`), and LibreOffice
+/// names every cell style (`Table2_D28`), so a page has tens to hundreds of distinct values.
 #[derive(Default)]
 pub(super) struct Named<'s> {
-    seen: Vec<(&'s str, bool)>,
+    seen: std::collections::HashMap<&'s str, bool>,
 }
 
 impl<'s> Named<'s> {
     pub(super) fn get(&mut self, value: &'s str) -> bool {
-        if let Some(&(_, n)) = self.seen.iter().find(|(v, _)| *v == value) {
-            return n;
-        }
-        let n = dom::may_name(value);
-        // A page with many distinct names (generated ids) is judged value by value.
-        if self.seen.len() < 32 {
-            self.seen.push((value, n));
-        }
-        n
+        *self
+            .seen
+            .entry(value)
+            .or_insert_with(|| dom::may_name(value))
     }
 }
 
