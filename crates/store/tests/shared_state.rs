@@ -7,6 +7,7 @@ mod common;
 use chrono::{Duration, Utc};
 use common::{TestDb, new_application, now, office, stamp};
 use gongkai_ledger::Calendar;
+use gongkai_store::ThrottlePolicy;
 use gongkai_store::{CheckCorrection, CheckUpload, RateLimit, Store};
 
 on_both_backends!(
@@ -14,6 +15,7 @@ on_both_backends!(
     registrations_from_two_processes_at_once_get_distinct_numbers,
     a_correction_changes_the_uploads_version_for_every_process,
     a_process_with_another_calendar_is_told,
+    failed_sign_ins_on_two_processes_at_once_are_all_counted,
 );
 
 async fn second(db: &TestDb) -> Store {
@@ -198,4 +200,45 @@ async fn a_process_with_another_calendar_is_told(db: &TestDb) {
     );
     b.close().await;
     bare.close().await;
+}
+
+async fn failed_sign_ins_on_two_processes_at_once_are_all_counted(db: &TestDb) {
+    office(&db.store).await;
+    let (a, b) = (db.store.clone(), second(db).await);
+    // No delay and no lock within the test: every attempt is checked and counted.
+    let policy = ThrottlePolicy {
+        max_failures: 1000,
+        max_delay: Duration::zero(),
+        ..ThrottlePolicy::default()
+    };
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let s = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            s.sign_in(
+                "li",
+                "wrong password",
+                "10.1.1.1",
+                &policy,
+                Duration::hours(1),
+                now(),
+            )
+            .await
+        }));
+    }
+    for t in tasks {
+        assert!(t.await.unwrap().is_err());
+    }
+    let counted = a
+        .user_throttles()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.key == "user:li")
+        .expect("the account's count");
+    assert_eq!(
+        counted.failures, 12,
+        "no failure lost between the processes"
+    );
+    b.close().await;
 }
