@@ -145,6 +145,25 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
                 }
             );
         }
+        // Every process on one database must count deadlines with the same calendar.
+        match store.note_calendar(chrono::Utc::now()).await {
+            Ok(Some(before)) => {
+                let years: Vec<String> = before.iter().map(i32::to_string).collect();
+                eprintln!(
+                    "注意：本进程的节假日日历与此前在本数据库上启动的进程所用的（{}年）不同。\n\
+                     同一数据库上的所有 gongkai serve 进程须使用相同的日历目录（--calendar-dir），\n\
+                     否则各进程计算的期限不一致；如已更新日历文件，请逐一重启其他进程。\n\
+                     / this calendar differs from the one the previous process started with",
+                    years.join("、")
+                );
+                tracing::warn!(
+                    previous_years = ?before,
+                    "the calendar differs from the one noted by the previous process on this database"
+                );
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot note the calendar in use"),
+        }
         if let Some(code) = store
             .issue_setup_code(chrono::Utc::now())
             .await

@@ -132,9 +132,16 @@ impl AppState {
             Some(s) if !s.is_empty() => Secret::from_text(s),
             _ => Secret::random(),
         };
+        // Several processes share one PostgreSQL database: their rate limit too.
+        let checker = match service.store().backend() {
+            gongkai_store::Backend::Postgres => {
+                check::Checker::shared(config.check.clone(), service.store().clone())
+            }
+            gongkai_store::Backend::Sqlite => check::Checker::new(config.check.clone()),
+        };
         AppState {
             inner: Arc::new(Inner {
-                checker: check::Checker::new(config.check.clone()),
+                checker,
                 config,
                 secret,
                 service,

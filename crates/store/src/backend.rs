@@ -76,6 +76,18 @@ pub(crate) trait Conn: crate::agencies::AgencyConn + Send {
 
     /// True if the application exists; on PostgreSQL its row stays locked until commit.
     async fn lock_application(&mut self, id: &str) -> Result<bool>;
+    /// Serialises the writes of this agency that number something from what is stored
+    /// (`YYYY-NNNN` ids, review steps, template and narrative versions) until the
+    /// transaction ends: on PostgreSQL a transaction-level advisory lock keyed by the
+    /// agency (two connections — or two server processes — read the same largest number
+    /// under READ COMMITTED otherwise, and the second insert fails); on SQLite nothing, a
+    /// write transaction (`BEGIN IMMEDIATE`) already excludes every other writer.
+    async fn lock_numbering(&mut self) -> Result<()>;
+    /// Serialises the writes of one key (e.g. a sign-in throttle's `user:NAME`) until the
+    /// transaction ends: on PostgreSQL an advisory lock on the key's hash, so that two
+    /// processes counting a failure of the same account at once count two, not one; on
+    /// SQLite nothing (one writer at a time).
+    async fn lock_key(&mut self, key: &str) -> Result<()>;
     /// The application without its events.
     async fn application(&mut self, id: &str) -> Result<Option<Application>>;
     async fn applications_of_applicant(&mut self, key: &str) -> Result<Vec<Application>>;
@@ -130,6 +142,11 @@ pub(crate) trait Conn: crate::agencies::AgencyConn + Send {
     async fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
 }
 
+/// The advisory lock key of an agency's numbering: `gk` in the high bytes, the agency id
+/// in the low ones (no other advisory lock of this program shares the range; sqlx's
+/// migrator uses its own key).
+const NUMBERING_LOCK: i64 = 0x676b_0000_0000_0000;
+
 /// The columns a [`UserTuple`] reads.
 macro_rules! user_columns {
     () => {
@@ -154,7 +171,13 @@ macro_rules! bind_all {
 }
 
 macro_rules! impl_conn {
-    ($db:ty, lock = $lock:literal, description = $description:literal) => {
+    (
+        $db:ty,
+        lock = $lock:literal,
+        numbering = $numbering:literal,
+        key_lock = $key_lock:literal,
+        description = $description:literal
+    ) => {
         impl Conn for crate::Tx<'_, $db> {
             async fn meta(&mut self, key: &str) -> Result<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
@@ -475,6 +498,26 @@ macro_rules! impl_conn {
                     .fetch_optional(&mut *self.t)
                     .await?;
                 Ok(row.is_some())
+            }
+
+            async fn lock_numbering(&mut self) -> Result<()> {
+                if !$numbering.is_empty() {
+                    sqlx::query($numbering)
+                        .bind(NUMBERING_LOCK | self.agency)
+                        .execute(&mut *self.t)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn lock_key(&mut self, key: &str) -> Result<()> {
+                if !$key_lock.is_empty() {
+                    sqlx::query($key_lock)
+                        .bind(key)
+                        .execute(&mut *self.t)
+                        .await?;
+                }
+                Ok(())
             }
 
             async fn application(&mut self, id: &str) -> Result<Option<Application>> {
@@ -945,10 +988,14 @@ macro_rules! impl_conn {
 impl_conn!(
     sqlx::Sqlite,
     lock = "SELECT id FROM applications WHERE id = $1 AND agency_id = $2",
+    numbering = "",
+    key_lock = "",
     description = "json_extract(a.data, '$.request.description')"
 );
 impl_conn!(
     sqlx::Postgres,
     lock = "SELECT id FROM applications WHERE id = $1 AND agency_id = $2 FOR UPDATE",
+    numbering = "SELECT pg_advisory_xact_lock($1)",
+    key_lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
     description = "(a.data->'request'->>'description')"
 );

@@ -160,6 +160,7 @@ pub(crate) trait CheckConn: Conn {
         limit: i64,
     ) -> Result<Vec<CheckUpload>>;
     async fn check_corrections(&mut self, id: &str) -> Result<Vec<CheckCorrection>>;
+    async fn check_upload_version(&mut self, id: &str) -> Result<Option<u32>>;
     async fn insert_check_correction(&mut self, id: &str, c: &CheckCorrection) -> Result<()>;
     async fn set_check_counts(&mut self, id: &str, errors: u32, warnings: u32) -> Result<u64>;
     async fn check_usage(
@@ -233,6 +234,17 @@ macro_rules! impl_check_conn {
                 .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(correction_from).collect()
+            }
+
+            async fn check_upload_version(&mut self, id: &str) -> Result<Option<u32>> {
+                let v: Option<i64> = sqlx::query_scalar(
+                    "SELECT (SELECT COALESCE(MAX(seq), 0) FROM check_corrections \
+                     WHERE upload_id = $1) FROM check_uploads WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *self.t)
+                .await?;
+                Ok(v.map(|v| u32::try_from(v).unwrap_or(u32::MAX)))
             }
 
             async fn insert_check_correction(
@@ -392,17 +404,20 @@ struct NewCorrection<'a> {
 }
 
 async fn correct<C: CheckConn>(c: &mut C, n: NewCorrection<'_>) -> Result<CheckCorrection> {
-    let before = c.check_corrections(n.id).await?;
-    let correction = CheckCorrection {
-        seq: before.last().map_or(1, |k| k.seq + 1),
-        ..n.correction
-    };
+    // The upload's row first: on PostgreSQL the update locks it until commit, so a
+    // correction of the same report by another process waits, and the next statement
+    // (READ COMMITTED) sees its row and numbers after it.
     if c.set_check_counts(n.id, n.errors, n.warnings).await? == 0 {
         return Err(StoreError::NotFound {
             what: "上传的报告",
             id: n.id.to_string(),
         });
     }
+    let before = c.check_corrections(n.id).await?;
+    let correction = CheckCorrection {
+        seq: before.last().map_or(1, |k| k.seq + 1),
+        ..n.correction
+    };
     c.insert_check_correction(n.id, &correction).await?;
     c.insert_audit(
         &Stamp::new(audit_actor(n.owner), correction.at).client(n.client),
@@ -452,6 +467,13 @@ impl Store {
     ) -> Result<Option<(CheckUpload, Vec<CheckCorrection>)>> {
         let mut found = tx!(self, read, |t| load(t, "id = $1", id, 1))?;
         Ok(found.pop())
+    }
+
+    /// The version of upload `id`: the number of its last correction (0: none), `None`
+    /// when it is gone. One indexed lookup: a server process compares it with the copy it
+    /// caches, so a correction made by another process is never shown stale.
+    pub async fn check_upload_version(&self, id: &str) -> Result<Option<u32>> {
+        tx!(self, read, |t| t.check_upload_version(id))
     }
 
     /// The uploads of a batch, in upload order, with their corrections.

@@ -150,6 +150,7 @@ async fn import<C: ImportConn>(
 ) -> Result<ImportOutcome> {
     let me = actor(c, stamp).await?;
     require(&me, me.any(crate::model::Role::can_record), "导入台账")?;
+    c.lock_numbering().await?;
     let settings = ops::settings(c).await?;
     let ctx = Context::new(env.calendar, settings, stamp.today());
     // Nothing to write (a sheet imported before): no need to read the ledger's keys.

@@ -127,6 +127,7 @@ mod ops;
 pub mod password;
 pub mod review;
 pub mod reviewing;
+pub mod shared;
 pub mod signin;
 pub mod templates;
 pub mod tokens;
@@ -145,6 +146,7 @@ pub use model::{
 };
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
+pub use shared::RateLimit;
 pub use signin::ThrottlePolicy;
 pub use templates::{TemplateChange, TemplateOrigin, TemplateVersion};
 pub use users::NewAccount;

@@ -145,6 +145,7 @@ async fn save<C: NarrativeConn>(
     stamp: &Stamp,
 ) -> Result<Narrative> {
     check_year(year)?;
+    c.lock_numbering().await?;
     let me = crate::ops::actor(c, stamp).await?;
     if !matches!(me.role, Role::Clerk | Role::OfficeHead) {
         return Err(StoreError::Forbidden {

@@ -274,6 +274,8 @@ pub(crate) async fn review_step<C: Conn>(
     stamp: &Stamp,
 ) -> Result<Review> {
     let me = actor(c, stamp).await?;
+    // The step's number comes from the steps stored (another process may add one too).
+    c.lock_numbering().await?;
     if let ReviewSubject::AnnualReport { year } = subject
         && !(2008..=9999).contains(year)
     {

@@ -180,6 +180,9 @@ async fn failed<C: Conn>(
 ) -> Result<Option<DateTime<Utc>>> {
     let mut locked = None;
     for key in std::iter::once(user_key(name)).chain(addr_key(client)) {
+        // Read, count, write back: one process at a time per key (always the account
+        // first, then the address, so two failures cannot wait for each other).
+        c.lock_key(&key).await?;
         let t = c.throttle(&key).await?.unwrap_or_else(|| empty(key, now));
         let was_locked = t.locked_until.is_some_and(|u| u > now);
         let t = t.failed(policy, now);

@@ -208,6 +208,7 @@ async fn apply<C: TemplateConn>(
         me.any(crate::model::Role::can_configure),
         "修改答复书模板",
     )?;
+    c.lock_numbering().await?;
     let key = key.trim();
     if key.is_empty() {
         return Err(gongkai_ledger::LedgerError::EmptyField {

@@ -67,7 +67,7 @@ async fn check(
 ) -> Result<CheckOut, Response> {
     let checker = st.checker();
     if ctx.user.is_none() {
-        checker.api_rate(&ctx.client).map_err(refusal)?;
+        checker.api_rate(&ctx.client).await.map_err(refusal)?;
     }
     let max = st.config().max_file_bytes;
     let too_large = || {

@@ -25,7 +25,11 @@
 //!   `tower_governor`: that crate brings `governor`, `dashmap`, `quanta` and a forwarded-
 //!   header parser (none in the lock file), keys by the peer through its own extractor
 //!   while this server already resolves the client address in its request context, and
-//!   would limit the route for logged-in API clients too.
+//!   would limit the route for logged-in API clients too. On PostgreSQL the buckets are
+//!   rows of the database (`gongkai_store::rate_limits`, the same algorithm in one SQL
+//!   statement), so several server processes behind one proxy count together
+//!   ([`Checker::shared`]); on SQLite (one process) they stay in memory. Should the
+//!   database fail, the process falls back to its own buckets (logged).
 //! * **Age** ([`Limits::retention`]): older uploads and their corrections are deleted, at
 //!   most every ten minutes, after an upload.
 
@@ -123,8 +127,14 @@ pub struct Checker {
     parse_memory: Arc<Semaphore>,
     parse_permits: u32,
     rate: RateLimiter,
+    /// The database whose `rate_limits` every process shares (PostgreSQL), if any.
+    shared: Option<gongkai_store::Store>,
     last_purge: Mutex<Option<Instant>>,
+    last_rate_purge: Mutex<Option<Instant>>,
 }
+
+/// The bucket of the anonymous `POST /api/v1/check` in the shared table.
+const API_BUCKET: &str = "check.api";
 
 /// Room for one request's body, held until it is answered.
 pub struct Intake(#[allow(dead_code)] OwnedSemaphorePermit);
@@ -140,9 +150,25 @@ impl Checker {
             parse_memory: Arc::new(Semaphore::new(parse_permits as usize)),
             parse_permits,
             rate: RateLimiter::new(limits.api_per_minute, limits.api_burst),
+            shared: None,
             last_purge: Mutex::new(None),
+            last_rate_purge: Mutex::new(None),
             limits,
         }
+    }
+
+    /// The limits with the API's rate limit kept in `store` (shared by every process on
+    /// the database) instead of this process's memory.
+    pub fn shared(limits: Limits, store: gongkai_store::Store) -> Self {
+        Checker {
+            shared: Some(store),
+            ..Checker::new(limits)
+        }
+    }
+
+    /// Whether the API's rate limit is kept in the database.
+    pub fn rate_is_shared(&self) -> bool {
+        self.shared.is_some()
     }
 
     /// Waits for room for a body of `Content-Length` (or `max` when not given or larger).
@@ -202,11 +228,15 @@ impl Checker {
 
     /// The rate limit of anonymous API checks from `client` (`-`, unknown, is not limited:
     /// only the router driven without a socket has no address).
-    pub fn api_rate(&self, client: &str) -> Result<(), Refusal> {
+    pub async fn api_rate(&self, client: &str) -> Result<(), Refusal> {
         if client == "-" || client.is_empty() {
             return Ok(());
         }
-        self.rate.check(client, Instant::now()).map_err(|wait| Refusal {
+        let verdict = match &self.shared {
+            Some(store) => self.shared_rate(store, client).await,
+            None => self.rate.check(client, Instant::now()),
+        };
+        verdict.map_err(|wait| Refusal {
             retry_after: Some(wait),
             ..Refusal::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -217,6 +247,31 @@ impl Checker {
                 ),
             )
         })
+    }
+
+    /// The shared bucket's verdict; this process's own when the database fails.
+    async fn shared_rate(&self, store: &gongkai_store::Store, client: &str) -> Result<(), u64> {
+        let limit = gongkai_store::RateLimit {
+            per_minute: self.limits.api_per_minute,
+            burst: self.limits.api_burst,
+        };
+        let now = chrono::Utc::now();
+        if due(&self.last_rate_purge, Duration::from_secs(600))
+            && let Err(e) = store.purge_rate_limits(now).await
+        {
+            tracing::warn!(error = %e, "cannot purge the shared rate limits");
+        }
+        match store.take_rate(API_BUCKET, client, limit, now).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait)) => Err(u64::try_from(wait.num_milliseconds())
+                .unwrap_or(1)
+                .div_ceil(1000)
+                .max(1)),
+            Err(e) => {
+                tracing::warn!(error = %e, "shared rate limit unavailable: this process counts alone");
+                self.rate.check(client, Instant::now())
+            }
+        }
     }
 
     /// Refuses `files` more files of `bytes` when the visitor's (`mine`) or the server's
@@ -268,14 +323,19 @@ impl Checker {
 
     /// True (once per ten minutes) when it is time to delete expired uploads.
     pub fn purge_due(&self) -> bool {
-        let mut last = self.last_purge.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        if last.is_some_and(|t| now.duration_since(t) < Duration::from_secs(600)) {
-            return false;
-        }
-        *last = Some(now);
-        true
+        due(&self.last_purge, Duration::from_secs(600))
     }
+}
+
+/// True (and the time noted) when `every` has passed since the last time it was true.
+fn due(last: &Mutex<Option<Instant>>, every: Duration) -> bool {
+    let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+    let now = Instant::now();
+    if last.is_some_and(|t| now.duration_since(t) < every) {
+        return false;
+    }
+    *last = Some(now);
+    true
 }
 
 /// `12.5 MB`, `64 MB` (`200 KB` under a megabyte).

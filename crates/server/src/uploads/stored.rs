@@ -16,6 +16,14 @@
 //! showing an upload again never re-runs the reader (the expensive part). The file's
 //! SHA-256 is kept to identify it.
 //!
+//! # Several processes
+//!
+//! Each process has its own cache; a copy is served only after one indexed query finds
+//! its version (the number of its last correction) unchanged in the database
+//! ([`Store::check_upload_version`]), so a correction made through another process —
+//! or an upload purged by it — is never shown stale. The query costs far less than what
+//! the cache saves (reading the report's JSON and applying the corrections again).
+//!
 //! # Memory
 //!
 //! Memory holds at most `cache_bytes` of reports (an estimate: twice the JSON's length, for
@@ -63,8 +71,18 @@ impl StoredUploads {
     }
 
     async fn load(&self, id: &str) -> Result<Option<Arc<Upload>>, UploadError> {
-        if let Some(u) = self.cache().get(id) {
-            return Ok(Some(u));
+        let cached = self.cache().get(id);
+        if let Some(u) = cached {
+            // Another process on the database may have corrected (or purged) it: the
+            // copy is served only while its version is the stored one.
+            match self.store.check_upload_version(id).await? {
+                Some(v) if v as usize == version(&u) => return Ok(Some(u)),
+                None => {
+                    self.cache().remove(id);
+                    return Ok(None);
+                }
+                Some(_) => self.cache().remove(id),
+            }
         }
         let Some((row, corrections)) = self.store.check_upload(id).await? else {
             return Ok(None);
@@ -74,6 +92,11 @@ impl StoredUploads {
         self.cache().put(u.clone(), weight);
         Ok(Some(u))
     }
+}
+
+/// An upload's version as the database counts it: its corrections (numbered 1, 2, …).
+fn version(u: &Upload) -> usize {
+    u.result.as_ref().map_or(0, |c| c.corrections.len())
 }
 
 /// The cache's estimate of an upload's memory.

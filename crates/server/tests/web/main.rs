@@ -18,5 +18,6 @@ mod ledger_opening;
 mod letters;
 mod pages;
 mod platform;
+mod processes;
 mod security;
 mod year_end;

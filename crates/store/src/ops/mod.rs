@@ -248,6 +248,9 @@ pub(crate) async fn register<C: Conn>(
 ) -> Result<Application> {
     let me = actor(c, stamp).await?;
     require(&me, me.any(crate::model::Role::can_record), "登记申请")?;
+    // The next number and the duplicate check read what is stored: one registration of
+    // this agency at a time (another process may be registering too).
+    c.lock_numbering().await?;
     let settings = settings(c).await?;
     let ctx = Context::new(env.calendar, settings, stamp.today());
     if let Some(r) = &new.received
