@@ -144,3 +144,58 @@ async fn a_city_supervisor_sees_its_counties() {
     assert_eq!(v["at_risk"][0]["overdue"], true);
     assert!(v["unavailable"][0]["reason"].as_str().is_some());
 }
+
+/// C1's annual report of last year submitted and approved (clerk → head → leader, roles
+/// granted in C1), then an application received last year entered after the approval:
+/// the approved report and C1's ledger differ in 一、本年新收.
+pub async fn approve_and_amend(store: &Store) {
+    let admin = Stamp::now("admin");
+    let c1 = store.agency_by_code("C1").await.unwrap().unwrap();
+    for (u, r) in [("head", "office_head"), ("leader", "leader")] {
+        store
+            .grant_roles(u, c1.id, &[r.into()], &admin)
+            .await
+            .unwrap();
+    }
+    let s = store.in_agency(c1.id);
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1;
+    let subject = gongkai_store::ReviewSubject::AnnualReport { year };
+    for (who, action) in [
+        ("clerk", gongkai_store::ReviewAction::Submit),
+        ("head", gongkai_store::ReviewAction::Review),
+        ("leader", gongkai_store::ReviewAction::Approve),
+    ] {
+        s.review_step(&subject, action, None, &Stamp::now(who))
+            .await
+            .unwrap();
+    }
+    let mut late = application("X-late", 0);
+    late.received = Some(EventInput::new(
+        chrono::NaiveDate::from_ymd_opt(year, 12, 1).unwrap(),
+        EventKind::Received {
+            channel: Channel::InPerson { oral: false },
+        },
+    ));
+    s.register_application(late, &Stamp::now("clerk"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_approved_report_is_compared_with_the_ledger() {
+    let (app, store) = app().await;
+    city(&store).await;
+    approve_and_amend(&store).await;
+    let mut c = Client::new(&app);
+    c.login("leader").await;
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1;
+    let page = c
+        .get(&format!("/supervise?node=C&year={year}"))
+        .await
+        .text();
+    assert!(page.contains("data-differences=\"C1\""), "{page}");
+    assert!(
+        page.contains("data-cell=\"s3.new_received.total\""),
+        "{page}"
+    );
+}
