@@ -20,4 +20,5 @@ mod pages;
 mod platform;
 mod processes;
 mod security;
+mod supervise;
 mod year_end;
