@@ -132,4 +132,15 @@ fn agencies_through_the_command_line() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // The supervisor's figures: every agency's computed at once (the platform administrator).
+    let out = ok(
+        d,
+        &admin,
+        &["platform", "figures", "rebuild", "--year", "2025"],
+        Some(&pw),
+    );
+    assert!(
+        out.contains("已重新计算 2 个机关 2025 年度的监督数据"),
+        "{out}"
+    );
 }
