@@ -127,6 +127,7 @@ mod ops;
 pub mod password;
 pub mod review;
 pub mod reviewing;
+pub mod sessions;
 pub mod signin;
 pub mod templates;
 pub mod tokens;
