@@ -97,6 +97,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(session::switch_agency))
         .routes(routes!(list_applications, create_application))
         .routes(routes!(get_application))
         .routes(routes!(append_event))
@@ -428,7 +429,8 @@ async fn list_applications(
 ) -> Result<([(&'static str, String); 1], Json<Vec<ApplicationSummary>>), ApiError> {
     let listing = st.service().list(&p.filter()?).await?;
     let today = view::today();
-    let cal = st.store().calendar();
+    let store = st.store();
+    let cal = store.calendar();
     let total = listing.total;
     let out = listing
         .rows

@@ -4,6 +4,13 @@
 //! [`layer`] runs on every request: it reads the visitor cookie (or makes one), looks the
 //! session up in the store, and puts a [`Ctx`] in the request's extensions, which handlers
 //! take as an extractor.
+//!
+//! The platform (issue 18 §1): a signed-in user works in one agency — the one the session
+//! remembers (the agency switch, `pages::account_agency`), or the one an API token was
+//! made for — with the roles held there. The layer runs the rest of the request inside
+//! that agency ([`agency`]): [`crate::AppState::service`] and [`crate::AppState::store`]
+//! read and write its records only, so a handler cannot reach another agency's rows by
+//! forgetting to scope, and a crafted id of another agency is simply not found.
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -11,7 +18,9 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use gongkai_store::{Role, SessionToken, User};
+use gongkai_service::{Seat, SeatChoice};
+use gongkai_store::agencies::ROOT;
+use gongkai_store::{Agency, AgencyId, Role, SessionToken, User};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -35,10 +44,19 @@ pub struct AuthUser {
     pub client: String,
     /// How the user was authenticated: `session` or `token:gkp_1a2b3c`.
     pub auth: String,
+    /// The agency the user works in (the session's, or the API token's): the roles above
+    /// are those held there, and every page and API call reads and writes its records.
+    pub agency: Agency,
+    /// The agencies where the user holds a ledger role (the agency switch when more than
+    /// one), by number.
+    pub agencies: Vec<Agency>,
 }
 
-impl From<User> for AuthUser {
-    fn from(u: User) -> Self {
+impl AuthUser {
+    /// The user as seated in an agency ([`gongkai_service::Service::seat`]), authenticated
+    /// by `auth` (`session`, `token:gkp_1a2b3c`).
+    pub fn seated(seat: Seat, auth: impl Into<String>) -> Self {
+        let u = seat.user;
         AuthUser {
             display: u
                 .display_name
@@ -50,12 +68,12 @@ impl From<User> for AuthUser {
             name: u.name,
             role: u.role,
             client: "-".to_string(),
-            auth: "session".to_string(),
+            auth: auth.into(),
+            agency: seat.agency,
+            agencies: seat.agencies,
         }
     }
-}
 
-impl AuthUser {
     /// The service's actor for this user, acting through `via` from this request's client
     /// address (both go into the audit rows of the user's changes).
     pub fn actor(&self, via: gongkai_service::Via) -> gongkai_service::Actor {
@@ -68,6 +86,12 @@ impl AuthUser {
         .with_roles(&self.roles)
         .with_client(&self.client)
         .with_auth(self.auth.clone())
+        .in_agency(self.agency.id)
+    }
+
+    /// The user holds ledger roles in more than one agency (the top bar offers a switch).
+    pub fn can_switch(&self) -> bool {
+        self.agencies.len() > 1
     }
 
     /// Whether the user holds `role`.
@@ -178,6 +202,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+tokio::task_local! {
+    /// The agency of the request being served (set by [`layer`]).
+    static AGENCY: AgencyId;
+}
+
+/// The agency the current request works in: the signed-in user's (the session's choice
+/// or the API token's), the root agency for visitors and outside a request.
+pub fn agency() -> AgencyId {
+    AGENCY.try_with(|a| *a).unwrap_or(ROOT)
+}
+
+/// Runs `f` as a request of agency `agency` would (tests, and work a handler hands to
+/// another task).
+pub async fn in_agency<F: std::future::Future>(agency: AgencyId, f: F) -> F::Output {
+    AGENCY.scope(agency, f).await
+}
+
 /// The middleware that builds the [`Ctx`].
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
@@ -205,41 +246,42 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         config.secure_cookies,
     );
     let now = Utc::now();
-    let mut user = None;
     let mut api_token = false;
     // A store failure counts as "not logged in": the page then asks to log in rather
     // than failing for a visitor who only checks reports.
-    match token.as_deref() {
+    let found: Option<(User, SeatChoice, String)> = match token.as_deref() {
         Some(t) if via_bearer && gongkai_store::tokens::is_api_token(t) => {
-            if let Ok(Some((tok, u))) = state.store().api_token_user(t, now).await {
-                let mut u = AuthUser::from(u);
-                u.auth = format!("token:{}", tok.prefix);
-                user = Some(u);
-                api_token = true;
+            match state.store().api_token_user(t, now).await {
+                Ok(Some((tok, u))) => {
+                    api_token = true;
+                    // A token works in the agency it was made for (one made before the
+                    // platform: the user's first).
+                    let choice = tok
+                        .agency_id
+                        .map_or(SeatChoice::Remembered(None), SeatChoice::Only);
+                    Some((u, choice, format!("token:{}", tok.prefix)))
+                }
+                _ => None,
             }
         }
-        Some(t) if security::is_token(t) => {
-            if let Ok(Some((_, u))) = state
-                .store()
-                .session_user(&SessionToken(t.to_string()), config.session.idle, now)
-                .await
-            {
-                user = Some(AuthUser::from(u));
-            }
-        }
-        _ => {}
-    }
-    // The web pages and the API work in the root agency (agency 1, the office of a
-    // single-office database) in this stage: the user's roles are those held there, and a
-    // user who holds none there (a user of another agency of the platform) is not let in.
-    if let Some(u) = user.take()
-        && let Ok(Some(m)) = state.store().member(&u.name).await
+        Some(t) if security::is_token(t) => match state
+            .store()
+            .session_user(&SessionToken(t.to_string()), config.session.idle, now)
+            .await
+        {
+            Ok(Some((s, u))) => Some((u, SeatChoice::Remembered(s.agency_id), "session".into())),
+            _ => None,
+        },
+        _ => None,
+    };
+    // The user works in one agency (the session's choice, or the token's): the roles are
+    // those held there. A user who holds no ledger role there (nor anywhere, for a
+    // session) is not let in.
+    let mut user = None;
+    if let Some((u, choice, auth)) = found
+        && let Ok(Some(seat)) = state.service().seat(u, choice).await
     {
-        user = Some(AuthUser {
-            role: m.role,
-            roles: m.roles(),
-            ..u
-        });
+        user = Some(AuthUser::seated(seat, auth));
     }
     if let Some(u) = &mut user {
         u.client.clone_from(&reached.client);
@@ -259,6 +301,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .flatten()
         .and_then(|p| security::safe_next(&p).map(str::to_string));
     let secure = reached.secure;
+    let agency = user.as_ref().map_or(ROOT, |u| u.agency.id);
     req.extensions_mut().insert(Ctx {
         client: reached.client,
         secure,
@@ -270,7 +313,9 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         return_to,
         secret: state.secret().clone(),
     });
-    let mut resp = next.run(req).await;
+    // Everything the request does through `AppState::service()` and `AppState::store()`
+    // reads and writes the user's agency (visitors: the root's, for the public checker).
+    let mut resp = AGENCY.scope(agency, next.run(req)).await;
     if secure {
         resp.headers_mut().insert(
             header::STRICT_TRANSPORT_SECURITY,

@@ -172,13 +172,16 @@ impl AppState {
         &self.inner.secret
     }
 
-    /// The ledger's use cases (every write of the pages and the API goes through them).
-    pub fn service(&self) -> &gongkai_service::Service {
-        &self.inner.service
+    /// The ledger's use cases (every write of the pages and the API goes through them),
+    /// working in the request's agency ([`context::agency`]: the signed-in user's; the
+    /// root agency for visitors).
+    pub fn service(&self) -> gongkai_service::Service {
+        self.inner.service.in_agency(context::agency())
     }
 
-    pub fn store(&self) -> &Store {
-        self.inner.service.store()
+    /// The store, working in the request's agency (as [`AppState::service`]).
+    pub fn store(&self) -> Store {
+        self.inner.service.store().in_agency(context::agency())
     }
 
     pub fn uploads(&self) -> &dyn UploadStore {

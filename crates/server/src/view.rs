@@ -18,6 +18,11 @@ pub struct UserView {
     pub admin: bool,
     /// Shown the 管理 pages (文书模板, 审计日志; 机关设置 for the 管理员): 管理员 and 办公室主任.
     pub manage: bool,
+    /// The name of the agency the user works in.
+    pub agency: String,
+    /// The agency switch (when the user holds ledger roles in more than one agency): each
+    /// agency's code, name, and whether it is the current one.
+    pub agencies: Vec<(String, String, bool)>,
 }
 
 /// The page frame: CSRF token, user, the active navigation section, a status message.
@@ -54,6 +59,15 @@ impl Chrome {
                     }),
                 admin: u.has(gongkai_store::Role::Admin),
                 manage: u.has(gongkai_store::Role::Admin) || u.has(gongkai_store::Role::OfficeHead),
+                agency: u.agency.name.clone(),
+                agencies: if u.can_switch() {
+                    u.agencies
+                        .iter()
+                        .map(|a| (a.code.clone(), a.name.clone(), a.id == u.agency.id))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }),
             section,
             flash: None,
@@ -98,6 +112,7 @@ const FLASH: &[(&str, &str)] = &[
     ),
     ("logged_out", "已退出登录。"),
     ("token_revoked", "已撤销访问令牌。"),
+    ("agency_switched", "已切换机关：以下是该机关的台账。"),
     (
         "initialised",
         "台账已创建。请用刚才设置的管理员账号登录，再在“管理 → 用户”（/admin/users）中为信息员、办公室主任和分管领导建立账号。",

@@ -10,8 +10,10 @@
 //! in two agencies picks one ([`Service::actor_in`], the web's agency switch), and
 //! [`Service::my_agencies`] lists the ones to pick from.
 
-use gongkai_store::agencies::ROOT;
-use gongkai_store::{Agency, AgencyKind, NewAgency, Role, StoreError};
+use gongkai_store::agencies::{self, ROOT};
+use gongkai_store::{
+    Agency, AgencyId, AgencyKind, NewAgency, Role, SessionToken, StoreError, User,
+};
 use serde::Serialize;
 
 use crate::error::ServiceError;
@@ -24,7 +26,81 @@ pub struct TreeRow {
     pub depth: usize,
 }
 
+/// Where a signed-in user works: the agency of the session (or the API token), the user
+/// with the roles held there, and every agency where the user holds a ledger role (the
+/// agency switch offers them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seat {
+    pub agency: Agency,
+    /// The user with the ledger roles held in [`Seat::agency`] (primary role first).
+    pub user: User,
+    /// The agencies where the user holds a ledger role, by number.
+    pub agencies: Vec<Agency>,
+}
+
+/// Which agency a signed-in user asks to work in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatChoice {
+    /// The session's remembered agency if the user still holds a ledger role there, else
+    /// the user's first agency (a session; `None`: nothing remembered yet).
+    Remembered(Option<AgencyId>),
+    /// This agency only (an API token made for it): no seat if the user holds no ledger
+    /// role there any more.
+    Only(AgencyId),
+}
+
 impl Service {
+    /// Where `user` (authenticated by the front end: a session or a token) works, and with
+    /// which roles; `None` when it holds no ledger role in the chosen agency (or anywhere):
+    /// such a user is not let in. One query.
+    pub async fn seat(&self, user: User, choice: SeatChoice) -> Result<Option<Seat>> {
+        let held: Vec<(Agency, Vec<Role>)> = self
+            .store
+            .held_agencies(&user.name)
+            .await?
+            .into_iter()
+            .map(|(a, keys)| (a, agencies::ledger_roles(&keys)))
+            .filter(|(_, roles)| !roles.is_empty())
+            .collect();
+        let pick = match choice {
+            SeatChoice::Only(id) => held.iter().find(|(a, _)| a.id == id),
+            SeatChoice::Remembered(id) => id
+                .and_then(|id| held.iter().find(|(a, _)| a.id == id))
+                .or_else(|| held.first()),
+        };
+        let Some((agency, roles)) = pick else {
+            return Ok(None);
+        };
+        let agency = agency.clone();
+        let Some(user) = agencies::with_roles(user, roles) else {
+            return Ok(None);
+        };
+        Ok(Some(Seat {
+            agency,
+            user,
+            agencies: held.into_iter().map(|(a, _)| a).collect(),
+        }))
+    }
+
+    /// The agency switch: the session `token` of `actor` works in the agency with code
+    /// `code` from now on. Refused (`not_member`, 403) unless the actor holds a ledger
+    /// role there; an unknown code is not found. Audited `session.agency` in the new
+    /// agency.
+    pub async fn switch_agency(
+        &self,
+        actor: &Actor,
+        token: &SessionToken,
+        code: &str,
+    ) -> Result<Agency> {
+        crate::limits::text("agency", code)?;
+        let target = self.agency_by_code(code).await?;
+        Ok(self
+            .store
+            .in_agency(target.id)
+            .switch_session(token, &actor.stamp())
+            .await?)
+    }
+
     /// Whether the user holds 管理员 on the root agency.
     pub async fn is_platform_admin(&self, actor: &Actor) -> Result<bool> {
         Ok(self

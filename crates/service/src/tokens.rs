@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use gongkai_store::{ApiToken, StoreError};
 
-use crate::{Actor, Result, Service, Via};
+use crate::{Actor, Result, Service, ServiceError, Via};
 
 impl Service {
     /// The actor for `name` if `password` is theirs (`BadCredentials` otherwise: the
@@ -35,7 +35,9 @@ impl Service {
     }
 
     /// The actor for a personal API token (`BadToken` when unknown, expired or revoked).
-    /// When `name` is given it must be the token's owner.
+    /// When `name` is given it must be the token's owner. A token works in the agency it
+    /// was made for: used through a service of another agency (`--agency`) it is refused,
+    /// naming the agency (a token made before the platform works in the service's agency).
     pub async fn authenticate_token(
         &self,
         token: &str,
@@ -49,6 +51,21 @@ impl Service {
             .ok_or(StoreError::BadToken)?;
         if name.is_some_and(|n| n.trim() != user.name) {
             return Err(StoreError::BadToken.into());
+        }
+        if let Some(made_for) = token.agency_id
+            && made_for != self.store.agency_id()
+        {
+            let code = self
+                .store
+                .agencies()
+                .await?
+                .into_iter()
+                .find(|a| a.id == made_for)
+                .map_or_else(|| made_for.to_string(), |a| a.code);
+            return Err(ServiceError::invalid(
+                "机关",
+                format!("此访问令牌只能用于机关 {code}（命令行请加 --agency {code}）"),
+            ));
         }
         Ok(self
             .member_actor(&user.name, via)
@@ -65,8 +82,8 @@ impl Service {
         }
     }
 
-    /// A new personal API token of the actor (audited): the token, to show once, and its
-    /// record.
+    /// A new personal API token of the actor (audited), for the actor's agency (where it
+    /// must hold a ledger role): the token, to show once, and its record.
     pub async fn create_token(
         &self,
         actor: &Actor,

@@ -158,6 +158,11 @@ pub(crate) trait AgencyConn: Send {
     async fn memberships(&mut self, user: &str) -> Result<Vec<(AgencyId, String)>>;
     /// Every (user, role key) held in the store's agency.
     async fn agency_members(&mut self) -> Result<Vec<(String, String)>>;
+    /// Every agency where `user` holds a role, with the role key, by agency id (one row
+    /// per role).
+    async fn held_agencies(&mut self, user: &str) -> Result<Vec<(Agency, String)>>;
+    /// Sets the agency a session works in (`crate::sessions`).
+    async fn set_session_agency(&mut self, session: &str, agency: AgencyId) -> Result<u64>;
 }
 
 macro_rules! impl_agency_conn {
@@ -281,6 +286,32 @@ macro_rules! impl_agency_conn {
                 .fetch_all(&mut *self.t)
                 .await?)
             }
+
+            async fn held_agencies(&mut self, user: &str) -> Result<Vec<(Agency, String)>> {
+                let rows: Vec<(i64, Option<i64>, String, String, String, DateTime<Utc>, String)> =
+                    sqlx::query_as(
+                        "SELECT a.id, a.parent_id, a.code, a.name, a.kind, a.created_at, r.role \
+                         FROM agency_roles r JOIN agencies a ON a.id = r.agency_id \
+                         WHERE r.user_name = $1 ORDER BY a.id, r.role",
+                    )
+                    .bind(user)
+                    .fetch_all(&mut *self.t)
+                    .await?;
+                rows.into_iter()
+                    .map(|(id, parent, code, name, kind, at, role)| {
+                        Ok((agency_from((id, parent, code, name, kind, at))?, role))
+                    })
+                    .collect()
+            }
+
+            async fn set_session_agency(&mut self, session: &str, agency: AgencyId) -> Result<u64> {
+                Ok(sqlx::query("UPDATE sessions SET agency_id = $2 WHERE id = $1")
+                    .bind(session)
+                    .bind(agency)
+                    .execute(&mut *self.t)
+                    .await?
+                    .rows_affected())
+            }
         }
     };
 }
@@ -289,7 +320,7 @@ impl_agency_conn!(sqlx::Sqlite);
 impl_agency_conn!(sqlx::Postgres);
 
 /// The ledger's roles among role keys, in `Role::ALL` order (`supervisor` is not one).
-pub(crate) fn ledger_roles(keys: &[String]) -> Vec<Role> {
+pub fn ledger_roles(keys: &[String]) -> Vec<Role> {
     Role::ALL
         .into_iter()
         .filter(|r| keys.iter().any(|k| k == r.as_str()))
@@ -298,7 +329,7 @@ pub(crate) fn ledger_roles(keys: &[String]) -> Vec<Role> {
 
 /// `user` with the roles `held` in an agency (the preferred primary role first when held);
 /// `None` when it holds none there.
-pub(crate) fn with_roles(mut user: User, held: &[Role]) -> Option<User> {
+pub fn with_roles(mut user: User, held: &[Role]) -> Option<User> {
     let primary = if held.contains(&user.role) {
         user.role
     } else {
@@ -344,7 +375,7 @@ pub(crate) async fn grant_here<C: crate::backend::Conn>(c: &mut C, user: &User) 
 }
 
 /// The transaction's agency id (refused if it does not exist).
-async fn current<C: AgencyConn>(c: &mut C) -> Result<AgencyId> {
+pub(crate) async fn current<C: AgencyConn>(c: &mut C) -> Result<AgencyId> {
     match c.this_agency().await? {
         Some(a) => Ok(a.id),
         None => Err(StoreError::NotFound {
@@ -563,6 +594,20 @@ impl Store {
         for (a, r) in rows {
             match out.last_mut() {
                 Some((id, roles)) if *id == a => roles.push(r),
+                _ => out.push((a, vec![r])),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The agencies where `user` holds a role (any, `supervisor` too), with the role keys,
+    /// by agency id: one query (the web's request context asks it on every request).
+    pub async fn held_agencies(&self, user: &str) -> Result<Vec<(Agency, Vec<String>)>> {
+        let rows = tx!(self, read, |c| c.held_agencies(user))?;
+        let mut out: Vec<(Agency, Vec<String>)> = Vec::new();
+        for (a, r) in rows {
+            match out.last_mut() {
+                Some((b, roles)) if b.id == a.id => roles.push(r),
                 _ => out.push((a, vec![r])),
             }
         }

@@ -320,8 +320,8 @@ macro_rules! impl_conn {
             async fn insert_session(&mut self, s: &Session) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO sessions \
-                     (id, user_name, created_at, expires_at, last_seen_at, persistent) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                     (id, user_name, created_at, expires_at, last_seen_at, persistent, \
+                     agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&s.id)
                 .bind(&s.user)
@@ -329,6 +329,7 @@ macro_rules! impl_conn {
                 .bind(s.expires_at)
                 .bind(s.last_seen_at)
                 .bind(s.persistent)
+                .bind(s.agency_id)
                 .execute(&mut *self.t)
                 .await?;
                 Ok(())
@@ -342,22 +343,26 @@ macro_rules! impl_conn {
                     DateTime<Utc>,
                     Option<DateTime<Utc>>,
                     bool,
+                    Option<i64>,
                 );
                 let row: Option<Row> = sqlx::query_as(
-                    "SELECT id, user_name, created_at, expires_at, last_seen_at, persistent \
-                     FROM sessions WHERE id = $1",
+                    "SELECT id, user_name, created_at, expires_at, last_seen_at, persistent, \
+                     agency_id FROM sessions WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&mut *self.t)
                 .await?;
                 Ok(row.map(
-                    |(id, user, created_at, expires_at, last_seen_at, persistent)| Session {
-                        id,
-                        user,
-                        created_at,
-                        expires_at,
-                        last_seen_at: last_seen_at.unwrap_or(created_at),
-                        persistent,
+                    |(id, user, created_at, expires_at, last_seen_at, persistent, agency_id)| {
+                        Session {
+                            id,
+                            user,
+                            created_at,
+                            expires_at,
+                            last_seen_at: last_seen_at.unwrap_or(created_at),
+                            persistent,
+                            agency_id,
+                        }
                     },
                 ))
             }
@@ -398,7 +403,8 @@ macro_rules! impl_conn {
             async fn insert_api_token(&mut self, t: &ApiToken) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO api_tokens (id, user_name, name, prefix, created_at, \
-                     expires_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     expires_at, last_used_at, revoked_at, agency_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&t.id)
                 .bind(&t.user)
@@ -408,6 +414,7 @@ macro_rules! impl_conn {
                 .bind(t.expires_at)
                 .bind(t.last_used_at)
                 .bind(t.revoked_at)
+                .bind(t.agency_id)
                 .execute(&mut *self.t)
                 .await?;
                 Ok(())
@@ -416,7 +423,7 @@ macro_rules! impl_conn {
             async fn api_token(&mut self, id: &str) -> Result<Option<ApiToken>> {
                 let row: Option<ApiTokenTuple> = sqlx::query_as(
                     "SELECT id, user_name, name, prefix, created_at, expires_at, last_used_at, \
-                     revoked_at FROM api_tokens WHERE id = $1",
+                     revoked_at, agency_id FROM api_tokens WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&mut *self.t)
@@ -427,7 +434,7 @@ macro_rules! impl_conn {
             async fn api_tokens_of(&mut self, user: &str) -> Result<Vec<ApiToken>> {
                 let rows: Vec<ApiTokenTuple> = sqlx::query_as(
                     "SELECT id, user_name, name, prefix, created_at, expires_at, last_used_at, \
-                     revoked_at FROM api_tokens WHERE user_name = $1 ORDER BY created_at DESC, id",
+                     revoked_at, agency_id FROM api_tokens WHERE user_name = $1 ORDER BY created_at DESC, id",
                 )
                 .bind(user)
                 .fetch_all(&mut *self.t)

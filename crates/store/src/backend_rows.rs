@@ -49,10 +49,11 @@ pub(crate) type ApiTokenTuple = (
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
+    Option<i64>,
 );
 
 pub(crate) fn api_token_from(t: ApiTokenTuple) -> ApiToken {
-    let (id, user, name, prefix, created_at, expires_at, last_used_at, revoked_at) = t;
+    let (id, user, name, prefix, created_at, expires_at, last_used_at, revoked_at, agency_id) = t;
     ApiToken {
         id,
         user,
@@ -62,6 +63,7 @@ pub(crate) fn api_token_from(t: ApiTokenTuple) -> ApiToken {
         expires_at,
         last_used_at,
         revoked_at,
+        agency_id,
     }
 }
 

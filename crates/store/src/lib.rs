@@ -129,6 +129,7 @@ mod ops;
 pub mod password;
 pub mod review;
 pub mod reviewing;
+pub mod sessions;
 pub mod shared;
 pub mod signin;
 pub mod supervision;

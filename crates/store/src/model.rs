@@ -293,6 +293,9 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
     /// A 记住我 login: the cookie outlives the browser and there is no idle timeout.
     pub persistent: bool,
+    /// The agency the session works in, chosen with the agency switch (`None`: the user's
+    /// first agency).
+    pub agency_id: Option<crate::agencies::AgencyId>,
 }
 
 /// How long sessions last: an idle timeout and an absolute lifetime, and the lifetime of a
@@ -335,6 +338,9 @@ pub struct ApiToken {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The agency the token works in: the one its owner worked in when making it (`None`:
+    /// a token made before the platform, which works in the owner's first agency).
+    pub agency_id: Option<crate::agencies::AgencyId>,
 }
 
 impl ApiToken {

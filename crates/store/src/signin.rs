@@ -240,6 +240,7 @@ async fn succeeded<C: Conn>(
         expires_at: now + ttl,
         last_seen_at: now,
         persistent,
+        agency_id: None,
     };
     c.insert_session(&session).await?;
     let stamp = Stamp::new(&user.name, now).client(client);

@@ -111,7 +111,9 @@ async fn create_token<C: Conn>(
     name: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<(String, ApiToken)> {
+    // A token works in one agency: the one its owner is a member of here.
     let me = ops::actor(c, stamp).await?;
+    let agency = crate::agencies::current(c).await?;
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::BadTokenName("请填写名称（如“报表脚本”）"));
@@ -129,6 +131,7 @@ async fn create_token<C: Conn>(
         expires_at,
         last_used_at: None,
         revoked_at: None,
+        agency_id: Some(agency),
     };
     c.insert_api_token(&token).await?;
     ops::audit(
@@ -137,7 +140,8 @@ async fn create_token<C: Conn>(
         "token.create",
         "user",
         &me.name,
-        json!({ "token": token.prefix, "name": token.name, "expires_at": expires_at }),
+        json!({ "token": token.prefix, "name": token.name, "expires_at": expires_at,
+                "agency_id": agency }),
     )
     .await?;
     Ok((secret, token))

@@ -24,6 +24,7 @@ use crate::view::Chrome;
 use crate::{AppState, Ctx};
 
 pub mod account;
+pub mod account_agency;
 pub mod account_tokens;
 pub mod admin_audit;
 pub mod admin_settings;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/healthz", get(|| async { "ok" }))
         .merge(account_tokens::router())
+        .merge(account_agency::router())
         .merge(ledger::router())
         .merge(account::router())
         .merge(admin_users::router())

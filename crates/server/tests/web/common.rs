@@ -26,7 +26,12 @@ pub fn password(name: &str) -> String {
 
 /// A store in memory with the four users.
 pub async fn store() -> Store {
-    let store = Store::open("sqlite::memory:").await.unwrap();
+    store_at("sqlite::memory:").await
+}
+
+/// A new store at `url` (SQLite or PostgreSQL) with the four users.
+pub async fn store_at(url: &str) -> Store {
+    let store = Store::open(url).await.unwrap();
     store
         .init(
             "测试市某局",
@@ -59,14 +64,19 @@ pub async fn store() -> Store {
 
 pub async fn app() -> (Router, Store) {
     let store = store().await;
+    (app_over(store.clone()), store)
+}
+
+/// The application over `store`.
+pub fn app_over(store: Store) -> Router {
     let state = AppState::new(
-        store.clone(),
+        store,
         Config {
             secret: Some("test secret".into()),
             ..Config::default()
         },
     );
-    (gongkai_server::app(state), store)
+    gongkai_server::app(state)
 }
 
 /// A response, read whole.

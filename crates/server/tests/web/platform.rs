@@ -1,12 +1,19 @@
-//! The platform (issue 18 §1) through the web pages and the API: the pages work in the root
-//! agency; a crafted id of another agency's application is not found there, that agency's
-//! rows never show, and a user who serves only the other agency is not let in.
+//! The platform (issue 18 §1) through the web pages and the API, on SQLite and on
+//! PostgreSQL (when `GONGKAI_TEST_POSTGRES_URL` names a server): a user works in the agency
+//! of the session (the agency switch) or of the API token, with the roles held there. A
+//! user of one agency cannot read or change another's records through a crafted id, and
+//! cannot switch to an agency where it holds no role.
 
+use axum::Router;
 use axum::http::{Method, StatusCode};
 use gongkai_ledger::{Applicant, ApplicantKind, Channel, Contact, EventKind, InformationRequest};
-use gongkai_store::{AgencyKind, EventInput, NewAgency, NewApplication, NewUser, Role, Stamp};
+use gongkai_store::{
+    AgencyId, AgencyKind, AuditQuery, EventInput, NewAgency, NewApplication, NewUser, Role, Stamp,
+    Store,
+};
+use serde_json::json;
 
-use crate::common::{Client, app, bearer, password};
+use crate::common::{Client, app_over, bearer, csrf_of, fresh_postgres_url, password, store_at};
 
 fn application(id: &str, name: &str) -> NewApplication {
     NewApplication {
@@ -34,9 +41,10 @@ fn application(id: &str, name: &str) -> NewApplication {
     }
 }
 
-#[tokio::test]
-async fn another_agencys_applications_are_not_found_on_the_pages_and_the_api() {
-    let (app, store) = app().await;
+/// The root agency (测试市某局, `local-1`) with 甲某's application A-1, agency B (某区某局)
+/// with 乙某's B-9; `bclerk` is 信息员 of B only, `both` is 信息员 of the root and
+/// 办公室主任 of B, `clerk` is of the root only.
+async fn two_agencies(store: &Store) -> AgencyId {
     let admin = Stamp::now("admin");
     let b = store
         .add_agency(
@@ -50,23 +58,29 @@ async fn another_agencys_applications_are_not_found_on_the_pages_and_the_api() {
         )
         .await
         .unwrap();
-    store
-        .add_user(
-            &NewUser {
-                name: "bclerk".into(),
-                display_name: None,
-                role: Role::Clerk,
-                password: password("bclerk"),
-            },
-            &admin,
-        )
-        .await
-        .unwrap();
+    for name in ["bclerk", "both"] {
+        store
+            .add_user(
+                &NewUser {
+                    name: name.into(),
+                    display_name: None,
+                    role: Role::Clerk,
+                    password: password(name),
+                },
+                &admin,
+            )
+            .await
+            .unwrap();
+    }
     store
         .grant_roles("bclerk", b.id, &["clerk".into()], &admin)
         .await
         .unwrap();
     store.grant_roles("bclerk", 1, &[], &admin).await.unwrap();
+    store
+        .grant_roles("both", b.id, &["office_head".into()], &admin)
+        .await
+        .unwrap();
     store
         .register_application(application("A-1", "甲某"), &Stamp::now("clerk"))
         .await
@@ -76,50 +90,252 @@ async fn another_agencys_applications_are_not_found_on_the_pages_and_the_api() {
         .register_application(application("B-9", "乙某"), &Stamp::now("bclerk"))
         .await
         .unwrap();
+    b.id
+}
 
-    // A clerk of the root agency: the list shows A's rows only, B's id is not found.
-    let mut c = Client::new(&app);
-    c.login("clerk").await;
-    let list = c.get("/ledger").await;
-    assert_eq!(list.status, StatusCode::OK);
-    assert!(list.text().contains("甲某"));
-    assert!(!list.text().contains("乙某"));
-    assert_eq!(c.get("/ledger/a/A-1").await.status, StatusCode::OK);
-    let r = c.get("/ledger/a/B-9").await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    assert!(!r.text().contains("乙某"));
+/// Runs `f` over a fresh app on SQLite, then on PostgreSQL when a server is named.
+async fn on_both<F, Fut>(tag: &str, f: F)
+where
+    F: Fn(Router, Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let store = store_at("sqlite::memory:").await;
+    f(app_over(store.clone()), store).await;
+    if let Some(url) = fresh_postgres_url(tag).await {
+        let store = store_at(&url).await;
+        f(app_over(store.clone()), store.clone()).await;
+        store.close().await;
+    }
+}
 
-    // The same through the API.
-    let mut api = Client::new(&app);
-    bearer(&mut api, "clerk").await;
-    let r = api
-        .json(Method::GET, "/api/v1/applications/B-9", None, None)
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = api
-        .json(Method::GET, "/api/v1/applications", None, None)
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text().contains("甲某") && !r.text().contains("乙某"));
+#[tokio::test]
+async fn a_user_works_in_its_own_agency_and_never_reaches_another() {
+    on_both("platform_pages", |app, store| async move {
+        let b = two_agencies(&store).await;
 
-    // A user of B only is not let into the root agency's pages or API.
-    let mut other = Client::new(&app);
-    let token = other.csrf("/login").await;
-    other
-        .post_form(
-            "/login",
-            &[
-                ("csrf", &token),
-                ("name", "bclerk"),
-                ("password", &password("bclerk")),
-            ],
-        )
-        .await;
-    let r = other.get("/ledger").await;
-    assert_ne!(r.status, StatusCode::OK);
-    assert!(!r.text().contains("甲某") && !r.text().contains("乙某"));
-    let r = other
-        .json(Method::GET, "/api/v1/applications", None, None)
-        .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+        // A clerk of the root agency: A's rows only; B's id is not found, and it cannot
+        // switch to B (403), nor change B-9 through a crafted id.
+        let mut c = Client::new(&app);
+        c.login("clerk").await;
+        let list = c.get("/ledger").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.text().contains("甲某") && !list.text().contains("乙某"));
+        assert!(
+            list.text().contains("测试市某局"),
+            "the agency in the top bar"
+        );
+        assert!(
+            !list.text().contains("/account/agency"),
+            "one agency: no switch"
+        );
+        assert_eq!(c.get("/ledger/a/A-1").await.status, StatusCode::OK);
+        let r = c.get("/ledger/a/B-9").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        assert!(!r.text().contains("乙某"));
+        let csrf = csrf_of(&list.text());
+        let r = c
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "B")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let list = c.get("/ledger").await;
+        assert!(list.text().contains("甲某") && !list.text().contains("乙某"));
+
+        // The same through the API, a crafted write included.
+        let mut api = Client::new(&app);
+        bearer(&mut api, "clerk").await;
+        let r = api
+            .json(Method::GET, "/api/v1/applications/B-9", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        let r = api
+            .json(Method::GET, "/api/v1/applications", None, None)
+            .await;
+        assert!(r.text().contains("甲某") && !r.text().contains("乙某"));
+        let r = api
+            .json(
+                Method::POST,
+                "/api/v1/applications/B-9/events",
+                Some(json!({"date": crate::common::today(), "type": "withdrawn"})),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        let r = api
+            .json(
+                Method::PUT,
+                "/api/v1/session/agency",
+                Some(json!({"code": "B"})),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let b9 = store
+            .in_agency(b)
+            .application(&gongkai_ledger::ApplicationId("B-9".into()))
+            .await
+            .unwrap();
+        assert_eq!(b9.events.len(), 1, "B-9 unchanged");
+
+        // A user of B only works in B after login: B's rows, A's id not found, no switch
+        // to the root agency.
+        let mut bc = Client::new(&app);
+        bc.login("bclerk").await;
+        let list = bc.get("/ledger").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+        assert!(list.text().contains("乙某") && !list.text().contains("甲某"));
+        assert!(list.text().contains("某区某局"));
+        assert_eq!(bc.get("/ledger/a/B-9").await.status, StatusCode::OK);
+        assert_eq!(bc.get("/ledger/a/A-1").await.status, StatusCode::NOT_FOUND);
+        let csrf = csrf_of(&list.text());
+        let r = bc
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "local-1")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        // Its API token is made for B and works there.
+        let r = bc
+            .post_form(
+                "/account/tokens",
+                &[("csrf", &csrf), ("name", "脚本"), ("days", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let page = r.text();
+        let start = page.find("gkp_").unwrap();
+        let secret = page[start..start + 68].to_string();
+        let mut script = Client::new(&app);
+        script.bearer = Some(secret.clone());
+        let r = script
+            .json(Method::GET, "/api/v1/applications", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.text().contains("乙某") && !r.text().contains("甲某"));
+        let me = script
+            .json(Method::GET, "/api/v1/me", None, None)
+            .await
+            .json();
+        assert_eq!(me["agency"]["code"], "B");
+        let r = script
+            .json(
+                Method::PUT,
+                "/api/v1/session/agency",
+                Some(json!({"code": "B"})),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+        // A token whose owner lost the role in its agency no longer lets in.
+        store
+            .grant_roles("bclerk", b, &[], &Stamp::now("admin"))
+            .await
+            .unwrap();
+        let r = script
+            .json(Method::GET, "/api/v1/applications", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_user_of_two_agencies_switches_and_the_session_remembers() {
+    on_both("platform_switch", |app, store| async move {
+        let b = two_agencies(&store).await;
+        let mut c = Client::new(&app);
+        c.login("both").await;
+        // The first agency by number, with the switch in the top bar.
+        let list = c.get("/ledger").await;
+        assert!(list.text().contains("甲某") && !list.text().contains("乙某"));
+        assert!(list.text().contains("action=\"/account/agency\""));
+        assert!(list.text().contains("信息员"));
+        let csrf = csrf_of(&list.text());
+        // Without the CSRF token: refused, nothing changes.
+        let r = c
+            .post_form("/account/agency", &[("csrf", "x"), ("agency", "B")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(c.get("/ledger").await.text().contains("甲某"));
+        // An unknown code: not found.
+        let r = c
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "ZZ")])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = c
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "B")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location(), "/ledger?msg=agency_switched");
+        let list = c.get("/ledger?msg=agency_switched").await;
+        assert!(list.text().contains("已切换机关"));
+        assert!(list.text().contains("乙某") && !list.text().contains("甲某"));
+        assert!(list.text().contains("办公室主任"), "the roles held in B");
+        assert_eq!(c.get("/ledger/a/A-1").await.status, StatusCode::NOT_FOUND);
+        // Remembered: the next requests (and a new page) stay in B.
+        assert_eq!(c.get("/ledger/a/B-9").await.status, StatusCode::OK);
+        let audit = store
+            .in_agency(b)
+            .audit(&AuditQuery {
+                action: Some("session.agency".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor, "both");
+        assert_eq!(audit[0].detail["from"], serde_json::Value::Null);
+        // And back.
+        let csrf = csrf_of(&list.text());
+        let r = c
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "local-1")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(c.get("/ledger").await.text().contains("甲某"));
+
+        // An API session switches too; the answer says where it works now.
+        let mut api = Client::new(&app);
+        bearer(&mut api, "both").await;
+        let r = api
+            .json(
+                Method::PUT,
+                "/api/v1/session/agency",
+                Some(json!({"code": "B"})),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let me = r.json();
+        assert_eq!(me["agency"]["code"], "B");
+        assert_eq!(me["role"], "office_head");
+        assert_eq!(me["agencies"].as_array().unwrap().len(), 2);
+        let r = api
+            .json(
+                Method::POST,
+                "/api/v1/applications",
+                Some(json!({
+                    "applicant": {"kind": "natural_person", "name": "丙某", "identity": null,
+                                  "contact": {}},
+                    "request": {"description": "某项信息", "form": "electronic",
+                                "delivery": "email"},
+                })),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["application"]["id"].as_str().unwrap().to_string();
+        let id = gongkai_ledger::ApplicationId(id);
+        assert_eq!(
+            store
+                .in_agency(b)
+                .application(&id)
+                .await
+                .unwrap()
+                .applicant
+                .name,
+            "丙某"
+        );
+        assert!(
+            store.application(&id).await.is_err(),
+            "not in the root agency"
+        );
+    })
+    .await;
 }

@@ -5,7 +5,10 @@
 use super::*;
 use gongkai_service::exports::ExportFormat;
 
-on_both_backends!(agencies_are_isolated_through_the_service);
+on_both_backends!(
+    agencies_are_isolated_through_the_service,
+    sessions_and_tokens_work_in_one_agency
+);
 
 async fn agencies_are_isolated_through_the_service(svc: &Service) {
     let (li, _zhu, _wang) = office(svc).await;
@@ -152,4 +155,124 @@ async fn agencies_are_isolated_through_the_service(svc: &Service) {
     let cell = |o: &gongkai_service::Official| o.year_end.report.get("s3.new_received.total");
     assert_eq!(cell(&ye_a), Some(gongkai_report::Value::int(1)));
     assert_eq!(cell(&ye_b), Some(gongkai_report::Value::int(2)));
+}
+
+/// A session works in the user's first agency until the switch (which remembers the new
+/// one and is audited there); a switch to an agency where the user holds no ledger role,
+/// or of someone else's session, is refused. A token works in the agency it was made for.
+async fn sessions_and_tokens_work_in_one_agency(svc: &Service) {
+    use gongkai_service::SeatChoice;
+    let (li, _zhu, _wang) = office(svc).await;
+    let admin = svc.actor("admin", Via::Cli).await.unwrap();
+    let b = svc
+        .add_agency(&admin, "local-1", "B", "某区某局", "县区")
+        .await
+        .unwrap();
+    svc.grant_roles(&admin, "zhu", "B", &["clerk".into()])
+        .await
+        .unwrap();
+    let store = svc.store();
+    let ttl = chrono::Duration::hours(1);
+    let now = chrono::Utc::now();
+    let (token, session, user) = store
+        .login("zhu", common::PASSWORD, ttl, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.agency_id, None,
+        "a new session: the user's first agency"
+    );
+    let seat = svc
+        .seat(user.clone(), SeatChoice::Remembered(None))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seat.agency.id, 1);
+    assert_eq!(seat.user.role, gongkai_store::Role::OfficeHead);
+    assert_eq!(seat.agencies.len(), 2);
+
+    // The switch: remembered, with the roles held there, audited in B.
+    let zhu = svc.actor("zhu", Via::Web).await.unwrap();
+    let to = svc.switch_agency(&zhu, &token, "B").await.unwrap();
+    assert_eq!(to.id, b.id);
+    let (session, user) = store
+        .session_user(&token, ttl, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.agency_id, Some(b.id));
+    let seat = svc
+        .seat(user.clone(), SeatChoice::Remembered(session.agency_id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (seat.agency.id, seat.user.roles()),
+        (b.id, vec![gongkai_store::Role::Clerk])
+    );
+    let audit = store
+        .in_agency(b.id)
+        .audit(&gongkai_store::AuditQuery {
+            action: Some("session.agency".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor, "zhu");
+
+    // Refused: an agency where li holds no role (403), an unknown code (404), someone
+    // else's session (404); the session stays where it was.
+    let (li_token, _, _) = store.login("li", common::PASSWORD, ttl, now).await.unwrap();
+    let e = svc.switch_agency(&li, &li_token, "B").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    let e = svc.switch_agency(&zhu, &token, "C").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    let e = svc.switch_agency(&li, &token, "local-1").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    let (session, _) = store
+        .session_user(&li_token, ttl, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.agency_id, None);
+    // A remembered agency where the user lost its roles: back to the first one.
+    svc.grant_roles(&admin, "zhu", "B", &[]).await.unwrap();
+    let seat = svc
+        .seat(user.clone(), SeatChoice::Remembered(Some(b.id)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seat.agency.id, 1);
+    assert!(
+        svc.seat(user.clone(), SeatChoice::Only(b.id))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A token is made for the actor's agency and works there only.
+    svc.grant_roles(&admin, "zhu", "B", &["clerk".into()])
+        .await
+        .unwrap();
+    let zhu_b = svc.actor_in("zhu", Via::Cli, Some("B")).await.unwrap();
+    let (secret, tok) = svc.create_token(&zhu_b, "脚本", None).await.unwrap();
+    assert_eq!(tok.agency_id, Some(b.id));
+    let e = svc
+        .create_token(&li.clone().in_agency(b.id), "脚本", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    let in_b = svc.in_agency(b.id);
+    let actor = in_b
+        .authenticate_token(&secret, None, Via::Cli)
+        .await
+        .unwrap();
+    assert_eq!(actor.agency(), b.id);
+    let e = svc
+        .authenticate_token(&secret, None, Via::Cli)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert!(e.to_string().contains("--agency B"), "{e}");
 }
