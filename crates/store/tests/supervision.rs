@@ -5,7 +5,6 @@
 //! row-level security bumps the counter without any privilege on it and reads only its
 //! agency's kept rows.
 
-#[allow(dead_code)]
 mod common;
 
 use common::{TestDb, d, new_application, office, stamp};
