@@ -66,7 +66,10 @@ async fn main() {
         role: Role::Admin,
         password: "correct horse battery".into(),
     };
-    store.init("某省人民政府办公厅", &admin, chrono::Utc::now()).await.unwrap();
+    store
+        .init("某省人民政府办公厅", &admin, chrono::Utc::now())
+        .await
+        .unwrap();
     let st = Stamp::now("admin");
     let mut ids = vec![1];
     for c in 0..cities {
@@ -143,14 +146,21 @@ async fn main() {
         "{} agencies, {total} applications loaded in {:.1} s ({})",
         ids.len(),
         started.elapsed().as_secs_f64(),
-        if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
+        if url.starts_with("sqlite") {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        }
     );
     let svc = Service::new(store.clone());
     let actor: Actor = svc.actor("admin", Via::Cli).await.unwrap();
     let year = chrono::Datelike::year(&today);
     for label in ["cold (every agency computed)", "warm (every row kept)"] {
         let t = Instant::now();
-        let o = svc.supervision(&actor, None, Some(year), None).await.unwrap();
+        let o = svc
+            .supervision(&actor, None, Some(year), None)
+            .await
+            .unwrap();
         println!(
             "view of the root, {label}: {:.3} s (kept {}, computed {}, at risk {})",
             t.elapsed().as_secs_f64(),
@@ -165,7 +175,10 @@ async fn main() {
         .await
         .unwrap();
     let t = Instant::now();
-    let o = svc.supervision(&actor, None, Some(year), None).await.unwrap();
+    let o = svc
+        .supervision(&actor, None, Some(year), None)
+        .await
+        .unwrap();
     println!(
         "after one write in one county: {:.3} s (kept {}, computed {})",
         t.elapsed().as_secs_f64(),
@@ -173,5 +186,8 @@ async fn main() {
         o.cache.computed
     );
     let r = svc.rebuild_figures(&actor, Some(year)).await.unwrap();
-    println!("rebuild_figures: {} agencies in {:.2} s", r.agencies, r.seconds);
+    println!(
+        "rebuild_figures: {} agencies in {:.2} s",
+        r.agencies, r.seconds
+    );
 }

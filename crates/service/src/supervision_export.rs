@@ -232,9 +232,9 @@ pub fn html_page(o: &Overview) -> String {
     );
     let overdue: usize = o.agencies.iter().map(|a| a.overdue).sum();
     let soon: usize = o.agencies.iter().map(|a| a.due_soon).sum();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<section><h2>概况</h2><div class=\"cards\"><div class=\"card\"><b>{}</b><span>机关</span></div><div class=\"card err\"><b>{}</b><span>在办逾期申请</span></div><div class=\"card warn\"><b>{}</b><span>{} 个工作日内到期</span></div><div class=\"card ok\"><b>{}</b><span>年度报告已批准</span></div><div class=\"card err\"><b>{}</b><span>年度报告逾期</span></div></div></section>\n",
+        "<section><h2>概况</h2><div class=\"cards\"><div class=\"card\"><b>{}</b><span>机关</span></div><div class=\"card err\"><b>{}</b><span>在办逾期申请</span></div><div class=\"card warn\"><b>{}</b><span>{} 个工作日内到期</span></div><div class=\"card ok\"><b>{}</b><span>年度报告已批准</span></div><div class=\"card err\"><b>{}</b><span>年度报告逾期</span></div></div></section>",
         o.agencies.len(),
         overdue,
         soon,

@@ -5,7 +5,6 @@
 //! row-level security bumps the counter without any privilege on it and reads only its
 //! agency's kept rows.
 
-#[allow(dead_code)]
 mod common;
 
 use common::{TestDb, d, new_application, office, stamp};
@@ -75,6 +74,15 @@ async fn counters_move_with_the_writes(db: TestDb) {
     let rows = s.figure_rows(&[b], 2025).await.unwrap();
     assert_eq!(rows[0].fresh(today), None, "stale after the write");
     assert_eq!(s.forget_figures(&[b]).await.unwrap(), 1);
+    // The settings are written by an upsert: its conflict clause must not break the
+    // trigger's insert of the counter row (SQLite), and each save bumps the counter.
+    for n in 1..=2 {
+        let before = s.figure_version().await.unwrap();
+        let mut settings = s.settings().await.unwrap();
+        settings.count_receipt_day = n % 2 == 0;
+        s.set_settings(settings, &stamp("admin")).await.unwrap();
+        assert!(s.figure_version().await.unwrap() > before, "save {n}");
+    }
     db.finish().await;
 }
 

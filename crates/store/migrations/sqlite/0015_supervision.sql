@@ -9,6 +9,10 @@
 -- annual report's state and its published cells) as of one date, with the version they
 -- were computed at: a row is used only while its version is the agency's current one and
 -- its date is today; otherwise it is computed again (lazily, on read) and replaced.
+--
+-- SQLite's triggers insert the counter row with NOT EXISTS rather than INSERT OR IGNORE:
+-- the outer statement's conflict clause (an upsert of the settings) would override the
+-- trigger's OR IGNORE and fail on the existing row.
 
 CREATE TABLE supervision_versions (
     agency_id INTEGER NOT NULL PRIMARY KEY REFERENCES agencies (id),
@@ -27,90 +31,120 @@ CREATE TABLE supervision_figures (
 
 CREATE TRIGGER applications_insert_supervision AFTER INSERT ON applications
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER applications_update_supervision AFTER UPDATE ON applications
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER applications_delete_supervision AFTER DELETE ON applications
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (OLD.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT OLD.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = OLD.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = OLD.agency_id;
 END;
 
 CREATE TRIGGER events_insert_supervision AFTER INSERT ON events
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER appeals_insert_supervision AFTER INSERT ON appeals
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER appeals_update_supervision AFTER UPDATE ON appeals
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER appeals_delete_supervision AFTER DELETE ON appeals
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (OLD.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT OLD.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = OLD.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = OLD.agency_id;
 END;
 
 CREATE TRIGGER proactive_records_insert_supervision AFTER INSERT ON proactive_records
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER proactive_records_update_supervision AFTER UPDATE ON proactive_records
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER proactive_records_delete_supervision AFTER DELETE ON proactive_records
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (OLD.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT OLD.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = OLD.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = OLD.agency_id;
 END;
 
 CREATE TRIGGER reviews_insert_supervision AFTER INSERT ON reviews
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER year_end_narratives_insert_supervision AFTER INSERT ON year_end_narratives
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER agency_settings_insert_supervision AFTER INSERT ON agency_settings
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER agency_settings_update_supervision AFTER UPDATE ON agency_settings
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (NEW.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT NEW.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = NEW.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = NEW.agency_id;
 END;
 
 CREATE TRIGGER agency_settings_delete_supervision AFTER DELETE ON agency_settings
 BEGIN
-    INSERT OR IGNORE INTO supervision_versions (agency_id, version) VALUES (OLD.agency_id, 0);
+    INSERT INTO supervision_versions (agency_id, version)
+    SELECT OLD.agency_id, 0 WHERE NOT EXISTS
+        (SELECT 1 FROM supervision_versions WHERE agency_id = OLD.agency_id);
     UPDATE supervision_versions SET version = version + 1 WHERE agency_id = OLD.agency_id;
 END;
