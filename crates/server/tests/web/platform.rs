@@ -44,7 +44,7 @@ fn application(id: &str, name: &str) -> NewApplication {
 /// The root agency (测试市某局, `local-1`) with 甲某's application A-1, agency B (某区某局)
 /// with 乙某's B-9; `bclerk` is 信息员 of B only, `both` is 信息员 of the root and
 /// 办公室主任 of B, `clerk` is of the root only.
-async fn two_agencies(store: &Store) -> AgencyId {
+pub async fn two_agencies(store: &Store) -> AgencyId {
     let admin = Stamp::now("admin");
     let b = store
         .add_agency(
