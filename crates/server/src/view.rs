@@ -20,6 +20,8 @@ pub struct UserView {
     pub manage: bool,
     /// The name of the agency the user works in.
     pub agency: String,
+    /// 管理员 working in the root agency: the platform administrator (the 机关 page).
+    pub platform: bool,
     /// The agency switch (when the user holds ledger roles in more than one agency): each
     /// agency's code, name, and whether it is the current one.
     pub agencies: Vec<(String, String, bool)>,
@@ -60,6 +62,8 @@ impl Chrome {
                 admin: u.has(gongkai_store::Role::Admin),
                 manage: u.has(gongkai_store::Role::Admin) || u.has(gongkai_store::Role::OfficeHead),
                 agency: u.agency.name.clone(),
+                platform: u.has(gongkai_store::Role::Admin)
+                    && u.agency.id == gongkai_store::agencies::ROOT,
                 agencies: if u.can_switch() {
                     u.agencies
                         .iter()
@@ -113,6 +117,8 @@ const FLASH: &[(&str, &str)] = &[
     ("logged_out", "已退出登录。"),
     ("token_revoked", "已撤销访问令牌。"),
     ("agency_switched", "已切换机关：以下是该机关的台账。"),
+    ("agency_saved", "已保存机关。"),
+    ("roles_saved", "已保存该用户在机关的角色。"),
     (
         "initialised",
         "台账已创建。请用刚才设置的管理员账号登录，再在“管理 → 用户”（/admin/users）中为信息员、办公室主任和分管领导建立账号。",

@@ -84,7 +84,7 @@ pub use error::{ErrorKind, ServiceError};
 pub use letters::Letter;
 pub use narrative::{NarrativeView, section_number};
 pub use office::{CalendarSource, OfficeView, open_calendar};
-pub use platform::{Seat, SeatChoice};
+pub use platform::{AgencyForm, Seat, SeatChoice};
 pub use review::{Allowed, allowed};
 pub use users::{Account, AccountDraft, Created, check_password};
 pub use year_end::Official;

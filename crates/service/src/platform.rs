@@ -11,6 +11,7 @@
 //! [`Service::my_agencies`] lists the ones to pick from.
 
 use gongkai_store::agencies::{self, ROOT};
+use gongkai_store::agency_edit::AgencyEdit;
 use gongkai_store::{
     Agency, AgencyId, AgencyKind, NewAgency, Role, SessionToken, StoreError, User,
 };
@@ -36,6 +37,17 @@ pub struct Seat {
     pub user: User,
     /// The agencies where the user holds a ledger role, by number.
     pub agencies: Vec<Agency>,
+}
+
+/// An agency's fields as a form or the command line gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgencyForm {
+    pub code: String,
+    pub name: String,
+    /// 省, 市, 县区, 乡镇街道, 部门 or the keys.
+    pub kind: String,
+    pub reconsideration_organ: String,
+    pub court: String,
 }
 
 /// Which agency a signed-in user asks to work in.
@@ -164,6 +176,45 @@ impl Service {
             .in_agency(ROOT)
             .add_agency(&new, &actor.stamp())
             .await?)
+    }
+
+    /// Changes the agency with code `code` (platform administrator; audited `agency.edit`):
+    /// its new code, name, kind (省, 市, 县区, 乡镇街道, 部门 or the keys), and the 复议机关
+    /// and court its letters name (empty: the letters' defaults).
+    pub async fn edit_agency(&self, actor: &Actor, code: &str, new: &AgencyForm) -> Result<Agency> {
+        crate::limits::text("name", &new.code)?;
+        crate::limits::text("agency", &new.name)?;
+        crate::limits::text("reconsideration_organ", &new.reconsideration_organ)?;
+        crate::limits::text("court", &new.court)?;
+        let kind: AgencyKind = new.kind.parse().map_err(|message| ServiceError::Invalid {
+            field: "机关层级",
+            message,
+        })?;
+        self.require_platform_admin(actor).await?;
+        let old = self.agency_by_code(code).await?;
+        let edit = AgencyEdit {
+            code: new.code.clone(),
+            name: new.name.clone(),
+            kind,
+            reconsideration_organ: new.reconsideration_organ.clone(),
+            court: new.court.clone(),
+        };
+        Ok(self
+            .store
+            .in_agency(ROOT)
+            .edit_agency(old.id, &edit, &actor.stamp())
+            .await?)
+    }
+
+    /// Every agency where `user` holds a role, with the role keys (platform
+    /// administrator: the roles per agency on the users page).
+    pub async fn roles_by_agency(
+        &self,
+        actor: &Actor,
+        user: &str,
+    ) -> Result<Vec<(Agency, Vec<String>)>> {
+        self.require_platform_admin(actor).await?;
+        Ok(self.store.held_agencies(user.trim()).await?)
     }
 
     /// Sets `user`'s roles in the agency with code `agency` (platform administrator;

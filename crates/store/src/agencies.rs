@@ -111,6 +111,11 @@ pub struct Agency {
     pub name: String,
     pub kind: AgencyKind,
     pub created_at: DateTime<Utc>,
+    /// The 行政复议机关 named in the remedy paragraph of its letters (empty: the letter's
+    /// default, 本级人民政府); migration 0014.
+    pub reconsideration_organ: String,
+    /// The 人民法院 named there (empty: 人民法院).
+    pub court: String,
 }
 
 /// An agency to add under `parent_id`.
@@ -122,9 +127,24 @@ pub struct NewAgency {
     pub kind: AgencyKind,
 }
 
-type AgencyRow = (i64, Option<i64>, String, String, String, DateTime<Utc>);
+type AgencyRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    String,
+    String,
+);
 
-fn agency_from((id, parent_id, code, name, kind, created_at): AgencyRow) -> Result<Agency> {
+/// The columns of an [`AgencyRow`], for `SELECT … FROM agencies a`.
+const AGENCY_COLUMNS: &str =
+    "a.id, a.parent_id, a.code, a.name, a.kind, a.created_at, a.reconsideration_organ, a.court";
+
+fn agency_from(
+    (id, parent_id, code, name, kind, created_at, reconsideration_organ, court): AgencyRow,
+) -> Result<Agency> {
     let kind = kind.parse().map_err(|e: String| StoreError::Corrupt {
         what: format!("机关 {id}"),
         detail: e,
@@ -136,6 +156,8 @@ fn agency_from((id, parent_id, code, name, kind, created_at): AgencyRow) -> Resu
         name,
         kind,
         created_at,
+        reconsideration_organ,
+        court,
     })
 }
 
@@ -163,6 +185,14 @@ pub(crate) trait AgencyConn: Send {
     async fn held_agencies(&mut self, user: &str) -> Result<Vec<(Agency, String)>>;
     /// Sets the agency a session works in (`crate::sessions`).
     async fn set_session_agency(&mut self, session: &str, agency: AgencyId) -> Result<u64>;
+    /// Changes agency `id`'s code, name, kind, 复议机关 and court (`crate::agency_edit`).
+    async fn update_agency(
+        &mut self,
+        id: AgencyId,
+        a: &crate::agency_edit::AgencyEdit,
+    ) -> Result<()>;
+    /// Sets the store's agency's 复议机关 and court (the office settings' save).
+    async fn set_agency_remedy(&mut self, organ: &str, court: &str) -> Result<()>;
 }
 
 macro_rules! impl_agency_conn {
@@ -192,9 +222,9 @@ macro_rules! impl_agency_conn {
             }
 
             async fn this_agency(&mut self) -> Result<Option<Agency>> {
-                let row: Option<AgencyRow> = sqlx::query_as(
-                    "SELECT id, parent_id, code, name, kind, created_at FROM agencies WHERE id = $1",
-                )
+                let row: Option<AgencyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AGENCY_COLUMNS} FROM agencies a WHERE a.id = $1"
+                )))
                 .bind(self.agency)
                 .fetch_optional(&mut *self.t)
                 .await?;
@@ -211,15 +241,19 @@ macro_rules! impl_agency_conn {
             }
 
             async fn all_agencies(&mut self) -> Result<Vec<Agency>> {
-                let rows: Vec<AgencyRow> = sqlx::query_as(
-                    "SELECT id, parent_id, code, name, kind, created_at FROM agencies ORDER BY id",
-                )
+                let rows: Vec<AgencyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AGENCY_COLUMNS} FROM agencies a ORDER BY a.id"
+                )))
                 .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(agency_from).collect()
             }
 
-            async fn insert_agency(&mut self, a: &NewAgency, at: DateTime<Utc>) -> Result<AgencyId> {
+            async fn insert_agency(
+                &mut self,
+                a: &NewAgency,
+                at: DateTime<Utc>,
+            ) -> Result<AgencyId> {
                 Ok(sqlx::query_scalar(
                     "INSERT INTO agencies (parent_id, code, name, kind, created_at) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -279,38 +313,83 @@ macro_rules! impl_agency_conn {
             }
 
             async fn agency_members(&mut self) -> Result<Vec<(String, String)>> {
-                Ok(sqlx::query_as(
-                    "SELECT user_name, role FROM agency_roles WHERE agency_id = $1",
+                Ok(
+                    sqlx::query_as("SELECT user_name, role FROM agency_roles WHERE agency_id = $1")
+                        .bind(self.agency)
+                        .fetch_all(&mut *self.t)
+                        .await?,
                 )
-                .bind(self.agency)
-                .fetch_all(&mut *self.t)
-                .await?)
             }
 
             async fn held_agencies(&mut self, user: &str) -> Result<Vec<(Agency, String)>> {
-                let rows: Vec<(i64, Option<i64>, String, String, String, DateTime<Utc>, String)> =
-                    sqlx::query_as(
-                        "SELECT a.id, a.parent_id, a.code, a.name, a.kind, a.created_at, r.role \
-                         FROM agency_roles r JOIN agencies a ON a.id = r.agency_id \
-                         WHERE r.user_name = $1 ORDER BY a.id, r.role",
-                    )
-                    .bind(user)
-                    .fetch_all(&mut *self.t)
-                    .await?;
+                type Row = (
+                    i64,
+                    Option<i64>,
+                    String,
+                    String,
+                    String,
+                    DateTime<Utc>,
+                    String,
+                    String,
+                    String,
+                );
+                let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AGENCY_COLUMNS}, r.role \
+                     FROM agency_roles r JOIN agencies a ON a.id = r.agency_id \
+                     WHERE r.user_name = $1 ORDER BY a.id, r.role"
+                )))
+                .bind(user)
+                .fetch_all(&mut *self.t)
+                .await?;
                 rows.into_iter()
-                    .map(|(id, parent, code, name, kind, at, role)| {
-                        Ok((agency_from((id, parent, code, name, kind, at))?, role))
+                    .map(|(id, parent, code, name, kind, at, organ, court, role)| {
+                        let a = agency_from((id, parent, code, name, kind, at, organ, court))?;
+                        Ok((a, role))
                     })
                     .collect()
             }
 
+            async fn update_agency(
+                &mut self,
+                id: AgencyId,
+                a: &crate::agency_edit::AgencyEdit,
+            ) -> Result<()> {
+                sqlx::query(
+                    "UPDATE agencies SET code = $2, name = $3, kind = $4, \
+                     reconsideration_organ = $5, court = $6 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&a.code)
+                .bind(&a.name)
+                .bind(a.kind.as_str())
+                .bind(&a.reconsideration_organ)
+                .bind(&a.court)
+                .execute(&mut *self.t)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_agency_remedy(&mut self, organ: &str, court: &str) -> Result<()> {
+                sqlx::query(
+                    "UPDATE agencies SET reconsideration_organ = $2, court = $3 WHERE id = $1",
+                )
+                .bind(self.agency)
+                .bind(organ)
+                .bind(court)
+                .execute(&mut *self.t)
+                .await?;
+                Ok(())
+            }
+
             async fn set_session_agency(&mut self, session: &str, agency: AgencyId) -> Result<u64> {
-                Ok(sqlx::query("UPDATE sessions SET agency_id = $2 WHERE id = $1")
-                    .bind(session)
-                    .bind(agency)
-                    .execute(&mut *self.t)
-                    .await?
-                    .rows_affected())
+                Ok(
+                    sqlx::query("UPDATE sessions SET agency_id = $2 WHERE id = $1")
+                        .bind(session)
+                        .bind(agency)
+                        .execute(&mut *self.t)
+                        .await?
+                        .rows_affected(),
+                )
             }
         }
     };
@@ -409,7 +488,10 @@ pub fn subtree_of(all: &[Agency], root: AgencyId) -> Vec<(Agency, usize)> {
     out
 }
 
-async fn require_platform_admin<C: crate::backend::Conn>(c: &mut C, stamp: &Stamp) -> Result<()> {
+pub(crate) async fn require_platform_admin<C: crate::backend::Conn>(
+    c: &mut C,
+    stamp: &Stamp,
+) -> Result<()> {
     let me = ops::actor_anywhere(c, stamp).await?;
     let keys = c.role_keys(&me.name, ROOT).await?;
     if keys.iter().any(|k| k == Role::Admin.as_str()) {
@@ -475,6 +557,8 @@ async fn add<C: crate::backend::Conn>(c: &mut C, new: &NewAgency, stamp: &Stamp)
         name: row.name,
         kind: row.kind,
         created_at: stamp.at,
+        reconsideration_organ: String::new(),
+        court: String::new(),
     })
 }
 
@@ -640,6 +724,8 @@ mod tests {
             name: format!("n{id}"),
             kind: AgencyKind::County,
             created_at: Utc::now(),
+            reconsideration_organ: String::new(),
+            court: String::new(),
         }
     }
 

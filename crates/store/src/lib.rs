@@ -115,6 +115,7 @@ macro_rules! tx {
 }
 
 pub mod agencies;
+pub mod agency_edit;
 pub mod auth;
 mod backend;
 mod backend_rows;

@@ -27,6 +27,7 @@ pub mod account;
 pub mod account_agency;
 pub mod account_tokens;
 pub mod admin_audit;
+pub mod admin_platform;
 pub mod admin_settings;
 pub mod admin_templates;
 pub mod admin_users;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .merge(account_tokens::router())
         .merge(account_agency::router())
+        .merge(admin_platform::router())
         .merge(ledger::router())
         .merge(account::router())
         .merge(admin_users::router())

@@ -1085,6 +1085,20 @@ async fn a_city_supervisor_sees_the_counties_at_risk_and_a_report_differing_from
     let store = store().await;
     crate::supervise::city(&store).await;
     crate::supervise::approve_and_amend(&store).await;
+
+/// Issue 18 §1: a person with roles in two agencies (信息员 of the root agency, 办公室主任 of
+/// 某区某局) logs in, sees the root's ledger, picks the other agency in the top bar's
+/// switch and sees that agency's ledger (and its roles); the session remembers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_of_two_agencies_switches_to_the_other_ledger() {
+    let test = "a_person_of_two_agencies_switches_to_the_other_ledger";
+    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let Some((driver, _process)) = open_browser(test, &downloads).await else {
+        return;
+    };
+    let store = store().await;
+    crate::platform::two_agencies(&store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(store, Config::default());
@@ -1115,5 +1129,28 @@ async fn supervise_the_city(driver: &WebDriver, base: &str) -> WebDriverResult<(
     // The county's own view from the agencies' table.
     click(driver, "#agency-table tr[data-code='C2'] a").await;
     wait_text(driver, "h1", "乙县人民政府办公室").await;
+
+    let result = switch_agencies(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    result.unwrap();
+}
+
+async fn switch_agencies(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "both").await?;
+    driver.goto(format!("{base}/ledger")).await?;
+    let list = wait_text(driver, "main", "甲某").await;
+    assert!(!list.contains("乙某"), "{list}");
+    wait_text(driver, ".who", "信息员").await;
+    set_value(driver, ".agency-switch select[name=agency]", "B").await;
+    click(driver, ".agency-switch button[type=submit]").await;
+    wait_text(driver, "p.flash", "已切换机关").await;
+    let list = wait_text(driver, "main", "乙某").await;
+    assert!(!list.contains("甲某"), "{list}");
+    wait_text(driver, ".who", "办公室主任").await;
+    // Remembered: a new page of the session stays in 某区某局.
+    driver.goto(format!("{base}/ledger")).await?;
+    let list = wait_text(driver, "main", "乙某").await;
+    assert!(!list.contains("甲某"), "{list}");
     Ok(())
 }

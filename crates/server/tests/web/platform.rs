@@ -44,7 +44,7 @@ fn application(id: &str, name: &str) -> NewApplication {
 /// The root agency (测试市某局, `local-1`) with 甲某's application A-1, agency B (某区某局)
 /// with 乙某's B-9; `bclerk` is 信息员 of B only, `both` is 信息员 of the root and
 /// 办公室主任 of B, `clerk` is of the root only.
-async fn two_agencies(store: &Store) -> AgencyId {
+pub async fn two_agencies(store: &Store) -> AgencyId {
     let admin = Stamp::now("admin");
     let b = store
         .add_agency(
@@ -336,6 +336,161 @@ async fn a_user_of_two_agencies_switches_and_the_session_remembers() {
             store.application(&id).await.is_err(),
             "not in the root agency"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_platform_administrator_keeps_the_tree_and_the_roles() {
+    on_both("platform_admin", |app, store| async move {
+        let b = two_agencies(&store).await;
+        // Not for a clerk, nor for an administrator of another agency than the root.
+        let mut c = Client::new(&app);
+        c.login("clerk").await;
+        assert_eq!(c.get("/admin/platform").await.status, StatusCode::FORBIDDEN);
+        store
+            .grant_roles("both", b, &["admin".into()], &Stamp::now("admin"))
+            .await
+            .unwrap();
+        store
+            .grant_roles("both", 1, &[], &Stamp::now("admin"))
+            .await
+            .unwrap();
+        let mut other = Client::new(&app);
+        other.login("both").await;
+        let r = other.get("/admin/platform").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let csrf = csrf_of(&other.get("/ledger").await.text());
+        let r = other
+            .post_form(
+                "/admin/platform/a/B",
+                &[
+                    ("csrf", &csrf),
+                    ("code", "B"),
+                    ("name", "改名"),
+                    ("kind", "county"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+
+        let mut a = Client::new(&app);
+        a.login("admin").await;
+        let page = a.get("/admin/platform").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        assert!(page.text().contains("测试市某局") && page.text().contains("某区某局"));
+        let csrf = csrf_of(&page.text());
+        // Add an agency under B; a code already taken is refused on the page.
+        let r = a
+            .post_form(
+                "/admin/platform",
+                &[
+                    ("csrf", &csrf),
+                    ("parent", "B"),
+                    ("code", "C"),
+                    ("name", "某街道办事处"),
+                    ("kind", "township"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let r = a
+            .post_form(
+                "/admin/platform",
+                &[
+                    ("csrf", &csrf),
+                    ("parent", "B"),
+                    ("code", "C"),
+                    ("name", "重复"),
+                    ("kind", "township"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("机关代码"), "{}", r.text());
+        let tree = a.get("/admin/platform").await.text();
+        assert!(
+            tree.contains("└ <a href=\"/admin/platform/a/C\">某街道办事处</a>"),
+            "{tree}"
+        );
+
+        // Edit B: code, name, the 复议机关 and the court its letters name.
+        assert_eq!(a.get("/admin/platform/a/B").await.status, StatusCode::OK);
+        let r = a
+            .post_form(
+                "/admin/platform/a/B",
+                &[
+                    ("csrf", &csrf),
+                    ("code", "B2"),
+                    ("name", "某区某某局"),
+                    ("kind", "county"),
+                    ("organ", "某区人民政府"),
+                    ("court", "某区人民法院"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let office = store.in_agency(b).office().await.unwrap();
+        assert_eq!(office.reconsideration_organ, "某区人民政府");
+        assert_eq!(office.court, "某区人民法院");
+        assert_eq!(
+            store.office().await.unwrap().court,
+            "",
+            "the root's own stays"
+        );
+        let r = a
+            .post_form(
+                "/admin/platform/a/B2",
+                &[
+                    ("csrf", &csrf),
+                    ("code", "C"),
+                    ("name", "x"),
+                    ("kind", "county"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(
+            a.get("/admin/platform/a/B").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let audit = store
+            .audit(&AuditQuery {
+                action: Some("agency.edit".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].detail["before"]["code"], "B");
+        assert_eq!(audit[0].detail["after"]["court"], "某区人民法院");
+
+        // Roles per agency: bclerk becomes 信息员 and 监督 of C too.
+        let page = a.get("/admin/platform/users/bclerk").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        assert!(page.text().contains("id=\"roles-C\""));
+        let r = a
+            .post_form(
+                "/admin/platform/users/bclerk",
+                &[
+                    ("csrf", &csrf),
+                    ("agency", "C"),
+                    ("role", "clerk"),
+                    ("role", "supervisor"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let held = store.held_agencies("bclerk").await.unwrap();
+        let c_roles = &held.iter().find(|(a, _)| a.code == "C").unwrap().1;
+        assert!(
+            c_roles.contains(&"clerk".to_string()) && c_roles.contains(&"supervisor".to_string())
+        );
+        // bclerk now has the switch, and the root agency is still not among its choices.
+        let mut bc = Client::new(&app);
+        bc.login("bclerk").await;
+        let list = bc.get("/ledger").await.text();
+        assert!(list.contains("value=\"C\"") && !list.contains("value=\"local-1\""));
     })
     .await;
 }

@@ -2,14 +2,16 @@
 //! sessions (see the parent module for the pattern: check the actor, validate, write, audit).
 
 use super::*;
+/// The office settings, with the 复议机关 and court of the agency's row (migration 0014).
 pub(crate) async fn office<C: Conn>(c: &mut C) -> Result<OfficeSettings> {
-    match c.setting(META_OFFICE).await? {
-        None => Ok(OfficeSettings::default()),
+    let office = match c.setting(META_OFFICE).await? {
+        None => OfficeSettings::default(),
         Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
             what: "机关设置".into(),
             detail: e.to_string(),
-        }),
-    }
+        })?,
+    };
+    crate::agency_edit::overlay_remedy(c, office).await
 }
 
 pub(crate) async fn set_office<C: Conn>(
@@ -19,7 +21,8 @@ pub(crate) async fn set_office<C: Conn>(
 ) -> Result<()> {
     let old = office(c).await?;
     let new = new.clone().normalised();
-    set_json_setting(c, stamp, META_OFFICE, "修改机关设置", "office", &old, &new).await
+    set_json_setting(c, stamp, META_OFFICE, "修改机关设置", "office", &old, &new).await?;
+    crate::agency_edit::store_remedy(c, &new).await
 }
 
 /// Writes one setting as JSON after checking that the actor may configure, audited as
@@ -81,6 +84,7 @@ pub(crate) async fn init<C: Conn>(
         &serde_json::to_string(&office).unwrap_or_default(),
     )
     .await?;
+    crate::agency_edit::store_remedy(c, &office).await?;
     c.insert_user(&user, &hash).await?;
     crate::agencies::grant_here(c, &user).await?;
     let stamp = Stamp::new(&user.name, at);

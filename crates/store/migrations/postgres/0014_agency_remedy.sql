@@ -1,0 +1,18 @@
+-- The platform (issue 18 §1): each agency's 复议机关 and court (管辖法院), named in the
+-- remedy paragraph of its reply letters, are columns of the tree, so the platform
+-- administrator sees and sets them for every agency on one page.
+-- ../sqlite/0014_agency_remedy.sql makes the same change on SQLite (same columns).
+--
+-- They come from the office settings (`agency_settings` key `office`, JSON), which keep
+-- their other particulars; empty: the letter's defaults (本级人民政府, 人民法院).
+
+ALTER TABLE agencies ADD COLUMN reconsideration_organ TEXT NOT NULL DEFAULT '';
+ALTER TABLE agencies ADD COLUMN court TEXT NOT NULL DEFAULT '';
+
+UPDATE agencies SET
+    reconsideration_organ = COALESCE((
+        SELECT s.value::jsonb ->> 'reconsideration_organ' FROM agency_settings s
+        WHERE s.agency_id = agencies.id AND s.key = 'office'), ''),
+    court = COALESCE((
+        SELECT s.value::jsonb ->> 'court' FROM agency_settings s
+        WHERE s.agency_id = agencies.id AND s.key = 'office'), '');
