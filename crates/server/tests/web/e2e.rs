@@ -1085,20 +1085,6 @@ async fn a_city_supervisor_sees_the_counties_at_risk_and_a_report_differing_from
     let store = store().await;
     crate::supervise::city(&store).await;
     crate::supervise::approve_and_amend(&store).await;
-
-/// Issue 18 §1: a person with roles in two agencies (信息员 of the root agency, 办公室主任 of
-/// 某区某局) logs in, sees the root's ledger, picks the other agency in the top bar's
-/// switch and sees that agency's ledger (and its roles); the session remembers it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_person_of_two_agencies_switches_to_the_other_ledger() {
-    let test = "a_person_of_two_agencies_switches_to_the_other_ledger";
-    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
-    std::fs::create_dir_all(&downloads).unwrap();
-    let Some((driver, _process)) = open_browser(test, &downloads).await else {
-        return;
-    };
-    let store = store().await;
-    crate::platform::two_agencies(&store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(store, Config::default());
@@ -1129,7 +1115,30 @@ async fn supervise_the_city(driver: &WebDriver, base: &str) -> WebDriverResult<(
     // The county's own view from the agencies' table.
     click(driver, "#agency-table tr[data-code='C2'] a").await;
     wait_text(driver, "h1", "乙县人民政府办公室").await;
+    Ok(())
+}
 
+/// Issue 18 §1: a person with roles in two agencies (信息员 of the root agency, 办公室主任 of
+/// 某区某局) logs in, sees the root's ledger, picks the other agency in the top bar's
+/// switch and sees that agency's ledger (and its roles); the session remembers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_of_two_agencies_switches_to_the_other_ledger() {
+    let test = "a_person_of_two_agencies_switches_to_the_other_ledger";
+    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let Some((driver, _process)) = open_browser(test, &downloads).await else {
+        return;
+    };
+    let store = store().await;
+    crate::platform::two_agencies(&store).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store, Config::default());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, gongkai_server::app(state))
+            .await
+            .unwrap();
+    });
     let result = switch_agencies(&driver, &base).await;
     let _ = driver.quit().await;
     server.abort();
