@@ -50,6 +50,8 @@ pub struct AuthUser {
     /// The agencies where the user holds a ledger role (the agency switch when more than
     /// one), by number.
     pub agencies: Vec<Agency>,
+    /// Holds `supervisor` on some node (the 监督 link to `/supervise`).
+    pub supervises: bool,
 }
 
 impl AuthUser {
@@ -71,6 +73,7 @@ impl AuthUser {
             auth: auth.into(),
             agency: seat.agency,
             agencies: seat.agencies,
+            supervises: seat.supervises,
         }
     }
 

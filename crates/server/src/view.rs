@@ -25,6 +25,8 @@ pub struct UserView {
     /// The agency switch (when the user holds ledger roles in more than one agency): each
     /// agency's code, name, and whether it is the current one.
     pub agencies: Vec<(String, String, bool)>,
+    /// Holds `supervisor` on some node: the 监督 link.
+    pub supervise: bool,
 }
 
 /// The page frame: CSRF token, user, the active navigation section, a status message.
@@ -72,6 +74,7 @@ impl Chrome {
                 } else {
                     Vec::new()
                 },
+                supervise: u.supervises,
             }),
             section,
             flash: None,

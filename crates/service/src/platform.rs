@@ -37,6 +37,8 @@ pub struct Seat {
     pub user: User,
     /// The agencies where the user holds a ledger role, by number.
     pub agencies: Vec<Agency>,
+    /// The user holds `supervisor` on some node (the 监督 link).
+    pub supervises: bool,
 }
 
 /// An agency's fields as a form or the command line gives them.
@@ -66,10 +68,11 @@ impl Service {
     /// which roles; `None` when it holds no ledger role in the chosen agency (or anywhere):
     /// such a user is not let in. One query.
     pub async fn seat(&self, user: User, choice: SeatChoice) -> Result<Option<Seat>> {
-        let held: Vec<(Agency, Vec<Role>)> = self
-            .store
-            .held_agencies(&user.name)
-            .await?
+        let all = self.store.held_agencies(&user.name).await?;
+        let supervises = all
+            .iter()
+            .any(|(_, keys)| keys.iter().any(|k| k == "supervisor"));
+        let held: Vec<(Agency, Vec<Role>)> = all
             .into_iter()
             .map(|(a, keys)| (a, agencies::ledger_roles(&keys)))
             .filter(|(_, roles)| !roles.is_empty())
@@ -91,6 +94,7 @@ impl Service {
             agency,
             user,
             agencies: held.into_iter().map(|(a, _)| a).collect(),
+            supervises,
         }))
     }
 

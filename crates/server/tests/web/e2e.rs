@@ -1102,6 +1102,8 @@ async fn a_city_supervisor_sees_the_counties_at_risk_and_a_report_differing_from
 
 async fn supervise_the_city(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
     login_as(driver, base, "leader").await?;
+    // The top bar links the view for a supervisor.
+    wait_text(driver, "nav a[href='/supervise']", "监督").await;
     let year = chrono::Datelike::year(&Utc::now().date_naive()) - 1;
     driver
         .goto(format!("{base}/supervise?node=C&year={year}"))

@@ -89,6 +89,10 @@ async fn a_city_supervisor_sees_its_counties() {
     assert!(page.contains("data-agency=\"C1\"") && page.contains("data-agency=\"C2\""));
     assert!(page.contains("已逾期"), "{page}");
     assert!(!page.contains("测试市某局</td>"), "the root is outside C");
+    assert!(
+        page.contains("<a href=\"/supervise\" aria-current=\"page\">监督</a>"),
+        "the top bar links the view for a supervisor"
+    );
     // The root and a crafted code are refused; a bad year names the field.
     assert_eq!(
         c.get("/supervise?node=local-1").await.status,
@@ -122,6 +126,14 @@ async fn a_city_supervisor_sees_its_counties() {
     // A user without the supervisor role: 403 on the page and the API.
     let mut other = Client::new(&app);
     other.login("clerk").await;
+    assert!(
+        !other
+            .get("/ledger")
+            .await
+            .text()
+            .contains("href=\"/supervise\""),
+        "no 监督 link for a user who supervises nothing"
+    );
     assert_eq!(other.get("/supervise").await.status, StatusCode::FORBIDDEN);
     bearer(&mut other, "clerk").await;
     let r = other
