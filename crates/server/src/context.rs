@@ -65,7 +65,12 @@ impl AuthUser {
                 .clone()
                 .filter(|d| !d.trim().is_empty())
                 .unwrap_or_else(|| u.name.clone()),
-            roles: u.roles(),
+            // A supervisor without a ledger role holds none here (it reads only).
+            roles: if seat.supervisor_only {
+                Vec::new()
+            } else {
+                u.roles()
+            },
             must_change_password: u.must_change_password,
             name: u.name,
             role: u.role,
@@ -87,6 +92,7 @@ impl AuthUser {
             via,
         )
         .with_roles(&self.roles)
+        .without_roles_unless(!self.roles.is_empty())
         .with_client(&self.client)
         .with_auth(self.auth.clone())
         .in_agency(self.agency.id)

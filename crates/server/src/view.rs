@@ -51,16 +51,19 @@ impl Chrome {
             user: ctx.user.as_ref().map(|u| UserView {
                 name: u.name.clone(),
                 display: u.display.clone(),
-                role_label: u
-                    .roles
-                    .iter()
-                    .map(|r| crate::i18n::label(r.label_zh()))
-                    .collect::<Vec<_>>()
-                    .join(if crate::i18n::current().is_en() {
-                        ", "
-                    } else {
-                        "、"
-                    }),
+                role_label: if u.roles.is_empty() {
+                    crate::i18n::label("监督").to_string()
+                } else {
+                    u.roles
+                        .iter()
+                        .map(|r| crate::i18n::label(r.label_zh()))
+                        .collect::<Vec<_>>()
+                        .join(if crate::i18n::current().is_en() {
+                            ", "
+                        } else {
+                            "、"
+                        })
+                },
                 admin: u.has(gongkai_store::Role::Admin),
                 manage: u.has(gongkai_store::Role::Admin) || u.has(gongkai_store::Role::OfficeHead),
                 agency: u.agency.name.clone(),

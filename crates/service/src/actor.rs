@@ -125,6 +125,17 @@ impl Actor {
         self
     }
 
+    /// With no role at all unless `keep` (a supervisor without a ledger role in the agency
+    /// it works in): [`Actor::has`] and [`Actor::may`] answer false; [`Actor::role`] still
+    /// names the stored primary role for messages. The store decides again from the
+    /// agency's roles in every write's transaction.
+    pub fn without_roles_unless(mut self, keep: bool) -> Self {
+        if !keep {
+            self.roles.clear();
+        }
+        self
+    }
+
     /// The login name.
     pub fn name(&self) -> &str {
         &self.name

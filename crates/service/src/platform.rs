@@ -39,6 +39,10 @@ pub struct Seat {
     pub agencies: Vec<Agency>,
     /// The user holds `supervisor` on some node (the 监督 link).
     pub supervises: bool,
+    /// The user holds no ledger role here: a supervisor working in a node it supervises,
+    /// which reads (the supervisor's view, the node's ledger) and writes nothing — the
+    /// store finds no role of its in the agency and refuses every write (`not_member`).
+    pub supervisor_only: bool,
 }
 
 /// An agency's fields as a form or the command line gives them.
@@ -69,9 +73,12 @@ impl Service {
     /// such a user is not let in. One query.
     pub async fn seat(&self, user: User, choice: SeatChoice) -> Result<Option<Seat>> {
         let all = self.store.held_agencies(&user.name).await?;
-        let supervises = all
+        let supervised: Vec<Agency> = all
             .iter()
-            .any(|(_, keys)| keys.iter().any(|k| k == "supervisor"));
+            .filter(|(_, keys)| keys.iter().any(|k| k == "supervisor"))
+            .map(|(a, _)| a.clone())
+            .collect();
+        let supervises = !supervised.is_empty();
         let held: Vec<(Agency, Vec<Role>)> = all
             .into_iter()
             .map(|(a, keys)| (a, agencies::ledger_roles(&keys)))
@@ -84,7 +91,22 @@ impl Service {
                 .or_else(|| held.first()),
         };
         let Some((agency, roles)) = pick else {
-            return Ok(None);
+            // No ledger role in the chosen agency (or anywhere): a supervisor works in a
+            // node it supervises (the token's, or the first), reading only.
+            let node = match choice {
+                SeatChoice::Only(id) => supervised.iter().find(|a| a.id == id),
+                SeatChoice::Remembered(id) if held.is_empty() => id
+                    .and_then(|id| supervised.iter().find(|a| a.id == id))
+                    .or_else(|| supervised.first()),
+                SeatChoice::Remembered(_) => None,
+            };
+            return Ok(node.map(|a| Seat {
+                agency: a.clone(),
+                user,
+                agencies: Vec::new(),
+                supervises: true,
+                supervisor_only: true,
+            }));
         };
         let agency = agency.clone();
         let Some(user) = agencies::with_roles(user, roles) else {
@@ -95,6 +117,7 @@ impl Service {
             user,
             agencies: held.into_iter().map(|(a, _)| a).collect(),
             supervises,
+            supervisor_only: false,
         }))
     }
 

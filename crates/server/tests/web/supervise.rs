@@ -211,3 +211,46 @@ async fn an_approved_report_is_compared_with_the_ledger() {
         "{page}"
     );
 }
+
+/// A user whose only role is `supervisor` on C signs in and works in C, reading only: the
+/// view of its counties, C's ledger; every write is refused.
+#[tokio::test]
+async fn a_supervisor_without_a_ledger_role_reads_and_writes_nothing() {
+    let (app, store) = app().await;
+    city(&store).await;
+    let admin = Stamp::now("admin");
+    store.grant_roles("head", 1, &[], &admin).await.unwrap();
+    let c = store.agency_by_code("C").await.unwrap().unwrap();
+    store
+        .grant_roles("head", c.id, &["supervisor".into()], &admin)
+        .await
+        .unwrap();
+    let mut s = Client::new(&app);
+    s.login("head").await;
+    let r = s.get("/supervise").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("甲县人民政府办公室") && page.contains("乙县人民政府办公室"));
+    assert!(page.contains("（监督）"), "the role shown");
+    assert!(page.contains("某市人民政府办公室</span>"), "works in C");
+    assert_eq!(s.get("/ledger").await.status, StatusCode::OK);
+    let mut api = Client::new(&app);
+    bearer(&mut api, "head").await;
+    let r = api
+        .json(
+            Method::POST,
+            "/api/v1/applications",
+            Some(serde_json::json!({
+                "applicant": {"kind": "natural_person", "name": "张三", "identity": null, "contact": {"phone": "13800000000"}},
+                "request": {"description": "某项目的批复", "form": "electronic", "delivery": "email"},
+                "received": {"date": crate::common::today(), "type": "received", "channel": {"kind": "in_person", "oral": false}}
+            })),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = api
+        .json(Method::GET, "/api/v1/supervise?node=C", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
