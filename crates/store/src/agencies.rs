@@ -378,7 +378,10 @@ pub fn subtree_of(all: &[Agency], root: AgencyId) -> Vec<(Agency, usize)> {
     out
 }
 
-async fn require_platform_admin<C: crate::backend::Conn>(c: &mut C, stamp: &Stamp) -> Result<()> {
+pub(crate) async fn require_platform_admin<C: crate::backend::Conn>(
+    c: &mut C,
+    stamp: &Stamp,
+) -> Result<()> {
     let me = ops::actor_anywhere(c, stamp).await?;
     let keys = c.role_keys(&me.name, ROOT).await?;
     if keys.iter().any(|k| k == Role::Admin.as_str()) {
