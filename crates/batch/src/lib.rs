@@ -41,6 +41,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 pub mod cells;
+pub mod compare;
 pub mod dashboard;
 pub mod dedup;
 mod error;
@@ -51,7 +52,7 @@ pub mod rollup;
 pub mod rules;
 pub mod stats;
 pub mod summary;
-mod svg;
+pub mod svg;
 pub mod text;
 pub mod yoy;
 

@@ -41,6 +41,7 @@ mod check;
 mod corrections;
 mod exports;
 mod session;
+mod supervise;
 
 use crate::error::{ApiError, ErrorBody};
 
@@ -66,7 +67,8 @@ use crate::{AppState, AuthUser, Ctx};
         (name = "reports", description = "年度报告"),
         (name = "reviews", description = "三级审核"),
         (name = "audit", description = "审计日志"),
-        (name = "check", description = "检查已发布的年度报告")
+        (name = "check", description = "检查已发布的年度报告"),
+        (name = "supervision", description = "监督：下级机关的汇总与年度报告")
     )
 )]
 struct ApiDoc;
@@ -117,6 +119,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(get_review, review_step))
         .routes(routes!(audit))
         .routes(routes!(check::check_report))
+        .routes(routes!(supervise::supervise))
         .split_for_parts();
     // The router is nested under `/api/v1` by the application; the document names the
     // full paths.

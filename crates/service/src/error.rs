@@ -51,6 +51,10 @@ pub enum ServiceError {
         .errors.join("；")
     )]
     ReportHasErrors { year: i32, errors: Vec<String> },
+    /// The user holds no `supervisor` role over the node (or the node is outside the
+    /// subtrees it supervises).
+    #[error("用户“{user}”不是机关“{node}”的监督人员，不能查看其监督数据")]
+    NotSupervisor { user: String, node: String },
 }
 
 fn date_zh(d: &chrono::NaiveDate) -> String {
@@ -77,6 +81,7 @@ impl ServiceError {
             ServiceError::YearNotOver { .. } | ServiceError::ReportHasErrors { .. } => {
                 ErrorKind::Conflict
             }
+            ServiceError::NotSupervisor { .. } => ErrorKind::Forbidden,
         }
     }
 
@@ -91,6 +96,7 @@ impl ServiceError {
             ServiceError::BadRequest(_) => "bad_request",
             ServiceError::YearNotOver { .. } => "year_not_over",
             ServiceError::ReportHasErrors { .. } => "report_has_errors",
+            ServiceError::NotSupervisor { .. } => "not_supervisor",
         }
     }
 

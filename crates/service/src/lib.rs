@@ -43,6 +43,9 @@
 //!   opening balances.
 //! * [`platform`] — the platform's agencies (a tree) and the roles users hold in each:
 //!   listed and changed by the platform administrator (管理员 of the root agency).
+//! * [`supervision`] — the supervisor's live view of a node's subtree: tables 三 and 四
+//!   summed, applications at risk, on-time rates, the annual reports and their
+//!   differences from the ledgers; each agency's figures kept under its change counter.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -64,6 +67,8 @@ pub mod office;
 pub mod platform;
 pub mod records;
 pub mod review;
+pub mod supervision;
+pub mod supervision_export;
 pub mod templates;
 pub mod tokens;
 pub mod users;

@@ -28,6 +28,9 @@ mod exports;
 #[path = "service/platform.rs"]
 mod platform;
 
+#[path = "service/supervision.rs"]
+mod supervision;
+
 on_both_backends!(
     defaults_are_applied_once,
     one_ordering_of_the_list,

@@ -54,6 +54,8 @@
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
 //! * [`check_uploads`] — the report checker's uploads and hand corrections.
 //! * [`column_sets`] — the ledger export's saved column sets.
+//! * [`supervision`] — each agency's figures kept for the supervisor's view, invalidated
+//!   by triggers in the writing transaction.
 //! * [`imports`] — imports from sheets (one transaction, idempotent), the saved column
 //!   mappings and the opening balances.
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
@@ -129,6 +131,7 @@ pub mod password;
 pub mod review;
 pub mod reviewing;
 pub mod signin;
+pub mod supervision;
 pub mod templates;
 pub mod tokens;
 pub mod users;
@@ -148,6 +151,7 @@ pub use model::{
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
 pub use signin::ThrottlePolicy;
+pub use supervision::{FigureRow, Kept};
 pub use templates::{TemplateChange, TemplateOrigin, TemplateVersion};
 pub use users::NewAccount;
 

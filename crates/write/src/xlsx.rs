@@ -239,6 +239,26 @@ pub fn table(
     book.save_to_buffer().map_err(err)
 }
 
+/// One sheet of a workbook of plain tables ([`tables`]).
+pub struct PlainSheet<'a> {
+    pub name: &'a str,
+    pub headers: &'a [&'a str],
+    /// Column widths in characters (missing ones: 12).
+    pub widths: &'a [f64],
+    pub rows: &'a [Vec<SheetValue>],
+}
+
+/// A workbook of several plain tables, one sheet each, in order.
+pub fn tables(sheets: &[PlainSheet<'_>]) -> Result<Vec<u8>, WriteError> {
+    let mut book = Workbook::new();
+    for s in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(s.name).map_err(err)?;
+        write_plain(sheet, s.headers, s.widths, s.rows).map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
 fn write_plain(
     sheet: &mut Worksheet,
     headers: &[&str],

@@ -26,6 +26,22 @@ pub(crate) enum PlatformCommand {
         /// 角色，可多个 / roles
         roles: Vec<String>,
     },
+    /// 监督数据：各机关的汇总数据（由台账计算后保存，台账一有改动即失效）/ the
+    /// supervisor's figures kept per agency (computed from each ledger, invalidated by any
+    /// change to it)
+    #[command(subcommand)]
+    Figures(FiguresCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FiguresCommand {
+    /// 重新计算全部机关某年度的监督数据（批量导入后运行，使监督页面直接读取）/ compute every
+    /// agency's figures for a year now (after a bulk load, so that views read kept figures)
+    Rebuild {
+        /// 报告年度（默认：当前统计的年度）/ the report year (default: the year being reported)
+        #[arg(long)]
+        year: Option<i32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,6 +122,14 @@ pub(crate) async fn platform(
                     roles.join("、")
                 )?;
             }
+        }
+        PlatformCommand::Figures(FiguresCommand::Rebuild { year }) => {
+            let r = service.rebuild_figures(&actor, year).await?;
+            writeln!(
+                out,
+                "已重新计算 {} 个机关 {} 年度的监督数据，用时 {:.1} 秒",
+                r.agencies, r.year, r.seconds
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -38,6 +38,7 @@ pub mod ledger_list;
 pub mod ledger_opening;
 pub mod proactive;
 pub mod reviews;
+pub mod supervise;
 pub mod year_end;
 
 pub fn router() -> Router<AppState> {
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(appeals::router())
         .merge(proactive::router())
         .merge(year_end::router())
+        .merge(supervise::router())
         .merge(admin_templates::router())
         .merge(admin_audit::router())
         .merge(admin_settings::router())

@@ -1062,3 +1062,58 @@ async fn switch_language(driver: &WebDriver, base: &str) -> WebDriverResult<()> 
     wait_text(driver, "a.lang-switch", "English").await;
     Ok(())
 }
+
+/// Issue 18 §2: a city supervisor opens the supervisor's view of the city and sees both
+/// counties' overdue applications, and the difference between one county's approved
+/// annual report and its ledger now (an application of that year entered after the
+/// approval).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_city_supervisor_sees_the_counties_at_risk_and_a_report_differing_from_its_ledger() {
+    let downloads = std::env::temp_dir().join(format!(
+        "gongkai-e2e-supervise-{}",
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let Some((driver, _process)) = open_browser(
+        "a_city_supervisor_sees_the_counties_at_risk_and_a_report_differing_from_its_ledger",
+        &downloads,
+    )
+    .await
+    else {
+        return;
+    };
+    let store = store().await;
+    crate::supervise::city(&store).await;
+    crate::supervise::approve_and_amend(&store).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store, Config::default());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, gongkai_server::app(state))
+            .await
+            .unwrap();
+    });
+    let result = supervise_the_city(&driver, &base).await;
+    let _ = driver.quit().await;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&downloads);
+    result.unwrap();
+}
+
+async fn supervise_the_city(driver: &WebDriver, base: &str) -> WebDriverResult<()> {
+    login_as(driver, base, "leader").await?;
+    let year = chrono::Datelike::year(&Utc::now().date_naive()) - 1;
+    driver
+        .goto(format!("{base}/supervise?node=C&year={year}"))
+        .await?;
+    wait_text(driver, "h1", "某市人民政府办公室").await;
+    let risk = wait_text(driver, "#at-risk-table", "甲县人民政府办公室").await;
+    assert!(risk.contains("乙县人民政府办公室"), "{risk}");
+    assert!(risk.contains("已逾期"), "{risk}");
+    let diff = wait_text(driver, "[data-differences='C1']", "本年新收").await;
+    assert!(diff.contains("甲县人民政府办公室"), "{diff}");
+    // The county's own view from the agencies' table.
+    click(driver, "#agency-table tr[data-code='C2'] a").await;
+    wait_text(driver, "h1", "乙县人民政府办公室").await;
+    Ok(())
+}

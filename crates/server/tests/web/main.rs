@@ -19,4 +19,5 @@ mod letters;
 mod pages;
 mod platform;
 mod security;
+mod supervise;
 mod year_end;
