@@ -119,6 +119,7 @@ pub mod agency_edit;
 pub mod auth;
 mod backend;
 mod backend_rows;
+pub mod bulk;
 pub mod check_uploads;
 pub mod column_sets;
 pub mod error;
@@ -139,6 +140,7 @@ pub mod tokens;
 pub mod users;
 
 pub use agencies::{Agency, AgencyId, AgencyKind, NewAgency};
+pub use bulk::{BulkCounts, BulkLoad, BulkMethod};
 pub use check_uploads::{CheckCorrection, CheckUpload, CheckUsage};
 pub use column_sets::ColumnSet;
 pub use error::{ErrorKind, StoreError};
