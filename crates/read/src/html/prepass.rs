@@ -108,34 +108,9 @@ pub(super) fn prepare(source: &str) -> String {
         }
         out.push_str(&source[name_at..name_end]);
         let mut attrs = AttrScan::new(b, name_end);
-        // `id` and `class` met so far in this tag: the tokenizer keeps the first of each
-        // and ignores repeats, so after the first (kept or not) the rest can go.
-        let (mut had_id, mut had_class) = (false, false);
+        let mut kept = Kept::default();
         for a in attrs.by_ref() {
-            let an = &b[a.name.0..a.name.1];
-            // An id or class is kept only when it may name chrome, the article or a title
-            // (most are styling names such as `MsoNormal`), or is written with character
-            // references.
-            let mut names = || {
-                let v = &source[a.value.0..a.value.1];
-                v.contains('&') || named.get(v)
-            };
-            let keep = !closing
-                && match an.len() {
-                    2 if an.eq_ignore_ascii_case(b"id") => {
-                        !std::mem::replace(&mut had_id, true) && names()
-                    }
-                    5 if an.eq_ignore_ascii_case(b"class") => {
-                        !std::mem::replace(&mut had_class, true) && names()
-                    }
-                    6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
-                    5 if an.eq_ignore_ascii_case(b"style") => {
-                        let v = &source[a.value.0..a.value.1];
-                        names_hiding_property(v.as_bytes())
-                            && (v.contains('&') || dom::style_hides(v))
-                    }
-                    _ => false,
-                };
+            let keep = !closing && kept.keeps(source, &a, &mut named);
             if keep {
                 out.push(' ');
                 out.push_str(&source[a.name.0..a.end]);
@@ -186,6 +161,37 @@ impl<'s> Named<'s> {
             .seen
             .entry(value)
             .or_insert_with(|| dom::may_name(value))
+    }
+}
+
+/// Which attributes of one start tag the reader keeps: `rowspan`, `colspan`, `hidden`;
+/// the first `id` and the first `class` (the tokenizer ignores repeats) when the value may
+/// name chrome, the article or a title (most are styling names such as `MsoNormal`) or is
+/// written with character references; `style` when it hides the element.
+#[derive(Default)]
+pub(super) struct Kept {
+    had_id: bool,
+    had_class: bool,
+}
+
+impl Kept {
+    pub(super) fn keeps<'s>(&mut self, source: &'s str, a: &Attr, named: &mut Named<'s>) -> bool {
+        let an = &source.as_bytes()[a.name.0..a.name.1];
+        let v = &source[a.value.0..a.value.1];
+        let mut names = || v.contains('&') || named.get(v);
+        match an.len() {
+            2 if an.eq_ignore_ascii_case(b"id") => {
+                !std::mem::replace(&mut self.had_id, true) && names()
+            }
+            5 if an.eq_ignore_ascii_case(b"class") => {
+                !std::mem::replace(&mut self.had_class, true) && names()
+            }
+            6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
+            5 if an.eq_ignore_ascii_case(b"style") => {
+                names_hiding_property(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
+            }
+            _ => false,
+        }
     }
 }
 

@@ -27,10 +27,9 @@ use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, LocalName, QualName, ns};
 use memchr::{memchr, memmem};
 
-use super::dom;
 use super::prepass::{
-    AttrScan, INERT, KEPT, Named, STYLING, find_end_tag, is_html_space, mentions_hiding,
-    names_hiding_property, scan_tag, starts_with_ci,
+    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, mentions_hiding, scan_tag,
+    starts_with_ci,
 };
 use super::sink::{Arena, Sink};
 
@@ -136,34 +135,9 @@ impl Feed<'_> {
             }
             let mut scan = AttrScan::new(b, name_end);
             let mut attrs = Vec::new();
-            // `id` and `class` met so far in this tag: the tokenizer keeps the first of
-            // each, so after the first (kept or not) the rest can go.
-            let (mut had_id, mut had_class) = (false, false);
+            let mut kept = Kept::default();
             for a in scan.by_ref() {
-                if closing {
-                    continue;
-                }
-                let an = &b[a.name.0..a.name.1];
-                let mut names = || {
-                    let v = &source[a.value.0..a.value.1];
-                    v.contains('&') || named.get(v)
-                };
-                let keep = match an.len() {
-                    2 if an.eq_ignore_ascii_case(b"id") => {
-                        !std::mem::replace(&mut had_id, true) && names()
-                    }
-                    5 if an.eq_ignore_ascii_case(b"class") => {
-                        !std::mem::replace(&mut had_class, true) && names()
-                    }
-                    6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
-                    5 if an.eq_ignore_ascii_case(b"style") => {
-                        let v = &source[a.value.0..a.value.1];
-                        names_hiding_property(v.as_bytes())
-                            && (v.contains('&') || dom::style_hides(v))
-                    }
-                    _ => false,
-                };
-                if keep {
+                if !closing && kept.keeps(source, &a, &mut named) {
                     attrs.push(attribute(source, &a));
                 }
             }
