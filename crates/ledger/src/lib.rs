@@ -13,6 +13,7 @@
 //! * [`decision`] — the outcome, one member per outcome row of table 三.
 //! * [`fees`] — the information processing fee (both methods).
 //! * [`appeals`], [`proactive`] — section 四 and section 二 records.
+//! * [`register`] — the publication register (主动公开): items, 索引号, the art. 26 clock.
 //! * [`import`] — bringing an old ledger sheet and a list of documents in (plans, refusals).
 //! * [`opening`] — the opening balances from the last report before gongkai.
 //! * [`ledger`] — all of one office's records, with the checks across applications.
@@ -38,6 +39,7 @@ pub mod import;
 pub mod ledger;
 pub mod opening;
 pub mod proactive;
+pub mod register;
 pub mod settings;
 pub mod state;
 pub mod text;

@@ -15,6 +15,7 @@ use crate::application::{ApplicantKind, Channel, Delivery, IdDocument, Informati
 use crate::decision::Decision;
 use crate::event::{ConsultationKind, EventType, ReplyMethod};
 use crate::proactive::{DecisionArea, DocumentKind};
+use crate::register::{ItemStage, Outlet, ValidityStatus, WithholdBasis};
 
 /// A domain enum with one vocabulary.
 pub trait Vocabulary: Sized + Copy + PartialEq + 'static {
@@ -129,7 +130,11 @@ display_name!(
     AppealKind,
     AppealResult,
     DocumentKind,
-    DecisionArea
+    DecisionArea,
+    Outlet,
+    WithholdBasis,
+    ValidityStatus,
+    ItemStage
 );
 
 vocabulary!(
@@ -316,6 +321,60 @@ vocabulary!(
     ]
 );
 
+vocabulary!(
+    Outlet,
+    "发布渠道",
+    Outlet::label_zh,
+    [
+        Website = "website",
+        NewMedia = "new_media",
+        Gazette = "gazette",
+        NoticeBoard = "notice_board",
+        PressConference = "press_conference",
+        Media = "media",
+        Other = "other",
+    ]
+);
+
+vocabulary!(
+    WithholdBasis,
+    "不予公开依据",
+    WithholdBasis::label_zh,
+    [
+        StateSecret = "state_secret",
+        ProhibitedByLaw = "prohibited_by_law",
+        Security = "security",
+        ThirdParty = "third_party",
+        Internal = "internal",
+        Process = "process",
+        EnforcementFile = "enforcement_file",
+    ]
+);
+
+vocabulary!(
+    ValidityStatus,
+    "有效性",
+    ValidityStatus::label_zh,
+    [
+        Effective = "effective",
+        Expired = "expired",
+        Repealed = "repealed",
+    ]
+);
+
+vocabulary!(
+    ItemStage,
+    "状态",
+    ItemStage::label_zh,
+    [
+        Draft = "draft",
+        InReview = "in_review",
+        Approved = "approved",
+        Published = "published",
+        Withdrawn = "withdrawn",
+    ]
+);
+
 /// A date as every front end accepts it: `2025-03-03`, `2025/3/3` or `2025年3月3日`.
 pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     let t = text.trim();
@@ -411,6 +470,10 @@ mod tests {
         serde_names_match::<AppealResult>();
         serde_names_match::<DocumentKind>();
         serde_names_match::<DecisionArea>();
+        serde_names_match::<crate::register::Outlet>();
+        serde_names_match::<crate::register::WithholdBasis>();
+        serde_names_match::<crate::register::ValidityStatus>();
+        serde_names_match::<crate::register::ItemStage>();
         assert_eq!(Decision::ALL.len(), <Decision as Vocabulary>::ALL.len());
     }
 
