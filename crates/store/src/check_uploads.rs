@@ -1,6 +1,12 @@
 //! The report checker's uploads and their hand corrections (tables `check_uploads` and
 //! `check_corrections`, migration 0007), so that a restart keeps them.
 //!
+//! Each upload belongs to the agency of the store that wrote it (the signed-in user's
+//! agency; the root agency for visitors): every read and correction goes through the
+//! store's agency, so an upload of one agency is "not found" in another, and on PostgreSQL
+//! the row-level security of migration 0021 is the second wall. The retention purge and
+//! the usage quotas are platform-wide.
+//!
 //! The store treats the report as opaque JSON text (the server reads and checks it; this
 //! crate does not depend on the reader). Every upload and every correction is written in
 //! one transaction with its audit row (`check.upload`, `check.correct`); the actor is the
@@ -181,8 +187,8 @@ macro_rules! impl_check_conn {
                 };
                 sqlx::query(
                     "INSERT INTO check_uploads (id, batch, owner, client, name, size, sha256, \
-                     uploaded_at, report, error, title, format, errors, warnings) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                     uploaded_at, report, error, title, format, errors, warnings, agency_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(&u.id)
                 .bind(&u.batch)
@@ -198,6 +204,7 @@ macro_rules! impl_check_conn {
                 .bind(&u.format)
                 .bind(i64::from(u.errors))
                 .bind(i64::from(u.warnings))
+                .bind(self.agency)
                 .execute(&mut *self.t)
                 .await?;
                 Ok(())
@@ -215,11 +222,15 @@ macro_rules! impl_check_conn {
                 } else {
                     LIST_COLUMNS
                 };
-                let sql = format!("SELECT {columns} FROM check_uploads WHERE {clause} LIMIT $2");
-                // Columns and clause are constants of this file; the value is bound.
+                let sql = format!(
+                    "SELECT {columns} FROM check_uploads WHERE agency_id = $3 AND {clause} \
+                     LIMIT $2"
+                );
+                // Columns and clause are constants of this file; the values are bound.
                 let rows: Vec<UploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(arg)
                     .bind(limit)
+                    .bind(self.agency)
                     .fetch_all(&mut *self.t)
                     .await?;
                 rows.into_iter().map(upload_from).collect()
@@ -228,9 +239,11 @@ macro_rules! impl_check_conn {
             async fn check_corrections(&mut self, id: &str) -> Result<Vec<CheckCorrection>> {
                 let rows: Vec<CorrectionRow> = sqlx::query_as(
                     "SELECT seq, cell, old_value, new_value, who, at, note \
-                     FROM check_corrections WHERE upload_id = $1 ORDER BY seq",
+                     FROM check_corrections WHERE upload_id = $1 AND agency_id = $2 \
+                     ORDER BY seq",
                 )
                 .bind(id)
+                .bind(self.agency)
                 .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(correction_from).collect()
@@ -239,9 +252,10 @@ macro_rules! impl_check_conn {
             async fn check_upload_version(&mut self, id: &str) -> Result<Option<u32>> {
                 let v: Option<i64> = sqlx::query_scalar(
                     "SELECT (SELECT COALESCE(MAX(seq), 0) FROM check_corrections \
-                     WHERE upload_id = $1) FROM check_uploads WHERE id = $1",
+                     WHERE upload_id = $1) FROM check_uploads WHERE id = $1 AND agency_id = $2",
                 )
                 .bind(id)
+                .bind(self.agency)
                 .fetch_optional(&mut *self.t)
                 .await?;
                 Ok(v.map(|v| u32::try_from(v).unwrap_or(u32::MAX)))
@@ -254,8 +268,8 @@ macro_rules! impl_check_conn {
             ) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO check_corrections \
-                     (upload_id, seq, cell, old_value, new_value, who, at, note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     (upload_id, seq, cell, old_value, new_value, who, at, note, agency_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(id)
                 .bind(i64::from(c.seq))
@@ -265,6 +279,7 @@ macro_rules! impl_check_conn {
                 .bind(&c.who)
                 .bind(c.at)
                 .bind(&c.note)
+                .bind(self.agency)
                 .execute(&mut *self.t)
                 .await?;
                 Ok(())
@@ -277,11 +292,13 @@ macro_rules! impl_check_conn {
                 warnings: u32,
             ) -> Result<u64> {
                 let done = sqlx::query(
-                    "UPDATE check_uploads SET errors = $2, warnings = $3 WHERE id = $1",
+                    "UPDATE check_uploads SET errors = $2, warnings = $3 \
+                     WHERE id = $1 AND agency_id = $4",
                 )
                 .bind(id)
                 .bind(i64::from(errors))
                 .bind(i64::from(warnings))
+                .bind(self.agency)
                 .execute(&mut *self.t)
                 .await?;
                 Ok(done.rows_affected())
@@ -292,6 +309,7 @@ macro_rules! impl_check_conn {
                 owner: Option<&str>,
                 since: DateTime<Utc>,
             ) -> Result<CheckUsage> {
+                self.see_every_agency().await?;
                 let (files, bytes): (i64, Option<i64>) = match owner {
                     Some(o) => {
                         sqlx::query_as(
@@ -320,6 +338,7 @@ macro_rules! impl_check_conn {
             }
 
             async fn delete_check_uploads_before(&mut self, before: DateTime<Utc>) -> Result<u64> {
+                self.see_every_agency().await?;
                 // Corrections first: SQLite enforces the cascade only with foreign keys on.
                 sqlx::query(
                     "DELETE FROM check_corrections WHERE upload_id IN \
@@ -340,6 +359,31 @@ macro_rules! impl_check_conn {
 
 impl_check_conn!(sqlx::Sqlite);
 impl_check_conn!(sqlx::Postgres);
+
+/// Platform-wide work on the uploads (the retention purge, the usage quotas) sees every
+/// agency's rows: on PostgreSQL the transaction's `app.agency_ids` names them all, so the
+/// row-level security (migration 0021) lets a non-owner role through; SQLite has no wall.
+trait EveryAgency {
+    async fn see_every_agency(&mut self) -> Result<()>;
+}
+
+impl EveryAgency for crate::Tx<'_, sqlx::Sqlite> {
+    async fn see_every_agency(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl EveryAgency for crate::Tx<'_, sqlx::Postgres> {
+    async fn see_every_agency(&mut self) -> Result<()> {
+        sqlx::query(
+            "SELECT set_config('app.agency_ids', \
+             (SELECT COALESCE(string_agg(id::TEXT, ','), '') FROM agencies), true)",
+        )
+        .execute(&mut *self.t)
+        .await?;
+        Ok(())
+    }
+}
 
 /// The audit actor of an upload's owner: the user's login name, or `visitor:` and the
 /// first 8 characters of the visitor's key.

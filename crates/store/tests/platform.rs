@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use common::{TestDb, d, new_application, office, stamp};
 use gongkai_ledger::{ApplicationId, Decision, EventKind, YearEndOptions};
 use gongkai_store::{
-    AgencyKind, EventInput, NewAgency, NewUser, ReviewAction, ReviewSubject, Role, Store,
+    AgencyKind, CheckCorrection, CheckUpload, EventInput, NewAgency, NewUser, ReviewAction,
+    ReviewSubject, Role, Store, StoreError,
 };
 use sqlx::{Connection, Row};
 
-on_both_backends!(two_agencies_stay_apart);
+on_both_backends!(two_agencies_stay_apart, check_uploads_stay_in_their_agency);
 
 /// The record tables of release 0012, in an order that keeps foreign keys satisfied.
 const TABLES: [&str; 14] = [
@@ -647,4 +648,149 @@ async fn row_level_security_shows_an_app_role_its_agency_only() {
             .unwrap();
     }
     db.finish().await;
+}
+
+fn check_upload(id: &str, owner: &str) -> CheckUpload {
+    CheckUpload {
+        id: id.into(),
+        batch: format!("batch-{id}"),
+        owner: owner.into(),
+        client: "127.0.0.1".into(),
+        name: "报告.pdf".into(),
+        size: 10,
+        sha256: "00".repeat(32),
+        uploaded_at: chrono::Utc::now(),
+        report: Ok("{}".into()),
+        title: "某局2025年政府信息公开工作年度报告".into(),
+        format: "2021".into(),
+        errors: 1,
+        warnings: 0,
+    }
+}
+
+/// The report checker's uploads belong to the agency they were made in (migration 0021):
+/// another agency's store does not find, list or correct them; the retention purge and the
+/// usage quotas are platform-wide; on PostgreSQL an application role sees only the rows of
+/// the agencies its transaction names.
+async fn check_uploads_stay_in_their_agency(db: &TestDb) {
+    let s = &db.store;
+    office(s).await;
+    let b = s
+        .add_agency(
+            &NewAgency {
+                parent_id: 1,
+                code: "B".into(),
+                name: "某区某局".into(),
+                kind: AgencyKind::County,
+            },
+            &stamp("admin"),
+        )
+        .await
+        .unwrap();
+    let sb = s.in_agency(b.id);
+    s.insert_check_uploads(&[check_upload("u-root", "visitor:aaaa")])
+        .await
+        .unwrap();
+    sb.insert_check_uploads(&[check_upload("u-b", "user:zhao")])
+        .await
+        .unwrap();
+    assert!(s.check_upload("u-b").await.unwrap().is_none());
+    assert!(sb.check_upload("u-root").await.unwrap().is_none());
+    assert_eq!(s.check_upload_version("u-b").await.unwrap(), None);
+    assert_eq!(sb.check_upload_version("u-b").await.unwrap(), Some(0));
+    assert!(
+        s.check_uploads_of("user:zhao", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(sb.check_uploads_of("user:zhao", 10).await.unwrap().len(), 1);
+    assert!(s.check_batch("batch-u-b", 10).await.unwrap().is_empty());
+    assert!(
+        s.check_batch_list("batch-u-b", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let correction = CheckCorrection {
+        seq: 0,
+        cell: "t3.total.new".into(),
+        old: None,
+        new: Some("5".into()),
+        who: "李（办理人员）".into(),
+        at: chrono::Utc::now(),
+        note: None,
+    };
+    let crafted = s
+        .add_check_correction("u-b", correction.clone(), 0, 0, "user:li", "-")
+        .await;
+    assert!(
+        matches!(crafted, Err(StoreError::NotFound { .. })),
+        "{crafted:?}"
+    );
+    sb.add_check_correction("u-b", correction, 0, 0, "user:zhao", "-")
+        .await
+        .unwrap();
+    let (_, kept) = sb.check_upload("u-b").await.unwrap().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(sb.check_upload_version("u-b").await.unwrap(), Some(1));
+    // The upload's and the correction's audit rows are the agency's.
+    let audit = sb
+        .audit(&gongkai_store::AuditQuery {
+            subject_kind: Some("check_upload".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    if db.url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        let role = format!("gongkai_check_{}", std::process::id());
+        for sql in [
+            format!("CREATE ROLE {role} NOLOGIN"),
+            format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        let mut t = c.begin().await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE {role}")))
+            .execute(&mut *t)
+            .await
+            .unwrap();
+        sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
+            .bind(b.id.to_string())
+            .execute(&mut *t)
+            .await
+            .unwrap();
+        let seen: Vec<String> = sqlx::query_scalar("SELECT id FROM check_uploads")
+            .fetch_all(&mut *t)
+            .await
+            .unwrap();
+        let corrections: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM check_corrections")
+            .fetch_one(&mut *t)
+            .await
+            .unwrap();
+        t.rollback().await.unwrap();
+        assert_eq!((seen, corrections), (vec!["u-b".to_string()], 1));
+        for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+    }
+    // Platform-wide: the usage counts every agency's files, the purge deletes them all.
+    let since = chrono::Utc::now() - chrono::Duration::days(1);
+    assert_eq!(s.check_usage(None, since).await.unwrap().files, 2);
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    assert_eq!(
+        s.purge_check_uploads(later, chrono::Utc::now())
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(sb.check_upload("u-b").await.unwrap().is_none());
 }

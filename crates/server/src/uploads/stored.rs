@@ -61,6 +61,14 @@ impl StoredUploads {
         }
     }
 
+    /// The store of the request's agency ([`crate::context::agency`]: the signed-in
+    /// user's, the root agency for visitors): uploads are kept, listed and corrected in
+    /// it, so an upload of another agency is not found. The cache is shared, but a copy is
+    /// served only after the scoped version query finds it.
+    fn scoped(&self) -> Store {
+        self.store.in_agency(crate::context::agency())
+    }
+
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -75,16 +83,15 @@ impl StoredUploads {
         if let Some(u) = cached {
             // Another process on the database may have corrected (or purged) it: the
             // copy is served only while its version is the stored one.
-            match self.store.check_upload_version(id).await? {
+            // The version query runs in the request's agency: an upload of another agency
+            // is not found (and stays cached for its own).
+            match self.scoped().check_upload_version(id).await? {
                 Some(v) if v as usize == version(&u) => return Ok(Some(u)),
-                None => {
-                    self.cache().remove(id);
-                    return Ok(None);
-                }
+                None => return Ok(None),
                 Some(_) => self.cache().remove(id),
             }
         }
-        let Some((row, corrections)) = self.store.check_upload(id).await? else {
+        let Some((row, corrections)) = self.scoped().check_upload(id).await? else {
             return Ok(None);
         };
         let weight = weight(&row);
@@ -207,7 +214,7 @@ impl UploadStore for StoredUploads {
             .await
             .map_err(|e| UploadError::Storage(e.to_string()))?;
             let rows = rows?;
-            self.store.insert_check_uploads(&rows).await?;
+            self.scoped().insert_check_uploads(&rows).await?;
             let mut cache = self.cache();
             for (u, row) in uploads.into_iter().zip(&rows) {
                 cache.put(Arc::new(u), weight(row));
@@ -223,7 +230,7 @@ impl UploadStore for StoredUploads {
     fn batch<'a>(&'a self, batch: &'a str) -> BoxFuture<'a, Result<Vec<Arc<Upload>>, UploadError>> {
         Box::pin(async move {
             // Whole batches are read for downloads only: not worth caching.
-            let rows = self.store.check_batch(batch, BATCH_LIMIT).await?;
+            let rows = self.scoped().check_batch(batch, BATCH_LIMIT).await?;
             rows.into_iter()
                 .map(|(row, k)| from_row(row, k).map(Arc::new))
                 .collect()
@@ -235,7 +242,7 @@ impl UploadStore for StoredUploads {
         batch: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Summary>, UploadError>> {
         Box::pin(async move {
-            let rows = self.store.check_batch_list(batch, BATCH_LIMIT).await?;
+            let rows = self.scoped().check_batch_list(batch, BATCH_LIMIT).await?;
             Ok(rows.into_iter().map(summary_of).collect())
         })
     }
@@ -246,7 +253,7 @@ impl UploadStore for StoredUploads {
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<Summary>, UploadError>> {
         Box::pin(async move {
-            let rows = self.store.check_uploads_of(&owner.0, limit).await?;
+            let rows = self.scoped().check_uploads_of(&owner.0, limit).await?;
             Ok(rows.into_iter().map(summary_of).collect())
         })
     }
@@ -272,7 +279,7 @@ impl UploadStore for StoredUploads {
                 at: correction.at,
                 note: correction.note,
             };
-            self.store
+            self.scoped()
                 .add_check_correction(
                     id,
                     row,

@@ -13,7 +13,9 @@ use gongkai_store::{
 };
 use serde_json::json;
 
-use crate::common::{Client, app_over, bearer, csrf_of, fresh_postgres_url, password, store_at};
+use crate::common::{
+    Client, app_over, bearer, csrf_of, fresh_postgres_url, password, seed, store_at,
+};
 
 fn application(id: &str, name: &str) -> NewApplication {
     NewApplication {
@@ -491,6 +493,57 @@ async fn the_platform_administrator_keeps_the_tree_and_the_roles() {
         bc.login("bclerk").await;
         let list = bc.get("/ledger").await.text();
         assert!(list.contains("value=\"C\"") && !list.contains("value=\"local-1\""));
+    })
+    .await;
+}
+
+/// A report uploaded to the checker belongs to the agency the user works in: after a
+/// switch to another agency the same user's upload is not found (nor listed), and back in
+/// the first agency it is there again with its correction history.
+#[tokio::test]
+async fn a_checker_upload_belongs_to_the_agency_it_was_made_in() {
+    on_both("platform_uploads", |app, store| async move {
+        let b = two_agencies(&store).await;
+        let mut c = Client::new(&app);
+        c.login("both").await;
+        let token = c.csrf("/check").await;
+        let r = c
+            .upload(
+                "/check",
+                &token,
+                &[("报告.txt", &seed("002_726e471a72bc1b83.txt"))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let at = r.location();
+        let id = at.trim_start_matches("/check/r/").to_string();
+        assert_eq!(c.get(&at).await.status, StatusCode::OK);
+        assert!(store.check_upload(&id).await.unwrap().is_some());
+        assert!(
+            store
+                .in_agency(b)
+                .check_upload(&id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let list = c.get("/ledger").await;
+        let csrf = csrf_of(&list.text());
+        let r = c
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "B")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = c.get(&at).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        assert!(!c.get("/check").await.text().contains(&id));
+
+        let csrf = csrf_of(&c.get("/ledger").await.text());
+        let r = c
+            .post_form("/account/agency", &[("csrf", &csrf), ("agency", "local-1")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(c.get(&at).await.status, StatusCode::OK);
     })
     .await;
 }
