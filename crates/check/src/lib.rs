@@ -83,8 +83,8 @@ impl Finding {
 pub trait Rule: Sync {
     /// What the rule says about itself.
     fn meta(&self) -> &'static RuleMeta;
-    /// Appends this rule's findings on `report` to `out`.
-    fn check(&self, report: &Report, out: &mut Vec<Finding>);
+    /// Appends this rule's findings on `ctx.report` to `out`.
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>);
 
     /// Stable code, e.g. `TAB001`; never reused.
     fn code(&self) -> &'static str {
@@ -125,11 +125,67 @@ pub fn rule(code: &str) -> Option<&'static dyn Rule> {
         .find(|r| r.code().eq_ignore_ascii_case(code))
 }
 
+/// What a rule sees: the report, and what several rules would otherwise each work out
+/// again — the running text of the preamble and the sections, normalised and cut into
+/// sentences once for all rules (as ruff's `Checker` carries what its rules share).
+pub struct Context<'r> {
+    pub report: &'r Report,
+    texts: std::cell::OnceCell<Vec<narrative::Narrative>>,
+}
+
+impl<'r> Context<'r> {
+    pub fn new(report: &'r Report) -> Self {
+        Context {
+            report,
+            texts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The preamble (if any) and then every section, each with its normalised text.
+    pub(crate) fn texts(
+        &self,
+    ) -> impl Iterator<Item = (&'r gongkai_report::Section, &narrative::Narrative)> + '_ {
+        let sections = self
+            .report
+            .meta
+            .preamble
+            .iter()
+            .chain(&self.report.sections);
+        let texts = self.texts.get_or_init(|| {
+            self.report
+                .meta
+                .preamble
+                .iter()
+                .chain(&self.report.sections)
+                .map(|s| narrative::Narrative::new(&s.text))
+                .collect()
+        });
+        sections.zip(texts.iter())
+    }
+
+    /// The sections (not the preamble), each with its normalised text.
+    pub(crate) fn section_texts(
+        &self,
+    ) -> impl Iterator<Item = (&'r gongkai_report::Section, &narrative::Narrative)> + '_ {
+        self.texts().skip(self.report.meta.preamble.iter().len())
+    }
+
+    /// Section `number` with its normalised text (the first of that number, as
+    /// [`Report::section`]).
+    pub(crate) fn section_text(
+        &self,
+        number: gongkai_report::SectionNumber,
+    ) -> Option<(&'r gongkai_report::Section, &narrative::Narrative)> {
+        self.section_texts().find(|(s, _)| s.number == number)
+    }
+}
+
 /// Runs every rule; findings sorted by (section, source line, code).
 pub fn check(report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
+    let ctx = Context::new(report);
     for r in registry() {
-        r.check(report, &mut out);
+        r.check(&ctx, &mut out);
     }
     sort_findings(&mut out);
     out

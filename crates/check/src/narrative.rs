@@ -19,6 +19,8 @@ pub(crate) struct Narrative {
     orig: Vec<char>,
     /// For each normalised character, its index in `orig`.
     map: Vec<usize>,
+    /// The sentences, cut once on first use.
+    sentences: std::cell::OnceCell<Vec<Range<usize>>>,
 }
 
 impl Narrative {
@@ -35,7 +37,12 @@ impl Narrative {
             chars.push(c);
             map.push(i);
         }
-        Narrative { chars, orig, map }
+        Narrative {
+            chars,
+            orig,
+            map,
+            sentences: std::cell::OnceCell::new(),
+        }
     }
 
     /// The normalised characters.
@@ -45,8 +52,9 @@ impl Narrative {
 
     /// Sentences: split after `。！？；` and at line breaks; terminators excluded; empty
     /// sentences skipped.
-    pub(crate) fn sentences(&self) -> Vec<Range<usize>> {
-        self.split(|c| c == '\n' || SENTENCE_ENDS.contains(&c))
+    pub(crate) fn sentences(&self) -> &[Range<usize>] {
+        self.sentences
+            .get_or_init(|| self.split(|c| c == '\n' || SENTENCE_ENDS.contains(&c)))
     }
 
     /// Paragraphs: split at line breaks; empty paragraphs skipped.

@@ -1,6 +1,6 @@
 use std::ops::Range;
 
-use gongkai_report::{Report, Value};
+use gongkai_report::Value;
 
 use super::{cell_ref_by_id, known};
 use crate::narrative::{Narrative, OTHER_ITEMS, PLAN_WORDS, part_names};
@@ -64,7 +64,8 @@ impl Rule for AllHandledDespiteCarryForward {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         const FORWARD: &str = "s3.carried_forward.total";
         let Some(forward) = report.get(FORWARD) else {
             return;
@@ -72,10 +73,9 @@ impl Rule for AllHandledDespiteCarryForward {
         if forward <= Value::int(0) || report.is_uncertain(FORWARD) {
             return;
         }
-        for section in report.meta.preamble.iter().chain(&report.sections) {
-            let text = Narrative::new(&section.text);
-            for s in text.sentences() {
-                let Some(claim) = all_handled(&text, s.clone(), report.meta.year) else {
+        for (section, text) in ctx.texts() {
+            for s in text.sentences().iter().cloned() {
+                let Some(claim) = all_handled(text, s.clone(), report.meta.year) else {
                     continue;
                 };
                 let phrase = text.excerpt(claim, EXCERPT);
@@ -152,8 +152,8 @@ mod tests {
     fn says_all_handled(sentence: &str) -> bool {
         let t = Narrative::new(sentence);
         t.sentences()
-            .into_iter()
-            .any(|s| all_handled(&t, s, Some(2023)).is_some())
+            .iter()
+            .any(|s| all_handled(&t, s.clone(), Some(2023)).is_some())
     }
 
     #[test]

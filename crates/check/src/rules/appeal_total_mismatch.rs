@@ -1,5 +1,4 @@
 use gongkai_format::{APPEAL_COLUMNS, APPEAL_GROUPS, s4_cell_at};
-use gongkai_report::Report;
 
 use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Rule, RuleMeta};
@@ -41,7 +40,8 @@ impl Rule for AppealTotalMismatch {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let v = report.format;
         let total_col = APPEAL_COLUMNS.len() - 1;
         for (g, group) in APPEAL_GROUPS.iter().enumerate() {

@@ -39,7 +39,8 @@ impl Rule for BlankCell {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         for block in blocks(report) {
             out.push(self.finding(report, &block));
         }

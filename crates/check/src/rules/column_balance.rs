@@ -1,5 +1,4 @@
 use gongkai_format::{APPLICANT_COLUMNS, s3_cell};
-use gongkai_report::Report;
 
 use super::{Along, blank_note, broken, cell_ref, sum_finding};
 use crate::{Finding, Rule, RuleMeta};
@@ -44,7 +43,8 @@ impl Rule for ColumnBalance {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let v = report.format;
         for (c, col) in APPLICANT_COLUMNS.iter().enumerate() {
             let idx = [

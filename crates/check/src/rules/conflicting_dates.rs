@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::known;
 use crate::{Finding, Rule, RuleMeta};
 
@@ -36,7 +34,8 @@ impl Rule for ConflictingDates {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let dates = &report.meta.dates;
         let Some(first) = dates.first() else { return };
         let Some(other) = dates.iter().find(|d| d.date != first.date) else {

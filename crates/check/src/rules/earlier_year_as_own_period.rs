@@ -1,7 +1,5 @@
 use std::ops::Range;
 
-use gongkai_report::Report;
-
 use super::known;
 use crate::narrative::{Narrative, PLAN_WORDS, SelfNames, part_names};
 use crate::{Finding, Rule, RuleMeta};
@@ -63,15 +61,15 @@ impl Rule for EarlierYearAsOwnPeriod {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let Some(year) = report.meta.year else {
             return;
         };
         let names = SelfNames::new(report.meta.agency.as_deref());
-        for section in report.meta.preamble.iter().chain(&report.sections) {
-            let text = Narrative::new(&section.text);
-            for s in text.sentences() {
-                let Some(stated) = earlier_year(&text, s.clone(), &names, year) else {
+        for (section, text) in ctx.texts() {
+            for s in text.sentences().iter().cloned() {
+                let Some(stated) = earlier_year(text, s.clone(), &names, year) else {
                     continue;
                 };
                 let quote = text.excerpt(s, EXCERPT);
@@ -122,8 +120,8 @@ mod tests {
         let t = Narrative::new(sentence);
         let names = SelfNames::new(Some("某县市场监督管理局"));
         t.sentences()
-            .into_iter()
-            .find_map(|s| earlier_year(&t, s, &names, 2024))
+            .iter()
+            .find_map(|s| earlier_year(&t, s.clone(), &names, 2024))
     }
 
     #[test]

@@ -1,5 +1,4 @@
 use gongkai_format::{CellIdx, CellKind};
-use gongkai_report::Report;
 
 use super::{cell_ref, place_en, place_zh};
 use crate::{Finding, Rule, RuleMeta};
@@ -37,7 +36,8 @@ impl Rule for FeeInvalid {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         for (i, def) in report.format.cells().iter().enumerate() {
             if def.kind != CellKind::Decimal {
                 continue;

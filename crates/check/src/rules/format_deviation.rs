@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::{cell_ref_by_id, known};
 use crate::{Finding, Rule, RuleMeta};
 
@@ -41,7 +39,8 @@ impl Rule for FormatDeviation {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         for d in &report.deviations {
             let mut f = Finding::new(
                 self,

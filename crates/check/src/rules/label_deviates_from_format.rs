@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::{cell_ref_by_id, known, section_zh};
 use crate::{Finding, Rule, RuleMeta};
 
@@ -36,7 +34,8 @@ impl Rule for LabelDeviatesFromFormat {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         for lv in &report.label_variants {
             let cell = cell_ref_by_id(report, &lv.cell);
             let section = report.format.cell(&lv.cell).map(|i| report.def(i).section);

@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use crate::{Finding, Rule, RuleMeta};
 
 rule!(MissingDate {
@@ -35,7 +33,8 @@ impl Rule for MissingDate {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         if report.meta.dates.is_empty() {
             out.push(Finding::new(
                 self,

@@ -52,7 +52,8 @@ impl Rule for NarrativeContent {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let Some(linter) = LINTER.as_ref() else {
             return;
         };
@@ -172,7 +173,7 @@ mod tests {
 
     fn findings(r: &Report) -> Vec<Finding> {
         let mut out = Vec::new();
-        NarrativeContent.check(r, &mut out);
+        NarrativeContent.check(&crate::Context::new(r), &mut out);
         out
     }
 

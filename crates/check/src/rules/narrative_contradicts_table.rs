@@ -1,4 +1,5 @@
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use gongkai_report::{Report, Value};
 
@@ -350,13 +351,13 @@ impl Rule for NarrativeContradictsTable {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let names = SelfNames::new(report.meta.agency.as_deref());
         let mut seen: Vec<(usize, u64)> = Vec::new();
-        for section in &report.sections {
-            let text = Narrative::new(&section.text);
+        for (section, text) in ctx.section_texts() {
             for s in text.sentences() {
-                for (c, stated) in stated_counts(&text, s.clone(), &names, report.meta.year) {
+                for (c, stated) in stated_counts(text, s.clone(), &names, report.meta.year) {
                     let claim = &CLAIMS[c];
                     if seen.contains(&(c, stated)) {
                         continue;
@@ -428,7 +429,7 @@ fn sum_of(report: &Report, cells: &[&str]) -> Option<Value> {
 }
 
 /// A claim written in a sentence: which claim, where it starts and ends, the number.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Written {
     claim: usize,
     start: usize,
@@ -438,28 +439,64 @@ struct Written {
 
 /// Every claim written in sentence `s` (verb, object, fillers, number, unit), before any
 /// judgement of its context.
-fn written(text: &Narrative, s: Range<usize>) -> Vec<Written> {
-    let mut out: Vec<Written> = Vec::new();
+/// A first character and the `(claim, verb)` indices of the verbs it starts.
+type VerbStart = (char, Vec<(usize, usize)>);
+
+/// Every claim's verbs by their first character, as `(claim, verb)` indices in the order
+/// [`written`] tries them: a sentence is then scanned once instead of once per verb (the
+/// narrative rules were a fifth of the time of reading and checking a real page).
+static VERB_STARTS: LazyLock<Vec<VerbStart>> = LazyLock::new(|| {
+    let mut starts: Vec<VerbStart> = Vec::new();
     for (c, claim) in CLAIMS.iter().enumerate() {
-        for verb in claim.verbs {
-            for v in text.find_all(verb, s.clone()) {
-                if out
-                    .iter()
-                    .any(|w| w.claim == c && w.start <= v && v < w.end)
-                {
-                    continue;
-                }
-                if let Some((count, end)) =
-                    count_after_verb(text, v + verb.chars().count(), s.end, claim)
-                {
-                    out.push(Written {
-                        claim: c,
-                        start: v,
-                        end,
-                        count,
-                    });
-                }
+        for (k, verb) in claim.verbs.iter().enumerate() {
+            let Some(first) = verb.chars().next() else {
+                continue;
+            };
+            match starts.iter_mut().find(|(f, _)| *f == first) {
+                Some((_, list)) => list.push((c, k)),
+                None => starts.push((first, vec![(c, k)])),
             }
+        }
+    }
+    starts.sort_by_key(|(f, _)| *f);
+    starts
+});
+
+fn written(text: &Narrative, s: Range<usize>) -> Vec<Written> {
+    // Where each verb occurs (the whole verb inside the sentence), then tried claim by
+    // claim and verb by verb, each verb's places in order.
+    let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+    let chars = text.chars();
+    for i in s.clone() {
+        let Ok(at) = VERB_STARTS.binary_search_by_key(&chars[i], |(f, _)| *f) else {
+            continue;
+        };
+        for &(c, k) in &VERB_STARTS[at].1 {
+            let verb = CLAIMS[c].verbs[k];
+            if i + verb.chars().count() <= s.end && text.is_at(i, verb) {
+                hits.push((c, k, i));
+            }
+        }
+    }
+    hits.sort_unstable();
+    let mut out: Vec<Written> = Vec::new();
+    for (c, k, v) in hits {
+        let claim = &CLAIMS[c];
+        if out
+            .iter()
+            .any(|w| w.claim == c && w.start <= v && v < w.end)
+        {
+            continue;
+        }
+        if let Some((count, end)) =
+            count_after_verb(text, v + claim.verbs[k].chars().count(), s.end, claim)
+        {
+            out.push(Written {
+                claim: c,
+                start: v,
+                end,
+                count,
+            });
         }
     }
     out.sort_by_key(|w| (w.start, w.claim));
@@ -552,6 +589,65 @@ fn other_period_or_plan_free(text: &Narrative, prefix: Range<usize>, year: Optio
 mod tests {
     use super::*;
 
+    /// The straightforward form of [`written`] (one scan per verb), kept as its reference.
+    fn written_reference(text: &Narrative, s: Range<usize>) -> Vec<Written> {
+        let mut out: Vec<Written> = Vec::new();
+        for (c, claim) in CLAIMS.iter().enumerate() {
+            for verb in claim.verbs {
+                for v in text.find_all(verb, s.clone()) {
+                    if out
+                        .iter()
+                        .any(|w| w.claim == c && w.start <= v && v < w.end)
+                    {
+                        continue;
+                    }
+                    if let Some((count, end)) =
+                        count_after_verb(text, v + verb.chars().count(), s.end, claim)
+                    {
+                        out.push(Written {
+                            claim: c,
+                            start: v,
+                            end,
+                            count,
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|w| (w.start, w.claim));
+        out
+    }
+
+    /// The one-pass scan finds what the per-verb scans find, on every sentence of the five
+    /// seed reports and on sentences built to overlap verbs (`上年结转` inside
+    /// `从上年结转`, two claims in one sentence, a verb at the very end).
+    #[test]
+    fn the_one_pass_scan_equals_the_per_verb_scans() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+        let mut texts: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        texts.push("从上年结转3件，上年结转2件；本年收到申请5件、受理4件，新收1件。收到".into());
+        texts.push("上一年度结转一件，上年度结转十二件，接到 7 件".into());
+        let mut sentences = 0;
+        for t in &texts {
+            let n = Narrative::new(t);
+            for s in n.sentences() {
+                assert_eq!(
+                    written(&n, s.clone()),
+                    written_reference(&n, s.clone()),
+                    "{}",
+                    n.excerpt(s.clone(), 80)
+                );
+                sentences += 1;
+            }
+        }
+        assert!(sentences > 100, "{sentences} sentences");
+    }
+
     /// Index of the claim whose cells are `cells`.
     fn claim(cell: &str) -> usize {
         CLAIMS
@@ -564,9 +660,11 @@ mod tests {
     fn stated(sentence: &str) -> Option<(usize, u64)> {
         let t = Narrative::new(sentence);
         let names = SelfNames::new(Some("红旗区洪门街道办事处"));
-        t.sentences()
-            .into_iter()
-            .find_map(|s| stated_counts(&t, s, &names, Some(2023)).first().copied())
+        t.sentences().iter().find_map(|s| {
+            stated_counts(&t, s.clone(), &names, Some(2023))
+                .first()
+                .copied()
+        })
     }
 
     #[test]

@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::{known, section_zh};
 use crate::{Finding, Rule, RuleMeta};
 
@@ -50,7 +48,8 @@ impl Rule for PlaceholderText {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let mut head = Vec::new();
         for t in [&report.meta.title, &report.meta.signed_by]
             .into_iter()

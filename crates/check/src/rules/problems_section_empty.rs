@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::known;
 use crate::{Finding, Rule, RuleMeta};
 
@@ -67,7 +65,8 @@ impl Rule for ProblemsSectionEmpty {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let Some(section) = report.section(5) else {
             return;
         };

@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::known;
 use crate::{Finding, Rule, RuleMeta};
 
@@ -38,7 +36,8 @@ impl Rule for PublishedLate {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let Some(year) = report.meta.year else { return };
         let deadline = format!("{:04}-01-31", year + 1);
         for d in &report.meta.dates {

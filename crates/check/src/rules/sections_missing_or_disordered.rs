@@ -54,7 +54,8 @@ impl Rule for SectionsMissingOrDisordered {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let printed = printed_headings(report);
         let mut missing: Vec<u8> = Vec::new();
         for n in 1..=6u8 {
@@ -344,7 +345,7 @@ mod tests {
 
     fn messages(r: &Report) -> Vec<String> {
         let mut out = Vec::new();
-        SectionsMissingOrDisordered.check(r, &mut out);
+        SectionsMissingOrDisordered.check(&crate::Context::new(r), &mut out);
         out.into_iter().map(|f| f.message_zh).collect()
     }
 

@@ -1,5 +1,3 @@
-use gongkai_report::Report;
-
 use super::{cell_ref_by_id, known, place_en, place_zh, section_zh};
 use crate::{Finding, Rule, RuleMeta};
 
@@ -36,7 +34,8 @@ impl Rule for UncertainCell {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         // Cells made uncertain together (one row, one reason) make one finding.
         let mut groups: Vec<Vec<&gongkai_report::Uncertain>> = Vec::new();
         for u in &report.uncertain {

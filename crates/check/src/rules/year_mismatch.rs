@@ -1,4 +1,4 @@
-use gongkai_report::{Report, Section, Value};
+use gongkai_report::{Section, Value};
 
 use super::known;
 use crate::narrative::Narrative;
@@ -69,16 +69,16 @@ impl Rule for YearMismatch {
         &META
     }
 
-    fn check(&self, report: &Report, out: &mut Vec<Finding>) {
+    fn check(&self, ctx: &crate::Context<'_>, out: &mut Vec<Finding>) {
+        let report = ctx.report;
         let Some(year) = report.meta.year else { return };
         let before = out.len();
         let mut seen = Vec::new();
         // The first sentence of section 1, when it was already reported as a period.
         let mut opening_reported = false;
-        for section in report.meta.preamble.iter().chain(&report.sections) {
-            let text = Narrative::new(&section.text);
-            for (i, s) in text.sentences().into_iter().enumerate() {
-                let Some(stated) = period_year(&text, s.clone()) else {
+        for (section, text) in ctx.texts() {
+            for (i, s) in text.sentences().iter().cloned().enumerate() {
+                let Some(stated) = period_year(text, s.clone()) else {
                     continue;
                 };
                 if stated == year || seen.contains(&stated) {
@@ -98,13 +98,12 @@ impl Rule for YearMismatch {
                 ));
             }
         }
-        let Some(first) = report.section(1) else {
+        let Some((first, text)) = ctx.section_text(1) else {
             return;
         };
-        let text = Narrative::new(&first.text);
         if !opening_reported
             && let Some(p) = text.paragraphs().first()
-            && let Some(stated) = adverbial_year(&text, p.start)
+            && let Some(stated) = adverbial_year(text, p.start)
             && stated != year
         {
             let quote = text.excerpt(text.sentences()[0].clone(), EXCERPT);
@@ -119,7 +118,7 @@ impl Rule for YearMismatch {
             ));
         }
         if out.len() == before
-            && let Some((stated, count, quote)) = other_year_only(&text, year)
+            && let Some((stated, count, quote)) = other_year_only(text, year)
         {
             out.push(self.finding(
                 first,
@@ -229,7 +228,7 @@ fn other_year_only(text: &Narrative, year: i32) -> Option<(i32, usize, String)> 
         if PLAN_WORDS.iter().any(|w| text.contains(s.clone(), w)) {
             continue;
         }
-        candidates.push((y, s));
+        candidates.push((y, s.clone()));
     }
     let (stated, s) = candidates.first()?.clone();
     if candidates.iter().any(|(y, _)| *y != stated) {
@@ -245,7 +244,9 @@ mod tests {
 
     fn period(text: &str) -> Option<i32> {
         let t = Narrative::new(text);
-        t.sentences().into_iter().find_map(|s| period_year(&t, s))
+        t.sentences()
+            .iter()
+            .find_map(|s| period_year(&t, s.clone()))
     }
 
     #[test]
@@ -291,8 +292,8 @@ mod tests {
         }
     }
 
-    fn report(year: i32, section_1: &str) -> Report {
-        let mut r = Report::new(gongkai_format::FormatVersion::Revised2021);
+    fn report(year: i32, section_1: &str) -> gongkai_report::Report {
+        let mut r = gongkai_report::Report::new(gongkai_format::FormatVersion::Revised2021);
         r.meta.year = Some(year);
         r.sections.push(Section {
             number: 1,
@@ -303,9 +304,9 @@ mod tests {
         r
     }
 
-    fn found(r: &Report) -> Vec<i64> {
+    fn found(r: &gongkai_report::Report) -> Vec<i64> {
         let mut out = Vec::new();
-        YearMismatch.check(r, &mut out);
+        YearMismatch.check(&crate::Context::new(r), &mut out);
         out.iter()
             .filter_map(|f| f.found.and_then(|v| v.as_i64()))
             .collect()
