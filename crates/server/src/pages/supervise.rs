@@ -119,6 +119,9 @@ struct SupervisePage {
     t4_columns: Vec<&'static str>,
     table4: Vec<TableRow>,
     at_risk: Vec<RiskView>,
+    /// At-risk applications not listed on the page (the downloads have them all).
+    at_risk_hidden: usize,
+    at_risk_shown: usize,
     overdue: usize,
     due_soon: usize,
     reports: ReportTally,
@@ -129,6 +132,10 @@ struct SupervisePage {
     computed: usize,
     query: String,
 }
+
+/// The most at-risk applications the page lists (most overdue first): a province's list
+/// can run to thousands, which a page cannot usefully show; the downloads have them all.
+const AT_RISK_SHOWN: usize = 300;
 
 fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
@@ -160,6 +167,7 @@ async fn page(
     let at_risk: Vec<RiskView> = o
         .at_risk
         .iter()
+        .take(AT_RISK_SHOWN)
         .map(|r| RiskView {
             deadline: view::date_zh(r.case.deadline),
             remaining: if r.overdue {
@@ -209,6 +217,8 @@ async fn page(
         table4: o.table4.clone(),
         overdue: o.at_risk.iter().filter(|r| r.overdue).count(),
         due_soon: o.at_risk.iter().filter(|r| !r.overdue).count(),
+        at_risk_hidden: o.at_risk.len().saturating_sub(AT_RISK_SHOWN),
+        at_risk_shown: AT_RISK_SHOWN,
         at_risk,
         reports: o.reports.clone(),
         late: o.late.clone(),

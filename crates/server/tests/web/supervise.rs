@@ -254,3 +254,42 @@ async fn a_supervisor_without_a_ledger_role_reads_and_writes_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
 }
+
+/// A long at-risk list: the page lists the first 300 (most overdue first) and says how
+/// many more the downloads hold; the JSON has them all.
+#[tokio::test]
+async fn a_long_at_risk_list_is_cut_on_the_page_not_in_the_downloads() {
+    let (app, store) = app().await;
+    city(&store).await;
+    let c1 = store
+        .agencies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.code == "C1")
+        .unwrap();
+    for i in 0..305 {
+        store
+            .in_agency(c1.id)
+            .register_application(application(&format!("L-{i}"), 40), &Stamp::now("clerk"))
+            .await
+            .unwrap();
+    }
+    let mut c = Client::new(&app);
+    c.login("leader").await;
+    let page = c.get("/supervise?node=C").await.text();
+    assert!(
+        page.contains("data-at-risk-hidden=\"7\""),
+        "307 at risk, 300 listed"
+    );
+    assert_eq!(page.matches("<tr class=\"overdue\"").count(), 300);
+    assert!(page.contains("已逾期 <strong data-overdue>307</strong> 件"));
+    let mut api = Client::new(&app);
+    bearer(&mut api, "leader").await;
+    let r = api
+        .json(Method::GET, "/api/v1/supervise?node=C", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+    assert_eq!(v["at_risk"].as_array().map(Vec::len), Some(307));
+}
