@@ -163,7 +163,7 @@ async fn log<C: RegisterConn>(
 fn reason_of(reason: &str) -> Result<String> {
     let r = reason.trim();
     if r.is_empty() {
-        Err(StoreError::MissingReason)
+        Err(gongkai_ledger::register::RegisterError::EmptyField { field: "理由" }.into())
     } else {
         Ok(r.to_string())
     }
