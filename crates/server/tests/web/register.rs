@@ -183,3 +183,63 @@ async fn the_register_through_the_pages_on_both_backends() {
         the_register_through_the_pages(app_over(store.clone()), store).await;
     }
 }
+
+/// The register through the JSON API: create, list, publish, due; a crafted id of another
+/// agency is 404.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_register_through_the_api() {
+    let store = store_at("sqlite::memory:").await;
+    let app = app_over(store.clone());
+    let mut c = Client::new(&app);
+    crate::common::bearer(&mut c, "clerk").await;
+    let formed = days_ago(2);
+    let r = c
+        .json(
+            axum::http::Method::POST,
+            "/api/v1/register",
+            Some(serde_json::json!({
+                "title": "关于开展政务公开培训的通知", "formed_on": formed, "organ": "",
+                "topic": "综合政务", "genre": "通知", "summary": "部署培训。",
+                "disclosure": {"kind": "proactive"}, "outlets": ["website"]
+            })),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = c
+        .json(
+            axum::http::Method::POST,
+            &format!("/api/v1/register/{id}/publications"),
+            Some(serde_json::json!({"outlet": "new_media", "account": "", "published_on": days_ago(0)})),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("no_account"), "{}", r.text());
+    let r = c
+        .json(
+            axum::http::Method::POST,
+            &format!("/api/v1/register/{id}/publications"),
+            Some(serde_json::json!({"outlet": "website", "published_on": days_ago(0)})),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let l = c.get("/api/v1/register?text=培训&stage=published").await;
+    assert_eq!(l.status, StatusCode::OK, "{}", l.text());
+    assert_eq!(l.json()["total"], 1);
+    let d = c.get("/api/v1/register/due").await.json();
+    assert_eq!(d["rate"]["on_time"], 1);
+    let v = c.get(&format!("/api/v1/register/{id}")).await.json();
+    assert_eq!(v["publications"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        c.get("/api/v1/register/99").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let doc = c.get("/api/v1/openapi.json").await.text();
+    assert!(
+        doc.contains("/api/v1/register/{id}/publications"),
+        "in the OpenAPI"
+    );
+}
