@@ -1274,3 +1274,91 @@ fn a_temporary_password_allows_nothing_but_a_new_password() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("须先修改密码"));
 }
+
+/// `ledger publish …` (the publication register): add with the body from a file, list,
+/// publish on a channel (the 新媒体 account required), show, due, withdraw — as an
+/// authenticated user.
+#[test]
+fn the_publication_register_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = sqlite(dir.path());
+    g.ok_with_stdin(
+        None,
+        &["init", "--agency", "某市某局", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    let formed = (chrono::Utc::now().date_naive() - chrono::Duration::days(3)).to_string();
+    std::fs::write(
+        dir.path().join("body.html"),
+        "<html><body><p>各科室：</p><p>定于下周开展培训。</p></body></html>",
+    )
+    .unwrap();
+    let out = g.ok(
+        Some("admin"),
+        &[
+            "publish",
+            "add",
+            "--title",
+            "关于开展培训的通知",
+            "--formed",
+            &formed,
+            "--topic",
+            "综合政务/政务公开",
+            "--genre",
+            "通知",
+            "--summary",
+            "部署培训。",
+            "--body-file",
+            "body.html",
+            "--outlet",
+            "website",
+        ],
+    );
+    assert!(out.contains("已登记事项 1，索引号 local-1/"), "{out}");
+    let out = g.ok(Some("admin"), &["publish", "list", "--search", "培训"]);
+    assert!(
+        out.contains("关于开展培训的通知") && out.contains("共 1 件"),
+        "{out}"
+    );
+    let err = g.fails(
+        Some("admin"),
+        &["publish", "publish", "1", "--outlet", "new-media"],
+    );
+    assert!(err.contains("账号"), "{err}");
+    let out = g.ok(
+        Some("admin"),
+        &[
+            "publish",
+            "publish",
+            "1",
+            "--outlet",
+            "政务新媒体",
+            "--account",
+            "某市发布",
+        ],
+    );
+    assert!(out.contains("已登记发布"), "{out}");
+    let out = g.ok(Some("admin"), &["publish", "show", "1"]);
+    assert!(
+        out.contains("按时发布") && out.contains("某市发布"),
+        "{out}"
+    );
+    let json = g.ok(Some("admin"), &["publish", "show", "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["draft"]["body"], "各科室：\n\n定于下周开展培训。");
+    let out = g.ok(Some("admin"), &["publish", "due"]);
+    assert!(out.contains("按时发布率：100.0%"), "{out}");
+    let err = g.fails(
+        Some("admin"),
+        &["publish", "withdraw", "1", "--reason", " "],
+    );
+    assert!(err.contains("理由"), "{err}");
+    let out = g.ok(
+        Some("admin"),
+        &["publish", "withdraw", "1", "--reason", "误发"],
+    );
+    assert!(out.contains("已撤稿"), "{out}");
+    // Without a password nothing is read or written.
+    let o = g.run(Some("nobody"), &["publish", "list"], None);
+    assert!(!o.status.success());
+}

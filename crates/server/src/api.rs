@@ -46,6 +46,7 @@ mod supervise;
 use crate::error::{ApiError, ErrorBody};
 
 mod narrative;
+mod register;
 use crate::pages::ledger::deadline_view;
 use crate::security::{CSRF_HEADER, SESSION_COOKIE};
 use crate::view;
@@ -121,6 +122,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit))
         .routes(routes!(check::check_report))
         .routes(routes!(supervise::supervise))
+        .routes(routes!(register::list_items, register::create_item))
+        .routes(routes!(register::due_items))
+        .routes(routes!(register::get_item))
+        .routes(routes!(register::publish_item))
         .split_for_parts();
     // The router is nested under `/api/v1` by the application; the document names the
     // full paths.

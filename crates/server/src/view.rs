@@ -116,6 +116,8 @@ const FLASH: &[(&str, &str)] = &[
     ("review", "审核步骤已记录。"),
     ("appeal", "已保存复议诉讼案件。"),
     ("proactive", "已保存主动公开记录。"),
+    ("register_saved", "已保存主动公开登记。"),
+    ("register_settings", "已保存主动公开登记设置。"),
     (
         "voided",
         "已作废该记录（保留在审计日志中，年度报告不再计入）。",

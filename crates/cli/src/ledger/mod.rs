@@ -40,6 +40,7 @@ mod narrative;
 mod office;
 mod platform;
 mod print;
+mod publish;
 mod records;
 mod reports;
 mod templates;
@@ -217,6 +218,10 @@ enum LedgerCommand {
     ///
     /// 例：gongkai ledger export --format xlsx --status all --year 2025 --columns 标准 -o 台账.xlsx
     Export(export::ExportArgs),
+    /// 主动公开登记：登记、列表、查看、发布、更正、撤稿、到期、定期评估 / the publication
+    /// register: add, list, show, publish, correct, withdraw, due, reassess
+    #[command(subcommand)]
+    Publish(Box<publish::PublishCommand>),
     /// 导出列模板：列出、保存、删除 / the export's column sets
     #[command(subcommand)]
     Columns(export::ColumnsCommand),
@@ -365,6 +370,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         LedgerCommand::Template(c) => templates::template(&cx, c, &mut out).await,
         LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
         LedgerCommand::Export(a) => export::export(&cx, a, &mut out).await,
+        LedgerCommand::Publish(c) => publish::publish(&cx, *c, &mut out).await,
         LedgerCommand::Columns(c) => export::columns(&cx, c, &mut out).await,
         LedgerCommand::Import(a) => import::import(&cx, a, &mut out).await,
         LedgerCommand::Opening(a) => import::opening(&cx, a, &mut out).await,

@@ -10,17 +10,21 @@
 //! * [`taxonomy`] — 主题分类 and 体裁 lists, configurable, with national defaults.
 //! * [`clock`] — the art. 26 clock: publish within 20 working days of 生成日期.
 //! * [`settings`] — the register's per-agency settings.
+//! * [`reassess`] — art. 18: withheld items re-assessed periodically, the outcome.
 
 pub mod clock;
 pub mod index_number;
 pub mod item;
+pub mod reassess;
 pub mod settings;
 pub mod taxonomy;
 
 pub use clock::{PUBLISH_WITHIN_WORKING_DAYS, PublicationClock, PublicationStatus, on_time_rate};
 pub use index_number::{IndexScheme, IndexSchemeError};
 pub use item::{
-    Disclosure, ItemDraft, ItemStage, Outlet, Publication, Validity, ValidityStatus, WithholdBasis,
+    Disclosure, ItemDraft, ItemStage, Outlet, Publication, RegisterError, Validity, ValidityStatus,
+    WithholdBasis,
 };
+pub use reassess::{ReassessOutcome, next_reassessment};
 pub use settings::RegisterSettings;
 pub use taxonomy::Taxonomy;

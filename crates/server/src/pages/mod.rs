@@ -39,6 +39,8 @@ pub mod ledger_import;
 pub mod ledger_list;
 pub mod ledger_opening;
 pub mod proactive;
+pub mod register;
+pub mod register_admin;
 pub mod reviews;
 pub mod supervise;
 pub mod year_end;
@@ -63,6 +65,8 @@ pub fn router() -> Router<AppState> {
         .merge(reviews::router())
         .merge(appeals::router())
         .merge(proactive::router())
+        .merge(register::router())
+        .merge(register_admin::router())
         .merge(year_end::router())
         .merge(supervise::router())
         .merge(admin_templates::router())

@@ -19,6 +19,7 @@ mod letters;
 mod pages;
 mod platform;
 mod processes;
+mod register;
 mod security;
 mod supervise;
 mod year_end;
