@@ -95,14 +95,14 @@ pub struct YearPlan {
 }
 
 impl YearPlan {
-    /// `items` items of `year` for a county government office, seen on 31 December.
+    /// `items` items of `year` for a city government office (a 设区的市 makes 规章), seen on 31 December.
     pub fn new(seed: u64, year: i32, items: usize) -> Self {
         YearPlan {
             seed,
             year,
             items,
             earlier_documents: items / 60,
-            agency: "临河县人民政府办公室".into(),
+            agency: "临河市人民政府办公室".into(),
             number_prefix: "临政办发".into(),
             today: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
         }
@@ -110,7 +110,7 @@ impl YearPlan {
 }
 
 /// The two new-media accounts of the generated office.
-pub const ACCOUNTS: [&str; 2] = ["临河发布", "临河县人民政府微博"];
+pub const ACCOUNTS: [&str; 2] = ["临河发布", "临河市人民政府微博"];
 /// The other channel of the generated office.
 pub const OTHER_CHANNEL: &str = "政务服务中心电子屏";
 
@@ -225,13 +225,13 @@ impl Ctx<'_> {
         let subject = rng.pick(RULES);
         let (title, genre, kind) = if regulation {
             (
-                format!("临河县{subject}规定"),
+                format!("临河市{subject}规定"),
                 "命令（令）",
                 DocumentKind::Regulation,
             )
         } else {
             (
-                format!("临河县人民政府办公室关于印发《临河县{subject}办法》的通知"),
+                format!("临河市人民政府办公室关于印发《临河市{subject}办法》的通知"),
                 "通知",
                 DocumentKind::NormativeDocument,
             )
@@ -255,7 +255,7 @@ impl Ctx<'_> {
         };
         let number = Some(self.number(formed_on.year()));
         let mut item = self.base(rng, formed_on, title, genre.into(), number);
-        item.draft.summary = format!("规范临河县{subject}工作，明确职责分工、办理程序和监督措施。");
+        item.draft.summary = format!("规范临河市{subject}工作，明确职责分工、办理程序和监督措施。");
         item.draft.validity = Some(Validity {
             kind,
             status,
@@ -277,7 +277,7 @@ impl Ctx<'_> {
         GeneratedItem {
             draft: ItemDraft {
                 summary: format!("{title}。"),
-                body: format!("{title}\n\n各乡镇人民政府，县直各单位：\n\n现将有关事项通知如下。"),
+                body: format!("{title}\n\n各县（区）人民政府，市政府各部门：\n\n现将有关事项通知如下。"),
                 title,
                 organ: self.plan.agency.clone(),
                 formed_on,
@@ -304,19 +304,19 @@ impl Ctx<'_> {
             0..=2 => (format!("关于做好{subject}工作的通知"), "通知", true),
             3 => (format!("关于开展{y}年{subject}工作的通知"), "通知", true),
             4 => (
-                format!("临河县人民政府办公室关于{subject}的公告"),
+                format!("临河市人民政府办公室关于{subject}的公告"),
                 "公告",
                 true,
             ),
             5 => (
-                format!("临河县{y}年{}月{}情况", m, rng.pick(DATA)),
+                format!("临河市{y}年{}月{}情况", m, rng.pick(DATA)),
                 "其他",
                 false,
             ),
-            6 => (format!("《临河县{subject}实施方案》政策解读"), "其他", false),
+            6 => (format!("《临河市{subject}实施方案》政策解读"), "其他", false),
             7 => (format!("{y}年{subject}资金分配结果公示"), "其他", false),
             8 => (format!("关于{subject}有关情况的通报"), "通报", true),
-            _ => (format!("临河县{subject}工作动态"), "其他", false),
+            _ => (format!("临河市{subject}工作动态"), "其他", false),
         };
         let number = numbered.then(|| self.number(y));
         let mut item = self.base(rng, formed_on, title, genre.into(), number);

@@ -269,7 +269,7 @@ pub struct OutletCount {
 }
 
 /// The register's figures for section 一's 主动公开 paragraph.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProactiveFigures {
     /// Items with a publication dated in the period (any channel).
     pub published: u64,
@@ -407,7 +407,12 @@ pub fn proactive_paragraph(year: i32, f: &ProactiveFigures) -> String {
         if total == 0 {
             continue;
         }
-        let mut part = format!("通过{}发布{total}条", outlet.label_zh());
+        let name = if outlet == Outlet::Other {
+            "其他方式"
+        } else {
+            outlet.label_zh()
+        };
+        let mut part = format!("通过{name}发布{total}条");
         if outlet.needs_account() {
             let accounts: Vec<String> = f
                 .by_outlet
@@ -451,8 +456,7 @@ pub fn proactive_paragraph(year: i32, f: &ProactiveFigures) -> String {
 
 /// A sentence for section 二 explaining documents that left force without a repeal (so
 /// the reader's in-force identity check is answered in the report itself); empty if none.
-pub fn other_ends_sentence(f: &DocumentFigures) -> String {
-    let counts = f.other_end_counts();
+pub fn other_ends_sentence(counts: [[u64; 2]; 2]) -> String {
     let mut parts = Vec::new();
     for (row, [expired, withdrawn]) in counts.iter().enumerate() {
         if *expired > 0 {
@@ -470,6 +474,11 @@ pub fn other_ends_sentence(f: &DocumentFigures) -> String {
             parts.join("、")
         )
     }
+}
+
+/// `《title》`, inner 《》 as 〈〉 (a title that quotes another).
+fn book_title(title: &str) -> String {
+    format!("《{}》", title.replace('《', "〈").replace('》', "〉"))
 }
 
 /// A finding of the register's year-end checks.
@@ -509,7 +518,7 @@ pub const REG001: RuleMeta = RuleMeta {
 ### 示例
 
 ```text
-warning[REG001]: 第二部分“行政规范性文件”：现行有效件数（41）不等于上年现行有效 40 + 本年制发 5 − 本年废止 2 = 43，相差 −2：本年失效（未经废止）2 件（索引号 000000-2024-00012《某某管理办法》……）
+warning[REG001]: 第二部分“行政规范性文件”：现行有效件数（41）不等于上年现行有效 40 + 本年制发 5 − 本年废止 2 = 43，相差 −2：本年失效（未经废止）2件：000000-2024-00012《某某管理办法》、000000-2023-00031《某某实施细则》
 ```
 "#,
 };
@@ -544,7 +553,7 @@ pub fn continuity(
                 .other_ends
                 .iter()
                 .filter(|(r, h, _, _)| *r == row && *h == how)
-                .map(|(_, _, reference, title)| format!("{reference}《{title}》"))
+                .map(|(_, _, reference, title)| format!("{reference}{}", book_title(title)))
                 .collect();
             if docs.is_empty() {
                 continue;
@@ -552,7 +561,7 @@ pub fn continuity(
             let shown: Vec<&str> = docs.iter().take(5).map(String::as_str).collect();
             let more = if docs.len() > 5 { "……" } else { "" };
             causes.push(format!(
-                "本年{}{} {} 件（{}{more}）",
+                "本年{}{}{}件：{}{more}",
                 how.label_zh(),
                 if how == DocumentEnd::Expired {
                     "（未经废止）"

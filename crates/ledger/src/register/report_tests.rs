@@ -71,6 +71,10 @@ fn documents_issued_repealed_expired_and_in_force() {
     assert_eq!(f.rows[0], [0, 0, 0]);
     assert_eq!(f.rows[1], [2, 2, 3], "issued d e; repealed b e; in force a d g");
     assert_eq!(f.other_end_counts()[1], [1, 1]);
+    assert_eq!(
+        other_ends_sentence(f.other_end_counts()),
+        "本年度另有行政规范性文件失效（未经废止）1件、行政规范性文件撤稿1件，现行有效件数相应减少。"
+    );
     let prev = count_documents(&facts(&items), 2024, d("2024-12-31"), None);
     assert_eq!(prev.rows[1], [4, 0, 5]);
     // 3 ≠ 5 + 2 − 2: the expired and the withdrawn explain it.
@@ -78,8 +82,8 @@ fn documents_issued_repealed_expired_and_in_force() {
     assert_eq!(found.len(), 1);
     let m = &found[0].message_zh;
     assert!(m.contains("现行有效件数（3）不等于上年现行有效 5 + 本年制发 2 − 本年废止 2 = 5，相差 -2"), "{m}");
-    assert!(m.contains("本年失效（未经废止） 1 件（000-c《文件c》）"), "{m}");
-    assert!(m.contains("本年撤稿 1 件（000-f《文件f》）"), "{m}");
+    assert!(m.contains("本年失效（未经废止）1件：000-c《文件c》"), "{m}");
+    assert!(m.contains("本年撤稿1件：000-f《文件f》"), "{m}");
     assert_eq!(found[0].cells[0], "s2.normative_documents.in_force");
     // As of mid-year: only what happened by then.
     let mid = count_documents(&facts(&items), 2025, d("2025-06-30"), None);
@@ -107,7 +111,7 @@ fn a_consistent_register_has_no_finding_and_a_late_entry_is_named() {
         "{}",
         found[0].message_zh
     );
-    assert!(other_ends_sentence(&cur).is_empty());
+    assert!(other_ends_sentence(cur.other_end_counts()).is_empty());
 }
 
 #[test]
