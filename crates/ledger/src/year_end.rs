@@ -341,6 +341,37 @@ impl Ledger {
         }
     }
 
+    /// REG001 of `ye` again, against the previous year's report as frozen at its
+    /// submission (`known_by`, computed as of `as_of`) instead of the register's own
+    /// previous year: a document of an earlier year registered or corrected since is named.
+    pub fn recheck_continuity(
+        &self,
+        ye: &mut YearEnd,
+        previous_known_by: DateTime<Utc>,
+        previous_as_of: NaiveDate,
+    ) {
+        let year = ye.options.year;
+        let previous_end = NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap_or_default();
+        let docs = self.document_facts(ye.options.known_by);
+        let current = count_documents(&docs, year, ye.period_end, self.opening());
+        let previous = count_documents(&docs, year - 1, previous_end, self.opening());
+        let then = self.document_facts(Some(previous_known_by));
+        let reported = count_documents(
+            &then,
+            year - 1,
+            previous_as_of.min(previous_end),
+            self.opening(),
+        )
+        .rows
+        .map(|r| r[2]);
+        let findings = continuity(year, &current, &previous, Some(reported));
+        ye.warnings.retain(|w| !w.starts_with("[REG001]"));
+        for x in &findings {
+            ye.warnings.push(format!("[{}] {}", x.code, x.message_zh));
+        }
+        ye.findings = findings;
+    }
+
     /// The 规章 and 行政规范性文件 section 二 counts, as known at `known_by`: the register's
     /// items with validity and the current document records.
     pub fn document_facts(&self, known_by: Option<DateTime<Utc>>) -> Vec<DocumentFact> {

@@ -195,3 +195,53 @@ fn print_the_drafts() {
         println!("! {w}");
     }
 }
+
+#[test]
+fn a_document_of_last_year_registered_after_last_years_report_is_named() {
+    let (items, mut ledger) = year();
+    let cal = Calendar::builtin();
+    // A 2024 normative document in force, registered only in March 2025 — after the 2024
+    // report was submitted on 20 January 2025.
+    let mut facts = ledger.register().to_vec();
+    let late = items
+        .iter()
+        .position(|g| {
+            g.draft.formed_on.year() == YEAR - 1
+                && g.draft.validity.as_ref().is_some_and(|v| {
+                    v.kind == DocumentKind::NormativeDocument && v.ended_on.is_none()
+                })
+        })
+        .expect("a 2024 document in force");
+    facts[late].registered_at = "2025-03-02T02:00:00Z".parse().unwrap();
+    ledger.set_register(facts);
+    let mut ye = ledger.year_end(YearEndOptions::year(YEAR), cal, Settings::default());
+    let before = ye.findings.clone();
+    ledger.recheck_continuity(
+        &mut ye,
+        "2025-01-20T08:00:00Z".parse().unwrap(),
+        ymd(YEAR - 1, 12, 31),
+    );
+    let row = ye
+        .findings
+        .iter()
+        .find(|x| x.cells[0] == "s2.normative_documents.in_force")
+        .expect("REG001 on the normative documents");
+    let prev = expected_documents(&items, YEAR - 1)[1][2];
+    assert!(
+        row.message_zh.contains(&format!(
+            "2024 年度报告所列现行有效 {} 件，按登记簿现为 {prev} 件",
+            prev - 1
+        )),
+        "{}",
+        row.message_zh
+    );
+    let was = before
+        .iter()
+        .find(|x| x.cells[0] == "s2.normative_documents.in_force")
+        .unwrap();
+    assert_eq!(row.expected, was.expected - 1);
+    assert_eq!(
+        ye.warnings.iter().filter(|w| w.starts_with("[REG001]")).count(),
+        ye.findings.len()
+    );
+}

@@ -66,6 +66,7 @@ pub mod narrative;
 pub mod office;
 pub mod platform;
 pub mod records;
+pub mod register_catalogue;
 pub mod review;
 pub mod supervision;
 pub mod supervision_export;

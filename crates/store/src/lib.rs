@@ -64,7 +64,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_ledger::{
     AppealCase, Application, ApplicationId, Calendar, Event, Ledger, OfficeSettings, ProactiveData,
     ProactiveRecord, Settings, YearEnd, YearEndOptions,
@@ -519,10 +519,24 @@ impl Store {
 
     /// The year-end report computed from the ledger with the store's calendar and settings.
     pub async fn year_end(&self, options: YearEndOptions) -> Result<YearEnd> {
+        self.year_end_against(options, None).await
+    }
+
+    /// [`Store::year_end`], with REG001 checked against the previous year's report as
+    /// frozen at its submission (`known_by`, `as_of`), if it was submitted.
+    pub async fn year_end_against(
+        &self,
+        options: YearEndOptions,
+        previous: Option<(DateTime<Utc>, NaiveDate)>,
+    ) -> Result<YearEnd> {
         let (ledger, settings) = tx!(self, read, |c| async {
             Ok::<_, StoreError>((ops::ledger(c).await?, ops::settings(c).await?))
         })?;
-        Ok(ledger.year_end(options, &self.calendar, settings))
+        let mut ye = ledger.year_end(options, &self.calendar, settings);
+        if let Some((known_by, as_of)) = previous {
+            ledger.recheck_continuity(&mut ye, known_by, as_of);
+        }
+        Ok(ye)
     }
 
     // ---- appeals and proactive records --------------------------------------------------------
