@@ -38,7 +38,7 @@ use crate::event::EventKind;
 use crate::ledger::Ledger;
 use crate::proactive::{DecisionArea, ProactiveData};
 use crate::register::report::{
-    DocumentFact, ProactiveFigures, RegisterFinding, continuity, count_documents,
+    DocumentFact, ItemFacts, ProactiveFigures, RegisterFinding, continuity, count_documents,
     other_ends_sentence, proactive_figures, proactive_paragraph,
 };
 use crate::settings::{AppealCounting, Settings};
@@ -315,8 +315,12 @@ impl Ledger {
         let previous = count_documents(&docs, year - 1, previous_end, self.opening());
         let findings = continuity(year, &documents, &previous, None);
         if !self.register().is_empty() {
-            let items = self.register().iter().filter(|i| known(i.registered_at));
-            f.proactive = Some(proactive_figures(items, year, end, calendar));
+            let items: Vec<ItemFacts> = self
+                .register()
+                .iter()
+                .filter_map(|i| i.as_known(options.known_by))
+                .collect();
+            f.proactive = Some(proactive_figures(&items, year, end, calendar));
         }
         for x in &findings {
             warnings.push(format!("[{}] {}", x.code, x.message_zh));
@@ -384,8 +388,8 @@ impl Ledger {
         let items = self
             .register()
             .iter()
-            .filter(|i| known(i.registered_at))
-            .filter_map(DocumentFact::from_item);
+            .filter_map(|i| i.as_known(known_by))
+            .filter_map(|i| DocumentFact::from_item(&i));
         records.chain(items).collect()
     }
 }

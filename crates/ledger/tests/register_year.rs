@@ -76,9 +76,9 @@ fn a_generated_year_of_3000_items_equals_an_independent_count() {
         items
             .iter()
             .filter(|g| {
-                g.publications.iter().any(|p| {
-                    p.outlet == outlet && p.account == account && in_year(p.published_on)
-                })
+                g.publications
+                    .iter()
+                    .any(|p| p.outlet == outlet && p.account == account && in_year(p.published_on))
             })
             .count() as u64
     };
@@ -126,7 +126,11 @@ fn a_generated_year_of_3000_items_equals_an_independent_count() {
         "{s1}"
     );
     assert!(
-        s1.contains(&format!("“{}”{}条", ACCOUNTS[0], on(Outlet::NewMedia, ACCOUNTS[0]))),
+        s1.contains(&format!(
+            "“{}”{}条",
+            ACCOUNTS[0],
+            on(Outlet::NewMedia, ACCOUNTS[0])
+        )),
         "{s1}"
     );
     let errors: Vec<_> = check(&ye.report)
@@ -190,7 +194,10 @@ fn print_the_drafts() {
         Calendar::builtin(),
         Settings::default(),
     );
-    println!("{}\n\n{}", ye.report.sections[0].text, ye.report.sections[1].text);
+    println!(
+        "{}\n\n{}",
+        ye.report.sections[0].text, ye.report.sections[1].text
+    );
     for w in &ye.warnings {
         println!("! {w}");
     }
@@ -241,7 +248,10 @@ fn a_document_of_last_year_registered_after_last_years_report_is_named() {
         .unwrap();
     assert_eq!(row.expected, was.expected - 1);
     assert_eq!(
-        ye.warnings.iter().filter(|w| w.starts_with("[REG001]")).count(),
+        ye.warnings
+            .iter()
+            .filter(|w| w.starts_with("[REG001]"))
+            .count(),
         ye.findings.len()
     );
 }

@@ -74,6 +74,7 @@ impl GeneratedItem {
             corrected_on: self.corrections.iter().map(|c| c.0).collect(),
             withdrawn_on: self.withdrawal.as_ref().map(|w| w.0),
             registered_at: self.registered_at,
+            recorded: Default::default(),
         }
     }
 }
@@ -277,7 +278,9 @@ impl Ctx<'_> {
         GeneratedItem {
             draft: ItemDraft {
                 summary: format!("{title}。"),
-                body: format!("{title}\n\n各县（区）人民政府，市政府各部门：\n\n现将有关事项通知如下。"),
+                body: format!(
+                    "{title}\n\n各县（区）人民政府，市政府各部门：\n\n现将有关事项通知如下。"
+                ),
                 title,
                 organ: self.plan.agency.clone(),
                 formed_on,
@@ -313,7 +316,11 @@ impl Ctx<'_> {
                 "其他",
                 false,
             ),
-            6 => (format!("《临河市{subject}实施方案》政策解读"), "其他", false),
+            6 => (
+                format!("《临河市{subject}实施方案》政策解读"),
+                "其他",
+                false,
+            ),
             7 => (format!("{y}年{subject}资金分配结果公示"), "其他", false),
             8 => (format!("关于{subject}有关情况的通报"), "通报", true),
             _ => (format!("临河市{subject}工作动态"), "其他", false),
@@ -375,7 +382,9 @@ impl Ctx<'_> {
             let on = if rng.chance(800) {
                 first
             } else {
-                self.cal.add_working_days(first, 1 + rng.below(2) as u32).value
+                self.cal
+                    .add_working_days(first, 1 + rng.below(2) as u32)
+                    .value
             };
             if on <= today {
                 item.publications.push(Publication {
@@ -395,7 +404,10 @@ impl Ctx<'_> {
             let n = 1 + rng.below(2);
             let mut on = first;
             for _ in 0..n {
-                on = self.cal.add_working_days(on, 1 + rng.below(10) as u32).value;
+                on = self
+                    .cal
+                    .add_working_days(on, 1 + rng.below(10) as u32)
+                    .value;
                 if on <= today {
                     item.corrections
                         .push((on, "更正正文中的错别字和附件名称".to_string()));
@@ -403,7 +415,10 @@ impl Ctx<'_> {
             }
         }
         if item.draft.validity.is_none() && rng.chance(5) {
-            let on = self.cal.add_working_days(first, 1 + rng.below(5) as u32).value;
+            let on = self
+                .cal
+                .add_working_days(first, 1 + rng.below(5) as u32)
+                .value;
             if on <= today {
                 item.withdrawal = Some((on, "内容与已发布信息重复，予以撤稿".to_string()));
             }

@@ -27,9 +27,9 @@ pub use index_number::{IndexScheme, IndexSchemeError};
 pub use item::{
     Disclosure, ItemDraft, ItemStage, Outlet, Publication, Validity, ValidityStatus, WithholdBasis,
 };
+pub use report::{
+    DocumentFact, DocumentFigures, ItemFacts, ProactiveFigures, Recorded, RegisterFinding,
+    count_documents, proactive_figures,
+};
 pub use settings::RegisterSettings;
 pub use taxonomy::Taxonomy;
-pub use report::{
-    DocumentFact, DocumentFigures, ItemFacts, ProactiveFigures, RegisterFinding, count_documents,
-    proactive_figures,
-};

@@ -63,6 +63,21 @@ pub struct ItemFacts {
     pub withdrawn_on: Option<NaiveDate>,
     /// When the item was registered (a frozen report ignores later items).
     pub registered_at: DateTime<Utc>,
+    /// When the publications, corrections and withdrawal were recorded (for a report
+    /// frozen at a moment: [`ItemFacts::as_known`]); empty: when the item was registered.
+    #[serde(default)]
+    pub recorded: Recorded,
+}
+
+/// When an item's later facts were recorded, parallel to [`ItemFacts`]' lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    #[serde(default)]
+    pub publications: Vec<DateTime<Utc>>,
+    #[serde(default)]
+    pub corrections: Vec<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<DateTime<Utc>>,
 }
 
 impl ItemFacts {
@@ -74,6 +89,34 @@ impl ItemFacts {
     /// Withdrawn on or before `date`.
     pub fn withdrawn_by(&self, date: NaiveDate) -> bool {
         self.withdrawn_on.is_some_and(|w| w <= date)
+    }
+
+    /// The item as known at `known_by` (`None`: registered later): publications,
+    /// corrections and a withdrawal recorded after it left out. The validity is the current
+    /// one (a later change of it is not undone).
+    pub fn as_known(&self, known_by: Option<DateTime<Utc>>) -> Option<ItemFacts> {
+        let Some(k) = known_by else {
+            return Some(self.clone());
+        };
+        if self.registered_at > k {
+            return None;
+        }
+        let at =
+            |list: &[DateTime<Utc>], i: usize| list.get(i).copied().unwrap_or(self.registered_at);
+        let mut out = self.clone();
+        out.publications = (self.publications.iter().enumerate())
+            .filter(|(i, _)| at(&self.recorded.publications, *i) <= k)
+            .map(|(_, p)| p.clone())
+            .collect();
+        out.corrected_on = (self.corrected_on.iter().enumerate())
+            .filter(|(i, _)| at(&self.recorded.corrections, *i) <= k)
+            .map(|(_, d)| *d)
+            .collect();
+        if self.recorded.withdrawal.is_some_and(|w| w > k) {
+            out.withdrawn_on = None;
+        }
+        out.recorded = Recorded::default();
+        Some(out)
     }
 }
 
@@ -315,7 +358,10 @@ const OUTLETS: [Outlet; 7] = [
 ];
 
 fn outlet_rank(o: Outlet) -> usize {
-    OUTLETS.iter().position(|x| *x == o).unwrap_or(OUTLETS.len())
+    OUTLETS
+        .iter()
+        .position(|x| *x == o)
+        .unwrap_or(OUTLETS.len())
 }
 
 /// The 主动公开 figures of `year` up to `end` (module docs).
@@ -331,7 +377,11 @@ pub fn proactive_figures<'a>(
     let mut per: BTreeMap<(usize, String), u64> = BTreeMap::new();
     for item in items {
         let mut seen: Vec<(Outlet, &str)> = Vec::new();
-        for p in item.publications.iter().filter(|p| in_period(p.published_on)) {
+        for p in item
+            .publications
+            .iter()
+            .filter(|p| in_period(p.published_on))
+        {
             let account = if p.outlet.needs_account() {
                 p.account.trim()
             } else {
@@ -469,10 +519,7 @@ pub fn other_ends_sentence(counts: [[u64; 2]; 2]) -> String {
     if parts.is_empty() {
         String::new()
     } else {
-        format!(
-            "本年度另有{}，现行有效件数相应减少。",
-            parts.join("、")
-        )
+        format!("本年度另有{}，现行有效件数相应减少。", parts.join("、"))
     }
 }
 

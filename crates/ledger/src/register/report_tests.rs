@@ -20,6 +20,7 @@ fn item(id: &str, formed: &str) -> ItemFacts {
         corrected_on: Vec::new(),
         withdrawn_on: None,
         registered_at: at(),
+        recorded: Recorded::default(),
     }
 }
 
@@ -69,7 +70,11 @@ fn documents_issued_repealed_expired_and_in_force() {
     ];
     let f = count_documents(&facts(&items), 2025, d("2025-12-31"), None);
     assert_eq!(f.rows[0], [0, 0, 0]);
-    assert_eq!(f.rows[1], [2, 2, 3], "issued d e; repealed b e; in force a d g");
+    assert_eq!(
+        f.rows[1],
+        [2, 2, 3],
+        "issued d e; repealed b e; in force a d g"
+    );
     assert_eq!(f.other_end_counts()[1], [1, 1]);
     assert_eq!(
         other_ends_sentence(f.other_end_counts()),
@@ -81,7 +86,10 @@ fn documents_issued_repealed_expired_and_in_force() {
     let found = continuity(2025, &f, &prev, None);
     assert_eq!(found.len(), 1);
     let m = &found[0].message_zh;
-    assert!(m.contains("现行有效件数（3）不等于上年现行有效 5 + 本年制发 2 − 本年废止 2 = 5，相差 -2"), "{m}");
+    assert!(
+        m.contains("现行有效件数（3）不等于上年现行有效 5 + 本年制发 2 − 本年废止 2 = 5，相差 -2"),
+        "{m}"
+    );
     assert!(m.contains("本年失效（未经废止）1件：000-c《文件c》"), "{m}");
     assert!(m.contains("本年撤稿1件：000-f《文件f》"), "{m}");
     assert_eq!(found[0].cells[0], "s2.normative_documents.in_force");
@@ -210,4 +218,27 @@ fn an_empty_register_says_so_and_percentages_round() {
 #[test]
 fn the_rule_is_in_the_catalogue_form() {
     assert!(gongkai_report::rule::catalogue_problems(rules()).is_empty());
+}
+
+#[test]
+fn as_known_leaves_out_what_was_recorded_later() {
+    let t = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
+    let mut a = item("a", "2025-03-03");
+    a.publications = vec![
+        publ(Outlet::Website, "", "2025-03-04"),
+        publ(Outlet::Gazette, "", "2025-03-20"),
+    ];
+    a.corrected_on = vec![d("2025-04-01")];
+    a.withdrawn_on = Some(d("2025-05-01"));
+    a.recorded = Recorded {
+        publications: vec![t("2025-03-04T02:00:00Z"), t("2025-06-01T02:00:00Z")],
+        corrections: vec![t("2025-04-01T02:00:00Z")],
+        withdrawal: Some(t("2025-05-01T02:00:00Z")),
+    };
+    let k = a.as_known(Some(t("2025-04-15T00:00:00Z"))).unwrap();
+    assert_eq!(k.publications.len(), 1);
+    assert_eq!(k.corrected_on.len(), 1);
+    assert_eq!(k.withdrawn_on, None);
+    assert_eq!(a.as_known(None).unwrap(), a);
+    assert!(a.as_known(Some(t("2024-12-31T00:00:00Z"))).is_none());
 }
