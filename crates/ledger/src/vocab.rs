@@ -15,7 +15,7 @@ use crate::application::{ApplicantKind, Channel, Delivery, IdDocument, Informati
 use crate::decision::Decision;
 use crate::event::{ConsultationKind, EventType, ReplyMethod};
 use crate::proactive::{DecisionArea, DocumentKind};
-use crate::register::{ItemStage, Outlet, ValidityStatus, WithholdBasis};
+use crate::register::{ItemStage, Outlet, ReassessOutcome, ValidityStatus, WithholdBasis};
 
 /// A domain enum with one vocabulary.
 pub trait Vocabulary: Sized + Copy + PartialEq + 'static {
@@ -134,7 +134,8 @@ display_name!(
     Outlet,
     WithholdBasis,
     ValidityStatus,
-    ItemStage
+    ItemStage,
+    ReassessOutcome
 );
 
 vocabulary!(
@@ -375,6 +376,13 @@ vocabulary!(
     ]
 );
 
+vocabulary!(
+    ReassessOutcome,
+    "评估结论",
+    ReassessOutcome::label_zh,
+    [Keep = "keep", Release = "release", OnRequest = "on_request",]
+);
+
 /// A date as every front end accepts it: `2025-03-03`, `2025/3/3` or `2025年3月3日`.
 pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     let t = text.trim();
@@ -474,6 +482,7 @@ mod tests {
         serde_names_match::<crate::register::WithholdBasis>();
         serde_names_match::<crate::register::ValidityStatus>();
         serde_names_match::<crate::register::ItemStage>();
+        serde_names_match::<crate::register::ReassessOutcome>();
         assert_eq!(Decision::ALL.len(), <Decision as Vocabulary>::ALL.len());
     }
 

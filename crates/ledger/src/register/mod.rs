@@ -13,11 +13,13 @@
 //! * [`report`] — the annual report from the register: section 二's document rows, section
 //!   一's 主动公开 paragraph, the in-force continuity check (REG001).
 //! * [`generate`] — a realistic, seeded year of items for tests and benches.
+//! * [`reassess`] — art. 18: withheld items re-assessed periodically, the outcome.
 
 pub mod clock;
 pub mod generate;
 pub mod index_number;
 pub mod item;
+pub mod reassess;
 pub mod report;
 pub mod settings;
 pub mod taxonomy;
@@ -25,11 +27,13 @@ pub mod taxonomy;
 pub use clock::{PUBLISH_WITHIN_WORKING_DAYS, PublicationClock, PublicationStatus, on_time_rate};
 pub use index_number::{IndexScheme, IndexSchemeError};
 pub use item::{
-    Disclosure, ItemDraft, ItemStage, Outlet, Publication, Validity, ValidityStatus, WithholdBasis,
+    Disclosure, ItemDraft, ItemStage, Outlet, Publication, RegisterError, Validity, ValidityStatus,
+    WithholdBasis,
 };
 pub use report::{
     DocumentFact, DocumentFigures, ItemFacts, ProactiveFigures, Recorded, RegisterFinding,
     count_documents, proactive_figures,
 };
+pub use reassess::{ReassessOutcome, next_reassessment};
 pub use settings::RegisterSettings;
 pub use taxonomy::Taxonomy;
