@@ -30,10 +30,10 @@ pub use item::{
     Disclosure, ItemDraft, ItemStage, Outlet, Publication, RegisterError, Validity, ValidityStatus,
     WithholdBasis,
 };
+pub use reassess::{ReassessOutcome, next_reassessment};
 pub use report::{
     DocumentFact, DocumentFigures, ItemFacts, ProactiveFigures, Recorded, RegisterFinding,
     count_documents, proactive_figures,
 };
-pub use reassess::{ReassessOutcome, next_reassessment};
 pub use settings::RegisterSettings;
 pub use taxonomy::Taxonomy;

@@ -37,11 +37,13 @@ use crate::error::Result;
 use crate::model::Stamp;
 
 mod conn;
+mod facts;
 pub mod hooks;
 mod ops;
 pub mod query;
 
 pub(crate) use conn::RegisterConn;
+pub(crate) use facts::register_facts;
 pub use query::{ItemOrder, ItemPage, ItemQuery};
 
 /// An attachment at most this large (20 MiB).
