@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use gongkai_ledger::register::generate::{ACCOUNTS, GeneratedItem, YearPlan, generate_year};
 use gongkai_ledger::register::{Disclosure, Outlet, ValidityStatus};
-use gongkai_ledger::{Calendar, DocumentKind};
+use gongkai_ledger::{Calendar, DocumentKind, DocumentRecord, ProactiveData};
 use gongkai_service::Service;
 use gongkai_service::exports::ExportFormat;
 
@@ -14,7 +14,10 @@ use gongkai_service::exports::ExportFormat;
 mod common;
 use common::{office, postgres, sqlite};
 
-on_both_backends!(the_year_end_counts_the_register_and_the_catalogue_lists_it);
+on_both_backends!(
+    the_year_end_counts_the_register_and_the_catalogue_lists_it,
+    document_records_move_into_the_register_and_section_two_stays,
+);
 
 /// `[规章, 规范性文件][制发, 废止, 现行有效]` of `year` up to `end`, by direct reading.
 fn expected_documents(items: &[GeneratedItem], year: i32, end: NaiveDate) -> [[u64; 3]; 2] {
@@ -135,4 +138,106 @@ async fn the_year_end_counts_the_register_and_the_catalogue_lists_it(svc: &Servi
     assert!(xlsx.bytes.starts_with(b"PK"));
     assert_eq!(xlsx.rows, listed);
     assert!(svc.catalogue_rows(&li, Some(1900)).await.is_err());
+}
+
+async fn document_records_move_into_the_register_and_section_two_stays(svc: &Service) {
+    let svc = &svc.clone().with_date("2025-12-31".parse().unwrap());
+    let (li, zhu, _) = office(svc).await;
+    let doc = |title: &str, kind, issued: &str, repealed: Option<&str>| {
+        ProactiveData::Document(DocumentRecord {
+            kind,
+            title: title.into(),
+            number: Some(format!("某政规〔{}〕1号", &issued[..4])),
+            issued_on: issued.parse().unwrap(),
+            repealed_on: repealed.map(|r| r.parse().unwrap()),
+        })
+    };
+    for (id, data) in [
+        (
+            "d1",
+            doc(
+                "某市城市管理办法",
+                DocumentKind::Regulation,
+                "2021-05-01",
+                None,
+            ),
+        ),
+        (
+            "d2",
+            doc(
+                "关于印发某某规定的通知",
+                DocumentKind::NormativeDocument,
+                "2024-03-01",
+                Some("2025-06-30"),
+            ),
+        ),
+        (
+            "d3",
+            doc(
+                "关于印发某某细则的通知",
+                DocumentKind::NormativeDocument,
+                "2025-04-01",
+                None,
+            ),
+        ),
+        (
+            "d4",
+            doc(
+                "关于印发某某办法的通知",
+                DocumentKind::NormativeDocument,
+                "2023-02-01",
+                None,
+            ),
+        ),
+    ] {
+        svc.set_proactive(&li, Some(id), data).await.unwrap();
+    }
+    // A corrected record: only its current version moves.
+    svc.set_proactive(
+        &li,
+        Some("d4"),
+        doc(
+            "关于印发某某办法（修订）的通知",
+            DocumentKind::NormativeDocument,
+            "2023-02-01",
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let before = svc.official_year_end(2025, None).await.unwrap().year_end;
+    assert_eq!(before.figures.documents, [[0, 0, 1], [1, 1, 2]]);
+    let moved = svc.migrate_document_records(&li).await.unwrap();
+    assert_eq!(moved.len(), 4);
+    let after = svc.official_year_end(2025, None).await.unwrap().year_end;
+    assert_eq!(
+        after.figures.documents, before.figures.documents,
+        "section 二 unchanged"
+    );
+    assert_eq!(after.report.cells, before.report.cells);
+    // The records are kept, voided with the item's 索引号; the items have no clock.
+    let records = svc.store().proactive_records().await.unwrap();
+    assert!(records.iter().any(|r| r.id == "d2"));
+    let void = records
+        .iter()
+        .find(|r| r.supersedes.as_ref().is_some_and(|s| s.id == "d2"))
+        .unwrap();
+    let item = &moved.iter().find(|m| m.record_id == "d2").unwrap().item;
+    assert!(
+        void.supersedes
+            .as_ref()
+            .unwrap()
+            .reason
+            .contains(&item.index_number)
+    );
+    assert_eq!(item.valid_until, Some("2025-06-30".parse().unwrap()));
+    assert_eq!(item.due_on, None);
+    let row = svc.store().register_item_row(item.id).await.unwrap();
+    assert_eq!((row.clock_from, row.due_on), (None, None));
+    let m4 = moved.iter().find(|m| m.record_id == "d4").unwrap();
+    assert_eq!(m4.item.title, "关于印发某某办法（修订）的通知");
+    // Again: nothing left to move.
+    assert!(svc.migrate_document_records(&zhu).await.unwrap().is_empty());
+    let again = svc.official_year_end(2025, None).await.unwrap().year_end;
+    assert_eq!(again.figures.documents, before.figures.documents);
 }
