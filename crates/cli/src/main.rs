@@ -373,12 +373,14 @@ fn cmd_check(
     })
 }
 
-/// Every rule gongkai knows — the report checks, then the batch and year-over-year rules —
+/// Every rule gongkai knows — the report checks, the batch and year-over-year rules, the
+/// content checks and the publication register's year-end checks —
 /// ordered by code: the one catalogue `gongkai rules` lists and explains.
 fn catalogue() -> Vec<&'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = gongkai_check::metas()
         .chain(gongkai_batch::rules())
         .chain(gongkai_lint::metas())
+        .chain(gongkai_ledger::register::report::rules())
         .collect();
     all.sort_by_key(|r| r.code);
     all

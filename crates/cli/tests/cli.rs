@@ -212,8 +212,10 @@ fn rules_list_and_explain() {
         assert!(out.contains(code), "{code} missing from\n{out}");
     }
     // One catalogue ordered by code: the report checks, the batch and year-over-year
-    // rules and the content checks of `gongkai lint`.
-    let report_rules = gongkai_check::registry().len() + gongkai_batch::rules().len();
+    // rules, the content checks of `gongkai lint` and the register's year-end checks.
+    let report_rules = gongkai_check::registry().len()
+        + gongkai_batch::rules().len()
+        + gongkai_ledger::register::report::rules().count();
     let lint_rules = gongkai_lint::rules();
     assert_eq!(out.lines().count(), report_rules + lint_rules.len());
     for rule in &lint_rules {
@@ -241,7 +243,7 @@ fn rules_list_and_explain() {
     for code in ["YOY001", "BAT001", "DUP002", "TXT003", "STR003", "TXT005"] {
         assert!(codes.contains(&code), "{code} missing from\n{out}");
     }
-    for code in ["tab001", "YOY001", "dup001", "pii004"] {
+    for code in ["tab001", "YOY001", "dup001", "pii004", "reg001"] {
         let o = gongkai(&["rules", code]);
         assert!(o.status.success(), "{code}");
         let out = stdout(&o);

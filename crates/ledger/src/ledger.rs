@@ -17,6 +17,7 @@ use crate::event::{Event, EventKind, NewEvent};
 use crate::fees::FeeBasis;
 use crate::opening::Opening;
 use crate::proactive::{ProactiveRecord, Supersedes};
+use crate::register::report::ItemFacts;
 
 /// One office's ledger.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -28,6 +29,9 @@ pub struct Ledger {
     appeals: Vec<AppealCase>,
     proactive: Vec<ProactiveRecord>,
     opening: Option<Opening>,
+    /// The publication register's items as the year-end counts them (set by the store;
+    /// not part of [`LedgerData`]).
+    register: Vec<ItemFacts>,
     by_id: HashMap<ApplicationId, usize>,
     by_applicant: HashMap<String, Vec<usize>>,
 }
@@ -110,6 +114,16 @@ impl Ledger {
     /// The opening balances, if set.
     pub fn opening(&self) -> Option<&Opening> {
         self.opening.as_ref()
+    }
+
+    /// The publication register's items (section 二's documents, section 一's 主动公开).
+    pub fn register(&self) -> &[ItemFacts] {
+        &self.register
+    }
+
+    /// Sets the publication register's items the year-end counts.
+    pub fn set_register(&mut self, items: Vec<ItemFacts>) {
+        self.register = items;
     }
 
     /// Sets (or clears) the opening balances.

@@ -36,7 +36,11 @@ use crate::calendar::{Calendar, date_zh};
 use crate::decision::Decision;
 use crate::event::EventKind;
 use crate::ledger::Ledger;
-use crate::proactive::{DecisionArea, DocumentKind, ProactiveData};
+use crate::proactive::{DecisionArea, ProactiveData};
+use crate::register::report::{
+    DocumentFact, ItemFacts, ProactiveFigures, RegisterFinding, continuity, count_documents,
+    other_ends_sentence, proactive_figures, proactive_paragraph,
+};
 use crate::settings::{AppealCounting, Settings};
 use crate::state::{Closure, Cutoff, fold};
 
@@ -97,6 +101,12 @@ pub struct Figures {
     /// 信息处理费 paid in the period (元) and by how many applications.
     pub processing_fees_yuan: Decimal,
     pub processing_fees_paid: u64,
+    /// `[规章, 行政规范性文件][失效, 撤稿]` in the period: out of force without a repeal.
+    #[serde(default)]
+    pub documents_other_ends: [[u64; 2]; 2],
+    /// The publication register's 主动公开 figures (`None`: no register items).
+    #[serde(default)]
+    pub proactive: Option<ProactiveFigures>,
 }
 
 /// A computed year-end report.
@@ -113,6 +123,9 @@ pub struct YearEnd {
     pub carried_forward: Vec<ApplicationId>,
     /// Things to look at: invalid events in stored logs, uncovered calendar years.
     pub warnings: Vec<String>,
+    /// The register's year-end checks (REG001), also listed in `warnings`.
+    #[serde(default)]
+    pub findings: Vec<RegisterFinding>,
 }
 
 fn add(row: &mut [u64; 7], col: usize) {
@@ -264,44 +277,19 @@ impl Ledger {
         }
         debug_assert_eq!(AppealStatus::Pending.column(), 3);
 
-        // Section 二.
+        // Section 二: the documents (register items with validity, and the document
+        // records kept before the register), decisions and fees.
+        let docs = self.document_facts(options.known_by);
+        let documents = count_documents(&docs, year, end, self.opening());
+        f.documents = documents.rows;
+        warnings.extend(documents.notes.iter().cloned());
         let mut fees_yuan = Decimal::ZERO;
-        // 现行有效 from the opening balances: documents issued since (in force) and those
-        // issued before, repealed since.
-        let opening_from = self
-            .opening()
-            .filter(|o| year > o.year)
-            .and_then(|o| NaiveDate::from_ymd_opt(o.year + 1, 1, 1));
-        let mut since_in_force = [0u64; 2];
-        let mut before_repealed = [0u64; 2];
         for rec in self.current_proactive() {
             if !known(rec.recorded_at) {
                 continue;
             }
             match &rec.data {
-                ProactiveData::Document(d) => {
-                    let row = match d.kind {
-                        DocumentKind::Regulation => 0,
-                        DocumentKind::NormativeDocument => 1,
-                    };
-                    if in_period(d.issued_on) {
-                        f.documents[row][0] += 1;
-                    }
-                    if d.repealed_on.is_some_and(in_period) {
-                        f.documents[row][1] += 1;
-                    }
-                    let in_force = d.issued_on <= end && d.repealed_on.is_none_or(|r| r > end);
-                    if in_force {
-                        f.documents[row][2] += 1;
-                    }
-                    if let Some(from) = opening_from {
-                        if d.issued_on >= from {
-                            since_in_force[row] += u64::from(in_force);
-                        } else if d.repealed_on.is_some_and(|r| from <= r && r <= end) {
-                            before_repealed[row] += 1;
-                        }
-                    }
-                }
+                ProactiveData::Document(_) => {}
                 ProactiveData::Decisions(c) => {
                     if in_period(c.to) {
                         let i = match c.area {
@@ -320,26 +308,22 @@ impl Ledger {
             }
         }
         f.admin_fees_10k_yuan = (fees_yuan / Decimal::from(10_000)).normalize();
-        if let (Some(o), Some(_)) = (self.opening(), opening_from) {
-            for row in 0..2 {
-                let base = o.in_force[row] + since_in_force[row];
-                f.documents[row][2] = base.saturating_sub(before_repealed[row]);
-                if before_repealed[row] > base {
-                    warnings.push(format!(
-                        "期初数中的现行有效{}（{} 件）少于台账中此后废止的期初文件（{} 件），请核对期初数",
-                        ["规章", "行政规范性文件"][row],
-                        o.in_force[row],
-                        before_repealed[row]
-                    ));
-                }
-            }
-            warnings.push(format!(
-                "现行有效件数以期初数为基础：{y} 年度报告的现行有效规章 {} 件、行政规范性文件 {} 件（来源：{src}），加上台账中 {y} 年以后制发、期末仍有效的文件，减去期初已有、此后废止的文件",
-                o.in_force[0],
-                o.in_force[1],
-                y = o.year,
-                src = if o.source.is_empty() { "手工录入" } else { &o.source },
-            ));
+        f.documents_other_ends = documents.other_end_counts();
+        // REG001 against the register's own previous year (the service compares with the
+        // previous report as frozen: `continuity` with `reported`).
+        let previous_end = NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap_or_default();
+        let previous = count_documents(&docs, year - 1, previous_end, self.opening());
+        let findings = continuity(year, &documents, &previous, None);
+        if !self.register().is_empty() {
+            let items: Vec<ItemFacts> = self
+                .register()
+                .iter()
+                .filter_map(|i| i.as_known(options.known_by))
+                .collect();
+            f.proactive = Some(proactive_figures(&items, year, end, calendar));
+        }
+        for x in &findings {
+            warnings.push(format!("[{}] {}", x.code, x.message_zh));
         }
 
         if !calendar.years().any(|c| c == year) {
@@ -357,7 +341,56 @@ impl Ledger {
             carried_over,
             carried_forward,
             warnings,
+            findings,
         }
+    }
+
+    /// REG001 of `ye` again, against the previous year's report as frozen at its
+    /// submission (`known_by`, computed as of `as_of`) instead of the register's own
+    /// previous year: a document of an earlier year registered or corrected since is named.
+    pub fn recheck_continuity(
+        &self,
+        ye: &mut YearEnd,
+        previous_known_by: DateTime<Utc>,
+        previous_as_of: NaiveDate,
+    ) {
+        let year = ye.options.year;
+        let previous_end = NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap_or_default();
+        let docs = self.document_facts(ye.options.known_by);
+        let current = count_documents(&docs, year, ye.period_end, self.opening());
+        let previous = count_documents(&docs, year - 1, previous_end, self.opening());
+        let then = self.document_facts(Some(previous_known_by));
+        let reported = count_documents(
+            &then,
+            year - 1,
+            previous_as_of.min(previous_end),
+            self.opening(),
+        )
+        .rows
+        .map(|r| r[2]);
+        let findings = continuity(year, &current, &previous, Some(reported));
+        ye.warnings.retain(|w| !w.starts_with("[REG001]"));
+        for x in &findings {
+            ye.warnings.push(format!("[{}] {}", x.code, x.message_zh));
+        }
+        ye.findings = findings;
+    }
+
+    /// The 规章 and 行政规范性文件 section 二 counts, as known at `known_by`: the register's
+    /// items with validity and the current document records.
+    pub fn document_facts(&self, known_by: Option<DateTime<Utc>>) -> Vec<DocumentFact> {
+        let known = |at: DateTime<Utc>| known_by.is_none_or(|k| at <= k);
+        let records = self.current_proactive().filter(|r| known(r.recorded_at));
+        let records = records.filter_map(|r| match &r.data {
+            ProactiveData::Document(d) => Some(DocumentFact::from_record(&r.id, d)),
+            _ => None,
+        });
+        let items = self
+            .register()
+            .iter()
+            .filter_map(|i| i.as_known(known_by))
+            .filter_map(|i| DocumentFact::from_item(&i));
+        records.chain(items).collect()
     }
 }
 
@@ -463,14 +496,20 @@ fn narrative(agency: &str, year: i32, end: NaiveDate, f: &Figures) -> [String; 6
     let rejected = group(13, 17);
     let other = group(18, 20);
     let [regs, norms] = f.documents;
+    let register = f
+        .proactive
+        .as_ref()
+        .map(|p| proactive_paragraph(year, p))
+        .unwrap_or_default();
 
     let s1 = format!(
         "{year}年，{who}认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。本报告中所列数据的统计期限自{year}年1月1日起至{period_end}止。\n\
-         （一）主动公开。本年制发行政规范性文件{}件，废止行政规范性文件{}件，现行有效行政规范性文件{}件；制发规章{}件，现行有效规章{}件。本年作出行政许可决定{}件、行政处罚决定{}件、行政强制决定{}件。【请补充主动公开工作的主要做法。】\n\
+         （一）主动公开。{}本年制发行政规范性文件{}件，废止行政规范性文件{}件，现行有效行政规范性文件{}件；制发规章{}件，现行有效规章{}件。本年作出行政许可决定{}件、行政处罚决定{}件、行政强制决定{}件。【请补充主动公开工作的主要做法。】\n\
          （二）依申请公开。本年度共收到政府信息公开申请{}件。另有上年结转申请{}件；本年度办结{}件，结转下年度继续办理{}件。\n\
          （三）政府信息管理。【请填写。】\n\
          （四）政府信息公开平台建设。【请填写。】\n\
          （五）监督保障。【请填写。】",
+        register,
         norms[0],
         norms[1],
         norms[2],
@@ -485,7 +524,8 @@ fn narrative(agency: &str, year: i32, end: NaiveDate, f: &Figures) -> [String; 6
         f.carried_forward[6],
     );
     let s2 = format!(
-        "本年度主动公开政府信息情况见下表。本年行政事业性收费金额{}万元。",
+        "本年度主动公开政府信息情况见下表。{}本年行政事业性收费金额{}万元。",
+        other_ends_sentence(f.documents_other_ends),
         f.admin_fees_10k_yuan
     );
     let mut s3 = format!(

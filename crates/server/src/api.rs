@@ -115,6 +115,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(exports::export_applications))
         .routes(routes!(exports::column_sets))
         .routes(routes!(exports::statistics))
+        .routes(routes!(exports::catalogue))
         .routes(routes!(narrative::get_narrative, narrative::put_narrative))
         .routes(routes!(narrative::put_section))
         .routes(routes!(list_reviews))

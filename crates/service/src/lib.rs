@@ -70,6 +70,8 @@ pub mod office;
 pub mod platform;
 pub mod records;
 pub mod register;
+pub mod register_catalogue;
+pub mod register_migrate;
 pub mod review;
 pub mod supervision;
 pub mod supervision_export;

@@ -90,7 +90,17 @@ impl Service {
             }
             None => opts.as_of = as_of.unwrap_or_else(|| self.current_date()).min(last),
         }
-        let mut year_end = self.store.year_end(opts).await?;
+        // REG001 against the previous year's report as submitted, if it was.
+        let previous = match year.checked_sub(1).and_then(|y| check_year(y).ok()) {
+            Some(y) => frozen_at(
+                &self
+                    .store
+                    .review(&ReviewSubject::AnnualReport { year: y })
+                    .await?,
+            ),
+            None => None,
+        };
+        let mut year_end = self.store.year_end_against(opts, previous).await?;
         let drafts = year_end
             .report
             .sections

@@ -66,7 +66,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_ledger::{
     AppealCase, Application, ApplicationId, Calendar, Event, Ledger, OfficeSettings, ProactiveData,
     ProactiveRecord, Settings, YearEnd, YearEndOptions,
@@ -509,9 +509,14 @@ impl Store {
         tx!(self, read, |c| c.list_applications(query))
     }
 
-    /// Everything: applications, appeals and proactive records, as the ledger.
+    /// Everything: applications, appeals, proactive records and the publication register's
+    /// items (as the year-end counts them), as the ledger.
     pub async fn ledger(&self) -> Result<Ledger> {
-        tx!(self, read, |c| ops::ledger(c))
+        tx!(self, read, |c| async {
+            let mut ledger = ops::ledger(c).await?;
+            ledger.set_register(register::register_facts(c).await?);
+            Ok::<_, StoreError>(ledger)
+        })
     }
 
     /// The per-application fee units the applicant had earlier in the month of receipt
@@ -522,10 +527,32 @@ impl Store {
 
     /// The year-end report computed from the ledger with the store's calendar and settings.
     pub async fn year_end(&self, options: YearEndOptions) -> Result<YearEnd> {
+        self.year_end_against(options, None).await
+    }
+
+    /// The publication register's items as the year-end counts them (every item, its
+    /// publications, corrections and withdrawal).
+    pub async fn register_facts(&self) -> Result<Vec<gongkai_ledger::register::ItemFacts>> {
+        tx!(self, read, |c| register::register_facts(c))
+    }
+
+    /// [`Store::year_end`], with REG001 checked against the previous year's report as
+    /// frozen at its submission (`known_by`, `as_of`), if it was submitted.
+    pub async fn year_end_against(
+        &self,
+        options: YearEndOptions,
+        previous: Option<(DateTime<Utc>, NaiveDate)>,
+    ) -> Result<YearEnd> {
         let (ledger, settings) = tx!(self, read, |c| async {
-            Ok::<_, StoreError>((ops::ledger(c).await?, ops::settings(c).await?))
+            let mut ledger = ops::ledger(c).await?;
+            ledger.set_register(register::register_facts(c).await?);
+            Ok::<_, StoreError>((ledger, ops::settings(c).await?))
         })?;
-        Ok(ledger.year_end(options, &self.calendar, settings))
+        let mut ye = ledger.year_end(options, &self.calendar, settings);
+        if let Some((known_by, as_of)) = previous {
+            ledger.recheck_continuity(&mut ye, known_by, as_of);
+        }
+        Ok(ye)
     }
 
     // ---- appeals and proactive records --------------------------------------------------------

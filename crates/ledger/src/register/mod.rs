@@ -10,12 +10,17 @@
 //! * [`taxonomy`] — 主题分类 and 体裁 lists, configurable, with national defaults.
 //! * [`clock`] — the art. 26 clock: publish within 20 working days of 生成日期.
 //! * [`settings`] — the register's per-agency settings.
+//! * [`report`] — the annual report from the register: section 二's document rows, section
+//!   一's 主动公开 paragraph, the in-force continuity check (REG001).
+//! * [`generate`] — a realistic, seeded year of items for tests and benches.
 //! * [`reassess`] — art. 18: withheld items re-assessed periodically, the outcome.
 
 pub mod clock;
+pub mod generate;
 pub mod index_number;
 pub mod item;
 pub mod reassess;
+pub mod report;
 pub mod settings;
 pub mod taxonomy;
 
@@ -26,5 +31,9 @@ pub use item::{
     WithholdBasis,
 };
 pub use reassess::{ReassessOutcome, next_reassessment};
+pub use report::{
+    DocumentFact, DocumentFigures, ItemFacts, ProactiveFigures, Recorded, RegisterFinding,
+    count_documents, proactive_figures,
+};
 pub use settings::RegisterSettings;
 pub use taxonomy::Taxonomy;

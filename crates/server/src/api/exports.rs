@@ -71,3 +71,33 @@ pub(super) async fn statistics(
         .await?;
     Ok(attachment_response(e.content_type, &e.file_name, e.bytes))
 }
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueParams {
+    /// csv（默认）或 xlsx.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// 只列出该年度首次发布的信息；不填则列出全部已发布信息.
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// 政府信息公开目录（已发布、未撤稿的信息：索引号、名称、内容概述、生成日期、发布机构、文号、主题分类、体裁、发布日期、发布渠道；CSV 或 XLSX；记入审计日志）
+#[utoipa::path(get, path = "/register/catalogue", tag = "proactive",
+    params(CatalogueParams),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "CSV（带 BOM 的 UTF-8）或 XLSX 文件"),
+        (status = 400, body = ErrorBody)))]
+pub(super) async fn catalogue(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiQuery(p): ApiQuery<CatalogueParams>,
+) -> Result<Response, ApiError> {
+    let format: ExportFormat = p.format.as_deref().unwrap_or("csv").parse()?;
+    let e = st
+        .service()
+        .catalogue_export(&user.actor(Via::Api), p.year, format)
+        .await?;
+    Ok(attachment_response(e.content_type, &e.file_name, e.bytes))
+}

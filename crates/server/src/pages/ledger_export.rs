@@ -8,7 +8,10 @@
 //! * `GET /ledger/columns` — the column sets (built-in and saved) and a form to save one;
 //!   `POST /ledger/columns` saves, `POST /ledger/columns/delete` deletes (CSRF, audited);
 //! * `GET /year-end/{year}/statistics.xlsx` — the year's three tables in the national
-//!   layout.
+//!   layout;
+//! * `GET /register/catalogue.csv`, `GET /register/catalogue.xlsx` (`?year=N`: first
+//!   published in N) — the standard catalogue of the published items
+//!   ([`gongkai_service::register_catalogue`]).
 //!
 //! Every download is audited by the service.
 
@@ -35,6 +38,57 @@ pub fn router() -> Router<AppState> {
         .route("/ledger/columns", get(page).post(save))
         .route("/ledger/columns/delete", post(delete))
         .route("/year-end/{year}/statistics.xlsx", get(statistics))
+        .route("/register/catalogue.csv", get(catalogue_csv))
+        .route("/register/catalogue.xlsx", get(catalogue_xlsx))
+}
+
+/// `?year=N` of the catalogue (empty: every year).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CatalogueQuery {
+    pub year: String,
+}
+
+impl CatalogueQuery {
+    fn year(&self) -> Result<Option<i32>, PageError> {
+        let y = self.year.trim();
+        if y.is_empty() {
+            return Ok(None);
+        }
+        y.parse()
+            .map(Some)
+            .map_err(|_| PageError::BadRequest(format!("年度“{y}”无效")))
+    }
+}
+
+async fn catalogue(
+    st: AppState,
+    ctx: Ctx,
+    q: CatalogueQuery,
+    format: ExportFormat,
+) -> Result<Response, PageError> {
+    let actor = ctx.user()?.actor(Via::Web);
+    let e = st
+        .service()
+        .catalogue_export(&actor, q.year()?, format)
+        .await?;
+    Ok(download(e))
+}
+
+async fn catalogue_csv(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CatalogueQuery>,
+) -> Result<Response, PageError> {
+    catalogue(st, ctx, q, ExportFormat::Csv).await
+}
+
+async fn catalogue_xlsx(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CatalogueQuery>,
+) -> Result<Response, PageError> {
+    catalogue(st, ctx, q, ExportFormat::Xlsx).await
 }
 
 /// `columns=SET` beside the list's query.

@@ -306,3 +306,38 @@ async fn the_api_exports_with_the_list_parameters() {
         "documented"
     );
 }
+
+#[tokio::test]
+async fn the_catalogue_downloads_as_csv_and_xlsx() {
+    let (app, store) = app().await;
+    let mut clerk = Client::new(&app);
+    clerk.login("clerk").await;
+    let r = clerk.get("/register/catalogue.csv").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        csv_text(&r.body).lines().next().unwrap(),
+        "索引号,名称,内容概述,生成日期,发布机构,文号,主题分类,体裁,发布日期,发布渠道"
+    );
+    let r = clerk.get("/register/catalogue.xlsx?year=2025").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(inspect::read(&r.body).unwrap()[0].name, "政府信息公开目录");
+    let r = clerk.get("/register/catalogue.csv?year=abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let mut api = Client::new(&app);
+    crate::common::bearer(&mut api, "leader").await;
+    let r = api.get("/api/v1/register/catalogue?format=xlsx").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = api.get("/api/v1/register/catalogue?year=1900").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let doc = api.get("/api/v1/openapi.json").await.json();
+    assert!(doc["paths"].get("/api/v1/register/catalogue").is_some());
+    let audit = store
+        .audit(&AuditQuery {
+            action: Some("download".into()),
+            subject_kind: Some("register".into()),
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 3, "{audit:?}");
+}

@@ -37,11 +37,15 @@ use crate::error::Result;
 use crate::model::Stamp;
 
 mod conn;
+mod facts;
 pub mod hooks;
+mod migrate;
 mod ops;
 pub mod query;
 
 pub(crate) use conn::RegisterConn;
+pub(crate) use facts::register_facts;
+pub use migrate::MovedRecord;
 pub use query::{ItemOrder, ItemPage, ItemQuery};
 
 /// An attachment at most this large (20 MiB).
@@ -461,5 +465,21 @@ impl Store {
     /// Every publication recorded with a date in `year`, as `(item id, record)`.
     pub async fn publications_in_year(&self, year: i32) -> Result<Vec<(i64, PublicationRecord)>> {
         tx!(self, read, |c| c.publications_in_year(year))
+    }
+}
+
+impl Store {
+    /// Moves the document records kept before the register into register items, in one
+    /// transaction ([`migrate`]); the records are voided with the item's 索引号, kept.
+    /// Running it again moves nothing (the records are no longer current).
+    pub async fn migrate_documents_to_register(
+        &self,
+        today: NaiveDate,
+        stamp: &Stamp,
+    ) -> Result<Vec<MovedRecord>> {
+        let cal = self.calendar.clone();
+        tx!(self, write, |c| migrate::migrate_documents(
+            c, &cal, today, stamp
+        ))
     }
 }
