@@ -15,6 +15,7 @@ use crate::application::{ApplicantKind, Channel, Delivery, IdDocument, Informati
 use crate::decision::Decision;
 use crate::event::{ConsultationKind, EventType, ReplyMethod};
 use crate::proactive::{DecisionArea, DocumentKind};
+use crate::register::secrecy::{SecrecyAnswer, SecrecyConclusion};
 use crate::register::{ItemStage, Outlet, ValidityStatus, WithholdBasis};
 
 /// A domain enum with one vocabulary.
@@ -134,7 +135,9 @@ display_name!(
     Outlet,
     WithholdBasis,
     ValidityStatus,
-    ItemStage
+    ItemStage,
+    SecrecyAnswer,
+    SecrecyConclusion
 );
 
 vocabulary!(
@@ -363,6 +366,24 @@ vocabulary!(
 );
 
 vocabulary!(
+    SecrecyAnswer,
+    "保密审查答复",
+    SecrecyAnswer::label_zh,
+    [No = "no", Yes = "yes", Unsure = "unsure"]
+);
+
+vocabulary!(
+    SecrecyConclusion,
+    "保密审查结论",
+    SecrecyConclusion::label_zh,
+    [
+        Publishable = "publishable",
+        Secret = "secret",
+        Referred = "referred",
+    ]
+);
+
+vocabulary!(
     ItemStage,
     "状态",
     ItemStage::label_zh,
@@ -474,6 +495,8 @@ mod tests {
         serde_names_match::<crate::register::WithholdBasis>();
         serde_names_match::<crate::register::ValidityStatus>();
         serde_names_match::<crate::register::ItemStage>();
+        serde_names_match::<crate::register::secrecy::SecrecyAnswer>();
+        serde_names_match::<crate::register::secrecy::SecrecyConclusion>();
         assert_eq!(Decision::ALL.len(), <Decision as Vocabulary>::ALL.len());
     }
 
