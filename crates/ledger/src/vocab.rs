@@ -16,7 +16,7 @@ use crate::decision::Decision;
 use crate::event::{ConsultationKind, EventType, ReplyMethod};
 use crate::proactive::{DecisionArea, DocumentKind};
 use crate::register::secrecy::{SecrecyAnswer, SecrecyConclusion};
-use crate::register::{ItemStage, Outlet, ValidityStatus, WithholdBasis};
+use crate::register::{ItemStage, Outlet, ReassessOutcome, ValidityStatus, WithholdBasis};
 
 /// A domain enum with one vocabulary.
 pub trait Vocabulary: Sized + Copy + PartialEq + 'static {
@@ -136,6 +136,7 @@ display_name!(
     WithholdBasis,
     ValidityStatus,
     ItemStage,
+    ReassessOutcome,
     SecrecyAnswer,
     SecrecyConclusion
 );
@@ -396,6 +397,13 @@ vocabulary!(
     ]
 );
 
+vocabulary!(
+    ReassessOutcome,
+    "评估结论",
+    ReassessOutcome::label_zh,
+    [Keep = "keep", Release = "release", OnRequest = "on_request",]
+);
+
 /// A date as every front end accepts it: `2025-03-03`, `2025/3/3` or `2025年3月3日`.
 pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     let t = text.trim();
@@ -497,6 +505,7 @@ mod tests {
         serde_names_match::<crate::register::ItemStage>();
         serde_names_match::<crate::register::secrecy::SecrecyAnswer>();
         serde_names_match::<crate::register::secrecy::SecrecyConclusion>();
+        serde_names_match::<crate::register::ReassessOutcome>();
         assert_eq!(Decision::ALL.len(), <Decision as Vocabulary>::ALL.len());
     }
 

@@ -46,6 +46,9 @@
 //! * [`supervision`] — the supervisor's live view of a node's subtree: tables 三 and 四
 //!   summed, applications at risk, on-time rates, the annual reports and their
 //!   differences from the ledgers; each agency's figures kept under its change counter.
+//! * [`register`] — the publication register (主动公开登记): items, 索引号, publications per
+//!   channel, corrections and withdrawals, the art. 26 due list and on-time rate, art. 18
+//!   re-assessments, the register's settings.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -66,6 +69,7 @@ pub mod narrative;
 pub mod office;
 pub mod platform;
 pub mod records;
+pub mod register;
 pub mod review;
 pub mod supervision;
 pub mod supervision_export;

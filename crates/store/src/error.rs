@@ -137,6 +137,16 @@ pub enum StoreError {
     /// import's own figures, such as opening balances that do not add up).
     #[error("导入失败：{}{detail}", if *.row > 0 { format!("第 {} 行：", .row) } else { String::new() })]
     ImportRow { row: usize, detail: String },
+    /// The publication register refused an item's field (names the field).
+    #[error("{0}")]
+    Register(#[from] gongkai_ledger::register::RegisterError),
+    /// A register item's state does not allow the step (correct a draft, publish a
+    /// withdrawn item, …).
+    #[error("事项 {item}：{reason}")]
+    ItemRefused { item: String, reason: String },
+    /// An attachment over the size limit.
+    #[error("附件“{name}”大小 {size} 字节，超过上限 {max} 字节")]
+    AttachmentTooLarge { name: String, size: u64, max: u64 },
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -183,6 +193,9 @@ impl StoreError {
             StoreError::Migrate(_) => "migrate",
             StoreError::Password(_) => "password",
             StoreError::ImportRow { .. } => "import_refused",
+            StoreError::Register(e) => e.code(),
+            StoreError::ItemRefused { .. } => "item_state",
+            StoreError::AttachmentTooLarge { .. } => "too_large",
         }
     }
 
@@ -202,6 +215,7 @@ impl StoreError {
             | StoreError::ReviewStale { .. }
             | StoreError::NarrativeLocked { .. }
             | StoreError::ReplyNotApproved { .. }
+            | StoreError::ItemRefused { .. }
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
             StoreError::Forbidden { .. }
             | StoreError::NotMember { .. }
@@ -224,6 +238,8 @@ impl StoreError {
             | StoreError::BadTokenName(_)
             | StoreError::MissingReason
             | StoreError::ImportRow { .. }
+            | StoreError::Register(_)
+            | StoreError::AttachmentTooLarge { .. }
             | StoreError::NothingToReview { .. } => ErrorKind::Invalid,
         }
     }

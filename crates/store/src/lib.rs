@@ -58,6 +58,8 @@
 //!   by triggers in the writing transaction.
 //! * [`imports`] — imports from sheets (one transaction, idempotent), the saved column
 //!   mappings and the opening balances.
+//! * [`register`] — the publication register (主动公开登记): items, versions, publications
+//!   per channel, the timeline, attachments, the 索引号 serials (migration 0017).
 //! * `backend` — the SQL, once for both backends; `ops` — each operation's logic.
 
 use std::str::FromStr;
@@ -129,6 +131,7 @@ pub mod model;
 pub mod narrative;
 mod ops;
 pub mod password;
+pub mod register;
 pub mod review;
 pub mod reviewing;
 pub mod sessions;

@@ -50,6 +50,21 @@ pub enum RegisterError {
     },
 }
 
+impl RegisterError {
+    /// A stable English code for the API (`empty_field`, `not_in_list`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RegisterError::EmptyField { .. } => "empty_field",
+            RegisterError::TooLong { .. } => "too_long",
+            RegisterError::NotInList { .. } => "not_in_list",
+            RegisterError::FutureDate { .. } => "future_date",
+            RegisterError::BeforeFormed { .. } => "before_formed",
+            RegisterError::NoAccount { .. } => "no_account",
+            RegisterError::ValidityDate { .. } => "validity_date",
+        }
+    }
+}
+
 /// 公开属性 (disclosure attribute).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -13,11 +13,13 @@
 //! * [`lint`] — 错敏排查 of an item (title, summary, body, attachments) and the gate that
 //!   blocks publication on an error-severity finding not overridden with a reason.
 //! * [`settings`] — the register's per-agency settings.
+//! * [`reassess`] — art. 18: withheld items re-assessed periodically, the outcome.
 
 pub mod clock;
 pub mod index_number;
 pub mod item;
 pub mod lint;
+pub mod reassess;
 pub mod secrecy;
 pub mod settings;
 pub mod taxonomy;
@@ -25,7 +27,9 @@ pub mod taxonomy;
 pub use clock::{PUBLISH_WITHIN_WORKING_DAYS, PublicationClock, PublicationStatus, on_time_rate};
 pub use index_number::{IndexScheme, IndexSchemeError};
 pub use item::{
-    Disclosure, ItemDraft, ItemStage, Outlet, Publication, Validity, ValidityStatus, WithholdBasis,
+    Disclosure, ItemDraft, ItemStage, Outlet, Publication, RegisterError, Validity, ValidityStatus,
+    WithholdBasis,
 };
+pub use reassess::{ReassessOutcome, next_reassessment};
 pub use settings::RegisterSettings;
 pub use taxonomy::Taxonomy;

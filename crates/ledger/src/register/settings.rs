@@ -35,6 +35,10 @@ pub struct RegisterSettings {
     pub reassess_months: u32,
     /// Listed as due soon this many working days before the art. 26 deadline.
     pub due_soon_working_days: u32,
+    /// The code `{code}` stands for in the 索引号 (e.g. the 统一社会信用代码 or the
+    /// organisation code); empty: the agency's code on the platform.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub index_code: String,
 }
 
 impl Default for RegisterSettings {
@@ -47,6 +51,7 @@ impl Default for RegisterSettings {
             default_review_levels: DEFAULT_REVIEW_LEVELS,
             reassess_months: DEFAULT_REASSESS_MONTHS,
             due_soon_working_days: DEFAULT_DUE_SOON_WORKING_DAYS,
+            index_code: String::new(),
         }
     }
 }
