@@ -39,6 +39,7 @@ pub mod ledger_import;
 pub mod ledger_list;
 pub mod ledger_opening;
 pub mod proactive;
+pub mod register_review;
 pub mod reviews;
 pub mod supervise;
 pub mod year_end;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(reviews::router())
         .merge(appeals::router())
         .merge(proactive::router())
+        .merge(register_review::router())
         .merge(year_end::router())
         .merge(supervise::router())
         .merge(admin_templates::router())

@@ -38,7 +38,7 @@ use crate::model::Stamp;
 
 mod conn;
 pub mod hooks;
-mod ops;
+pub(crate) mod ops;
 pub mod query;
 
 pub(crate) use conn::RegisterConn;
