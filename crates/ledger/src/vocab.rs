@@ -15,6 +15,7 @@ use crate::application::{ApplicantKind, Channel, Delivery, IdDocument, Informati
 use crate::decision::Decision;
 use crate::event::{ConsultationKind, EventType, ReplyMethod};
 use crate::proactive::{DecisionArea, DocumentKind};
+use crate::register::secrecy::{SecrecyAnswer, SecrecyConclusion};
 use crate::register::{ItemStage, Outlet, ReassessOutcome, ValidityStatus, WithholdBasis};
 
 /// A domain enum with one vocabulary.
@@ -135,7 +136,9 @@ display_name!(
     WithholdBasis,
     ValidityStatus,
     ItemStage,
-    ReassessOutcome
+    ReassessOutcome,
+    SecrecyAnswer,
+    SecrecyConclusion
 );
 
 vocabulary!(
@@ -364,6 +367,24 @@ vocabulary!(
 );
 
 vocabulary!(
+    SecrecyAnswer,
+    "保密审查答复",
+    SecrecyAnswer::label_zh,
+    [No = "no", Yes = "yes", Unsure = "unsure"]
+);
+
+vocabulary!(
+    SecrecyConclusion,
+    "保密审查结论",
+    SecrecyConclusion::label_zh,
+    [
+        Publishable = "publishable",
+        Secret = "secret",
+        Referred = "referred",
+    ]
+);
+
+vocabulary!(
     ItemStage,
     "状态",
     ItemStage::label_zh,
@@ -482,6 +503,8 @@ mod tests {
         serde_names_match::<crate::register::WithholdBasis>();
         serde_names_match::<crate::register::ValidityStatus>();
         serde_names_match::<crate::register::ItemStage>();
+        serde_names_match::<crate::register::secrecy::SecrecyAnswer>();
+        serde_names_match::<crate::register::secrecy::SecrecyConclusion>();
         serde_names_match::<crate::register::ReassessOutcome>();
         assert_eq!(Decision::ALL.len(), <Decision as Vocabulary>::ALL.len());
     }

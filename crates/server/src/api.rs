@@ -47,6 +47,7 @@ use crate::error::{ApiError, ErrorBody};
 
 mod narrative;
 mod register;
+mod register_review;
 use crate::pages::ledger::deadline_view;
 use crate::security::{CSRF_HEADER, SESSION_COOKIE};
 use crate::view;
@@ -67,6 +68,7 @@ use crate::{AppState, AuthUser, Ctx};
         (name = "proactive", description = "主动公开记录"),
         (name = "reports", description = "年度报告"),
         (name = "reviews", description = "三级审核"),
+        (name = "register_review", description = "主动公开登记事项的三审、保密审查与错敏排查"),
         (name = "audit", description = "审计日志"),
         (name = "check", description = "检查已发布的年度报告"),
         (name = "supervision", description = "监督：下级机关的汇总与年度报告")
@@ -121,6 +123,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_reviews))
         .routes(routes!(get_review, review_step))
         .routes(routes!(audit))
+        .routes(routes!(
+            register_review::get_item_review,
+            register_review::item_review_step
+        ))
+        .routes(routes!(register_review::item_review_queue))
+        .routes(routes!(register_review::item_review_batch))
         .routes(routes!(check::check_report))
         .routes(routes!(supervise::supervise))
         .routes(routes!(register::list_items, register::create_item))
@@ -698,7 +706,7 @@ async fn year_report(
 fn subject(kind: &str, id: &str) -> Result<ReviewSubject, ApiError> {
     ReviewSubject::from_parts(kind, id).ok_or_else(|| {
         ApiError::bad_request(format!(
-            "审核对象应为 reply/申请编号 或 annual_report/年度，而不是 {kind}/{id}"
+            "审核对象应为 reply/申请编号、annual_report/年度 或 item/登记事项编号，而不是 {kind}/{id}"
         ))
     })
 }

@@ -53,6 +53,23 @@ fn draft(title: &str, formed_on: &str) -> ItemDraft {
     }
 }
 
+/// 三审 passed on the item's current content, as publication needs (issue 16 §2; helper
+/// 54's review): 初审 with a clean 保密审查 by li, 复审 by zhu, 审核 by wang.
+async fn reviewed(svc: &Service, id: i64) {
+    use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
+    let li = svc.actor("li", Via::Cli).await.unwrap();
+    let zhu = svc.actor("zhu", Via::Api).await.unwrap();
+    let wang = svc.actor("wang", Via::Web).await.unwrap();
+    let clean = SecrecyReview {
+        checklist: SecrecyChecklist::all_no(),
+        conclusion: SecrecyConclusion::Publishable,
+        note: None,
+    };
+    svc.submit_item(&li, id, clean, None).await.unwrap();
+    svc.approve_item(&zhu, id, None).await.unwrap();
+    svc.approve_item(&wang, id, None).await.unwrap();
+}
+
 fn on(outlet: Outlet, account: &str, date: &str) -> Publication {
     Publication {
         outlet,
@@ -114,6 +131,7 @@ async fn an_item_from_draft_to_correction_and_withdrawal(svc: &Service) {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("早于生成日期"), "{e}");
+    reviewed(svc, a.id).await;
     let p = svc
         .publish_item(&li, a.id, on(Outlet::Website, "", "2025-10-10"))
         .await
@@ -162,6 +180,7 @@ async fn an_item_from_draft_to_correction_and_withdrawal(svc: &Service) {
         ErrorKind::Conflict,
         "the same content is no correction"
     );
+    reviewed(svc, a.id).await;
     let c = svc
         .publish_item(&li, a.id, on(Outlet::Website, "", "2025-10-20"))
         .await
@@ -223,6 +242,12 @@ async fn an_item_from_draft_to_correction_and_withdrawal(svc: &Service) {
         })
         .await
         .unwrap();
+    // The register's own rows (the review's — 三审 steps, 保密审查 — are counted in
+    // tests/register_review.rs).
+    let audit: Vec<_> = audit
+        .into_iter()
+        .filter(|r| !r.action.starts_with("review.") && r.action != "register.secrecy_review")
+        .collect();
     assert_eq!(audit.len(), 7);
     assert_eq!(audit[0].action, "register.withdrawn");
     let refused = svc
@@ -306,6 +331,8 @@ async fn due_overdue_and_the_on_time_rate(svc: &Service) {
     assert_eq!(pending.total, 4);
     assert_eq!(pending.items[0].item.id, late.id, "earliest deadline first");
 
+    reviewed(svc, late.id).await;
+    reviewed(svc, on_time.id).await;
     svc.publish_item(&li, late.id, on(Outlet::Website, "", "2025-10-20"))
         .await
         .unwrap();
@@ -412,6 +439,7 @@ async fn withheld_items_are_reassessed(svc: &Service) {
             .count(),
         2
     );
+    reviewed(svc, item.id).await;
     svc.publish_item(&li, item.id, on(Outlet::Website, "", "2025-10-20"))
         .await
         .unwrap();

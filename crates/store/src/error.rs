@@ -147,6 +147,21 @@ pub enum StoreError {
     /// An attachment over the size limit.
     #[error("附件“{name}”大小 {size} 字节，超过上限 {max} 字节")]
     AttachmentTooLarge { name: String, size: u64, max: u64 },
+    /// A 保密审查 whose answers and conclusion do not fit together.
+    #[error("{0}")]
+    Secrecy(#[from] gongkai_ledger::register::secrecy::SecrecyError),
+    /// A register item submitted for 初审 without its 保密审查.
+    #[error("登记事项 {item} 提交初审时须同时填写保密审查")]
+    SecrecyRequired { item: i64 },
+    /// A determination recorded for an item that was not referred.
+    #[error("登记事项 {item} 的保密审查未报送保密行政管理部门确定，无需登记确定意见")]
+    NotReferred { item: i64 },
+    /// A register item that cannot be published yet (each obstacle named).
+    #[error("登记事项 {item} 尚不能发布：{}", .obstacles.join("；"))]
+    PublicationBlocked { item: i64, obstacles: Vec<String> },
+    /// An override of a 错敏排查 finding the item's current text does not have.
+    #[error("登记事项 {item} 的当前文本没有这条错敏排查问题（可能已修改），请刷新后再试")]
+    NoSuchFinding { item: i64 },
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -196,6 +211,11 @@ impl StoreError {
             StoreError::Register(e) => e.code(),
             StoreError::ItemRefused { .. } => "item_state",
             StoreError::AttachmentTooLarge { .. } => "too_large",
+            StoreError::Secrecy(_) => "secrecy_review",
+            StoreError::SecrecyRequired { .. } => "secrecy_required",
+            StoreError::NotReferred { .. } => "not_referred",
+            StoreError::PublicationBlocked { .. } => "publication_blocked",
+            StoreError::NoSuchFinding { .. } => "no_such_finding",
         }
     }
 
@@ -216,6 +236,9 @@ impl StoreError {
             | StoreError::NarrativeLocked { .. }
             | StoreError::ReplyNotApproved { .. }
             | StoreError::ItemRefused { .. }
+            | StoreError::PublicationBlocked { .. }
+            | StoreError::NotReferred { .. }
+            | StoreError::NoSuchFinding { .. }
             | StoreError::AlreadyInitialised => ErrorKind::Conflict,
             StoreError::Forbidden { .. }
             | StoreError::NotMember { .. }
@@ -240,7 +263,9 @@ impl StoreError {
             | StoreError::ImportRow { .. }
             | StoreError::Register(_)
             | StoreError::AttachmentTooLarge { .. }
-            | StoreError::NothingToReview { .. } => ErrorKind::Invalid,
+            | StoreError::NothingToReview { .. }
+            | StoreError::Secrecy(_)
+            | StoreError::SecrecyRequired { .. } => ErrorKind::Invalid,
         }
     }
 

@@ -132,7 +132,11 @@ pub mod narrative;
 mod ops;
 pub mod password;
 pub mod register;
+mod register_import;
 pub mod review;
+pub mod review_item;
+mod review_item_db;
+mod review_item_ops;
 pub mod reviewing;
 pub mod sessions;
 pub mod shared;
@@ -628,6 +632,14 @@ impl Store {
         note: Option<String>,
         stamp: &Stamp,
     ) -> Result<Review> {
+        if let ReviewSubject::Item { item } = subject {
+            // An item's review binds its content and levels (`review_item_ops`); a
+            // submission needs the 保密审查 (`Store::item_review_step`).
+            return self
+                .item_review_step(*item, action, note, None, stamp)
+                .await
+                .map(|r| r.review);
+        }
         let env = self.env();
         tx!(self, write, |c| reviewing::review_step(
             c, &env, subject, action, note, stamp
@@ -659,6 +671,9 @@ impl Store {
 
     /// A review with its steps (status `NotSubmitted` and no steps if none yet).
     pub async fn review(&self, subject: &ReviewSubject) -> Result<Review> {
+        if let ReviewSubject::Item { item } = subject {
+            return self.item_review(*item).await.map(|r| r.review);
+        }
         let env = self.env();
         let today = today();
         tx!(self, read, |c| reviewing::review(c, &env, subject, today))

@@ -368,6 +368,9 @@ pub enum ReviewSubject {
     Reply { application: ApplicationId },
     /// The annual report of a year.
     AnnualReport { year: i32 },
+    /// An item of the publication register (主动公开登记), by its id: 初审 (with the
+    /// 保密审查) → 复审 → 审核, as many levels as its 体裁 needs.
+    Item { item: i64 },
 }
 
 impl ReviewSubject {
@@ -376,6 +379,7 @@ impl ReviewSubject {
         match self {
             ReviewSubject::Reply { .. } => "reply",
             ReviewSubject::AnnualReport { .. } => "annual_report",
+            ReviewSubject::Item { .. } => "item",
         }
     }
 
@@ -384,6 +388,7 @@ impl ReviewSubject {
         match self {
             ReviewSubject::Reply { application } => application.0.clone(),
             ReviewSubject::AnnualReport { year } => year.to_string(),
+            ReviewSubject::Item { item } => item.to_string(),
         }
     }
 
@@ -397,6 +402,7 @@ impl ReviewSubject {
                 .parse()
                 .ok()
                 .map(|year| ReviewSubject::AnnualReport { year }),
+            "item" => id.parse().ok().map(|item| ReviewSubject::Item { item }),
             _ => None,
         }
     }
@@ -407,6 +413,7 @@ impl fmt::Display for ReviewSubject {
         match self {
             ReviewSubject::Reply { application } => write!(f, "申请 {application} 的答复"),
             ReviewSubject::AnnualReport { year } => write!(f, "{year} 年度报告"),
+            ReviewSubject::Item { item } => write!(f, "登记事项 {item}"),
         }
     }
 }

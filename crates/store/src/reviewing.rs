@@ -175,6 +175,9 @@ pub(crate) async fn review<C: Conn>(
             Ok(assemble(subject, steps, &settings, Some((&app, current))))
         }
         ReviewSubject::AnnualReport { .. } => Ok(assemble(subject, steps, &settings, None)),
+        // Not reached through the store, which takes an item's review to
+        // `review_item_ops` (bound to the item's content, levels by 体裁); unbound here.
+        ReviewSubject::Item { .. } => Ok(assemble(subject, steps, &settings, None)),
     }
 }
 
@@ -212,6 +215,10 @@ pub(crate) async fn reviews<C: Conn>(
     let office = crate::ops::office(c).await?;
     let mut out = Vec::new();
     for (subject, mut steps) in grouped {
+        if matches!(subject, ReviewSubject::Item { .. }) {
+            // Register items have their own queue (`Store::item_review_queue`).
+            continue;
+        }
         steps.sort_by_key(|s| s.seq);
         let reply = match &subject {
             ReviewSubject::Reply { application } => apps.get(application).map(|app| {
@@ -230,7 +237,7 @@ pub(crate) async fn reviews<C: Conn>(
                 );
                 (app, current)
             }),
-            ReviewSubject::AnnualReport { .. } => None,
+            ReviewSubject::AnnualReport { .. } | ReviewSubject::Item { .. } => None,
         };
         out.push(assemble(&subject, steps, &settings, reply));
     }
@@ -262,6 +269,7 @@ fn audit_subject(subject: &ReviewSubject) -> (&'static str, String) {
     match subject {
         ReviewSubject::Reply { application } => ("application", application.0.clone()),
         ReviewSubject::AnnualReport { year } => ("annual_report", year.to_string()),
+        ReviewSubject::Item { item } => ("register_item", item.to_string()),
     }
 }
 

@@ -9,6 +9,9 @@
 //!   `{code}/{year}-{seq:05}` (no national format exists: UNCONFIRMED, so configurable).
 //! * [`taxonomy`] — 主题分类 and 体裁 lists, configurable, with national defaults.
 //! * [`clock`] — the art. 26 clock: publish within 20 working days of 生成日期.
+//! * [`secrecy`] — 保密审查: the checklist, the conclusion, the authority's determination.
+//! * [`lint`] — 错敏排查 of an item (title, summary, body, attachments) and the gate that
+//!   blocks publication on an error-severity finding not overridden with a reason.
 //! * [`settings`] — the register's per-agency settings.
 //! * [`report`] — the annual report from the register: section 二's document rows, section
 //!   一's 主动公开 paragraph, the in-force continuity check (REG001).
@@ -19,8 +22,10 @@ pub mod clock;
 pub mod generate;
 pub mod index_number;
 pub mod item;
+pub mod lint;
 pub mod reassess;
 pub mod report;
+pub mod secrecy;
 pub mod settings;
 pub mod taxonomy;
 

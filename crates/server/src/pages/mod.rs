@@ -41,6 +41,7 @@ pub mod ledger_opening;
 pub mod proactive;
 pub mod register;
 pub mod register_admin;
+pub mod register_review;
 pub mod reviews;
 pub mod supervise;
 pub mod year_end;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(proactive::router())
         .merge(register::router())
         .merge(register_admin::router())
+        .merge(register_review::router())
         .merge(year_end::router())
         .merge(supervise::router())
         .merge(admin_templates::router())

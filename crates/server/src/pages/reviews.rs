@@ -156,6 +156,7 @@ fn href(subject: &ReviewSubject) -> String {
             format!("/ledger/a/{}#review", percent_encode(&application.0))
         }
         ReviewSubject::AnnualReport { year } => format!("/year-end?year={year}#review"),
+        ReviewSubject::Item { item } => format!("/register/{item}/review"),
     }
 }
 
@@ -231,7 +232,7 @@ async fn queue(
             .iter()
             .filter_map(|r| match &r.subject {
                 ReviewSubject::Reply { application } => Some(application.0.clone()),
-                ReviewSubject::AnnualReport { .. } => None,
+                ReviewSubject::AnnualReport { .. } | ReviewSubject::Item { .. } => None,
             })
             .collect();
         let settings = store.settings().await?;

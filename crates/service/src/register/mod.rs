@@ -21,7 +21,9 @@ use crate::error::ServiceError;
 use crate::{Result, Service};
 
 pub mod body;
+pub mod import;
 pub mod lists;
+pub mod review;
 pub mod settings;
 
 pub use lists::{DueList, DueState, ItemFilter, ItemListing, ListedItem, OnTimeRate};

@@ -239,7 +239,7 @@ fn attachment_from(id: i64, r: AttachmentRow) -> Result<AttachmentMeta> {
 }
 
 /// The register's primitives of one transaction.
-pub(crate) trait RegisterConn: Conn {
+pub(crate) trait RegisterConn: Conn + crate::review_item_db::ItemReviewConn {
     /// The agency's next item id.
     async fn next_item_id(&mut self) -> Result<i64>;
     /// The next 索引号 serial of `year` (0: the serial across years), counted.

@@ -1,6 +1,6 @@
 //! Where the review of items (三审, 保密审查, 错敏排查; issue 16 §2) plugs into the register.
-//! Both functions run inside the writing transaction; today they require nothing ("提交
-//! 发布" needs no review yet) — the review replaces their bodies:
+//! Both functions run inside the writing transaction and call the review
+//! (`crate::review_item_ops`):
 //!
 //! * [`publication_gate`]: before a publication (or the publication of a correction) is
 //!   recorded; an error refuses it and nothing is written. The review checks here that the
@@ -17,20 +17,24 @@ use gongkai_ledger::register::ItemStage;
 use crate::error::Result;
 use crate::register::{RegisterConn, RegisterItem};
 
-/// What must hold before `item` is published: nothing yet (see the module's text).
+/// What must hold before `item` is published: the chain of its levels approved the
+/// current content, the 保密审查 concluded 非涉密可公开, and the 错敏排查 of the text to be
+/// published leaves no error without an override (`review_item_ops::require_publishable`).
 pub(crate) async fn publication_gate<C: RegisterConn>(
-    _c: &mut C,
-    _item: &RegisterItem,
+    c: &mut C,
+    item: &RegisterItem,
 ) -> Result<()> {
+    let content = crate::review_item_ops::content_of(c, item).await?;
+    crate::review_item_ops::require_publishable(c, &content).await?;
     Ok(())
 }
 
-/// The stage the review gives an unpublished item: none yet (a draft).
+/// The stage the review gives an unpublished item (`review_item_ops::review_stage`).
 pub(crate) async fn review_stage<C: RegisterConn>(
-    _c: &mut C,
-    _item: &RegisterItem,
+    c: &mut C,
+    item: &RegisterItem,
 ) -> Result<Option<ItemStage>> {
-    Ok(None)
+    crate::review_item_ops::review_stage(c, item).await
 }
 
 /// The item's stage: withdrawn, published (on any channel), else what the review says,

@@ -40,7 +40,7 @@ mod conn;
 mod facts;
 pub mod hooks;
 mod migrate;
-mod ops;
+pub(crate) mod ops;
 pub mod query;
 
 pub(crate) use conn::RegisterConn;
