@@ -49,7 +49,7 @@ fn free_port() -> u16 {
 }
 
 /// chromedriver, killed when dropped.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -73,7 +73,7 @@ fn start_driver(path: &Path, port: u16) -> Driver {
     Driver(child)
 }
 
-async fn wait_for(driver: &WebDriver, css: &str) -> WebElement {
+pub(crate) async fn wait_for(driver: &WebDriver, css: &str) -> WebElement {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Ok(e) = driver.find(By::Css(css)).await {
@@ -88,12 +88,12 @@ async fn wait_for(driver: &WebDriver, css: &str) -> WebElement {
     }
 }
 
-async fn text(driver: &WebDriver, css: &str) -> String {
+pub(crate) async fn text(driver: &WebDriver, css: &str) -> String {
     wait_for(driver, css).await.text().await.unwrap()
 }
 
 /// Waits until the text of `css` contains `want` (pages load after a click), and returns it.
-async fn wait_text(driver: &WebDriver, css: &str, want: &str) -> String {
+pub(crate) async fn wait_text(driver: &WebDriver, css: &str, want: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Ok(e) = driver.find(By::Css(css)).await
@@ -117,7 +117,7 @@ async fn wait_text(driver: &WebDriver, css: &str, want: &str) -> String {
 }
 
 /// Sets an input's value directly (date inputs take keystrokes in the locale's order).
-async fn set_value(driver: &WebDriver, css: &str, value: &str) {
+pub(crate) async fn set_value(driver: &WebDriver, css: &str, value: &str) {
     let e = wait_for(driver, css).await;
     driver
         .execute(
@@ -128,13 +128,13 @@ async fn set_value(driver: &WebDriver, css: &str, value: &str) {
         .unwrap();
 }
 
-async fn fill(driver: &WebDriver, css: &str, value: &str) {
+pub(crate) async fn fill(driver: &WebDriver, css: &str, value: &str) {
     let e = wait_for(driver, css).await;
     e.clear().await.unwrap();
     e.send_keys(value).await.unwrap();
 }
 
-async fn click(driver: &WebDriver, css: &str) {
+pub(crate) async fn click(driver: &WebDriver, css: &str) {
     let e = wait_for(driver, css).await;
     e.scroll_into_view().await.unwrap();
     e.click().await.unwrap();
@@ -510,7 +510,7 @@ async fn write_the_narrative(
 
 /// A server and a headless browser for one test; `None` (with the reason printed) when
 /// chromedriver is missing outside CI.
-async fn browser_session(
+pub(crate) async fn browser_session(
     test: &str,
 ) -> Option<(WebDriver, String, Driver, tokio::task::JoinHandle<()>)> {
     let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
@@ -529,7 +529,7 @@ async fn browser_session(
 }
 
 /// Logs in as `name` (after dropping any session).
-async fn login_as(driver: &WebDriver, base: &str, name: &str) -> WebDriverResult<()> {
+pub(crate) async fn login_as(driver: &WebDriver, base: &str, name: &str) -> WebDriverResult<()> {
     submit_login(driver, base, name, &password(name)).await?;
     // The top bar shows the display name: the administrator's is 系统管理员.
     let shown = if name == "admin" {
