@@ -69,6 +69,7 @@ pub mod records;
 pub mod review;
 pub mod supervision;
 pub mod supervision_export;
+pub mod supervision_shares;
 pub mod templates;
 pub mod tokens;
 pub mod users;
