@@ -45,6 +45,7 @@ pub mod state;
 pub mod text;
 pub mod vocab;
 pub mod year_end;
+pub mod year_end_parts;
 
 pub use amend::{AmendDraft, FieldChange, Receipt};
 pub use appeals::{AppealCase, AppealConclusion, AppealKind, AppealResult, AppealStatus, CaseRole};
@@ -68,3 +69,4 @@ pub use settings::{AppealCounting, GrantedReplyApproval, OfficeSettings, ReopenB
 pub use state::{ApplicationState, Closure, Stage};
 pub use vocab::{ChannelKind, UnknownValue, Vocabulary, parse_date};
 pub use year_end::{Figures, YearEnd, YearEndOptions};
+pub use year_end_parts::{ApplicationsSum, Contribution, contribution};

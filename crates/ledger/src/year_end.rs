@@ -34,7 +34,6 @@ use crate::appeals::{AppealStatus, CaseRole};
 use crate::application::ApplicationId;
 use crate::calendar::{Calendar, date_zh};
 use crate::decision::Decision;
-use crate::event::EventKind;
 use crate::ledger::Ledger;
 use crate::proactive::{DecisionArea, ProactiveData};
 use crate::register::report::{
@@ -42,7 +41,7 @@ use crate::register::report::{
     other_ends_sentence, proactive_figures, proactive_paragraph,
 };
 use crate::settings::{AppealCounting, Settings};
-use crate::state::{Closure, Cutoff, fold};
+use crate::year_end_parts::{ApplicationsSum, contribution};
 
 /// What to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,16 +127,30 @@ pub struct YearEnd {
     pub findings: Vec<RegisterFinding>,
 }
 
-fn add(row: &mut [u64; 7], col: usize) {
-    row[col] += 1;
-    row[6] += 1;
-}
-
 impl Ledger {
     /// Computes sections 二, 三 and 四 (and drafts of the narrative sections) for
-    /// `options.year`.
+    /// `options.year`: the sum of the applications' contributions
+    /// ([`crate::year_end_parts::contribution`]), then [`Ledger::year_end_from`].
     pub fn year_end(
         &self,
+        options: YearEndOptions,
+        calendar: &Calendar,
+        settings: Settings,
+    ) -> YearEnd {
+        let mut apps = ApplicationsSum::default();
+        for app in self.applications() {
+            apps.add(&app.id, &contribution(app, options, calendar, settings));
+        }
+        self.year_end_from(apps, options, calendar, settings)
+    }
+
+    /// The year-end from the applications' contributions already summed (`apps`, computed
+    /// with the same options, calendar and settings) and this ledger's opening balances,
+    /// appeals and proactive records — its applications are not read, so a sum kept up to
+    /// date by delta gives the report without the applications at hand.
+    pub fn year_end_from(
+        &self,
+        apps: ApplicationsSum,
         options: YearEndOptions,
         calendar: &Calendar,
         settings: Settings,
@@ -146,101 +159,26 @@ impl Ledger {
         let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
         let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
         let end = options.as_of.min(last);
-        let cutoff = Cutoff {
-            date: end,
-            known_by: options.known_by,
-        };
         let in_period = |d: NaiveDate| first <= d && d <= end;
         let known = |at: DateTime<Utc>| options.known_by.is_none_or(|k| at <= k);
 
-        let mut f = Figures {
-            outcomes: vec![[0; 7]; Decision::ALL.len()],
-            ..Figures::default()
-        };
-        let mut carried_over = Vec::new();
-        let mut carried_forward = Vec::new();
-        let mut warnings = Vec::new();
-
-        for app in self.applications() {
-            // As known at `known_by`: a correction recorded later does not move a frozen
-            // report's figures (the applicant's column, the receipt).
-            let app = &*app.known_at(options.known_by);
-            // Cheap skip: not received by the period end.
-            if app
-                .receipt_known_by(options.known_by)
-                .is_none_or(|r| r.date > end)
-            {
-                continue;
-            }
-            let st = fold(app, cutoff, calendar, settings, false);
-            for bad in &st.invalid_events {
-                warnings.push(format!(
-                    "申请 {} 的第 {} 个事项无效（{}），统计时未计入该事项",
-                    app.id, bad.seq, bad.message
-                ));
-            }
-            let Some(r) = st.received_on else { continue };
-            let col = app.applicant.kind.column();
-            if r >= first {
-                add(&mut f.new_received, col);
-            } else if st.closed_on.is_none_or(|x| x >= first) {
-                add(&mut f.carried_over, col);
-                carried_over.push(app.id.clone());
-            } else {
-                continue;
-            }
-            match (st.closed_on, st.outcome()) {
-                (Some(x), Some(d)) if x >= first => {
-                    add(&mut f.outcomes[d.index()], col);
-                    add(&mut f.results_total, col);
-                    if st.closure == Some(Closure::Replied) {
-                        f.replied += 1;
-                        f.replied_late += u64::from(st.replied_late);
-                    }
-                }
-                _ => {
-                    add(&mut f.carried_forward, col);
-                    carried_forward.push(app.id.clone());
-                    let full = fold(app, cutoff, calendar, settings, true);
-                    if full.is_overdue() {
-                        f.overdue_open += 1;
-                    }
-                    if let Some(c) = &full.clock {
-                        for w in &c.warnings {
-                            let w = format!("申请 {}：{w}", app.id);
-                            if !warnings.contains(&w) {
-                                warnings.push(w);
-                            }
-                        }
-                    }
-                }
-            }
-            for e in &app.events {
-                if !in_period(e.date) || !known(e.recorded_at) {
-                    continue;
-                }
-                match &e.kind {
-                    EventKind::CorrectionRequested { .. } => f.corrections_requested += 1,
-                    EventKind::ConsultationSent { .. } => f.consultations += 1,
-                    EventKind::Extended { .. } => f.extensions += 1,
-                    EventKind::FeePaid { amount } => {
-                        f.processing_fees_yuan += *amount;
-                        f.processing_fees_paid += 1;
-                    }
-                    _ => {}
-                }
-            }
+        let ApplicationsSum {
+            figures: mut f,
+            received_before_year,
+            carried_over,
+            carried_forward,
+            mut warnings,
+            ..
+        } = apps;
+        if f.outcomes.len() < Decision::ALL.len() {
+            f.outcomes.resize(Decision::ALL.len(), [0; 7]);
         }
 
         // The opening balances, where the ledger has no history (crate::opening).
         if let Some(o) = self.opening()
             && year == o.year + 1
             && o.carried_forward[6] > 0
-            && !self.applications().iter().any(|a| {
-                a.known_at(options.known_by)
-                    .receipt_known_by(options.known_by)
-                    .is_some_and(|r| r.date < first)
-            })
+            && received_before_year == 0
         {
             for c in 0..7 {
                 f.carried_over[c] += o.carried_forward[c];

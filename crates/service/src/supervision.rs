@@ -35,15 +35,15 @@ use gongkai_batch::compare::{CellDifference, differences};
 use gongkai_batch::rollup::{Coverage, Jurisdiction, Node, Rollup, roll_up};
 use gongkai_batch::summary::{ReadStatus, ReportSummary};
 use gongkai_format::{APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, FormatVersion};
-use gongkai_ledger::{Stage, YearEndOptions};
 use gongkai_report::Value;
 use gongkai_store::agencies::{ROOT, SUPERVISOR, subtree_of};
 use gongkai_store::model::china_offset;
-use gongkai_store::{Agency, AgencyId, ReviewStatus, ReviewSubject, Store};
+use gongkai_store::supervision_shares::{Compute, Refreshed};
+use gongkai_store::{Agency, AgencyId, ReviewStatus, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ServiceError;
-use crate::year_end::{check_year, frozen_at};
+use crate::year_end::check_year;
 use crate::{Actor, Result, Service};
 
 /// Working days before its deadline from which an open application is at risk, by
@@ -103,6 +103,10 @@ pub struct AgencyFigures {
     pub report: ReportState,
     /// Warnings of the ledger's computation (invalid stored events, calendar years).
     pub warnings: Vec<String>,
+    /// The applications' shares summed (what a change moves by difference:
+    /// [`crate::supervision_shares`]).
+    #[serde(default)]
+    pub sum: Option<gongkai_ledger::ApplicationsSum>,
 }
 
 impl AgencyFigures {
@@ -198,8 +202,11 @@ pub struct Unavailable {
 pub struct CacheUse {
     /// Agencies whose kept figures were current.
     pub kept: usize,
-    /// Agencies computed from their ledger for this view.
+    /// Agencies brought up to date for this view (computed from their ledger, or moved by
+    /// the difference of their changed applications' shares).
     pub computed: usize,
+    /// Of those, the agencies moved by the difference only (no whole ledger read).
+    pub updated: usize,
 }
 
 /// The supervisor's view of a node for a year.
@@ -253,126 +260,57 @@ pub struct Rebuilt {
     pub seconds: f64,
 }
 
-/// The figures a view reads: computed by the ledger's code from one agency's records.
-async fn compute(store: Store, year: i32, as_of: NaiveDate) -> Result<AgencyFigures> {
-    let subject = ReviewSubject::AnnualReport { year };
-    let ledger = store.ledger().await?;
-    let settings = store.settings().await?;
-    let review = store.review(&subject).await?;
-    let narrated = !store.narratives(year).await?.is_empty();
-    let cal = store.shared_calendar();
-    let figures = tokio::task::spawn_blocking(move || {
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
-        let mut opts = YearEndOptions::year(year);
-        opts.as_of = as_of.min(last);
-        let live = ledger.year_end(opts, &cal, settings);
-        let frozen = frozen_at(&review);
-        let approved = review.status == ReviewStatus::Approved;
-        let published_cells = match frozen {
-            Some((known_by, frozen_as_of)) if approved => {
-                let mut o = YearEndOptions::year(year);
-                o.as_of = frozen_as_of;
-                o.known_by = Some(known_by);
-                Some(ledger.year_end(o, &cal, settings).report.cells)
-            }
-            _ => None,
-        };
-        let mut open = Vec::new();
-        for app in ledger.applications() {
-            let st = app.state_at(as_of, &cal, settings);
-            let (true, Some(deadline)) = (st.is_open(), st.deadline()) else {
-                continue;
-            };
-            if st.stage == Stage::AwaitingCorrection {
-                continue; // the clock is paused
-            }
-            let days_left = if as_of > deadline {
-                -i64::from(cal.working_days_between(deadline, as_of).value)
-            } else {
-                i64::from(cal.working_days_between(as_of, deadline).value)
-            };
-            if days_left <= i64::from(AT_RISK_MAX_DAYS) {
-                open.push(OpenCase {
-                    id: app.id.0.clone(),
-                    received_on: st.received_on,
-                    deadline,
-                    days_left,
-                    stage: st.stage.label_zh().to_string(),
-                });
-            }
-        }
-        AgencyFigures {
-            year,
-            as_of,
-            period_end: live.period_end,
-            cells: live.report.cells,
-            replied: live.figures.replied,
-            replied_late: live.figures.replied_late,
-            overdue_open: live.figures.overdue_open,
-            open,
-            report: ReportState {
-                status: review.status,
-                drafted: narrated || !review.steps.is_empty(),
-                submitted_at: frozen.map(|f| f.0),
-                approved_at: if approved {
-                    review.approved().map(|s| s.at)
-                } else {
-                    None
-                },
-                frozen_as_of: frozen.map(|f| f.1),
-                published_cells,
-            },
-            warnings: live.warnings,
-        }
-    })
-    .await
-    .map_err(|e| ServiceError::BadRequest(format!("计算机关数据时出错：{e}")))?;
-    Ok(figures)
-}
-
-/// Computes and keeps one agency's figures: the change counter is read first, so figures
-/// kept under it are never newer than the ledger they came from claims.
-async fn compute_and_keep(store: Store, year: i32, as_of: NaiveDate) -> Result<AgencyFigures> {
-    let version = store.figure_version().await?;
-    let figures = compute(store.clone(), year, as_of).await?;
-    let json = serde_json::to_string(&figures)
-        .map_err(|e| ServiceError::BadRequest(format!("保存机关数据时出错：{e}")))?;
-    store
-        .keep_figures(year, as_of, version, &json, Utc::now())
-        .await?;
-    Ok(figures)
-}
-
-/// Computes (and keeps) the figures of `agencies`, [`WORKERS`] at a time.
-async fn compute_many(
+/// Brings the figures of `agencies` up to date (and keeps them), [`WORKERS`] at a time:
+/// each by the difference of its changed applications' shares, or whole when it must
+/// ([`crate::supervision_shares`]; `whole`: always — a rebuild).
+async fn refresh_many(
     store: &Store,
     agencies: Vec<AgencyId>,
     year: i32,
     as_of: NaiveDate,
-) -> Result<HashMap<AgencyId, AgencyFigures>> {
+    whole: bool,
+) -> Result<(HashMap<AgencyId, AgencyFigures>, CacheUse)> {
     let queue = Arc::new(Mutex::new(agencies));
+    let compute: Compute = Arc::new(crate::supervision_shares::compute);
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..WORKERS {
         let queue = queue.clone();
         let store = store.clone();
+        let compute = compute.clone();
         set.spawn(async move {
             let mut done = Vec::new();
             loop {
                 let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
                 let Some(id) = next else { break };
-                let f = compute_and_keep(store.in_agency(id), year, as_of).await?;
-                done.push((id, f));
+                let (json, how) = store
+                    .in_agency(id)
+                    .refresh_figures(year, as_of, whole, compute.clone())
+                    .await?;
+                let f: AgencyFigures = serde_json::from_str(&json)
+                    .map_err(|e| ServiceError::BadRequest(format!("读取机关数据时出错：{e}")))?;
+                done.push((id, f, how));
             }
             Ok::<_, ServiceError>(done)
         });
     }
     let mut out = HashMap::new();
+    let mut cache = CacheUse::default();
     while let Some(r) = set.join_next().await {
         let done =
             r.map_err(|e| ServiceError::BadRequest(format!("计算机关数据时出错：{e}")))??;
-        out.extend(done);
+        for (id, f, how) in done {
+            match how {
+                Refreshed::Current => cache.kept += 1,
+                Refreshed::Unchanged | Refreshed::Delta(_) => {
+                    cache.computed += 1;
+                    cache.updated += 1;
+                }
+                Refreshed::Full => cache.computed += 1,
+            }
+            out.insert(id, f);
+        }
     }
-    Ok(out)
+    Ok((out, cache))
 }
 
 impl Service {
@@ -452,12 +390,16 @@ impl Service {
                 None => stale.push(row.agency_id),
             }
         }
-        let cache = CacheUse {
+        let mut cache = CacheUse {
             kept: out.len(),
-            computed: stale.len(),
+            ..CacheUse::default()
         };
         if !stale.is_empty() {
-            out.extend(compute_many(&self.store, stale, year, as_of).await?);
+            let (more, c) = refresh_many(&self.store, stale, year, as_of, false).await?;
+            out.extend(more);
+            cache.kept += c.kept;
+            cache.computed += c.computed;
+            cache.updated += c.updated;
         }
         Ok((out, cache))
     }
@@ -512,8 +454,10 @@ impl Service {
             .into_iter()
             .map(|(a, _)| a.id)
             .collect();
-        self.store.forget_figures(&ids).await?;
-        let n = compute_many(&self.store, ids, year, today).await?.len();
+        let n = refresh_many(&self.store, ids, year, today, true)
+            .await?
+            .0
+            .len();
         Ok(Rebuilt {
             agencies: n,
             year,

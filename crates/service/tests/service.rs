@@ -31,6 +31,9 @@ mod platform;
 #[path = "service/supervision.rs"]
 mod supervision;
 
+#[path = "service/supervision_shares.rs"]
+mod supervision_shares;
+
 on_both_backends!(
     defaults_are_applied_once,
     one_ordering_of_the_list,

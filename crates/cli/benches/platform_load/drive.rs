@@ -24,7 +24,14 @@ pub struct Outcome {
 
 /// Which kinds are page loads, which writes.
 const PAGES: [&str; 4] = ["list", "application", "supervise page", "supervise api"];
-const WRITES: [&str; 3] = ["register", "decision", "reply"];
+const WRITES: [&str; 6] = [
+    "register",
+    "decision",
+    "submit reply",
+    "review reply",
+    "approve reply",
+    "reply",
+];
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -132,9 +139,58 @@ fn seg(id: &str) -> String {
     crate::http::form_encode(&[("", id)])[1..].to_string()
 }
 
+/// The indices of the agencies where the `clerks` simulated clerks work: every n-th.
+pub fn clerk_nodes(agencies: usize, clerks: usize) -> Vec<usize> {
+    let step = (agencies / clerks.max(1)).max(1);
+    (0..agencies).step_by(step).take(clerks).collect()
+}
+
+/// Signs in on one process, the session shared with the other; the CSRF token of the
+/// session (from the ledger list).
+async fn sign_in(clients: &mut [Client], name: &str, k: usize) -> Result<String, String> {
+    login(&mut clients[k % 2], name).await?;
+    let jar = clients[k % 2].cookies_clone();
+    clients[(k + 1) % 2].set_cookies(jar);
+    let r = clients[k % 2].get("/ledger").await;
+    match &r {
+        Ok(p) if p.status == 200 => p.csrf().ok_or_else(|| "no CSRF token on /ledger".into()),
+        _ => Err(status_of(&r)),
+    }
+}
+
+/// One review step on application `id`'s reply, as `kind`.
+async fn review(
+    out: &mut Outcome,
+    c: &mut Client,
+    csrf: &str,
+    id: &str,
+    action: &str,
+    kind: &'static str,
+) -> bool {
+    let t = Instant::now();
+    let r = c
+        .post_form(
+            &format!("/ledger/a/{id}/review"),
+            &[("csrf", csrf), ("action", action), ("note", "")],
+        )
+        .await;
+    match &r {
+        Ok(p) if p.status == 303 => {
+            out.took(kind, t.elapsed());
+            true
+        }
+        _ => {
+            out.failed(kind, status_of(&r));
+            false
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn clerk(
     name: String,
     agency: i64,
+    reviewers: [String; 2],
     ids: Vec<String>,
     addrs: Vec<String>,
     deadline: Instant,
@@ -152,6 +208,18 @@ async fn clerk(
     out.took("login", t.elapsed());
     let jar = clients[k % 2].cookies_clone();
     clients[(k + 1) % 2].set_cookies(jar);
+    // The office head and the leader of the agency, each with their own sessions.
+    let mut heads: Vec<Client> = addrs.iter().map(|a| Client::new(a)).collect();
+    let mut leaders: Vec<Client> = addrs.iter().map(|a| Client::new(a)).collect();
+    let head_csrf = sign_in(&mut heads, &reviewers[0], k + 1).await;
+    let leader_csrf = sign_in(&mut leaders, &reviewers[1], k).await;
+    let (head_csrf, leader_csrf) = match (head_csrf, leader_csrf) {
+        (Ok(h), Ok(l)) => (h, l),
+        (Err(e), _) | (_, Err(e)) => {
+            out.failed("login", e);
+            return out;
+        }
+    };
     let today = chrono::Utc::now().date_naive().to_string();
     let mut i = k;
     while Instant::now() < deadline {
@@ -214,28 +282,90 @@ async fn clerk(
                 continue;
             }
         };
-        for (kind, pairs) in [
-            (
-                "decision",
-                vec![("type", "decided"), ("decision", "granted")],
-            ),
-            ("reply", vec![("type", "reply_sent"), ("method", "email")]),
-        ] {
-            let mut form = vec![("csrf", csrf.as_str()), ("date", today.as_str())];
-            form.extend(pairs);
-            let t = Instant::now();
-            let r = c.post_form(&format!("/ledger/a/{id}/events"), &form).await;
-            match &r {
-                Ok(p) if p.status == 303 => {
-                    out.took(kind, t.elapsed());
-                    out.events_acked += 1;
-                }
-                _ => out.failed(kind, status_of(&r)),
-            }
+        // The decision; the reply letter submitted by the clerk, reviewed by the office
+        // head, approved by the leader (on the other process); then the reply sent.
+        let mut ok = post_event(
+            &mut out,
+            &mut clients[i % 2],
+            &csrf,
+            &id,
+            &today,
+            "decision",
+            &[("type", "decided"), ("decision", "granted")],
+        )
+        .await;
+        ok = ok
+            && review(
+                &mut out,
+                &mut clients[i % 2],
+                &csrf,
+                &id,
+                "submit",
+                "submit reply",
+            )
+            .await;
+        ok = ok
+            && review(
+                &mut out,
+                &mut heads[(i + 1) % 2],
+                &head_csrf,
+                &id,
+                "approve",
+                "review reply",
+            )
+            .await;
+        ok = ok
+            && review(
+                &mut out,
+                &mut leaders[i % 2],
+                &leader_csrf,
+                &id,
+                "approve",
+                "approve reply",
+            )
+            .await;
+        if ok {
+            post_event(
+                &mut out,
+                &mut clients[(i + 1) % 2],
+                &csrf,
+                &id,
+                &today,
+                "reply",
+                &[("type", "reply_sent"), ("method", "email")],
+            )
+            .await;
         }
         tokio::time::sleep(think).await;
     }
     out
+}
+
+/// Records an event on application `id`; true if acknowledged.
+async fn post_event(
+    out: &mut Outcome,
+    c: &mut Client,
+    csrf: &str,
+    id: &str,
+    date: &str,
+    kind: &'static str,
+    pairs: &[(&str, &str)],
+) -> bool {
+    let mut form = vec![("csrf", csrf), ("date", date)];
+    form.extend_from_slice(pairs);
+    let t = Instant::now();
+    let r = c.post_form(&format!("/ledger/a/{id}/events"), &form).await;
+    match &r {
+        Ok(p) if p.status == 303 => {
+            out.took(kind, t.elapsed());
+            out.events_acked += 1;
+            true
+        }
+        _ => {
+            out.failed(kind, status_of(&r));
+            false
+        }
+    }
 }
 
 async fn supervisor(
@@ -323,18 +453,12 @@ pub async fn run(
     let deadline = start + length;
     let mut tasks = Vec::new();
     // Clerks spread over the tree (every n-th agency).
-    let step = (p.nodes.len() / clerks.max(1)).max(1);
-    for (k, (i, node)) in p
-        .nodes
-        .iter()
-        .enumerate()
-        .step_by(step)
-        .take(clerks)
-        .enumerate()
-    {
+    for (k, i) in clerk_nodes(p.nodes.len(), clerks).into_iter().enumerate() {
+        let node = &p.nodes[i];
         tasks.push(tokio::spawn(clerk(
             format!("clerk{i}"),
             node.id,
+            [format!("head{i}"), format!("leader{i}")],
             node.sample_ids.clone(),
             addrs.to_vec(),
             deadline,

@@ -193,7 +193,7 @@ async fn run(
 ) -> Result<(), String> {
     let store = Store::open(url).await.map_err(|e| e.to_string())?;
     let t = Instant::now();
-    let p = province::build(&store, agencies, applications, method, supervisors).await;
+    let p = province::build(&store, agencies, applications, method, supervisors, clerks).await;
     let rows = p.loaded.applications + p.loaded.events + p.loaded.appeals + p.loaded.proactive;
     println!(
         "province: {} agencies, clerks and {} supervisors in {:.1} s; generated in {:.1} s; loaded {} applications, {} events, {} appeals, {} proactive records ({rows} rows) in {:.1} s: {:.0} rows/s, {:.0} applications/s ({method:?}); total {:.1} s",

@@ -115,6 +115,7 @@ pub async fn build(
     applications: usize,
     method: BulkMethod,
     supervisors: usize,
+    clerks: usize,
 ) -> Province {
     let t = Instant::now();
     let admin = Stamp::now("admin");
@@ -167,31 +168,40 @@ pub async fn build(
             sample_ids: Vec::new(),
         });
     }
-    // One clerk per agency (the password hashed once).
+    // One clerk per agency (the password hashed once); where a simulated clerk works, also
+    // an office head and a leader, who review and approve the clerk's reply letters
+    // (三级审查: the reply is recorded as sent only once its letter is approved).
+    let reviewed = crate::drive::clerk_nodes(nodes.len(), clerks);
     for (i, node) in nodes.iter().enumerate() {
-        let name = format!("clerk{i}");
-        store
-            .create_user(
-                &NewAccount {
-                    name: name.clone(),
-                    display_name: None,
-                    roles: vec![Role::Clerk],
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                },
-                &admin,
-            )
-            .await
-            .expect("clerk");
-        if node.id != 1 {
+        let mut people = vec![(format!("clerk{i}"), Role::Clerk, "clerk")];
+        if reviewed.contains(&i) {
+            people.push((format!("head{i}"), Role::OfficeHead, "office_head"));
+            people.push((format!("leader{i}"), Role::Leader, "leader"));
+        }
+        for (name, role, key) in people {
             store
-                .grant_roles(&name, node.id, &["clerk".into()], &admin)
+                .create_user(
+                    &NewAccount {
+                        name: name.clone(),
+                        display_name: None,
+                        roles: vec![role],
+                        password_hash: hash.clone(),
+                        must_change_password: false,
+                    },
+                    &admin,
+                )
                 .await
-                .expect("grant");
-            store
-                .grant_roles(&name, 1, &[], &admin)
-                .await
-                .expect("leave root");
+                .expect("clerk");
+            if node.id != 1 {
+                store
+                    .grant_roles(&name, node.id, &[key.into()], &admin)
+                    .await
+                    .expect("grant");
+                store
+                    .grant_roles(&name, 1, &[], &admin)
+                    .await
+                    .expect("leave root");
+            }
         }
     }
     // Supervisors: the province, then the first cities.
