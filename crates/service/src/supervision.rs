@@ -107,6 +107,9 @@ pub struct AgencyFigures {
     /// [`crate::supervision_shares`]).
     #[serde(default)]
     pub sum: Option<gongkai_ledger::ApplicationsSum>,
+    /// The publication register's 主动公开 figures for the period (`None`: no items).
+    #[serde(default)]
+    pub publication: Option<gongkai_ledger::register::ProactiveFigures>,
 }
 
 impl AgencyFigures {
@@ -129,6 +132,12 @@ pub struct AgencyLine {
     pub replied: u64,
     pub replied_late: u64,
     pub on_time_rate: Option<f64>,
+    /// Items published in the period (the publication register), and of those first
+    /// published with the art. 26 clock, the share within 20 working days (`None`: none).
+    pub published: u64,
+    pub publication_on_time_rate: Option<f64>,
+    /// Proactive items past their art. 26 deadline and not yet published.
+    pub publication_overdue: u64,
     /// Open applications overdue now, and due within the view's N working days.
     pub overdue: usize,
     pub due_soon: usize,
@@ -694,6 +703,9 @@ fn assemble(
             replied: fig.replied,
             replied_late: fig.replied_late,
             on_time_rate: fig.on_time_rate(),
+            published: fig.publication.as_ref().map_or(0, |p| p.published),
+            publication_on_time_rate: fig.publication.as_ref().and_then(|p| p.on_time_rate()),
+            publication_overdue: fig.publication.as_ref().map_or(0, |p| p.overdue_open),
             overdue,
             due_soon,
             report_status: rep.status.label_zh(),
@@ -724,16 +736,10 @@ fn assemble(
         reports,
         late,
         differences: diffs,
-        unavailable: vec![
-            Unavailable {
-                what: "主动公开按期发布率",
-                reason: "主动公开信息的发布登记尚未建立（第 16 号议题），暂无发布日期可供统计",
-            },
-            Unavailable {
-                what: "错敏信息检查结果",
-                reason: "门户网站内容的错敏检查尚未接入平台（第 16 号议题），暂无结果",
-            },
-        ],
+        unavailable: vec![Unavailable {
+            what: "错敏信息检查结果",
+            reason: "主动公开登记已在提交和发布前逐条运行错敏排查，但按机关汇总的结果尚未接入监督视图",
+        }],
         cache,
         rollup,
         summaries,

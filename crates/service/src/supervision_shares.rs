@@ -187,6 +187,7 @@ fn figures(
         report,
         warnings: live.warnings,
         sum: Some(sum),
+        publication: live.figures.proactive,
     }
 }
 

@@ -345,7 +345,32 @@ async fn due_overdue_and_the_on_time_rate(svc: &Service) {
     assert_eq!(due.rate.percent(), "50.0%");
     let rate = svc.on_time_rate(&li, 2024).await.unwrap();
     assert_eq!(rate.published, 0);
-    let _ = open;
+
+    // The supervisor's view shows the same figures for the agency (issue 18 §2: the
+    // on-time rate of proactive publication).
+    svc.store()
+        .grant_roles(
+            "wang",
+            1,
+            &["leader".into(), "supervisor".into()],
+            &gongkai_store::Stamp::now("admin"),
+        )
+        .await
+        .unwrap();
+    let wang = svc.actor("wang", Via::Cli).await.unwrap();
+    let view = svc
+        .supervision(&wang, None, Some(2025), None)
+        .await
+        .unwrap();
+    let line = &view.agencies[0];
+    assert_eq!(line.published, 2);
+    assert_eq!(line.publication_on_time_rate, Some(0.5));
+    assert_eq!(line.publication_overdue, 0);
+    assert!(
+        view.unavailable
+            .iter()
+            .all(|u| u.what != "主动公开按期发布率")
+    );
 }
 
 async fn withheld_items_are_reassessed(svc: &Service) {

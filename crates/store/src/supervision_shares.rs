@@ -278,22 +278,25 @@ impl_share_conn!(
                    SELECT $1, $2, x->>0, x->>1 FROM jsonb_array_elements($3::jsonb) AS x"
 );
 
-/// The ledger without its applications: the agency's name, appeals, proactive records and
-/// opening balances (as `ops::ledger` orders them).
-async fn rest_of_ledger<C: Conn>(c: &mut C) -> Result<Ledger> {
+/// The ledger without its applications: the agency's name, appeals, proactive records,
+/// opening balances (as `ops::ledger` orders them) and the publication register's items
+/// (section 一's 主动公开 figures and section 二's documents, as `Store::ledger`).
+async fn rest_of_ledger<C: Conn + crate::register::FactsConn>(c: &mut C) -> Result<Ledger> {
     let agency = ops::agency(c).await.unwrap_or_default();
     let mut appeals = c.all_appeals().await?;
     appeals.sort_by(|a, b| (a.filed_on, &a.id).cmp(&(b.filed_on, &b.id)));
     let mut proactive = c.all_proactive().await?;
     proactive.sort_by(|a, b| a.id.cmp(&b.id));
     let opening = crate::imports::opening(c).await?;
-    Ok(Ledger::from(LedgerData {
+    let mut ledger = Ledger::from(LedgerData {
         agency,
         applications: Vec::new(),
         appeals,
         proactive,
         opening,
-    }))
+    });
+    ledger.set_register(crate::register::register_facts(c).await?);
+    Ok(ledger)
 }
 
 async fn report_input<C: Conn + NarrativeConn>(
@@ -324,7 +327,7 @@ async fn run(compute: &Compute, input: RefreshInput) -> Result<Option<RefreshOut
 
 /// The refresh of the store's agency, in its transaction.
 #[allow(clippy::too_many_arguments)]
-async fn refresh<C: ShareConn + NarrativeConn>(
+async fn refresh<C: ShareConn + NarrativeConn + crate::register::FactsConn>(
     c: &mut C,
     env: &ops::Env<'_>,
     calendar: &Arc<Calendar>,
@@ -398,7 +401,8 @@ async fn refresh<C: ShareConn + NarrativeConn>(
             return Ok((out.figures, Refreshed::Delta(n)));
         }
     }
-    let ledger = ops::ledger(c).await?;
+    let mut ledger = ops::ledger(c).await?;
+    ledger.set_register(crate::register::register_facts(c).await?);
     let report = report_input(c, env, year, today).await?;
     let input = RefreshInput {
         year,

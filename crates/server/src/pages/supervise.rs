@@ -87,6 +87,8 @@ pub struct LineView {
     pub line: AgencyLine,
     pub indent: String,
     pub rate: String,
+    /// The art. 26 on-time rate of the agency's publication register.
+    pub publication_rate: String,
     pub approved_on: String,
     /// The query of this agency's own view.
     pub link: String,
@@ -201,6 +203,7 @@ async fn page(
             .map(|a| LineView {
                 indent: "　".repeat(a.depth),
                 rate: pct(a.on_time_rate),
+                publication_rate: pct(a.publication_on_time_rate),
                 approved_on: a.approved_on.map(view::date_zh).unwrap_or_default(),
                 link: format!(
                     "node={}&year={}&days={}",

@@ -44,7 +44,7 @@ pub(crate) mod ops;
 pub mod query;
 
 pub(crate) use conn::RegisterConn;
-pub(crate) use facts::register_facts;
+pub(crate) use facts::{FactsConn, register_facts};
 pub use migrate::MovedRecord;
 pub use query::{ItemOrder, ItemPage, ItemQuery};
 
