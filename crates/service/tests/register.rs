@@ -371,6 +371,21 @@ async fn due_overdue_and_the_on_time_rate(svc: &Service) {
             .iter()
             .all(|u| u.what != "主动公开按期发布率")
     );
+    // A publication afterwards moves the kept figures (migration 0022's triggers).
+    reviewed(svc, open.id).await;
+    svc.publish_item(&li, open.id, on(Outlet::Website, "", "2025-10-20"))
+        .await
+        .unwrap();
+    let view = svc
+        .supervision(&wang, None, Some(2025), None)
+        .await
+        .unwrap();
+    assert_eq!(view.agencies[0].published, 3);
+    assert_eq!(
+        (view.cache.kept, view.cache.computed),
+        (0, 1),
+        "recomputed after the write"
+    );
 }
 
 async fn withheld_items_are_reassessed(svc: &Service) {
