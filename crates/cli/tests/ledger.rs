@@ -1315,6 +1315,39 @@ fn the_publication_register_on_the_command_line() {
         ],
     );
     assert!(out.contains("已登记事项 1，索引号 local-1/"), "{out}");
+    // 三审 and 保密审查 before publication (the command line has no review commands yet:
+    // the reviewers act through the service, as the web pages do).
+    for (name, role) in [("li", "clerk"), ("zhu", "office_head"), ("wang", "leader")] {
+        g.ok(Some("admin"), &["user", "add", name, "--role", role]);
+    }
+    let url = format!("sqlite://{}", dir.path().join("ledger.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use gongkai_ledger::register::secrecy::{
+            SecrecyChecklist, SecrecyConclusion, SecrecyReview,
+        };
+        use gongkai_service::{Service, Via};
+        let store = gongkai_store::Store::open(&url).await.unwrap();
+        let svc = Service::new(store.clone());
+        let actor = |n: &'static str| {
+            let svc = svc.clone();
+            async move { svc.actor(n, Via::Cli).await.unwrap() }
+        };
+        let review = SecrecyReview {
+            checklist: SecrecyChecklist::all_no(),
+            conclusion: SecrecyConclusion::Publishable,
+            note: None,
+        };
+        svc.submit_item(&actor("li").await, 1, review, None)
+            .await
+            .unwrap();
+        svc.approve_item(&actor("zhu").await, 1, None)
+            .await
+            .unwrap();
+        svc.approve_item(&actor("wang").await, 1, None)
+            .await
+            .unwrap();
+        store.close().await;
+    });
     let out = g.ok(Some("admin"), &["publish", "list", "--search", "培训"]);
     assert!(
         out.contains("关于开展培训的通知") && out.contains("共 1 件"),
