@@ -9,6 +9,25 @@ use gongkai_store::Store;
 
 use crate::common::{Client, app_over, fresh_postgres_url, store_at};
 
+/// 三审 and 保密审查 of item `id` by the clerk, the office head and the leader (through the
+/// service; the review pages have their own tests), so that it may be published.
+async fn reviewed(store: &Store, id: i64) {
+    use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
+    use gongkai_service::{Service, Via};
+    let svc = Service::new(store.clone());
+    let review = SecrecyReview {
+        checklist: SecrecyChecklist::all_no(),
+        conclusion: SecrecyConclusion::Publishable,
+        note: None,
+    };
+    let clerk = svc.actor("clerk", Via::Web).await.unwrap();
+    svc.submit_item(&clerk, id, review, None).await.unwrap();
+    for who in ["head", "leader"] {
+        let a = svc.actor(who, Via::Web).await.unwrap();
+        svc.approve_item(&a, id, None).await.unwrap();
+    }
+}
+
 fn days_ago(n: i64) -> String {
     (gongkai_service::Service::today() - chrono::Duration::days(n)).to_string()
 }
@@ -75,6 +94,7 @@ async fn the_register_through_the_pages(app: Router, store: Store) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("账号"), "{}", r.text());
+    reviewed(&store, 1).await;
     let r = c
         .post_form(
             "/register/1/publish",
@@ -217,6 +237,7 @@ async fn the_register_through_the_api() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.text().contains("no_account"), "{}", r.text());
+    reviewed(&store, id).await;
     let r = c
         .json(
             axum::http::Method::POST,
