@@ -16,7 +16,7 @@ use gongkai_store::register::{NewAttachment, Reassessment, TimelineKind, Version
 
 #[macro_use]
 mod common;
-use common::{office, postgres, sqlite};
+use common::{office, postgres, review_item, sqlite};
 
 on_both_backends!(
     an_item_from_draft_to_correction_and_withdrawal,
@@ -56,18 +56,10 @@ fn draft(title: &str, formed_on: &str) -> ItemDraft {
 /// 三审 passed on the item's current content, as publication needs (issue 16 §2; helper
 /// 54's review): 初审 with a clean 保密审查 by li, 复审 by zhu, 审核 by wang.
 async fn reviewed(svc: &Service, id: i64) {
-    use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
     let li = svc.actor("li", Via::Cli).await.unwrap();
     let zhu = svc.actor("zhu", Via::Api).await.unwrap();
     let wang = svc.actor("wang", Via::Web).await.unwrap();
-    let clean = SecrecyReview {
-        checklist: SecrecyChecklist::all_no(),
-        conclusion: SecrecyConclusion::Publishable,
-        note: None,
-    };
-    svc.submit_item(&li, id, clean, None).await.unwrap();
-    svc.approve_item(&zhu, id, None).await.unwrap();
-    svc.approve_item(&wang, id, None).await.unwrap();
+    review_item(svc, id, &li, &zhu, &wang).await;
 }
 
 fn on(outlet: Outlet, account: &str, date: &str) -> Publication {

@@ -23,7 +23,7 @@ use gongkai_service::Service;
 use gongkai_service::register::ItemFilter;
 
 mod common;
-use common::{office, sqlite};
+use common::{office, review_item, sqlite};
 
 fn p(times: &mut [Duration], q: f64) -> f64 {
     times.sort();
@@ -54,18 +54,8 @@ async fn register_list_and_year_end() {
         let item = svc.register_item(&li, d).await.unwrap();
         writes += 1;
         if !g.publications.is_empty() {
-            // 三审 and 保密审查 (timed with the writes: registering and approving).
-            use gongkai_ledger::register::secrecy::{
-                SecrecyChecklist, SecrecyConclusion, SecrecyReview,
-            };
-            let clean = SecrecyReview {
-                checklist: SecrecyChecklist::all_no(),
-                conclusion: SecrecyConclusion::Publishable,
-                note: None,
-            };
-            svc.submit_item(&li, item.id, clean, None).await.unwrap();
-            svc.approve_item(&zhu, item.id, None).await.unwrap();
-            svc.approve_item(&wang, item.id, None).await.unwrap();
+            // 三审 and 保密审查 first (先审查、后公开).
+            review_item(&svc, item.id, &li, &zhu, &wang).await;
             writes += 3;
         }
         for pb in &g.publications {

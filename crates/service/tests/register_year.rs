@@ -12,7 +12,7 @@ use gongkai_service::exports::ExportFormat;
 
 #[macro_use]
 mod common;
-use common::{office, postgres, sqlite};
+use common::{office, postgres, review_item, sqlite};
 
 on_both_backends!(
     the_year_end_counts_the_register_and_the_catalogue_lists_it,
@@ -50,17 +50,7 @@ async fn the_year_end_counts_the_register_and_the_catalogue_lists_it(svc: &Servi
         let item = svc.register_item(&li, draft).await.unwrap();
         if !g.publications.is_empty() {
             // 三审 and 保密审查 first (先审查、后公开).
-            use gongkai_ledger::register::secrecy::{
-                SecrecyChecklist, SecrecyConclusion, SecrecyReview,
-            };
-            let clean = SecrecyReview {
-                checklist: SecrecyChecklist::all_no(),
-                conclusion: SecrecyConclusion::Publishable,
-                note: None,
-            };
-            svc.submit_item(&li, item.id, clean, None).await.unwrap();
-            svc.approve_item(&zhu, item.id, None).await.unwrap();
-            svc.approve_item(&wang, item.id, None).await.unwrap();
+            review_item(svc, item.id, &li, &zhu, &wang).await;
         }
         for p in &g.publications {
             svc.publish_item(&li, item.id, p.clone()).await.unwrap();

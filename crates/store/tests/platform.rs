@@ -554,6 +554,33 @@ async fn two_agencies_stay_apart(db: &TestDb) {
     assert!(held[1].1.contains(&"supervisor".to_string()));
 }
 
+/// A role that does not own the tables (as the server run as an application role), named
+/// `prefix` and the process id, granted `privileges` on every table; with the owner's
+/// connection that made it.
+async fn app_role(url: &str, prefix: &str, privileges: &str) -> (sqlx::PgConnection, String) {
+    let role = format!("{prefix}_{}", std::process::id());
+    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+    for sql in [
+        format!("CREATE ROLE {role} NOLOGIN"),
+        format!("GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {role}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    (c, role)
+}
+
+async fn drop_role(c: &mut sqlx::PgConnection, role: &str) {
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *c)
+            .await
+            .unwrap();
+    }
+}
+
 /// PostgreSQL's row-level security (migration 0013) as the second wall: a raw query of a
 /// role that does not own the tables sees only the agency its transaction names, nothing
 /// when none is named, and cannot write a row of another agency.
@@ -586,17 +613,7 @@ async fn row_level_security_shows_an_app_role_its_agency_only() {
         .register_application(new_application(None, "R2", "2025-03-04"), &stamp("zhao"))
         .await
         .unwrap();
-    let role = format!("gongkai_app_{}", std::process::id());
-    let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
-    for sql in [
-        format!("CREATE ROLE {role} NOLOGIN"),
-        format!("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}"),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    let (mut c, role) = app_role(&db.url, "gongkai_app", "SELECT, INSERT").await;
     let names = |agencies: Option<String>| {
         let url = db.url.clone();
         let role = role.clone();
@@ -641,12 +658,7 @@ async fn row_level_security_shows_an_app_role_its_agency_only() {
     assert_eq!(names(None).await, (Vec::new(), false));
     // The store itself (the tables' owner) is unaffected and scoped by its own queries.
     assert_eq!(s.applications().await.unwrap().len(), 1);
-    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    drop_role(&mut c, &role).await;
     db.finish().await;
 }
 
@@ -744,17 +756,7 @@ async fn check_uploads_stay_in_their_agency(db: &TestDb) {
         .unwrap();
     assert_eq!(audit.len(), 2, "{audit:?}");
     if db.url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        let role = format!("gongkai_check_{}", std::process::id());
-        for sql in [
-            format!("CREATE ROLE {role} NOLOGIN"),
-            format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"),
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut c)
-                .await
-                .unwrap();
-        }
+        let (mut c, role) = app_role(&db.url, "gongkai_check", "SELECT").await;
         let mut t = c.begin().await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE {role}")))
             .execute(&mut *t)
@@ -775,12 +777,7 @@ async fn check_uploads_stay_in_their_agency(db: &TestDb) {
             .unwrap();
         t.rollback().await.unwrap();
         assert_eq!((seen, corrections), (vec!["u-b".to_string()], 1));
-        for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut c)
-                .await
-                .unwrap();
-        }
+        drop_role(&mut c, &role).await;
     }
     // Platform-wide: the usage counts every agency's files, the purge deletes them all.
     let since = chrono::Utc::now() - chrono::Duration::days(1);
