@@ -89,19 +89,69 @@ pub struct OfficeSettings {
     /// How to reach the office (telephone, e-mail), for letters and the settings page.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub contact: String,
+    /// The 政府信息公开工作机构's name for the 指南 (art. 12; empty: “{机关}政府信息公开工作机构”).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub office_name: String,
+    /// 办公时间, for the 指南 (art. 12).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub hours: String,
+    /// 联系电话, for the 指南 (art. 12).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    /// 传真, for the 指南 (art. 12).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fax: String,
+    /// 电子邮箱 (the 指南's “互联网联系方式”, art. 12).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    /// 邮政编码, for the 指南.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub postcode: String,
+    /// More paragraphs for the 指南's 总则 (e.g. how the 专栏 is arranged), one per line.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub guide_note: String,
+    /// The 主题分类 whose published items make the 专栏's 政府信息公开制度 column (empty:
+    /// [`DEFAULT_RULES_TOPIC`]). What that column must hold is UNCONFIRMED (the 61号 text
+    /// was not read, `proactive-and-portal.md` §3.1), hence a setting.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub rules_topic: String,
     /// A directory of calendar files (one State Council notice per `*.toml`), read by
     /// `gongkai serve` and `gongkai ledger` at start unless `--calendar-dir` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar_dir: Option<String>,
 }
 
+/// The 主题分类 of the 政府信息公开制度 column unless the office names another
+/// ([`OfficeSettings::rules_topic`]): the path gov.cn itself uses for disclosure matters.
+pub const DEFAULT_RULES_TOPIC: &str = "综合政务\\政务公开";
+
 impl OfficeSettings {
+    /// The 主题分类 of the 政府信息公开制度 column.
+    pub fn rules_topic(&self) -> &str {
+        match self.rules_topic.trim() {
+            "" => DEFAULT_RULES_TOPIC,
+            t => t,
+        }
+    }
+
     /// The fields trimmed, empty texts as empty, an empty directory as none.
     pub fn normalised(mut self) -> Self {
         self.reconsideration_organ = self.reconsideration_organ.trim().to_string();
         self.court = self.court.trim().to_string();
         self.address = self.address.trim().to_string();
         self.contact = self.contact.trim().to_string();
+        for f in [
+            &mut self.office_name,
+            &mut self.hours,
+            &mut self.phone,
+            &mut self.fax,
+            &mut self.email,
+            &mut self.postcode,
+            &mut self.guide_note,
+            &mut self.rules_topic,
+        ] {
+            *f = f.trim().to_string();
+        }
         self.calendar_dir = self
             .calendar_dir
             .map(|d| d.trim().to_string())

@@ -9,7 +9,7 @@ use axum::routing::get;
 use crate::AppState;
 
 /// (name, content type, bytes).
-const FILES: [(&str, &str, &[u8]); 5] = [
+const FILES: [(&str, &str, &[u8]); 7] = [
     (
         "style.css",
         "text/css; charset=utf-8",
@@ -30,6 +30,17 @@ const FILES: [(&str, &str, &[u8]); 5] = [
         "admin-templates.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/admin-templates.js"),
+    ),
+    // The public 专栏 (`portal`).
+    (
+        "portal.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/portal.css"),
+    ),
+    (
+        "portal.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/portal.js"),
     ),
     (
         "icon.svg",

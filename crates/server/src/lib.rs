@@ -43,6 +43,7 @@ pub mod letters;
 pub mod memory;
 pub mod national;
 pub mod pages;
+pub mod portal;
 pub mod security;
 pub mod uploads;
 pub mod view;
@@ -202,6 +203,7 @@ pub fn app(state: AppState) -> Router {
         .merge(check::router())
         .merge(content_check::router())
         .merge(pages::router())
+        .merge(portal::router())
         .merge(assets::router())
         .merge(i18n::router())
         .nest(api::API_PREFIX, api::router())

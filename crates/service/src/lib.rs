@@ -68,6 +68,7 @@ pub mod limits;
 pub mod narrative;
 pub mod office;
 pub mod platform;
+pub mod portal;
 pub mod records;
 pub mod register;
 pub mod register_catalogue;

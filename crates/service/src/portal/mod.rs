@@ -1,0 +1,459 @@
+//! The public 政府信息公开专栏 (issue 17 §1): what a visitor reads without signing in.
+//!
+//! Every agency of the platform has its 专栏, addressed by the agency's code. Its columns
+//! follow 国办公开办函〔2019〕61号 as local implementing notices describe them
+//! (`proactive-and-portal.md` §3.1; the column scheme itself is SECONDARY/UNCONFIRMED):
+//! 政府信息公开指南 ([`guide`]), 政府信息公开制度 and 法定主动公开内容 (published items of
+//! the register, this module), 政府信息公开年报 ([`reports`]) and the 政府信息公开目录.
+//!
+//! What is public, decided here once for every front end:
+//! * an item of the publication register that is 主动公开, published, with 政府网站 among
+//!   its channels — in the version last published (a correction under review is not
+//!   shown until it is published);
+//! * a withdrawn item that had been published keeps its address and says it was withdrawn
+//!   (撤稿), nothing more;
+//! * an item's attachments added up to the published version;
+//! * annual reports whose review is approved.
+//!
+//! Everything else answers `NotFound` (never “forbidden”: the public pages do not reveal
+//! that a record exists). No actor: these are reads by anyone; nothing here writes.
+
+pub mod guide;
+pub mod reports;
+
+use chrono::NaiveDate;
+use gongkai_ledger::register::{
+    Disclosure, ItemDraft, ItemStage, Outlet, Validity, ValidityStatus,
+};
+use gongkai_store::Agency;
+use gongkai_store::Store;
+use gongkai_store::register::{AttachmentMeta, ItemOrder, ItemQuery, ItemRecord, RegisterItem};
+use serde::Serialize;
+
+use crate::error::ServiceError;
+use crate::{Result, Service};
+
+/// Items on a page of a public list, by default and at most.
+pub const PER_PAGE: u64 = 20;
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// A public list's filters (法定主动公开内容 by 主题分类 / 体裁 / 机构 / year, the 目录).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct PublicFilter {
+    /// Words in the 名称, 索引号, 文号 or 内容概述 (the full-text search is apart).
+    pub text: Option<String>,
+    pub topic: Option<String>,
+    pub genre: Option<String>,
+    /// Words of the 发布机构.
+    pub organ: Option<String>,
+    /// 生成日期 in this year.
+    pub year: Option<i32>,
+    /// From 1.
+    pub page: u64,
+    /// 0: [`PER_PAGE`].
+    pub per_page: u64,
+}
+
+/// One published item as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicItem {
+    /// The stable address part (`/portal/{agency}/items/{id}`).
+    pub id: i64,
+    pub index_number: String,
+    pub title: String,
+    pub organ: String,
+    pub formed_on: NaiveDate,
+    pub number: Option<String>,
+    pub topic: String,
+    pub genre: String,
+    pub summary: String,
+    /// 规章 / 行政规范性文件: 有效 / 失效 / 废止 with dates.
+    pub validity: Option<Validity>,
+    /// First published on the 政府网站 (else on any channel).
+    pub published_on: Option<NaiveDate>,
+}
+
+/// An item's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ItemPage {
+    Published {
+        #[serde(flatten)]
+        item: PublicItem,
+        /// 正文 (paragraphs separated by blank lines).
+        body: String,
+        /// Corrections published since the first version: (date, reason), oldest first.
+        corrections: Vec<(NaiveDate, String)>,
+        attachments: Vec<PublicAttachment>,
+    },
+    /// 已撤稿: the address stays, the content is gone.
+    Withdrawn {
+        id: i64,
+        index_number: String,
+        title: String,
+        withdrawn_on: Option<NaiveDate>,
+    },
+}
+
+/// An attachment offered for download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicAttachment {
+    pub seq: u32,
+    pub name: String,
+    pub media_type: String,
+    pub size: u64,
+}
+
+/// A page of a public list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicListing {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub items: Vec<PublicItem>,
+}
+
+impl PublicListing {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+impl Service {
+    /// Every agency of the platform with its depth in the tree (the 专栏 index).
+    pub async fn portal_agencies(&self) -> Result<Vec<(Agency, usize)>> {
+        let all = self.store.agencies().await?;
+        let Some(root) = all.iter().find(|a| a.parent_id.is_none()).map(|a| a.id) else {
+            return Ok(Vec::new());
+        };
+        Ok(self.store.subtree(root).await?)
+    }
+
+    /// The agency whose 专栏 has this code.
+    pub async fn portal_agency(&self, code: &str) -> Result<Agency> {
+        crate::limits::text("code", code)?;
+        self.store
+            .agency_by_code(code)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "机关",
+                id: code.trim().to_string(),
+            })
+    }
+
+    fn public_store(&self, agency: &Agency) -> Store {
+        self.store.in_agency(agency.id)
+    }
+
+    /// A page of the agency's published items (newest 生成日期 first).
+    pub async fn portal_items(&self, agency: &Agency, f: &PublicFilter) -> Result<PublicListing> {
+        if let Some(y) = f.year
+            && !(1949..=9999).contains(&y)
+        {
+            return Err(ServiceError::invalid("年度", format!("{y} 不是有效年度")));
+        }
+        for (k, v) in [
+            ("search", &f.text),
+            ("title", &f.topic),
+            ("title", &f.genre),
+            ("title", &f.organ),
+        ] {
+            crate::limits::opt(k, v.as_deref())?;
+        }
+        let per_page = match f.per_page {
+            0 => PER_PAGE,
+            n => n.min(MAX_PER_PAGE),
+        };
+        let page = f.page.max(1);
+        let store = self.public_store(agency);
+        let mut q = public_query(f);
+        q.offset = (page - 1).saturating_mul(per_page);
+        q.limit = Some(per_page);
+        let found = store.list_items(&q).await?;
+        Ok(PublicListing {
+            total: found.total,
+            page,
+            per_page,
+            items: public_rows(&store, found.items).await?,
+        })
+    }
+
+    /// The 政府信息公开制度 column: published items of the office's rules topic
+    /// ([`gongkai_ledger::OfficeSettings::rules_topic`]).
+    pub async fn portal_rules(
+        &self,
+        agency: &Agency,
+        page: u64,
+        per_page: u64,
+    ) -> Result<PublicListing> {
+        let office = self.public_store(agency).office().await?;
+        let filter = PublicFilter {
+            topic: Some(office.rules_topic().to_string()),
+            page,
+            per_page,
+            ..Default::default()
+        };
+        self.portal_items(agency, &filter).await
+    }
+
+    /// The whole 政府信息公开目录 (art. 12) of the public items, for download: 索引号, 名称,
+    /// 内容概述, 生成日期, 发布机构, 文号, 主题分类 (and 体裁, the website's date).
+    pub async fn portal_catalogue(
+        &self,
+        agency: &Agency,
+        year: Option<i32>,
+    ) -> Result<Vec<crate::register_catalogue::CatalogueRow>> {
+        let store = self.public_store(agency);
+        let q = public_query(&PublicFilter {
+            year,
+            ..Default::default()
+        });
+        let found = store.list_items(&q).await?;
+        Ok(public_rows(&store, found.items)
+            .await?
+            .into_iter()
+            .map(|i| crate::register_catalogue::CatalogueRow {
+                channels: i
+                    .published_on
+                    .map(|d| format!("{} {d}", Outlet::Website.label_zh()))
+                    .unwrap_or_default(),
+                id: i.id,
+                index_number: i.index_number,
+                title: i.title,
+                summary: i.summary,
+                formed_on: i.formed_on,
+                organ: i.organ,
+                number: i.number,
+                topic: i.topic,
+                genre: i.genre,
+                published_on: i.published_on,
+            })
+            .collect())
+    }
+
+    /// An item's public page (`NotFound` for anything not public, module docs).
+    pub async fn portal_item(&self, agency: &Agency, id: i64) -> Result<ItemPage> {
+        let record = match self.public_store(agency).item_record(id).await {
+            Ok(r) => r,
+            Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found(id)),
+            Err(e) => return Err(e.into()),
+        };
+        if !on_website(&record.item) {
+            return Err(not_found(id));
+        }
+        if record.item.stage == ItemStage::Withdrawn {
+            if record.item.first_published_on.is_none() {
+                return Err(not_found(id));
+            }
+            return Ok(ItemPage::Withdrawn {
+                id,
+                index_number: record.item.index_number.clone(),
+                title: published_version(&record)
+                    .map(|d| d.title.clone())
+                    .unwrap_or_else(|| record.item.title.clone()),
+                withdrawn_on: record.item.withdrawn_at.map(|t| {
+                    t.with_timezone(&gongkai_store::model::china_offset())
+                        .date_naive()
+                }),
+            });
+        }
+        let (item, body) = published_view(&record).ok_or_else(|| not_found(id))?;
+        let version = record.item.published_version.unwrap_or(0);
+        let corrections = record
+            .versions
+            .iter()
+            .filter(|v| {
+                v.kind == gongkai_store::register::VersionKind::Corrected && v.version <= version
+            })
+            .map(|v| {
+                (
+                    v.recorded_at
+                        .with_timezone(&gongkai_store::model::china_offset())
+                        .date_naive(),
+                    v.reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        Ok(ItemPage::Published {
+            item,
+            body,
+            corrections,
+            attachments: public_attachments(&record.attachments, version),
+        })
+    }
+
+    /// An attachment of a public item, with its bytes.
+    pub async fn portal_attachment(
+        &self,
+        agency: &Agency,
+        id: i64,
+        seq: u32,
+    ) -> Result<(PublicAttachment, Vec<u8>)> {
+        let ItemPage::Published { attachments, .. } = self.portal_item(agency, id).await? else {
+            return Err(not_found(id));
+        };
+        let Some(a) = attachments.into_iter().find(|a| a.seq == seq) else {
+            return Err(ServiceError::NotFound {
+                what: "附件",
+                id: format!("{id}/{seq}"),
+            });
+        };
+        let (_, bytes) = self.public_store(agency).attachment(id, seq).await?;
+        Ok((a, bytes))
+    }
+}
+
+/// The register query of the public items with the filters (all rows: the caller pages).
+fn public_query(f: &PublicFilter) -> ItemQuery {
+    let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    ItemQuery {
+        text: given(&f.text),
+        topic: given(&f.topic),
+        genre: given(&f.genre),
+        organ: given(&f.organ),
+        year: f.year,
+        stage: Some(ItemStage::Published),
+        outlet: Some(Outlet::Website),
+        disclosure: Some("proactive".into()),
+        order: ItemOrder::Newest,
+        ..Default::default()
+    }
+}
+
+/// The rows as the public sees them: an item with a correction not yet published shows
+/// its published version (read from its record).
+async fn public_rows(store: &Store, items: Vec<RegisterItem>) -> Result<Vec<PublicItem>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if item.unpublished_change() {
+            let record = store.item_record(item.id).await?;
+            if let Some((p, _)) = published_view(&record) {
+                out.push(p);
+            }
+        } else {
+            out.push(public_item(&item, &item_draft_fields(&item), None));
+        }
+    }
+    Ok(out)
+}
+
+fn not_found(id: i64) -> ServiceError {
+    ServiceError::NotFound {
+        what: "政府信息",
+        id: id.to_string(),
+    }
+}
+
+/// 主动公开 with the 政府网站 among its channels (the portal is the website's 专栏).
+fn on_website(item: &RegisterItem) -> bool {
+    matches!(item.disclosure, Disclosure::Proactive) && item.outlets.contains(&Outlet::Website)
+}
+
+/// The version last published, if any.
+fn published_version(record: &ItemRecord) -> Option<&ItemDraft> {
+    let v = record.item.published_version?;
+    if v == record.item.version {
+        return Some(&record.draft);
+    }
+    record
+        .versions
+        .iter()
+        .find(|x| x.version == v)
+        .map(|x| &x.draft)
+}
+
+/// The published version as the public sees it, with its body.
+fn published_view(record: &ItemRecord) -> Option<(PublicItem, String)> {
+    let draft = published_version(record)?;
+    if !matches!(draft.disclosure, Disclosure::Proactive) {
+        return None;
+    }
+    let website = record
+        .publications
+        .iter()
+        .filter(|p| p.publication.outlet == Outlet::Website)
+        .map(|p| p.publication.published_on)
+        .min();
+    let item = public_item(&record.item, &draft_fields(draft), website);
+    Some((item, draft.body.clone()))
+}
+
+/// The catalogue fields of a version.
+struct Fields {
+    title: String,
+    organ: String,
+    formed_on: NaiveDate,
+    number: Option<String>,
+    topic: String,
+    genre: String,
+    summary: String,
+    validity: Option<Validity>,
+}
+
+fn draft_fields(d: &ItemDraft) -> Fields {
+    Fields {
+        title: d.title.clone(),
+        organ: d.organ.clone(),
+        formed_on: d.formed_on,
+        number: d.number.clone(),
+        topic: d.topic.clone(),
+        genre: d.genre.clone(),
+        summary: d.summary.clone(),
+        validity: d.validity.clone(),
+    }
+}
+
+/// The fields of the item's row (its current version, which is the published one when
+/// there is no unpublished change).
+fn item_draft_fields(item: &RegisterItem) -> Fields {
+    Fields {
+        title: item.title.clone(),
+        organ: item.organ.clone(),
+        formed_on: item.formed_on,
+        number: item.number.clone(),
+        topic: item.topic.clone(),
+        genre: item.genre.clone(),
+        summary: item.summary.clone(),
+        validity: item
+            .doc_kind
+            .zip(item.validity)
+            .map(|(kind, status)| Validity {
+                kind,
+                status,
+                effective_on: None,
+                ended_on: match status {
+                    ValidityStatus::Effective => None,
+                    _ => item.valid_until,
+                },
+            }),
+    }
+}
+
+fn public_item(item: &RegisterItem, f: &Fields, website: Option<NaiveDate>) -> PublicItem {
+    PublicItem {
+        id: item.id,
+        index_number: item.index_number.clone(),
+        title: f.title.clone(),
+        organ: f.organ.clone(),
+        formed_on: f.formed_on,
+        number: f.number.clone(),
+        topic: f.topic.clone(),
+        genre: f.genre.clone(),
+        summary: f.summary.clone(),
+        validity: f.validity.clone(),
+        published_on: website.or(item.first_published_on),
+    }
+}
+
+fn public_attachments(all: &[AttachmentMeta], version: u32) -> Vec<PublicAttachment> {
+    all.iter()
+        .filter(|a| a.version <= version)
+        .map(|a| PublicAttachment {
+            seq: a.seq,
+            name: a.name.clone(),
+            media_type: a.media_type.clone(),
+            size: a.size,
+        })
+        .collect()
+}
