@@ -80,7 +80,7 @@ fn write_doc(doc: &Doc) -> String {
         out,
         "<title>{title}</title>\n<style>{CSS}</style>\n</head>\n"
     );
-    let _ = write!(out, "<body>\n<article>\n<h1>{title}</h1>\n");
+    let _ = write!(out, "<body>\n<main>\n<article>\n<h1>{title}</h1>\n");
     for d in &doc.top_dates {
         let _ = writeln!(out, "<p class=\"top-date\">{}</p>", escape(d));
     }
@@ -113,7 +113,7 @@ fn write_doc(doc: &Doc) -> String {
         };
         let _ = writeln!(out, "<p class=\"{class}\">{}</p>", escape(d));
     }
-    out.push_str("</article>\n</body>\n</html>\n");
+    out.push_str("</article>\n</main>\n</body>\n</html>\n");
     out
 }
 

@@ -513,10 +513,18 @@ async fn write_the_narrative(
 pub(crate) async fn browser_session(
     test: &str,
 ) -> Option<(WebDriver, String, Driver, tokio::task::JoinHandle<()>)> {
-    let downloads = std::env::temp_dir().join(format!("gongkai-e2e-{test}"));
+    browser_session_over(test, store().await).await
+}
+
+/// [`browser_session`] over a store the test has prepared; downloads go to
+/// [`downloads_of`]`(test)`.
+pub(crate) async fn browser_session_over(
+    test: &str,
+    store: gongkai_store::Store,
+) -> Option<(WebDriver, String, Driver, tokio::task::JoinHandle<()>)> {
+    let downloads = downloads_of(test);
     std::fs::create_dir_all(&downloads).unwrap();
     let (driver, process) = open_browser(test, &downloads).await?;
-    let store = store().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(store, Config::default());
@@ -526,6 +534,11 @@ pub(crate) async fn browser_session(
             .unwrap();
     });
     Some((driver, base, process, server))
+}
+
+/// Where the browser of test `test` saves downloads.
+pub(crate) fn downloads_of(test: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("gongkai-e2e-{test}"))
 }
 
 /// Logs in as `name` (after dropping any session).

@@ -12,6 +12,7 @@ mod check_limits;
 mod clerk;
 mod common;
 mod e2e;
+mod e2e_portal;
 mod e2e_register;
 mod i18n;
 mod ledger_export;
