@@ -97,7 +97,7 @@ fn style_hashes(html: &str) -> String {
         let Some(end) = body.find("</style>") else {
             break;
         };
-        let digest = Sha256::digest(body[..end].as_bytes());
+        let digest = Sha256::digest(&body.as_bytes()[..end]);
         out.push(format!(
             "'sha256-{}'",
             base64::engine::general_purpose::STANDARD.encode(digest)

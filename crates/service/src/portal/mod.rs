@@ -80,7 +80,7 @@ pub struct PublicItem {
 pub enum ItemPage {
     Published {
         #[serde(flatten)]
-        item: PublicItem,
+        item: Box<PublicItem>,
         /// 正文 (paragraphs separated by blank lines).
         body: String,
         /// Corrections published since the first version: (date, reason), oldest first.
@@ -276,7 +276,7 @@ impl Service {
             })
             .collect();
         Ok(ItemPage::Published {
-            item,
+            item: Box::new(item),
             body,
             corrections,
             attachments: public_attachments(&record.attachments, version),
