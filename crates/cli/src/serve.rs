@@ -42,6 +42,11 @@ pub struct ServeArgs {
     /// directory in the office settings
     #[arg(long, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
     calendar_dir: Option<std::path::PathBuf>,
+    /// 只提供公开专栏（政府信息公开指南、制度、法定主动公开内容、年报、目录）：不含工作台、
+    /// 登录、接口和报告检查，供面向互联网的进程使用；工作台进程留在内网，连同一数据库 /
+    /// serve only the public 专栏 (for the internet-facing process; the workbench stays inside)
+    #[arg(long)]
+    public: bool,
     #[command(flatten)]
     check: CheckArgs,
 }
@@ -164,7 +169,9 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "cannot note the calendar in use"),
         }
-        if let Some(code) = store
+        // A public process has no /setup: the workbench's process prints the code.
+        if !args.public
+            && let Some(code) = store
             .issue_setup_code(chrono::Utc::now())
             .await
             .context("无法生成设置码 / cannot issue the setup code")?
@@ -207,9 +214,13 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
         )
         .await
         .context("无法读取 CSRF 密钥 / cannot read the CSRF secret")?;
-        gongkai_server::serve(listener, state)
-            .await
-            .context("服务异常退出 / the server stopped")?;
+        if args.public {
+            eprintln!("只提供公开专栏 / public 专栏 only: http://{addr}/portal");
+            gongkai_server::serve_public(listener, state).await
+        } else {
+            gongkai_server::serve(listener, state).await
+        }
+        .context("服务异常退出 / the server stopped")?;
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })

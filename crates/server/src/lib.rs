@@ -198,15 +198,36 @@ impl AppState {
 /// The whole application: pages, API, assets, with the security headers and the request
 /// context (visitor, session, CSRF token) on every request.
 pub fn app(state: AppState) -> Router {
-    let upload_limit = state.config().max_upload_bytes;
-    Router::new()
+    let routes = Router::new()
         .merge(check::router())
         .merge(content_check::router())
         .merge(pages::router())
         .merge(portal::router())
         .merge(assets::router())
         .merge(i18n::router())
-        .nest(api::API_PREFIX, api::router())
+        .nest(api::API_PREFIX, api::router());
+    layered(routes, state)
+}
+
+/// Only what the public may reach (`gongkai serve --public`, issue 17 §4): the 专栏 and
+/// its assets, `/` leading to it. The office's workbench, its API, the sign-in and the
+/// report checker are not routed at all, so a public process exposes nothing else
+/// whatever its proxy forwards.
+pub fn public_app(state: AppState) -> Router {
+    let routes = Router::new()
+        .route(
+            "/",
+            axum::routing::get(|| async { axum::response::Redirect::to("/portal") }),
+        )
+        .merge(portal::router())
+        .merge(assets::router());
+    layered(routes, state)
+}
+
+/// The security headers, the request context and the error pages around `routes`.
+fn layered(routes: Router<AppState>, state: AppState) -> Router {
+    let upload_limit = state.config().max_upload_bytes;
+    routes
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(upload_limit))
         // Inside the context layer: it needs the user.
@@ -258,10 +279,22 @@ async fn no_store_for_pages(req: Request, next: Next) -> Response {
 
 /// Serves `app` on `listener` until Ctrl-C (or SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_router(listener, app(state)).await
+}
+
+/// Serves [`public_app`] on `listener` until Ctrl-C (or SIGTERM).
+pub async fn serve_public(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> std::io::Result<()> {
+    serve_router(listener, public_app(state)).await
+}
+
+async fn serve_router(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     // The peer's address reaches the handlers (sign-in throttling and its audit).
     axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

@@ -305,3 +305,50 @@ async fn the_platform_index_lists_every_agency() {
     let b = c.get("/portal/B").await.text();
     assert!(b.contains("某区某局"));
 }
+
+/// `gongkai serve --public`: the 专栏 only; the workbench, its API, the sign-in and the
+/// checker are not there at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_process_serves_the_portal_only() {
+    let store = store_at("sqlite::memory:").await;
+    let state = gongkai_server::AppState::new(
+        store,
+        gongkai_server::Config {
+            secret: Some("test secret".into()),
+            ..Default::default()
+        },
+    );
+    let app = gongkai_server::public_app(state);
+    let mut c = Client::new(&app);
+    let r = c.get("/").await;
+    assert_eq!(
+        (r.status, r.location().as_str()),
+        (StatusCode::SEE_OTHER, "/portal")
+    );
+    assert_eq!(c.get("/portal/local-1").await.status, StatusCode::OK);
+    assert_eq!(c.get("/assets/portal.css").await.status, StatusCode::OK);
+    for hidden in [
+        "/login",
+        "/ledger",
+        "/register",
+        "/admin/users",
+        "/supervise",
+        "/check",
+        "/api/v1/openapi.json",
+        "/setup",
+    ] {
+        assert_eq!(
+            c.get(hidden).await.status,
+            StatusCode::NOT_FOUND,
+            "{hidden}"
+        );
+    }
+    let r = c
+        .post_form("/login", &[("name", "admin"), ("password", "x")])
+        .await;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::METHOD_NOT_ALLOWED,
+        "{:?}",
+        r.status
+    );
+}
