@@ -172,6 +172,29 @@ async fn only_published_website_items_are_public(svc: &Service) {
             .kind(),
         ErrorKind::NotFound
     );
+    // An attachment added after publication waits for the next publication.
+    svc.attach_to_item(
+        &li,
+        a.id,
+        NewAttachment {
+            name: "未审核的附件.pdf".into(),
+            media_type: "application/pdf".into(),
+            bytes: b"%PDF-1.4 later".to_vec(),
+        },
+    )
+    .await
+    .unwrap();
+    let ItemPage::Published { attachments, .. } = svc.portal_item(&me, a.id).await.unwrap() else {
+        panic!("published");
+    };
+    assert_eq!(attachments.len(), 1, "{attachments:?}");
+    assert_eq!(
+        svc.portal_attachment(&me, a.id, 2)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
     // An item held for application only is never on the portal.
     let mut on_request = draft("依申请公开的信息", "2025-10-09", vec![Outlet::Website]);
     on_request.disclosure = Disclosure::OnRequest;

@@ -27,7 +27,7 @@ use gongkai_ledger::register::{
 };
 use gongkai_store::Agency;
 use gongkai_store::Store;
-use gongkai_store::register::{AttachmentMeta, ItemOrder, ItemQuery, ItemRecord, RegisterItem};
+use gongkai_store::register::{ItemOrder, ItemQuery, ItemRecord, RegisterItem};
 use serde::Serialize;
 
 use crate::error::ServiceError;
@@ -279,7 +279,7 @@ impl Service {
             item: Box::new(item),
             body,
             corrections,
-            attachments: public_attachments(&record.attachments, version),
+            attachments: public_attachments(&record),
         })
     }
 
@@ -446,9 +446,16 @@ fn public_item(item: &RegisterItem, f: &Fields, website: Option<NaiveDate>) -> P
     }
 }
 
-fn public_attachments(all: &[AttachmentMeta], version: u32) -> Vec<PublicAttachment> {
-    all.iter()
-        .filter(|a| a.version <= version)
+/// The attachments as published: those added before the item's last publication (an
+/// attachment added since waits for the next publication, after its review).
+fn public_attachments(record: &ItemRecord) -> Vec<PublicAttachment> {
+    let Some(last) = record.publications.iter().map(|p| p.recorded_at).max() else {
+        return Vec::new();
+    };
+    record
+        .attachments
+        .iter()
+        .filter(|a| a.added_at <= last)
         .map(|a| PublicAttachment {
             seq: a.seq,
             name: a.name.clone(),
