@@ -115,6 +115,10 @@ pub struct OfficeSettings {
     /// was not read, `proactive-and-portal.md` §3.1), hence a setting.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub rules_topic: String,
+    /// Applications submitted online are received (art. 31(3): “以双方确认之日为收到申请
+    /// 之日”) when a clerk confirms each one, instead of at submission (the default).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub online_receipt_by_clerk: bool,
     /// A directory of calendar files (one State Council notice per `*.toml`), read by
     /// `gongkai serve` and `gongkai ledger` at start unless `--calendar-dir` is given.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -129,6 +129,7 @@ pub mod imports;
 pub mod list;
 pub mod model;
 pub mod narrative;
+pub mod online;
 mod ops;
 pub mod password;
 pub mod register;

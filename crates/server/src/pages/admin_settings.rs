@@ -39,6 +39,8 @@ pub struct SettingsForm {
     postcode: String,
     guide_note: String,
     rules_topic: String,
+    /// A checkbox: `on` when checked.
+    online_receipt_by_clerk: String,
     organ: String,
     court: String,
     calendar_dir: String,
@@ -63,6 +65,11 @@ impl SettingsForm {
             postcode: v.office.postcode.clone(),
             guide_note: v.office.guide_note.clone(),
             rules_topic: v.office.rules_topic.clone(),
+            online_receipt_by_clerk: if v.office.online_receipt_by_clerk {
+                "on".into()
+            } else {
+                String::new()
+            },
             organ: v.office.reconsideration_organ.clone(),
             court: v.office.court.clone(),
             calendar_dir: v.office.calendar_dir.clone().unwrap_or_default(),
@@ -107,6 +114,7 @@ impl SettingsForm {
                 postcode: self.postcode.clone(),
                 guide_note: self.guide_note.clone(),
                 rules_topic: self.rules_topic.clone(),
+                online_receipt_by_clerk: self.online_receipt_by_clerk == "on",
                 calendar_dir: Some(self.calendar_dir.clone()),
             },
             settings,

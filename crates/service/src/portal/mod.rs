@@ -18,6 +18,7 @@
 //! Everything else answers `NotFound` (never “forbidden”: the public pages do not reveal
 //! that a record exists). No actor: these are reads by anyone; nothing here writes.
 
+pub mod apply;
 pub mod guide;
 pub mod reports;
 

@@ -248,6 +248,17 @@ pub(crate) async fn register<C: Conn>(
 ) -> Result<Application> {
     let me = actor(c, stamp).await?;
     require(&me, me.any(crate::model::Role::can_record), "登记申请")?;
+    register_as(c, env, new, stamp).await
+}
+
+/// [`register`] without the actor's check: for an application the public submits online
+/// (`crate::online`), stamped with the public's name and audited like any other.
+pub(crate) async fn register_as<C: Conn>(
+    c: &mut C,
+    env: &Env<'_>,
+    new: NewApplication,
+    stamp: &Stamp,
+) -> Result<Application> {
     // The next number and the duplicate check read what is stored: one registration of
     // this agency at a time (another process may be registering too).
     c.lock_numbering().await?;
