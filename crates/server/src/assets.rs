@@ -9,7 +9,7 @@ use axum::routing::get;
 use crate::AppState;
 
 /// (name, content type, bytes).
-const FILES: [(&str, &str, &[u8]); 7] = [
+const FILES: [(&str, &str, &[u8]); 8] = [
     (
         "style.css",
         "text/css; charset=utf-8",
@@ -41,6 +41,11 @@ const FILES: [(&str, &str, &[u8]); 7] = [
         "portal.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/portal.js"),
+    ),
+    (
+        "portal-apply.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/portal-apply.js"),
     ),
     (
         "icon.svg",

@@ -76,6 +76,17 @@ impl Secret {
         hex(&mac.finalize().into_bytes())
     }
 
+    /// An HMAC (hex) of `parts` for `purpose` (the public forms' challenges).
+    pub fn mac(&self, purpose: &str, parts: &[&str]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        for p in parts {
+            mac.update(b"\0");
+            mac.update(p.as_bytes());
+        }
+        hex(&mac.finalize().into_bytes())
+    }
+
     /// True when `token` is the CSRF token of this visitor and session (constant time).
     pub fn verify_csrf(&self, visitor: &str, session: Option<&str>, token: &str) -> bool {
         let expected = self.csrf_token(visitor, session);

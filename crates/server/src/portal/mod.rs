@@ -10,6 +10,7 @@
 //! `ContentSource`), a skip link, landmarks, and the 适老化 switches (larger text, high
 //! contrast; `assets/portal.js`, kept in the browser, the page works without it).
 
+pub mod apply;
 pub mod guide;
 pub mod items;
 pub mod reports;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/portal", get(index))
         .route("/portal/{code}", get(home))
+        .merge(apply::router())
         .merge(guide::router())
         .merge(items::router())
         .merge(reports::router())
@@ -39,7 +41,8 @@ pub struct PortalChrome {
     /// The agency's code (addresses) and name (the site's name).
     pub code: String,
     pub agency: String,
-    /// The column shown: `home`, `guide`, `rules`, `items`, `reports`, `catalogue`, or empty.
+    /// The column shown: `home`, `guide`, `rules`, `items`, `reports`, `catalogue`, `apply`,
+    /// `track`, or empty.
     pub column: &'static str,
     /// The column's name for the 47号 `ColumnName` tag and the breadcrumb.
     pub column_name: &'static str,
@@ -57,6 +60,8 @@ impl PortalChrome {
             "items" => ("法定主动公开内容", "信息公开"),
             "reports" => ("政府信息公开年报", "信息公开年报"),
             "catalogue" => ("政府信息公开目录", "信息公开目录"),
+            "apply" => ("依申请公开", "依法申请公开"),
+            "track" => ("申请办理查询", "依法申请公开"),
             _ => ("政府信息公开", ""),
         };
         PortalChrome {

@@ -1,6 +1,7 @@
 //! Issue 17 §1 in the browser: a citizen on the public 专栏 finds an item by a Chinese
 //! query, opens it and downloads its attachment, switches to large text and high
-//! contrast; every page type is checked with axe-core (npm `axe-core`, installed by
+//! contrast, files an online application (the page's proof-of-work) and follows it by its
+//! 查询码; every page type is checked with axe-core (npm `axe-core`, installed by
 //! `scripts/install-browser`): no serious or critical violation. The axe report is
 //! printed in the test output.
 
@@ -317,6 +318,31 @@ async fn journey(
             serious.extend(axe(driver, js, what).await);
         }
     }
+    // An online application: the page solves its proof-of-work, the citizen fills the form.
+    driver.goto(format!("{portal}/apply")).await?;
+    wait_for(driver, "form[data-pow-done=true]").await;
+    if let Some(js) = axe_js {
+        serious.extend(axe(driver, js, "apply").await);
+    }
+    fill(driver, "#a-name", "王五").await;
+    fill(driver, "#a-idno", "110101199003070011").await;
+    fill(driver, "#a-phone", "13712345678").await;
+    fill(driver, "#a-email", "wangwu@example.com").await;
+    fill(driver, "#a-desc", "本镇2025年农村低保资金发放名单").await;
+    click(driver, "form.apply button[type=submit]").await;
+    let code = wait_text(driver, "#query-code", "-").await;
+    if let Some(js) = axe_js {
+        serious.extend(axe(driver, js, "applied").await);
+    }
+    driver.goto(format!("{portal}/track")).await?;
+    fill(driver, "#t-code", &code).await;
+    fill(driver, "#t-phone", "137 1234 5678").await;
+    click(driver, "form.filters button[type=submit]").await;
+    wait_text(driver, "#state", "已收到").await;
+    if let Some(js) = axe_js {
+        serious.extend(axe(driver, js, "track").await);
+    }
+
     driver.goto(format!("{base}/portal")).await?;
     wait_for(driver, "main").await;
     if let Some(js) = axe_js {

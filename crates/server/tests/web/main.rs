@@ -21,6 +21,7 @@ mod letters;
 mod pages;
 mod platform;
 mod portal;
+mod portal_apply;
 mod processes;
 mod register;
 mod security;

@@ -1,0 +1,381 @@
+//! 依申请公开 on the 专栏 (issue 17 §3): the online application form
+//! (`/portal/{code}/apply`) and the status page (`/portal/{code}/track`).
+//!
+//! Against bots, each form carries a signed challenge: the browser solves a small
+//! proof-of-work (SHA-256 with [`POW_BITS`] leading zero bits, `assets/portal-apply.js`,
+//! about a second), or — the accessible alternative, and the way without script — the
+//! visitor answers a simple arithmetic question written out in Chinese. The server accepts
+//! either; the challenge expires after [`CHALLENGE_HOURS`]. Submissions and status lookups
+//! are rate-limited per client address in the database's shared buckets (every process
+//! counts together).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use gongkai_service::portal::apply::{OnlineForm, OnlineReceipt, OnlineStatus};
+use gongkai_service::{ErrorKind, ServiceError};
+use gongkai_store::{Agency, RateLimit};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{PortalChrome, agency};
+use crate::error::PageError;
+use crate::{AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/portal/{code}/apply", get(form_page).post(submit))
+        .route("/portal/{code}/track", get(track_page).post(track))
+}
+
+/// Leading zero bits the proof-of-work needs (about 16,000 hashes on average).
+pub const POW_BITS: u32 = 14;
+/// How long a form's challenge stays valid.
+pub const CHALLENGE_HOURS: i64 = 2;
+/// Online applications per client address: one a minute, three at once.
+const APPLY_LIMIT: RateLimit = RateLimit {
+    per_minute: 1,
+    burst: 3,
+};
+/// Status lookups per client address.
+const TRACK_LIMIT: RateLimit = RateLimit {
+    per_minute: 10,
+    burst: 5,
+};
+
+/// A signed challenge: `{unix seconds}.{16 hex salt}`.
+pub struct Challenge {
+    pub text: String,
+    pub sig: String,
+    /// The arithmetic question (the accessible alternative).
+    pub question: String,
+}
+
+const DIGITS_ZH: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// The two addends of a challenge's question, from its salt.
+fn addends(text: &str) -> (u32, u32) {
+    let salt = text.split_once('.').map_or("", |(_, s)| s);
+    let n = u64::from_str_radix(salt.get(..8).unwrap_or("0"), 16).unwrap_or(0);
+    ((n % 9) as u32 + 1, ((n / 9) % 9) as u32 + 1)
+}
+
+fn new_challenge(st: &AppState) -> Result<Challenge, PageError> {
+    let token = gongkai_store::auth::new_token().map_err(|e| PageError::Internal(e.to_string()))?;
+    let text = format!("{}.{}", chrono::Utc::now().timestamp(), &token.0[..16]);
+    let sig = st.secret().mac("gongkai-portal-challenge", &[&text]);
+    let (a, b) = addends(&text);
+    Ok(Challenge {
+        question: format!(
+            "{}加{}等于几？（请填写阿拉伯数字）",
+            DIGITS_ZH[a as usize], DIGITS_ZH[b as usize]
+        ),
+        text,
+        sig,
+    })
+}
+
+/// Leading zero bits of `bytes`.
+fn zero_bits(bytes: &[u8]) -> u32 {
+    let mut n = 0;
+    for b in bytes {
+        if *b == 0 {
+            n += 8;
+        } else {
+            return n + b.leading_zeros();
+        }
+    }
+    n
+}
+
+/// `Ok` when the challenge is ours, fresh, and solved (the work, or the question).
+fn verify_challenge(
+    st: &AppState,
+    text: &str,
+    sig: &str,
+    nonce: &str,
+    answer: &str,
+) -> Result<(), String> {
+    let expected = st.secret().mac("gongkai-portal-challenge", &[text]);
+    let same = expected.len() == sig.len()
+        && expected
+            .bytes()
+            .zip(sig.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err("人机验证：页面已失效，请重新打开申请页面后提交".into());
+    }
+    let issued: i64 = text
+        .split_once('.')
+        .and_then(|(t, _)| t.parse().ok())
+        .unwrap_or(0);
+    let age = chrono::Utc::now().timestamp() - issued;
+    if !(-60..=CHALLENGE_HOURS * 3600).contains(&age) {
+        return Err(format!(
+            "人机验证：页面已打开超过 {CHALLENGE_HOURS} 小时，请重新打开申请页面后提交"
+        ));
+    }
+    let nonce = nonce.trim();
+    if !nonce.is_empty() && nonce.len() <= 32 {
+        let digest = Sha256::digest(format!("{text}:{nonce}").as_bytes());
+        if zero_bits(&digest) >= POW_BITS {
+            return Ok(());
+        }
+    }
+    let (a, b) = addends(text);
+    match answer.trim().parse::<u32>() {
+        Ok(n) if n == a + b => Ok(()),
+        Ok(_) => Err("人机验证：算术题答案不对，请重新计算".into()),
+        Err(_) => Err("人机验证：请回答算术题（填写阿拉伯数字）".into()),
+    }
+}
+
+/// The shared bucket's verdict for `client` (`-`: no address, as in tests: not limited).
+async fn rate(
+    st: &AppState,
+    bucket: &str,
+    client: &str,
+    limit: RateLimit,
+) -> Result<(), PageError> {
+    if client == "-" {
+        return Ok(());
+    }
+    match st
+        .store()
+        .take_rate(bucket, client, limit, chrono::Utc::now())
+        .await
+    {
+        Ok(None) => Ok(()),
+        Ok(Some(wait)) => Err(PageError::Refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("提交过于频繁，请 {} 秒后再试", wait.num_seconds().max(1)),
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e, "rate limit unavailable; request allowed");
+            Ok(())
+        }
+    }
+}
+
+/// The form as posted: the application's fields and the challenge.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplyForm {
+    csrf: String,
+    challenge: String,
+    sig: String,
+    nonce: String,
+    answer: String,
+    fee_waiver: String,
+    #[serde(flatten)]
+    fields: OnlineForm,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portal_apply.html")]
+struct ApplyPage {
+    chrome: PortalChrome,
+    csrf: String,
+    challenge: Challenge,
+    f: OnlineForm,
+    error: Option<String>,
+    pow_bits: u32,
+    kinds: Vec<(&'static str, &'static str)>,
+    documents: Vec<(&'static str, &'static str)>,
+    forms: Vec<(&'static str, &'static str)>,
+    deliveries: Vec<(&'static str, &'static str)>,
+}
+
+fn apply_page(
+    chrome: PortalChrome,
+    ctx: &Ctx,
+    challenge: Challenge,
+    f: OnlineForm,
+    error: Option<String>,
+) -> ApplyPage {
+    ApplyPage {
+        chrome,
+        csrf: ctx.csrf.clone(),
+        challenge,
+        f,
+        error,
+        pow_bits: POW_BITS,
+        kinds: <gongkai_ledger::ApplicantKind as gongkai_ledger::Vocabulary>::options(),
+        documents: <gongkai_ledger::IdDocument as gongkai_ledger::Vocabulary>::options(),
+        forms: <gongkai_ledger::InformationForm as gongkai_ledger::Vocabulary>::options(),
+        deliveries: <gongkai_ledger::Delivery as gongkai_ledger::Vocabulary>::options(),
+    }
+}
+
+async fn form_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let agency = agency(&st, &code).await?;
+    let f = OnlineForm {
+        kind: "natural_person".into(),
+        form: "electronic".into(),
+        delivery: "email".into(),
+        ..Default::default()
+    };
+    let challenge = new_challenge(&st)?;
+    Ok(apply_page(
+        PortalChrome::new(&agency, "apply"),
+        &ctx,
+        challenge,
+        f,
+        None,
+    )
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portal_applied.html")]
+struct AppliedPage {
+    chrome: PortalChrome,
+    receipt: OnlineReceipt,
+    received_on: String,
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(mut form): Form<ApplyForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let agency = agency(&st, &code).await?;
+    form.fields.fee_waiver = form.fee_waiver == "on";
+    let again = |st: &AppState,
+                 agency: &Agency,
+                 f: OnlineForm,
+                 why: String|
+     -> Result<Response, PageError> {
+        let page = apply_page(
+            PortalChrome::new(agency, "apply"),
+            &ctx,
+            new_challenge(st)?,
+            f,
+            Some(why),
+        );
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    if let Err(why) = verify_challenge(&st, &form.challenge, &form.sig, &form.nonce, &form.answer) {
+        return again(&st, &agency, form.fields, why);
+    }
+    rate(&st, "portal.apply", &ctx.client, APPLY_LIMIT).await?;
+    match st
+        .service()
+        .apply_online(&agency, &form.fields, &ctx.client)
+        .await
+    {
+        Ok(receipt) => Ok(AppliedPage {
+            chrome: PortalChrome::new(&agency, "apply"),
+            received_on: receipt
+                .received_on
+                .map(crate::view::date_zh)
+                .unwrap_or_default(),
+            receipt,
+        }
+        .into_response()),
+        Err(e) if e.kind() == ErrorKind::Invalid => again(&st, &agency, form.fields, e.to_string()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portal_track.html")]
+struct TrackPage {
+    chrome: PortalChrome,
+    csrf: String,
+    code: String,
+    error: Option<String>,
+    status: Option<OnlineStatus>,
+}
+
+async fn track_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let agency = agency(&st, &code).await?;
+    Ok(TrackPage {
+        chrome: PortalChrome::new(&agency, "track"),
+        csrf: ctx.csrf.clone(),
+        code: String::new(),
+        error: None,
+        status: None,
+    }
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TrackForm {
+    csrf: String,
+    code: String,
+    phone: String,
+}
+
+async fn track(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(form): Form<TrackForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let agency = agency(&st, &code).await?;
+    rate(&st, "portal.track", &ctx.client, TRACK_LIMIT).await?;
+    let (status, error) = match st
+        .service()
+        .online_status(&agency, &form.code, &form.phone)
+        .await
+    {
+        Ok(s) => (Some(s), None),
+        Err(ServiceError::NotFound { .. }) | Err(ServiceError::TooLong { .. }) => (
+            None,
+            Some("没有找到与该查询码和联系电话相符的申请，请核对后重试".to_string()),
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let code_shown = if status.is_some() {
+        form.code.trim().to_string()
+    } else {
+        String::new()
+    };
+    let page = TrackPage {
+        chrome: PortalChrome::new(&agency, "track"),
+        csrf: ctx.csrf.clone(),
+        code: code_shown,
+        error,
+        status,
+    };
+    Ok(page.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_bits_count_from_the_first_byte() {
+        assert_eq!(zero_bits(&[0, 0, 0x0f, 0xff]), 20);
+        assert_eq!(zero_bits(&[0x80]), 0);
+        assert_eq!(zero_bits(&[0, 1]), 15);
+        assert_eq!(zero_bits(&[0, 0]), 16);
+    }
+
+    #[test]
+    fn the_question_is_made_from_the_salt() {
+        let (a, b) = addends("1700000000.00000000abcdef01");
+        assert_eq!((a, b), (1, 1));
+        let (a, b) = addends("1700000000.ffffffffabcdef01");
+        assert!((1..=9).contains(&a) && (1..=9).contains(&b));
+    }
+}
