@@ -427,9 +427,21 @@ impl Service {
         id: &ApplicationId,
         draft_template: Option<LetterTemplate>,
     ) -> Result<Letter> {
-        let app = self.store_for(actor).application(id).await?;
-        let settings = self.store_for(actor).settings().await?;
-        let state = app.state_at(Service::today(), self.store_for(actor).calendar(), settings);
+        tracing::debug!(id = %id, user = actor.name(), "letter asked for");
+        self.for_actor(actor).letter_here(id, draft_template).await
+    }
+
+    /// The letter in the service's own agency (what [`Service::letter_with`] and the
+    /// applicant's download on the 专栏 share).
+    pub(crate) async fn letter_here(
+        &self,
+        id: &ApplicationId,
+        draft_template: Option<LetterTemplate>,
+    ) -> Result<Letter> {
+        let store = &self.store;
+        let app = store.application(id).await?;
+        let settings = store.settings().await?;
+        let state = app.state_at(Service::today(), store.calendar(), settings);
         let no_decision = || ServiceError::BadRequest("尚未作出答复结论，不能生成答复书".into());
         let decided = last_decision(&app).ok_or_else(no_decision)?;
         let EventKind::Decided { decision } = decided.kind else {
@@ -438,21 +450,20 @@ impl Service {
         let preview = draft_template.is_some();
         let template = match draft_template {
             Some(t) => Some(t),
-            None => self.store_for(actor).template(decision.row_key()).await?,
+            None => store.template(decision.row_key()).await?,
         };
-        let agency = self.store_for(actor).agency().await.unwrap_or_default();
-        let office = self.store_for(actor).office().await?;
+        let agency = store.agency().await.unwrap_or_default();
+        let office = store.office().await?;
         // Until the reply is approved as it stands, every download is marked 未经审核（草稿）.
         let draft = preview || {
             let review = self
-                .for_actor(actor)
                 .review(&gongkai_store::ReviewSubject::Reply {
                     application: app.id.clone(),
                 })
                 .await?;
             review.status != gongkai_store::ReviewStatus::Approved
         };
-        tracing::debug!(id = %id, user = actor.name(), draft, preview, "letter composed");
+        tracing::debug!(id = %id, draft, preview, "letter composed");
         let mut letter = compose(&app, &state, decided, &agency, &office, template.as_ref())
             .ok_or_else(no_decision)?;
         if draft {

@@ -118,6 +118,91 @@ async fn a_submission_lands_in_the_ledger_and_is_followed_by_code_and_phone(svc:
     let text: String = s.steps.iter().map(|st| st.text.clone()).collect();
     assert!(!text.contains("内部备注"), "no office notes: {text}");
 
+    // The applicant corrects online: the correction is recorded, the request closed.
+    let s = svc
+        .correct_online(
+            &me,
+            &receipt.code,
+            "0591-8765 4321",
+            "所需信息为2025年鼓楼区的项目清单",
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.state, "已收到补正，正在办理");
+    assert_eq!(s.correction, None);
+    let detail = svc.application(&id, None).await.unwrap();
+    let last = detail.application.events.last().unwrap();
+    assert!(matches!(last.kind, EventKind::Corrected));
+    assert_eq!(last.recorded_by.as_deref(), Some(PUBLIC_ACTOR));
+    assert!(last.note.as_deref().unwrap().contains("鼓楼区"));
+    let e = svc
+        .correct_online(&me, &receipt.code, "0591-8765 4321", "再补一次")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid, "{e}");
+    let e = svc
+        .correct_online(&me, &receipt.code, "0591-0000", "冒充")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+
+    // The reply: no letter until it is sent (approved first); then the applicant downloads
+    // the approved letter, never a draft.
+    assert!(!s.letter);
+    assert_eq!(
+        svc.online_letter(&me, &receipt.code, "0591-8765 4321")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+    svc.append_event(
+        &li,
+        &id,
+        EventDraft::complete(
+            today(),
+            EventKind::Decided {
+                decision: gongkai_ledger::Decision::Granted,
+            },
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let subject = gongkai_store::ReviewSubject::Reply {
+        application: id.clone(),
+    };
+    svc.review_step(&li, &subject, gongkai_store::ReviewAction::Submit, None)
+        .await
+        .unwrap();
+    svc.approve(&_zhu, &subject, None).await.unwrap();
+    svc.approve(&_wang, &subject, None).await.unwrap();
+    svc.append_event(
+        &li,
+        &id,
+        EventDraft::complete(
+            today(),
+            EventKind::ReplySent {
+                method: gongkai_ledger::ReplyMethod::Email,
+            },
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let s = svc
+        .online_status(&me, &receipt.code, "0591-8765 4321")
+        .await
+        .unwrap();
+    assert_eq!(s.state, "已答复");
+    assert!(s.letter);
+    let letter = svc
+        .online_letter(&me, &receipt.code, "0591-8765 4321")
+        .await
+        .unwrap();
+    assert!(!letter.draft);
+    assert!(letter.paragraphs[0].contains("张三"), "{letter:?}");
+
     // Another agency's 专栏 does not know the code.
     let admin = svc.actor("admin", Via::Cli).await.unwrap();
     svc.add_agency(&admin, "local-1", "B", "某区某局", "县区")

@@ -115,6 +115,33 @@ impl Store {
         })
     }
 
+    /// The applicant's correction (补正, art. 30) submitted online for the application with
+    /// this 查询码 and phone digest: a `Corrected` event dated `stamp`'s day with the text as
+    /// its note, checked by the ledger like any other (an open request is needed); `None`
+    /// when no application has this pair.
+    pub async fn correct_online(
+        &self,
+        code_hash: &str,
+        phone_hash: &str,
+        text: &str,
+        stamp: &Stamp,
+    ) -> Result<Option<Application>> {
+        let env = self.env();
+        tx!(self, write, |c| async {
+            let Some(id) = c.online_application_id(code_hash, phone_hash).await? else {
+                return Ok(None);
+            };
+            let id = gongkai_ledger::ApplicationId(id);
+            let input = crate::model::EventInput {
+                date: stamp.today(),
+                kind: gongkai_ledger::EventKind::Corrected,
+                note: Some(format!("申请人网上补正：{text}")),
+            };
+            ops::append_as(c, &env, &id, input, stamp).await?;
+            Ok(Some(ops::application(c, &id.0).await?))
+        })
+    }
+
     /// The application with this 查询码 and phone digest, if there is one.
     pub async fn online_application(
         &self,

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/portal/{code}/apply", get(form_page).post(submit))
         .route("/portal/{code}/track", get(track_page).post(track))
+        .route("/portal/{code}/track/correct", axum::routing::post(correct))
+        .route("/portal/{code}/track/letter", axum::routing::post(letter))
 }
 
 /// Leading zero bits the proof-of-work needs (about 16,000 hashes on average).
@@ -295,7 +297,10 @@ struct TrackPage {
     chrome: PortalChrome,
     csrf: String,
     code: String,
+    /// The phone as entered, for the forms of the status (correction, letter).
+    phone: String,
     error: Option<String>,
+    flash: Option<String>,
     status: Option<OnlineStatus>,
 }
 
@@ -309,7 +314,9 @@ async fn track_page(
         chrome: PortalChrome::new(&agency, "track"),
         csrf: ctx.csrf.clone(),
         code: String::new(),
+        phone: String::new(),
         error: None,
+        flash: None,
         status: None,
     }
     .into_response())
@@ -321,7 +328,13 @@ pub struct TrackForm {
     csrf: String,
     code: String,
     phone: String,
+    /// The correction's text (`/track/correct`).
+    text: String,
+    /// `docx` or `pdf` (`/track/letter`).
+    format: String,
 }
+
+const NOT_FOUND_ZH: &str = "没有找到与该查询码和联系电话相符的申请，请核对后重试";
 
 async fn track(
     State(st): State<AppState>,
@@ -332,31 +345,107 @@ async fn track(
     ctx.check_csrf(&form.csrf)?;
     let agency = agency(&st, &code).await?;
     rate(&st, "portal.track", &ctx.client, TRACK_LIMIT).await?;
-    let (status, error) = match st
+    let found = st
         .service()
         .online_status(&agency, &form.code, &form.phone)
-        .await
-    {
-        Ok(s) => (Some(s), None),
-        Err(ServiceError::NotFound { .. }) | Err(ServiceError::TooLong { .. }) => (
-            None,
-            Some("没有找到与该查询码和联系电话相符的申请，请核对后重试".to_string()),
-        ),
+        .await;
+    status_page(&ctx, &agency, &form, found, None)
+}
+
+/// The status page after a lookup, a correction or a refusal.
+fn status_page(
+    ctx: &Ctx,
+    agency: &Agency,
+    form: &TrackForm,
+    found: Result<OnlineStatus, ServiceError>,
+    note: Option<Result<String, String>>,
+) -> Result<Response, PageError> {
+    let (flash, problem) = match note {
+        Some(Ok(f)) => (Some(f), None),
+        Some(Err(p)) => (None, Some(p)),
+        None => (None, None),
+    };
+    let (status, error) = match found {
+        Ok(s) => (Some(s), problem),
+        Err(ServiceError::NotFound { .. }) | Err(ServiceError::TooLong { .. }) => {
+            (None, Some(NOT_FOUND_ZH.to_string()))
+        }
         Err(e) => return Err(e.into()),
     };
-    let code_shown = if status.is_some() {
-        form.code.trim().to_string()
-    } else {
-        String::new()
-    };
+    let known = status.is_some();
     let page = TrackPage {
-        chrome: PortalChrome::new(&agency, "track"),
+        chrome: PortalChrome::new(agency, "track"),
         csrf: ctx.csrf.clone(),
-        code: code_shown,
+        code: if known {
+            form.code.trim().to_string()
+        } else {
+            String::new()
+        },
+        phone: if known {
+            form.phone.trim().to_string()
+        } else {
+            String::new()
+        },
         error,
+        flash,
         status,
     };
     Ok(page.into_response())
+}
+
+/// The applicant's correction (补正) for an open request.
+async fn correct(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(form): Form<TrackForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let agency = agency(&st, &code).await?;
+    rate(&st, "portal.track", &ctx.client, TRACK_LIMIT).await?;
+    let service = st.service();
+    match service
+        .correct_online(&agency, &form.code, &form.phone, &form.text)
+        .await
+    {
+        Ok(s) => status_page(
+            &ctx,
+            &agency,
+            &form,
+            Ok(s),
+            Some(Ok("已提交补正，答复期限自收到补正之日起重新计算".into())),
+        ),
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            let found = service
+                .online_status(&agency, &form.code, &form.phone)
+                .await;
+            let mut resp = status_page(&ctx, &agency, &form, found, Some(Err(e.to_string())))?;
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        Err(e) => status_page(&ctx, &agency, &form, Err(e), None),
+    }
+}
+
+/// The approved reply letter, for an application replied to by an electronic way.
+async fn letter(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(form): Form<TrackForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let agency = agency(&st, &code).await?;
+    rate(&st, "portal.track", &ctx.client, TRACK_LIMIT).await?;
+    match st
+        .service()
+        .online_letter(&agency, &form.code, &form.phone)
+        .await
+    {
+        Ok(letter) => crate::letters::download(letter, form.format.trim()).await,
+        Err(e @ ServiceError::NotFound { .. }) => status_page(&ctx, &agency, &form, Err(e), None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

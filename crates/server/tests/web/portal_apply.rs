@@ -140,6 +140,112 @@ async fn an_application_online(app: Router, store: Store) {
     let apps = svc.applications(Default::default()).await.unwrap();
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].application.applicant.name, "李四");
+    let id = apps[0].application.id.clone();
+
+    // The clerk asks for a correction; the applicant answers it on the status page.
+    use gongkai_ledger::EventKind;
+    use gongkai_service::Via;
+    use gongkai_service::applications::EventDraft;
+    let today = gongkai_service::Service::today();
+    let clerk = svc.actor("clerk", Via::Web).await.unwrap();
+    svc.append_event(
+        &clerk,
+        &id,
+        EventDraft::complete(
+            today,
+            EventKind::CorrectionRequested {
+                items: "请写明道路名称".into(),
+                due: today + chrono::Duration::days(10),
+            },
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let pair = [
+        ("csrf", csrf.as_str()),
+        ("code", code.as_str()),
+        ("phone", "13912345678"),
+    ];
+    let r = c.post_form("/portal/local-1/track", &pair).await;
+    assert!(
+        r.text().contains("请写明道路名称") && r.text().contains("/track/correct"),
+        "{}",
+        r.text()
+    );
+    let mut with_text = pair.to_vec();
+    with_text.push(("text", "  "));
+    let r = c
+        .post_form("/portal/local-1/track/correct", &with_text)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text().contains("请填写补正的内容") && r.text().contains("待补正"),
+        "{}",
+        r.text()
+    );
+    with_text[3] = ("text", "解放大道、中山路");
+    let r = c
+        .post_form("/portal/local-1/track/correct", &with_text)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text().contains("已提交补正") && r.text().contains("已收到补正"),
+        "{}",
+        r.text()
+    );
+    // No letter yet.
+    let mut fmt = pair.to_vec();
+    fmt.push(("format", "docx"));
+    let r = c.post_form("/portal/local-1/track/letter", &fmt).await;
+    assert!(r.text().contains("没有找到"), "{}", r.text());
+
+    // Replied by e-mail after 三审: the applicant downloads the letter.
+    svc.append_event(
+        &clerk,
+        &id,
+        EventDraft::complete(
+            today,
+            EventKind::Decided {
+                decision: gongkai_ledger::Decision::Granted,
+            },
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let subject = gongkai_store::ReviewSubject::Reply {
+        application: id.clone(),
+    };
+    svc.review_step(&clerk, &subject, gongkai_store::ReviewAction::Submit, None)
+        .await
+        .unwrap();
+    for who in ["head", "leader"] {
+        let a = svc.actor(who, Via::Web).await.unwrap();
+        svc.approve(&a, &subject, None).await.unwrap();
+    }
+    svc.append_event(
+        &clerk,
+        &id,
+        EventDraft::complete(
+            today,
+            EventKind::ReplySent {
+                method: gongkai_ledger::ReplyMethod::Email,
+            },
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let r = c.post_form("/portal/local-1/track", &pair).await;
+    assert!(
+        r.text().contains("已答复") && r.text().contains("下载 DOCX"),
+        "{}",
+        r.text()
+    );
+    let r = c.post_form("/portal/local-1/track/letter", &fmt).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with(b"PK"), "a DOCX");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

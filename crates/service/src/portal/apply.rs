@@ -92,6 +92,8 @@ pub struct OnlineStatus {
     pub steps: Vec<PublicStep>,
     /// An open request to correct: what, and by when.
     pub correction: Option<(String, NaiveDate)>,
+    /// The reply letter can be downloaded here (sent by an electronic way).
+    pub letter: bool,
 }
 
 /// Crockford's base32 (no I, L, O, U).
@@ -271,16 +273,9 @@ impl Service {
             phone_hash: phone_hash(agency, &form.phone),
             client: client.to_string(),
         };
-        let mut stamp = Stamp::now(PUBLIC_ACTOR);
-        if self.fixed_date.is_some() {
-            // Tests with a fixed date: the receipt's day is that date.
-            stamp.at = today
-                .and_hms_opt(10, 0, 0)
-                .and_then(|t| t.and_local_timezone(china_offset()).single())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .unwrap_or(stamp.at);
-        }
-        let app = store.register_online(new, &access, &stamp).await?;
+        let app = store
+            .register_online(new, &access, &self.public_stamp())
+            .await?;
         tracing::info!(agency = %agency.code, application = %app.id.0, "online application");
         Ok(OnlineReceipt {
             application_id: app.id.0.clone(),
@@ -291,6 +286,83 @@ impl Service {
                 _ => None,
             }),
         })
+    }
+
+    /// The stamp of the public's writes: now, or the service's fixed date (tests).
+    fn public_stamp(&self) -> Stamp {
+        let mut stamp = Stamp::now(PUBLIC_ACTOR);
+        if self.fixed_date.is_some() {
+            stamp.at = self
+                .current_date()
+                .and_hms_opt(10, 0, 0)
+                .and_then(|t| t.and_local_timezone(china_offset()).single())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or(stamp.at);
+        }
+        stamp
+    }
+
+    /// The applicant's correction (补正) submitted online: recorded as the application's
+    /// `Corrected` event with the text (the reply clock restarts, art. 30); refused unless
+    /// a correction was asked for and is still open.
+    pub async fn correct_online(
+        &self,
+        agency: &Agency,
+        code: &str,
+        phone: &str,
+        text: &str,
+    ) -> Result<OnlineStatus> {
+        let status = self.online_status(agency, code, phone).await?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ServiceError::invalid("补正内容", "请填写补正的内容"));
+        }
+        crate::limits::text("description", text)?;
+        if status.correction.is_none() {
+            return Err(ServiceError::invalid(
+                "补正内容",
+                "本申请目前没有需要补正的事项",
+            ));
+        }
+        let app = self
+            .public_store(agency)
+            .correct_online(
+                &code_hash(agency, code),
+                &phone_hash(agency, phone),
+                text,
+                &self.public_stamp(),
+            )
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "申请（查询码与电话不匹配）",
+                id: String::new(),
+            })?;
+        tracing::info!(agency = %agency.code, application = %app.id.0, "online correction");
+        Ok(status_of(&app))
+    }
+
+    /// The reply letter for the applicant: only once the reply was sent, by an electronic
+    /// way (网上获取 or 电子邮件), and approved as it stands — never a draft.
+    pub async fn online_letter(
+        &self,
+        agency: &Agency,
+        code: &str,
+        phone: &str,
+    ) -> Result<crate::letters::Letter> {
+        let status = self.online_status(agency, code, phone).await?;
+        let none = || ServiceError::NotFound {
+            what: "答复书",
+            id: status.application_id.clone(),
+        };
+        if !status.letter {
+            return Err(none());
+        }
+        let id = gongkai_ledger::ApplicationId(status.application_id.clone());
+        let letter = self.in_agency(agency.id).letter_here(&id, None).await?;
+        if letter.draft {
+            return Err(none());
+        }
+        Ok(letter)
     }
 
     /// The status for the holder of the 查询码 and phone (`NotFound` for any other pair).
@@ -370,7 +442,12 @@ fn status_of(app: &gongkai_ledger::Application) -> OnlineStatus {
         };
         steps.push(PublicStep { date: e.date, text });
     }
+    let sent = app
+        .events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::ReplySent { .. }));
     OnlineStatus {
+        letter: sent && matches!(app.request.delivery, Delivery::Online | Delivery::Email),
         application_id: app.id.0.clone(),
         description: app.request.description.clone(),
         received_on,

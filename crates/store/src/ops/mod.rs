@@ -321,6 +321,18 @@ pub(crate) async fn append<C: Conn>(
 ) -> Result<Event> {
     let me = actor(c, stamp).await?;
     require(&me, me.any(crate::model::Role::can_record), "登记办理事项")?;
+    append_as(c, env, id, input, stamp).await
+}
+
+/// [`append`] without the actor's check: the applicant's own online correction
+/// (`crate::online`), stamped with the public's name and audited like any other event.
+pub(crate) async fn append_as<C: Conn>(
+    c: &mut C,
+    env: &Env<'_>,
+    id: &ApplicationId,
+    input: crate::model::EventInput,
+    stamp: &Stamp,
+) -> Result<Event> {
     if !c.lock_application(&id.0).await? {
         return Err(LedgerError::UnknownApplication { id: id.0.clone() }.into());
     }
