@@ -92,7 +92,7 @@ pub(super) fn prepare(source: &str) -> String {
             out.push_str(&source[copied..i]);
             copied = tag.end;
             at = tag.end;
-            let hides = !closing && mentions_hiding(&b[i..tag.end]);
+            let hides = !closing && named.tag_mentions_hiding(&source[i..tag.end]);
             keep_ends |= hides;
             if hides || (closing && keep_ends) {
                 out.push_str(&source[i..tag.end]);
@@ -147,13 +147,21 @@ pub(super) fn prepare(source: &str) -> String {
     out
 }
 
-/// [`dom::may_name`] for the id and class values of one page, remembered: a page repeats
-/// a few class names on every paragraph and cell (`MsoNormal`, `p1`), and LibreOffice
-/// names every cell style (`Table2_D28`), so a page has tens to hundreds of distinct values.
+/// Judgements of attribute values, remembered for one page: [`dom::may_name`] for id and
+/// class values (a page repeats a few class names on every paragraph and cell
+/// (`MsoNormal`, `p1`), and LibreOffice names every cell style (`Table2_D28`), so a page
+/// has tens to hundreds of distinct values), whether a `style` value hides, and whether a
+/// styling tag's attributes mention hiding (Word and UEditor repeat the same few `style`
+/// values and `<span …>` tags hundreds of times a page).
 #[derive(Default)]
 pub(super) struct Named<'s> {
-    seen: std::collections::HashMap<&'s str, bool>,
+    seen: Memo<'s>,
+    styles: Memo<'s>,
+    styling: Memo<'s>,
 }
+
+/// Answers by value; the hasher is seeded per process (a page cannot choose collisions).
+type Memo<'s> = std::collections::HashMap<&'s str, bool, foldhash::fast::RandomState>;
 
 impl<'s> Named<'s> {
     pub(super) fn get(&mut self, value: &'s str) -> bool {
@@ -161,6 +169,23 @@ impl<'s> Named<'s> {
             .seen
             .entry(value)
             .or_insert_with(|| dom::may_name(value))
+    }
+
+    /// True when a `style` value hides the element (or is written with character
+    /// references, which only the tree's own reading can judge).
+    fn style_kept(&mut self, value: &'s str) -> bool {
+        *self.styles.entry(value).or_insert_with(|| {
+            names_hiding_property(value.as_bytes())
+                && (value.contains('&') || dom::style_hides(value))
+        })
+    }
+
+    /// [`mentions_hiding`] for a styling tag, `tag` from its `<` to its `>`.
+    pub(super) fn tag_mentions_hiding(&mut self, tag: &'s str) -> bool {
+        *self
+            .styling
+            .entry(tag)
+            .or_insert_with(|| mentions_hiding(tag.as_bytes()))
     }
 }
 
@@ -178,7 +203,7 @@ impl Kept {
     pub(super) fn keeps<'s>(&mut self, source: &'s str, a: &Attr, named: &mut Named<'s>) -> bool {
         let an = &source.as_bytes()[a.name.0..a.name.1];
         let v = &source[a.value.0..a.value.1];
-        let mut names = || v.contains('&') || named.get(v);
+        let mut names = || memchr(b'&', v.as_bytes()).is_some() || named.get(v);
         match an.len() {
             2 if an.eq_ignore_ascii_case(b"id") => {
                 !std::mem::replace(&mut self.had_id, true) && names()
@@ -187,9 +212,7 @@ impl Kept {
                 !std::mem::replace(&mut self.had_class, true) && names()
             }
             6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
-            5 if an.eq_ignore_ascii_case(b"style") => {
-                names_hiding_property(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
-            }
+            5 if an.eq_ignore_ascii_case(b"style") => named.style_kept(v),
             _ => false,
         }
     }

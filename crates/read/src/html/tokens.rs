@@ -28,8 +28,7 @@ use html5ever::{Attribute, LocalName, QualName, ns};
 use memchr::{memchr, memmem};
 
 use super::prepass::{
-    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, mentions_hiding, scan_tag,
-    starts_with_ci,
+    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, scan_tag, starts_with_ci,
 };
 use super::sink::{Arena, Sink};
 
@@ -63,7 +62,9 @@ impl Feed<'_> {
 
     fn flush(&mut self) {
         if !self.text.is_empty() {
-            let t = StrTendril::from(std::mem::take(&mut self.text));
+            // The tendril is a copy: the buffer is kept (grown once for the page).
+            let t = StrTendril::from_slice(&self.text);
+            self.text.clear();
             let _ = self.tb.process_token(Token::CharacterTokens(t), 1);
         }
     }
@@ -118,7 +119,7 @@ impl Feed<'_> {
                 self.data(&source[copied..i]);
                 copied = tag.end;
                 at = tag.end;
-                let hides = !closing && mentions_hiding(&b[i..tag.end]);
+                let hides = !closing && named.tag_mentions_hiding(&source[i..tag.end]);
                 keep_ends |= hides;
                 if hides || (closing && keep_ends) {
                     // Kept whole, every attribute.
