@@ -68,6 +68,8 @@ use decode::*;
 pub use decode::{decode, looks_like_html};
 use dom::*;
 use emit::*;
+#[cfg(test)]
+pub(crate) use lines::is_wide;
 use lines::*;
 pub(crate) use lines::{collapse, join_all, paragraphs};
 use locate::*;
