@@ -83,7 +83,7 @@ pub(super) fn prepare(source: &str) -> String {
             .position(|&c| is_html_space(c) || c == b'/' || c == b'>')
             .map_or(b.len(), |e| name_at + e);
         let name = &b[name_at..name_end];
-        let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+        let is = |list: &[&[u8]]| listed(list, name);
         if is(STYLING) {
             let Some(tag) = scan_tag(b, name_end) else {
                 // Never closed: the tokenizer drops it.
@@ -165,28 +165,31 @@ type Memo<'s> = std::collections::HashMap<&'s str, bool, foldhash::fast::RandomS
 
 impl<'s> Named<'s> {
     pub(super) fn get(&mut self, value: &'s str) -> bool {
-        *self
-            .seen
-            .entry(value)
-            .or_insert_with(|| dom::may_name(value))
+        memo(&mut self.seen, value, dom::may_name)
     }
 
     /// True when a `style` value hides the element (or is written with character
     /// references, which only the tree's own reading can judge).
     fn style_kept(&mut self, value: &'s str) -> bool {
-        *self.styles.entry(value).or_insert_with(|| {
-            names_hiding_property(value.as_bytes())
-                && (value.contains('&') || dom::style_hides(value))
+        memo(&mut self.styles, value, |v| {
+            names_hiding_property(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
         })
     }
 
     /// [`mentions_hiding`] for a styling tag, `tag` from its `<` to its `>`.
     pub(super) fn tag_mentions_hiding(&mut self, tag: &'s str) -> bool {
-        *self
-            .styling
-            .entry(tag)
-            .or_insert_with(|| mentions_hiding(tag.as_bytes()))
+        memo(&mut self.styling, tag, |t| mentions_hiding(t.as_bytes()))
     }
+}
+
+/// `judge(value)`, remembered in `seen` (looked up first: most values are seen again).
+fn memo<'s>(seen: &mut Memo<'s>, value: &'s str, judge: impl Fn(&str) -> bool) -> bool {
+    if let Some(&known) = seen.get(value) {
+        return known;
+    }
+    let answer = judge(value);
+    seen.insert(value, answer);
+    answer
 }
 
 /// Which attributes of one start tag the reader keeps: `rowspan`, `colspan`, `hidden`;
@@ -298,10 +301,7 @@ impl Iterator for AttrScan<'_> {
         let start = self.j;
         // A name runs to white space, `/`, `>` or `=` (an `=` first belongs to it).
         self.j += 1;
-        while self.j < b.len()
-            && !matches!(b[self.j], b'/' | b'>' | b'=')
-            && !is_html_space(b[self.j])
-        {
+        while self.j < b.len() && !ENDS_NAME[usize::from(b[self.j])] {
             self.j += 1;
         }
         let name = (start, self.j);
@@ -330,7 +330,7 @@ impl Iterator for AttrScan<'_> {
             Some(_) => {
                 let e = b[k..]
                     .iter()
-                    .position(|&c| is_html_space(c) || c == b'>')
+                    .position(|&c| ENDS_UNQUOTED[usize::from(c)])
                     .map_or(b.len(), |e| k + e);
                 ((k, e), e)
             }
@@ -338,6 +338,22 @@ impl Iterator for AttrScan<'_> {
         self.j = end;
         Some(Attr { name, value, end })
     }
+}
+
+/// Bytes that end an attribute name: white space, `/`, `>`, `=`.
+static ENDS_NAME: [bool; 256] = byte_set(b" \t\n\r\x0C/>=");
+/// Bytes that end an unquoted attribute value: white space, `>`.
+static ENDS_UNQUOTED: [bool; 256] = byte_set(b" \t\n\r\x0C>");
+
+/// A lookup table of the bytes in `set`.
+const fn byte_set(set: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
 }
 
 /// The start of the first `</name` (any case) at or after `from`.
@@ -355,6 +371,13 @@ pub(super) fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> 
         at = i + 1;
     }
     None
+}
+
+/// True when `name` is in `list` (ASCII case ignored); most tag names are ruled out by
+/// their length alone.
+pub(super) fn listed(list: &[&[u8]], name: &[u8]) -> bool {
+    list.iter()
+        .any(|t| t.len() == name.len() && t.eq_ignore_ascii_case(name))
 }
 
 pub(super) fn starts_with_ci(hay: &[u8], word: &[u8]) -> bool {

@@ -28,7 +28,8 @@ use html5ever::{Attribute, LocalName, QualName, ns};
 use memchr::{memchr, memmem};
 
 use super::prepass::{
-    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, scan_tag, starts_with_ci,
+    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, listed, scan_tag,
+    starts_with_ci,
 };
 use super::sink::{Arena, Sink};
 
@@ -36,8 +37,8 @@ type Builder = TreeBuilder<u32, Sink>;
 
 /// Parses a page into the reader's arena.
 pub(super) fn parse(source: &str) -> Arena {
-    let tb = TreeBuilder::new(Sink::new(), TreeBuilderOpts::default());
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
+    let tb = TreeBuilder::new(Sink::for_page(source.len()), TreeBuilderOpts::default());
     Feed {
         tb: &tb,
         text: String::new(),
@@ -107,7 +108,7 @@ impl Feed<'_> {
                 .position(|&c| is_html_space(c) || c == b'/' || c == b'>')
                 .map_or(b.len(), |e| name_at + e);
             let name = &b[name_at..name_end];
-            let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+            let is = |list: &[&[u8]]| listed(list, name);
             let kind = if closing { EndTag } else { StartTag };
             if is(STYLING) {
                 let Some(tag) = scan_tag(b, name_end) else {
