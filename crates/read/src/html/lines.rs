@@ -187,21 +187,22 @@ pub(crate) fn starts_numbered(s: &str) -> bool {
 
 /// Splits collapsed lines into paragraphs by the soft-break rule; returns each
 /// paragraph's text and the index of its first line.
-pub(crate) fn paragraphs(lines: &[String]) -> Vec<(String, usize)> {
+pub(crate) fn paragraphs(lines: Vec<String>) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
     let mut open = false;
-    for (i, l) in lines.iter().enumerate() {
+    for (i, l) in lines.into_iter().enumerate() {
         if l.is_empty() {
             open = false;
             continue;
         }
         match out.last_mut() {
-            Some((text, _)) if open && !breaks_paragraph(text, l) => {
-                let j = joiner(text, l);
+            Some((text, _)) if open && !breaks_paragraph(text, &l) => {
+                let j = joiner(text, &l);
                 text.push_str(j);
-                text.push_str(l);
+                text.push_str(&l);
             }
-            _ => out.push((l.clone(), i)),
+            // A paragraph's first line becomes its text (no copy).
+            _ => out.push((l, i)),
         }
         open = true;
     }

@@ -291,7 +291,7 @@ impl Iterator for AttrScan<'_> {
     fn next(&mut self) -> Option<Attr> {
         let b = self.b;
         // Before the attribute name: white space and stray slashes.
-        while self.j < b.len() && (is_html_space(b[self.j]) || b[self.j] == b'/') {
+        while self.j < b.len() && BEFORE_NAME[usize::from(b[self.j])] {
             self.self_closing = b[self.j] == b'/' && b.get(self.j + 1) == Some(&b'>');
             self.j += 1;
         }
@@ -340,6 +340,8 @@ impl Iterator for AttrScan<'_> {
     }
 }
 
+/// Bytes skipped before an attribute name: white space, `/`.
+static BEFORE_NAME: [bool; 256] = byte_set(b" \t\n\r\x0C/");
 /// Bytes that end an attribute name: white space, `/`, `>`, `=`.
 static ENDS_NAME: [bool; 256] = byte_set(b" \t\n\r\x0C/>=");
 /// Bytes that end an unquoted attribute value: white space, `>`.
