@@ -21,6 +21,8 @@ pub(crate) struct Narrative {
     map: Vec<usize>,
     /// The sentences, cut once on first use.
     sentences: std::cell::OnceCell<Vec<Range<usize>>>,
+    /// Every index where [`Narrative::year_at`] finds a year, found once on first use.
+    year_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl Narrative {
@@ -42,6 +44,7 @@ impl Narrative {
             orig,
             map,
             sentences: std::cell::OnceCell::new(),
+            year_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -157,11 +160,29 @@ impl Narrative {
         (1900..2100).contains(&year).then_some(year)
     }
 
+    /// True when a year `YYYY年` ([`Narrative::year_at`]) starts within `range`: most
+    /// sentences have none, and the rules about years skip them without scanning.
+    pub(crate) fn has_year(&self, range: Range<usize>) -> bool {
+        let starts = self.year_starts.get_or_init(|| {
+            // A year ends with `年`: look back from each one.
+            (0..self.chars.len())
+                .filter(|&j| self.chars[j] == '年')
+                .filter_map(|j| j.checked_sub(4))
+                .filter(|&i| self.year_at(i).is_some())
+                .collect()
+        });
+        let k = starts.partition_point(|&i| i < range.start);
+        starts.get(k).is_some_and(|&i| i < range.end)
+    }
+
     /// Every year mentioned in `range` as `YYYY年`, outside book-title marks `《…》`
     /// (document names such as `《2023年政务公开工作要点》` are not statements about a
     /// year). Returns (index, year).
     pub(crate) fn years(&self, range: Range<usize>) -> Vec<(usize, i32)> {
         let mut out = Vec::new();
+        if !self.has_year(range.clone()) {
+            return out;
+        }
         let mut depth = 0u32;
         for i in range {
             match self.chars[i] {

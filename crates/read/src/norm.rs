@@ -22,7 +22,7 @@ pub fn norm_into(s: &str, out: &mut String) {
     // Most text is plain ASCII and unified CJK, which NFKC leaves alone: a scan for that
     // is cheaper than the crate's quick check, which is cheaper than the decomposition.
     if s.chars().all(is_plain) || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        fold(s.chars(), out);
+        fold_str(s, out);
     } else {
         fold(s.nfkc(), out);
     }
@@ -60,6 +60,55 @@ fn is_plain(c: char) -> bool {
                 | '〇'
         )
 }
+
+/// [`fold`] on a string: runs of characters that stay are copied whole, only the bytes
+/// that may start white space, a quotation mark or a bracket are looked at one by one.
+fn fold_str(s: &str, out: &mut String) {
+    let b = s.as_bytes();
+    let mut run = 0; // start of the characters not yet copied
+    let mut i = 0;
+    while i < b.len() {
+        if !MAY_BE_SPACE[usize::from(b[i])] || b[i] == 0xEF {
+            // 0xEF starts U+F000–U+FFFF: full-width forms, which stay (no white space).
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        let folded = match c {
+            '“' | '”' | '「' | '」' | '『' | '』' => Some('"'),
+            '‘' | '’' => Some('\''),
+            '【' | '〔' => Some('['),
+            '】' | '〕' => Some(']'),
+            c if c.is_whitespace() => None,
+            c => {
+                i += c.len_utf8();
+                continue;
+            }
+        };
+        out.push_str(&s[run..i]);
+        if let Some(f) = folded {
+            out.push(f);
+        }
+        i += c.len_utf8();
+        run = i;
+    }
+    out.push_str(&s[run..]);
+}
+
+/// Bytes that may start a white-space character, a zero-width one, or a quotation mark or
+/// bracket that [`fold`] unifies: ASCII white space and the UTF-8 lead bytes of
+/// U+0080–U+00BF, U+1000–U+1FFF, U+2000–U+2FFF, U+3000–U+3FFF and U+F000–U+FFFF. Every
+/// character starting with another byte is kept as it is by [`fold`] and by
+/// [`crate::html::collapse`].
+pub(crate) static MAY_BE_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = matches!(c, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+        c += 1;
+    }
+    t
+};
 
 fn fold(chars: impl Iterator<Item = char>, out: &mut String) {
     for ch in chars {
@@ -148,6 +197,72 @@ mod tests {
         assert_eq!(norm("ＡＢＣ　１２３"), "ABC123");
         assert_eq!(nfkc("⼀ 二"), "一 二");
         assert!(matches!(nfkc("一 二"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    /// Strings of the characters the byte-level scans of [`fold_str`] and
+    /// [`crate::html::collapse`] treat specially (white space, zero-width characters,
+    /// quotation marks, brackets, CJK punctuation, combining marks) and plain ones.
+    fn tricky_strings() -> Vec<String> {
+        const ALPHABET: &[char] = &[
+            'a', 'x', '1', ' ', '\n', '\r', '\t', '\x0B', '\x0C', '\u{85}', '\u{a0}', '\u{1680}',
+            '\u{2000}', '\u{200a}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2028}', '\u{2029}',
+            '\u{202f}', '\u{205f}', '\u{3000}', '\u{feff}', '中', '文', '。', '、', '“', '”', '‘',
+            '’', '【', '】', '〔', '〕', '「', '」', '『', '』', '—', '–', 'é', '\u{301}',
+            '\u{ff10}', '\u{ff08}', '\u{1000}', '\u{2f00}', '\u{f900}', '\u{fffd}', '𠀀',
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        (0..20_000)
+            .map(|_| {
+                let len = next(24);
+                (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect()
+            })
+            .collect()
+    }
+
+    /// `collapse` as it was written before the byte-level scan, character by character.
+    fn collapse_by_chars(raw: &str) -> String {
+        let mut out = String::new();
+        let mut pending: Option<bool> = None;
+        for c in raw.chars() {
+            if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}') {
+                continue;
+            }
+            if c.is_whitespace() {
+                let nl = matches!(c, '\n' | '\r');
+                pending = Some(pending.unwrap_or(false) || nl);
+                continue;
+            }
+            if let Some(nl) = pending.take()
+                && let Some(prev) = out.chars().next_back()
+                && !(nl && crate::html::is_wide(prev) && crate::html::is_wide(c))
+            {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn byte_level_scans_equal_the_character_loops() {
+        for s in tricky_strings() {
+            let mut by_chars = String::new();
+            fold(s.chars(), &mut by_chars);
+            let mut by_runs = String::new();
+            fold_str(&s, &mut by_runs);
+            assert_eq!(by_runs, by_chars, "fold {s:?}");
+            assert_eq!(
+                crate::html::collapse(&s),
+                collapse_by_chars(&s),
+                "collapse {s:?}"
+            );
+        }
     }
 
     #[test]

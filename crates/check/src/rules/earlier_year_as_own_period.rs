@@ -94,6 +94,9 @@ impl Rule for EarlierYearAsOwnPeriod {
 /// An earlier year that sentence `s` names right after the agency's own name, when the
 /// sentence is not a plan, a comparison or about earlier accounts and reports.
 fn earlier_year(text: &Narrative, s: Range<usize>, names: &SelfNames, year: i32) -> Option<i32> {
+    if !text.has_year(s.clone()) {
+        return None;
+    }
     if PLAN_WORDS
         .iter()
         .chain(&COMPARISONS)

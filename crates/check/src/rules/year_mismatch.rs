@@ -156,6 +156,10 @@ impl YearMismatch {
 
 /// The calendar year a sentence gives as the statistical period, if it gives one.
 fn period_year(text: &Narrative, s: std::ops::Range<usize>) -> Option<i32> {
+    // The year is found inside the sentence.
+    if !text.has_year(s.clone()) {
+        return None;
+    }
     for (word, year_form) in PERIOD_WORDS {
         for k in text.find_all(word, s.clone()) {
             let start = k + word.chars().count();

@@ -83,6 +83,8 @@ pub(super) struct Dom<'a> {
     pub(super) nodes: Vec<Node<'a>>,
     /// Some descendant of the node is a table (so a table with it is layout).
     pub(super) holds_table: Vec<bool>,
+    /// A buffer for [`Dom::flat_text`], kept between calls (one per table cell).
+    scratch: std::cell::Cell<String>,
 }
 
 impl<'a> Dom<'a> {
@@ -154,7 +156,11 @@ impl<'a> Dom<'a> {
                 holds_table[n.parent] = true;
             }
         }
-        Dom { nodes, holds_table }
+        Dom {
+            nodes,
+            holds_table,
+            scratch: Default::default(),
+        }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -233,7 +239,8 @@ impl<'a> Dom<'a> {
         i: usize,
         excluded: Option<&[bool]>,
     ) -> (String, Option<&'a str>) {
-        let mut raw = String::new();
+        let mut raw = self.scratch.take();
+        raw.clear();
         let mut first = None;
         let end = self.nodes[i].end;
         let mut k = i + 1;
@@ -255,7 +262,9 @@ impl<'a> Dom<'a> {
             }
             k += 1;
         }
-        (collapse(&raw), first)
+        let text = collapse(&raw);
+        self.scratch.set(raw);
+        (text, first)
     }
 
     /// The text of a subtree as lines (block boundaries and `<br>` break lines), with the

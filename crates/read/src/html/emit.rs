@@ -60,7 +60,7 @@ impl<'a> Reader<'_, 'a, '_> {
             return;
         }
         let texts: Vec<String> = lines.iter().map(|l| collapse(&l.raw)).collect();
-        for (text, first) in paragraphs(&texts) {
+        for (text, first) in paragraphs(texts) {
             let loc = self.cursor.locate(lines[first].first);
             self.blocks.push(Block::Paragraph(Paragraph { text, loc }));
         }

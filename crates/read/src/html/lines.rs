@@ -54,16 +54,37 @@ pub(crate) fn is_wide(c: char) -> bool {
 /// where a source line break fell between two CJK characters (Word wraps its HTML inside
 /// words).
 pub(crate) fn collapse(raw: &str) -> String {
+    // Runs of characters kept as they are are copied whole; only the bytes that may start
+    // white space or a zero-width character are looked at one by one.
+    let b = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
     let mut pending: Option<bool> = None; // a run of space is pending; true if it had a newline
-    for c in raw.chars() {
-        if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}') {
+    let mut run = 0; // start of the characters not yet copied
+    let mut i = 0;
+    while i < b.len() {
+        let special = crate::norm::MAY_BE_SPACE[usize::from(b[i])];
+        let c = if special || pending.is_some() {
+            // A character boundary: an ASCII byte, a lead byte, or the end of white space.
+            raw[i..].chars().next().unwrap_or(' ')
+        } else {
+            i += 1;
             continue;
-        }
-        if c.is_whitespace() {
-            let nl = matches!(c, '\n' | '\r');
-            pending = Some(pending.unwrap_or(false) || nl);
-            continue;
+        };
+        if special {
+            if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}') {
+                out.push_str(&raw[run..i]);
+                i += c.len_utf8();
+                run = i;
+                continue;
+            }
+            if c.is_whitespace() {
+                out.push_str(&raw[run..i]);
+                let nl = matches!(c, '\n' | '\r');
+                pending = Some(pending.unwrap_or(false) || nl);
+                i += c.len_utf8();
+                run = i;
+                continue;
+            }
         }
         if let Some(nl) = pending.take()
             && let Some(prev) = out.chars().next_back()
@@ -71,7 +92,10 @@ pub(crate) fn collapse(raw: &str) -> String {
         {
             out.push(' ');
         }
-        out.push(c);
+        i += c.len_utf8();
+    }
+    if pending.is_none() {
+        out.push_str(&raw[run..]);
     }
     out
 }
@@ -163,21 +187,22 @@ pub(crate) fn starts_numbered(s: &str) -> bool {
 
 /// Splits collapsed lines into paragraphs by the soft-break rule; returns each
 /// paragraph's text and the index of its first line.
-pub(crate) fn paragraphs(lines: &[String]) -> Vec<(String, usize)> {
+pub(crate) fn paragraphs(lines: Vec<String>) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
     let mut open = false;
-    for (i, l) in lines.iter().enumerate() {
+    for (i, l) in lines.into_iter().enumerate() {
         if l.is_empty() {
             open = false;
             continue;
         }
         match out.last_mut() {
-            Some((text, _)) if open && !breaks_paragraph(text, l) => {
-                let j = joiner(text, l);
+            Some((text, _)) if open && !breaks_paragraph(text, &l) => {
+                let j = joiner(text, &l);
                 text.push_str(j);
-                text.push_str(l);
+                text.push_str(&l);
             }
-            _ => out.push((l.clone(), i)),
+            // A paragraph's first line becomes its text (no copy).
+            _ => out.push((l, i)),
         }
         open = true;
     }

@@ -70,7 +70,8 @@ impl<'s> Cursor<'s> {
 
 /// Characters in `s`, counted as the bytes that start one.
 pub(super) fn char_count(s: &str) -> usize {
-    s.bytes().filter(|&b| (b & 0xC0) != 0x80).count()
+    // The standard library counts the bytes that start a character a word at a time.
+    s.chars().count()
 }
 
 pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {

@@ -68,6 +68,8 @@ use decode::*;
 pub use decode::{decode, looks_like_html};
 use dom::*;
 use emit::*;
+#[cfg(test)]
+pub(crate) use lines::is_wide;
 use lines::*;
 pub(crate) use lines::{collapse, join_all, paragraphs};
 use locate::*;
@@ -120,7 +122,12 @@ pub fn read_str(source: &str) -> Document {
         .find(|&i| dom.nodes[i].tag == Tag::Body && !dom.nodes[i].skip)
         .unwrap_or(0);
     mark_chrome(&dom, &first, body, &mut excluded);
-    let stats = dom.stats(&excluded);
+    // Counted again only when chrome was dropped.
+    let stats = if excluded.contains(&true) {
+        dom.stats(&excluded)
+    } else {
+        first
+    };
     let root = pick_body(&dom, &stats, &excluded, body);
 
     let mut r = Reader {

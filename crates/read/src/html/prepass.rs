@@ -83,7 +83,7 @@ pub(super) fn prepare(source: &str) -> String {
             .position(|&c| is_html_space(c) || c == b'/' || c == b'>')
             .map_or(b.len(), |e| name_at + e);
         let name = &b[name_at..name_end];
-        let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+        let is = |list: &[&[u8]]| listed(list, name);
         if is(STYLING) {
             let Some(tag) = scan_tag(b, name_end) else {
                 // Never closed: the tokenizer drops it.
@@ -92,7 +92,7 @@ pub(super) fn prepare(source: &str) -> String {
             out.push_str(&source[copied..i]);
             copied = tag.end;
             at = tag.end;
-            let hides = !closing && mentions_hiding(&b[i..tag.end]);
+            let hides = !closing && named.tag_mentions_hiding(&source[i..tag.end]);
             keep_ends |= hides;
             if hides || (closing && keep_ends) {
                 out.push_str(&source[i..tag.end]);
@@ -147,21 +147,49 @@ pub(super) fn prepare(source: &str) -> String {
     out
 }
 
-/// [`dom::may_name`] for the id and class values of one page, remembered: a page repeats
-/// a few class names on every paragraph and cell (`MsoNormal`, `p1`), and LibreOffice
-/// names every cell style (`Table2_D28`), so a page has tens to hundreds of distinct values.
+/// Judgements of attribute values, remembered for one page: [`dom::may_name`] for id and
+/// class values (a page repeats a few class names on every paragraph and cell
+/// (`MsoNormal`, `p1`), and LibreOffice names every cell style (`Table2_D28`), so a page
+/// has tens to hundreds of distinct values), whether a `style` value hides, and whether a
+/// styling tag's attributes mention hiding (Word and UEditor repeat the same few `style`
+/// values and `<span …>` tags hundreds of times a page).
 #[derive(Default)]
 pub(super) struct Named<'s> {
-    seen: std::collections::HashMap<&'s str, bool>,
+    seen: Memo<'s>,
+    styles: Memo<'s>,
+    styling: Memo<'s>,
 }
+
+/// Answers by value; the hasher is seeded per process (a page cannot choose collisions).
+type Memo<'s> = std::collections::HashMap<&'s str, bool, foldhash::fast::RandomState>;
 
 impl<'s> Named<'s> {
     pub(super) fn get(&mut self, value: &'s str) -> bool {
-        *self
-            .seen
-            .entry(value)
-            .or_insert_with(|| dom::may_name(value))
+        memo(&mut self.seen, value, dom::may_name)
     }
+
+    /// True when a `style` value hides the element (or is written with character
+    /// references, which only the tree's own reading can judge).
+    fn style_kept(&mut self, value: &'s str) -> bool {
+        memo(&mut self.styles, value, |v| {
+            names_hiding_property(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
+        })
+    }
+
+    /// [`mentions_hiding`] for a styling tag, `tag` from its `<` to its `>`.
+    pub(super) fn tag_mentions_hiding(&mut self, tag: &'s str) -> bool {
+        memo(&mut self.styling, tag, |t| mentions_hiding(t.as_bytes()))
+    }
+}
+
+/// `judge(value)`, remembered in `seen` (looked up first: most values are seen again).
+fn memo<'s>(seen: &mut Memo<'s>, value: &'s str, judge: impl Fn(&str) -> bool) -> bool {
+    if let Some(&known) = seen.get(value) {
+        return known;
+    }
+    let answer = judge(value);
+    seen.insert(value, answer);
+    answer
 }
 
 /// Which attributes of one start tag the reader keeps: `rowspan`, `colspan`, `hidden`;
@@ -178,7 +206,7 @@ impl Kept {
     pub(super) fn keeps<'s>(&mut self, source: &'s str, a: &Attr, named: &mut Named<'s>) -> bool {
         let an = &source.as_bytes()[a.name.0..a.name.1];
         let v = &source[a.value.0..a.value.1];
-        let mut names = || v.contains('&') || named.get(v);
+        let mut names = || memchr(b'&', v.as_bytes()).is_some() || named.get(v);
         match an.len() {
             2 if an.eq_ignore_ascii_case(b"id") => {
                 !std::mem::replace(&mut self.had_id, true) && names()
@@ -187,9 +215,7 @@ impl Kept {
                 !std::mem::replace(&mut self.had_class, true) && names()
             }
             6 | 7 => KEPT.iter().any(|k| k.eq_ignore_ascii_case(an)),
-            5 if an.eq_ignore_ascii_case(b"style") => {
-                names_hiding_property(v.as_bytes()) && (v.contains('&') || dom::style_hides(v))
-            }
+            5 if an.eq_ignore_ascii_case(b"style") => named.style_kept(v),
             _ => false,
         }
     }
@@ -265,7 +291,7 @@ impl Iterator for AttrScan<'_> {
     fn next(&mut self) -> Option<Attr> {
         let b = self.b;
         // Before the attribute name: white space and stray slashes.
-        while self.j < b.len() && (is_html_space(b[self.j]) || b[self.j] == b'/') {
+        while self.j < b.len() && BEFORE_NAME[usize::from(b[self.j])] {
             self.self_closing = b[self.j] == b'/' && b.get(self.j + 1) == Some(&b'>');
             self.j += 1;
         }
@@ -275,10 +301,7 @@ impl Iterator for AttrScan<'_> {
         let start = self.j;
         // A name runs to white space, `/`, `>` or `=` (an `=` first belongs to it).
         self.j += 1;
-        while self.j < b.len()
-            && !matches!(b[self.j], b'/' | b'>' | b'=')
-            && !is_html_space(b[self.j])
-        {
+        while self.j < b.len() && !ENDS_NAME[usize::from(b[self.j])] {
             self.j += 1;
         }
         let name = (start, self.j);
@@ -307,7 +330,7 @@ impl Iterator for AttrScan<'_> {
             Some(_) => {
                 let e = b[k..]
                     .iter()
-                    .position(|&c| is_html_space(c) || c == b'>')
+                    .position(|&c| ENDS_UNQUOTED[usize::from(c)])
                     .map_or(b.len(), |e| k + e);
                 ((k, e), e)
             }
@@ -315,6 +338,24 @@ impl Iterator for AttrScan<'_> {
         self.j = end;
         Some(Attr { name, value, end })
     }
+}
+
+/// Bytes skipped before an attribute name: white space, `/`.
+static BEFORE_NAME: [bool; 256] = byte_set(b" \t\n\r\x0C/");
+/// Bytes that end an attribute name: white space, `/`, `>`, `=`.
+static ENDS_NAME: [bool; 256] = byte_set(b" \t\n\r\x0C/>=");
+/// Bytes that end an unquoted attribute value: white space, `>`.
+static ENDS_UNQUOTED: [bool; 256] = byte_set(b" \t\n\r\x0C>");
+
+/// A lookup table of the bytes in `set`.
+const fn byte_set(set: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
 }
 
 /// The start of the first `</name` (any case) at or after `from`.
@@ -332,6 +373,13 @@ pub(super) fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> 
         at = i + 1;
     }
     None
+}
+
+/// True when `name` is in `list` (ASCII case ignored); most tag names are ruled out by
+/// their length alone.
+pub(super) fn listed(list: &[&[u8]], name: &[u8]) -> bool {
+    list.iter()
+        .any(|t| t.len() == name.len() && t.eq_ignore_ascii_case(name))
 }
 
 pub(super) fn starts_with_ci(hay: &[u8], word: &[u8]) -> bool {

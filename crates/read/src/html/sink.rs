@@ -97,11 +97,14 @@ pub(super) struct Arena {
 }
 
 impl Arena {
-    fn empty() -> Arena {
+    /// An empty arena with room for about `nodes` nodes.
+    fn with_capacity(nodes: usize) -> Arena {
+        let mut all = Vec::with_capacity(nodes.max(1));
+        all.push(ANode::new(Kind::Document));
         Arena {
-            nodes: vec![ANode::new(Kind::Document)],
-            elems: Vec::new(),
-            texts: Vec::new(),
+            nodes: all,
+            elems: Vec::with_capacity(nodes / 2),
+            texts: Vec::with_capacity(nodes / 2),
             none: QualName::new(None, ns!(), local_name!("")),
         }
     }
@@ -111,7 +114,7 @@ impl Arena {
     #[cfg(test)]
     pub(super) fn parse(html: &str) -> Arena {
         use html5ever::tendril::TendrilSink;
-        html5ever::parse_document(Sink::new(), Default::default()).one(html)
+        html5ever::parse_document(Sink::for_page(html.len()), Default::default()).one(html)
     }
 
     /// The tree as text, one node a line (for comparing two parses in tests).
@@ -262,8 +265,13 @@ impl ANode {
 pub(super) struct Sink(RefCell<Arena>);
 
 impl Sink {
-    pub(super) fn new() -> Sink {
-        Sink(RefCell::new(Arena::empty()))
+    /// A sink for a page of `bytes` bytes: room for the nodes such a page has (one in
+    /// about 32 bytes on real pages, thinned), so the arena does not regrow while it is
+    /// filled.
+    pub(super) fn for_page(bytes: usize) -> Sink {
+        Sink(RefCell::new(Arena::with_capacity(
+            (bytes / 32).min(1 << 16),
+        )))
     }
 }
 

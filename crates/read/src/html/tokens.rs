@@ -28,7 +28,7 @@ use html5ever::{Attribute, LocalName, QualName, ns};
 use memchr::{memchr, memmem};
 
 use super::prepass::{
-    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, mentions_hiding, scan_tag,
+    AttrScan, INERT, Kept, Named, STYLING, find_end_tag, is_html_space, listed, scan_tag,
     starts_with_ci,
 };
 use super::sink::{Arena, Sink};
@@ -37,8 +37,8 @@ type Builder = TreeBuilder<u32, Sink>;
 
 /// Parses a page into the reader's arena.
 pub(super) fn parse(source: &str) -> Arena {
-    let tb = TreeBuilder::new(Sink::new(), TreeBuilderOpts::default());
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
+    let tb = TreeBuilder::new(Sink::for_page(source.len()), TreeBuilderOpts::default());
     Feed {
         tb: &tb,
         text: String::new(),
@@ -63,7 +63,9 @@ impl Feed<'_> {
 
     fn flush(&mut self) {
         if !self.text.is_empty() {
-            let t = StrTendril::from(std::mem::take(&mut self.text));
+            // The tendril is a copy: the buffer is kept (grown once for the page).
+            let t = StrTendril::from_slice(&self.text);
+            self.text.clear();
             let _ = self.tb.process_token(Token::CharacterTokens(t), 1);
         }
     }
@@ -106,7 +108,7 @@ impl Feed<'_> {
                 .position(|&c| is_html_space(c) || c == b'/' || c == b'>')
                 .map_or(b.len(), |e| name_at + e);
             let name = &b[name_at..name_end];
-            let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+            let is = |list: &[&[u8]]| listed(list, name);
             let kind = if closing { EndTag } else { StartTag };
             if is(STYLING) {
                 let Some(tag) = scan_tag(b, name_end) else {
@@ -118,7 +120,7 @@ impl Feed<'_> {
                 self.data(&source[copied..i]);
                 copied = tag.end;
                 at = tag.end;
-                let hides = !closing && mentions_hiding(&b[i..tag.end]);
+                let hides = !closing && named.tag_mentions_hiding(&source[i..tag.end]);
                 keep_ends |= hides;
                 if hides || (closing && keep_ends) {
                     // Kept whole, every attribute.

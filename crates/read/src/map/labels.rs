@@ -76,12 +76,23 @@ pub(super) fn find_s3_row(
         return None;
     }
     let defs = format.s3_rows();
+    // The bytes of the label, as a set: a word with a byte outside it is not in the label,
+    // and most of the seventy-odd row words are ruled out so without a search.
+    let mut present = [0u64; 4];
+    for &x in label.as_bytes() {
+        present[usize::from(x >> 6)] |= 1 << (x & 63);
+    }
+    let may_hold = |k: &str| {
+        k.bytes()
+            .all(|x| present[usize::from(x >> 6)] & (1 << (x & 63)) != 0)
+    };
     let best = defs
         .iter()
         .enumerate()
         .filter_map(|(r, d)| {
             d.keywords
                 .iter()
+                .filter(|k| may_hold(k))
                 .filter_map(|k| rfind_short(label, k))
                 .max()
                 .map(|p| (p, r))

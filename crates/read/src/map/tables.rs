@@ -5,7 +5,7 @@ use gongkai_format::FormatVersion;
 use gongkai_report::{Block, Document, GridCell, Location, Value, parse_number};
 
 use super::meta::*;
-use crate::norm::{is_blank_marker, norm, norm_into};
+use crate::norm::{norm, norm_into};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum TableKind {
@@ -127,7 +127,11 @@ pub(super) fn printed(text: &str) -> Printed {
         return Printed::Number(Value::int(n));
     }
     let t = norm(text);
-    if is_blank_marker(&t) {
+    // `t` is normalised already: the blank markers as `is_blank_marker` sees them.
+    if matches!(
+        t.as_str(),
+        "" | "/" | "-" | "—" | "——" | "–" | "无" | "\\" | "_" | "－"
+    ) {
         return Printed::Blank;
     }
     let mut body = t.as_str();

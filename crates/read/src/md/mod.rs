@@ -195,7 +195,7 @@ impl Reader {
             return;
         }
         let texts: Vec<String> = self.para.iter().map(|(t, _)| t.clone()).collect();
-        for (text, first) in paragraphs(&texts) {
+        for (text, first) in paragraphs(texts) {
             self.blocks.push(Block::Paragraph(Paragraph {
                 text,
                 loc: self.para[first].1,
