@@ -252,31 +252,28 @@ pub struct DocumentFigures {
 }
 
 impl DocumentFigures {
-    /// 失效 and 撤稿 in the period, per row.
-    pub fn other_end_counts(&self) -> [[u64; 2]; 2] {
+    /// `[first, second]` per row: how many explanations of each kind.
+    fn count_pair(&self, first: DocumentEnd, second: DocumentEnd) -> [[u64; 2]; 2] {
         let mut out = [[0; 2]; 2];
         for (row, how, _, _) in &self.other_ends {
-            match how {
-                DocumentEnd::Expired => out[*row][0] += 1,
-                DocumentEnd::Withdrawn => out[*row][1] += 1,
-                _ => {}
+            if *how == first {
+                out[*row][0] += 1;
+            } else if *how == second {
+                out[*row][1] += 1;
             }
         }
         out
     }
 
+    /// 失效 and 撤稿 in the period, per row.
+    pub fn other_end_counts(&self) -> [[u64; 2]; 2] {
+        self.count_pair(DocumentEnd::Expired, DocumentEnd::Withdrawn)
+    }
+
     /// `[尚未施行, 本年施行]` per row: issued in the period but in effect after it, and
     /// issued before it but in effect in it.
     pub fn commencement_counts(&self) -> [[u64; 2]; 2] {
-        let mut out = [[0; 2]; 2];
-        for (row, how, _, _) in &self.other_ends {
-            match how {
-                DocumentEnd::NotYetInForce => out[*row][0] += 1,
-                DocumentEnd::CameIntoForce => out[*row][1] += 1,
-                _ => {}
-            }
-        }
-        out
+        self.count_pair(DocumentEnd::NotYetInForce, DocumentEnd::CameIntoForce)
     }
 }
 
