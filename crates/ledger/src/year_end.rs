@@ -37,8 +37,8 @@ use crate::decision::Decision;
 use crate::ledger::Ledger;
 use crate::proactive::{DecisionArea, ProactiveData};
 use crate::register::report::{
-    DocumentFact, ItemFacts, ProactiveFigures, RegisterFinding, continuity, count_documents,
-    other_ends_sentence, proactive_figures, proactive_paragraph,
+    DocumentFact, ItemFacts, ProactiveFigures, RegisterFinding, commencement_sentence, continuity,
+    count_documents, other_ends_sentence, proactive_figures, proactive_paragraph,
 };
 use crate::settings::{AppealCounting, Settings};
 use crate::year_end_parts::{ApplicationsSum, contribution};
@@ -103,6 +103,10 @@ pub struct Figures {
     /// `[规章, 行政规范性文件][失效, 撤稿]` in the period: out of force without a repeal.
     #[serde(default)]
     pub documents_other_ends: [[u64; 2]; 2],
+    /// `[规章, 行政规范性文件][本年制发、尚未施行, 以前年度制发、本年施行]`: documents whose
+    /// 施行日期 moves them across the year's end.
+    #[serde(default)]
+    pub documents_commencement: [[u64; 2]; 2],
     /// The publication register's 主动公开 figures (`None`: no register items).
     #[serde(default)]
     pub proactive: Option<ProactiveFigures>,
@@ -247,6 +251,7 @@ impl Ledger {
         }
         f.admin_fees_10k_yuan = (fees_yuan / Decimal::from(10_000)).normalize();
         f.documents_other_ends = documents.other_end_counts();
+        f.documents_commencement = documents.commencement_counts();
         // REG001 against the register's own previous year (the service compares with the
         // previous report as frozen: `continuity` with `reported`).
         let previous_end = NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap_or_default();
@@ -462,8 +467,9 @@ fn narrative(agency: &str, year: i32, end: NaiveDate, f: &Figures) -> [String; 6
         f.carried_forward[6],
     );
     let s2 = format!(
-        "本年度主动公开政府信息情况见下表。{}本年行政事业性收费金额{}万元。",
+        "本年度主动公开政府信息情况见下表。{}{}本年行政事业性收费金额{}万元。",
         other_ends_sentence(f.documents_other_ends),
+        commencement_sentence(f.documents_commencement),
         f.admin_fees_10k_yuan
     );
     let mut s3 = format!(

@@ -44,7 +44,8 @@ fn expected_documents(items: &[GeneratedItem], year: i32) -> [[u64; 3]; 2] {
             out[row][1] += 1;
         }
         let ended = v.ended_on.is_some_and(|e| e <= end);
-        if formed <= end && !ended {
+        let effective = v.effective_on.is_none_or(|e| e <= end);
+        if formed <= end && effective && !ended {
             out[row][2] += 1;
         }
     }
@@ -154,16 +155,36 @@ fn a_generated_year_of_3000_items_equals_an_independent_count() {
             })
             .count() as u64
     };
+    // … − issued this year but in effect only next year + issued last year, in effect now.
+    let crossing = |row: usize, issued: i32, effective: i32| {
+        items
+            .iter()
+            .filter(|g| {
+                g.draft.validity.as_ref().is_some_and(|v| {
+                    usize::from(v.kind == DocumentKind::NormativeDocument) == row
+                        && g.draft.formed_on.year() == issued
+                        && v.effective_on.is_some_and(|e| e.year() == effective)
+                })
+            })
+            .count() as u64
+    };
+    let pending = |row: usize| crossing(row, YEAR, YEAR + 1);
+    let commenced = |row: usize| crossing(row, YEAR - 1, YEAR);
     for row in 0..2 {
         assert_eq!(
-            docs[row][2],
-            prev[row][2] + docs[row][0] - docs[row][1] - expired(row)
+            docs[row][2] + pending(row),
+            prev[row][2] + docs[row][0] + commenced(row) - docs[row][1] - expired(row)
         );
     }
-    let rows_with_expiry = (0..2).filter(|r| expired(*r) > 0).count();
-    assert_eq!(ye.findings.len(), rows_with_expiry);
-    assert!(rows_with_expiry > 0);
-    assert!(ye.findings.iter().all(|x| x.message_zh.contains("失效")));
+    let explained = |r: usize| expired(r) + pending(r) + commenced(r) > 0;
+    let rows_explained = (0..2).filter(|r| explained(*r)).count();
+    assert_eq!(ye.findings.len(), rows_explained);
+    assert!(rows_explained > 0);
+    assert!(
+        ye.findings
+            .iter()
+            .all(|x| x.message_zh.contains("失效") || x.message_zh.contains("施行"))
+    );
     assert!(
         ye.report.sections[1]
             .text

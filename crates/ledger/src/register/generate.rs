@@ -1,8 +1,9 @@
 //! A realistic year of register items, seeded (the same seed gives the same year): titles
 //! as offices write them, 生成日期 on working days, publication on the website and two
 //! new-media accounts within the art. 26 deadline mostly (a few late, a few never), a few
-//! withheld or on-request items, 规章 and 行政规范性文件 with their validity (and older ones
-//! from earlier years, some repealed or expired in the year), corrections and withdrawals.
+//! withheld or on-request items, 规章 and 行政规范性文件 with their validity (some taking
+//! effect weeks after issue; older ones from earlier years, some repealed or expired in the
+//! year), corrections and withdrawals.
 //! For the acceptance tests (year-end drafts equal to an independent count) and the
 //! benches. Pure: no randomness source but the seed.
 
@@ -254,13 +255,18 @@ impl Ctx<'_> {
         } else {
             status
         };
+        // One in five takes effect some weeks after it is issued (施行日期), before it ends.
+        let effective_on = rng
+            .chance(200)
+            .then(|| formed_on + Duration::days(10 + rng.below(50) as i64))
+            .filter(|e| ended_on.is_none_or(|end| end > *e));
         let number = Some(self.number(formed_on.year()));
         let mut item = self.base(rng, formed_on, title, genre.into(), number);
         item.draft.summary = format!("规范临河市{subject}工作，明确职责分工、办理程序和监督措施。");
         item.draft.validity = Some(Validity {
             kind,
             status,
-            effective_on: None,
+            effective_on,
             ended_on,
         });
         item.draft.disclosure = Disclosure::Proactive;
@@ -503,5 +509,10 @@ mod tests {
         assert!(a.iter().any(|g| g.withdrawal.is_some()));
         assert!(a.iter().any(|g| !g.corrections.is_empty()));
         assert!(a.iter().any(|g| g.draft.validity.is_some()));
+        assert!(
+            a.iter()
+                .filter_map(|g| g.draft.validity.as_ref())
+                .any(|v| v.effective_on.is_some())
+        );
     }
 }

@@ -249,9 +249,12 @@ pub struct Validity {
 }
 
 impl Validity {
-    /// In force on `date` (formed on or before it and not yet ended).
+    /// In force on `date`: formed on or before it, in effect by it (施行日期, if set) and not
+    /// yet ended.
     pub fn in_force_on(&self, formed_on: NaiveDate, date: NaiveDate) -> bool {
-        formed_on <= date && self.ended_on.is_none_or(|e| e > date)
+        formed_on <= date
+            && self.effective_on.is_none_or(|e| e <= date)
+            && self.ended_on.is_none_or(|e| e > date)
     }
 
     /// Repealed (废止) in `year`. An expired (失效) document leaves the in-force count
@@ -523,6 +526,15 @@ mod tests {
             ..v
         };
         assert!(!expired.repealed_in(2025));
+        // Issued in December, in effect from February: not in force at the year's end.
+        let later = Validity {
+            status: ValidityStatus::Effective,
+            effective_on: Some(d("2026-02-01")),
+            ended_on: None,
+            ..v
+        };
+        assert!(!later.in_force_on(d("2025-12-20"), d("2025-12-31")));
+        assert!(later.in_force_on(d("2025-12-20"), d("2026-02-01")));
     }
 
     #[test]

@@ -10,7 +10,13 @@
 //! * **本年制发**: an item with a [`Validity`] whose 生成日期 (签发日期) is in `[N-01-01, E]`.
 //! * **本年废止**: validity 废止 with its date in the period. A document that ran out
 //!   (失效) leaves the in-force count without being counted as repealed.
-//! * **现行有效**: formed on or before E and not ended (废止, 失效) on or before E.
+//! * **现行有效**: formed on or before E, in effect by E (施行日期, when the validity gives
+//!   one later than 生成日期) and not ended (废止, 失效) on or before E — the validity
+//!   dates decide, never today's status: a document repealed in N+1 is in force at the end
+//!   of N, whenever the report of N is drafted.
+//! * A report frozen at its submission counts the validity as it was recorded then
+//!   ([`ItemFacts::as_known`]): a repeal or a corrected validity recorded later changes the
+//!   next year's figures and REG001, not the frozen report.
 //! * An item withdrawn (撤稿) on or before E is counted nowhere from then on: a withdrawal
 //!   says the record should not stand (a repeal is recorded as 废止, not as a withdrawal).
 //! * **主动公开 (section 一)**: the items with a publication dated in the period, on each
@@ -18,7 +24,9 @@
 //!   on-time rate of the items *first* published in the period (art. 26, 20 working days
 //!   on the holiday calendar), corrections and withdrawals dated in the period.
 //!
-//! Because 失效 and 撤稿 take documents out of force without a repeal, the printed
+//! Because 失效 and 撤稿 take documents out of force without a repeal, and a document
+//! issued in one year may take effect in the next (尚未施行 at the end of N, 本年施行 in
+//! N+1), the printed
 //! identity in force(N) = in force(N−1) + issued(N) − repealed(N) does not always hold;
 //! [`continuity`] says by how much and why ([`REG001`]), so the office can explain it in
 //! the report before a reader's year-over-year check (YOY002) asks.
@@ -78,6 +86,10 @@ pub struct Recorded {
     pub corrections: Vec<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal: Option<DateTime<Utc>>,
+    /// The validity of each version in order, with when it was recorded (empty: the
+    /// current validity was always the item's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validity: Vec<(DateTime<Utc>, Option<Validity>)>,
 }
 
 impl ItemFacts {
@@ -92,8 +104,9 @@ impl ItemFacts {
     }
 
     /// The item as known at `known_by` (`None`: registered later): publications,
-    /// corrections and a withdrawal recorded after it left out. The validity is the current
-    /// one (a later change of it is not undone).
+    /// corrections and a withdrawal recorded after it left out, and the validity that of
+    /// the last version recorded by then (a repeal or a corrected validity recorded later
+    /// is undone).
     pub fn as_known(&self, known_by: Option<DateTime<Utc>>) -> Option<ItemFacts> {
         let Some(k) = known_by else {
             return Some(self.clone());
@@ -115,12 +128,15 @@ impl ItemFacts {
         if self.recorded.withdrawal.is_some_and(|w| w > k) {
             out.withdrawn_on = None;
         }
+        if let Some((_, v)) = self.recorded.validity.iter().rfind(|(at, _)| *at <= k) {
+            out.validity.clone_from(v);
+        }
         out.recorded = Recorded::default();
         Some(out)
     }
 }
 
-/// How a document left force.
+/// How a document left force, or how its force in a year differs from its issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentEnd {
@@ -130,6 +146,12 @@ pub enum DocumentEnd {
     Expired,
     /// 撤稿: the register's record withdrawn.
     Withdrawn,
+    /// Issued in the year, in effect only after its end (施行日期 later): counted in 本年制发,
+    /// not in 现行有效.
+    NotYetInForce,
+    /// Issued in an earlier year, in effect in this one: counted in 现行有效 now, not in
+    /// the previous year's.
+    CameIntoForce,
 }
 
 impl DocumentEnd {
@@ -138,6 +160,8 @@ impl DocumentEnd {
             DocumentEnd::Repealed => "废止",
             DocumentEnd::Expired => "失效",
             DocumentEnd::Withdrawn => "撤稿",
+            DocumentEnd::NotYetInForce => "尚未施行",
+            DocumentEnd::CameIntoForce => "施行",
         }
     }
 }
@@ -151,6 +175,9 @@ pub struct DocumentFact {
     pub reference: String,
     pub title: String,
     pub issued_on: NaiveDate,
+    /// 施行日期, when later than the issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended: Option<(NaiveDate, DocumentEnd)>,
 }
@@ -180,6 +207,7 @@ impl DocumentFact {
             },
             title: item.title.clone(),
             issued_on: item.formed_on,
+            effective_on: v.effective_on.filter(|e| *e > item.formed_on),
             ended,
         })
     }
@@ -191,6 +219,7 @@ impl DocumentFact {
             reference: id.to_string(),
             title: d.title.clone(),
             issued_on: d.issued_on,
+            effective_on: None,
             ended: d.repealed_on.map(|r| (r, DocumentEnd::Repealed)),
         }
     }
@@ -203,7 +232,9 @@ impl DocumentFact {
     }
 
     fn in_force_on(&self, date: NaiveDate) -> bool {
-        self.issued_on <= date && self.ended.is_none_or(|(e, _)| e > date)
+        self.issued_on <= date
+            && self.effective_on.is_none_or(|e| e <= date)
+            && self.ended.is_none_or(|(e, _)| e > date)
     }
 }
 
@@ -213,24 +244,36 @@ pub struct DocumentFigures {
     /// `[规章, 行政规范性文件][本年制发, 本年废止, 现行有效]`.
     pub rows: [[u64; 3]; 2],
     /// Documents in force at the start of the period or issued in it that left force in
-    /// the period other than by repeal: `(row, how, reference, title)`.
+    /// the period other than by repeal, issued in it but not yet in effect at its end, or
+    /// issued before it and in effect in it: `(row, how, reference, title)`.
     pub other_ends: Vec<(usize, DocumentEnd, String, String)>,
     /// Notes for the year-end's warnings (opening balances).
     pub notes: Vec<String>,
 }
 
 impl DocumentFigures {
-    /// 失效 and 撤稿 in the period, per row.
-    pub fn other_end_counts(&self) -> [[u64; 2]; 2] {
+    /// `[first, second]` per row: how many explanations of each kind.
+    fn count_pair(&self, first: DocumentEnd, second: DocumentEnd) -> [[u64; 2]; 2] {
         let mut out = [[0; 2]; 2];
         for (row, how, _, _) in &self.other_ends {
-            match how {
-                DocumentEnd::Expired => out[*row][0] += 1,
-                DocumentEnd::Withdrawn => out[*row][1] += 1,
-                DocumentEnd::Repealed => {}
+            if *how == first {
+                out[*row][0] += 1;
+            } else if *how == second {
+                out[*row][1] += 1;
             }
         }
         out
+    }
+
+    /// 失效 and 撤稿 in the period, per row.
+    pub fn other_end_counts(&self) -> [[u64; 2]; 2] {
+        self.count_pair(DocumentEnd::Expired, DocumentEnd::Withdrawn)
+    }
+
+    /// `[尚未施行, 本年施行]` per row: issued in the period but in effect after it, and
+    /// issued before it but in effect in it.
+    pub fn commencement_counts(&self) -> [[u64; 2]; 2] {
+        self.count_pair(DocumentEnd::NotYetInForce, DocumentEnd::CameIntoForce)
     }
 }
 
@@ -271,6 +314,23 @@ pub fn count_documents<'a>(
         }
         let in_force = d.in_force_on(end);
         f.rows[row][2] += u64::from(in_force);
+        if let Some(e) = d.effective_on {
+            let ended_by = |day: NaiveDate| d.ended.is_some_and(|(x, _)| x <= day);
+            let how = if in_period(d.issued_on) && e > end && !ended_by(end) {
+                Some(DocumentEnd::NotYetInForce)
+            } else if d.issued_on < first
+                && in_period(e)
+                && !ended_by(first.pred_opt().unwrap_or(first))
+            {
+                Some(DocumentEnd::CameIntoForce)
+            } else {
+                None
+            };
+            if let Some(how) = how {
+                f.other_ends
+                    .push((row, how, d.reference.clone(), d.title.clone()));
+            }
+        }
         if let Some(from) = opening_from {
             if d.issued_on >= from {
                 since_in_force[row] += u64::from(in_force);
@@ -523,6 +583,33 @@ pub fn other_ends_sentence(counts: [[u64; 2]; 2]) -> String {
     }
 }
 
+/// A sentence for section 二 on documents whose 施行日期 moves them across the year's end
+/// (issued this year, not yet in effect; issued earlier, in effect this year); empty if none.
+pub fn commencement_sentence(counts: [[u64; 2]; 2]) -> String {
+    let mut parts = Vec::new();
+    for (row, [pending, _]) in counts.iter().enumerate() {
+        if *pending > 0 {
+            parts.push(format!(
+                "本年制发的{}中有{pending}件至年底尚未施行，未计入现行有效件数",
+                ROW_LABELS[row]
+            ));
+        }
+    }
+    for (row, [_, commenced]) in counts.iter().enumerate() {
+        if *commenced > 0 {
+            parts.push(format!(
+                "以前年度制发、本年施行的{}{commenced}件计入现行有效件数",
+                ROW_LABELS[row]
+            ));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}。", parts.join("；"))
+    }
+}
+
 /// `《title》`, inner 《》 as 〈〉 (a title that quotes another).
 fn book_title(title: &str) -> String {
     format!("《{}》", title.replace('《', "〈").replace('》', "〉"))
@@ -552,7 +639,9 @@ pub const REG001: RuleMeta = RuleMeta {
 
 ### 检查什么
 
-由主动公开登记簿计算年度报告第二部分时，对规章、行政规范性文件两行核对：本年度“现行有效件数”是否等于上一年度“现行有效件数”加“本年制发件数”减“本年废止件数”。上一年度的数字取上一年度报告提交审核时冻结的数字（尚未提交的，按登记簿计算）。不相等时，逐项说明原因：本年失效（未经废止）的文件、本年撤稿的文件、登记或更正了上一年度及以前的文件（上一年度报告所列件数与登记簿现在的件数不同）。
+由主动公开登记簿计算年度报告第二部分时，对规章、行政规范性文件两行核对：本年度“现行有效件数”是否等于上一年度“现行有效件数”加“本年制发件数”减“本年废止件数”。上一年度的数字取上一年度报告提交审核时冻结的数字（尚未提交的，按登记簿计算）。不相等时，逐项说明原因：本年失效（未经废止）的文件、本年撤稿的文件、本年制发但至年底尚未施行的文件（计入本年制发，不计入现行有效）、以前年度制发而本年施行的文件、登记或更正了上一年度及以前的文件（上一年度报告所列件数与登记簿现在的件数不同）。
+
+各项均按报告年度 12 月 31 日的状态计算，依据登记的生成（签发）日期、施行日期和失效、废止日期，而不是文件今天的状态：次年废止的文件在本年末仍计入现行有效；已提交审核的报告按提交时登记的有效性计算，此后补记或更正的有效性不改变已提交的报告，只在下一年度的本项检查中说明。
 
 ### 为什么
 
@@ -595,7 +684,12 @@ pub fn continuity(
         }
         let mut causes = Vec::new();
         let mut causes_en = Vec::new();
-        for how in [DocumentEnd::Expired, DocumentEnd::Withdrawn] {
+        for how in [
+            DocumentEnd::Expired,
+            DocumentEnd::Withdrawn,
+            DocumentEnd::NotYetInForce,
+            DocumentEnd::CameIntoForce,
+        ] {
             let docs: Vec<String> = current
                 .other_ends
                 .iter()
@@ -607,23 +701,25 @@ pub fn continuity(
             }
             let shown: Vec<&str> = docs.iter().take(5).map(String::as_str).collect();
             let more = if docs.len() > 5 { "……" } else { "" };
+            let what = match how {
+                DocumentEnd::Expired => "本年失效（未经废止）",
+                DocumentEnd::NotYetInForce => "本年制发、期末尚未施行",
+                DocumentEnd::CameIntoForce => "以前年度制发、本年施行",
+                _ => "本年撤稿",
+            };
             causes.push(format!(
-                "本年{}{}{}件：{}{more}",
-                how.label_zh(),
-                if how == DocumentEnd::Expired {
-                    "（未经废止）"
-                } else {
-                    ""
-                },
+                "{what}{}件：{}{more}",
                 docs.len(),
                 shown.join("、")
             ));
             causes_en.push(format!(
-                "{} {} this year",
+                "{} {}",
                 docs.len(),
                 match how {
-                    DocumentEnd::Expired => "expired",
-                    _ => "withdrawn",
+                    DocumentEnd::Expired => "expired this year",
+                    DocumentEnd::NotYetInForce => "issued this year, not yet in effect",
+                    DocumentEnd::CameIntoForce => "issued earlier, in effect this year",
+                    _ => "withdrawn this year",
                 }
             ));
         }

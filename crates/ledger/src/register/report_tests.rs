@@ -234,6 +234,7 @@ fn as_known_leaves_out_what_was_recorded_later() {
         publications: vec![t("2025-03-04T02:00:00Z"), t("2025-06-01T02:00:00Z")],
         corrections: vec![t("2025-04-01T02:00:00Z")],
         withdrawal: Some(t("2025-05-01T02:00:00Z")),
+        ..Recorded::default()
     };
     let k = a.as_known(Some(t("2025-04-15T00:00:00Z"))).unwrap();
     assert_eq!(k.publications.len(), 1);
@@ -241,4 +242,96 @@ fn as_known_leaves_out_what_was_recorded_later() {
     assert_eq!(k.withdrawn_on, None);
     assert_eq!(a.as_known(None).unwrap(), a);
     assert!(a.as_known(Some(t("2024-12-31T00:00:00Z"))).is_none());
+}
+
+/// Section 二 as of 31 December of the report year, from the validity dates, whatever the
+/// documents' status today (issue 16 §3).
+#[test]
+fn section_two_counts_the_documents_as_of_the_years_end() {
+    use ValidityStatus::*;
+    let t = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
+    let items = vec![
+        // Repealed next year: in force at the end of 2025, repealed in 2026.
+        doc("next", "2024-03-01", Repealed, Some("2026-02-10")),
+        // Repealed this year.
+        doc("this", "2023-03-01", Repealed, Some("2025-07-01")),
+        // Expired this year: out of force, not repealed.
+        doc("exp", "2022-03-01", Expired, Some("2025-09-30")),
+        // Issued in December 2025, in effect from 1 February 2026.
+        ItemFacts {
+            validity: Some(Validity {
+                kind: DocumentKind::NormativeDocument,
+                status: Effective,
+                effective_on: Some(d("2026-02-01")),
+                ended_on: None,
+            }),
+            ..item("late", "2025-12-15")
+        },
+        doc("plain", "2025-04-01", Effective, None),
+    ];
+    let y25 = count_documents(&facts(&items), 2025, d("2025-12-31"), None);
+    assert_eq!(
+        y25.rows[1],
+        [2, 1, 2],
+        "issued late plain; repealed this; in force next plain"
+    );
+    assert_eq!(y25.commencement_counts()[1], [1, 0]);
+    assert_eq!(y25.other_end_counts()[1], [1, 0]);
+    assert_eq!(
+        commencement_sentence(y25.commencement_counts()),
+        "本年制发的行政规范性文件中有1件至年底尚未施行，未计入现行有效件数。"
+    );
+    let y24 = count_documents(&facts(&items), 2024, d("2024-12-31"), None);
+    assert_eq!(y24.rows[1], [1, 0, 3]);
+    // 2 = 3 + 2 − 1 − 1 (expired) − 1 (not yet in effect).
+    let found = continuity(2025, &y25, &y24, None);
+    let m = &found[0].message_zh;
+    assert!(m.contains("本年失效（未经废止）1件：000-exp"), "{m}");
+    assert!(m.contains("本年制发、期末尚未施行1件：000-late"), "{m}");
+    let y26 = count_documents(&facts(&items), 2026, d("2026-12-31"), None);
+    assert_eq!(y26.rows[1], [0, 1, 2], "repealed next; in force late plain");
+    assert_eq!(y26.commencement_counts()[1], [0, 1]);
+    let m = &continuity(2026, &y26, &y25, None)[0].message_zh;
+    assert!(m.contains("以前年度制发、本年施行1件：000-late"), "{m}");
+
+    // A corrected validity: recorded in March 2026 that "this" was repealed only in 2026,
+    // after the 2025 report was submitted in January. The report as frozen keeps what was
+    // recorded then; the register as now counts the corrected dates.
+    let mut corrected = doc("this", "2023-03-01", Repealed, Some("2026-01-20"));
+    let was = items[1].validity.clone();
+    let now = corrected.validity.clone();
+    corrected.recorded.validity = vec![
+        (
+            t("2023-03-02T02:00:00Z"),
+            Some(Validity {
+                status: Effective,
+                ended_on: None,
+                ..now.clone().unwrap()
+            }),
+        ),
+        (t("2025-07-02T02:00:00Z"), was),
+        (t("2026-03-01T02:00:00Z"), now),
+    ];
+    let mut register = items.clone();
+    register[1] = corrected;
+    let frozen: Vec<ItemFacts> = register
+        .iter()
+        .filter_map(|i| i.as_known(Some(t("2026-01-20T08:00:00Z"))))
+        .collect();
+    assert_eq!(
+        count_documents(&facts(&frozen), 2025, d("2025-12-31"), None).rows,
+        y25.rows,
+        "the frozen report does not change"
+    );
+    let live = count_documents(&facts(&register), 2025, d("2025-12-31"), None);
+    assert_eq!(live.rows[1], [2, 0, 3]);
+    // Before its repeal was recorded, the document was in force in the frozen view.
+    let early: Vec<ItemFacts> = register
+        .iter()
+        .filter_map(|i| i.as_known(Some(t("2025-06-30T00:00:00Z"))))
+        .collect();
+    assert_eq!(
+        count_documents(&facts(&early), 2025, d("2025-06-30"), None).rows[1],
+        [1, 0, 4]
+    );
 }

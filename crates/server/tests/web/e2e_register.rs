@@ -1,5 +1,6 @@
 //! Issue 16 in the browser: the publication register's review before publication
-//! (三审, 保密审查, 错敏排查) through the pages, in a real headless Chromium.
+//! (三审, 保密审查, 错敏排查) through the pages, in a real headless Chromium, and the
+//! year-end draft that counts the published item.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,8 @@ use crate::e2e::{browser_session, click, fill, login_as, set_value, wait_for, wa
 
 /// Issue 16 §2 in the browser: a clerk drafts a register item with a planted 身份证号 in the
 /// body, sees it flagged on the review page (with its place), fixes it, fills the 保密审查 at
-/// 初审; the office head (复审) and the leader (审核) approve; the clerk publishes it.
+/// 初审; the office head (复审) and the leader (审核) approve; the clerk publishes it; the
+/// year-end draft's 主动公开 paragraph counts it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_drafts_an_item_fixes_a_planted_id_number_and_it_passes_three_reviews() {
     let Some((driver, base, _process, server)) = browser_session("register-review").await else {
@@ -103,5 +105,22 @@ async fn register_review_journey(driver: &WebDriver, base: &str) -> WebDriverRes
     )
     .await;
     wait_text(driver, "main", "已发布").await;
+
+    // The year-end draft counts it: section 一's 主动公开 paragraph, from the register.
+    driver
+        .goto(format!("{base}/year-end?year={}", &today()[..4]))
+        .await?;
+    wait_text(
+        driver,
+        "main",
+        "本年度主动公开政府信息1条，其中通过政府网站发布1条",
+    )
+    .await;
+    wait_text(
+        driver,
+        "main",
+        "本年度首次公开的1条信息中，1条在生成之日起20个工作日内公开",
+    )
+    .await;
     Ok(())
 }

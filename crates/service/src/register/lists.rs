@@ -140,7 +140,7 @@ fn far() -> NaiveDate {
 
 impl Service {
     /// The query of `filter` on `today` (`due_soon`: the window in working days).
-    fn item_query(&self, f: &ItemFilter, today: NaiveDate, due_soon: u32) -> ItemQuery {
+    pub fn item_query(&self, f: &ItemFilter, today: NaiveDate, due_soon: u32) -> ItemQuery {
         let per_page = match f.per_page {
             0 => PER_PAGE,
             n => n.min(MAX_PER_PAGE),

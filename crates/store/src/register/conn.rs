@@ -642,3 +642,45 @@ macro_rules! impl_register_conn {
 
 impl_register_conn!(sqlx::Sqlite);
 impl_register_conn!(sqlx::Postgres);
+
+/// The database's plan of a list query (for the benches: which index each filter uses).
+pub(crate) trait ExplainConn: Conn {
+    /// The plans of the count and of the page, one line per step.
+    async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>>;
+}
+
+impl ExplainConn for crate::Tx<'_, sqlx::Sqlite> {
+    async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>> {
+        let (count, rows, params) = query::sql(q, self.agency);
+        let mut out = Vec::new();
+        for sql in [count, rows] {
+            let sql = format!("EXPLAIN QUERY PLAN {sql}");
+            let steps: Vec<(i64, i64, i64, String)> = bind_all!(
+                sqlx::query_as::<sqlx::Sqlite, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql)),
+                &params
+            )
+            .fetch_all(&mut *self.t)
+            .await?;
+            out.extend(steps.into_iter().map(|s| s.3));
+        }
+        Ok(out)
+    }
+}
+
+impl ExplainConn for crate::Tx<'_, sqlx::Postgres> {
+    async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>> {
+        let (count, rows, params) = query::sql(q, self.agency);
+        let mut out = Vec::new();
+        for sql in [count, rows] {
+            let sql = format!("EXPLAIN (ANALYZE, COSTS OFF) {sql}");
+            let steps: Vec<String> = bind_all!(
+                sqlx::query_scalar::<sqlx::Postgres, String>(sqlx::AssertSqlSafe(sql)),
+                &params
+            )
+            .fetch_all(&mut *self.t)
+            .await?;
+            out.extend(steps);
+        }
+        Ok(out)
+    }
+}

@@ -1,6 +1,8 @@
 //! The register as the year-end counts it ([`ItemFacts`]): every item's current catalogue
 //! fields and validity, its publications, the moments of its corrections and its
-//! withdrawal — three queries for the whole agency, whatever its size.
+//! withdrawal, and the validity of each version of the 规章 and 行政规范性文件 (with its
+//! 施行日期, and when it was recorded: a report frozen at its submission counts the validity
+//! known then) — four queries for the whole agency, whatever its size.
 
 use std::collections::HashMap;
 
@@ -52,15 +54,18 @@ fn day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china_offset()).date_naive()
 }
 
-/// The register's three reads (both backends).
+/// The register's four reads (both backends).
 pub(crate) trait FactsConn: Conn {
     async fn fact_items(&mut self) -> Result<Vec<ItemRow>>;
     async fn fact_publications(&mut self) -> Result<Vec<PublicationRow>>;
     async fn fact_corrections(&mut self) -> Result<Vec<(i64, DateTime<Utc>)>>;
+    /// `(item, validity JSON of the version, recorded_at)` of every version of the items
+    /// that have a validity now or more than one version, in version order.
+    async fn fact_validities(&mut self) -> Result<Vec<(i64, Option<String>, DateTime<Utc>)>>;
 }
 
 macro_rules! impl_facts_conn {
-    ($db:ty) => {
+    ($db:ty, $validity:literal) => {
         impl FactsConn for crate::Tx<'_, $db> {
             async fn fact_items(&mut self) -> Result<Vec<ItemRow>> {
                 Ok(sqlx::query_as(
@@ -92,12 +97,28 @@ macro_rules! impl_facts_conn {
                 .fetch_all(&mut *self.t)
                 .await?)
             }
+
+            async fn fact_validities(
+                &mut self,
+            ) -> Result<Vec<(i64, Option<String>, DateTime<Utc>)>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT v.item_id, ",
+                    $validity,
+                    ", v.recorded_at FROM register_versions v JOIN register_items i \
+                     ON i.agency_id = v.agency_id AND i.id = v.item_id \
+                     WHERE v.agency_id = $1 AND (i.doc_kind IS NOT NULL OR i.version > 1) \
+                     ORDER BY v.item_id, v.version"
+                ))
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
+                .await?)
+            }
         }
     };
 }
 
-impl_facts_conn!(sqlx::Sqlite);
-impl_facts_conn!(sqlx::Postgres);
+impl_facts_conn!(sqlx::Sqlite, "json_extract(v.data, '$.validity')");
+impl_facts_conn!(sqlx::Postgres, "(v.data -> 'validity')::text");
 
 /// Every item of the agency as the year-end counts it.
 pub(crate) async fn register_facts<C: FactsConn>(c: &mut C) -> Result<Vec<ItemFacts>> {
@@ -149,6 +170,21 @@ pub(crate) async fn register_facts<C: FactsConn>(c: &mut C) -> Result<Vec<ItemFa
         let Some(&i) = index.get(&id) else { continue };
         items[i].corrected_on.push(day(at));
         items[i].recorded.corrections.push(at);
+    }
+    // The validity of each version: the current one with its 施行日期 (the row keeps the
+    // status and end only), the earlier ones for a report frozen before they changed.
+    for (id, validity, at) in c.fact_validities().await? {
+        let Some(&i) = index.get(&id) else { continue };
+        let v: Option<Validity> = match validity.as_deref() {
+            None => None,
+            Some(json) => serde_json::from_str(json).map_err(|e| corrupt(id, e.to_string()))?,
+        };
+        items[i].recorded.validity.push((at, v));
+    }
+    for item in &mut items {
+        if let Some((_, v)) = item.recorded.validity.last() {
+            item.validity.clone_from(v);
+        }
     }
     Ok(items)
 }

@@ -450,6 +450,14 @@ impl Store {
         tx!(self, read, |c| c.list_items(query))
     }
 
+    /// The database's plan of [`Store::list_items`] with `query` (SQLite's `EXPLAIN QUERY
+    /// PLAN`, PostgreSQL's `EXPLAIN ANALYZE`), count first: for the benches and for an
+    /// administrator wondering why a list is slow.
+    pub async fn explain_list_items(&self, query: &ItemQuery) -> Result<Vec<String>> {
+        use crate::register::conn::ExplainConn;
+        tx!(self, read, |c| c.explain_items(query))
+    }
+
     /// Every version of every item whose timeline has an entry of `kind` dated in
     /// `[from, until)` — e.g. the corrections and withdrawals of a year — as
     /// `(item id, entry)`, oldest first.

@@ -82,16 +82,22 @@ fn push(params: &mut Vec<Param>, p: Param) -> usize {
 pub(crate) fn sql(q: &ItemQuery, agency: i64) -> (String, String, Vec<Param>) {
     let mut params = vec![Param::Int(agency)];
     let mut wheres = vec!["i.agency_id = $1".to_string()];
+    // One LIKE over the four fields joined by a space (a word has none, so it cannot match
+    // across two fields), lower-cased only for a word with letters that have a case: the
+    // scan of a Chinese word is then one plain LIKE per row.
+    const FIELDS: &str = "(i.title || ' ' || i.index_number || ' ' || COALESCE(i.number, '') \
+                          || ' ' || i.summary)";
     for w in q.text.as_deref().unwrap_or("").split_whitespace() {
+        let cased = w.chars().any(|c| c.is_lowercase() || c.is_uppercase());
         let n = push(
             &mut params,
             Param::Text(format!("%{}%", like_escape(&w.to_lowercase()))),
         );
-        wheres.push(format!(
-            "(LOWER(i.title) LIKE ${n} ESCAPE '\\' OR LOWER(i.index_number) LIKE ${n} ESCAPE '\\' \
-             OR LOWER(COALESCE(i.number, '')) LIKE ${n} ESCAPE '\\' \
-             OR LOWER(i.summary) LIKE ${n} ESCAPE '\\')"
-        ));
+        if cased {
+            wheres.push(format!("LOWER{FIELDS} LIKE ${n} ESCAPE '\\'"));
+        } else {
+            wheres.push(format!("{FIELDS} LIKE ${n} ESCAPE '\\'"));
+        }
     }
     if let Some(t) = q.topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let t = t.replace(['/', '＼'], "\\");
@@ -167,15 +173,18 @@ pub(crate) fn sql(q: &ItemQuery, agency: i64) -> (String, String, Vec<Param>) {
         ItemOrder::Due => "i.due_on, i.id",
         ItemOrder::Reassess => "i.reassess_on, i.id",
     };
-    let mut rows =
-        format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE {wheres} ORDER BY {order}");
-    if let Some(limit) = q.limit {
-        rows.push_str(&format!(
-            " LIMIT {} OFFSET {}",
+    // A page: the ids first, ordered and cut on the items' indexes alone, then the rows
+    // with their versions (a deep page skips index entries, not joined rows).
+    let rows = match q.limit {
+        Some(limit) => format!(
+            "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.agency_id = $1 AND i.id IN \
+             (SELECT i.id FROM register_items i WHERE {wheres} ORDER BY {order} LIMIT {} OFFSET {}) \
+             ORDER BY {order}",
             limit.min(i64::MAX as u64),
             q.offset.min(i64::MAX as u64)
-        ));
-    }
+        ),
+        None => format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE {wheres} ORDER BY {order}"),
+    };
     (count, rows, params)
 }
 
@@ -196,7 +205,7 @@ mod tests {
         };
         let (count, rows, params) = sql(&q, 7);
         assert!(!rows.contains("通知") && !count.contains("100"));
-        assert!(rows.ends_with("LIMIT 20 OFFSET 40"));
+        assert!(rows.contains("LIMIT 20 OFFSET 40)"));
         assert_eq!(params.len(), 1 + 2 + 2 + 1 + 2);
         assert!(params.contains(&Param::Text("%100\\%%".into())));
         assert!(params.contains(&Param::Text("% new_media %".into())));
