@@ -85,6 +85,9 @@ struct ReviewPage {
     secrecy: &'static str,
     secrecy_records: Vec<SecrecyView>,
     findings: Vec<FindingView>,
+    /// Attachments whose text could not be extracted (未能提取文字).
+    unread: Vec<String>,
+    lint_run: Option<crate::pages::register_lint::RunView>,
     obstacles: Vec<String>,
     can_submit: bool,
     can_approve: bool,
@@ -215,6 +218,8 @@ async fn build(
         secrecy: r.secrecy.label_zh(),
         secrecy_records: r.secrecy_records.iter().map(secrecy_view).collect(),
         findings,
+        unread: r.unread.iter().map(|u| u.label_zh()).collect(),
+        lint_run: r.last_run.as_ref().map(crate::pages::register_lint::run_view),
         obstacles: r.obstacles.clone(),
         can_submit: may.submit,
         can_approve: may.approve,
