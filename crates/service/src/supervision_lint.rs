@@ -159,9 +159,11 @@ impl Service {
             .find(|a| a.code == code.trim())
             .cloned()
             .ok_or_else(not_found)?;
-        let inside = nodes
-            .iter()
-            .any(|n| subtree_of(&all, n.id).iter().any(|(a, _)| a.id == agency.id));
+        let inside = nodes.iter().any(|n| {
+            subtree_of(&all, n.id)
+                .iter()
+                .any(|(a, _)| a.id == agency.id)
+        });
         if !inside {
             return Err(not_found());
         }

@@ -505,7 +505,13 @@ fn file(name: &str, bytes: &[u8]) -> gongkai_store::register::NewAttachment {
 }
 
 /// Reviews item `id` through the three levels, letting every error through with a reason.
-async fn pass_review(svc: &Service, id: i64, li: &gongkai_service::Actor, zhu: &gongkai_service::Actor, wang: &gongkai_service::Actor) {
+async fn pass_review(
+    svc: &Service,
+    id: i64,
+    li: &gongkai_service::Actor,
+    zhu: &gongkai_service::Actor,
+    wang: &gongkai_service::Actor,
+) {
     svc.submit_item(li, id, clean(), None).await.unwrap();
     let r = svc.item_review(zhu, id).await.unwrap();
     for f in &r.blocking {
@@ -523,7 +529,10 @@ async fn attachments_are_checked_bound_and_every_run_kept(svc: &Service) {
     let svc = &on_day(svc);
     let (li, zhu, wang) = office(svc).await;
     let item = svc
-        .register_item(&li, draft("关于补贴发放情况的公示", "公告", "经研究，决定发放补贴。"))
+        .register_item(
+            &li,
+            draft("关于补贴发放情况的公示", "公告", "经研究，决定发放补贴。"),
+        )
         .await
         .unwrap();
     let id = item.id;
@@ -552,7 +561,11 @@ async fn attachments_are_checked_bound_and_every_run_kept(svc: &Service) {
     );
     assert_eq!(f.place_zh(), "附件1《名单.txt》第 3 段第 6 字");
     assert_eq!(r.unread.len(), 1);
-    assert!(r.unread[0].label_zh().starts_with("附件2《扫描件.png》未能提取文字"));
+    assert!(
+        r.unread[0]
+            .label_zh()
+            .starts_with("附件2《扫描件.png》未能提取文字")
+    );
     // The hash a review binds covers the attachments.
     assert_ne!(r.content_hash, item.content_hash);
     assert!(r.last_run.is_none());
@@ -590,17 +603,25 @@ async fn attachments_are_checked_bound_and_every_run_kept(svc: &Service) {
 
     // So does one taken off (with a reason; its bytes are kept).
     assert_eq!(
-        svc.detach_from_item(&li, id, 3, " ").await.unwrap_err().kind(),
+        svc.detach_from_item(&li, id, 3, " ")
+            .await
+            .unwrap_err()
+            .kind(),
         ErrorKind::Invalid
     );
-    svc.detach_from_item(&li, id, 3, "与正文重复").await.unwrap();
+    svc.detach_from_item(&li, id, 3, "与正文重复")
+        .await
+        .unwrap();
     let r = svc.item_review(&li, id).await.unwrap();
     assert_eq!(r.review.status, ReviewStatus::NeedsReReview);
     assert_eq!(stage(svc, id).await, ItemStage::Draft);
     let v = svc.item(&li, id).await.unwrap();
     assert!(v.record.attachments[2].removed.is_some());
     assert_eq!(
-        svc.detach_from_item(&li, id, 3, "再删").await.unwrap_err().kind(),
+        svc.detach_from_item(&li, id, 3, "再删")
+            .await
+            .unwrap_err()
+            .kind(),
         ErrorKind::Conflict
     );
     pass_review(svc, id, &li, &zhu, &wang).await;

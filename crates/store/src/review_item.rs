@@ -171,7 +171,10 @@ pub struct UnreadAttachment {
 impl UnreadAttachment {
     /// `附件2《扫描件.pdf》未能提取文字（…）`.
     pub fn label_zh(&self) -> String {
-        format!("附件{}《{}》未能提取文字（{}）", self.seq, self.name, self.note)
+        format!(
+            "附件{}《{}》未能提取文字（{}）",
+            self.seq, self.name, self.note
+        )
     }
 }
 

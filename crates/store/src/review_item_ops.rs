@@ -137,15 +137,11 @@ pub(crate) async fn review_stage<C: RegisterConn>(
     }
     let lv = review_item::levels_of(&steps, levels(c, item).await?);
     let hash = item_bound_hash(c, item).await?;
-    Ok(
-        match review_item::status(&steps, lv, Some(&hash)) {
-            ReviewStatus::AwaitingReview | ReviewStatus::AwaitingApproval => {
-                Some(ItemStage::InReview)
-            }
-            ReviewStatus::Approved => Some(ItemStage::Approved),
-            _ => None,
-        },
-    )
+    Ok(match review_item::status(&steps, lv, Some(&hash)) {
+        ReviewStatus::AwaitingReview | ReviewStatus::AwaitingApproval => Some(ItemStage::InReview),
+        ReviewStatus::Approved => Some(ItemStage::Approved),
+        _ => None,
+    })
 }
 
 pub(crate) async fn item_review<C: RegisterConn>(
@@ -163,7 +159,9 @@ pub(crate) async fn item_review<C: RegisterConn>(
     let mut attachments = Vec::new();
     for (a, t) in &item.attachments {
         match t {
-            Some(AttachmentText::Text { text }) => attachments.push((a.seq, a.name.as_str(), text.as_str())),
+            Some(AttachmentText::Text { text }) => {
+                attachments.push((a.seq, a.name.as_str(), text.as_str()))
+            }
             Some(AttachmentText::None { note }) => unread.push(UnreadAttachment {
                 seq: a.seq,
                 name: a.name.clone(),

@@ -77,15 +77,17 @@ fn codes_sql(agencies: &str) -> String {
 
 fn figures_from(rows: Vec<FigureTuple>) -> Vec<LintFigures> {
     rows.into_iter()
-        .map(|(agency_id, checked, with_errors, errors, warnings, po, o)| LintFigures {
-            agency_id,
-            checked,
-            with_errors,
-            errors,
-            warnings,
-            published_overridden: po,
-            overrides: o,
-        })
+        .map(
+            |(agency_id, checked, with_errors, errors, warnings, po, o)| LintFigures {
+                agency_id,
+                checked,
+                with_errors,
+                errors,
+                warnings,
+                published_overridden: po,
+                overrides: o,
+            },
+        )
         .collect()
 }
 
@@ -98,48 +100,48 @@ impl Store {
         agencies: &[AgencyId],
         year: i32,
     ) -> Result<(Vec<LintFigures>, Vec<CodeCount>)> {
-        let (figures, codes): (Vec<FigureTuple>, Vec<(i64, String, String, i64)>) =
-            match &self.pool {
-                Pool::Sqlite(p) => {
-                    let mut t = p.begin().await?;
-                    let scope = "r.agency_id IN (SELECT value FROM json_each($1))";
-                    let ids = json_ids(agencies);
-                    let f = sqlx::query_as(sqlx::AssertSqlSafe(figures_sql(scope)))
-                        .bind(&ids)
-                        .bind(year)
-                        .fetch_all(&mut *t)
-                        .await?;
-                    let c = sqlx::query_as(sqlx::AssertSqlSafe(codes_sql(scope)))
-                        .bind(&ids)
-                        .bind(year)
-                        .fetch_all(&mut *t)
-                        .await?;
-                    t.commit().await?;
-                    (f, c)
-                }
-                Pool::Postgres(p) => {
-                    let mut t = p
-                        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                        .await?;
-                    sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
-                        .bind(csv_ids(agencies))
-                        .execute(&mut *t)
-                        .await?;
-                    let scope = "r.agency_id = ANY($1)";
-                    let f = sqlx::query_as(sqlx::AssertSqlSafe(figures_sql(scope)))
-                        .bind(agencies)
-                        .bind(year)
-                        .fetch_all(&mut *t)
-                        .await?;
-                    let c = sqlx::query_as(sqlx::AssertSqlSafe(codes_sql(scope)))
-                        .bind(agencies)
-                        .bind(year)
-                        .fetch_all(&mut *t)
-                        .await?;
-                    t.commit().await?;
-                    (f, c)
-                }
-            };
+        let (figures, codes): (Vec<FigureTuple>, Vec<(i64, String, String, i64)>) = match &self.pool
+        {
+            Pool::Sqlite(p) => {
+                let mut t = p.begin().await?;
+                let scope = "r.agency_id IN (SELECT value FROM json_each($1))";
+                let ids = json_ids(agencies);
+                let f = sqlx::query_as(sqlx::AssertSqlSafe(figures_sql(scope)))
+                    .bind(&ids)
+                    .bind(year)
+                    .fetch_all(&mut *t)
+                    .await?;
+                let c = sqlx::query_as(sqlx::AssertSqlSafe(codes_sql(scope)))
+                    .bind(&ids)
+                    .bind(year)
+                    .fetch_all(&mut *t)
+                    .await?;
+                t.commit().await?;
+                (f, c)
+            }
+            Pool::Postgres(p) => {
+                let mut t = p
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?;
+                sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
+                    .bind(csv_ids(agencies))
+                    .execute(&mut *t)
+                    .await?;
+                let scope = "r.agency_id = ANY($1)";
+                let f = sqlx::query_as(sqlx::AssertSqlSafe(figures_sql(scope)))
+                    .bind(agencies)
+                    .bind(year)
+                    .fetch_all(&mut *t)
+                    .await?;
+                let c = sqlx::query_as(sqlx::AssertSqlSafe(codes_sql(scope)))
+                    .bind(agencies)
+                    .bind(year)
+                    .fetch_all(&mut *t)
+                    .await?;
+                t.commit().await?;
+                (f, c)
+            }
+        };
         Ok((
             figures_from(figures),
             codes
@@ -157,6 +159,8 @@ impl Store {
     /// The agency's items of `year` that have a kept run, each with its latest run, by
     /// 索引号 (the supervisor's drill-down; reads only).
     pub async fn linted_items(&self, year: i32) -> Result<Vec<crate::review_item::LintedItem>> {
-        tx!(self, read, |c| crate::review_item_db::ItemReviewConn::linted_items(c, year))
+        tx!(self, read, |c| {
+            crate::review_item_db::ItemReviewConn::linted_items(c, year)
+        })
     }
 }

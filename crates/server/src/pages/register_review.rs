@@ -219,7 +219,10 @@ async fn build(
         secrecy_records: r.secrecy_records.iter().map(secrecy_view).collect(),
         findings,
         unread: r.unread.iter().map(|u| u.label_zh()).collect(),
-        lint_run: r.last_run.as_ref().map(crate::pages::register_lint::run_view),
+        lint_run: r
+            .last_run
+            .as_ref()
+            .map(crate::pages::register_lint::run_view),
         obstacles: r.obstacles.clone(),
         can_submit: may.submit,
         can_approve: may.approve,

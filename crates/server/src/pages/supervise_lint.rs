@@ -49,7 +49,6 @@ struct ItemView {
 struct DrillPage {
     chrome: Chrome,
     agency_name: String,
-    agency_code: String,
     year: i32,
     items: Vec<ItemView>,
     clean: usize,
@@ -73,7 +72,6 @@ async fn page(
     let page = DrillPage {
         chrome: Chrome::new(&ctx, "supervise"),
         agency_name: d.agency.name.clone(),
-        agency_code: d.agency.code.clone(),
         year: d.year,
         clean: d.clean,
         items: d

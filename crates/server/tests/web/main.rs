@@ -23,4 +23,5 @@ mod processes;
 mod register;
 mod security;
 mod supervise;
+mod supervise_lint;
 mod year_end;

@@ -44,7 +44,11 @@ fn workbook_text(bytes: &[u8]) -> Result<String, String> {
             .rows()
             .map(|r| {
                 r.iter()
-                    .map(|d| crate::imports::cell(d).text().replace(['\t', '\n', '\r'], " "))
+                    .map(|d| {
+                        crate::imports::cell(d)
+                            .text()
+                            .replace(['\t', '\n', '\r'], " ")
+                    })
                     .collect::<Vec<_>>()
                     .join("\t")
             })
@@ -125,7 +129,10 @@ mod tests {
 
     #[test]
     fn text_html_csv_and_workbooks_are_read() {
-        let t = extract("名单.txt", "第一段\n\n身份证号11010519491231002X".as_bytes());
+        let t = extract(
+            "名单.txt",
+            "第一段\n\n身份证号11010519491231002X".as_bytes(),
+        );
         assert!(text(&t).contains("11010519491231002X"));
         let t = extract(
             "a.html",
@@ -165,7 +172,10 @@ mod tests {
             ("扫描.png", b"\x89PNG\r\n\x1a\n....".as_slice()),
             ("坏.pdf", b"%PDF-1.4 not really".as_slice()),
             ("空.txt", b"   \n ".as_slice()),
-            ("旧.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 old word".as_slice()),
+            (
+                "旧.doc",
+                b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 old word".as_slice(),
+            ),
         ] {
             match extract(name, bytes) {
                 AttachmentText::None { note } => assert!(!note.is_empty(), "{name}"),

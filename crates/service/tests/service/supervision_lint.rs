@@ -41,7 +41,9 @@ fn clean() -> SecrecyReview {
 }
 
 async fn a_city_supervisor_sees_its_counties_lint_figures(svc: &Service) {
-    let svc = &svc.clone().with_date(NaiveDate::from_ymd_opt(2025, 10, 20).unwrap());
+    let svc = &svc
+        .clone()
+        .with_date(NaiveDate::from_ymd_opt(2025, 10, 20).unwrap());
     office(svc).await;
     let admin = svc.actor("admin", Via::Cli).await.unwrap();
     for (parent, code, name, kind) in [
@@ -86,9 +88,15 @@ async fn a_city_supervisor_sees_its_counties_lint_figures(svc: &Service) {
 
     // C1: one item with an ID number submitted; one published with the error let through.
     let (li, zhu, wang) = who("C1").await;
-    let a = svc.register_item(&li, draft("甲公示", &leak)).await.unwrap();
+    let a = svc
+        .register_item(&li, draft("甲公示", &leak))
+        .await
+        .unwrap();
     svc.submit_item(&li, a.id, clean(), None).await.unwrap();
-    let b = svc.register_item(&li, draft("乙公示", &leak)).await.unwrap();
+    let b = svc
+        .register_item(&li, draft("乙公示", &leak))
+        .await
+        .unwrap();
     svc.submit_item(&li, b.id, clean(), None).await.unwrap();
     let r = svc.item_review(&zhu, b.id).await.unwrap();
     let fp = r.blocking[0].fingerprint();
@@ -117,7 +125,10 @@ async fn a_city_supervisor_sees_its_counties_lint_figures(svc: &Service) {
         .unwrap();
     svc.submit_item(&li2, c.id, clean(), None).await.unwrap();
     let (lix, _, _) = who("X").await;
-    let x = svc.register_item(&lix, draft("丁公示", &leak)).await.unwrap();
+    let x = svc
+        .register_item(&lix, draft("丁公示", &leak))
+        .await
+        .unwrap();
     svc.submit_item(&lix, x.id, clean(), None).await.unwrap();
 
     // The view of C: every agency of the subtree, X not among them.
@@ -182,7 +193,10 @@ async fn a_city_supervisor_sees_its_counties_lint_figures(svc: &Service) {
         .await
         .unwrap();
     let sheets = inspect::read(&xl.bytes).unwrap();
-    let s = sheets.iter().find(|s| s.name == "错敏排查").expect("错敏 sheet");
+    let s = sheets
+        .iter()
+        .find(|s| s.name == "错敏排查")
+        .expect("错敏 sheet");
     assert_eq!(s.cells.get("A1"), Some(&X::Text("机关".into())));
     assert_eq!(s.cells.get("I1"), Some(&X::Text("最常见的问题".into())));
     assert_eq!(s.cells.get("B3"), Some(&X::Text("C1".into())));

@@ -11,8 +11,8 @@ use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::register::query::{self, ItemPage, ItemQuery};
 use crate::register::{
-    AttachmentMeta, AttachmentRemoval, AttachmentText, ItemVersion, PublicationRecord, RegisterItem, TimelineEntry, TimelineKind,
-    VersionKind,
+    AttachmentMeta, AttachmentRemoval, AttachmentText, ItemVersion, PublicationRecord,
+    RegisterItem, TimelineEntry, TimelineKind, VersionKind,
 };
 
 /// Binds a list query's parameters in order (as `backend`'s `bind_all!`).

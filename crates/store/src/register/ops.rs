@@ -15,9 +15,9 @@ use crate::model::{Role, Stamp, User};
 use crate::ops::{actor, audit, require};
 use crate::register::hooks;
 use crate::register::{
-    AttachmentMeta, AttachmentRemoval, AttachmentText, ItemRecord, ItemVersion, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAttachment,
-    PublicationRecord, Reassessment, RegisterConn, RegisterItem, SETTINGS_KEY, TimelineEntry,
-    TimelineKind, VersionKind,
+    AttachmentMeta, AttachmentRemoval, AttachmentText, ItemRecord, ItemVersion,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAttachment, PublicationRecord, Reassessment,
+    RegisterConn, RegisterItem, SETTINGS_KEY, TimelineEntry, TimelineKind, VersionKind,
 };
 
 pub(crate) async fn settings<C: RegisterConn>(c: &mut C) -> Result<RegisterSettings> {
