@@ -47,6 +47,7 @@ const LATEST: &str = "r.seq = (SELECT MAX(r2.seq) FROM register_lint_runs r2 \
     WHERE r2.agency_id = r.agency_id AND r2.item_id = r.item_id)";
 
 type FigureTuple = (i64, i64, i64, i64, i64, i64, i64);
+type CodeTuple = (i64, String, String, i64);
 
 fn figures_sql(agencies: &str) -> String {
     format!(
@@ -100,8 +101,7 @@ impl Store {
         agencies: &[AgencyId],
         year: i32,
     ) -> Result<(Vec<LintFigures>, Vec<CodeCount>)> {
-        let (figures, codes): (Vec<FigureTuple>, Vec<(i64, String, String, i64)>) = match &self.pool
-        {
+        let (figures, codes): (Vec<FigureTuple>, Vec<CodeTuple>) = match &self.pool {
             Pool::Sqlite(p) => {
                 let mut t = p.begin().await?;
                 let scope = "r.agency_id IN (SELECT value FROM json_each($1))";

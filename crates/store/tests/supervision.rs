@@ -273,17 +273,7 @@ async fn lint_runs_are_kept_and_grouped(db: TestDb) {
     assert_eq!(items[0].run.findings.len(), 2);
 
     if db.url.starts_with("postgres") {
-        let role = format!("gongkai_lint_{}", std::process::id());
-        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        for sql in [
-            format!("CREATE ROLE {role} NOLOGIN"),
-            format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"),
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut c)
-                .await
-                .unwrap();
-        }
+        let (mut c, role) = common::app_role(&db.url, "gongkai_lint", "SELECT").await;
         let mut t = c.begin().await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE {role}")))
             .execute(&mut *t)
@@ -308,12 +298,7 @@ async fn lint_runs_are_kept_and_grouped(db: TestDb) {
             assert_eq!(seen, vec![b], "{table}");
         }
         t.rollback().await.unwrap();
-        for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut c)
-                .await
-                .unwrap();
-        }
+        common::drop_role(&mut c, &role).await;
     }
     db.finish().await;
 }

@@ -9,7 +9,6 @@ use super::*;
 use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
 use gongkai_service::supervision_export::SupervisionFormat;
-use gongkai_store::Role;
 use gongkai_write::xlsx::inspect::{self, Value as X};
 
 on_both_backends!(a_city_supervisor_sees_its_counties_lint_figures);
@@ -44,39 +43,7 @@ async fn a_city_supervisor_sees_its_counties_lint_figures(svc: &Service) {
     let svc = &svc
         .clone()
         .with_date(NaiveDate::from_ymd_opt(2025, 10, 20).unwrap());
-    office(svc).await;
-    let admin = svc.actor("admin", Via::Cli).await.unwrap();
-    for (parent, code, name, kind) in [
-        ("local-1", "C", "某市人民政府办公室", "市"),
-        ("C", "C1", "甲县人民政府办公室", "县区"),
-        ("C", "C2", "乙县人民政府办公室", "县区"),
-        ("local-1", "X", "丙市人民政府办公室", "市"),
-    ] {
-        svc.add_agency(&admin, parent, code, name, kind)
-            .await
-            .unwrap();
-    }
-    for code in ["C1", "C2", "X"] {
-        for (u, r) in [("li", "clerk"), ("zhu", "office_head"), ("wang", "leader")] {
-            svc.grant_roles(&admin, u, code, &[r.to_string()])
-                .await
-                .unwrap();
-        }
-    }
-    let u = gongkai_store::NewUser {
-        name: "sup".into(),
-        display_name: Some("市政务公开办".into()),
-        role: Role::Clerk,
-        password: common::PASSWORD.into(),
-    };
-    svc.add_user(&admin, &u).await.unwrap();
-    svc.grant_roles(&admin, "sup", "local-1", &[])
-        .await
-        .unwrap();
-    svc.grant_roles(&admin, "sup", "C", &["supervisor".into()])
-        .await
-        .unwrap();
-    let sup = Actor::authenticated("sup", None, Role::Clerk, Via::Web);
+    let sup = super::supervision::city_and_supervisor(svc).await;
     let who = |code: &'static str| async move {
         (
             svc.actor_in("li", Via::Cli, Some(code)).await.unwrap(),
