@@ -58,7 +58,7 @@ fn unreadable(message: impl Into<String>) -> ServiceError {
     ServiceError::invalid("导入文件", message)
 }
 
-fn cell(d: &Data) -> Cell {
+pub(crate) fn cell(d: &Data) -> Cell {
     match d {
         Data::Empty | Data::Error(_) => Cell::Empty,
         Data::String(s) if s.trim().is_empty() => Cell::Empty,

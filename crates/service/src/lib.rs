@@ -76,6 +76,7 @@ pub mod register_migrate;
 pub mod review;
 pub mod supervision;
 pub mod supervision_export;
+pub mod supervision_lint;
 pub mod supervision_shares;
 pub mod templates;
 pub mod tokens;

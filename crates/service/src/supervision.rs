@@ -16,7 +16,8 @@
 //!   published one until the publication register (issue 16) records publication — by 31
 //!   January of the next year, coverage by the batch roll-up, and the late list;
 //! * for every approved report, its frozen (published) cells against the cells the agency's
-//!   ledger gives now, the differences by cell ([`gongkai_batch::compare`]).
+//!   ledger gives now, the differences by cell ([`gongkai_batch::compare`]);
+//! * 错敏 findings by agency, from the register's kept runs ([`crate::supervision_lint`]).
 //!
 //! Speed: each agency's figures ([`AgencyFigures`]) are kept in the store
 //! ([`gongkai_store::supervision`]) under the agency's change counter, which the database
@@ -240,6 +241,8 @@ pub struct Overview {
     pub late: Vec<LateLine>,
     pub differences: Vec<ReportDifferences>,
     pub unavailable: Vec<Unavailable>,
+    /// 错敏 findings by agency (the register's kept runs: [`crate::supervision_lint`]).
+    pub lint: Vec<crate::supervision_lint::AgencyLint>,
     pub cache: CacheUse,
     /// The roll-up of the ledgers' cells over the subtree (each agency a node).
     #[serde(skip)]
@@ -435,9 +438,10 @@ impl Service {
         let (nodes, subtree) = self.supervised_subtree(actor, node).await?;
         let ids: Vec<AgencyId> = subtree.iter().map(|(a, _)| a.id).collect();
         let (figures, cache) = self.figures_of(&ids, year, today).await?;
-        Ok(assemble(
-            nodes, &subtree, &figures, year, today, days, cache,
-        ))
+        let lint = self.lint_lines(&subtree, year).await?;
+        let mut overview = assemble(nodes, &subtree, &figures, year, today, days, cache);
+        overview.lint = lint;
+        Ok(overview)
     }
 
     /// Computes and keeps the figures of every agency for `year` (None: the year a year
@@ -736,10 +740,8 @@ fn assemble(
         reports,
         late,
         differences: diffs,
-        unavailable: vec![Unavailable {
-            what: "错敏信息检查结果",
-            reason: "主动公开登记已在提交和发布前逐条运行错敏排查，但按机关汇总的结果尚未接入监督视图",
-        }],
+        unavailable: Vec::new(),
+        lint: Vec::new(),
         cache,
         rollup,
         summaries,

@@ -65,6 +65,20 @@ fn date(d: Option<chrono::NaiveDate>) -> SheetValue {
     d.map_or(SheetValue::Empty, SheetValue::Date)
 }
 
+/// The columns of the 错敏 sheet (the items of the year, counted on each item's latest
+/// kept run).
+pub const LINT_HEADERS: &[&str] = &[
+    "机关",
+    "代码",
+    "已检查事项",
+    "最近一次检查有错误的事项",
+    "错误",
+    "警告",
+    "放行错误后发布的事项",
+    "放行次数",
+    "最常见的问题",
+];
+
 /// The view as an XLSX workbook.
 pub fn xlsx_bytes(o: &Overview) -> Result<Vec<u8>> {
     let agencies: Vec<Vec<SheetValue>> = o
@@ -136,6 +150,23 @@ pub fn xlsx_bytes(o: &Overview) -> Result<Vec<u8>> {
             })
         })
         .collect();
+    let lint: Vec<Vec<SheetValue>> = o
+        .lint
+        .iter()
+        .map(|l| {
+            vec![
+                text(format!("{}{}", "　".repeat(l.depth), l.name)),
+                text(l.code.clone()),
+                num(l.checked as f64),
+                num(l.with_errors as f64),
+                num(l.errors as f64),
+                num(l.warnings as f64),
+                num(l.published_overridden as f64),
+                num(l.overrides as f64),
+                text(l.top_codes_text()),
+            ]
+        })
+        .collect();
     let mut h3 = vec!["项目"];
     h3.extend(Overview::table3_columns());
     let mut h4 = vec!["类别"];
@@ -204,6 +235,12 @@ pub fn xlsx_bytes(o: &Overview) -> Result<Vec<u8>> {
             ],
             widths: &[36.0, 12.0, 30.0, 60.0, 12.0, 12.0],
             rows: &diffs,
+        },
+        PlainSheet {
+            name: "错敏排查",
+            headers: LINT_HEADERS,
+            widths: &[36.0, 22.0, 12.0, 16.0, 10.0, 10.0, 18.0, 10.0, 36.0],
+            rows: &lint,
         },
     ];
     xlsx::tables(&sheets).map_err(|e| ServiceError::BadRequest(format!("生成 XLSX 时出错：{e}")))
@@ -379,11 +416,36 @@ pub fn html_page(o: &Overview) -> String {
         }
         s.push_str("</table>");
     }
-    s.push_str("</section>\n<section><h2>暂不能统计</h2><ul>");
-    for u in &o.unavailable {
-        let _ = write!(s, "<li>{}：—（{}）</li>", esc(u.what), esc(u.reason));
+    s.push_str("</section>\n<section><h2>错敏排查（按机关，各事项最近一次检查）</h2><table><tr>");
+    for h in LINT_HEADERS {
+        let _ = write!(s, "<th>{}</th>", esc(h));
     }
-    s.push_str("</ul></section>\n</main>\n");
+    s.push_str("</tr>");
+    for l in &o.lint {
+        let _ = write!(
+            s,
+            "<tr><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "　".repeat(l.depth),
+            esc(&l.name),
+            esc(&l.code),
+            l.checked,
+            l.with_errors,
+            l.errors,
+            l.warnings,
+            l.published_overridden,
+            l.overrides,
+            esc(&l.top_codes_text())
+        );
+    }
+    s.push_str("</table></section>\n");
+    if !o.unavailable.is_empty() {
+        s.push_str("<section><h2>暂不能统计</h2><ul>");
+        for u in &o.unavailable {
+            let _ = write!(s, "<li>{}：—（{}）</li>", esc(u.what), esc(u.reason));
+        }
+        s.push_str("</ul></section>\n");
+    }
+    s.push_str("</main>\n");
     // The batch dashboard of the ledgers' reports: outcomes, rates, roll-up.
     s.push_str(&dashboard::render_body(&batch(o)));
     s.push_str("<footer>由 gongkai 平台生成：各机关数据由其台账按《中华人民共和国政府信息公开工作年度报告格式》计算。</footer>\n</body>\n</html>\n");

@@ -24,6 +24,7 @@ on_both_backends!(
     a_referral_waits_for_the_authority,
     batches_are_approved_item_by_item,
     another_agencys_item_is_not_found,
+    attachments_are_checked_bound_and_every_run_kept,
 );
 
 /// A valid 18-digit ID (GB 11643 check digit).
@@ -493,4 +494,158 @@ async fn another_agencys_item_is_not_found(svc: &Service) {
     assert!(svc.item_review_queue(&bhead).await.unwrap().is_empty());
     // A's office head still has it waiting.
     assert_eq!(svc.item_review_queue(&zhu).await.unwrap().len(), 1);
+}
+
+fn file(name: &str, bytes: &[u8]) -> gongkai_store::register::NewAttachment {
+    gongkai_store::register::NewAttachment {
+        name: name.into(),
+        media_type: String::new(),
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// Reviews item `id` through the three levels, letting every error through with a reason.
+async fn pass_review(
+    svc: &Service,
+    id: i64,
+    li: &gongkai_service::Actor,
+    zhu: &gongkai_service::Actor,
+    wang: &gongkai_service::Actor,
+) {
+    svc.submit_item(li, id, clean(), None).await.unwrap();
+    let r = svc.item_review(zhu, id).await.unwrap();
+    for f in &r.blocking {
+        svc.override_item_finding(zhu, id, &f.fingerprint(), "名单经本人同意公开")
+            .await
+            .unwrap();
+    }
+    svc.approve_item(zhu, id, None).await.unwrap();
+    let r = svc.approve_item(wang, id, None).await.unwrap();
+    assert_eq!(r.review.status, ReviewStatus::Approved);
+}
+
+async fn attachments_are_checked_bound_and_every_run_kept(svc: &Service) {
+    use gongkai_store::review_item::LintStage;
+    let svc = &on_day(svc);
+    let (li, zhu, wang) = office(svc).await;
+    let item = svc
+        .register_item(
+            &li,
+            draft("关于补贴发放情况的公示", "公告", "经研究，决定发放补贴。"),
+        )
+        .await
+        .unwrap();
+    let id = item.id;
+    // A list with an ID number (text extracted when attached), and a scan without text.
+    let list = format!("补贴发放名单\n\n序号 姓名 身份证号\n1 李四 {ID}");
+    svc.attach_to_item(&li, id, file("名单.txt", list.as_bytes()))
+        .await
+        .unwrap();
+    svc.attach_to_item(&li, id, file("扫描件.png", b"\x89PNG\r\n\x1a\n...."))
+        .await
+        .unwrap();
+    let texts = svc.store().attachment_texts(id).await.unwrap();
+    assert_eq!(texts.len(), 2);
+    assert!(texts[0].1.text().unwrap().contains(ID));
+    assert!(texts[1].1.text().is_none());
+
+    // The 错敏排查 covers the attachment's text, located; the scan is shown as unread.
+    let r = svc.item_review(&li, id).await.unwrap();
+    let f = r.findings.iter().find(|f| f.code == "PII001").unwrap();
+    assert_eq!(
+        f.part,
+        ItemPart::Attachment {
+            seq: 1,
+            name: "名单.txt".into()
+        }
+    );
+    assert_eq!(f.place_zh(), "附件1《名单.txt》第 3 段第 6 字");
+    assert_eq!(r.unread.len(), 1);
+    assert!(
+        r.unread[0]
+            .label_zh()
+            .starts_with("附件2《扫描件.png》未能提取文字")
+    );
+    // The hash a review binds covers the attachments.
+    assert_ne!(r.content_hash, item.content_hash);
+    assert!(r.last_run.is_none());
+
+    // A refused publication keeps its run; the submission keeps another.
+    let e = svc
+        .publish_item(&li, id, website("2025-10-15"))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("附件1《名单.txt》第 3 段"), "{e}");
+    pass_review(svc, id, &li, &zhu, &wang).await;
+    let runs = svc.item_lint_runs(&li, id).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| r.stage).collect::<Vec<_>>(),
+        [LintStage::Publish, LintStage::Submit]
+    );
+    assert_eq!((runs[1].errors, runs[1].overridden), (1, 0));
+    assert_eq!(runs[1].unread.len(), 1);
+    assert_eq!(runs[1].findings[0].code, "PII001");
+    assert_eq!(runs[1].content_hash, r.content_hash);
+
+    // An attachment added after approval sends the item back to review.
+    svc.attach_to_item(&li, id, file("说明.txt", "补贴标准见正文。".as_bytes()))
+        .await
+        .unwrap();
+    let r = svc.item_review(&li, id).await.unwrap();
+    assert_eq!(r.review.status, ReviewStatus::NeedsReReview);
+    assert_eq!(stage(svc, id).await, ItemStage::Draft);
+    let e = svc
+        .publish_item(&li, id, website("2025-10-15"))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("需重新审核"), "{e}");
+    pass_review(svc, id, &li, &zhu, &wang).await;
+
+    // So does one taken off (with a reason; its bytes are kept).
+    assert_eq!(
+        svc.detach_from_item(&li, id, 3, " ")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Invalid
+    );
+    svc.detach_from_item(&li, id, 3, "与正文重复")
+        .await
+        .unwrap();
+    let r = svc.item_review(&li, id).await.unwrap();
+    assert_eq!(r.review.status, ReviewStatus::NeedsReReview);
+    assert_eq!(stage(svc, id).await, ItemStage::Draft);
+    let v = svc.item(&li, id).await.unwrap();
+    assert!(v.record.attachments[2].removed.is_some());
+    assert_eq!(
+        svc.detach_from_item(&li, id, 3, "再删")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Conflict
+    );
+    pass_review(svc, id, &li, &zhu, &wang).await;
+
+    // Published: the run before publication is kept, the error counted as let through.
+    svc.publish_item(&li, id, website("2025-10-15"))
+        .await
+        .unwrap();
+    let runs = svc.item_lint_runs(&li, id).await.unwrap();
+    let last = runs.last().unwrap();
+    assert_eq!(
+        (last.stage, last.errors, last.overridden),
+        (LintStage::Publish, 1, 1)
+    );
+    assert_eq!(runs.len(), 6);
+    let r = svc.item_review(&li, id).await.unwrap();
+    assert_eq!(r.last_run.as_ref().map(|l| l.seq), Some(last.seq));
+    let audit = svc
+        .store()
+        .audit(&AuditQuery {
+            action: Some("register.detached".into()),
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
 }

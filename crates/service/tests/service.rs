@@ -393,3 +393,6 @@ async fn actors_and_errors_have_kinds(svc: &Service) {
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     svc.approve(&wang, &subject, None).await.unwrap();
 }
+
+#[path = "service/supervision_lint.rs"]
+mod supervision_lint;

@@ -143,6 +143,7 @@ pub mod sessions;
 pub mod shared;
 pub mod signin;
 pub mod supervision;
+pub mod supervision_lint;
 pub mod supervision_shares;
 pub mod templates;
 pub mod tokens;

@@ -8,13 +8,15 @@ use gongkai_ledger::register::ItemDraft;
 
 use crate::error::{Result, StoreError};
 use crate::model::Stamp;
-use crate::register::{NewAttachment, RegisterItem, ops};
+use crate::register::{AttachmentText, NewAttachment, RegisterItem, ops};
 
 impl crate::Store {
-    /// Registers `rows` — (row number in the sheet, draft, attachments) — all or nothing.
+    /// Registers `rows` — (row number in the sheet, draft, attachments with their
+    /// extracted text) — all or nothing.
+    #[allow(clippy::type_complexity)]
     pub async fn import_items(
         &self,
-        rows: Vec<(usize, ItemDraft, Vec<NewAttachment>)>,
+        rows: Vec<(usize, ItemDraft, Vec<(NewAttachment, AttachmentText)>)>,
         today: NaiveDate,
         stamp: &Stamp,
     ) -> Result<Vec<RegisterItem>> {
@@ -32,8 +34,10 @@ impl crate::Store {
                 let item = ops::register(c, &cal, draft, today, stamp)
                     .await
                     .map_err(at_row)?;
-                for f in files {
-                    ops::attach(c, item.id, f, stamp).await.map_err(at_row)?;
+                for (f, text) in files {
+                    ops::attach(c, item.id, f, text, stamp)
+                        .await
+                        .map_err(at_row)?;
                 }
                 out.push(item);
             }

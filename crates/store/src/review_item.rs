@@ -128,6 +128,104 @@ pub fn overrides_for(records: &[OverrideRecord], current: &str) -> Vec<LintOverr
         .collect()
 }
 
+/// When a 错敏排查 run was made: at submission (初审) or before a publication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LintStage {
+    Submit,
+    Publish,
+}
+
+impl LintStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LintStage::Submit => "submit",
+            LintStage::Publish => "publish",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LintStage::Submit => "提交审核时",
+            LintStage::Publish => "发布前",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [LintStage::Submit, LintStage::Publish]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// An attachment whose text could not be extracted (未能提取文字): not checked, shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadAttachment {
+    /// Its number on the item (附件1, 附件2 …).
+    pub seq: u32,
+    pub name: String,
+    /// Why (the reader's words, or 无文字层).
+    pub note: String,
+}
+
+impl UnreadAttachment {
+    /// `附件2《扫描件.pdf》未能提取文字（…）`.
+    pub fn label_zh(&self) -> String {
+        format!(
+            "附件{}《{}》未能提取文字（{}）",
+            self.seq, self.name, self.note
+        )
+    }
+}
+
+/// One stored 错敏排查 run of an item (migration 0023).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LintRun {
+    pub seq: u32,
+    /// The item's version and the content hash (text and attachments) it ran on.
+    pub version: i64,
+    pub content_hash: String,
+    pub stage: LintStage,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub errors: u32,
+    pub warnings: u32,
+    /// Error findings covered by a reviewer's override at the time.
+    pub overridden: u32,
+    pub findings: Vec<ItemFinding>,
+    /// Attachments not checked: no text could be extracted.
+    pub unread: Vec<UnreadAttachment>,
+}
+
+impl LintRun {
+    /// The findings counted by (code, severity), most frequent first.
+    pub fn codes(&self) -> Vec<(String, String, u32)> {
+        let mut out: Vec<(String, String, u32)> = Vec::new();
+        for f in &self.findings {
+            match out
+                .iter_mut()
+                .find(|(c, s, _)| *c == f.code && *s == f.severity)
+            {
+                Some(e) => e.2 += 1,
+                None => out.push((f.code.clone(), f.severity.clone(), 1)),
+            }
+        }
+        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// An item with its latest kept run (the supervisor's drill-down).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintedItem {
+    pub item: i64,
+    pub index_number: String,
+    pub title: String,
+    pub stage: gongkai_ledger::register::ItemStage,
+    pub first_published_on: Option<chrono::NaiveDate>,
+    pub run: LintRun,
+}
+
 /// An item's review as pages and the API show it: the chain, the 保密审查, the findings on
 /// the current text and what still stands in the way of publication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -141,8 +239,12 @@ pub struct ItemReview {
     pub review: Review,
     pub secrecy: SecrecyStatus,
     pub secrecy_records: Vec<SecrecyRecord>,
-    /// 错敏排查 of the current text (名称, 内容概述, 正文).
+    /// 错敏排查 of the current content (名称, 内容概述, 正文, every attachment's text).
     pub findings: Vec<ItemFinding>,
+    /// Attachments whose text could not be extracted (shown to the reviewer, not checked).
+    pub unread: Vec<UnreadAttachment>,
+    /// The last stored run (at submission or before a publication), if any.
+    pub last_run: Option<LintRun>,
     /// Overrides recorded on the current text.
     pub overrides: Vec<OverrideRecord>,
     /// Error-severity findings not overridden.

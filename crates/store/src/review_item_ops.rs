@@ -14,11 +14,11 @@ use gongkai_ledger::register::ItemStage;
 use crate::error::{Result, StoreError};
 use crate::model::{Review, ReviewAction, ReviewStatus, ReviewStep, ReviewSubject, Role, Stamp};
 use crate::ops::{actor, audit};
-use crate::register::{RegisterConn, RegisterItem};
+use crate::register::{AttachmentMeta, AttachmentText, RegisterConn, RegisterItem};
 use crate::review;
 use crate::review_item::{
-    self, ItemReview, OverrideRecord, SecrecyEntry, SecrecyRecord, obstacles, overrides_for,
-    secrecy_status,
+    self, ItemReview, LintRun, LintStage, OverrideRecord, SecrecyEntry, SecrecyRecord,
+    UnreadAttachment, obstacles, overrides_for, secrecy_status,
 };
 
 /// What the review of an item needs of it: its current version, content hash, 体裁 and
@@ -27,7 +27,11 @@ use crate::review_item::{
 pub(crate) struct ItemContent {
     pub id: i64,
     pub version: i64,
+    /// What a review binds: the version's hash with the attachments ([`bound_hash`]).
     pub content_hash: String,
+    /// The attachments the item carries (not taken off), with their extracted text (`None`:
+    /// attached before migration 0023 and not extracted since).
+    pub attachments: Vec<(AttachmentMeta, Option<AttachmentText>)>,
     pub formed_on: chrono::NaiveDate,
     pub title: String,
     pub summary: String,
@@ -49,6 +53,35 @@ pub(crate) async fn content<C: RegisterConn>(c: &mut C, id: i64) -> Result<ItemC
     content_of(c, &item).await
 }
 
+/// The hash a review binds: the version's content hash, and — when the item carries
+/// attachments — each attachment's name and SHA-256 in order, so that adding or removing
+/// one changes it. An item without attachments keeps its version's hash.
+pub fn bound_hash(version_hash: &str, attachments: &[AttachmentMeta]) -> String {
+    let mut s = version_hash.to_string();
+    let mut any = false;
+    for a in attachments.iter().filter(|a| a.removed.is_none()) {
+        any = true;
+        s.push('\n');
+        s.push_str(&a.name);
+        s.push('\t');
+        s.push_str(&a.sha256);
+    }
+    if any {
+        crate::auth::sha256_hex(s.as_bytes())
+    } else {
+        s
+    }
+}
+
+/// [`bound_hash`] of `item` as it is now.
+pub(crate) async fn item_bound_hash<C: RegisterConn>(
+    c: &mut C,
+    item: &RegisterItem,
+) -> Result<String> {
+    let atts = c.attachments(item.id).await?;
+    Ok(bound_hash(&item.content_hash, &atts))
+}
+
 pub(crate) async fn content_of<C: RegisterConn>(
     c: &mut C,
     item: &RegisterItem,
@@ -60,10 +93,25 @@ pub(crate) async fn content_of<C: RegisterConn>(
         .find(|v| v.version == item.version)
         .map(|v| v.draft.body)
         .unwrap_or_default();
+    let metas = c.attachments(item.id).await?;
+    let content_hash = bound_hash(&item.content_hash, &metas);
+    let mut texts = c.attachment_texts(item.id).await?;
+    let attachments = metas
+        .into_iter()
+        .filter(|a| a.removed.is_none())
+        .map(|a| {
+            let t = texts
+                .iter()
+                .position(|(s, _)| *s == a.seq)
+                .map(|i| texts.swap_remove(i).1);
+            (a, t)
+        })
+        .collect();
     Ok(ItemContent {
         id: item.id,
         version: i64::from(item.version),
-        content_hash: item.content_hash.clone(),
+        content_hash,
+        attachments,
         formed_on: item.formed_on,
         title: item.title.clone(),
         summary: item.summary.clone(),
@@ -88,15 +136,12 @@ pub(crate) async fn review_stage<C: RegisterConn>(
         return Ok(None);
     }
     let lv = review_item::levels_of(&steps, levels(c, item).await?);
-    Ok(
-        match review_item::status(&steps, lv, Some(&item.content_hash)) {
-            ReviewStatus::AwaitingReview | ReviewStatus::AwaitingApproval => {
-                Some(ItemStage::InReview)
-            }
-            ReviewStatus::Approved => Some(ItemStage::Approved),
-            _ => None,
-        },
-    )
+    let hash = item_bound_hash(c, item).await?;
+    Ok(match review_item::status(&steps, lv, Some(&hash)) {
+        ReviewStatus::AwaitingReview | ReviewStatus::AwaitingApproval => Some(ItemStage::InReview),
+        ReviewStatus::Approved => Some(ItemStage::Approved),
+        _ => None,
+    })
 }
 
 pub(crate) async fn item_review<C: RegisterConn>(
@@ -110,15 +155,35 @@ pub(crate) async fn item_review<C: RegisterConn>(
     let rules = review_item::rules(levels);
     let secrecy_records = c.secrecy_records(item.id).await?;
     let secrecy = secrecy_status(&secrecy_records, &item.content_hash);
+    let mut unread = Vec::new();
+    let mut attachments = Vec::new();
+    for (a, t) in &item.attachments {
+        match t {
+            Some(AttachmentText::Text { text }) => {
+                attachments.push((a.seq, a.name.as_str(), text.as_str()))
+            }
+            Some(AttachmentText::None { note }) => unread.push(UnreadAttachment {
+                seq: a.seq,
+                name: a.name.clone(),
+                note: note.clone(),
+            }),
+            None => unread.push(UnreadAttachment {
+                seq: a.seq,
+                name: a.name.clone(),
+                note: "添加于文字提取功能之前，尚未提取".into(),
+            }),
+        }
+    }
     let findings = lint_item(
         &ItemText {
             title: &item.title,
             summary: &item.summary,
             body: &item.body,
-            attachments: Vec::new(),
+            attachments,
         },
         Some(item.formed_on),
     );
+    let last_run = c.last_lint_run(item.id).await?;
     let all_overrides = c.lint_overrides(item.id).await?;
     let active = overrides_for(&all_overrides, &item.content_hash);
     let blocking = gongkai_ledger::register::lint::blocking(&findings, &active)
@@ -145,10 +210,39 @@ pub(crate) async fn item_review<C: RegisterConn>(
         secrecy,
         secrecy_records,
         findings,
+        unread,
+        last_run,
         overrides,
         blocking,
         obstacles,
     })
+}
+
+/// Keeps the 错敏排查 run `r` made (at `stage`) on the item's current content, with the
+/// findings counted by code.
+pub(crate) async fn keep_run<C: RegisterConn>(
+    c: &mut C,
+    r: &ItemReview,
+    stage: LintStage,
+    stamp: &Stamp,
+) -> Result<LintRun> {
+    let seq = c.last_lint_run(r.item).await?.map_or(1, |l| l.seq + 1);
+    let errors = r.findings.iter().filter(|f| f.is_error()).count() as u32;
+    let run = LintRun {
+        seq,
+        version: r.version,
+        content_hash: r.content_hash.clone(),
+        stage,
+        at: stamp.at,
+        actor: stamp.user.clone(),
+        errors,
+        warnings: r.findings.iter().filter(|f| f.is_warning()).count() as u32,
+        overridden: errors.saturating_sub(r.blocking.len() as u32),
+        findings: r.findings.clone(),
+        unread: r.unread.clone(),
+    };
+    c.insert_lint_run(r.item, &run).await?;
+    Ok(run)
 }
 
 /// Takes a review step on an item. A submission (初审) needs the 保密审查 (`secrecy`),
@@ -201,12 +295,14 @@ pub(crate) async fn item_step<C: RegisterConn>(
             json!({ "seq": seq, "content_hash": item.content_hash, "secrecy": secrecy }),
         )
         .await?;
+        let run = keep_run(c, &current, LintStage::Submit, stamp).await?;
         json!({
             "digest": item.content_hash,
             "version": item.version,
             "levels": item.levels,
             "secrecy": secrecy,
             "lint": current.findings,
+            "lint_run": run.seq,
         })
     } else {
         review::current_submission(&steps)
@@ -345,8 +441,10 @@ pub(crate) async fn override_finding<C: RegisterConn>(
 pub(crate) async fn require_publishable<C: RegisterConn>(
     c: &mut C,
     item: &ItemContent,
+    stamp: &Stamp,
 ) -> Result<ItemReview> {
     let r = item_review(c, item).await?;
+    keep_run(c, &r, LintStage::Publish, stamp).await?;
     if r.publishable() {
         Ok(r)
     } else {
@@ -442,6 +540,29 @@ impl crate::Store {
         tx!(self, write, |c| async {
             let content = content(c, id).await?;
             override_finding(c, &content, fingerprint, reason, stamp).await
+        })
+    }
+
+    /// Runs the 错敏排查 on item `id`'s current content and keeps the run (`stage`): the
+    /// publish-stage run of a refused publication (whose transaction kept nothing).
+    pub async fn keep_item_lint_run(
+        &self,
+        id: i64,
+        stage: LintStage,
+        stamp: &Stamp,
+    ) -> Result<LintRun> {
+        tx!(self, write, |c| async {
+            let content = content(c, id).await?;
+            let r = item_review(c, &content).await?;
+            keep_run(c, &r, stage, stamp).await
+        })
+    }
+
+    /// Every kept 错敏排查 run of item `id`, oldest first.
+    pub async fn item_lint_runs(&self, id: i64) -> Result<Vec<LintRun>> {
+        tx!(self, read, |c| async {
+            crate::register::ops::item(c, id).await?;
+            crate::review_item_db::ItemReviewConn::lint_runs(c, id).await
         })
     }
 

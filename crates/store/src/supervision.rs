@@ -61,12 +61,12 @@ impl FigureRow {
 type KeptTuple = (i64, i64, NaiveDate, DateTime<Utc>, String);
 
 /// The ids as a JSON array (SQLite's `json_each`).
-fn json_ids(ids: &[AgencyId]) -> String {
+pub(crate) fn json_ids(ids: &[AgencyId]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
 /// The ids comma-separated (PostgreSQL's `app.agency_ids`).
-fn csv_ids(ids: &[AgencyId]) -> String {
+pub(crate) fn csv_ids(ids: &[AgencyId]) -> String {
     ids.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()

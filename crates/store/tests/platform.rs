@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{TestDb, d, new_application, office, stamp};
+use common::{TestDb, app_role, d, drop_role, new_application, office, stamp};
 use gongkai_ledger::{ApplicationId, Decision, EventKind, YearEndOptions};
 use gongkai_store::{
     AgencyKind, CheckCorrection, CheckUpload, EventInput, NewAgency, NewUser, ReviewAction,
@@ -552,33 +552,6 @@ async fn two_agencies_stay_apart(db: &TestDb) {
     let held = root.memberships("zhu").await.unwrap();
     assert_eq!(held.len(), 2);
     assert!(held[1].1.contains(&"supervisor".to_string()));
-}
-
-/// A role that does not own the tables (as the server run as an application role), named
-/// `prefix` and the process id, granted `privileges` on every table; with the owner's
-/// connection that made it.
-async fn app_role(url: &str, prefix: &str, privileges: &str) -> (sqlx::PgConnection, String) {
-    let role = format!("{prefix}_{}", std::process::id());
-    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-    for sql in [
-        format!("CREATE ROLE {role} NOLOGIN"),
-        format!("GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {role}"),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
-    (c, role)
-}
-
-async fn drop_role(c: &mut sqlx::PgConnection, role: &str) {
-    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *c)
-            .await
-            .unwrap();
-    }
 }
 
 /// PostgreSQL's row-level security (migration 0013) as the second wall: a raw query of a

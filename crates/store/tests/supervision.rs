@@ -157,3 +157,160 @@ async fn an_application_role_bumps_and_reads_its_agency_only() {
     drop(c);
     db.finish().await;
 }
+
+/// The register's 错敏排查 runs (migration 0023): kept in the submission's transaction
+/// (nothing for a refused one), the attachment's text with them, counted per agency by
+/// the supervisor's grouped queries for the agencies asked only; on PostgreSQL an
+/// application role under row-level security reads its agency's runs only.
+async fn lint_runs_are_kept_and_grouped(db: TestDb) {
+    use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
+    use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
+    use gongkai_store::ReviewAction;
+    use gongkai_store::register::{AttachmentText, NewAttachment};
+
+    let s = &db.store;
+    let b = two_agencies(s).await;
+    let sb = s.in_agency(b);
+    let draft = |title: &str, body: &str| ItemDraft {
+        title: title.into(),
+        organ: "某局".into(),
+        formed_on: d("2025-10-09"),
+        number: None,
+        topic: "综合政务".into(),
+        genre: "公告".into(),
+        summary: "公示。".into(),
+        body: body.into(),
+        disclosure: Disclosure::Proactive,
+        validity: None,
+        outlets: vec![Outlet::Website],
+    };
+    let clean = || SecrecyReview {
+        checklist: SecrecyChecklist::all_no(),
+        conclusion: SecrecyConclusion::Publishable,
+        note: None,
+    };
+    let id_number = "11010519491231002X";
+    let today = d("2025-10-20");
+    let it = sb
+        .register_item(
+            draft("甲公示", &format!("张三（身份证号{id_number}）")),
+            today,
+            &stamp("zhao"),
+        )
+        .await
+        .unwrap();
+    sb.attach_to_item(
+        it.id,
+        NewAttachment {
+            name: "名单.txt".into(),
+            media_type: "text/plain".into(),
+            bytes: b"...".to_vec(),
+        },
+        AttachmentText::Text {
+            text: format!("序号 姓名\n1 李四 {id_number}"),
+        },
+        &stamp("zhao"),
+    )
+    .await
+    .unwrap();
+    // A refused submission (li holds no role in B) keeps no run.
+    assert!(
+        sb.item_review_step(
+            it.id,
+            ReviewAction::Submit,
+            None,
+            Some(clean()),
+            &stamp("li")
+        )
+        .await
+        .is_err()
+    );
+    assert!(sb.item_lint_runs(it.id).await.unwrap().is_empty());
+    sb.item_review_step(
+        it.id,
+        ReviewAction::Submit,
+        None,
+        Some(clean()),
+        &stamp("zhao"),
+    )
+    .await
+    .unwrap();
+    let runs = sb.item_lint_runs(it.id).await.unwrap();
+    assert_eq!((runs.len(), runs[0].errors), (1, 2));
+    // The root's clean item.
+    let r = s
+        .register_item(
+            draft("乙通知", "经研究，决定发放补贴。"),
+            today,
+            &stamp("li"),
+        )
+        .await
+        .unwrap();
+    s.item_review_step(
+        r.id,
+        ReviewAction::Submit,
+        None,
+        Some(clean()),
+        &stamp("li"),
+    )
+    .await
+    .unwrap();
+
+    let (figures, codes) = s.lint_figures(&[1, b], 2025).await.unwrap();
+    let of = |a: i64| figures.iter().find(|f| f.agency_id == a).unwrap();
+    assert_eq!((of(1).checked, of(1).errors), (1, 0));
+    assert_eq!((of(b).checked, of(b).with_errors, of(b).errors), (1, 1, 2));
+    assert_eq!(codes.len(), 1);
+    assert_eq!(
+        (codes[0].agency_id, codes[0].code.as_str(), codes[0].count),
+        (b, "PII001", 2)
+    );
+    let (figures, codes) = s.lint_figures(&[1], 2025).await.unwrap();
+    assert_eq!((figures.len(), codes.len()), (1, 0));
+    assert!(s.lint_figures(&[b], 2024).await.unwrap().0.is_empty());
+    let items = sb.linted_items(2025).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].run.findings.len(), 2);
+
+    if db.url.starts_with("postgres") {
+        let (mut c, role) = common::app_role(&db.url, "gongkai_lint", "SELECT").await;
+        let mut t = c.begin().await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE {role}")))
+            .execute(&mut *t)
+            .await
+            .unwrap();
+        sqlx::query("SELECT set_config('app.agency_ids', $1, true)")
+            .bind(b.to_string())
+            .execute(&mut *t)
+            .await
+            .unwrap();
+        for table in [
+            "register_lint_runs",
+            "register_lint_codes",
+            "register_attachment_texts",
+        ] {
+            let seen: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT DISTINCT agency_id FROM {table}"
+            )))
+            .fetch_all(&mut *t)
+            .await
+            .unwrap();
+            assert_eq!(seen, vec![b], "{table}");
+        }
+        t.rollback().await.unwrap();
+        common::drop_role(&mut c, &role).await;
+    }
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn lint_runs_are_kept_and_grouped_sqlite() {
+    lint_runs_are_kept_and_grouped(common::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn lint_runs_are_kept_and_grouped_postgres() {
+    if let Some(db) = common::postgres().await {
+        lint_runs_are_kept_and_grouped(db).await;
+    }
+}

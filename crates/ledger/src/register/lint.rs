@@ -21,18 +21,23 @@ pub enum ItemPart {
     Summary,
     /// 正文.
     Body,
-    /// An attachment's text (as read), by its file name.
-    Attachment { name: String },
+    /// An attachment's text (as extracted when it was attached): its number on the item
+    /// (附件1, 附件2 …) and its file name.
+    Attachment {
+        #[serde(default)]
+        seq: u32,
+        name: String,
+    },
 }
 
 impl ItemPart {
-    /// `名称`, `内容概述`, `正文`, `附件“…”`.
+    /// `名称`, `内容概述`, `正文`, `附件2《…》`.
     pub fn label_zh(&self) -> String {
         match self {
             ItemPart::Title => "名称".into(),
             ItemPart::Summary => "内容概述".into(),
             ItemPart::Body => "正文".into(),
-            ItemPart::Attachment { name } => format!("附件“{name}”"),
+            ItemPart::Attachment { seq, name } => format!("附件{seq}《{name}》"),
         }
     }
 
@@ -41,7 +46,7 @@ impl ItemPart {
             ItemPart::Title => "title".into(),
             ItemPart::Summary => "summary".into(),
             ItemPart::Body => "body".into(),
-            ItemPart::Attachment { name } => format!("attachment:{name}"),
+            ItemPart::Attachment { name, .. } => format!("attachment:{name}"),
         }
     }
 }
@@ -52,8 +57,9 @@ pub struct ItemText<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     pub body: &'a str,
-    /// (file name, text as read); an attachment without readable text is left out.
-    pub attachments: Vec<(&'a str, &'a str)>,
+    /// (number on the item, file name, text as extracted); an attachment without text
+    /// is left out (the caller lists it as 未能提取文字).
+    pub attachments: Vec<(u32, &'a str, &'a str)>,
 }
 
 /// One finding on an item.
@@ -71,7 +77,8 @@ pub struct ItemFinding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     pub part: ItemPart,
-    /// 1-based line in the part.
+    /// 1-based line in the part (for an attachment: the paragraph, counting non-empty
+    /// lines of its text).
     pub line: u32,
     /// 0-based character offset of the match in its line.
     pub offset: u32,
@@ -89,14 +96,23 @@ impl ItemFinding {
         format!("{}|{}|{}", self.code, self.part.key(), self.matched)
     }
 
-    /// Where, in words: `正文第 3 行第 12 字`.
+    /// Where, in words: `正文第 3 行第 12 字`, `附件2《名单.xlsx》第 4 段第 3 字`.
     pub fn place_zh(&self) -> String {
+        let unit = match self.part {
+            ItemPart::Attachment { .. } => "段",
+            _ => "行",
+        };
         format!(
-            "{}第 {} 行第 {} 字",
+            "{}第 {} {unit}第 {} 字",
             self.part.label_zh(),
             self.line,
             self.offset + 1
         )
+    }
+
+    /// Warning severity (shown, counted, never blocking).
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning.as_str()
     }
 
     /// The excerpt with the match between 【 and 】.
@@ -129,9 +145,10 @@ pub fn lint_item(text: &ItemText<'_>, formed_on: Option<NaiveDate>) -> Vec<ItemF
         (ItemPart::Summary, text.summary),
         (ItemPart::Body, text.body),
     ];
-    for (name, t) in &text.attachments {
+    for (seq, name, t) in &text.attachments {
         parts.push((
             ItemPart::Attachment {
+                seq: *seq,
                 name: (*name).to_string(),
             },
             t,
@@ -156,8 +173,11 @@ pub fn lint_item(text: &ItemText<'_>, formed_on: Option<NaiveDate>) -> Vec<ItemF
                 before: f.before.clone(),
                 after: f.after.clone(),
                 suggestion: f.suggestion.clone(),
+                line: match part {
+                    ItemPart::Attachment { .. } => f.place.paragraph,
+                    _ => f.place.loc.line().unwrap_or(f.place.paragraph),
+                },
                 part: part.clone(),
-                line: f.place.loc.line().unwrap_or(f.place.paragraph),
                 offset: f.place.offset,
             });
         }
@@ -228,15 +248,21 @@ mod tests {
     fn attachments_and_summary_are_checked_too() {
         let mut t = item("正文无误。");
         t.summary = "联系电话13812345678。";
-        t.attachments = vec![("名单.xlsx", "序号 姓名 身份证号\n1 李四 11010519491231002X")];
+        t.attachments = vec![(
+            2,
+            "名单.xlsx",
+            "序号 姓名 身份证号\n\n1 李四 11010519491231002X",
+        )];
         let f = lint_item(&t, None);
         assert!(f.iter().any(|f| f.part == ItemPart::Summary));
         let a = f
             .iter()
-            .find(|f| matches!(&f.part, ItemPart::Attachment { name } if name == "名单.xlsx"))
+            .find(|f| matches!(&f.part, ItemPart::Attachment { name, .. } if name == "名单.xlsx"))
             .expect("the attachment's ID number");
+        // The second paragraph (blank lines do not count).
         assert_eq!(a.line, 2);
-        assert_eq!(a.part.label_zh(), "附件“名单.xlsx”");
+        assert_eq!(a.part.label_zh(), "附件2《名单.xlsx》");
+        assert_eq!(a.place_zh(), "附件2《名单.xlsx》第 2 段第 6 字");
     }
 
     #[test]

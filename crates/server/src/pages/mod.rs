@@ -41,9 +41,11 @@ pub mod ledger_opening;
 pub mod proactive;
 pub mod register;
 pub mod register_admin;
+pub mod register_lint;
 pub mod register_review;
 pub mod reviews;
 pub mod supervise;
+pub mod supervise_lint;
 pub mod year_end;
 
 pub fn router() -> Router<AppState> {
@@ -71,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(register_review::router())
         .merge(year_end::router())
         .merge(supervise::router())
+        .merge(supervise_lint::router())
         .merge(admin_templates::router())
         .merge(admin_audit::router())
         .merge(admin_settings::router())

@@ -554,6 +554,7 @@ struct ItemPage {
     publications: Vec<(u32, &'static str, String, String, String, u32)>,
     versions: Vec<(u32, &'static str, String, String, String)>,
     attachments: Vec<(u32, String, String, String)>,
+    lint_run: Option<super::register_lint::RunView>,
     outlets: Vec<(&'static str, &'static str)>,
     outcomes: Vec<(&'static str, &'static str)>,
     bases: Vec<(&'static str, &'static str)>,
@@ -641,6 +642,7 @@ async fn item_page(
             .record
             .attachments
             .iter()
+            .filter(|a| a.removed.is_none())
             .map(|a| {
                 (
                     a.seq,
@@ -650,6 +652,8 @@ async fn item_page(
                 )
             })
             .collect(),
+        lint_run: (st.service().item_lint_runs(&actor, id).await?.last())
+            .map(super::register_lint::run_view),
         outlets: Outlet::options(),
         outcomes: ReassessOutcome::options(),
         bases: WithholdBasis::options(),

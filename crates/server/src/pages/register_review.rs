@@ -85,6 +85,9 @@ struct ReviewPage {
     secrecy: &'static str,
     secrecy_records: Vec<SecrecyView>,
     findings: Vec<FindingView>,
+    /// Attachments whose text could not be extracted (未能提取文字).
+    unread: Vec<String>,
+    lint_run: Option<crate::pages::register_lint::RunView>,
     obstacles: Vec<String>,
     can_submit: bool,
     can_approve: bool,
@@ -160,38 +163,21 @@ async fn build(
     let r: ItemReview = svc.item_review(&actor, id).await?;
     let item = st.store().register_item_row(id).await?;
     let may = allowed(&r, &actor);
-    let findings = r
-        .findings
-        .iter()
-        .map(|f| {
-            let fp = f.fingerprint();
-            let overridden = r
-                .overrides
-                .iter()
-                .find(|o| o.finding.fingerprint() == fp)
-                .map(|o| {
-                    format!(
-                        "{}（{}）放行：{}",
-                        o.actor,
-                        o.actor_role.label_zh(),
-                        o.reason
-                    )
-                })
-                .unwrap_or_default();
-            FindingView {
-                code: f.code.clone(),
-                error: f.is_error(),
-                message: f.message.clone(),
-                place: f.place_zh(),
-                before: f.before.clone(),
-                matched: f.matched.clone(),
-                after: f.after.clone(),
-                suggestion: f.suggestion.clone().unwrap_or_default(),
-                fingerprint: fp,
-                overridden,
-            }
-        })
-        .collect();
+    let mut findings = crate::pages::register_lint::finding_views(&r.findings);
+    for f in &mut findings {
+        if let Some(o) = r
+            .overrides
+            .iter()
+            .find(|o| o.finding.fingerprint() == f.fingerprint)
+        {
+            f.overridden = format!(
+                "{}（{}）放行：{}",
+                o.actor,
+                o.actor_role.label_zh(),
+                o.reason
+            );
+        }
+    }
     Ok(ReviewPage {
         chrome: Chrome::new(ctx, "register").flash(flash),
         id,
@@ -215,6 +201,11 @@ async fn build(
         secrecy: r.secrecy.label_zh(),
         secrecy_records: r.secrecy_records.iter().map(secrecy_view).collect(),
         findings,
+        unread: r.unread.iter().map(|u| u.label_zh()).collect(),
+        lint_run: r
+            .last_run
+            .as_ref()
+            .map(crate::pages::register_lint::run_view),
         obstacles: r.obstacles.clone(),
         can_submit: may.submit,
         can_approve: may.approve,

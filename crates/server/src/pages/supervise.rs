@@ -2,7 +2,8 @@
 //! shows a node's subtree for a report year — tables 三 and 四 summed from the ledgers,
 //! the applications at risk across the agencies, each agency's on-time rate of replies,
 //! the annual reports (drafted, approved by 31 January, the late list) and, for every
-//! approved report, its cells that differ from the ledger now. `GET
+//! approved report, its cells that differ from the ledger now, and the 错敏 findings by
+//! agency (the drill-down: [`super::supervise_lint`]). `GET
 //! /supervise/export.xlsx|.html|.json` with the same parameters downloads it (audited).
 //!
 //! Read only: the page has no form that writes. Who may see what is the service's
@@ -94,6 +95,15 @@ pub struct LineView {
     pub link: String,
 }
 
+/// An agency's 错敏 figures as shown.
+pub struct LintLineView {
+    pub line: gongkai_service::supervision_lint::AgencyLint,
+    pub indent: String,
+    /// The agency's code for the drill-down's address.
+    pub code_path: String,
+    pub codes: String,
+}
+
 /// An application at risk as shown.
 pub struct RiskView {
     pub risk: AtRisk,
@@ -130,6 +140,7 @@ struct SupervisePage {
     late: Vec<LateLine>,
     differences: Vec<ReportDifferences>,
     unavailable: Vec<Unavailable>,
+    lint: Vec<LintLineView>,
     kept: usize,
     computed: usize,
     query: String,
@@ -227,6 +238,16 @@ async fn page(
         late: o.late.clone(),
         differences: o.differences.clone(),
         unavailable: o.unavailable.clone(),
+        lint: o
+            .lint
+            .iter()
+            .map(|l| LintLineView {
+                indent: "　".repeat(l.depth),
+                code_path: crate::check::percent_encode(&l.code),
+                codes: l.top_codes_text(),
+                line: l.clone(),
+            })
+            .collect(),
         kept: o.cache.kept,
         computed: o.cache.computed,
         query: query_of(&o),

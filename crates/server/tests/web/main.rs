@@ -26,4 +26,5 @@ mod processes;
 mod register;
 mod security;
 mod supervise;
+mod supervise_lint;
 mod year_end;

@@ -239,11 +239,17 @@ impl Service {
             let mut files = Vec::new();
             for f in &r.attachments {
                 match attachment(f) {
-                    Some(b) => files.push(NewAttachment {
-                        name: f.clone(),
-                        media_type: media_type(f).to_string(),
-                        bytes: b,
-                    }),
+                    Some(b) => {
+                        let text = super::attachment_text::extract(f, &b);
+                        files.push((
+                            NewAttachment {
+                                name: f.clone(),
+                                media_type: media_type(f).to_string(),
+                                bytes: b,
+                            },
+                            text,
+                        ))
+                    }
                     None => missing.push(refusal(r.row, "附件", format!("找不到附件“{f}”"))),
                 }
             }

@@ -6,6 +6,8 @@
 //! through the store in one transaction with its audit row; a refusal for the role or the
 //! state is audited as `refused`.
 //!
+//! * [`attachment_text`] — an attachment's text, extracted when it is attached (kept for
+//!   the 错敏排查 and search).
 //! * [`body`] — the body imported from a DOCX, HTML or PDF file (`gongkai_read`).
 //! * [`lists`] — the list, the due list, the on-time rate, the withheld items due.
 //! * [`settings`] — the settings as a form (template, lists one per line).
@@ -20,6 +22,7 @@ use crate::actor::Actor;
 use crate::error::ServiceError;
 use crate::{Result, Service};
 
+pub mod attachment_text;
 pub mod body;
 pub mod import;
 pub mod lists;
@@ -122,10 +125,24 @@ impl Service {
             URL_MAX_CHARS,
             publication.url.as_deref().unwrap_or(""),
         )?;
-        let r = self
-            .store_for(actor)
+        let store = self.store_for(actor);
+        let r = store
             .publish_item(id, publication, self.current_date(), &actor.stamp())
             .await;
+        if let Err(gongkai_store::StoreError::PublicationBlocked { .. }) = &r {
+            // The refused publication's transaction kept nothing: its 错敏排查 run is kept
+            // on its own (findings of every run are kept).
+            if let Err(e) = store
+                .keep_item_lint_run(
+                    id,
+                    gongkai_store::review_item::LintStage::Publish,
+                    &actor.stamp(),
+                )
+                .await
+            {
+                tracing::warn!(item = id, error = %e, "lint run of a refused publication not kept");
+            }
+        }
         self.refused(
             actor,
             "register.published",
@@ -200,7 +217,9 @@ impl Service {
         .await
     }
 
-    /// Adds an attachment.
+    /// Adds an attachment, with its text extracted now ([`attachment_text::extract`];
+    /// 未能提取文字 with the reason when there is none) and kept with it. An approved item
+    /// goes back to review (the attachments are part of what an approval binds).
     pub async fn attach_to_item(
         &self,
         actor: &Actor,
@@ -208,9 +227,15 @@ impl Service {
         file: NewAttachment,
     ) -> Result<AttachmentMeta> {
         within("附件名称", SHORT_MAX_CHARS, &file.name)?;
+        let (file, text) = tokio::task::spawn_blocking(move || {
+            let text = attachment_text::extract(&file.name, &file.bytes);
+            (file, text)
+        })
+        .await
+        .map_err(|e| ServiceError::BadRequest(format!("提取附件文字时出错：{e}")))?;
         let r = self
             .store_for(actor)
-            .attach_to_item(id, file, &actor.stamp())
+            .attach_to_item(id, file, text, &actor.stamp())
             .await;
         self.refused(
             actor,
@@ -219,6 +244,38 @@ impl Service {
             r.map_err(Into::into),
         )
         .await
+    }
+
+    /// Takes attachment `seq` off an item with the reason (its bytes are kept); an
+    /// approved item goes back to review.
+    pub async fn detach_from_item(
+        &self,
+        actor: &Actor,
+        id: i64,
+        seq: u32,
+        reason: &str,
+    ) -> Result<AttachmentMeta> {
+        check_reason(reason)?;
+        let r = self
+            .store_for(actor)
+            .detach_from_item(id, seq, reason, &actor.stamp())
+            .await;
+        self.refused(
+            actor,
+            "register.detached",
+            &format!("{id}/{seq}"),
+            r.map_err(Into::into),
+        )
+        .await
+    }
+
+    /// The item's kept 错敏排查 runs, oldest first.
+    pub async fn item_lint_runs(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<gongkai_store::review_item::LintRun>> {
+        Ok(self.store_for(actor).item_lint_runs(id).await?)
     }
 
     /// An item with its versions, publications, timeline, attachments and clock.

@@ -16,7 +16,10 @@ fn sum_row(o: &Overview, row: usize) -> i64 {
     o.table3[row].values[6]
 }
 
-async fn the_supervisor_sees_its_subtree_live(svc: &Service) {
+/// The office (root), a city C with two counties C1 and C2 and a sibling city X; li, zhu
+/// and wang serve C1, C2 and X too; `sup` supervises C and holds no ledger role. Returns
+/// `sup`.
+pub(super) async fn city_and_supervisor(svc: &Service) -> Actor {
     let (_li, _zhu, _wang) = office(svc).await;
     let admin = svc.actor("admin", Via::Cli).await.unwrap();
     for (parent, code, name, kind) in [
@@ -51,7 +54,12 @@ async fn the_supervisor_sees_its_subtree_live(svc: &Service) {
     svc.grant_roles(&admin, "sup", "C", &["supervisor".into()])
         .await
         .unwrap();
-    let sup = Actor::authenticated("sup", None, Role::Clerk, Via::Web);
+    Actor::authenticated("sup", None, Role::Clerk, Via::Web)
+}
+
+async fn the_supervisor_sees_its_subtree_live(svc: &Service) {
+    let sup = city_and_supervisor(svc).await;
+    let admin = svc.actor("admin", Via::Cli).await.unwrap();
 
     let year = today().year() - 1;
     let last_year = NaiveDate::from_ymd_opt(year, 12, 1).unwrap();

@@ -11,8 +11,8 @@ use crate::backend::Conn;
 use crate::error::{Result, StoreError};
 use crate::register::query::{self, ItemPage, ItemQuery};
 use crate::register::{
-    AttachmentMeta, ItemVersion, PublicationRecord, RegisterItem, TimelineEntry, TimelineKind,
-    VersionKind,
+    AttachmentMeta, AttachmentRemoval, AttachmentText, ItemVersion, PublicationRecord,
+    RegisterItem, TimelineEntry, TimelineKind, VersionKind,
 };
 
 /// Binds a list query's parameters in order (as `backend`'s `bind_all!`).
@@ -176,7 +176,19 @@ type EventRow = (
     DateTime<Utc>,
     String,
 );
-type AttachmentRow = (i64, i64, String, String, i64, String, DateTime<Utc>, String);
+type AttachmentRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    DateTime<Utc>,
+    String,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
 
 fn version_from(id: i64, r: VersionRow) -> Result<ItemVersion> {
     let (version, kind, Json(draft), content_hash, reason, recorded_at, recorded_by) = r;
@@ -225,8 +237,13 @@ fn event_from(id: i64, r: EventRow) -> Result<(i64, TimelineEntry)> {
 }
 
 fn attachment_from(id: i64, r: AttachmentRow) -> Result<AttachmentMeta> {
-    let (seq, version, name, media_type, size, sha256, added_at, added_by) = r;
+    let (seq, version, name, media_type, size, sha256, added_at, added_by, reason, at, by) = r;
+    let removed = match (reason, at, by) {
+        (Some(reason), Some(at), Some(by)) => Some(AttachmentRemoval { reason, at, by }),
+        _ => None,
+    };
     Ok(AttachmentMeta {
+        removed,
         seq: num(id, seq)?,
         version: num(id, version)?,
         name,
@@ -266,6 +283,20 @@ pub(crate) trait RegisterConn: Conn + crate::review_item_db::ItemReviewConn {
     async fn insert_attachment(&mut self, id: i64, a: &AttachmentMeta, bytes: &[u8]) -> Result<()>;
     async fn attachments(&mut self, id: i64) -> Result<Vec<AttachmentMeta>>;
     async fn attachment_bytes(&mut self, id: i64, seq: u32) -> Result<Option<Vec<u8>>>;
+    async fn insert_attachment_text(
+        &mut self,
+        id: i64,
+        seq: u32,
+        text: &AttachmentText,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn attachment_texts(&mut self, id: i64) -> Result<Vec<(u32, AttachmentText)>>;
+    async fn insert_attachment_removal(
+        &mut self,
+        id: i64,
+        seq: u32,
+        removal: &AttachmentRemoval,
+    ) -> Result<()>;
     async fn list_items(&mut self, q: &ItemQuery) -> Result<ItemPage>;
 }
 
@@ -591,8 +622,11 @@ macro_rules! impl_register_conn {
 
             async fn attachments(&mut self, id: i64) -> Result<Vec<AttachmentMeta>> {
                 let rows: Vec<AttachmentRow> = sqlx::query_as(
-                    "SELECT seq, version, name, media_type, size, sha256, added_at, added_by \
-                     FROM register_attachments WHERE agency_id = $1 AND item_id = $2 ORDER BY seq",
+                    "SELECT a.seq, a.version, a.name, a.media_type, a.size, a.sha256, a.added_at, \
+                     a.added_by, r.reason, r.removed_at, r.removed_by \
+                     FROM register_attachments a LEFT JOIN register_attachment_removals r \
+                     ON r.agency_id = a.agency_id AND r.item_id = a.item_id AND r.seq = a.seq \
+                     WHERE a.agency_id = $1 AND a.item_id = $2 ORDER BY a.seq",
                 )
                 .bind(self.agency)
                 .bind(id)
@@ -611,6 +645,80 @@ macro_rules! impl_register_conn {
                 .bind(i64::from(seq))
                 .fetch_optional(&mut *self.t)
                 .await?)
+            }
+
+            async fn insert_attachment_text(
+                &mut self,
+                id: i64,
+                seq: u32,
+                text: &AttachmentText,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let (status, body, note) = match text {
+                    AttachmentText::Text { text } => ("text", text.as_str(), None),
+                    AttachmentText::None { note } => ("none", "", Some(note.as_str())),
+                };
+                sqlx::query(
+                    "INSERT INTO register_attachment_texts (agency_id, item_id, seq, status, text, \
+                     chars, note, extracted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(self.agency)
+                .bind(id)
+                .bind(i64::from(seq))
+                .bind(status)
+                .bind(body)
+                .bind(i64::try_from(body.chars().count()).unwrap_or(i64::MAX))
+                .bind(note)
+                .bind(at)
+                .execute(&mut *self.t)
+                .await?;
+                Ok(())
+            }
+
+            async fn attachment_texts(&mut self, id: i64) -> Result<Vec<(u32, AttachmentText)>> {
+                let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT seq, status, text, note FROM register_attachment_texts \
+                     WHERE agency_id = $1 AND item_id = $2 ORDER BY seq",
+                )
+                .bind(self.agency)
+                .bind(id)
+                .fetch_all(&mut *self.t)
+                .await?;
+                rows.into_iter()
+                    .map(|(seq, status, text, note)| {
+                        Ok((
+                            num(id, seq)?,
+                            if status == "text" {
+                                AttachmentText::Text { text }
+                            } else {
+                                AttachmentText::None {
+                                    note: note.unwrap_or_default(),
+                                }
+                            },
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn insert_attachment_removal(
+                &mut self,
+                id: i64,
+                seq: u32,
+                r: &AttachmentRemoval,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO register_attachment_removals (agency_id, item_id, seq, reason, \
+                     removed_at, removed_by) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(self.agency)
+                .bind(id)
+                .bind(i64::from(seq))
+                .bind(&r.reason)
+                .bind(r.at)
+                .bind(&r.by)
+                .execute(&mut *self.t)
+                .await?;
+                Ok(())
             }
 
             async fn list_items(&mut self, q: &ItemQuery) -> Result<ItemPage> {

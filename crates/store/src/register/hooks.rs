@@ -5,8 +5,9 @@
 //! * [`publication_gate`]: before a publication (or the publication of a correction) is
 //!   recorded; an error refuses it and nothing is written. The review checks here that the
 //!   chain of the item's levels (`RegisterSettings::review_levels_for(genre)`) approved
-//!   the current content (`RegisterItem::content_hash`) and that the 保密审查 concluded
-//!   非涉密可公开.
+//!   the current content (`RegisterItem::content_hash` with the attachments' names and
+//!   SHA-256: `review_item_ops::bound_hash`) and that the 保密审查 concluded 非涉密可公开;
+//!   the 错敏排查 run on it is kept (`register_lint_runs`, stage `publish`).
 //! * [`review_stage`]: the stage of an item that is not published nor withdrawn
 //!   (`InReview`, `Approved`), or `None` for a draft; the store writes it into the item
 //!   row after each of its writes so that lists filter on it. A review write that changes
@@ -23,9 +24,10 @@ use crate::register::{RegisterConn, RegisterItem};
 pub(crate) async fn publication_gate<C: RegisterConn>(
     c: &mut C,
     item: &RegisterItem,
+    stamp: &crate::model::Stamp,
 ) -> Result<()> {
     let content = crate::review_item_ops::content_of(c, item).await?;
-    crate::review_item_ops::require_publishable(c, &content).await?;
+    crate::review_item_ops::require_publishable(c, &content, stamp).await?;
     Ok(())
 }
 

@@ -206,10 +206,12 @@ pub enum TimelineKind {
     Withdrawn,
     Reassessed,
     Attached,
+    /// An attachment taken off (migration 0023).
+    Detached,
 }
 
 impl TimelineKind {
-    pub const ALL: [TimelineKind; 7] = [
+    pub const ALL: [TimelineKind; 8] = [
         TimelineKind::Created,
         TimelineKind::Edited,
         TimelineKind::Published,
@@ -217,6 +219,7 @@ impl TimelineKind {
         TimelineKind::Withdrawn,
         TimelineKind::Reassessed,
         TimelineKind::Attached,
+        TimelineKind::Detached,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -228,6 +231,7 @@ impl TimelineKind {
             TimelineKind::Withdrawn => "withdrawn",
             TimelineKind::Reassessed => "reassessed",
             TimelineKind::Attached => "attached",
+            TimelineKind::Detached => "detached",
         }
     }
 
@@ -240,6 +244,7 @@ impl TimelineKind {
             TimelineKind::Withdrawn => "撤稿",
             TimelineKind::Reassessed => "定期评估",
             TimelineKind::Attached => "添加附件",
+            TimelineKind::Detached => "删除附件",
         }
     }
 
@@ -274,6 +279,36 @@ pub struct AttachmentMeta {
     pub sha256: String,
     pub added_at: DateTime<Utc>,
     pub added_by: String,
+    /// Taken off the item (the bytes are kept), if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<AttachmentRemoval>,
+}
+
+/// An attachment taken off an item: when, by whom, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRemoval {
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// An attachment's text as extracted when it was attached (migration 0023): the text, or
+/// 未能提取文字 with the reason (an unreadable or image-only file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AttachmentText {
+    Text { text: String },
+    None { note: String },
+}
+
+impl AttachmentText {
+    /// The text, if any was extracted.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            AttachmentText::Text { text } => Some(text),
+            AttachmentText::None { .. } => None,
+        }
+    }
 }
 
 /// An item with everything kept about it.
@@ -409,14 +444,56 @@ impl Store {
         ))
     }
 
-    /// Adds an attachment to an item that is not withdrawn.
+    /// Adds an attachment to an item that is not withdrawn, with its text as extracted
+    /// (kept for the 错敏排查 and search). The attachments are part of the content a
+    /// review binds: an approved item goes back to review.
     pub async fn attach_to_item(
         &self,
         id: i64,
         file: NewAttachment,
+        text: AttachmentText,
         stamp: &Stamp,
     ) -> Result<AttachmentMeta> {
-        tx!(self, write, |c| ops::attach(c, id, file, stamp))
+        tx!(self, write, |c| ops::attach(c, id, file, text, stamp))
+    }
+
+    /// Takes attachment `seq` off item `id` with the reason (the bytes are kept); an
+    /// approved item goes back to review.
+    pub async fn detach_from_item(
+        &self,
+        id: i64,
+        seq: u32,
+        reason: &str,
+        stamp: &Stamp,
+    ) -> Result<AttachmentMeta> {
+        tx!(self, write, |c| ops::detach(c, id, seq, reason, stamp))
+    }
+
+    /// Every attachment's extracted text (`None`: extracted before migration 0023, none
+    /// kept), by the attachment's number.
+    pub async fn attachment_texts(&self, id: i64) -> Result<Vec<(u32, AttachmentText)>> {
+        tx!(self, read, |c| async {
+            ops::item(c, id).await?;
+            c.attachment_texts(id).await
+        })
+    }
+
+    /// Keeps the text of an attachment that has none yet (one attached before migration
+    /// 0023); nothing if it has one.
+    pub async fn keep_attachment_text(
+        &self,
+        id: i64,
+        seq: u32,
+        text: AttachmentText,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        tx!(self, write, |c| async {
+            ops::item(c, id).await?;
+            if c.attachment_texts(id).await?.iter().any(|(s, _)| *s == seq) {
+                return Ok(());
+            }
+            c.insert_attachment_text(id, seq, &text, stamp.at).await
+        })
     }
 
     /// Recomputes the stored stage of item `id` ((`hooks::derive_stage`)) after a write

@@ -15,9 +15,9 @@ use crate::model::{Role, Stamp, User};
 use crate::ops::{actor, audit, require};
 use crate::register::hooks;
 use crate::register::{
-    AttachmentMeta, ItemRecord, ItemVersion, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAttachment,
-    PublicationRecord, Reassessment, RegisterConn, RegisterItem, SETTINGS_KEY, TimelineEntry,
-    TimelineKind, VersionKind,
+    AttachmentMeta, AttachmentRemoval, AttachmentText, ItemRecord, ItemVersion,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAttachment, PublicationRecord, Reassessment,
+    RegisterConn, RegisterItem, SETTINGS_KEY, TimelineEntry, TimelineKind, VersionKind,
 };
 
 pub(crate) async fn settings<C: RegisterConn>(c: &mut C) -> Result<RegisterSettings> {
@@ -435,7 +435,7 @@ pub(crate) async fn publish<C: RegisterConn>(
         ..publication
     };
     publication.validate(it.formed_on, today)?;
-    hooks::publication_gate(c, &it).await?;
+    hooks::publication_gate(c, &it, stamp).await?;
     let seq = c.publications(id).await?.len() as u32 + 1;
     let rec = PublicationRecord {
         seq,
@@ -634,6 +634,7 @@ pub(crate) async fn attach<C: RegisterConn>(
     c: &mut C,
     id: i64,
     file: NewAttachment,
+    text: AttachmentText,
     stamp: &Stamp,
 ) -> Result<AttachmentMeta> {
     let me = actor(c, stamp).await?;
@@ -677,17 +678,71 @@ pub(crate) async fn attach<C: RegisterConn>(
         sha256: crate::auth::sha256_hex(&file.bytes),
         added_at: stamp.at,
         added_by: me.name,
+        removed: None,
     };
     c.insert_attachment(id, &meta, &file.bytes).await?;
+    c.insert_attachment_text(id, meta.seq, &text, stamp.at)
+        .await?;
     log(
         c,
         &it,
         TimelineKind::Attached,
         None,
-        json!({ "name": meta.name, "size": meta.size, "sha256": meta.sha256 }),
+        json!({ "name": meta.name, "size": meta.size, "sha256": meta.sha256,
+                "text": text.text().map(|t| t.chars().count()),
+                "unread": match &text { AttachmentText::None { note } => Some(note), _ => None } }),
         stamp,
     )
     .await?;
+    // The attachments are part of the content a review binds.
+    hooks::refresh_stage(c, id).await?;
+    Ok(meta)
+}
+
+/// Takes attachment `seq` off item `id` (the bytes stay, append-only), with the reason.
+pub(crate) async fn detach<C: RegisterConn>(
+    c: &mut C,
+    id: i64,
+    seq: u32,
+    reason: &str,
+    stamp: &Stamp,
+) -> Result<AttachmentMeta> {
+    let me = actor(c, stamp).await?;
+    may_record(&me, "删除附件")?;
+    let reason = reason_of(reason)?;
+    let it = item(c, id).await?;
+    if it.stage == ItemStage::Withdrawn {
+        return Err(refused(&it, "已撤稿，不能删除附件"));
+    }
+    let mut meta = c
+        .attachments(id)
+        .await?
+        .into_iter()
+        .find(|a| a.seq == seq)
+        .ok_or_else(|| StoreError::NotFound {
+            what: "附件",
+            id: format!("{id}/{seq}"),
+        })?;
+    if meta.removed.is_some() {
+        return Err(refused(&it, format!("附件“{}”已删除", meta.name)));
+    }
+    let removal = AttachmentRemoval {
+        reason: reason.clone(),
+        at: stamp.at,
+        by: me.name,
+    };
+    c.insert_attachment_removal(id, seq, &removal).await?;
+    log(
+        c,
+        &it,
+        TimelineKind::Detached,
+        Some(reason),
+        json!({ "seq": seq, "name": meta.name, "sha256": meta.sha256 }),
+        stamp,
+    )
+    .await?;
+    hooks::refresh_stage(c, id).await?;
+    meta.removed = Some(removal);
     Ok(meta)
 }
 

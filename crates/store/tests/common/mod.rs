@@ -244,3 +244,30 @@ pub fn new_application(id: Option<&str>, id_number: &str, receipt: &str) -> NewA
         received: Some(received(receipt)),
     }
 }
+
+/// A role that does not own the tables (as the server run as an application role), named
+/// `prefix` and the process id, granted `privileges` on every table; with the owner's
+/// connection that made it.
+pub async fn app_role(url: &str, prefix: &str, privileges: &str) -> (sqlx::PgConnection, String) {
+    let role = format!("{prefix}_{}", std::process::id());
+    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+    for sql in [
+        format!("CREATE ROLE {role} NOLOGIN"),
+        format!("GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {role}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    (c, role)
+}
+
+pub async fn drop_role(c: &mut sqlx::PgConnection, role: &str) {
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *c)
+            .await
+            .unwrap();
+    }
+}
