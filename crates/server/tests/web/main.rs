@@ -21,6 +21,7 @@ mod pages;
 mod platform;
 mod processes;
 mod register;
+mod register_files;
 mod security;
 mod supervise;
 mod year_end;
