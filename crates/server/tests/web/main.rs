@@ -13,6 +13,7 @@ mod clerk;
 mod common;
 mod e2e;
 mod e2e_register;
+mod e2e_register_files;
 mod i18n;
 mod ledger_export;
 mod ledger_opening;
