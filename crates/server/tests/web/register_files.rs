@@ -45,6 +45,20 @@ async fn multipart(c: &mut Client, uri: &str, parts: &[Part<'_>]) -> Resp {
     .await
 }
 
+/// 导入 with the files kept by a preview.
+async fn import_kept(c: &mut Client, csrf: &str, token: &str) -> Resp {
+    multipart(
+        c,
+        "/register/import",
+        &[
+            ("csrf", None, csrf.as_bytes()),
+            ("upload", None, token.as_bytes()),
+            ("action", None, b"import"),
+        ],
+    )
+    .await
+}
+
 fn days_ago(n: i64) -> String {
     (gongkai_service::Service::today() - chrono::Duration::days(n)).to_string()
 }
@@ -265,27 +279,9 @@ async fn files_and_import(app: Router, store: Store) {
     );
     // Another user cannot use the kept files.
     let bcsrf = bc.csrf("/register").await;
-    let r = multipart(
-        &mut bc,
-        "/register/import",
-        &[
-            ("csrf", None, bcsrf.as_bytes()),
-            ("upload", None, token.as_bytes()),
-            ("action", None, b"import"),
-        ],
-    )
-    .await;
+    let r = import_kept(&mut bc, &bcsrf, &token).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let r = multipart(
-        &mut c,
-        "/register/import",
-        &[
-            ("csrf", None, csrf.as_bytes()),
-            ("upload", None, token.as_bytes()),
-            ("action", None, b"import"),
-        ],
-    )
-    .await;
+    let r = import_kept(&mut c, &csrf, &token).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("已导入 2 项"), "{}", r.text());
     let items = store.list_items(&Default::default()).await.unwrap();
@@ -299,16 +295,7 @@ async fn files_and_import(app: Router, store: Store) {
     assert_eq!(rec.attachments.len(), 1);
     assert_eq!(rec.attachments[0].name, "甲.txt");
     // The kept files are gone after the import.
-    let r = multipart(
-        &mut c,
-        "/register/import",
-        &[
-            ("csrf", None, csrf.as_bytes()),
-            ("upload", None, token.as_bytes()),
-            ("action", None, b"import"),
-        ],
-    )
-    .await;
+    let r = import_kept(&mut c, &csrf, &token).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         store.list_items(&Default::default()).await.unwrap().total,
