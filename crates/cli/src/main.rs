@@ -11,6 +11,7 @@ use gongkai_report::Report;
 mod batch;
 mod ledger;
 mod lint;
+mod publish;
 mod render;
 mod serve;
 mod table;
@@ -109,6 +110,16 @@ enum Command {
     /// records and appeal cases are corrected or voided by superseding records, never
     /// counted twice.
     Ledger(ledger::LedgerArgs),
+    /// 主动公开登记：登记、列表、查看、正文与附件、发布、更正、撤稿、三审与保密审查、批量导入、
+    /// 公开目录 / the publication register
+    ///
+    /// 与 gongkai ledger 相同的选项（--db、--user、--password-stdin、--token-stdin、--agency，
+    /// 须写在子命令之前）；每个子命令都须验证操作人身份，写操作记入审计日志。
+    /// 例：gongkai publish --user li --password-stdin review submit 12 --state-secret 否
+    /// --work-secret 否 --trade-secret 否 --privacy 否 --security 否 --conclusion 非涉密可公开
+    /// The options of `gongkai ledger`; every subcommand authenticates the acting user.
+    /// `gongkai ledger publish …` is an older alias.
+    Publish(publish::PublishArgs),
     /// 错敏排查：个人信息、过时机构名称和法规、严重错别字、日期、本单位名单 / lint
     /// published text
     ///
@@ -168,6 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rules { code } => cmd_rules(code.as_deref(), lang, &mut out),
         Command::Serve(args) => serve::cmd_serve(&args),
         Command::Ledger(args) => ledger::run(args, lang),
+        Command::Publish(args) => publish::run(args, lang),
         Command::Batch(args) => batch::cmd_batch(&args, lang, &mut out),
         Command::Render(args) => render::cmd_render(&args, lang),
         Command::Template(args) => render::cmd_template(&args, &mut out),

@@ -1315,8 +1315,8 @@ fn the_publication_register_on_the_command_line() {
         ],
     );
     assert!(out.contains("已登记事项 1，索引号 local-1/"), "{out}");
-    // 三审 and 保密审查 before publication (the command line has no review commands yet:
-    // the reviewers act through the service, as the web pages do).
+    // 三审 and 保密审查 before publication (here through the service; `tests/publish.rs`
+    // drives the `gongkai publish review …` commands).
     for (name, role) in [("li", "clerk"), ("zhu", "office_head"), ("wang", "leader")] {
         g.ok(Some("admin"), &["user", "add", name, "--role", role]);
     }

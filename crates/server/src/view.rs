@@ -117,6 +117,8 @@ const FLASH: &[(&str, &str)] = &[
     ("appeal", "已保存复议诉讼案件。"),
     ("proactive", "已保存主动公开记录。"),
     ("register_saved", "已保存主动公开登记。"),
+    ("register_attached", "已添加附件。"),
+    ("register_imported", "已导入事项（均为草稿，待提交审核）。"),
     ("register_settings", "已保存主动公开登记设置。"),
     (
         "voided",

@@ -40,7 +40,6 @@ mod narrative;
 mod office;
 mod platform;
 mod print;
-mod publish;
 mod records;
 mod reports;
 mod templates;
@@ -53,6 +52,16 @@ use office::OfficeArgs;
 
 #[derive(Debug, Args)]
 pub(crate) struct LedgerArgs {
+    #[command(flatten)]
+    conn: Connection,
+    #[command(subcommand)]
+    command: LedgerCommand,
+}
+
+/// The database, the acting user and how they authenticate: the options of `gongkai
+/// ledger` and `gongkai publish`.
+#[derive(Debug, Args)]
+pub(crate) struct Connection {
     /// 数据库地址：sqlite://文件 或 postgres://… / database URL
     #[arg(
         long,
@@ -60,31 +69,29 @@ pub(crate) struct LedgerArgs {
         env = "GONGKAI_DB",
         default_value = "sqlite://gongkai.db"
     )]
-    db: String,
+    pub(crate) db: String,
     /// 操作人（用户名）/ the acting user
     #[arg(long, short = 'u', global = true, env = "GONGKAI_USER")]
-    user: Option<String>,
+    pub(crate) user: Option<String>,
     /// 从标准输入第一行读取操作人的密码（写操作须验证身份；须写在子命令之前）/ read the acting
     /// user's password from the first line of standard input (before the subcommand)
     #[arg(long)]
-    password_stdin: bool,
+    pub(crate) password_stdin: bool,
     /// 从标准输入第一行读取访问令牌（在网页“访问令牌”中创建；须写在子命令之前；也可用环境
     /// 变量 GONGKAI_TOKEN）/ read a personal API token from the first line of standard input
     /// (or set GONGKAI_TOKEN)
     #[arg(long, conflicts_with = "password_stdin")]
-    token_stdin: bool,
+    pub(crate) token_stdin: bool,
     /// 在哪个机关办理（机关代码；须写在子命令之前；默认为操作人有角色的第一个机关，未指明操作人时
     /// 为根机关）/ the agency to work in (its code, before the subcommand; default: the acting
     /// user's first agency, or the root agency)
     #[arg(long, env = "GONGKAI_AGENCY", value_name = "CODE")]
-    agency: Option<String>,
+    pub(crate) agency: Option<String>,
     /// 日历目录：每个 *.toml 文件是一年的国务院办公厅节假日安排通知（补充或替换内置的2023–2026年）；默认用机关设置中的日历目录。没有通知的年份按《全国年节及纪念日放假办法》的法定节假日推算并提示
     /// / calendar files (one State Council notice per year); default: the directory in the
     /// office settings
     #[arg(long, global = true, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
-    calendar_dir: Option<std::path::PathBuf>,
-    #[command(subcommand)]
-    command: LedgerCommand,
+    pub(crate) calendar_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,10 +225,10 @@ enum LedgerCommand {
     ///
     /// 例：gongkai ledger export --format xlsx --status all --year 2025 --columns 标准 -o 台账.xlsx
     Export(export::ExportArgs),
-    /// 主动公开登记：登记、列表、查看、发布、更正、撤稿、到期、定期评估 / the publication
-    /// register: add, list, show, publish, correct, withdraw, due, reassess
-    #[command(subcommand)]
-    Publish(Box<publish::PublishCommand>),
+    /// 主动公开登记（旧写法，同 gongkai publish …）/ the publication register (an alias of
+    /// `gongkai publish …`)
+    #[command(subcommand, hide = true)]
+    Publish(Box<crate::publish::PublishCommand>),
     /// 导出列模板：列出、保存、删除 / the export's column sets
     #[command(subcommand)]
     Columns(export::ColumnsCommand),
@@ -264,21 +271,21 @@ pub(crate) fn run(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
 
 /// One run of the command: the service, the named user, how they authenticate and the
 /// language.
-pub(super) struct Session {
-    service: Service,
+pub(crate) struct Session {
+    pub(crate) service: Service,
     user: Option<String>,
     credentials: auth::Credentials,
     lang: Lang,
 }
 
 impl Session {
-    fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         self.service.store()
     }
 
     /// The acting user of a write, authenticated by password or token ([`auth`]); refused
     /// while the user must change the password first (as the web service holds them back).
-    async fn actor(&self) -> Result<Actor> {
+    pub(crate) async fn actor(&self) -> Result<Actor> {
         let actor =
             auth::authenticate(&self.service, self.user.as_deref(), &self.credentials).await?;
         auth::refuse_if_password_change_due(&actor)?;
@@ -301,15 +308,17 @@ impl Session {
     }
 }
 
-async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
-    let store = Store::open(&args.db)
+/// Opens the store of `conn` in the agency named (or the acting user's first) and makes
+/// the session of one run.
+pub(crate) async fn open(conn: Connection, lang: Lang) -> Result<Session> {
+    let store = Store::open(&conn.db)
         .await
-        .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
-    let (store, _) = gongkai_service::open_calendar(store, args.calendar_dir.as_deref())
+        .with_context(|| format!("无法打开数据库 / cannot open the database {}", conn.db))?;
+    let (store, _) = gongkai_service::open_calendar(store, conn.calendar_dir.as_deref())
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let service = Service::new(store);
-    let agency = match (args.agency.as_deref(), args.user.as_deref()) {
+    let agency = match (conn.agency.as_deref(), conn.user.as_deref()) {
         (Some(code), _) => service.agency_by_code(code).await?.id,
         (None, Some(user)) => service
             .my_agencies_of(user.trim())
@@ -318,16 +327,20 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
             .map_or(gongkai_store::agencies::ROOT, |a| a.id),
         (None, None) => gongkai_store::agencies::ROOT,
     };
-    let cx = Session {
+    Ok(Session {
         service: service.in_agency(agency),
-        user: args.user,
+        user: conn.user,
         credentials: auth::Credentials {
-            password_stdin: args.password_stdin,
-            token_stdin: args.token_stdin,
+            password_stdin: conn.password_stdin,
+            token_stdin: conn.token_stdin,
             token_env: std::env::var("GONGKAI_TOKEN").ok(),
         },
         lang,
-    };
+    })
+}
+
+async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
+    let cx = open(args.conn, lang).await?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let code = match args.command {
@@ -370,7 +383,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
         LedgerCommand::Template(c) => templates::template(&cx, c, &mut out).await,
         LedgerCommand::ReviewSettings(a) => corrections::review_settings(&cx, a, &mut out).await,
         LedgerCommand::Export(a) => export::export(&cx, a, &mut out).await,
-        LedgerCommand::Publish(c) => publish::publish(&cx, *c, &mut out).await,
+        LedgerCommand::Publish(c) => crate::publish::dispatch(&cx, *c, &mut out).await,
         LedgerCommand::Columns(c) => export::columns(&cx, c, &mut out).await,
         LedgerCommand::Import(a) => import::import(&cx, a, &mut out).await,
         LedgerCommand::Opening(a) => import::opening(&cx, a, &mut out).await,
@@ -383,7 +396,7 @@ async fn run_async(args: LedgerArgs, lang: Lang) -> Result<ExitCode> {
 }
 
 /// Errors carry their Chinese message; the stable code goes in brackets.
-fn error_message(e: anyhow::Error) -> anyhow::Error {
+pub(crate) fn error_message(e: anyhow::Error) -> anyhow::Error {
     if let Some(se) = e.downcast_ref::<ServiceError>() {
         return anyhow!("{se} [{}]", se.code());
     }

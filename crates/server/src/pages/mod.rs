@@ -41,6 +41,8 @@ pub mod ledger_opening;
 pub mod proactive;
 pub mod register;
 pub mod register_admin;
+pub mod register_files;
+pub mod register_import;
 pub mod register_lint;
 pub mod register_review;
 pub mod reviews;
@@ -70,6 +72,8 @@ pub fn router() -> Router<AppState> {
         .merge(proactive::router())
         .merge(register::router())
         .merge(register_admin::router())
+        .merge(register_files::router())
+        .merge(register_import::router())
         .merge(register_review::router())
         .merge(year_end::router())
         .merge(supervise::router())

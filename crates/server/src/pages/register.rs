@@ -9,7 +9,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PageError;
 use crate::pages::MsgQuery;
+use crate::pages::register_files::{Upload, read_form_or_multipart};
 use crate::view::{self, Chrome};
 use crate::{AppState, Ctx, forms};
 
@@ -458,18 +459,35 @@ fn shown(e: ServiceError) -> Result<String, PageError> {
     }
 }
 
-async fn create(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<ItemForm>,
-) -> Result<Response, PageError> {
-    ctx.check_csrf(&f.csrf)?;
+/// The posted form with the 正文 read from the body file, if one was chosen (its
+/// refusal, in Chinese, to show on the form).
+fn with_body_file(up: &Upload) -> Result<(ItemForm, Result<(), String>), PageError> {
+    let mut f: ItemForm = up.form()?;
+    let r = match &up.body_file {
+        Some((name, bytes)) => gongkai_service::Service::body_from_file(name, bytes)
+            .map(|text| f.body = text)
+            .map_err(|e| e.to_string()),
+        None => Ok(()),
+    };
+    Ok((f, r))
+}
+
+async fn create(State(st): State<AppState>, ctx: Ctx, req: Request) -> Result<Response, PageError> {
     let actor = ctx.recorder()?.actor(Via::Web);
+    let up = read_form_or_multipart(&st, &ctx, req).await?;
+    let (f, body) = with_body_file(&up)?;
+    if let Err(m) = body {
+        return form_page(&st, &ctx, FormMode::New, None, f, Some(m)).await;
+    }
     let draft = match f.to_draft() {
         Ok(d) => d,
         Err(m) => return form_page(&st, &ctx, FormMode::New, None, f, Some(m)).await,
     };
-    match st.service().register_item(&actor, draft).await {
+    match st
+        .service()
+        .register_item_with_files(&actor, draft, up.files)
+        .await
+    {
         Ok(item) => Ok(Redirect::to(&format!("/register/{}?msg={SAVED}", item.id)).into_response()),
         Err(e) => {
             let m = shown(e)?;
@@ -499,32 +517,38 @@ async fn edit(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<ItemForm>,
+    req: Request,
 ) -> Result<Response, PageError> {
-    save(st, ctx, id, f, FormMode::Edit).await
+    save(st, ctx, id, req, FormMode::Edit).await
 }
 
 async fn correct(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<ItemForm>,
+    req: Request,
 ) -> Result<Response, PageError> {
-    save(st, ctx, id, f, FormMode::Correct).await
+    save(st, ctx, id, req, FormMode::Correct).await
 }
 
+/// Saves an edit or a correction, then adds the attachments chosen with it (each on its
+/// own, audited; a refused one is shown on the item page, the edit kept).
 async fn save(
     st: AppState,
     ctx: Ctx,
     id: i64,
-    f: ItemForm,
+    req: Request,
     mode: FormMode,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&f.csrf)?;
     let actor = ctx.recorder()?.actor(Via::Web);
+    let up = read_form_or_multipart(&st, &ctx, req).await?;
+    let (f, body) = with_body_file(&up)?;
     let svc = st.service();
     let current = svc.item(&actor, id).await?;
     let it = Some((id, current.record.item.index_number.clone()));
+    if let Err(m) = body {
+        return form_page(&st, &ctx, mode, it, f, Some(m)).await;
+    }
     let draft = match f.to_draft() {
         Ok(d) => d,
         Err(m) => return form_page(&st, &ctx, mode, it, f, Some(m)).await,
@@ -533,13 +557,18 @@ async fn save(
         FormMode::Correct => svc.correct_item(&actor, id, draft, &f.reason).await,
         _ => svc.edit_item(&actor, id, draft).await,
     };
-    match r {
-        Ok(_) => Ok(Redirect::to(&format!("/register/{id}?msg={SAVED}")).into_response()),
-        Err(e) => {
-            let m = shown(e)?;
-            form_page(&st, &ctx, mode, it, f, Some(m)).await
+    if let Err(e) = r {
+        let m = shown(e)?;
+        return form_page(&st, &ctx, mode, it, f, Some(m)).await;
+    }
+    for file in up.files {
+        let name = file.name.clone();
+        if let Err(e) = svc.attach_to_item(&actor, id, file).await {
+            let e = ServiceError::invalid("附件", format!("已保存修改；附件“{name}”未添加：{e}"));
+            return done(&st, &ctx, id, Err::<(), _>(e)).await;
         }
     }
+    Ok(Redirect::to(&format!("/register/{id}?msg={SAVED}")).into_response())
 }
 
 /// An item's page.
@@ -709,7 +738,7 @@ async fn show(
 }
 
 /// After an action on the item: back to its page, or the page again with the refusal.
-async fn done(
+pub(super) async fn done(
     st: &AppState,
     ctx: &Ctx,
     id: i64,

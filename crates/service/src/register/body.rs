@@ -5,6 +5,7 @@
 
 use gongkai_report::{Block, Document};
 
+use crate::actor::Actor;
 use crate::error::ServiceError;
 use crate::register::BODY_MAX_CHARS;
 use crate::{Result, Service};
@@ -73,6 +74,21 @@ impl Service {
             });
         }
         Ok(text)
+    }
+
+    /// Replaces the 正文 of an unpublished item with the text of file `name` (a new
+    /// version, as [`Service::edit_item`]; a published item is changed by a correction).
+    pub async fn set_item_body_from_file(
+        &self,
+        actor: &Actor,
+        id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<gongkai_store::register::RegisterItem> {
+        let body = Self::body_from_file(name, bytes)?;
+        let mut draft = self.store_for(actor).item_record(id).await?.draft;
+        draft.body = body;
+        self.edit_item(actor, id, draft).await
     }
 }
 

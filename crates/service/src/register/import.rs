@@ -10,9 +10,10 @@
 use gongkai_ledger::Vocabulary;
 use gongkai_ledger::import::{Cell, Refusal, Sheet};
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, WithholdBasis};
-use gongkai_store::register::{NewAttachment, RegisterItem};
+use gongkai_store::register::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAttachment, RegisterItem};
 use serde::Serialize;
 
+use super::check_draft;
 use crate::actor::Actor;
 use crate::{Result, Service, ServiceError};
 
@@ -201,7 +202,8 @@ fn refused(refusals: Vec<Refusal>) -> ServiceError {
     ServiceError::invalid("导入文件", format!("导入失败，未写入任何事项：{text}"))
 }
 
-fn media_type(name: &str) -> &'static str {
+/// The media type of an attachment, from its file name's extension.
+pub fn media_type(name: &str) -> &'static str {
     let lower = name.to_lowercase();
     match lower.rsplit('.').next().unwrap_or("") {
         "pdf" => "application/pdf",
@@ -219,7 +221,115 @@ fn media_type(name: &str) -> &'static str {
     }
 }
 
+/// One row an import would register.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewRow {
+    pub row: usize,
+    pub title: String,
+    pub formed_on: chrono::NaiveDate,
+    pub topic: String,
+    pub genre: String,
+    pub attachments: Vec<String>,
+}
+
+/// What an import would do (nothing written): the rows it would register, or every row
+/// refused with its column and reason (the import then writes nothing).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportPreview {
+    pub rows: Vec<PreviewRow>,
+    pub refusals: Vec<Refusal>,
+}
+
+impl ImportPreview {
+    /// Whether the import would be accepted.
+    pub fn ok(&self) -> bool {
+        self.refusals.is_empty()
+    }
+}
+
 impl Service {
+    /// Previews the import of sheet file `name` without writing: every row checked as
+    /// [`Service::import_items`] checks it (the columns, the agency's lists and dates as
+    /// when registering, each attachment present and within the limits), every problem
+    /// named by row and column. A file that cannot be read at all is an error.
+    pub async fn preview_item_import(
+        &self,
+        actor: &Actor,
+        name: &str,
+        bytes: &[u8],
+        attachment: &(dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync),
+    ) -> Result<ImportPreview> {
+        let sheet = crate::imports::read_sheet(name, bytes)?;
+        let parsed = match parse_sheet(&sheet) {
+            Ok(rows) => rows,
+            Err(refusals) => {
+                return Ok(ImportPreview {
+                    rows: Vec::new(),
+                    refusals,
+                });
+            }
+        };
+        let store = self.store_for(actor);
+        let settings = store.register_settings().await?;
+        let organ = store.agency().await?;
+        let today = self.current_date();
+        let mut rows = Vec::with_capacity(parsed.len());
+        let mut refusals = Vec::new();
+        for mut r in parsed {
+            if r.draft.organ.trim().is_empty() {
+                r.draft.organ = organ.clone();
+            }
+            if let Err(e) = check_draft(&r.draft) {
+                refusals.push(Refusal {
+                    row: r.row,
+                    column: None,
+                    reason: e.to_string(),
+                });
+            }
+            match r.draft.clone().validated(&settings, today) {
+                Ok(d) => rows.push(PreviewRow {
+                    row: r.row,
+                    title: d.title,
+                    formed_on: d.formed_on,
+                    topic: d.topic,
+                    genre: d.genre,
+                    attachments: r.attachments.clone(),
+                }),
+                Err(e) => refusals.push(Refusal {
+                    row: r.row,
+                    column: None,
+                    reason: e.to_string(),
+                }),
+            }
+            if r.attachments.len() > MAX_ATTACHMENTS {
+                refusals.push(refusal(
+                    r.row,
+                    "附件",
+                    format!(
+                        "附件最多 {MAX_ATTACHMENTS} 个，现有 {} 个",
+                        r.attachments.len()
+                    ),
+                ));
+            }
+            for f in &r.attachments {
+                match attachment(f) {
+                    None => refusals.push(refusal(r.row, "附件", format!("找不到附件“{f}”"))),
+                    Some(b) if b.len() > MAX_ATTACHMENT_BYTES => refusals.push(refusal(
+                        r.row,
+                        "附件",
+                        format!(
+                            "附件“{f}”有 {} 字节，超过 {} MiB 的上限",
+                            b.len(),
+                            MAX_ATTACHMENT_BYTES / 1024 / 1024
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(ImportPreview { rows, refusals })
+    }
+
     /// Imports the items of sheet file `name` (`bytes`, CSV or XLSX); `attachment` gives
     /// the bytes of a file the sheet names (`None`: missing, the row is refused). All or
     /// nothing.

@@ -91,6 +91,40 @@ impl Service {
             .await
     }
 
+    /// Registers an item with its attachments (the web form's files) in one transaction:
+    /// the item and every file, or nothing (a file refused names it). Without files, as
+    /// [`Service::register_item`].
+    pub async fn register_item_with_files(
+        &self,
+        actor: &Actor,
+        draft: ItemDraft,
+        files: Vec<NewAttachment>,
+    ) -> Result<RegisterItem> {
+        if files.is_empty() {
+            return self.register_item(actor, draft).await;
+        }
+        let draft = self.with_organ(actor, draft).await?;
+        for f in &files {
+            within("附件名称", SHORT_MAX_CHARS, &f.name)?;
+        }
+        let r = self
+            .store_for(actor)
+            .import_items(vec![(0, draft, files)], self.current_date(), &actor.stamp())
+            .await
+            .map_err(|e| match e {
+                gongkai_store::StoreError::ImportRow { detail, .. } => {
+                    ServiceError::invalid("附件", detail)
+                }
+                e => e.into(),
+            })
+            .and_then(|mut items| {
+                items
+                    .pop()
+                    .ok_or_else(|| ServiceError::BadRequest("登记未返回事项".into()))
+            });
+        self.refused(actor, "register.created", "", r).await
+    }
+
     /// Changes an item that is not yet published (a new version; nothing if unchanged).
     pub async fn edit_item(
         &self,

@@ -1,8 +1,7 @@
-//! `ledger publish …`: the publication register (主动公开登记) on the command line — add,
-//! list, show, publish on a channel, correct, withdraw, the art. 26 due list, the art. 18
-//! re-assessment. Every subcommand authenticates the acting user as the other ledger
-//! writes do (`--user` with `--password-stdin` or a token) and calls
-//! `gongkai_service::register`.
+//! The register's item commands (`gongkai publish add|list|show|edit|body|attach|publish|
+//! correct|withdraw|due|withheld|reassess`) and the subcommand enum of the group. Every
+//! subcommand authenticates the acting user (`--user` with `--password-stdin` or a token)
+//! and calls `gongkai_service::register`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,16 +9,17 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use gongkai_ledger::Vocabulary;
 use gongkai_ledger::register::{
     Disclosure, ItemDraft, ItemStage, Outlet, Publication, ReassessOutcome, WithholdBasis,
 };
 use gongkai_service::Service;
+use gongkai_service::register::import::media_type;
 use gongkai_service::register::{DueState, ItemFilter, ListedItem};
-use gongkai_store::register::Reassessment;
+use gongkai_store::register::{NewAttachment, Reassessment, RegisterItem};
 
-use super::Session;
+use super::{Session, about, date, file_name, pick, read};
 
+/// 主动公开登记 / the publication register.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PublishCommand {
     /// 登记新事项（索引号按本机关规则生成）/ register an item (its index number is made)
@@ -88,6 +88,44 @@ pub(crate) enum PublishCommand {
         #[arg(long, default_value = "")]
         reason: String,
     },
+    /// 不予公开的事项及其下次评估日期（第十八条）/ the withheld items and their next
+    /// re-assessment
+    Withheld {
+        /// 只列出到期应评估的 / only those due for re-assessment
+        #[arg(long)]
+        due: bool,
+        /// 输出 JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 添加附件（每个文件不超过 20 MiB，每件事项最多 50 个）/ attach files to an item
+    Attach {
+        /// 事项编号 / the item's number
+        id: i64,
+        /// 附件文件 / the files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 用文件替换未发布事项的正文（DOCX、HTML、PDF、文本；形成新版本）/ the body from a file
+    Body {
+        /// 事项编号 / the item's number
+        id: i64,
+        /// 正文文件 / the file
+        file: PathBuf,
+    },
+    /// 三审与保密审查：提交初审、复审/审核（可批量）、退回、放行错敏、待审队列 / the review
+    #[command(subcommand)]
+    Review(super::review::ReviewCommand),
+    /// 批量导入事项（CSV 或 XLSX，附件在一个目录中；全部通过才写入）/ import items in bulk
+    ///
+    /// 标题行须有“名称”“生成日期”“主题分类”“体裁”“内容概述”列，可有“文号”“正文”“发布机构”
+    /// “公开属性”“不予公开依据”“发布渠道”“附件”（多个文件名用“；”或“、”分隔，在 --attachments
+    /// 指定的目录中查找）。任何一行有问题，都不写入，错误注明文件、行和列；--dry-run 只检查。
+    /// The header names the columns; one refused row refuses the import (file, row and
+    /// column named); --dry-run only checks.
+    Import(super::import::ImportArgs),
+    /// 导出政府信息公开目录（已发布事项；CSV 或 XLSX）/ export the catalogue
+    Catalogue(super::catalogue::CatalogueArgs),
 }
 
 /// An item's fields.
@@ -160,22 +198,10 @@ pub(crate) struct ListArgs {
     json: bool,
 }
 
-fn pick<T: Vocabulary>(s: &str) -> Result<T> {
-    Ok(T::parse_cli(s)?)
-}
-
-fn date(s: &str) -> Result<chrono::NaiveDate> {
-    gongkai_ledger::parse_date(s).with_context(|| format!("日期“{s}”无效（应为 2025-03-03）"))
-}
-
 impl ItemArgs {
     fn draft(&self) -> Result<ItemDraft> {
         let body = match &self.body_file {
-            Some(p) => {
-                let bytes =
-                    std::fs::read(p).with_context(|| format!("无法读取 {}", p.display()))?;
-                Service::body_from_file(&p.display().to_string(), &bytes)?
-            }
+            Some(p) => Service::body_from_file(&p.display().to_string(), &read(p)?)?,
             None => self.body.clone(),
         };
         Ok(ItemDraft {
@@ -224,7 +250,18 @@ fn line(i: &ListedItem) -> String {
     )
 }
 
-pub(super) async fn publish(
+fn withheld_line(i: &RegisterItem) -> String {
+    format!(
+        "{:>5}  {}  {}  {}  应于 {} 评估",
+        i.id,
+        i.index_number,
+        i.disclosure.label_zh(),
+        i.title,
+        i.reassess_on.map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+pub(super) async fn items(
     cx: &Session,
     c: PublishCommand,
     out: &mut impl Write,
@@ -232,6 +269,61 @@ pub(super) async fn publish(
     let actor = cx.actor().await?;
     let svc = &cx.service;
     match c {
+        PublishCommand::Review(_) | PublishCommand::Import(_) | PublishCommand::Catalogue(_) => {
+            unreachable!("dispatched by publish::dispatch")
+        }
+        PublishCommand::Withheld { due, json } => {
+            let items = svc.withheld_items(&actor, due).await?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &items)?;
+                writeln!(out)?;
+            } else {
+                for i in &items {
+                    writeln!(out, "{}", withheld_line(i))?;
+                }
+                let what = if due {
+                    "到期应评估"
+                } else {
+                    "不予公开"
+                };
+                writeln!(out, "{what} {} 件", items.len())?;
+            }
+        }
+        PublishCommand::Attach { id, files } => {
+            for f in &files {
+                let name = file_name(f);
+                let bytes = read(f)?;
+                let meta = svc
+                    .attach_to_item(
+                        &actor,
+                        id,
+                        NewAttachment {
+                            media_type: media_type(&name).to_string(),
+                            name: name.clone(),
+                            bytes,
+                        },
+                    )
+                    .await
+                    .map_err(about(format!("附件 {}", f.display())))?;
+                writeln!(
+                    out,
+                    "已添加附件 {}：{}（{} 字节，SHA-256 {}）",
+                    meta.seq, meta.name, meta.size, meta.sha256
+                )?;
+            }
+        }
+        PublishCommand::Body { id, file } => {
+            let item = svc
+                .set_item_body_from_file(&actor, id, &file.display().to_string(), &read(&file)?)
+                .await?;
+            writeln!(
+                out,
+                "已从 {} 读取正文：事项 {}（第 {} 版）",
+                file.display(),
+                item.id,
+                item.version
+            )?;
+        }
         PublishCommand::Add(a) => {
             let item = svc.register_item(&actor, a.draft()?).await?;
             writeln!(out, "已登记事项 {}，索引号 {}", item.id, item.index_number)?;
@@ -334,6 +426,13 @@ pub(super) async fn publish(
                         p.version
                     )?;
                 }
+                for a in &v.record.attachments {
+                    writeln!(
+                        out,
+                        "附件 {}：{}（{} 字节，第 {} 版添加）",
+                        a.seq, a.name, a.size, a.version
+                    )?;
+                }
                 for e in &v.record.timeline {
                     writeln!(
                         out,
@@ -376,14 +475,7 @@ pub(super) async fn publish(
         PublishCommand::Reassess { id: None, .. } => {
             let items = svc.withheld_items(&actor, true).await?;
             for i in &items {
-                writeln!(
-                    out,
-                    "{:>5}  {}  {}  应于 {} 评估",
-                    i.id,
-                    i.index_number,
-                    i.title,
-                    i.reassess_on.map(|d| d.to_string()).unwrap_or_default()
-                )?;
+                writeln!(out, "{}", withheld_line(i))?;
             }
             writeln!(out, "到期应评估 {} 件", items.len())?;
         }
