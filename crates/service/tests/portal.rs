@@ -195,6 +195,21 @@ async fn only_published_website_items_are_public(svc: &Service) {
             .kind(),
         ErrorKind::NotFound
     );
+    // An attachment taken off is gone from the portal at once.
+    svc.detach_from_item(&li, a.id, 1, "附件含个人信息")
+        .await
+        .unwrap();
+    let ItemPage::Published { attachments, .. } = svc.portal_item(&me, a.id).await.unwrap() else {
+        panic!("published");
+    };
+    assert!(attachments.is_empty(), "{attachments:?}");
+    assert_eq!(
+        svc.portal_attachment(&me, a.id, 1)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
     // An item held for application only is never on the portal.
     let mut on_request = draft("依申请公开的信息", "2025-10-09", vec![Outlet::Website]);
     on_request.disclosure = Disclosure::OnRequest;

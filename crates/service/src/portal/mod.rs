@@ -448,7 +448,8 @@ fn public_item(item: &RegisterItem, f: &Fields, website: Option<NaiveDate>) -> P
 }
 
 /// The attachments as published: those added before the item's last publication (an
-/// attachment added since waits for the next publication, after its review).
+/// attachment added since waits for the next publication, after its review), less those
+/// taken off (at once: an attachment is taken off because it should not be public).
 fn public_attachments(record: &ItemRecord) -> Vec<PublicAttachment> {
     let Some(last) = record.publications.iter().map(|p| p.recorded_at).max() else {
         return Vec::new();
@@ -456,7 +457,7 @@ fn public_attachments(record: &ItemRecord) -> Vec<PublicAttachment> {
     record
         .attachments
         .iter()
-        .filter(|a| a.added_at <= last)
+        .filter(|a| a.removed.is_none() && a.added_at <= last)
         .map(|a| PublicAttachment {
             seq: a.seq,
             name: a.name.clone(),

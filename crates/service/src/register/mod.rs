@@ -107,6 +107,18 @@ impl Service {
         for f in &files {
             within("附件名称", SHORT_MAX_CHARS, &f.name)?;
         }
+        // Each file's text, for the 错敏排查 and the search (as `attach_to_item`).
+        let files = tokio::task::spawn_blocking(move || {
+            files
+                .into_iter()
+                .map(|f| {
+                    let text = attachment_text::extract(&f.name, &f.bytes);
+                    (f, text)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| ServiceError::BadRequest(format!("提取附件文字时出错：{e}")))?;
         let r = self
             .store_for(actor)
             .import_items(vec![(0, draft, files)], self.current_date(), &actor.stamp())
