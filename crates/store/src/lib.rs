@@ -139,6 +139,7 @@ mod review_item_db;
 mod review_item_ops;
 pub mod reviewing;
 pub mod sessions;
+pub mod search_feed;
 pub mod shared;
 pub mod signin;
 pub mod supervision;
@@ -161,6 +162,7 @@ pub use model::{
 };
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
+pub use search_feed::{FeedBatch, FeedMark, FeedRow};
 pub use shared::RateLimit;
 pub use signin::ThrottlePolicy;
 pub use supervision::{FigureRow, Kept};

@@ -19,6 +19,7 @@ mod ledger_opening;
 mod letters;
 mod pages;
 mod platform;
+mod portal;
 mod processes;
 mod register;
 mod security;
