@@ -17,7 +17,12 @@ use gongkai_store::Store;
 #[derive(Debug, Args)]
 pub struct PortalArgs {
     /// 数据库地址 / database URL
-    #[arg(long, global = true, env = "GONGKAI_DB", default_value = "sqlite://gongkai.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "GONGKAI_DB",
+        default_value = "sqlite://gongkai.db"
+    )]
     db: String,
     /// 检索索引目录（每个进程一个目录；gongkai serve 正在使用的目录不能同时由本命令写入）/
     /// the search index directory (one per process)
@@ -139,7 +144,10 @@ pub fn run(args: PortalArgs, out: &mut dyn Write) -> Result<ExitCode> {
                     page: Some(s.page),
                     per_page: Some(s.per_page),
                 };
-                let results = search.search(&query).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let results = search
+                    .search(&query)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 if s.json {
                     serde_json::to_writer_pretty(&mut *out, &results)?;
                     writeln!(out)?;
@@ -187,10 +195,7 @@ fn print_results(r: &PortalResults, out: &mut dyn Write) -> Result<()> {
             (r.page - 1) * r.per_page + n + 1,
             plain(&hit.title_html)
         )?;
-        let mut meta = vec![
-            format!("索引号 {}", hit.index_number),
-            hit.organ.clone(),
-        ];
+        let mut meta = vec![format!("索引号 {}", hit.index_number), hit.organ.clone()];
         if let Some(num) = &hit.number {
             meta.push(num.clone());
         }
@@ -198,7 +203,10 @@ fn print_results(r: &PortalResults, out: &mut dyn Write) -> Result<()> {
         if let Some(p) = &hit.published_on {
             meta.push(format!("发布 {p}"));
         }
-        meta.push(format!("{}（{}）第 {} 号", h.agency_name, h.agency_code, hit.item));
+        meta.push(format!(
+            "{}（{}）第 {} 号",
+            h.agency_name, h.agency_code, hit.item
+        ));
         writeln!(out, "   {}", meta.join(" · "))?;
         let snippet = plain(&hit.snippet_html);
         if !snippet.trim().is_empty() {

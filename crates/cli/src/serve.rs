@@ -45,7 +45,11 @@ pub struct ServeArgs {
     /// 检索索引目录（本进程专用；默认 gongkai-search-index/<端口>）。索引是数据库的缓存：
     /// 没有或版本不同时自动重建，之后按数据库的变更表持续更新 / this process's search index
     /// directory (default: gongkai-search-index/<port>); rebuilt when missing
-    #[arg(long = "search-index", env = "GONGKAI_SEARCH_INDEX", value_name = "DIR")]
+    #[arg(
+        long = "search-index",
+        env = "GONGKAI_SEARCH_INDEX",
+        value_name = "DIR"
+    )]
     search_index: Option<std::path::PathBuf>,
     /// 检索索引追赶数据库变更的间隔（毫秒）/ how often the index catches up, in ms
     #[arg(long, default_value_t = 500, value_name = "MS")]

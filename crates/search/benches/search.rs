@@ -37,7 +37,10 @@ fn main() {
     let mut docs = corpus::background_docs(42, items);
     docs.extend(corpus::planted_docs(&f));
     let generated = started.elapsed();
-    let chars: usize = docs.iter().map(|d| d.body.chars().count() + d.title.chars().count()).sum();
+    let chars: usize = docs
+        .iter()
+        .map(|d| d.body.chars().count() + d.title.chars().count())
+        .sum();
     let dir = tempfile::tempdir().expect("temp dir");
     let index = SearchIndex::open(dir.path()).expect("index");
     gongkai_search::tokenizer::warm_up();
@@ -46,7 +49,11 @@ fn main() {
     // In batches of 10,000, one commit each (as a follower catching up would).
     let mut n = 0;
     for chunk in docs.chunks(10_000) {
-        let changes: Vec<Change> = chunk.iter().cloned().map(|d| Change::Upsert(Box::new(d))).collect();
+        let changes: Vec<Change> = chunk
+            .iter()
+            .cloned()
+            .map(|d| Change::Upsert(Box::new(d)))
+            .collect();
         n += changes.len();
         index.apply(&changes, &format!("bench:{n}")).expect("apply");
     }
@@ -90,7 +97,12 @@ fn main() {
         });
     }
     // Common words that match much of the corpus: the slow end.
-    for text in ["通知", "工作 安全", "关于做好工作的通知", "临河市人民政府办公室"] {
+    for text in [
+        "通知",
+        "工作 安全",
+        "关于做好工作的通知",
+        "临河市人民政府办公室",
+    ] {
         queries.push(SearchQuery {
             text: text.into(),
             page: 1,
@@ -126,7 +138,11 @@ fn main() {
         p99.as_secs_f64() * 1e3,
         slowest.0.as_secs_f64() * 1e3,
         slowest.1,
-        if p99 < Duration::from_millis(50) { "met" } else { "NOT met" },
+        if p99 < Duration::from_millis(50) {
+            "met"
+        } else {
+            "NOT met"
+        },
         load()
     );
 }

@@ -143,7 +143,12 @@ impl SearchIndex {
             })?;
         let index = if existing {
             match Index::open_in_dir(dir) {
-                Ok(i) if i.schema() == schema && payload_of(&i).is_none_or(|p| p.schema == SCHEMA_VERSION) => i,
+                Ok(i)
+                    if i.schema() == schema
+                        && payload_of(&i).is_none_or(|p| p.schema == SCHEMA_VERSION) =>
+                {
+                    i
+                }
                 _ => {
                     tracing::warn!(dir = %dir.display(), "检索索引的版本不同或无法读取，重建索引目录");
                     clear_dir(dir)?;
@@ -254,7 +259,10 @@ impl SearchIndex {
                         w.add_document(document(f, d)).map_err(|e| self.err(e))?;
                     }
                     Change::Remove { agency, item } => {
-                        w.delete_term(Term::from_field_text(f.key, &crate::doc::key(*agency, *item)));
+                        w.delete_term(Term::from_field_text(
+                            f.key,
+                            &crate::doc::key(*agency, *item),
+                        ));
                     }
                 }
             }

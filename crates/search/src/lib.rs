@@ -34,9 +34,7 @@ pub enum SearchError {
     QueryTooLong { max: usize, got: usize },
     #[error("页码超出范围：最多第 {max} 页")]
     PageOutOfRange { max: usize },
-    #[error(
-        "检索索引目录 {path} 正由另一进程写入（每个进程须使用自己的索引目录）"
-    )]
+    #[error("检索索引目录 {path} 正由另一进程写入（每个进程须使用自己的索引目录）")]
     Busy { path: PathBuf },
     #[error("无法打开检索索引目录 {path}：{message}")]
     Open { path: PathBuf, message: String },

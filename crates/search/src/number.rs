@@ -7,8 +7,12 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-const OPEN: &[char] = &['〔', '[', '(', '【', '〖', '{', '「', '<', '《', '［', '（', '｛'];
-const CLOSE: &[char] = &['〕', ']', ')', '】', '〗', '}', '」', '>', '》', '］', '）', '｝'];
+const OPEN: &[char] = &[
+    '〔', '[', '(', '【', '〖', '{', '「', '<', '《', '［', '（', '｛',
+];
+const CLOSE: &[char] = &[
+    '〕', ']', ')', '】', '〗', '}', '」', '>', '》', '］', '）', '｝',
+];
 
 /// A 文号 as parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -151,7 +151,8 @@ fn any_field(f: &Fields, term: &str, weight: f32) -> Box<dyn Query> {
             .map(|(field, boost)| {
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(term_q(field, term), boost * weight)) as Box<dyn Query>,
+                    Box::new(BoostQuery::new(term_q(field, term), boost * weight))
+                        as Box<dyn Query>,
                 )
             })
             .collect(),
@@ -162,7 +163,8 @@ fn any_field(f: &Fields, term: &str, weight: f32) -> Box<dyn Query> {
 /// a text cut otherwise still matches 最低生活保障 through 最低 + 生活 + 保障, and 最低要求
 /// alone does not).
 fn group_query(f: &Fields, g: &QueryGroup) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, any_field(f, &g.terms[0], 1.0))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Should, any_field(f, &g.terms[0], 1.0))];
     let pieces = &g.terms[1..];
     if !pieces.is_empty() {
         let all: Vec<(Occur, Box<dyn Query>)> = pieces
@@ -247,7 +249,10 @@ fn number_query(f: &Fields, n: &number::DocNumber) -> Box<dyn Query> {
             .map(|(i, (k, _))| {
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(term_q(f.number_key, &k), 1.0 + (count - i) as f32)) as Box<dyn Query>,
+                    Box::new(BoostQuery::new(
+                        term_q(f.number_key, &k),
+                        1.0 + (count - i) as f32,
+                    )) as Box<dyn Query>,
                 )
             })
             .collect(),
@@ -325,7 +330,10 @@ impl SearchIndex {
                     let strict = with_filters(words_query(f, &groups, true), &filters);
                     if groups.len() > 1 && self.count(&searcher, &*strict)? == 0 {
                         relaxed = true;
-                        (with_filters(words_query(f, &groups, false), &filters), groups)
+                        (
+                            with_filters(words_query(f, &groups, false), &filters),
+                            groups,
+                        )
                     } else {
                         (strict, groups)
                     }
@@ -354,7 +362,10 @@ impl SearchIndex {
                     Order::Asc
                 };
                 let (n, docs) = searcher
-                    .search(&*query, &(Count, top.order_by_fast_field::<i64>("date", dir)))
+                    .search(
+                        &*query,
+                        &(Count, top.order_by_fast_field::<i64>("date", dir)),
+                    )
                     .map_err(|e| self.search_err(e))?;
                 (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
             }
@@ -363,7 +374,10 @@ impl SearchIndex {
         if let (Some(m), Some(n)) = (number_match.as_mut(), numbers.as_ref()) {
             // The longest candidate a document carries: what the user meant.
             let keys = n.query_keys();
-            let carried: BTreeSet<&str> = hits.iter().flat_map(|h| h.number_keys.iter().map(String::as_str)).collect();
+            let carried: BTreeSet<&str> = hits
+                .iter()
+                .flat_map(|h| h.number_keys.iter().map(String::as_str))
+                .collect();
             if let Some((key, at)) = keys.iter().find(|(k, _)| carried.contains(k.as_str())) {
                 m.canonical = key.clone();
                 m.asked = text[*at..n.span.1].to_string();
@@ -393,10 +407,7 @@ impl SearchIndex {
     }
 
     fn search_err(&self, e: tantivy::TantivyError) -> SearchError {
-        SearchError::index(
-            self.dir().unwrap_or(std::path::Path::new(":memory:")),
-            e,
-        )
+        SearchError::index(self.dir().unwrap_or(std::path::Path::new(":memory:")), e)
     }
 
     fn count(&self, searcher: &Searcher, query: &dyn Query) -> Result<usize> {
@@ -416,8 +427,8 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let generator = |field: Field, chars: usize| -> Result<SnippetGenerator> {
-            let mut g = SnippetGenerator::create(searcher, query, field)
-                .map_err(|e| self.search_err(e))?;
+            let mut g =
+                SnippetGenerator::create(searcher, query, field).map_err(|e| self.search_err(e))?;
             g.set_max_num_chars(chars);
             Ok(g)
         };
@@ -449,7 +460,11 @@ impl SearchIndex {
                 })
                 .unwrap_or_else(|| {
                     let summary = s(f.summary);
-                    let source = if summary.trim().is_empty() { s(f.body) } else { summary };
+                    let source = if summary.trim().is_empty() {
+                        s(f.body)
+                    } else {
+                        summary
+                    };
                     escape(&source.chars().take(120).collect::<String>())
                 });
             let number = Some(s(f.number)).filter(|n| !n.is_empty());
@@ -485,7 +500,10 @@ fn marked_whole(text: &str, snippet: &Snippet) -> String {
     let mut at = 0;
     for r in snippet.highlighted() {
         let (from, to) = (base + r.start, base + r.end);
-        if from < at || to > text.len() || !text.is_char_boundary(from) || !text.is_char_boundary(to)
+        if from < at
+            || to > text.len()
+            || !text.is_char_boundary(from)
+            || !text.is_char_boundary(to)
         {
             continue;
         }

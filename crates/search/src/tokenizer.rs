@@ -67,8 +67,8 @@ const GOVERNMENT_WORDS: &[&str] = &[
 
 /// Query words that carry no meaning of their own (they are in nearly every title).
 const STOP_WORDS: &[&str] = &[
-    "的", "了", "和", "与", "及", "或", "在", "是", "对", "之", "等", "把", "被", "将", "于", "关于",
-    "有关", "一",
+    "的", "了", "和", "与", "及", "或", "在", "是", "对", "之", "等", "把", "被", "将", "于",
+    "关于", "有关", "一",
 ];
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {

@@ -385,7 +385,9 @@ impl PortalSearch {
                 "未找到文号为“{}”的信息，以下为全文检索结果",
                 m.canonical
             )),
-            None if page.relaxed => Some("没有同时包含全部检索词的信息，以下结果包含其中部分检索词".into()),
+            None if page.relaxed => {
+                Some("没有同时包含全部检索词的信息，以下结果包含其中部分检索词".into())
+            }
             None => None,
         };
         Ok(PortalResults {

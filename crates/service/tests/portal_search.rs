@@ -9,8 +9,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication, WithholdBasis};
 use gongkai_search::SearchIndex;
-use gongkai_service::search::{PortalQuery, PortalResults, PortalSearch};
 use gongkai_service::Service;
+use gongkai_service::search::{PortalQuery, PortalResults, PortalSearch};
 use gongkai_store::register::NewAttachment;
 
 #[macro_use]
@@ -73,7 +73,11 @@ fn ids(r: &PortalResults) -> Vec<u64> {
 
 /// Steps until `done` holds of the search for `text` (a PostgreSQL follower may need a
 /// second step while another session's transaction holds the horizon), at most 10 s.
-async fn until(s: &PortalSearch, text: &str, done: impl Fn(&PortalResults) -> bool) -> PortalResults {
+async fn until(
+    s: &PortalSearch,
+    text: &str,
+    done: impl Fn(&PortalResults) -> bool,
+) -> PortalResults {
     let start = std::time::Instant::now();
     loop {
         s.step().await.unwrap();
@@ -103,11 +107,21 @@ async fn published_found_withdrawn_gone_corrected_by_new_title(svc: &Service) {
         )
         .await
         .unwrap();
-    svc
-        .register_item(&li, draft("关于召开防汛工作会议的通知", "某政办发〔2025〕13号", "会议通知。"))
-        .await
-        .unwrap();
-    let mut withheld = draft("关于某涉密事项的通知", "某政办发〔2025〕14号", "不予公开的正文。");
+    svc.register_item(
+        &li,
+        draft(
+            "关于召开防汛工作会议的通知",
+            "某政办发〔2025〕13号",
+            "会议通知。",
+        ),
+    )
+    .await
+    .unwrap();
+    let mut withheld = draft(
+        "关于某涉密事项的通知",
+        "某政办发〔2025〕14号",
+        "不予公开的正文。",
+    );
     withheld.disclosure = Disclosure::Withheld {
         basis: WithholdBasis::StateSecret,
     };
@@ -118,11 +132,17 @@ async fn published_found_withdrawn_gone_corrected_by_new_title(svc: &Service) {
     assert!(r.hits.is_empty(), "{r:?}");
 
     review_item(svc, a.id, &li, &zhu, &wang).await;
-    svc.publish_item(&li, a.id, website("2025-10-10")).await.unwrap();
+    svc.publish_item(&li, a.id, website("2025-10-10"))
+        .await
+        .unwrap();
     let r = until(&search, "最低生活保障", |r| !r.hits.is_empty()).await;
     assert_eq!(ids(&r), [a.id as u64]);
     let hit = &r.hits[0];
-    assert!(hit.hit.title_html.contains("<mark>"), "{}", hit.hit.title_html);
+    assert!(
+        hit.hit.title_html.contains("<mark>"),
+        "{}",
+        hit.hit.title_html
+    );
     assert_eq!(hit.agency_code, "local-1");
     assert_eq!(hit.hit.published_on.as_deref(), Some("2025-10-10"));
 
@@ -162,15 +182,23 @@ async fn published_found_withdrawn_gone_corrected_by_new_title(svc: &Service) {
     );
     svc.correct_item(&li, a.id, new, "标题有误").await.unwrap();
     let r = until(&search, "最低生活保障", |_| true).await;
-    assert_eq!(ids(&r), [a.id as u64], "the published version until republished");
+    assert_eq!(
+        ids(&r),
+        [a.id as u64],
+        "the published version until republished"
+    );
     review_item(svc, a.id, &li, &zhu, &wang).await;
-    svc.publish_item(&li, a.id, website("2025-10-20")).await.unwrap();
+    svc.publish_item(&li, a.id, website("2025-10-20"))
+        .await
+        .unwrap();
     let r = until(&search, "动态管理", |r| !r.hits.is_empty()).await;
     assert_eq!(ids(&r), [a.id as u64]);
     assert!(find(&search, "最低生活保障").await.hits.is_empty());
 
     // Withdrawn: gone.
-    svc.withdraw_item(&zhu, a.id, "数据有误，撤回核实").await.unwrap();
+    svc.withdraw_item(&zhu, a.id, "数据有误，撤回核实")
+        .await
+        .unwrap();
     let r = until(&search, "动态管理", |r| r.hits.is_empty()).await;
     assert!(r.hits.is_empty(), "{r:?}");
     assert!(find(&search, "某政办发〔2025〕12号").await.hits.is_empty());
@@ -194,20 +222,28 @@ async fn the_index_on_disk_keeps_its_position(svc: &Service) {
                 .await
                 .unwrap();
             review_item(svc, it.id, &li, &zhu, &wang).await;
-            svc.publish_item(&li, it.id, website("2025-10-10")).await.unwrap();
+            svc.publish_item(&li, it.id, website("2025-10-10"))
+                .await
+                .unwrap();
             it.id
         }
     };
     let first = publish("关于印发政务公开工作要点的通知", "某政办发〔2025〕1号").await;
     {
-        let s = PortalSearch::new(svc.clone(), Arc::new(SearchIndex::open(dir.path()).unwrap()));
+        let s = PortalSearch::new(
+            svc.clone(),
+            Arc::new(SearchIndex::open(dir.path()).unwrap()),
+        );
         let step = s.step().await.unwrap();
         assert!(step.rebuilt);
         assert_eq!(ids(&find(&s, "工作要点").await), [first as u64]);
     }
     // While the process is down, another item is published.
     let second = publish("关于印发营商环境优化方案的通知", "某政办发〔2025〕2号").await;
-    let s = PortalSearch::new(svc.clone(), Arc::new(SearchIndex::open(dir.path()).unwrap()));
+    let s = PortalSearch::new(
+        svc.clone(),
+        Arc::new(SearchIndex::open(dir.path()).unwrap()),
+    );
     assert!(s.index().mark().unwrap().is_some(), "the position survived");
     let r = until(&s, "营商环境", |r| !r.hits.is_empty()).await;
     assert_eq!(ids(&r), [second as u64]);
@@ -218,11 +254,20 @@ async fn one_agency_or_the_jurisdiction(svc: &Service) {
     let svc = &on_day(svc);
     let (li, zhu, wang) = office(svc).await;
     let it = svc
-        .register_item(&li, draft("关于加强安全生产工作的通知", "某政办发〔2025〕3号", "安全生产。"))
+        .register_item(
+            &li,
+            draft(
+                "关于加强安全生产工作的通知",
+                "某政办发〔2025〕3号",
+                "安全生产。",
+            ),
+        )
         .await
         .unwrap();
     review_item(svc, it.id, &li, &zhu, &wang).await;
-    svc.publish_item(&li, it.id, website("2025-10-10")).await.unwrap();
+    svc.publish_item(&li, it.id, website("2025-10-10"))
+        .await
+        .unwrap();
     let s = PortalSearch::new(svc.clone(), Arc::new(SearchIndex::in_memory().unwrap()));
     s.step().await.unwrap();
     let mut in_root = q("安全生产");

@@ -57,7 +57,10 @@ pub fn planted_docs(f: &Fixture) -> Vec<SearchDoc> {
         .map(|p| SearchDoc {
             agency: 1,
             item: planted_item(&p.key),
-            index_number: format!("11150100MB1234567X/2023-{:05}", planted_item(&p.key) - PLANTED_BASE),
+            index_number: format!(
+                "11150100MB1234567X/2023-{:05}",
+                planted_item(&p.key) - PLANTED_BASE
+            ),
             title: p.title.clone(),
             summary: p.summary.clone(),
             body: p.body.clone(),
@@ -142,7 +145,14 @@ const SUBJECTS: &[&str] = &[
     "水土保持",
 ];
 
-const PLACES: &[&str] = &["临河市", "北川县", "南平区", "东湖镇", "西山乡", "临河经济开发区"];
+const PLACES: &[&str] = &[
+    "临河市",
+    "北川县",
+    "南平区",
+    "东湖镇",
+    "西山乡",
+    "临河经济开发区",
+];
 
 const ORGANS: &[(&str, &str)] = &[
     ("临河市人民政府办公室", "临政办发"),
@@ -180,7 +190,11 @@ pub fn background(rng: &mut Rng, n: u64, sentences: &[&str]) -> SearchDoc {
     let (title, genre, numbered) = match rng.below(9) {
         0 => (format!("关于做好{s}工作的通知"), "通知", true),
         1 => (format!("关于开展{s}的通知"), "通知", true),
-        2 => (format!("关于印发《{place}{s}工作方案》的通知"), "通知", true),
+        2 => (
+            format!("关于印发《{place}{s}工作方案》的通知"),
+            "通知",
+            true,
+        ),
         3 => (format!("{place}{s}实施办法"), "办法", true),
         4 => (format!("关于{s}有关事项的公告"), "公告", false),
         5 => (format!("关于{year}年{place}{s}情况的通报"), "通报", false),
@@ -197,13 +211,15 @@ pub fn background(rng: &mut Rng, n: u64, sentences: &[&str]) -> SearchDoc {
             _ => format!("{prefix}〔{year}〕{serial}号"),
         }
     });
-    let mut body = format!("为切实做好{s}工作，根据有关规定，结合{place}实际，现就有关事项通知如下。");
+    let mut body =
+        format!("为切实做好{s}工作，根据有关规定，结合{place}实际，现就有关事项通知如下。");
     for _ in 0..(3 + rng.below(6)) {
         body.push_str(sentences[rng.below(sentences.len())]);
     }
     body.push_str(&format!("请各单位高度重视{s}，认真贯彻落实。"));
-    let formed_on = NaiveDate::from_ymd_opt(year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
-        .expect("date");
+    let formed_on =
+        NaiveDate::from_ymd_opt(year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
+            .expect("date");
     SearchDoc {
         agency: 1 + rng.below(5) as u64,
         item: n,
@@ -238,5 +254,7 @@ pub fn sentences() -> Vec<&'static str> {
 pub fn background_docs(seed: u64, count: u64) -> Vec<SearchDoc> {
     let sentences = sentences();
     let mut rng = Rng::new(seed);
-    (1..=count).map(|n| background(&mut rng, n, &sentences)).collect()
+    (1..=count)
+        .map(|n| background(&mut rng, n, &sentences))
+        .collect()
 }

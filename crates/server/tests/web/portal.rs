@@ -34,7 +34,10 @@ async fn the_public_searches_published_items() {
     let svc = Service::new(store.clone());
     let clerk = svc.actor("clerk", Via::Web).await.unwrap();
     let published = svc
-        .register_item(&clerk, draft("关于调整最低生活保障标准的通知", "测政发〔2025〕7号"))
+        .register_item(
+            &clerk,
+            draft("关于调整最低生活保障标准的通知", "测政发〔2025〕7号"),
+        )
         .await
         .unwrap();
     let review = gongkai_ledger::register::secrecy::SecrecyReview {
@@ -42,7 +45,9 @@ async fn the_public_searches_published_items() {
         conclusion: gongkai_ledger::register::secrecy::SecrecyConclusion::Publishable,
         note: None,
     };
-    svc.submit_item(&clerk, published.id, review, None).await.unwrap();
+    svc.submit_item(&clerk, published.id, review, None)
+        .await
+        .unwrap();
     for who in ["head", "leader"] {
         let a = svc.actor(who, Via::Web).await.unwrap();
         svc.approve_item(&a, published.id, None).await.unwrap();
@@ -59,9 +64,12 @@ async fn the_public_searches_published_items() {
     )
     .await
     .unwrap();
-    svc.register_item(&clerk, draft("关于最低生活保障的内部草稿", "测政发〔2025〕8号"))
-        .await
-        .unwrap();
+    svc.register_item(
+        &clerk,
+        draft("关于最低生活保障的内部草稿", "测政发〔2025〕8号"),
+    )
+    .await
+    .unwrap();
 
     let state = AppState::new(
         store.clone(),
@@ -99,10 +107,15 @@ async fn the_public_searches_published_items() {
         .await;
     let j = r.json();
     assert_eq!(j["total"], 1, "{j}");
-    assert!(j["note"].as_str().unwrap().contains("测政发〔2025〕7号"), "{j}");
+    assert!(
+        j["note"].as_str().unwrap().contains("测政发〔2025〕7号"),
+        "{j}"
+    );
 
     // Odd input is text, never an error; a bad order or an unknown agency is.
-    let r = c.get("/api/v1/portal/search?q=%22title%3A(%5B&page=2").await;
+    let r = c
+        .get("/api/v1/portal/search?q=%22title%3A(%5B&page=2")
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = c.get("/api/v1/portal/search?q=x&order=sideways").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
