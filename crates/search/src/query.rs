@@ -296,9 +296,15 @@ impl SearchIndex {
         let text = q.text.trim();
         let mut number_match = None;
         let mut relaxed = false;
-        let mut chosen: Option<(Box<dyn Query>, Vec<QueryGroup>)> = None;
         let mut numbers: Option<number::DocNumber> = None;
 
+        let offset = (page - 1) * per_page;
+        let order_for = |words: bool, number: bool| match q.order {
+            SortOrder::Relevance if !words && !number => SortOrder::Newest,
+            o => o,
+        };
+        // Each query runs once: counted and ranked together.
+        let mut chosen = None;
         if let Some(n) = number::find(text) {
             let rest = format!("{} {}", &text[..n.span.0], &text[n.span.1..]);
             let groups = query_groups(&rest);
@@ -308,7 +314,9 @@ impl SearchIndex {
                 clauses.push((Occur::Should, words_query(f, &groups, false)));
             }
             let query = with_filters(Box::new(BooleanQuery::new(clauses)), &filters);
-            let found = self.count(&searcher, &*query)? > 0;
+            let order = order_for(!groups.is_empty(), true);
+            let run = self.run(&searcher, &*query, order, offset, per_page)?;
+            let found = run.0 > 0;
             number_match = Some(NumberMatch {
                 asked: text[n.span.0..n.span.1].to_string(),
                 canonical: n.canonical(),
@@ -317,57 +325,30 @@ impl SearchIndex {
             });
             numbers = Some(n);
             if found {
-                chosen = Some((query, groups));
+                chosen = Some((query, groups, order, run));
             }
         }
-        let (query, groups) = match chosen {
+        let (query, groups, order, (total, addrs)) = match chosen {
             Some(c) => c,
             None => {
                 let groups = query_groups(text);
+                let order = order_for(!groups.is_empty(), number_match.is_some());
                 if groups.is_empty() {
-                    (with_filters(Box::new(AllQuery), &filters), groups)
+                    let query = with_filters(Box::new(AllQuery), &filters);
+                    let run = self.run(&searcher, &*query, order, offset, per_page)?;
+                    (query, groups, order, run)
                 } else {
                     let strict = with_filters(words_query(f, &groups, true), &filters);
-                    if groups.len() > 1 && self.count(&searcher, &*strict)? == 0 {
+                    let run = self.run(&searcher, &*strict, order, offset, per_page)?;
+                    if groups.len() > 1 && run.0 == 0 {
                         relaxed = true;
-                        (
-                            with_filters(words_query(f, &groups, false), &filters),
-                            groups,
-                        )
+                        let query = with_filters(words_query(f, &groups, false), &filters);
+                        let run = self.run(&searcher, &*query, order, offset, per_page)?;
+                        (query, groups, order, run)
                     } else {
-                        (strict, groups)
+                        (strict, groups, order, run)
                     }
                 }
-            }
-        };
-        let order = match q.order {
-            SortOrder::Relevance if groups.is_empty() && number_match.is_none() => {
-                SortOrder::Newest
-            }
-            o => o,
-        };
-        let offset = (page - 1) * per_page;
-        let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let (total, addrs): (usize, Vec<(Option<Score>, DocAddress)>) = match order {
-            SortOrder::Relevance => {
-                let (n, docs) = searcher
-                    .search(&*query, &(Count, top.order_by_score()))
-                    .map_err(|e| self.search_err(e))?;
-                (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
-            }
-            SortOrder::Newest | SortOrder::Oldest => {
-                let dir = if order == SortOrder::Newest {
-                    Order::Desc
-                } else {
-                    Order::Asc
-                };
-                let (n, docs) = searcher
-                    .search(
-                        &*query,
-                        &(Count, top.order_by_fast_field::<i64>("date", dir)),
-                    )
-                    .map_err(|e| self.search_err(e))?;
-                (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
             }
         };
         let hits = self.hits(&searcher, &*query, &addrs)?;
@@ -410,10 +391,35 @@ impl SearchIndex {
         SearchError::index(self.dir().unwrap_or(std::path::Path::new(":memory:")), e)
     }
 
-    fn count(&self, searcher: &Searcher, query: &dyn Query) -> Result<usize> {
-        searcher
-            .search(query, &Count)
-            .map_err(|e| self.search_err(e))
+    /// The count and one page of `query` in `order`.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        order: SortOrder,
+        offset: usize,
+        per_page: usize,
+    ) -> Result<(usize, Vec<(Option<Score>, DocAddress)>)> {
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        match order {
+            SortOrder::Relevance => {
+                let (n, docs) = searcher
+                    .search(query, &(Count, top.order_by_score()))
+                    .map_err(|e| self.search_err(e))?;
+                Ok((n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect()))
+            }
+            SortOrder::Newest | SortOrder::Oldest => {
+                let dir = if order == SortOrder::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (n, docs) = searcher
+                    .search(query, &(Count, top.order_by_fast_field::<i64>("date", dir)))
+                    .map_err(|e| self.search_err(e))?;
+                Ok((n, docs.into_iter().map(|(_, a)| (None, a)).collect()))
+            }
+        }
     }
 
     fn hits(
