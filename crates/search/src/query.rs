@@ -143,11 +143,15 @@ fn term_q(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-/// A term in any field, with the fields' boosts times `weight`.
-fn any_field(f: &Fields, term: &str, weight: f32) -> Box<dyn Query> {
+/// A term in any field, with the fields' boosts times `weight` (`text_only`: in the
+/// text fields only — 名称, 内容概述, 正文, attachments — as a word's parts are searched:
+/// half the term scorers for the same matches, the 文号 and 索引号 fields aside).
+fn any_field(f: &Fields, term: &str, weight: f32, text_only: bool) -> Box<dyn Query> {
+    let text = [f.title, f.summary, f.body, f.attachments];
     Box::new(BooleanQuery::new(
         boosted(f)
             .into_iter()
+            .filter(|(field, _)| !text_only || text.contains(field))
             .map(|(field, boost)| {
                 (
                     Occur::Should,
@@ -164,12 +168,12 @@ fn any_field(f: &Fields, term: &str, weight: f32) -> Box<dyn Query> {
 /// alone does not).
 fn group_query(f: &Fields, g: &QueryGroup) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Should, any_field(f, &g.terms[0], 1.0))];
+        vec![(Occur::Should, any_field(f, &g.terms[0], 1.0, false))];
     let pieces = &g.terms[1..];
     if !pieces.is_empty() {
         let all: Vec<(Occur, Box<dyn Query>)> = pieces
             .iter()
-            .map(|p| (Occur::Must, any_field(f, p, 0.5)))
+            .map(|p| (Occur::Must, any_field(f, p, 0.5, true)))
             .collect();
         clauses.push((Occur::Should, Box::new(BooleanQuery::new(all))));
     }
