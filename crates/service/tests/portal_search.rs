@@ -155,8 +155,20 @@ async fn published_found_withdrawn_gone_corrected_by_new_title(svc: &Service) {
 
     // The draft and the withheld item are never found.
     assert!(find(&search, "防汛").await.hits.is_empty());
-    assert!(find(&search, "涉密事项").await.hits.is_empty());
-    assert!(find(&search, "某政办发〔2025〕13号").await.hits.is_empty());
+    let r = find(&search, "涉密事项").await;
+    assert!(
+        r.hits.iter().all(|h| !h.hit.title.contains("涉密")),
+        "{r:?}"
+    );
+    let r = find(&search, "某政办发〔2025〕13号").await;
+    assert!(!r.number_match.as_ref().unwrap().found, "{r:?}");
+    assert!(r.note.as_deref().unwrap().contains("未找到文号"), "{r:?}");
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.hit.number.as_deref() != Some("某政办发〔2025〕13号")),
+        "{r:?}"
+    );
 
     // An attachment is found by its name.
     svc.attach_to_item(
