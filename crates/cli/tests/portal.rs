@@ -158,11 +158,11 @@ fn search_reindex_and_one_writer_per_directory() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until it listens (it prints its address once the index is locked).
+    // Wait until it holds the index (it names the directory once the writer is locked).
     let mut err = serve.stderr.take().unwrap();
     let mut seen = String::new();
     let started = std::time::Instant::now();
-    while !seen.contains("gongkai serve: http://") && started.elapsed().as_secs() < 60 {
+    while !seen.contains("检索索引 / search index") && started.elapsed().as_secs() < 60 {
         let mut buf = [0u8; 1024];
         let n = std::io::Read::read(&mut err, &mut buf).unwrap_or(0);
         if n == 0 {
