@@ -11,6 +11,7 @@ use gongkai_report::Report;
 mod batch;
 mod ledger;
 mod lint;
+mod portal;
 mod publish;
 mod render;
 mod serve;
@@ -126,6 +127,15 @@ enum Command {
     /// 退出码 / exit status: 0 无错误 no errors, 1 发现错误 errors found, 2 有文件无法读取 a file
     /// could not be read.
     Lint(lint::LintArgs),
+    /// 政府信息公开专栏：全文检索与检索索引 / the public portal: search and its index
+    ///
+    /// 检索已发布、未撤稿的主动公开信息（名称、正文、内容概述、附件、文号、发布机构等）；
+    /// 文号的各种括号写法（〔2023〕[2023](2023)（2023）【2023】）都能找到同一文件。
+    /// 索引是数据库的缓存：`reindex` 从数据库重建，`search` 先追上数据库的变更再检索。
+    /// / Searches the published 主动公开 items; any bracket form of a 文号 finds the same
+    /// document. The index is a cache of the database: `reindex` rebuilds it, `search`
+    /// first catches up with the database's changes.
+    Portal(portal::PortalArgs),
     /// 列出检查规则，或说明一条规则 / list the rules, or explain one
     Rules {
         /// 规则代码，如 TAB001 / a rule code such as TAB001
@@ -184,6 +194,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Render(args) => render::cmd_render(&args, lang),
         Command::Template(args) => render::cmd_template(&args, &mut out),
         Command::Lint(args) => lint::cmd_lint(&args, lang, &mut out),
+        Command::Portal(args) => portal::run(args, &mut out),
     }
 }
 

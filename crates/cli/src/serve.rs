@@ -47,6 +47,18 @@ pub struct ServeArgs {
     /// serve only the public 专栏 (for the internet-facing process; the workbench stays inside)
     #[arg(long)]
     public: bool,
+    /// 检索索引目录（本进程专用；默认 gongkai-search-index/<端口>）。索引是数据库的缓存：
+    /// 没有或版本不同时自动重建，之后按数据库的变更表持续更新 / this process's search index
+    /// directory (default: gongkai-search-index/<port>); rebuilt when missing
+    #[arg(
+        long = "search-index",
+        env = "GONGKAI_SEARCH_INDEX",
+        value_name = "DIR"
+    )]
+    search_index: Option<std::path::PathBuf>,
+    /// 检索索引追赶数据库变更的间隔（毫秒）/ how often the index catches up, in ms
+    #[arg(long, default_value_t = 500, value_name = "MS")]
+    search_interval_ms: u64,
     #[command(flatten)]
     check: CheckArgs,
 }
@@ -214,6 +226,22 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
         )
         .await
         .context("无法读取 CSRF 密钥 / cannot read the CSRF secret")?;
+        let index_dir = args.search_index.clone().unwrap_or_else(|| {
+            std::path::PathBuf::from("gongkai-search-index").join(addr.port().to_string())
+        });
+        let index = gongkai_search::SearchIndex::open(&index_dir)
+            .and_then(|i| i.lock_for_writing().map(|()| i))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        eprintln!("检索索引 / search index: {}", index_dir.display());
+        let search = gongkai_service::search::PortalSearch::new(
+            gongkai_service::Service::new(store.clone()),
+            std::sync::Arc::new(index),
+        );
+        state.portal().set(search.clone());
+        tokio::spawn(gongkai_server::portal::follow(
+            search,
+            std::time::Duration::from_millis(args.search_interval_ms),
+        ));
         if args.public {
             eprintln!("只提供公开专栏 / public 专栏 only: http://{addr}/portal");
             gongkai_server::serve_public(listener, state).await

@@ -46,6 +46,7 @@ mod supervise;
 use crate::error::{ApiError, ErrorBody};
 
 mod narrative;
+mod portal;
 mod register;
 mod register_review;
 use crate::pages::ledger::deadline_view;
@@ -71,7 +72,8 @@ use crate::{AppState, AuthUser, Ctx};
         (name = "register_review", description = "主动公开登记事项的三审、保密审查与错敏排查"),
         (name = "audit", description = "审计日志"),
         (name = "check", description = "检查已发布的年度报告"),
-        (name = "supervision", description = "监督：下级机关的汇总与年度报告")
+        (name = "supervision", description = "监督：下级机关的汇总与年度报告"),
+        (name = "portal", description = "政府信息公开专栏：全文检索（公开，无需登录）")
     )
 )]
 struct ApiDoc;
@@ -135,6 +137,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(register::due_items))
         .routes(routes!(register::get_item))
         .routes(routes!(register::publish_item))
+        .routes(routes!(portal::search))
         .split_for_parts();
     // The router is nested under `/api/v1` by the application; the document names the
     // full paths.

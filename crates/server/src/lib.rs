@@ -107,6 +107,7 @@ struct Inner {
     service: gongkai_service::Service,
     uploads: Arc<dyn UploadStore>,
     checker: check::Checker,
+    portal: portal::PortalState,
 }
 
 impl AppState {
@@ -147,6 +148,7 @@ impl AppState {
                 secret,
                 service,
                 uploads,
+                portal: portal::PortalState::default(),
             }),
         }
     }
@@ -187,6 +189,11 @@ impl AppState {
 
     pub fn uploads(&self) -> &dyn UploadStore {
         self.inner.uploads.as_ref()
+    }
+
+    /// The portal's search of this process (its index, its rate limit).
+    pub fn portal(&self) -> &portal::PortalState {
+        &self.inner.portal
     }
 
     /// The report checker's limits and their state (semaphores, rate limiter).

@@ -49,6 +49,8 @@
 //! * [`register`] — the publication register (主动公开登记): items, 索引号, publications per
 //!   channel, corrections and withdrawals, the art. 26 due list and on-time rate, art. 18
 //!   re-assessments, the register's settings.
+//! * [`search`] — 全文检索: the public search over the register's published items and the
+//!   indexer that keeps a process's index current from the change feed.
 //! * [`corrections`] — 更正: an application's registered facts (old → new, with a reason),
 //!   and superseding (corrected or voided) proactive records and appeal cases.
 
@@ -74,6 +76,7 @@ pub mod register;
 pub mod register_catalogue;
 pub mod register_migrate;
 pub mod review;
+pub mod search;
 pub mod supervision;
 pub mod supervision_export;
 pub mod supervision_lint;

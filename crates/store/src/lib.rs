@@ -139,6 +139,7 @@ pub mod review_item;
 mod review_item_db;
 mod review_item_ops;
 pub mod reviewing;
+pub mod search_feed;
 pub mod sessions;
 pub mod shared;
 pub mod signin;
@@ -163,6 +164,7 @@ pub use model::{
 };
 pub use narrative::{Narrative, NarrativeText};
 pub use ops::NewApplication;
+pub use search_feed::{FeedBatch, FeedMark, FeedRow};
 pub use shared::RateLimit;
 pub use signin::ThrottlePolicy;
 pub use supervision::{FigureRow, Kept};

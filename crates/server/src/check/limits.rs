@@ -352,7 +352,7 @@ pub fn mib(bytes: u64) -> String {
 }
 
 /// A GCRA token bucket per key: `per_minute` requests a minute, `burst` at once.
-struct RateLimiter {
+pub(crate) struct RateLimiter {
     interval: Duration,
     tolerance: Duration,
     /// Key → theoretical arrival time of the next request.
@@ -363,7 +363,7 @@ struct RateLimiter {
 const RATE_KEYS: usize = 10_000;
 
 impl RateLimiter {
-    fn new(per_minute: u32, burst: u32) -> Self {
+    pub(crate) fn new(per_minute: u32, burst: u32) -> Self {
         let interval = Duration::from_secs(60) / per_minute.max(1);
         RateLimiter {
             interval,
@@ -373,7 +373,7 @@ impl RateLimiter {
     }
 
     /// Ok, or the seconds to wait.
-    fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
+    pub(crate) fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
         let mut map = self.tat.lock().unwrap_or_else(|e| e.into_inner());
         let tat = map.get(key).copied().map_or(now, |t| t.max(now));
         let allowed_at = tat.checked_sub(self.tolerance).unwrap_or(now);

@@ -14,6 +14,9 @@ pub mod apply;
 pub mod guide;
 pub mod items;
 pub mod reports;
+pub mod search;
+
+pub use search::{PortalState, follow};
 
 use askama::Template;
 use askama_web::WebTemplate;

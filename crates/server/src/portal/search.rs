@@ -1,0 +1,66 @@
+//! The portal's search in a server process (issue 17 §2): the process's own index and
+//! the follower that keeps it current, and the public API's rate limit.
+//!
+//! `gongkai serve` opens the index in its directory ([`PortalState::set`]) and runs
+//! [`follow`] on the runtime: one step at start (a rebuild if the index has no position)
+//! and then one step every interval, each reading the register's change feed after the
+//! index's position (see `gongkai_service::search`). A process without an index answers
+//! `GET /api/v1/portal/search` with 503 (tests set an index in memory).
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use gongkai_service::search::PortalSearch;
+
+use crate::check::limits::RateLimiter;
+
+/// Searches per minute and client address (anonymous callers), and the burst.
+pub const SEARCH_PER_MINUTE: u32 = 120;
+pub const SEARCH_BURST: u32 = 30;
+
+/// The search of this process.
+pub struct PortalState {
+    search: OnceLock<PortalSearch>,
+    rate: RateLimiter,
+}
+
+impl Default for PortalState {
+    fn default() -> Self {
+        PortalState {
+            search: OnceLock::new(),
+            rate: RateLimiter::new(SEARCH_PER_MINUTE, SEARCH_BURST),
+        }
+    }
+}
+
+impl PortalState {
+    /// Sets the process's search (once; a second call is ignored and returns false).
+    pub fn set(&self, search: PortalSearch) -> bool {
+        self.search.set(search).is_ok()
+    }
+
+    pub fn search(&self) -> Option<&PortalSearch> {
+        self.search.get()
+    }
+
+    /// Ok, or the seconds an anonymous `client` must wait (`-`: no address, not limited).
+    pub fn rate(&self, client: &str) -> Result<(), u64> {
+        if client == "-" || client.is_empty() {
+            return Ok(());
+        }
+        self.rate.check(client, Instant::now())
+    }
+}
+
+/// Follows the change feed for ever: a step now, then one every `every` (failures are
+/// logged and retried at the next tick).
+pub async fn follow(search: PortalSearch, every: Duration) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(50)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = search.step().await {
+            tracing::warn!(error = %e, "检索索引未能更新，稍后重试");
+        }
+    }
+}
