@@ -122,6 +122,9 @@ pub struct SearchPage {
     pub order: SortOrder,
 }
 
+/// How many matched, and one page of them (with the score in relevance order).
+type Ranked = (usize, Vec<(Option<Score>, DocAddress)>);
+
 /// Field boosts (see the module comment).
 fn boosted(f: &Fields) -> [(Field, f32); 8] {
     [
@@ -403,7 +406,7 @@ impl SearchIndex {
         order: SortOrder,
         offset: usize,
         per_page: usize,
-    ) -> Result<(usize, Vec<(Option<Score>, DocAddress)>)> {
+    ) -> Result<Ranked> {
         let top = TopDocs::with_limit(per_page).and_offset(offset);
         match order {
             SortOrder::Relevance => {
