@@ -13,8 +13,8 @@
 //!   ([`PortalSearch::step`]). An index without a position, of another schema or of
 //!   another backend is rebuilt from the database ([`PortalSearch::rebuild`]).
 //! * **Attachments.** The indexer takes each attachment's text from
-//!   [`attachment_texts`]: today the file name; the text read from the file is added there
-//!   once the store keeps it (issue 16 §2).
+//!   [`attachment_texts`]: its name and the text read from it when it was attached (kept by
+//!   the store since migration 0023, the 错敏排查's text, issue 16 §2).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -127,21 +127,40 @@ fn search_error(e: SearchError) -> ServiceError {
 
 /// The text of each attachment of the version indexed, one string per attachment.
 ///
-/// This is where the indexer takes attachments' text: the file name for now; once the
-/// store keeps the text read from each attachment (issue 16 §2, 错敏排查 on attachments),
-/// append it here and the index takes it in at the next change of the item (or
-/// `gongkai portal reindex`).
-pub fn attachment_texts(record: &ItemRecord, version: u32) -> Vec<String> {
+/// The file name and the text the store kept when it was attached (`texts`, from
+/// `Store::attachment_texts`; a file without text is found by its name only). Attachments
+/// are those the 专栏 shows: added up to the last publication, not taken off.
+pub fn attachment_texts(
+    record: &ItemRecord,
+    version: u32,
+    texts: &[(u32, gongkai_store::register::AttachmentText)],
+) -> Vec<String> {
+    let last = record.publications.iter().map(|p| p.recorded_at).max();
     record
         .attachments
         .iter()
-        .filter(|a| a.version <= version)
-        .map(|a| a.name.clone())
+        // As the portal shows them: added up to the last publication, not taken off.
+        .filter(|a| a.version <= version && a.removed.is_none())
+        .filter(|a| last.is_some_and(|t| a.added_at <= t))
+        .map(|a| {
+            match texts
+                .iter()
+                .find(|(seq, _)| *seq == a.seq)
+                .and_then(|(_, t)| t.text())
+            {
+                Some(text) => format!("{}\n{text}", a.name),
+                None => a.name.clone(),
+            }
+        })
         .collect()
 }
 
 /// The document the public may find for `record`, or none (not public).
-pub fn document_of(agency: AgencyId, record: &ItemRecord) -> Option<SearchDoc> {
+pub fn document_of(
+    agency: AgencyId,
+    record: &ItemRecord,
+    texts: &[(u32, gongkai_store::register::AttachmentText)],
+) -> Option<SearchDoc> {
     let item = &record.item;
     if item.stage == ItemStage::Withdrawn || item.disclosure != Disclosure::Proactive {
         return None;
@@ -166,7 +185,7 @@ pub fn document_of(agency: AgencyId, record: &ItemRecord) -> Option<SearchDoc> {
         title: d.title.clone(),
         summary: d.summary.clone(),
         body: d.body.clone(),
-        attachments: attachment_texts(record, published),
+        attachments: attachment_texts(record, published, texts),
         organ: d.organ.clone(),
         number: d.number.clone(),
         topic: d.topic.clone(),
@@ -198,9 +217,16 @@ impl PortalSearch {
             item: u64::try_from(item).unwrap_or(0),
         };
         match store.item_record(item).await {
-            Ok(record) => Ok(document_of(agency, &record)
-                .map(|d| Change::Upsert(Box::new(d)))
-                .unwrap_or(remove)),
+            Ok(record) => {
+                let texts = if record.attachments.is_empty() {
+                    Vec::new()
+                } else {
+                    store.attachment_texts(item).await?
+                };
+                Ok(document_of(agency, &record, &texts)
+                    .map(|d| Change::Upsert(Box::new(d)))
+                    .unwrap_or(remove))
+            }
             Err(StoreError::NotFound { .. }) => Ok(remove),
             Err(e) => Err(e.into()),
         }

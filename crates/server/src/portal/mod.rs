@@ -15,6 +15,7 @@ pub mod guide;
 pub mod items;
 pub mod reports;
 pub mod search;
+pub mod search_page;
 
 pub use search::{PortalState, follow};
 
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(guide::router())
         .merge(items::router())
         .merge(reports::router())
+        .merge(search_page::router())
 }
 
 /// What every portal page shows around its content.
@@ -65,6 +67,7 @@ impl PortalChrome {
             "catalogue" => ("政府信息公开目录", "信息公开目录"),
             "apply" => ("依申请公开", "依法申请公开"),
             "track" => ("申请办理查询", "依法申请公开"),
+            "search" => ("站内检索", ""),
             _ => ("政府信息公开", ""),
         };
         PortalChrome {

@@ -525,9 +525,20 @@ pub(crate) async fn browser_session_over(
     let downloads = downloads_of(test);
     std::fs::create_dir_all(&downloads).unwrap();
     let (driver, process) = open_browser(test, &downloads).await?;
+    let search = gongkai_service::search::PortalSearch::new(
+        gongkai_service::Service::new(store.clone()),
+        std::sync::Arc::new(gongkai_search::SearchIndex::in_memory().unwrap()),
+    );
+    // The portal's search, current with what the test stored (and following it).
+    search.rebuild().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(store, Config::default());
+    state.portal().set(search.clone());
+    tokio::spawn(gongkai_server::portal::follow(
+        search,
+        Duration::from_millis(200),
+    ));
     let server = tokio::spawn(async move {
         axum::serve(listener, gongkai_server::app(state))
             .await

@@ -244,7 +244,15 @@ async fn journey(
         serious.extend(axe(driver, js, "home").await);
     }
 
-    // A Chinese query in the list's search box.
+    // A Chinese query in the site's search box (full-text, the process's index).
+    fill(driver, "#site-q", "医疗保险参保").await;
+    click(driver, "form.site-search button[type=submit]").await;
+    wait_text(driver, "ol.hits", "城乡居民基本医疗保险").await;
+    wait_for(driver, "ol.hits mark").await;
+    if let Some(js) = axe_js {
+        serious.extend(axe(driver, js, "search").await);
+    }
+    // The same through the list's keyword filter.
     click(driver, "nav a[href$='/items']").await;
     wait_for(driver, "form.filters").await;
     fill(driver, "#f-q", "医疗保险").await;
