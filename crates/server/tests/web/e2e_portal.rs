@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
+use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_service::{Service, Via};
 use gongkai_store::register::NewAttachment;
 use gongkai_store::{ReviewAction, ReviewSubject};
@@ -97,7 +97,6 @@ async fn axe(driver: &WebDriver, axe_js: &str, page: &str) -> Vec<String> {
 }
 
 async fn seed(svc: &Service) -> (i64, i64) {
-    use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
     let clerk = svc.actor("clerk", Via::Web).await.unwrap();
     let mut ids = Vec::new();
     for (title, topic, file) in [
@@ -145,30 +144,7 @@ async fn seed(svc: &Service) -> (i64, i64) {
             .await
             .unwrap();
         }
-        let review = SecrecyReview {
-            checklist: SecrecyChecklist::all_no(),
-            conclusion: SecrecyConclusion::Publishable,
-            note: None,
-        };
-        svc.submit_item(&clerk, item.id, review, None)
-            .await
-            .unwrap();
-        for who in ["head", "leader"] {
-            let a = svc.actor(who, Via::Web).await.unwrap();
-            svc.approve_item(&a, item.id, None).await.unwrap();
-        }
-        svc.publish_item(
-            &clerk,
-            item.id,
-            Publication {
-                outlet: Outlet::Website,
-                account: String::new(),
-                published_on: Service::today(),
-                url: None,
-            },
-        )
-        .await
-        .unwrap();
+        crate::common::review_and_publish(svc, item.id).await;
         ids.push(item.id);
     }
     // One withdrawn, one annual report approved.

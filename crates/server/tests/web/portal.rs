@@ -6,7 +6,7 @@
 
 use axum::Router;
 use axum::http::{StatusCode, header};
-use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
+use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_service::{Service, Via};
 use gongkai_store::register::NewAttachment;
 use gongkai_store::{ReviewAction, ReviewSubject, Store};
@@ -31,7 +31,6 @@ fn draft(title: &str, topic: &str) -> ItemDraft {
 
 /// Registered, reviewed and published on the website through the service.
 async fn published(svc: &Service, d: ItemDraft, file: Option<&[u8]>) -> i64 {
-    use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
     let clerk = svc.actor("clerk", Via::Web).await.unwrap();
     let item = svc.register_item(&clerk, d).await.unwrap();
     if let Some(bytes) = file {
@@ -47,30 +46,7 @@ async fn published(svc: &Service, d: ItemDraft, file: Option<&[u8]>) -> i64 {
         .await
         .unwrap();
     }
-    let review = SecrecyReview {
-        checklist: SecrecyChecklist::all_no(),
-        conclusion: SecrecyConclusion::Publishable,
-        note: None,
-    };
-    svc.submit_item(&clerk, item.id, review, None)
-        .await
-        .unwrap();
-    for who in ["head", "leader"] {
-        let a = svc.actor(who, Via::Web).await.unwrap();
-        svc.approve_item(&a, item.id, None).await.unwrap();
-    }
-    svc.publish_item(
-        &clerk,
-        item.id,
-        Publication {
-            outlet: Outlet::Website,
-            account: String::new(),
-            published_on: Service::today(),
-            url: None,
-        },
-    )
-    .await
-    .unwrap();
+    crate::common::review_and_publish(svc, item.id).await;
     item.id
 }
 

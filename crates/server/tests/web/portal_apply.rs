@@ -76,7 +76,8 @@ async fn an_application_online(app: Router, store: Store) {
     assert!(r.text().contains("算术题答案不对"), "{}", r.text());
     fields.pop();
     // A forged challenge.
-    let forged = format!("{}0", &challenge[..challenge.len() - 1]);
+    let last = if challenge.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &challenge[..challenge.len() - 1]);
     let mut bad = fields.clone();
     bad[1] = ("challenge", &forged);
     bad.push(("nonce", "1"));

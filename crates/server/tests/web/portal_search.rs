@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
+use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_search::SearchIndex;
 use gongkai_server::{AppState, Config};
 use gongkai_service::search::PortalSearch;
@@ -40,30 +40,7 @@ async fn the_public_searches_published_items() {
         )
         .await
         .unwrap();
-    let review = gongkai_ledger::register::secrecy::SecrecyReview {
-        checklist: gongkai_ledger::register::secrecy::SecrecyChecklist::all_no(),
-        conclusion: gongkai_ledger::register::secrecy::SecrecyConclusion::Publishable,
-        note: None,
-    };
-    svc.submit_item(&clerk, published.id, review, None)
-        .await
-        .unwrap();
-    for who in ["head", "leader"] {
-        let a = svc.actor(who, Via::Web).await.unwrap();
-        svc.approve_item(&a, published.id, None).await.unwrap();
-    }
-    svc.publish_item(
-        &clerk,
-        published.id,
-        Publication {
-            outlet: Outlet::Website,
-            account: String::new(),
-            published_on: Service::today(),
-            url: None,
-        },
-    )
-    .await
-    .unwrap();
+    crate::common::review_and_publish(&svc, published.id).await;
     svc.register_item(
         &clerk,
         draft("关于最低生活保障的内部草稿", "测政发〔2025〕8号"),
