@@ -33,11 +33,15 @@ fn password(name: &str) -> String {
 struct Server {
     child: Child,
     addr: String,
+    /// The process's own search index directory (removed with the server).
+    _index: tempfile::TempDir,
 }
 
 impl Server {
     fn start(db: &str) -> Server {
+        let index = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .env("GONGKAI_SEARCH_INDEX", index.path())
             .env_remove("GONGKAI_SECRET")
             .env_remove("GONGKAI_DB")
             .env("RUST_LOG", "warn")
@@ -64,7 +68,13 @@ impl Server {
         let mut log = Vec::new();
         loop {
             match rx.recv_timeout(Duration::from_secs(120)) {
-                Ok(Ok(addr)) => return Server { child, addr },
+                Ok(Ok(addr)) => {
+                    return Server {
+                        child,
+                        addr,
+                        _index: index,
+                    };
+                }
                 Ok(Err(line)) => log.push(line),
                 Err(_) => {
                     let _ = child.kill();

@@ -97,8 +97,12 @@ impl Drop for Server {
 }
 
 fn serve(db: &str, port: u16, secret: &str) -> Server {
+    // Each process its own search index, in the temporary directory (not the source tree).
+    let index =
+        std::env::temp_dir().join(format!("gongkai-load-index-{}-{port}", std::process::id()));
     let child = Command::new(bin())
         .args(["serve", "--db", db, "--addr", &format!("127.0.0.1:{port}")])
+        .env("GONGKAI_SEARCH_INDEX", &index)
         .env("GONGKAI_SECRET", secret)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
