@@ -89,14 +89,19 @@ impl Secret {
 
     /// True when `token` is the CSRF token of this visitor and session (constant time).
     pub fn verify_csrf(&self, visitor: &str, session: Option<&str>, token: &str) -> bool {
-        let expected = self.csrf_token(visitor, session);
-        expected.len() == token.len()
-            && expected
-                .bytes()
-                .zip(token.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        same_secret(&self.csrf_token(visitor, session), token)
     }
+}
+
+/// Whether two secret texts (tokens, MACs) are equal, in time that does not depend on
+/// where they differ.
+pub fn same_secret(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 impl std::fmt::Debug for Secret {

@@ -103,12 +103,7 @@ fn verify_challenge(
     answer: &str,
 ) -> Result<(), String> {
     let expected = st.secret().mac("gongkai-portal-challenge", &[text]);
-    let same = expected.len() == sig.len()
-        && expected
-            .bytes()
-            .zip(sig.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    let same = crate::security::same_secret(&expected, sig);
     if !same {
         return Err("人机验证：页面已失效，请重新打开申请页面后提交".into());
     }
