@@ -4,6 +4,8 @@
 //! runs on SQLite, and on PostgreSQL when `GONGKAI_TEST_POSTGRES_URL` is set
 //! (`scripts/postgres-test-server`).
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
@@ -622,61 +624,11 @@ fn ledger_end_to_end_on_sqlite() {
 
 #[test]
 fn ledger_end_to_end_on_postgres() {
-    let Some(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
-        if std::env::var_os("GONGKAI_REQUIRE_POSTGRES").is_some() {
-            panic!("GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_URL is not");
-        }
-        eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
+    let Some(db) = common::postgres_database("gongkai_cli_test") else {
         return;
     };
-    let name = format!(
-        "gongkai_cli_test_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(server.trim())
-            .await
-            .expect("connect");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-    });
     let dir = tempfile::tempdir().expect("temp dir");
-    let g = Gongkai::new(with_database(server.trim(), &name), dir.path());
-    scenario(&g);
-    rt.block_on(async {
-        use sqlx::Connection;
-        if let Ok(mut conn) = sqlx::PgConnection::connect(server.trim()).await {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await;
-        }
-    });
-}
-
-/// `url` with its database replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    format!("{}/{db}{query}", &base[..host_end])
+    scenario(&Gongkai::new(db.url.clone(), dir.path()));
 }
 
 /// Without `--db` the ledger is `gongkai.db` in the current directory, created on first use.

@@ -4,6 +4,8 @@
 //! imported, imported again (nothing new), refused without credentials; the opening
 //! balances typed, and read back from a report the ledger wrote and rendered as HTML.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -176,40 +178,9 @@ fn import_and_opening_on_sqlite() {
 
 #[test]
 fn import_and_opening_on_postgres() {
-    let Some(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
-        assert!(
-            std::env::var_os("GONGKAI_REQUIRE_POSTGRES").is_none(),
-            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
+    let Some(db) = common::postgres_database("gongkai_cli_import") else {
         return;
     };
-    let server = server.trim().to_string();
-    let name = format!("gongkai_cli_import_{}", std::process::id());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let exec = |sql: String| {
-        rt.block_on(async {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&server).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("sql");
-        });
-    };
-    exec(format!("CREATE DATABASE \"{name}\""));
-    let (base, query) = server.split_once('?').unwrap_or((&server, ""));
-    let start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[start..].find('/').map_or(base.len(), |i| start + i);
-    let sep = if query.is_empty() { "" } else { "?" };
-    let url = format!("{}/{name}{sep}{query}", &base[..host_end]);
     let dir = tempfile::tempdir().expect("temp dir");
-    scenario(dir.path(), &url);
-    exec(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    scenario(dir.path(), &db.url);
 }

@@ -7,6 +7,8 @@
 //! from a folder (dry run naming file, row and column; all or nothing) — each command as
 //! an authenticated user; and `gongkai ledger publish …` still answering as an alias.
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
@@ -469,52 +471,9 @@ fn publish_help_is_chinese_and_the_alias_is_hidden() {
 
 #[test]
 fn publish_commands_on_postgres() {
-    let Some(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
-        if std::env::var_os("GONGKAI_REQUIRE_POSTGRES").is_some() {
-            panic!("GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_URL is not");
-        }
-        eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
+    let Some(db) = common::postgres_database("gongkai_cli_publish") else {
         return;
     };
-    let name = format!(
-        "gongkai_cli_publish_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let exec = |sql: String| {
-        rt.block_on(async {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(server.trim())
-                .await
-                .expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("sql");
-        })
-    };
-    exec(format!("CREATE DATABASE \"{name}\""));
     let dir = tempfile::tempdir().expect("temp dir");
-    scenario(&G::new(with_database(server.trim(), &name), dir.path()));
-    exec(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-}
-
-/// `url` with its database replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    format!("{}/{db}{query}", &base[..host_end])
+    scenario(&G::new(db.url.clone(), dir.path()));
 }

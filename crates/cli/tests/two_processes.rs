@@ -15,6 +15,8 @@
 //! The HTTP client is a few lines over `std::net::TcpStream` (HTTP/1.0, one request per
 //! connection): nothing to add to the build.
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -453,57 +455,8 @@ fn two_processes_on_one_sqlite_file() {
 
 #[test]
 fn two_processes_on_one_postgres_database() {
-    let Some(server) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
-        if std::env::var_os("GONGKAI_REQUIRE_POSTGRES").is_some() {
-            panic!("GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_URL is not");
-        }
-        eprintln!("GONGKAI_TEST_POSTGRES_URL not set: PostgreSQL leg skipped");
+    let Some(db) = common::postgres_database("gongkai_two_processes") else {
         return;
     };
-    let server = server.trim().to_string();
-    let name = format!(
-        "gongkai_two_processes_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let rt = runtime();
-    rt.block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&server).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    });
-    let url = with_database(&server, &name);
-    let outcome = std::panic::catch_unwind(|| scenario(&url, true));
-    rt.block_on(async {
-        use sqlx::Connection;
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&server).await {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await;
-        }
-    });
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e);
-    }
-}
-
-/// `url` with its database replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    format!("{}/{db}{query}", &base[..host_end])
+    scenario(&db.url, true);
 }
