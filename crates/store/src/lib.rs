@@ -144,8 +144,6 @@ pub mod sessions;
 pub mod shared;
 pub mod signin;
 pub mod supervision;
-pub mod supervision_lint;
-pub mod supervision_shares;
 pub mod templates;
 pub mod tokens;
 pub mod users;

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{TestDb, d, new_application, office, stamp};
 use gongkai_ledger::EventKind;
-use gongkai_store::supervision_shares::{Compute, RefreshOutput, Refreshed, Work};
+use gongkai_store::supervision::shares::{Compute, RefreshOutput, Refreshed, Work};
 use gongkai_store::{AgencyKind, EventInput, NewAgency, Store};
 
 async fn two_agencies(s: &Store) -> i64 {

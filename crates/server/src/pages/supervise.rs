@@ -17,11 +17,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use gongkai_service::Via;
+use gongkai_service::supervision::export::SupervisionFormat;
 use gongkai_service::supervision::{
     AgencyLine, AtRisk, LateLine, Overview, ReportDifferences, ReportTally, TableRow, Unavailable,
     parse_year,
 };
-use gongkai_service::supervision_export::SupervisionFormat;
 use serde::Deserialize;
 
 use crate::error::PageError;
@@ -97,7 +97,7 @@ pub struct LineView {
 
 /// An agency's 错敏 figures as shown.
 pub struct LintLineView {
-    pub line: gongkai_service::supervision_lint::AgencyLint,
+    pub line: gongkai_service::supervision::lint::AgencyLint,
     pub indent: String,
     /// The agency's code for the drill-down's address.
     pub code_path: String,

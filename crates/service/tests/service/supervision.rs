@@ -7,7 +7,7 @@
 
 use super::*;
 use gongkai_service::supervision::Overview;
-use gongkai_service::supervision_export::SupervisionFormat;
+use gongkai_service::supervision::export::SupervisionFormat;
 use gongkai_store::Role;
 
 on_both_backends!(the_supervisor_sees_its_subtree_live);

@@ -8,7 +8,7 @@
 use super::*;
 use gongkai_ledger::register::secrecy::{SecrecyChecklist, SecrecyConclusion, SecrecyReview};
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
-use gongkai_service::supervision_export::SupervisionFormat;
+use gongkai_service::supervision::export::SupervisionFormat;
 use gongkai_write::xlsx::inspect::{self, Value as X};
 
 on_both_backends!(a_city_supervisor_sees_its_counties_lint_figures);

@@ -20,6 +20,9 @@
 //!   kept rows of a whole subtree in one transaction (on PostgreSQL with the row-level
 //!   security's `app.agency_ids` naming exactly those agencies).
 
+pub mod lint;
+pub mod shares;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -17,7 +17,7 @@
 //!   January of the next year, coverage by the batch roll-up, and the late list;
 //! * for every approved report, its frozen (published) cells against the cells the agency's
 //!   ledger gives now, the differences by cell ([`gongkai_batch::compare`]);
-//! * 错敏 findings by agency, from the register's kept runs ([`crate::supervision_lint`]).
+//! * 错敏 findings by agency, from the register's kept runs ([`crate::supervision::lint`]).
 //!
 //! Speed: each agency's figures ([`AgencyFigures`]) are kept in the store
 //! ([`gongkai_store::supervision`]) under the agency's change counter, which the database
@@ -25,6 +25,10 @@
 //! figures that are current and computes the others (in parallel, off the async workers),
 //! then sums. [`Service::rebuild_figures`] computes every agency's at once (after a bulk
 //! load).
+
+pub mod export;
+pub mod lint;
+pub mod shares;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,7 +43,7 @@ use gongkai_format::{APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, FormatVer
 use gongkai_report::Value;
 use gongkai_store::agencies::{ROOT, SUPERVISOR, subtree_of};
 use gongkai_store::model::china_offset;
-use gongkai_store::supervision_shares::{Compute, Refreshed};
+use gongkai_store::supervision::shares::{Compute, Refreshed};
 use gongkai_store::{Agency, AgencyId, ReviewStatus, Store};
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +109,7 @@ pub struct AgencyFigures {
     /// Warnings of the ledger's computation (invalid stored events, calendar years).
     pub warnings: Vec<String>,
     /// The applications' shares summed (what a change moves by difference:
-    /// [`crate::supervision_shares`]).
+    /// [`crate::supervision::shares`]).
     #[serde(default)]
     pub sum: Option<gongkai_ledger::ApplicationsSum>,
     /// The publication register's 主动公开 figures for the period (`None`: no items).
@@ -241,8 +245,8 @@ pub struct Overview {
     pub late: Vec<LateLine>,
     pub differences: Vec<ReportDifferences>,
     pub unavailable: Vec<Unavailable>,
-    /// 错敏 findings by agency (the register's kept runs: [`crate::supervision_lint`]).
-    pub lint: Vec<crate::supervision_lint::AgencyLint>,
+    /// 错敏 findings by agency (the register's kept runs: [`crate::supervision::lint`]).
+    pub lint: Vec<crate::supervision::lint::AgencyLint>,
     pub cache: CacheUse,
     /// The roll-up of the ledgers' cells over the subtree (each agency a node).
     #[serde(skip)]
@@ -274,7 +278,7 @@ pub struct Rebuilt {
 
 /// Brings the figures of `agencies` up to date (and keeps them), [`WORKERS`] at a time:
 /// each by the difference of its changed applications' shares, or whole when it must
-/// ([`crate::supervision_shares`]; `whole`: always — a rebuild).
+/// ([`crate::supervision::shares`]; `whole`: always — a rebuild).
 async fn refresh_many(
     store: &Store,
     agencies: Vec<AgencyId>,
@@ -283,7 +287,7 @@ async fn refresh_many(
     whole: bool,
 ) -> Result<(HashMap<AgencyId, AgencyFigures>, CacheUse)> {
     let queue = Arc::new(Mutex::new(agencies));
-    let compute: Compute = Arc::new(crate::supervision_shares::compute);
+    let compute: Compute = Arc::new(crate::supervision::shares::compute);
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..WORKERS {
         let queue = queue.clone();

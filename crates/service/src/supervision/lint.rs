@@ -3,7 +3,7 @@
 //! node's subtree and the items of the year (生成日期), counted on each item's latest run —
 //! items with error findings, published items whose errors were let through by an
 //! override (with the overrides counted), errors, warnings, the most frequent codes —
-//! by two grouped queries over the subtree ([`gongkai_store::supervision_lint`]). A
+//! by two grouped queries over the subtree ([`gongkai_store::supervision::lint`]). A
 //! drill-down lists one agency's items with their latest run's findings, read-only; an
 //! agency outside the supervised subtrees is “not found”.
 
@@ -76,10 +76,10 @@ pub struct LintDrill {
 /// without a run), in the subtree's order.
 pub(crate) fn lines(
     subtree: &[(Agency, usize)],
-    figures: Vec<gongkai_store::supervision_lint::LintFigures>,
-    codes: Vec<gongkai_store::supervision_lint::CodeCount>,
+    figures: Vec<gongkai_store::supervision::lint::LintFigures>,
+    codes: Vec<gongkai_store::supervision::lint::CodeCount>,
 ) -> Vec<AgencyLint> {
-    let mut by: HashMap<AgencyId, gongkai_store::supervision_lint::LintFigures> =
+    let mut by: HashMap<AgencyId, gongkai_store::supervision::lint::LintFigures> =
         figures.into_iter().map(|f| (f.agency_id, f)).collect();
     let mut top: HashMap<AgencyId, Vec<CodeFigure>> = HashMap::new();
     for c in codes {
@@ -183,7 +183,7 @@ impl Service {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gongkai_store::supervision_lint::{CodeCount, LintFigures};
+    use gongkai_store::supervision::lint::{CodeCount, LintFigures};
 
     fn agency(id: AgencyId, code: &str) -> Agency {
         Agency {

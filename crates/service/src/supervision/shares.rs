@@ -5,7 +5,7 @@
 //! ([`gongkai_ledger::contribution`]: table 三, replied and late, overdue) and whether it
 //! is open and near or past its deadline ([`OpenCase`]) — is kept by the store per
 //! application; the agency's [`AgencyFigures`] keep their sum ([`ApplicationsSum`]). When
-//! the store finds applications changed since ([`gongkai_store::supervision_shares`]), the
+//! the store finds applications changed since ([`gongkai_store::supervision::shares`]), the
 //! sum moves by the difference of their old and new shares and the year-end is made from
 //! the sum and the agency's other records ([`gongkai_ledger::Ledger::year_end_from`]) —
 //! equal to the year-end of the whole ledger, since that is the sum of the same
@@ -23,7 +23,7 @@ use gongkai_ledger::{
     YearEndOptions, contribution,
 };
 use gongkai_store::ReviewStatus;
-use gongkai_store::supervision_shares::{RefreshInput, RefreshOutput, ReportInput, Work};
+use gongkai_store::supervision::shares::{RefreshInput, RefreshOutput, ReportInput, Work};
 use serde::{Deserialize, Serialize};
 
 use crate::supervision::{AT_RISK_MAX_DAYS, AgencyFigures, OpenCase, ReportState};
