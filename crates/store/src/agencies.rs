@@ -710,7 +710,7 @@ impl Store {
     }
 }
 
-use crate::backend::Conn as _;
+use crate::backend::AccountConn as _;
 
 #[cfg(test)]
 mod tests {

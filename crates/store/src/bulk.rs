@@ -2,7 +2,7 @@
 //! records, written into one agency in one transaction — for a platform's load test (a
 //! generated province) and for bringing over another system's ledger.
 //!
-//! The rows are those the store writes one by one (`backend.rs`: the application as first
+//! The rows are those the store writes one by one (`backend/`: the application as first
 //! registered without its log in `data`, one row per event with its type and decision
 //! columns, the appeal's kind and decision date …), encoded by the same helpers; only the
 //! way they reach the database differs ([`BulkMethod`]): PostgreSQL's `COPY … FROM STDIN`
@@ -24,7 +24,7 @@ use sqlx::types::JsonRawValue;
 
 use crate::Store;
 use crate::backend::Conn;
-use crate::backend_rows::{appeal_kind, decided_on, decision_of, event_type_of, proactive_type};
+use crate::backend::rows::{appeal_kind, decided_on, decision_of, event_type_of, proactive_type};
 use crate::error::{Result, StoreError};
 use crate::model::Stamp;
 use crate::ops;

@@ -120,7 +120,7 @@ pub mod agencies;
 pub mod agency_edit;
 pub mod auth;
 mod backend;
-mod backend_rows;
+
 pub mod bulk;
 pub mod check_uploads;
 pub mod column_sets;
@@ -777,7 +777,7 @@ fn redact(url: &str) -> String {
 }
 
 use agencies::AgencyConn as _;
-use backend::Conn as _;
+use backend::{AccountConn as _, Conn as _};
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
-use crate::backend_rows::seq_from;
+use crate::backend::rows::seq_from;
 use crate::error::{Result, StoreError};
 use crate::model::Role;
 use crate::review_item::{LintRun, LintStage, OverrideRecord, SecrecyEntry, SecrecyRecord};

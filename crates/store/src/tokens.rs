@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use crate::auth;
-use crate::backend::Conn;
+use crate::backend::{AccountConn as _, Conn};
 use crate::error::{Result, StoreError};
 use crate::model::{ApiToken, Session, SessionToken, Stamp, User};
 use crate::{Store, ops};

@@ -8,7 +8,7 @@
 use serde_json::json;
 
 use crate::Store;
-use crate::backend::Conn;
+use crate::backend::{AccountConn as _, Conn};
 use crate::error::{Result, StoreError};
 use crate::model::{NewUser, Role, Stamp, User};
 use crate::ops::{actor, audit, new_user_row, require};
