@@ -26,11 +26,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use gongkai_server::{AppState, Config};
 use gongkai_store::{NewUser, Role, Stamp, Store};
-
-#[path = "support/loopback.rs"]
-mod loopback;
-
-use loopback::{Conn, ms, pct};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 const CHILD: &str = "GONGKAI_BENCH_CHECK_LOAD_SERVER";
 const PASSWORD: &str = "bench-password";
@@ -97,6 +94,64 @@ fn server(dir: &str) {
     });
 }
 
+/// A response: status, head (lower-cased), body.
+struct Resp {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+/// One keep-alive connection speaking just enough HTTP/1.1.
+struct Conn {
+    stream: TcpStream,
+}
+
+impl Conn {
+    async fn open(addr: &str) -> std::io::Result<Conn> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Conn { stream })
+    }
+
+    async fn call(&mut self, head: &str, body: &[&[u8]]) -> std::io::Result<Resp> {
+        self.stream.write_all(head.as_bytes()).await?;
+        for part in body {
+            self.stream.write_all(part).await?;
+        }
+        let mut buf = Vec::with_capacity(16 * 1024);
+        let mut chunk = [0u8; 16 * 1024];
+        let (end, length, head) = loop {
+            let n = self.stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..pos]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                break (pos + 4, length, head);
+            }
+        };
+        while buf.len() < end + length {
+            let n = self.stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Ok(Resp {
+            status,
+            body: buf[end..end + length].to_vec(),
+            head,
+        })
+    }
+}
+
 /// A published report (seed 000) padded to `bytes` with running text in section 一.
 fn big_report(bytes: usize) -> Vec<u8> {
     let seed = std::fs::read(
@@ -124,6 +179,17 @@ fn proc_status(pid: u32, key: &str) -> Option<u64> {
     s.lines()
         .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn load() {

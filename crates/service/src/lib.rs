@@ -110,8 +110,6 @@ pub struct Service {
     store: Store,
     /// The date the service takes for today, if fixed (tests, demonstrations).
     fixed_date: Option<NaiveDate>,
-    /// The public lists kept in memory (`portal::lists`), shared by the clones.
-    public_lists: std::sync::Arc<portal::lists::PublicLists>,
 }
 
 impl Service {
@@ -119,7 +117,6 @@ impl Service {
         Service {
             store,
             fixed_date: None,
-            public_lists: Default::default(),
         }
     }
 
@@ -149,7 +146,6 @@ impl Service {
         Service {
             store: self.store.in_agency(agency),
             fixed_date: self.fixed_date,
-            public_lists: self.public_lists.clone(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! What the loopback benches share: one keep-alive HTTP/1.1 connection speaking just
+//! The loopback bench's client (portal_load; check_load has its own copy still): one
+//! keep-alive HTTP/1.1 connection speaking just
 //! enough of the protocol (a request written whole, the answer read by its
 //! `Content-Length` or its chunks), and the percentiles.
 

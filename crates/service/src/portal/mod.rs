@@ -20,7 +20,6 @@
 
 pub mod apply;
 pub mod guide;
-pub mod lists;
 pub mod reports;
 
 use chrono::NaiveDate;
@@ -168,36 +167,17 @@ impl Service {
             n => n.min(MAX_PER_PAGE),
         };
         let page = f.page.max(1);
-        let rows = self.public_list(agency, f).await?;
-        let start = usize::try_from((page - 1).saturating_mul(per_page))
-            .unwrap_or(usize::MAX)
-            .min(rows.len());
-        let end = start
-            .saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX))
-            .min(rows.len());
+        let store = self.public_store(agency);
+        let mut q = public_query(f);
+        q.offset = (page - 1).saturating_mul(per_page);
+        q.limit = Some(per_page);
+        let found = store.list_items(&q).await?;
         Ok(PublicListing {
-            total: rows.len() as u64,
+            total: found.total,
             page,
             per_page,
-            items: rows[start..end].to_vec(),
+            items: public_rows(&store, found.items).await?,
         })
-    }
-
-    /// Every public item `f` selects, in the list's order: kept in memory while the
-    /// register has not changed ([`lists`]).
-    async fn public_list(
-        &self,
-        agency: &Agency,
-        f: &PublicFilter,
-    ) -> Result<std::sync::Arc<Vec<PublicItem>>> {
-        let store = self.public_store(agency);
-        let mark = store.search_feed_head().await?;
-        self.public_lists
-            .list(agency.id, f, mark, || async {
-                let found = store.list_items(&public_query(f)).await?;
-                public_rows(&store, found.items).await
-            })
-            .await
     }
 
     /// The 政府信息公开制度 column: published items of the office's rules topic
@@ -225,18 +205,15 @@ impl Service {
         agency: &Agency,
         year: Option<i32>,
     ) -> Result<Vec<crate::register_catalogue::CatalogueRow>> {
-        let rows = self
-            .public_list(
-                agency,
-                &PublicFilter {
-                    year,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        Ok(rows
-            .iter()
-            .cloned()
+        let store = self.public_store(agency);
+        let q = public_query(&PublicFilter {
+            year,
+            ..Default::default()
+        });
+        let found = store.list_items(&q).await?;
+        Ok(public_rows(&store, found.items)
+            .await?
+            .into_iter()
             .map(|i| crate::register_catalogue::CatalogueRow {
                 channels: i
                     .published_on
