@@ -42,9 +42,10 @@ pub struct ServeArgs {
     /// directory in the office settings
     #[arg(long, env = "GONGKAI_CALENDAR_DIR", value_name = "DIR")]
     calendar_dir: Option<std::path::PathBuf>,
-    /// 只提供公开专栏（政府信息公开指南、制度、法定主动公开内容、年报、目录）：不含工作台、
-    /// 登录、接口和报告检查，供面向互联网的进程使用；工作台进程留在内网，连同一数据库 /
-    /// serve only the public 专栏 (for the internet-facing process; the workbench stays inside)
+    /// 只提供公开专栏（政府信息公开指南、制度、法定主动公开内容、年报、目录）及其检索接口：不含工作台、
+    /// 登录、其他接口和报告检查，供面向互联网的进程使用；工作台进程留在内网，连同一数据库 /
+    /// serve only the public 专栏 and its search API (GET /api/v1/portal/search), for the
+    /// internet-facing process; the workbench stays inside, on the same database
     #[arg(long)]
     public: bool,
     /// 检索索引目录（本进程专用；默认 gongkai-search-index/<端口>）。索引是数据库的缓存：

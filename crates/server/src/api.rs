@@ -173,6 +173,15 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::not_found("没有这个接口") })
 }
 
+/// The API of the public process (`gongkai serve --public`, [`crate::public_app`]): only
+/// `GET /portal/search`, every caller rate-limited (a session or token of the workbench
+/// counts for nothing there); any other path under `/api/v1` answers 404 in JSON.
+pub fn public_router() -> Router<AppState> {
+    Router::new()
+        .route("/portal/search", axum::routing::get(portal::public_search))
+        .fallback(|| async { ApiError::not_found("没有这个接口") })
+}
+
 /// The OpenAPI document as JSON text.
 pub fn openapi_json() -> String {
     api().1.to_pretty_json().unwrap_or_default()

@@ -216,8 +216,9 @@ pub fn app(state: AppState) -> Router {
     layered(routes, state)
 }
 
-/// Only what the public may reach (`gongkai serve --public`, issue 17 §4): the 专栏 and
-/// its assets, `/` leading to it. The office's workbench, its API, the sign-in and the
+/// Only what the public may reach (`gongkai serve --public`, issue 17 §4): the 专栏, its
+/// assets and its search API (`GET /api/v1/portal/search`, every caller rate-limited),
+/// `/` leading to it. The office's workbench, the rest of its API, the sign-in and the
 /// report checker are not routed at all, so a public process exposes nothing else
 /// whatever its proxy forwards.
 pub fn public_app(state: AppState) -> Router {
@@ -227,7 +228,8 @@ pub fn public_app(state: AppState) -> Router {
             axum::routing::get(|| async { axum::response::Redirect::to("/portal") }),
         )
         .merge(portal::router())
-        .merge(assets::router());
+        .merge(assets::router())
+        .nest(api::API_PREFIX, api::public_router());
     layered(routes, state)
 }
 

@@ -83,9 +83,26 @@ pub(super) async fn search(
     ctx: Ctx,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<PortalResults>, Response> {
-    if ctx.user.is_none()
-        && let Err(wait) = st.portal().rate(&ctx.client)
-    {
+    let limited = ctx.user.is_none();
+    answer(&st, &ctx, params, limited).await
+}
+
+/// The same search in the public process: every caller is rate-limited.
+pub(super) async fn public_search(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<PortalResults>, Response> {
+    answer(&st, &ctx, params, true).await
+}
+
+async fn answer(
+    st: &AppState,
+    ctx: &Ctx,
+    params: SearchParams,
+    limited: bool,
+) -> Result<Json<PortalResults>, Response> {
+    if limited && let Err(wait) = st.portal().rate(&ctx.client) {
         let mut resp = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

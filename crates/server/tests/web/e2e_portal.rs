@@ -18,7 +18,7 @@ use crate::common::store;
 use crate::e2e::{browser_session_over, click, downloads_of, fill, wait_for, wait_text};
 
 /// axe-core's script: `GONGKAI_AXE_JS`, else where `scripts/install-browser` puts it.
-fn axe_script() -> Option<String> {
+pub(crate) fn axe_script() -> Option<String> {
     let path = std::env::var_os("GONGKAI_AXE_JS")
         .map(PathBuf::from)
         .or_else(|| {
@@ -45,7 +45,7 @@ fn axe_script() -> Option<String> {
 
 /// Runs axe-core on the page; returns the serious and critical violations, each as
 /// `impact id: help (targets)`, and prints a one-line report of all of them.
-async fn axe(driver: &WebDriver, axe_js: &str, page: &str) -> Vec<String> {
+pub(crate) async fn axe(driver: &WebDriver, axe_js: &str, page: &str) -> Vec<String> {
     driver
         .execute(axe_js, Vec::new())
         .await
