@@ -11,8 +11,8 @@
 //! 2. Fills the register up to `GONGKAI_BENCH_LIST_ITEMS` items (default 100,000; drafts,
 //!    through the store's batch import in transactions of 10,000), then times the list
 //!    with each filter (主题分类, 体裁, channel, stage, year, a title search, due soon,
-//!    overdue, no filter, a deep page, the last page): p50 and p99 of 30 runs each, with
-//!    the database's plan of each (`Store::explain_list_items`).
+//!    overdue, 发布机构, no filter, a deep page, the last page; the withheld page): p50 and
+//!    p99 of 30 runs each, with the database's plan of each (`Store::explain_list_items`).
 //! 3. Times the official year-end (section 二 and 一 from the register, loaded from the
 //!    store) over all the items.
 
@@ -164,6 +164,56 @@ async fn bench(db: Db, backend: &str) {
             }),
         ),
         (
+            "title search, 1 character (汛)",
+            filter(ItemFilter {
+                text: Some("汛".into()),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
+            "title search, 4 characters (防汛抗旱)",
+            filter(ItemFilter {
+                text: Some("防汛抗旱".into()),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
+            "title search, two words (通知 2)",
+            filter(ItemFilter {
+                text: Some("通知 2".into()),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
+            "title search, nowhere (量子)",
+            filter(ItemFilter {
+                text: Some("量子".into()),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
+            "发布机构 (临河 办公室)",
+            filter(ItemFilter {
+                organ: Some("临河 办公室".into()),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
+            "channel (公开栏)",
+            filter(ItemFilter {
+                outlet: Some(Outlet::NoticeBoard),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
+            "channel + title search (新媒体, 通知)",
+            filter(ItemFilter {
+                outlet: Some(Outlet::NewMedia),
+                text: Some("通知".into()),
+                ..ItemFilter::default()
+            }),
+        ),
+        (
             "due soon",
             filter(ItemFilter {
                 due: Some(DueState::DueSoon),
@@ -212,6 +262,27 @@ async fn bench(db: Db, backend: &str) {
             times.push(t.elapsed());
             rows = page.total;
             std::hint::black_box(page);
+        }
+        every.extend(times.iter().copied());
+        println!(
+            "[{backend}] {name} | {rows} | {:.1} | {:.1}",
+            p(&mut times, 0.5),
+            p(&mut times, 0.99)
+        );
+    }
+    // The withheld page (art. 18): every withheld item, and those due for re-assessment.
+    for (name, due_only) in [
+        ("withheld (all)", false),
+        ("withheld (re-assessment due)", true),
+    ] {
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..30 {
+            let t = Instant::now();
+            let items = svc.withheld_items(&li, due_only).await.unwrap();
+            times.push(t.elapsed());
+            rows = items.len();
+            std::hint::black_box(items);
         }
         every.extend(times.iter().copied());
         println!(

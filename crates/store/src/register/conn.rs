@@ -722,7 +722,8 @@ macro_rules! impl_register_conn {
             }
 
             async fn list_items(&mut self, q: &ItemQuery) -> Result<ItemPage> {
-                let (count, rows, params) = query::sql(q, self.agency);
+                let (count, rows, params) =
+                    query::sql(q, self.agency, <$db as query::Dialect>::POSTGRES);
                 // Built from fixed fragments only; every value is bound.
                 let total: i64 = bind_all!(
                     sqlx::query_scalar::<$db, i64>(sqlx::AssertSqlSafe(count)),
@@ -759,7 +760,7 @@ pub(crate) trait ExplainConn: Conn {
 
 impl ExplainConn for crate::Tx<'_, sqlx::Sqlite> {
     async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>> {
-        let (count, rows, params) = query::sql(q, self.agency);
+        let (count, rows, params) = query::sql(q, self.agency, false);
         let mut out = Vec::new();
         for sql in [count, rows] {
             let sql = format!("EXPLAIN QUERY PLAN {sql}");
@@ -777,7 +778,7 @@ impl ExplainConn for crate::Tx<'_, sqlx::Sqlite> {
 
 impl ExplainConn for crate::Tx<'_, sqlx::Postgres> {
     async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>> {
-        let (count, rows, params) = query::sql(q, self.agency);
+        let (count, rows, params) = query::sql(q, self.agency, true);
         let mut out = Vec::new();
         for sql in [count, rows] {
             let sql = format!("EXPLAIN (ANALYZE, COSTS OFF) {sql}");

@@ -29,7 +29,7 @@ pub enum ItemOrder {
 #[serde(default)]
 pub struct ItemQuery {
     /// Words the 名称, 索引号, 文号 or 内容概述 contain (each word somewhere;
-    /// case-insensitive for Latin letters).
+    /// case-insensitive for ASCII letters).
     pub text: Option<String>,
     /// The 主题分类 or one of its sub-topics (`综合政务` finds `综合政务\政务公开`).
     pub topic: Option<String>,
@@ -78,23 +78,93 @@ fn push(params: &mut Vec<Param>, p: Param) -> usize {
     params.len()
 }
 
-/// `(count, rows, params)`: the agency is `$1`.
-pub(crate) fn sql(q: &ItemQuery, agency: i64) -> (String, String, Vec<Param>) {
+/// The database a query is written for: the text search reads SQLite's FTS5 table or
+/// PostgreSQL's `tsvector` (migration 0028).
+pub(crate) trait Dialect {
+    const POSTGRES: bool;
+}
+
+impl Dialect for sqlx::Sqlite {
+    const POSTGRES: bool = false;
+}
+
+impl Dialect for sqlx::Postgres {
+    const POSTGRES: bool = true;
+}
+
+/// A character as migration 0028 indexes it: ASCII capitals as small letters, any other
+/// ASCII character that is not a letter or a digit as U+E000 + its code (one token of
+/// FTS5's `ascii` tokenizer, no quote or backslash in a query), anything else as it is.
+fn fold(c: char) -> char {
+    if c.is_ascii_uppercase() {
+        c.to_ascii_lowercase()
+    } else if c.is_ascii() && !c.is_ascii_alphanumeric() {
+        char::from_u32(0xE000 + u32::from(c)).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// The index's query for the words: each word's pairs of characters (migration 0028's
+/// tokens), or its one character as a prefix — an FTS5 `MATCH` expression (the pairs as a
+/// phrase) or a `tsquery` (the pairs joined by `&`).
+fn text_query(words: &[&str], postgres: bool) -> String {
+    let mut parts = Vec::new();
+    for w in words {
+        let chars: Vec<char> = w.chars().map(fold).collect();
+        let grams: Vec<String> = chars.windows(2).map(|p| p.iter().collect()).collect();
+        parts.push(match (chars.as_slice(), postgres) {
+            ([c], false) => format!("\"{c}\" *"),
+            ([c], true) => format!("'{c}':*"),
+            (_, false) => format!("\"{}\"", grams.join(" ")),
+            (_, true) => grams
+                .iter()
+                .map(|g| format!("'{g}'"))
+                .collect::<Vec<_>>()
+                .join(" & "),
+        });
+    }
+    parts.join(if postgres { " & " } else { " AND " })
+}
+
+/// `(count, rows, params)` for SQLite or PostgreSQL: the agency is `$1`.
+pub(crate) fn sql(q: &ItemQuery, agency: i64, postgres: bool) -> (String, String, Vec<Param>) {
     let mut params = vec![Param::Int(agency)];
     let mut wheres = vec!["i.agency_id = $1".to_string()];
-    // One LIKE over the four fields joined by a space (a word has none, so it cannot match
-    // across two fields), lower-cased only for a word with letters that have a case: the
-    // scan of a Chinese word is then one plain LIKE per row.
+    // The words: the items the index of migration 0028 finds, then on those one LIKE over
+    // the four fields joined by a space (a word has none, so it cannot match across two
+    // fields), case-insensitive for ASCII letters on both databases (SQLite's LIKE is;
+    // PostgreSQL's folds them with `translate`).
     const FIELDS: &str = "(i.title || ' ' || i.index_number || ' ' || COALESCE(i.number, '') \
                           || ' ' || i.summary)";
-    for w in q.text.as_deref().unwrap_or("").split_whitespace() {
-        let cased = w.chars().any(|c| c.is_lowercase() || c.is_uppercase());
+    let words: Vec<&str> = q.text.as_deref().unwrap_or("").split_whitespace().collect();
+    if !words.is_empty() {
+        let m = push(&mut params, Param::Text(text_query(&words, postgres)));
+        if postgres {
+            wheres.push(format!(
+                "i.id IN (SELECT t.item_id FROM register_item_text t \
+                 WHERE t.agency_id = $1 AND t.grams @@ CAST(${m} AS tsquery))"
+            ));
+        } else {
+            // The FTS5 rowid is agency_id · 2^32 + id.
+            let from = push(&mut params, Param::Int(agency << 32));
+            let to = push(&mut params, Param::Int((agency + 1) << 32));
+            wheres.push(format!(
+                "i.id IN (SELECT rowid - ${from} FROM register_item_text \
+                 WHERE register_item_text MATCH ${m} AND rowid >= ${from} AND rowid < ${to})"
+            ));
+        }
+    }
+    for w in words {
         let n = push(
             &mut params,
-            Param::Text(format!("%{}%", like_escape(&w.to_lowercase()))),
+            Param::Text(format!("%{}%", like_escape(&w.to_ascii_lowercase()))),
         );
-        if cased {
-            wheres.push(format!("LOWER{FIELDS} LIKE ${n} ESCAPE '\\'"));
+        if postgres && w.chars().any(|c| c.is_ascii_alphabetic()) {
+            wheres.push(format!(
+                "translate({FIELDS}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') \
+                 LIKE ${n} ESCAPE '\\'"
+            ));
         } else {
             wheres.push(format!("{FIELDS} LIKE ${n} ESCAPE '\\'"));
         }
@@ -126,8 +196,11 @@ pub(crate) fn sql(q: &ItemQuery, agency: i64) -> (String, String, Vec<Param>) {
         wheres.push(format!("i.stage = ${n}"));
     }
     if let Some(o) = q.outlet {
-        let n = push(&mut params, Param::Text(format!("% {} %", o.name())));
-        wheres.push(format!("(' ' || i.outlets || ' ') LIKE ${n}"));
+        let n = push(&mut params, Param::Text(o.name().to_string()));
+        wheres.push(format!(
+            "i.id IN (SELECT o.item_id FROM register_item_outlets o \
+             WHERE o.agency_id = $1 AND o.outlet = ${n})"
+        ));
     }
     if let Some(d) = q
         .disclosure
@@ -203,11 +276,38 @@ mod tests {
             offset: 40,
             ..Default::default()
         };
-        let (count, rows, params) = sql(&q, 7);
-        assert!(!rows.contains("通知") && !count.contains("100"));
-        assert!(rows.contains("LIMIT 20 OFFSET 40)"));
-        assert_eq!(params.len(), 1 + 2 + 2 + 1 + 2);
-        assert!(params.contains(&Param::Text("%100\\%%".into())));
-        assert!(params.contains(&Param::Text("% new_media %".into())));
+        for postgres in [false, true] {
+            let (count, rows, params) = sql(&q, 7, postgres);
+            assert!(!rows.contains("通知") && !count.contains("100"));
+            assert!(rows.contains("LIMIT 20 OFFSET 40)"));
+            let bounds = if postgres { 0 } else { 2 };
+            assert_eq!(params.len(), 1 + 1 + bounds + 2 + 2 + 1 + 2);
+            assert!(params.contains(&Param::Text("%100\\%%".into())));
+            assert!(params.contains(&Param::Text("new_media".into())));
+        }
+    }
+
+    #[test]
+    fn the_words_become_pairs_of_folded_characters() {
+        // '%' and '-' fold to U+E025 and U+E02D, capitals to small letters.
+        assert_eq!(
+            text_query(&["防汛救灾", "汛", "A-1%"], false),
+            "\"防汛 汛救 救灾\" AND \"汛\" * AND \"a\u{e02d} \u{e02d}1 1\u{e025}\""
+        );
+        assert_eq!(
+            text_query(&["防汛救灾", "汛"], true),
+            "'防汛' & '汛救' & '救灾' & '汛':*"
+        );
+    }
+
+    #[test]
+    fn the_triggers_know_every_channel() {
+        // The triggers of migration 0028 split `outlets` on the channels' names.
+        let sqlite = include_str!("../../migrations/sqlite/0028_register_list_search.sql");
+        let postgres = include_str!("../../migrations/postgres/0028_register_list_search.sql");
+        for o in Outlet::ALL {
+            assert_eq!(sqlite.matches(&format!("\"{}\"", o.name())).count(), 3);
+            assert_eq!(postgres.matches(&format!("'{}'", o.name())).count(), 2);
+        }
     }
 }
