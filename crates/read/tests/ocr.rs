@@ -192,7 +192,7 @@ fn clean_150_dpi() {
 
 #[test]
 fn skewed() {
-    assert_class(NONZERO, "skew", TABLES, 0.95);
+    assert_class(NONZERO, "skew", TABLES, 0.99);
 }
 
 #[test]
@@ -207,13 +207,13 @@ fn red_seal_over_the_table() {
 
 #[test]
 fn photographed_page() {
-    assert_class(NONZERO, "photo", TABLES, 0.0);
+    assert_class(NONZERO, "photo", TABLES, 0.85);
 }
 
 #[test]
 fn image_only_pdfs() {
     for class in ["pdf-jpeg", "pdf-g4", "pdf-flate"] {
-        assert_class(NONZERO, class, TABLES, 0.95);
+        assert_class(NONZERO, class, TABLES, 0.99);
     }
 }
 
@@ -239,4 +239,28 @@ fn not_an_image() {
     assert!(!ocr::is_image(b"%PDF-1.7"));
     let err = ocr::page_images(b"\x89PNG\r\n\x1a\n broken").unwrap_err();
     assert!(err.to_string().starts_with("图像无法解码"), "{err}");
+}
+
+// The degraded classes at 300 dpi (the acceptance is at 300 and 200 dpi). Not yet at the
+// acceptance's 99 % for noisy, stamp and photo (at 200 dpi either): their floors here are
+// today's figures; every class fails on any wrong cell.
+
+#[test]
+fn noisy_jpeg_300_dpi() {
+    assert_class(NONZERO, "noisy-300", TABLES, 0.9);
+}
+
+#[test]
+fn red_seal_300_dpi() {
+    assert_class(NONZERO, "stamp-300", TABLES, 0.9);
+}
+
+#[test]
+fn photographed_page_300_dpi() {
+    assert_class(NONZERO, "photo-300", TABLES, 0.85);
+}
+
+#[test]
+fn image_only_pdf_jpeg_300_dpi() {
+    assert_class(NONZERO, "pdf-jpeg-300", TABLES, 0.99);
 }

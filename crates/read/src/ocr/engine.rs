@@ -184,6 +184,21 @@ impl Engines {
         self.digits.read(rect, TessPageSegMode_PSM_SINGLE_LINE)
     }
 
+    /// Both models' readings of a separate image (a cell's cleaned crop): the Chinese
+    /// model's text and the digits. The engines are left set to `img`: set the page
+    /// again ([`Engines::set_page`]) before reading regions of it.
+    pub fn both_of(&mut self, img: &GrayImage, dpi: u32) -> Result<(Reading, Reading), ReadError> {
+        self.set_page(img, dpi)?;
+        let whole = [0, 0, img.width(), img.height()];
+        Ok((self.text(whole)?, self.digits(whole)?))
+    }
+
+    /// Sets both engines to a page image.
+    pub fn set_page(&mut self, img: &GrayImage, dpi: u32) -> Result<(), ReadError> {
+        self.chinese.set_image(img, dpi)?;
+        self.digits.set_image(img, dpi)
+    }
+
     /// The words of a region of running text, with their boxes and lines.
     pub fn words(&mut self, rect: PxRect) -> Result<Vec<Word>, ReadError> {
         self.chinese.words(rect)

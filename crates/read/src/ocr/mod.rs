@@ -29,6 +29,7 @@ mod engine;
 mod grid;
 mod labels;
 pub mod page;
+mod perspective;
 mod raster;
 pub mod source;
 mod sums;

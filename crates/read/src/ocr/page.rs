@@ -5,6 +5,7 @@ use image::{GrayImage, Luma};
 use super::engine::{Engines, PxRect, Reading, Word};
 use super::grid::{self, ImageTable};
 use super::labels;
+use super::perspective;
 use super::raster::{self, Ink};
 use super::source::PageImage;
 use crate::ReadError;
@@ -58,6 +59,8 @@ pub struct Page {
     pub dpi: f32,
     /// The skew found and undone, in degrees.
     pub skew: f32,
+    /// True when the page was photographed at an angle and its perspective undone.
+    pub perspective: bool,
     pub width: u32,
     pub height: u32,
     pub blocks: Vec<Block>,
@@ -65,7 +68,19 @@ pub struct Page {
 
 /// Recognises one page.
 pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
+    let source_dpi = page.dpi.round().max(50.0) as u32;
+    // White paper: uneven light taken out of a grey page. (A colour page keeps its grey
+    // as it is: flattening lightened the print under a seal's fill too much.)
     let mut gray = raster::to_gray(&page.image);
+    if !raster::is_colour(&page.image) {
+        gray = raster::flatten(&gray, source_dpi);
+    }
+    // A photographed page: its perspective undone first, from a table's border.
+    let rectify = perspective::rectifier(&gray, &Ink::lenient(&gray), source_dpi);
+    let perspective = rectify.is_some();
+    if let Some(r) = rectify {
+        gray = r.apply(&gray);
+    }
     let skew = raster::skew_angle(&Ink::new(&gray));
     // Below a tenth of a degree the rules drift by under 3 pixels across a page: rotating
     // would only blur them.
@@ -73,7 +88,7 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
         gray = raster::rotate(&gray, skew);
     }
     // The rules are found at the resolution of the source, where they are sharpest.
-    let mut found = grid::tables(&Ink::lenient(&gray), page.dpi.round().max(50.0) as u32);
+    let mut found = grid::tables(&Ink::lenient(&gray), source_dpi);
     // The engine reads this report's print best at about 200 dpi (at 300 dpi it took 6
     // for 0 and lost lone digits in the tests): scale the page, and the grid, to it.
     let mut dpi_f = page.dpi;
@@ -96,7 +111,7 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     let mut blocks: Vec<(u32, Block)> = Vec::new();
     Engines::with(&gray, dpi, |e| {
         for t in &found {
-            blocks.push((t.rect[1], Block::Table(read_table(e, &ink, t, dpi)?)));
+            blocks.push((t.rect[1], Block::Table(read_table(e, &gray, &ink, t, dpi)?)));
         }
         Ok(())
     })?;
@@ -117,6 +132,7 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     Ok(Page {
         dpi: dpi_f,
         skew,
+        perspective,
         width: gray.width(),
         height: gray.height(),
         blocks: blocks.into_iter().map(|(_, b)| b).collect(),
@@ -238,7 +254,13 @@ fn dash_like(s: &str) -> bool {
     )
 }
 
-fn read_table(e: &mut Engines, ink: &Ink, t: &ImageTable, dpi: u32) -> Result<Table, ReadError> {
+fn read_table(
+    e: &mut Engines,
+    page: &GrayImage,
+    ink: &Ink,
+    t: &ImageTable,
+    dpi: u32,
+) -> Result<Table, ReadError> {
     let mut cells = Vec::with_capacity(t.cells.len());
     for c in &t.cells {
         let (text, confidence, doubt) = read_cell(e, ink, c.rect, dpi)?;
@@ -254,6 +276,7 @@ fn read_table(e: &mut Engines, ink: &Ink, t: &ImageTable, dpi: u32) -> Result<Ta
         });
     }
     reread_value_columns(e, ink, &mut cells, dpi)?;
+    third_readings(e, page, ink, &mut cells, dpi)?;
     Ok(Table {
         rect: t.rect,
         rows: t.rows,
@@ -321,6 +344,44 @@ fn reread_value_columns(
         });
         c.confidence = digits.confidence;
         c.text = value;
+    }
+    Ok(())
+}
+
+/// Reads every doubtful value again, from a cleaned crop ([`raster::clean_crop`]: a
+/// median against noise and JPEG artefacts, paper around it), with both models. The doubt
+/// is lifted only when the evidence agrees: both models read the crop as the digits the
+/// digits model first read, the digits model confidently. (A median can close a blurred
+/// 3 into an 8 that both models then read alike: agreeing with the first reading is what
+/// keeps such a value doubtful.)
+fn third_readings(
+    e: &mut Engines,
+    page: &GrayImage,
+    ink: &Ink,
+    cells: &mut [Cell],
+    dpi: u32,
+) -> Result<(), ReadError> {
+    let margin = (dpi / 20).max(4);
+    let mut moved = false;
+    for c in cells.iter_mut() {
+        if c.doubt.is_none() || c.text.is_empty() {
+            continue;
+        }
+        let Some(area) = ink_box(ink, c.rect, dpi) else {
+            continue;
+        };
+        let crop = raster::clean_crop(page, area, margin);
+        let (general, digits) = e.both_of(&crop, dpi)?;
+        moved = true;
+        let seen = tidy(&general.text);
+        let read = tidy(&digits.text).replace(' ', "");
+        if seen == read && read == c.text && digits.confidence >= MIN_VALUE_CONFIDENCE {
+            c.confidence = digits.confidence;
+            c.doubt = None;
+        }
+    }
+    if moved {
+        e.set_page(page, dpi)?;
     }
     Ok(())
 }

@@ -6,6 +6,14 @@
 
 use image::{DynamicImage, GrayImage, Luma};
 
+/// True for a colour page (not a grey one).
+pub fn is_colour(img: &DynamicImage) -> bool {
+    !matches!(
+        img,
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_) | DynamicImage::ImageLumaA8(_)
+    )
+}
+
 /// The grey image of a page. Colour pages take the brightest channel of each pixel, so
 /// black print stays black while coloured ink (a red seal, a blue signature) turns light
 /// and does not hide the digits under it.
@@ -22,6 +30,107 @@ pub fn to_gray(img: &DynamicImage) -> GrayImage {
             })
         }
     }
+}
+
+/// The page with its paper made white: each pixel divided by the paper's local
+/// brightness. Uneven light (a photo darker at one end) and a seal's tint over the
+/// paper are taken out, so the print under them keeps its contrast to the paper around
+/// it. The paper's brightness is the local maximum (print strokes are thin: within a
+/// millimetre or two of any ink there is paper), taken on blocks of `dpi / 50` pixels
+/// and interpolated between them.
+pub fn flatten(img: &GrayImage, dpi: u32) -> GrayImage {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w == 0 || h == 0 {
+        return img.clone();
+    }
+    let b = (dpi as usize / 50).max(2);
+    let (sw, sh) = (w.div_ceil(b), h.div_ceil(b));
+    let raw = img.as_raw();
+    // Block maxima.
+    let mut small = vec![0u8; sw * sh];
+    for y in 0..h {
+        let row = &raw[y * w..(y + 1) * w];
+        let out = &mut small[(y / b) * sw..(y / b + 1) * sw];
+        for (bx, chunk) in row.chunks(b).enumerate() {
+            let m = chunk.iter().copied().max().unwrap_or(0);
+            if m > out[bx] {
+                out[bx] = m;
+            }
+        }
+    }
+    // Maxima over 5 × 5 blocks (two blocks either way), rows then columns.
+    let r = 2usize;
+    let mut across = vec![0u8; sw * sh];
+    for y in 0..sh {
+        for x in 0..sw {
+            let (lo, hi) = (x.saturating_sub(r), (x + r).min(sw - 1));
+            across[y * sw + x] = small[y * sw + lo..=y * sw + hi]
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0);
+        }
+    }
+    for y in 0..sh {
+        let (lo, hi) = (y.saturating_sub(r), (y + r).min(sh - 1));
+        for x in 0..sw {
+            small[y * sw + x] = (lo..=hi).map(|yy| across[yy * sw + x]).max().unwrap_or(0);
+        }
+    }
+    // Each pixel over the paper's brightness there (bilinear between block centres).
+    let at = |v: usize, n: usize| -> (usize, usize, f32) {
+        let f = ((v as f32 + 0.5) / b as f32 - 0.5).clamp(0.0, (n - 1) as f32);
+        let i = f.floor() as usize;
+        (i, (i + 1).min(n - 1), f - i as f32)
+    };
+    let columns: Vec<(usize, usize, f32)> = (0..w).map(|x| at(x, sw)).collect();
+    let mut out = vec![0u8; w * h];
+    let mut paper = vec![0f32; sw];
+    for y in 0..h {
+        let (y0, y1, fy) = at(y, sh);
+        for (x, p) in paper.iter_mut().enumerate() {
+            *p = small[y0 * sw + x] as f32 * (1.0 - fy) + small[y1 * sw + x] as f32 * fy;
+        }
+        let src = &raw[y * w..(y + 1) * w];
+        let dst = &mut out[y * w..(y + 1) * w];
+        for (x, (d, &s)) in dst.iter_mut().zip(src).enumerate() {
+            let (x0, x1, fx) = columns[x];
+            let bg = (paper[x0] * (1.0 - fx) + paper[x1] * fx)
+                .max(s as f32)
+                .max(1.0);
+            *d = (s as f32 * 255.0 / bg).round().min(255.0) as u8;
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_else(|| img.clone())
+}
+
+/// A cell's crop for a third reading: the region `rect` of `img` with a 3 × 3 median
+/// taken (specks of noise and JPEG artefacts gone, strokes kept), in a white margin of
+/// `margin` pixels (the engine reads a line best with paper around it).
+pub fn clean_crop(img: &GrayImage, rect: [u32; 4], margin: u32) -> GrayImage {
+    let (x0, y0) = (rect[0].min(img.width()), rect[1].min(img.height()));
+    let (x1, y1) = (rect[2].min(img.width()), rect[3].min(img.height()));
+    let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+    let mut out = GrayImage::from_pixel(w + 2 * margin, h + 2 * margin, Luma([255]));
+    for y in 0..h {
+        for x in 0..w {
+            let mut v = [255u8; 9];
+            let mut n = 0;
+            for dy in [-1i64, 0, 1] {
+                for dx in [-1i64, 0, 1] {
+                    let (sx, sy) = (x as i64 + dx, y as i64 + dy);
+                    if sx >= 0 && sy >= 0 && sx < w as i64 && sy < h as i64 {
+                        v[n] = img.get_pixel(x0 + sx as u32, y0 + sy as u32).0[0];
+                        n += 1;
+                    }
+                }
+            }
+            let v = &mut v[..n];
+            v.sort_unstable();
+            out.put_pixel(x + margin, y + margin, Luma([v[n / 2]]));
+        }
+    }
+    out
 }
 
 /// Otsu's threshold of a grey image: pixels at or below it are ink.
@@ -190,6 +299,55 @@ fn bilinear(img: &GrayImage, x: f32, y: f32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clean_crop_loses_specks_keeps_strokes_and_has_paper_around() {
+        // A 3-pixel stroke and a lone dark speck.
+        let img = GrayImage::from_fn(40, 20, |x, y| {
+            Luma([if (10..13).contains(&x) || (x, y) == (30, 10) {
+                0
+            } else {
+                255
+            }])
+        });
+        let crop = clean_crop(&img, [5, 2, 35, 18], 6);
+        assert_eq!(crop.dimensions(), (30 + 12, 16 + 12));
+        let px = |x: u32, y: u32| crop.get_pixel(x + 6 - 5, y + 6 - 2).0[0];
+        assert_eq!(px(11, 10), 0);
+        assert_eq!(px(30, 10), 255);
+        assert_eq!(crop.get_pixel(0, 0).0[0], 255);
+    }
+
+    #[test]
+    fn flattening_whitens_the_paper_and_keeps_the_print() {
+        // Paper darkening from 250 at the top to 180 at the bottom, a dark bar on it, and
+        // a tinted patch (a seal's fill) with print under it.
+        let img = GrayImage::from_fn(200, 200, |x, y| {
+            let paper = 250.0 - 70.0 * y as f32 / 199.0;
+            let tint = if (120..180).contains(&x) && (20..80).contains(&y) {
+                0.6
+            } else {
+                1.0
+            };
+            let ink = (x % 40 < 2) as u8 as f32;
+            Luma([(paper * tint * (1.0 - 0.9 * ink)).round() as u8])
+        });
+        let flat = flatten(&img, 200);
+        let px = |x, y| flat.get_pixel(x, y).0[0];
+        assert!(
+            px(20, 10) > 245 && px(20, 190) > 245,
+            "{} {}",
+            px(20, 10),
+            px(20, 190)
+        );
+        assert!(px(150, 50) > 245, "tinted paper: {}", px(150, 50));
+        assert!(
+            px(160, 50) < 40 && px(40, 190) < 40,
+            "{} {}",
+            px(160, 50),
+            px(40, 190)
+        );
+    }
 
     /// A white page with horizontal bars, rotated by `deg`.
     fn bars(deg: f32) -> GrayImage {
