@@ -104,6 +104,18 @@ fn read_unscanned(bytes: &[u8]) -> Result<Document, ReadError> {
     }
 }
 
+/// [`read_report`], and for a scan also what was recognised: the pages' geometry that
+/// [`ocr::crop`] needs to cut a cell's image out of its page.
+#[cfg(feature = "ocr")]
+pub fn read_report_keeping_scan(bytes: &[u8]) -> Result<(Report, Option<ocr::Scan>), ReadError> {
+    let doc = read_unscanned(bytes);
+    if is_scan(bytes, &doc) {
+        let scan = ocr::recognise(&[bytes])?;
+        return Ok((ocr::report(&scan)?, Some(scan)));
+    }
+    Ok((map::map(&doc?)?, None))
+}
+
 /// Reads any supported input into a [`Report`].
 pub fn read_report(bytes: &[u8]) -> Result<Report, ReadError> {
     let doc = read_unscanned(bytes);

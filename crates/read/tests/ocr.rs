@@ -2,8 +2,8 @@
 //! LibreOffice (`fixtures/pdf/`, with their cells in `fixtures/pdf/expected.json`) turned
 //! into scans with real tools by `fixtures/ocr/make-scans` (pdftoppm at 300/200/150 dpi,
 //! ImageMagick's rotation, noise, JPEG, a red seal and a perspective photo, img2pdf's
-//! image-only PDFs with JPEG, CCITT G4 and Flate pages), read back and compared cell by
-//! cell with the expectation.
+//! image-only PDFs with JPEG, CCITT G4 and Flate pages, openjpeg's JPEG 2000 and
+//! jbig2enc's JBIG2 pages), read back and compared cell by cell with the expectation.
 //!
 //! Every cell is one of: exact (the printed value), uncertain (listed, no value), or wrong
 //! (a value that is not the printed one). Wrong cells must never occur: a reading that
@@ -263,4 +263,19 @@ fn photographed_page_300_dpi() {
 #[test]
 fn image_only_pdf_jpeg_300_dpi() {
     assert_class(NONZERO, "pdf-jpeg-300", TABLES, 0.99);
+}
+
+// --- JPEG 2000 and JBIG2 page images ------------------------------------------------------
+
+#[test]
+fn jpeg_2000_pdf() {
+    // 200 dpi grey pages, lossy JPEG 2000 (openjpeg, ratio 40), `/JPXDecode`.
+    assert_class(NONZERO, "pdf-jp2", TABLES, 0.99);
+}
+
+#[test]
+fn jbig2_pdf_with_globals() {
+    // 300 dpi black-and-white pages, jbig2enc's symbol mode: the symbols shared by both
+    // pages in the `/JBIG2Globals` stream, each page's text region in its image.
+    assert_class(NONZERO, "pdf-jbig2", TABLES, 0.99);
 }

@@ -6,8 +6,8 @@
 //! Stages, each in its own module:
 //!
 //! 1. [`source`] — the page images: image files decoded by the `image` crate; PDF pages'
-//!    embedded images taken out as stored (JPEG, Flate/LZW rasters, CCITT fax), not
-//!    rendered again.
+//!    embedded images taken out as stored (JPEG, JPEG 2000, Flate/LZW rasters, CCITT fax,
+//!    JBIG2), not rendered again.
 //! 2. `raster` — grey levels (coloured ink such as a red seal dropped), a threshold, and
 //!    deskewing by the sharpest projection profile.
 //! 3. `grid` — ruled tables: the ruling lines and the cell grid with row and column spans.
@@ -20,11 +20,15 @@
 //! and the box in points (1/72 inch) from the top left, so the mapper and the checker
 //! serve scans unchanged.
 //!
+//! [`crop`] cuts a cell's image out of its page by the cell's provenance (the web checker
+//! shows it beside an uncertain value or a failing sum).
+//!
 //! Honesty: a value is doubtful when its recognition confidence is low, when the two
 //! models read different digits, or when it is the one cell that explains why its row and
 //! column do not add up. [`read_report`] lists doubtful values as uncertain (no value,
 //! never a guess); [`read`] leaves the reading in the document followed by `?`.
 
+pub mod crop;
 mod engine;
 mod grid;
 mod labels;

@@ -1,6 +1,8 @@
 //! The page images of a scan: image files (PNG, JPEG, TIFF) and the embedded images of
 //! PDFs whose pages are pictures. The images are taken out of the PDF as they are stored
-//! (JPEG, Flate/LZW rasters, CCITT fax), not rendered again.
+//! (JPEG, JPEG 2000, Flate/LZW rasters, CCITT fax, JBIG2 with its global segments), not
+//! rendered again. JPEG 2000 and JBIG2 are decoded by `hayro-jpeg2000` and `hayro-jbig2`
+//! (the decoders of the `hayro` PDF renderer, already in the build).
 
 use image::{DynamicImage, GrayImage, ImageFormat, Luma, Rgb, RgbImage};
 use lopdf::{Dictionary, Object, ObjectId};
@@ -44,34 +46,81 @@ fn a4_dpi(w: u32, h: u32) -> f32 {
 
 /// Decodes an image file: a PNG or JPEG is one page, a TIFF one page per image in it.
 pub fn image_file(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
+    Ok(image_file_pages(bytes, &|_| true)?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect())
+}
+
+/// The pages of an image file that `keep` takes (by 0-based index), with their index.
+fn image_file_pages(
+    bytes: &[u8],
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<Vec<(usize, PageImage)>, ReadError> {
     let format = image::guess_format(bytes).map_err(bad_image)?;
     let images = if format == ImageFormat::Tiff {
-        tiff_images(bytes).map_err(bad_image)?
-    } else {
+        tiff_images_where(bytes, keep).map_err(bad_image)?
+    } else if keep(0) {
         let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
         let mut limits = image::Limits::default();
         limits.max_alloc = Some(MAX_PIXELS * 4);
         reader.limits(limits);
-        vec![reader.decode().map_err(bad_image)?]
+        vec![(0, reader.decode().map_err(bad_image)?)]
+    } else {
+        Vec::new()
     };
     Ok(images
         .into_iter()
-        .map(|image| {
+        .map(|(i, image)| {
             let dpi = a4_dpi(image.width(), image.height());
-            PageImage { image, dpi }
+            (i, PageImage { image, dpi })
         })
         .collect())
+}
+
+/// The page images of one input (a PDF, or an image file) that `keep` takes by their
+/// 0-based index among the input's page images, with that index; the others are not
+/// decoded. The indices are those of [`super::page_images`].
+pub fn pages_where(
+    bytes: &[u8],
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<Vec<(usize, PageImage)>, ReadError> {
+    if bytes.starts_with(b"%PDF-") {
+        pdf_pages_where(bytes, keep)
+    } else {
+        image_file_pages(bytes, keep)
+    }
 }
 
 /// The images of a TIFF file (8-bit grey, RGB, RGBA, CMYK, or bilevel; uncompressed, LZW,
 /// Deflate, JPEG or CCITT fax), read with the `tiff` crate (the `image` crate would read
 /// only the first).
 fn tiff_images(bytes: &[u8]) -> Result<Vec<DynamicImage>, String> {
+    Ok(tiff_images_where(bytes, &|_| true)?
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect())
+}
+
+/// The images of a TIFF file that `keep` takes (by 0-based index), with their index.
+fn tiff_images_where(
+    bytes: &[u8],
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<Vec<(usize, DynamicImage)>, String> {
     use tiff::ColorType;
     use tiff::decoder::{Decoder, DecodingResult};
     let mut d = Decoder::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
+    let mut index = 0;
     loop {
+        if !keep(index) {
+            index += 1;
+            if !d.more_images() || index >= crate::pdf::MAX_PAGES {
+                break;
+            }
+            d.next_image().map_err(|e| e.to_string())?;
+            continue;
+        }
         let (w, h) = d.dimensions().map_err(|e| e.to_string())?;
         if w == 0 || h == 0 || w as u64 * h as u64 > MAX_PIXELS {
             return Err(format!("图像尺寸无效 / bad image size {w}×{h}"));
@@ -124,8 +173,9 @@ fn tiff_images(bytes: &[u8]) -> Result<Vec<DynamicImage>, String> {
             }
             other => return Err(format!("TIFF colour type {other:?}")),
         };
-        out.push(image);
-        if !d.more_images() || out.len() >= crate::pdf::MAX_PAGES {
+        out.push((index, image));
+        index += 1;
+        if !d.more_images() || index >= crate::pdf::MAX_PAGES {
             break;
         }
         d.next_image().map_err(|e| e.to_string())?;
@@ -135,6 +185,18 @@ fn tiff_images(bytes: &[u8]) -> Result<Vec<DynamicImage>, String> {
 
 /// The page images of a PDF: on each page, its largest embedded image.
 pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
+    Ok(pdf_pages_where(bytes, &|_| true)?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect())
+}
+
+/// The page images of a PDF that `keep` takes, by their 0-based index among the pages
+/// that have an image.
+fn pdf_pages_where(
+    bytes: &[u8],
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<Vec<(usize, PageImage)>, ReadError> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => ReadError::EncryptedPdf,
         e => ReadError::BadPdf {
@@ -149,6 +211,7 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
         });
     }
     let mut out = Vec::new();
+    let mut index = 0;
     for (&number, &id) in &pages {
         let images = doc.get_page_images(id).map_err(|e| ReadError::BadPdf {
             detail: format!("page {number}: {e}"),
@@ -156,14 +219,18 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, ReadError> {
         let Some(largest) = images.iter().max_by_key(|i| i.width * i.height) else {
             continue;
         };
+        index += 1;
+        if !keep(index - 1) {
+            continue;
+        }
         let image = pdf_image(&doc, largest.id).map_err(|e| ReadError::BadImage {
             detail: format!("第 {number} 页 / page {number}: {e}"),
         })?;
         let page_width_pt = media_width(&doc, id).unwrap_or(595.0);
         let dpi = image.width() as f32 / (page_width_pt / 72.0);
-        out.push(PageImage { image, dpi });
+        out.push((index - 1, PageImage { image, dpi }));
     }
-    if out.is_empty() {
+    if index == 0 {
         return Err(ReadError::NoTextLayer {
             pages: pages.len(),
             images: 0,
@@ -225,20 +292,37 @@ fn pdf_image(doc: &lopdf::Document, id: ObjectId) -> Result<DynamicImage, String
     };
     let last = filters.last().map(String::as_str).unwrap_or("");
     let limit = (MAX_PIXELS * 4) as usize;
-    match last {
-        "DCTDecode" | "DCT" => {
-            let data = if filters.len() > 1 {
-                // e.g. [/FlateDecode /DCTDecode]: lopdf undoes the first, not the JPEG.
-                let mut s = stream.clone();
-                s.dict
-                    .set("Filter", Object::Name(filters[0].clone().into_bytes()));
-                s.decompressed_content_with_limit(limit)
-                    .map_err(|e| e.to_string())?
-            } else {
-                stream.content.clone()
-            };
-            image::load_from_memory_with_format(&data, ImageFormat::Jpeg).map_err(|e| e.to_string())
+    // The image codec's data: the stream with every filter but the last one undone (e.g.
+    // [/FlateDecode /DCTDecode]: lopdf undoes the first, not the image codec).
+    let coded = || -> Result<Vec<u8>, String> {
+        if filters.len() > 1 {
+            let mut s = stream.clone();
+            let outer: Vec<Object> = filters[..filters.len() - 1]
+                .iter()
+                .map(|f| Object::Name(f.clone().into_bytes()))
+                .collect();
+            s.dict.set("Filter", Object::Array(outer));
+            // The parameters of the outer filters, if any (one entry per filter).
+            match s.dict.get(b"DecodeParms").map(|o| deref(doc, o)) {
+                Ok(Object::Array(a)) if !a.is_empty() => {
+                    let outer = a[..a.len() - 1].to_vec();
+                    s.dict.set("DecodeParms", Object::Array(outer));
+                }
+                _ => {
+                    s.dict.remove(b"DecodeParms");
+                }
+            }
+            s.decompressed_content_with_limit(limit)
+                .map_err(|e| e.to_string())
+        } else {
+            Ok(stream.content.clone())
         }
+    };
+    match last {
+        "DCTDecode" | "DCT" => image::load_from_memory_with_format(&coded()?, ImageFormat::Jpeg)
+            .map_err(|e| e.to_string()),
+        "JPXDecode" => jpx(&coded()?),
+        "JBIG2Decode" => jbig2(doc, dict, &coded()?, width, height),
         "CCITTFaxDecode" | "CCF" => ccitt(doc, dict, &stream.content, width, height),
         "" | "FlateDecode" | "Fl" | "LZWDecode" | "LZW" | "RunLengthDecode" | "RL" => {
             let data = if filters.is_empty() {
@@ -253,6 +337,132 @@ fn pdf_image(doc: &lopdf::Document, id: ObjectId) -> Result<DynamicImage, String
         other => Err(format!(
             "暂不支持 {other} 编码的图像 / images encoded with {other} are not supported"
         )),
+    }
+}
+
+/// A JPEG 2000 image (`JPXDecode`: a JP2 file or a bare codestream), decoded by
+/// `hayro-jpeg2000` to 8 bits a sample; grey, RGB and CMYK (also through an ICC profile,
+/// by its number of channels); an alpha channel is dropped (the page is on white paper).
+fn jpx(data: &[u8]) -> Result<DynamicImage, String> {
+    use hayro_jpeg2000::{ColorSpace, DecodeSettings, Image};
+    let jpx =
+        Image::new(data, &DecodeSettings::default()).map_err(|e| format!("JPEG 2000: {e}"))?;
+    let (w, h) = (jpx.width(), jpx.height());
+    if w == 0 || h == 0 || w as u64 * h as u64 > MAX_PIXELS {
+        return Err(format!("图像尺寸无效 / bad image size {w}×{h}"));
+    }
+    let channels = jpx.color_space().num_channels() as usize;
+    let stride = channels + usize::from(jpx.has_alpha());
+    let colour = match jpx.color_space() {
+        ColorSpace::Gray => 1,
+        ColorSpace::RGB => 3,
+        ColorSpace::CMYK => 4,
+        ColorSpace::Icc { num_channels, .. } | ColorSpace::Unknown { num_channels } => {
+            *num_channels as usize
+        }
+    };
+    let data = jpx.decode().map_err(|e| format!("JPEG 2000: {e}"))?;
+    if data.len() < w as usize * h as usize * stride {
+        return Err("图像数据不完整 / truncated image data".into());
+    }
+    let px = |x: u32, y: u32| (y as usize * w as usize + x as usize) * stride;
+    Ok(match colour {
+        1 => DynamicImage::ImageLuma8(GrayImage::from_fn(w, h, |x, y| Luma([data[px(x, y)]]))),
+        3 => DynamicImage::ImageRgb8(RgbImage::from_fn(w, h, |x, y| {
+            let i = px(x, y);
+            Rgb([data[i], data[i + 1], data[i + 2]])
+        })),
+        4 => DynamicImage::ImageRgb8(RgbImage::from_fn(w, h, |x, y| {
+            let i = px(x, y);
+            let k = data[i + 3] as u16;
+            Rgb([0, 1, 2].map(|c| ((255 - data[i + c] as u16) * (255 - k) / 255) as u8))
+        })),
+        n => return Err(format!("JPEG 2000: {n} colour channels")),
+    })
+}
+
+/// A JBIG2 image (`JBIG2Decode`: the embedded organisation of T.88 Annex D.3, with the
+/// segments shared by several pages in the stream named by `/JBIG2Globals`), decoded by
+/// `hayro-jbig2`: black 0, white 255 (a `/Decode [1 0]` swaps them).
+fn jbig2(
+    doc: &lopdf::Document,
+    dict: &Dictionary,
+    data: &[u8],
+    w: u32,
+    h: u32,
+) -> Result<DynamicImage, String> {
+    let globals = match decode_parms(doc, dict).and_then(|d| d.get(b"JBIG2Globals").ok()) {
+        Some(o) => Some(
+            deref(doc, o)
+                .as_stream()
+                .map_err(|_| "JBIG2Globals is not a stream".to_string())?
+                .decompressed_content_with_limit(MAX_PIXELS as usize / 8)
+                .map_err(|e| format!("JBIG2Globals: {e}"))?,
+        ),
+        None => None,
+    };
+    let image = hayro_jbig2::Image::new_embedded(data, globals.as_deref())
+        .map_err(|e| format!("JBIG2: {e}"))?;
+    let (iw, ih) = (image.width(), image.height());
+    if iw as u64 * ih as u64 > MAX_PIXELS {
+        return Err(format!("图像尺寸无效 / bad image size {iw}×{ih}"));
+    }
+    let inverted = matches!(dict.get(b"Decode").map(|o| deref(doc, o)),
+        Ok(Object::Array(a)) if a.first().and_then(number) == Some(1.0));
+    let (black, white) = if inverted { (255, 0) } else { (0, 255) };
+    let mut out = Bilevel {
+        pixels: Vec::with_capacity(iw as usize * ih as usize),
+        black,
+        white,
+    };
+    image.decode(&mut out).map_err(|e| format!("JBIG2: {e}"))?;
+    // The page may declare fewer rows than the dictionary's /Height (striped pages end
+    // early): the rest is white paper, and pixels past the image's size are dropped.
+    let mut pixels = out.pixels;
+    pixels.resize(iw as usize * ih as usize, white);
+    let page = GrayImage::from_raw(iw, ih, pixels)
+        .ok_or_else(|| "图像数据不完整 / truncated image data".to_string())?;
+    Ok(DynamicImage::ImageLuma8(if (iw, ih) == (w, h) {
+        page
+    } else {
+        GrayImage::from_fn(w, h, |x, y| {
+            if x < iw && y < ih {
+                *page.get_pixel(x, y)
+            } else {
+                Luma([white])
+            }
+        })
+    }))
+}
+
+/// Collects the pixels `hayro-jbig2` decodes, row after row.
+struct Bilevel {
+    pixels: Vec<u8>,
+    black: u8,
+    white: u8,
+}
+
+impl hayro_jbig2::Decoder for Bilevel {
+    fn push_pixel(&mut self, black: bool) {
+        self.pixels
+            .push(if black { self.black } else { self.white });
+    }
+
+    fn push_pixel_chunk(&mut self, black: bool, chunk_count: u32) {
+        let v = if black { self.black } else { self.white };
+        let n = self.pixels.len() + chunk_count as usize * 8;
+        self.pixels.resize(n, v);
+    }
+
+    fn next_line(&mut self) {}
+}
+
+/// The `/DecodeParms` dictionary of an image's last filter (the codec's).
+fn decode_parms<'a>(doc: &'a lopdf::Document, dict: &'a Dictionary) -> Option<&'a Dictionary> {
+    match dict.get(b"DecodeParms").map(|o| deref(doc, o)) {
+        Ok(Object::Dictionary(d)) => Some(d),
+        Ok(Object::Array(a)) => a.last().and_then(|o| deref(doc, o).as_dict().ok()),
+        _ => None,
     }
 }
 
