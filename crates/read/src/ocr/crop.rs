@@ -61,6 +61,12 @@ pub fn cell_images(
             let Some(page) = scan.pages.get(p) else {
                 continue;
             };
+            // A photographed page was warped to undo its perspective before it was
+            // recognised; its boxes are on the warped page, which is not kept. No crop
+            // rather than the wrong part of the page.
+            if page.perspective {
+                continue;
+            }
             let grey = image.image.to_luma8();
             let geometry = Geometry::new(&grey, image.dpi, page);
             for (slot, loc) in out.iter_mut().zip(locs) {
@@ -188,6 +194,7 @@ mod tests {
         Page {
             dpi: 200.0,
             skew,
+            perspective: false,
             width: w,
             height: h,
             blocks: Vec::new(),
