@@ -86,19 +86,33 @@ async fn each_step_is_mailed_when_the_office_has_a_mail_server(svc: &Service) {
     let pending = svc.store().mail_notices(10).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].recipient, "zhangsan@example.com");
-    assert!(sink.messages().is_empty(), "nothing sent inside the transaction");
-    let run = svc.deliver_mail(Utc::now(), Some("https://gk.example.gov.cn/")).await.unwrap();
+    assert!(
+        sink.messages().is_empty(),
+        "nothing sent inside the transaction"
+    );
+    let run = svc
+        .deliver_mail(Utc::now(), Some("https://gk.example.gov.cn/"))
+        .await
+        .unwrap();
     assert_eq!((run.sent, run.failed), (1, 0));
     let m = &sink.messages()[0];
     assert_eq!(m.to, vec!["zhangsan@example.com".to_string()]);
     assert_eq!(m.from, "gk@example.gov.cn");
     assert_eq!(m.auth.as_deref(), Some("gongkai:s3cret-口令"));
     assert!(m.to_header.contains("张三"), "{}", m.to_header);
-    assert_eq!(m.subject, format!("某市某局已收到您的政府信息公开申请（{id}）"));
+    assert_eq!(
+        m.subject,
+        format!("某市某局已收到您的政府信息公开申请（{id}）")
+    );
     assert!(m.body.starts_with("张三：\n"), "{}", m.body);
-    assert!(m.body.contains("第三十一条") && m.body.contains("老旧小区改造"), "{}", m.body);
     assert!(
-        m.body.contains("https://gk.example.gov.cn/portal/local-1/track"),
+        m.body.contains("第三十一条") && m.body.contains("老旧小区改造"),
+        "{}",
+        m.body
+    );
+    assert!(
+        m.body
+            .contains("https://gk.example.gov.cn/portal/local-1/track"),
         "{}",
         m.body
     );
@@ -123,7 +137,11 @@ async fn each_step_is_mailed_when_the_office_has_a_mail_server(svc: &Service) {
     svc.deliver_mail(Utc::now(), None).await.unwrap();
     let m = sink.messages()[1].clone();
     assert_eq!(m.subject, format!("请补正您的政府信息公开申请（{id}）"));
-    assert!(m.body.contains("请写明所需信息的具体年份和区域"), "{}", m.body);
+    assert!(
+        m.body.contains("请写明所需信息的具体年份和区域"),
+        "{}",
+        m.body
+    );
     assert!(m.body.contains("在线提交补正"), "{}", m.body);
     svc.correct_online(&me, &receipt.code, "0591-8765 4321", "2025年鼓楼区")
         .await
@@ -144,7 +162,11 @@ async fn each_step_is_mailed_when_the_office_has_a_mail_server(svc: &Service) {
     svc.deliver_mail(Utc::now(), None).await.unwrap();
     let m = sink.messages()[2].clone();
     assert!(m.subject.contains("答复期限延长"), "{}", m.subject);
-    assert!(m.body.contains("延长 20 个工作日") && m.body.contains("第三十三条"), "{}", m.body);
+    assert!(
+        m.body.contains("延长 20 个工作日") && m.body.contains("第三十三条"),
+        "{}",
+        m.body
+    );
 
     // The reply, approved and sent: the letter is on the status page.
     event(
@@ -176,14 +198,25 @@ async fn each_step_is_mailed_when_the_office_has_a_mail_server(svc: &Service) {
     let run = svc.deliver_mail(Utc::now(), None).await.unwrap();
     assert_eq!(run.sent, 1);
     let m = sink.messages()[3].clone();
-    assert_eq!(m.subject, format!("某市某局已答复您的政府信息公开申请（{id}）"));
+    assert_eq!(
+        m.subject,
+        format!("某市某局已答复您的政府信息公开申请（{id}）")
+    );
     assert!(m.body.contains("下载答复书"), "{}", m.body);
-    assert_eq!(sink.messages().len(), 4, "the correction itself is not mailed");
+    assert_eq!(
+        sink.messages().len(),
+        4,
+        "the correction itself is not mailed"
+    );
 
     // The office sees them all on the application.
     let notices = svc.mail_notices_of(&li, &id).await.unwrap();
     assert_eq!(notices.len(), 4);
-    assert!(notices.iter().all(|n| n.sent_at.is_some() && n.attempts == 1));
+    assert!(
+        notices
+            .iter()
+            .all(|n| n.sent_at.is_some() && n.attempts == 1)
+    );
     assert_eq!(notices[3].subject.as_deref(), Some(m.subject.as_str()));
 }
 
@@ -234,7 +267,10 @@ async fn nothing_is_sent_without_a_mail_server_or_an_address(svc: &Service) {
         .application_id;
     assert_eq!(svc.store().mail_notices(10).await.unwrap().len(), 1);
     svc.deliver_mail(Utc::now(), None).await.unwrap();
-    assert_eq!(sink.messages()[0].to, vec!["zhangsan@example.com".to_string()]);
+    assert_eq!(
+        sink.messages()[0].to,
+        vec!["zhangsan@example.com".to_string()]
+    );
     assert!(sink.messages()[0].subject.contains(&reg));
 }
 
@@ -254,13 +290,19 @@ async fn a_failing_server_leaves_the_notice_pending_and_it_is_retried(svc: &Serv
     assert_eq!(n.attempts, 1);
     assert_eq!(n.state_zh(), "待重试");
     let error = n.last_error.clone().unwrap();
-    assert!(error.contains("451") && error.contains("127.0.0.1"), "{error}");
+    assert!(
+        error.contains("451") && error.contains("127.0.0.1"),
+        "{error}"
+    );
     // Not again at once: the next attempt is a minute later.
     let run = svc.deliver_mail(t0, None).await.unwrap();
     assert_eq!((run.sent, run.failed), (0, 0));
     // The server is back: sent on the retry.
     sink.fail(false);
-    let run = svc.deliver_mail(t0 + Duration::minutes(2), None).await.unwrap();
+    let run = svc
+        .deliver_mail(t0 + Duration::minutes(2), None)
+        .await
+        .unwrap();
     assert_eq!((run.sent, run.failed), (1, 0));
     let n = &svc.store().mail_notices(10).await.unwrap()[0];
     assert!(n.sent_at.is_some() && n.last_error.is_none());
@@ -279,12 +321,18 @@ async fn a_failing_server_leaves_the_notice_pending_and_it_is_retried(svc: &Serv
     assert_eq!(n.attempts, MAX_ATTEMPTS);
     assert!(n.failed_at.is_some(), "{n:?}");
     assert_eq!(n.state_zh(), "发送失败（已停止重试）");
-    let run = svc.deliver_mail(t + Duration::hours(7), None).await.unwrap();
+    let run = svc
+        .deliver_mail(t + Duration::hours(7), None)
+        .await
+        .unwrap();
     assert_eq!((run.sent, run.failed), (0, 0));
     // … and sent again when the administrator puts it back.
     sink.fail(false);
     svc.retry_mail(&admin, n.id).await.unwrap();
-    let run = svc.deliver_mail(Utc::now() + Duration::minutes(1), None).await.unwrap();
+    let run = svc
+        .deliver_mail(Utc::now() + Duration::minutes(1), None)
+        .await
+        .unwrap();
     assert_eq!(run.sent, 1);
     assert_eq!(sink.messages().len(), 2);
 
@@ -293,9 +341,25 @@ async fn a_failing_server_leaves_the_notice_pending_and_it_is_retried(svc: &Serv
     let due = svc.store().due_mail(Utc::now(), 10).await.unwrap();
     assert_eq!(due.len(), 1);
     let until = Utc::now() + Duration::minutes(5);
-    assert!(svc.store().claim_mail(due[0].id, Utc::now(), until).await.unwrap());
-    assert!(!svc.store().claim_mail(due[0].id, Utc::now(), until).await.unwrap());
-    assert!(svc.store().due_mail(Utc::now(), 10).await.unwrap().is_empty());
+    assert!(
+        svc.store()
+            .claim_mail(due[0].id, Utc::now(), until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !svc.store()
+            .claim_mail(due[0].id, Utc::now(), until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        svc.store()
+            .due_mail(Utc::now(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn the_mail_settings_are_the_administrators_and_keep_the_password(svc: &Service) {

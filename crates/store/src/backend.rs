@@ -36,7 +36,8 @@ pub(crate) struct StoredStep {
 }
 
 /// The primitives of one transaction. Not public: callers use [`crate::Store`].
-pub(crate) trait Conn: crate::agencies::AgencyConn + crate::mail::MailConn + crate::online_files::OnlineFileConn + Send
+pub(crate) trait Conn:
+    crate::agencies::AgencyConn + crate::mail::MailConn + crate::online_files::OnlineFileConn + Send
 {
     async fn meta(&mut self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;

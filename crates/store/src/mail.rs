@@ -474,15 +474,13 @@ impl Store {
              WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL \
              AND (claimed_until IS NULL OR claimed_until < $3)";
         let n = match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query(SQL)
-                    .bind(id)
-                    .bind(until)
-                    .bind(now)
-                    .execute(p)
-                    .await?
-                    .rows_affected()
-            }
+            Pool::Sqlite(p) => sqlx::query(SQL)
+                .bind(id)
+                .bind(until)
+                .bind(now)
+                .execute(p)
+                .await?
+                .rows_affected(),
             Pool::Postgres(p) => {
                 let mut t = p.begin().await?;
                 sqlx::query(SEE_EVERY_AGENCY).execute(&mut *t).await?;

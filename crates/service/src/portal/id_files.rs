@@ -201,7 +201,12 @@ mod tests {
         let e = check(&[file("a.pdf", &half), file("b.pdf", &half)]).unwrap_err();
         assert!(e.to_string().contains("合计"), "{e}");
         let three = vec![file("a.pdf", b"%PDF-1"); 3];
-        assert!(check(&three).unwrap_err().to_string().contains("最多上传 2 个"));
+        assert!(
+            check(&three)
+                .unwrap_err()
+                .to_string()
+                .contains("最多上传 2 个")
+        );
         assert!(check(&[]).unwrap().is_empty());
     }
 }

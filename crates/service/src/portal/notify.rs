@@ -219,7 +219,11 @@ impl Service {
     /// marked sent or failed (tried again later, or given up after [`MAX_ATTEMPTS`]).
     /// `portal_url` (e.g. `https://gk.example.gov.cn`) lets the message link the status
     /// page. Errors of one notice are recorded on it, not returned.
-    pub async fn deliver_mail(&self, now: DateTime<Utc>, portal_url: Option<&str>) -> Result<MailRun> {
+    pub async fn deliver_mail(
+        &self,
+        now: DateTime<Utc>,
+        portal_url: Option<&str>,
+    ) -> Result<MailRun> {
         let mut run = MailRun::default();
         for n in self.store.due_mail(now, 100).await? {
             let until = now + Duration::minutes(CLAIM_MINUTES);
@@ -229,7 +233,9 @@ impl Service {
             let attempts = n.attempts + 1;
             match self.send_notice(&n, portal_url).await {
                 Ok(subject) => {
-                    self.store.mail_sent(n.id, Utc::now().max(now), &subject).await?;
+                    self.store
+                        .mail_sent(n.id, Utc::now().max(now), &subject)
+                        .await?;
                     tracing::info!(notice = n.id, application = %n.application_id, kind = n.kind.as_str(), "notice e-mailed");
                     run.sent += 1;
                 }
@@ -319,12 +325,9 @@ fn percent(s: &str) -> String {
 }
 
 /// The SMTP transport for the office's settings.
-fn transport(
-    s: &MailSettings,
-) -> std::result::Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let tls = |host: &str| {
-        TlsParameters::new(host.to_string()).map_err(|e| format!("TLS 设置无效：{e}"))
-    };
+fn transport(s: &MailSettings) -> std::result::Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let tls =
+        |host: &str| TlsParameters::new(host.to_string()).map_err(|e| format!("TLS 设置无效：{e}"));
     let tls = match s.security {
         MailSecurity::None => Tls::None,
         MailSecurity::StartTls => Tls::Required(tls(&s.host)?),
@@ -412,7 +415,12 @@ fn compose(
                 ),
             )
         }
-        _ => return Err(format!("申请 {id} 第 {} 条办理记录与通知类型不符", n.event_seq)),
+        _ => {
+            return Err(format!(
+                "申请 {id} 第 {} 条办理记录与通知类型不符",
+                n.event_seq
+            ));
+        }
     };
     let body = format!(
         "{}：\n\n{text}\n\n{agency}\n（本邮件由系统自动发送，请勿直接回复。）\n",

@@ -192,13 +192,20 @@ fn decode(raw: &str) -> (String, String, String) {
             .unwrap_or_default()
         }
         "quoted-printable" => String::from_utf8(
-            quoted_printable::decode(body.replace('\n', "\r\n"), quoted_printable::ParseMode::Robust)
-                .unwrap_or_default(),
+            quoted_printable::decode(
+                body.replace('\n', "\r\n"),
+                quoted_printable::ParseMode::Robust,
+            )
+            .unwrap_or_default(),
         )
         .unwrap_or_default(),
         _ => body.to_string(),
     };
-    (words(&header("Subject")), body.replace("\r\n", "\n"), words(&header("To")))
+    (
+        words(&header("Subject")),
+        body.replace("\r\n", "\n"),
+        words(&header("To")),
+    )
 }
 
 /// RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`) decoded; the whitespace
@@ -213,9 +220,15 @@ fn words(s: &str) -> String {
                 let mut it = p.splitn(3, '?');
                 let (_charset, enc, text) = (it.next()?, it.next()?, it.next()?);
                 let bytes = if enc.eq_ignore_ascii_case("b") {
-                    base64::engine::general_purpose::STANDARD.decode(text).ok()?
+                    base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .ok()?
                 } else {
-                    quoted_printable::decode(text.replace('_', " "), quoted_printable::ParseMode::Robust).ok()?
+                    quoted_printable::decode(
+                        text.replace('_', " "),
+                        quoted_printable::ParseMode::Robust,
+                    )
+                    .ok()?
                 };
                 String::from_utf8(bytes).ok()
             });
