@@ -23,6 +23,7 @@ mod pages;
 mod platform;
 mod portal;
 mod portal_apply;
+mod portal_apply_files;
 mod portal_search;
 mod processes;
 mod register;
