@@ -46,6 +46,13 @@ enum PortalCommand {
     /// 全文检索（先按数据库的变更追上索引）/ search (the index first catches up with the
     /// database)
     Search(SearchArgs),
+    /// 立即发送到期的网上申请邮件通知（gongkai serve 本身也会定时发送）/ send the e-mail
+    /// notices that are due now (gongkai serve sends them too)
+    SendMail {
+        /// 公开专栏的对外地址，写入邮件 / the 专栏's public address, for the messages
+        #[arg(long, env = "GONGKAI_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +109,23 @@ pub fn run(args: PortalArgs, out: &mut dyn Write) -> Result<ExitCode> {
         let store = Store::open(&args.db)
             .await
             .with_context(|| format!("无法打开数据库 / cannot open the database {}", args.db))?;
+        if let PortalCommand::SendMail { public_url } = &args.command {
+            let run = Service::new(store.clone())
+                .deliver_mail(chrono::Utc::now(), public_url.as_deref())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            writeln!(
+                out,
+                "邮件通知：已发送 {} 封，失败 {} 封（失败的稍后重试，见“管理 → 邮件通知”）/ sent {}, failed {}",
+                run.sent, run.failed, run.sent, run.failed
+            )?;
+            store.close().await;
+            return Ok(if run.failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
         let index = SearchIndex::open(&args.index).map_err(|e| anyhow::anyhow!("{e}"))?;
         let search = PortalSearch::new(Service::new(store.clone()), Arc::new(index));
         let code = match args.command {
@@ -156,6 +180,8 @@ pub fn run(args: PortalArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 }
                 ExitCode::SUCCESS
             }
+            // Sent above, before the index is opened.
+            PortalCommand::SendMail { .. } => ExitCode::SUCCESS,
         };
         store.close().await;
         Ok(code)

@@ -60,6 +60,15 @@ pub struct ServeArgs {
     /// 检索索引追赶数据库变更的间隔（毫秒）/ how often the index catches up, in ms
     #[arg(long, default_value_t = 500, value_name = "MS")]
     search_interval_ms: u64,
+    /// 公开专栏的对外地址（如 https://gk.example.gov.cn），写入给网上申请人的邮件通知，
+    /// 指向“申请查询”页面 / the 专栏's public address, linked from the e-mail notices
+    #[arg(long, env = "GONGKAI_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// 发送网上申请邮件通知的间隔（秒；机关在“管理 → 邮件通知”设置了邮件服务器时发送，
+    /// 失败的按 1、2、4……分钟重试；0：本进程不发送，由其他进程发送）/ how often the e-mail
+    /// notices are sent, in seconds (0: not by this process)
+    #[arg(long, default_value_t = 15, value_name = "SECS")]
+    mail_interval_secs: u64,
     #[command(flatten)]
     check: CheckArgs,
 }
@@ -243,6 +252,13 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
             search,
             std::time::Duration::from_millis(args.search_interval_ms),
         ));
+        if args.mail_interval_secs > 0 {
+            tokio::spawn(gongkai_server::portal::mail_sender::send_mail(
+                gongkai_service::Service::new(store.clone()),
+                std::time::Duration::from_secs(args.mail_interval_secs),
+                args.public_url.clone(),
+            ));
+        }
         if args.public {
             eprintln!("只提供公开专栏 / public 专栏 only: http://{addr}/portal");
             gongkai_server::serve_public(listener, state).await

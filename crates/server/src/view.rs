@@ -120,6 +120,9 @@ const FLASH: &[(&str, &str)] = &[
     ("register_attached", "已添加附件。"),
     ("register_imported", "已导入事项（均为草稿，待提交审核）。"),
     ("register_settings", "已保存主动公开登记设置。"),
+    ("mail_saved", "已保存邮件服务器设置。"),
+    ("mail_removed", "已取消邮件服务器设置，不再发送邮件通知。"),
+    ("mail_retry", "已重新排队发送该邮件。"),
     (
         "voided",
         "已作废该记录（保留在审计日志中，年度报告不再计入）。",

@@ -83,7 +83,7 @@ pub struct Letter {
 }
 
 /// `2025年3月3日`.
-fn date_zh(d: NaiveDate) -> String {
+pub(crate) fn date_zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 

@@ -70,6 +70,12 @@ pub const LIMITS: &[Limit] = &[
     l("display_name", "显示名", 100),
     l("password", "密码", 1024),
     l("action", "操作", 100),
+    // the office's mail server (online applications' notices)
+    l("mail_host", "邮件服务器", 253),
+    l("mail_user", "邮箱用户名", 254),
+    l("mail_password", "邮箱密码", 1024),
+    l("mail_from", "发件人地址", 254),
+    l("mail_from_name", "发件人名称", 100),
 ];
 
 /// The limit of field `key` (`parent.key` first, then `key`), or the default under the

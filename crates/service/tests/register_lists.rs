@@ -54,7 +54,7 @@ fn plain(items: &[RegisterItem], q: &ItemQuery) -> Vec<i64> {
                     .is_none_or(|d| unpublished && i.due_on >= Some(d))
         })
         .collect();
-    hits.sort_by(|a, b| (b.formed_on, b.id).cmp(&(a.formed_on, a.id)));
+    hits.sort_by_key(|h| std::cmp::Reverse((h.formed_on, h.id)));
     hits.into_iter().map(|i| i.id).collect()
 }
 

@@ -127,9 +127,11 @@ pub mod column_sets;
 pub mod error;
 pub mod imports;
 pub mod list;
+pub mod mail;
 pub mod model;
 pub mod narrative;
 pub mod online;
+pub mod online_files;
 mod ops;
 pub mod password;
 pub mod register;
@@ -155,6 +157,7 @@ pub use column_sets::ColumnSet;
 pub use error::{ErrorKind, StoreError};
 pub use imports::{ImportBatch, ImportOutcome};
 pub use list::{ApplicationPage, ApplicationQuery};
+pub use mail::{MailNotice, MailSecurity, MailSettings, NoticeKind};
 pub use model::{
     ApiToken, AuditEntry, AuditQuery, EventInput, LetterTemplate, NewUser, Review, ReviewAction,
     ReviewRules, ReviewStatus, ReviewStep, ReviewSubject, Role, Session, SessionPolicy,

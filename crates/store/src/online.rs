@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::Store;
 use crate::error::Result;
 use crate::model::Stamp;
+use crate::online_files::NewOnlineFile;
 use crate::ops::{self, NewApplication};
 
 /// The name online submissions are recorded and audited under.
@@ -98,10 +99,27 @@ impl Store {
         access: &OnlineAccess,
         stamp: &Stamp,
     ) -> Result<Application> {
+        self.register_online_with(new, access, &[], stamp).await
+    }
+
+    /// [`Store::register_online`] with the identity documents uploaded on the form, kept
+    /// with the application ([`crate::online_files`]); and the applicant's e-mail notice
+    /// of the receipt, if one is due ([`crate::mail`]). All or nothing.
+    pub async fn register_online_with(
+        &self,
+        new: NewApplication,
+        access: &OnlineAccess,
+        files: &[NewOnlineFile],
+        stamp: &Stamp,
+    ) -> Result<Application> {
         let env = self.env();
         tx!(self, write, |c| async {
             let app = ops::register_as(c, &env, new, stamp).await?;
             c.insert_online(&app.id.0, access, stamp.at).await?;
+            crate::online_files::insert(c, &app.id.0, files, stamp).await?;
+            for e in &app.events {
+                crate::mail::enqueue(c, &app, e, stamp.at).await?;
+            }
             ops::audit(
                 c,
                 stamp,

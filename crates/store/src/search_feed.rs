@@ -70,8 +70,9 @@ pub struct FeedBatch {
     pub mark: FeedMark,
 }
 
-/// PostgreSQL: every agency visible to a role that does not own the tables.
-const SEE_EVERY_AGENCY: &str = "SELECT set_config('app.agency_ids', \
+/// PostgreSQL: every agency visible to a role that does not own the tables (for the
+/// platform-wide work of one process: the search feed, the mail sender).
+pub(crate) const SEE_EVERY_AGENCY: &str = "SELECT set_config('app.agency_ids', \
      (SELECT COALESCE(string_agg(id::TEXT, ','), '') FROM agencies), true)";
 
 impl Store {

@@ -326,6 +326,8 @@ struct AppPage {
     /// The letter downloads are drafts (the reply is not approved as it stands).
     letter_draft: bool,
     correction: crate::pages::corrections::CorrectionView,
+    /// Submitted online: the identity documents and the e-mail notices.
+    online: crate::pages::online_case::OnlineCaseView,
 }
 
 async fn build_page(
@@ -496,7 +498,10 @@ async fn build_page(
         .map(|r| cal.add_working_days(today.max(r), 15).value.to_string())
         .unwrap_or_default();
     let off = offer(&app, &s);
+    let online =
+        crate::pages::online_case::OnlineCaseView::of(st, &user.actor(Via::Web), &app.id.0).await?;
     Ok(AppPage {
+        online,
         chrome: Chrome::new(ctx, "ledger").flash(msg),
         id: app.id.0.clone(),
         id_url: percent_encode(&app.id.0),

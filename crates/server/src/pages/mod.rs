@@ -27,6 +27,7 @@ pub mod account;
 pub mod account_agency;
 pub mod account_tokens;
 pub mod admin_audit;
+pub mod admin_mail;
 pub mod admin_platform;
 pub mod admin_settings;
 pub mod admin_templates;
@@ -38,6 +39,7 @@ pub mod ledger_export;
 pub mod ledger_import;
 pub mod ledger_list;
 pub mod ledger_opening;
+pub mod online_case;
 pub mod proactive;
 pub mod register;
 pub mod register_admin;
@@ -81,6 +83,8 @@ pub fn router() -> Router<AppState> {
         .merge(admin_templates::router())
         .merge(admin_audit::router())
         .merge(admin_settings::router())
+        .merge(admin_mail::router())
+        .merge(online_case::router())
 }
 
 async fn home(ctx: Ctx) -> Redirect {

@@ -12,7 +12,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -28,7 +28,12 @@ use crate::{AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/portal/{code}/apply", get(form_page).post(submit))
+        .route(
+            "/portal/{code}/apply",
+            get(form_page)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(super::apply_upload::BODY_LIMIT)),
+        )
         .route("/portal/{code}/track", get(track_page).post(track))
         .route("/portal/{code}/track/correct", axum::routing::post(correct))
         .route("/portal/{code}/track/letter", axum::routing::post(letter))
@@ -182,6 +187,8 @@ struct ApplyPage {
     f: OnlineForm,
     error: Option<String>,
     pow_bits: u32,
+    /// The limits of the identity documents: files, each, together.
+    file_limits: (usize, String, String),
     kinds: Vec<(&'static str, &'static str)>,
     documents: Vec<(&'static str, &'static str)>,
     forms: Vec<(&'static str, &'static str)>,
@@ -202,11 +209,24 @@ fn apply_page(
         f,
         error,
         pow_bits: POW_BITS,
+        file_limits: file_limits(),
         kinds: <gongkai_ledger::ApplicantKind as gongkai_ledger::Vocabulary>::options(),
         documents: <gongkai_ledger::IdDocument as gongkai_ledger::Vocabulary>::options(),
         forms: <gongkai_ledger::InformationForm as gongkai_ledger::Vocabulary>::options(),
         deliveries: <gongkai_ledger::Delivery as gongkai_ledger::Vocabulary>::options(),
     }
+}
+
+/// The identity documents' limits for the form: 2 files, `5.0 MB` each, `8.0 MB` together.
+fn file_limits() -> (usize, String, String) {
+    use gongkai_service::portal::id_files::{
+        MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, size_text,
+    };
+    (
+        MAX_FILES,
+        size_text(MAX_FILE_BYTES),
+        size_text(MAX_TOTAL_BYTES),
+    )
 }
 
 async fn form_page(
@@ -244,8 +264,10 @@ async fn submit(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(mut form): Form<ApplyForm>,
+    req: Request,
 ) -> Result<Response, PageError> {
+    let posted = super::apply_upload::read(&st, req).await?;
+    let mut form: ApplyForm = posted.form()?;
     ctx.check_csrf(&form.csrf)?;
     let agency = agency(&st, &code).await?;
     form.fields.fee_waiver = form.fee_waiver == "on";
@@ -266,10 +288,13 @@ async fn submit(
     if let Err(why) = verify_challenge(&st, &form.challenge, &form.sig, &form.nonce, &form.answer) {
         return again(&st, &agency, form.fields, why);
     }
+    if let Some(why) = posted.problem {
+        return again(&st, &agency, form.fields, why);
+    }
     rate(&st, "portal.apply", &ctx.client, APPLY_LIMIT).await?;
     match st
         .service()
-        .apply_online(&agency, &form.fields, &ctx.client)
+        .apply_online_with(&agency, &form.fields, &posted.files, &ctx.client)
         .await
     {
         Ok(receipt) => Ok(AppliedPage {

@@ -11,8 +11,10 @@
 //! contrast; `assets/portal.js`, kept in the browser, the page works without it).
 
 pub mod apply;
+pub mod apply_upload;
 pub mod guide;
 pub mod items;
+pub mod mail_sender;
 pub mod reports;
 pub mod search;
 pub mod search_page;

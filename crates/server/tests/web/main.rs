@@ -24,6 +24,7 @@ mod pages;
 mod platform;
 mod portal;
 mod portal_apply;
+mod portal_apply_files;
 mod portal_public_api;
 mod portal_search;
 mod processes;

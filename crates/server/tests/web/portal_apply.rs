@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::common::{Client, app_over, fresh_postgres_url, store_at};
 
 /// The value of hidden input `name` in `page`.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let start = page
         .find(&key)
@@ -21,7 +21,7 @@ fn hidden(page: &str, name: &str) -> String {
 }
 
 /// A nonce solving `challenge` (the browser's work, done here).
-fn solve(challenge: &str) -> String {
+pub(crate) fn solve(challenge: &str) -> String {
     let bits = gongkai_server::portal::apply::POW_BITS;
     (0u64..)
         .find(|n| {

@@ -263,10 +263,23 @@ impl Service {
         form: &OnlineForm,
         client: &str,
     ) -> Result<OnlineReceipt> {
+        self.apply_online_with(agency, form, &[], client).await
+    }
+
+    /// [`Service::apply_online`] with the identity documents uploaded on the form (at most
+    /// two, checked by [`super::id_files::check`]), kept with the application.
+    pub async fn apply_online_with(
+        &self,
+        agency: &Agency,
+        form: &OnlineForm,
+        files: &[super::id_files::IdFile],
+        client: &str,
+    ) -> Result<OnlineReceipt> {
         let store = self.public_store(agency);
         let office = store.office().await?;
         let today = self.current_date();
         let new = form.to_new(today, office.online_receipt_by_clerk)?;
+        let files = super::id_files::check(files)?;
         let code = new_code()?;
         let access = OnlineAccess {
             code_hash: code_hash(agency, &code),
@@ -274,7 +287,7 @@ impl Service {
             client: client.to_string(),
         };
         let app = store
-            .register_online(new, &access, &self.public_stamp())
+            .register_online_with(new, &access, &files, &self.public_stamp())
             .await?;
         tracing::info!(agency = %agency.code, application = %app.id.0, "online application");
         Ok(OnlineReceipt {

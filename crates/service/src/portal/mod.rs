@@ -20,6 +20,8 @@
 
 pub mod apply;
 pub mod guide;
+pub mod id_files;
+pub mod notify;
 pub mod reports;
 
 use chrono::NaiveDate;

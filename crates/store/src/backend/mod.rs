@@ -32,7 +32,13 @@ pub(crate) struct StoredStep {
 }
 
 /// The primitives of one transaction. Not public: callers use [`crate::Store`].
-pub(crate) trait Conn: crate::agencies::AgencyConn + accounts::AccountConn + Send {
+pub(crate) trait Conn:
+    crate::agencies::AgencyConn
+    + accounts::AccountConn
+    + crate::mail::MailConn
+    + crate::online_files::OnlineFileConn
+    + Send
+{
     async fn meta(&mut self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Sets `key` only if it has no value yet (several processes starting at once agree).

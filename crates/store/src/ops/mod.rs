@@ -361,6 +361,8 @@ pub(crate) async fn append_as<C: Conn>(
         crate::reviewing::require_approved(c, env, before, stamp).await?;
     }
     c.insert_event(&id.0, &event).await?;
+    // The applicant's e-mail notice, if one is due (written here, sent after the commit).
+    crate::mail::enqueue(c, &app, &event, stamp.at).await?;
     if amended {
         c.update_application_index(&app).await?;
     }
