@@ -111,6 +111,9 @@ impl Resp {
     }
 }
 
+/// One part of a multipart form: (field, file name if a file, bytes).
+pub type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
 /// A browser: cookies kept between requests.
 pub struct Client {
     pub app: Router,
@@ -212,20 +215,28 @@ impl Client {
 
     /// A multipart upload of files under `files`, with the CSRF token first.
     pub async fn upload(&mut self, uri: &str, csrf: &str, files: &[(&str, &[u8])]) -> Resp {
+        let mut parts: Vec<Part> = vec![("csrf", None, csrf.as_bytes())];
+        parts.extend(
+            files
+                .iter()
+                .map(|(name, bytes)| ("files", Some(*name), *bytes)),
+        );
+        self.multipart(uri, &parts).await
+    }
+
+    /// A multipart post of `parts` in order.
+    pub async fn multipart(&mut self, uri: &str, parts: &[Part<'_>]) -> Resp {
         let boundary = "----gongkai-test-boundary";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-            )
-            .as_bytes(),
-        );
-        for (name, bytes) in files {
+        for (name, file, bytes) in parts {
+            let disposition = match file {
+                Some(f) => format!(
+                    "form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream"
+                ),
+                None => format!("form-data; name=\"{name}\""),
+            };
             body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
+                format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
             );
             body.extend_from_slice(bytes);
             body.extend_from_slice(b"\r\n");

@@ -6,11 +6,10 @@
 //! the mail page (管理员) keeps the password hidden and lists the notices.
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use gongkai_store::{AuditQuery, Store};
 
-use crate::common::{Client, Resp, app_over, fresh_postgres_url, store_at};
+use crate::common::{Client, Part, Resp, app_over, fresh_postgres_url, store_at};
 use crate::portal_apply::{hidden, solve};
 
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00 the front of an ID card";
@@ -23,35 +22,16 @@ async fn post_multipart(
     fields: &[(&str, &str)],
     files: &[(&str, &str, &[u8])],
 ) -> Resp {
-    let boundary = "----gongkai-apply-boundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (field, name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    c.send(
-        Request::post(uri)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    let mut parts: Vec<Part> = fields
+        .iter()
+        .map(|(k, v)| (*k, None, v.as_bytes()))
+        .collect();
+    parts.extend(
+        files
+            .iter()
+            .map(|(field, name, bytes)| (*field, Some(*name), *bytes)),
+    );
+    c.multipart(uri, &parts).await
 }
 
 /// The answer to the page's arithmetic question (“三加五等于几？”).

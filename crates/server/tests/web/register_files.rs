@@ -7,42 +7,13 @@
 //! imports a good one with its attachments all at once from the files kept by the preview.
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use gongkai_store::Store;
 
-use crate::common::{Client, Resp, app_over, fresh_postgres_url, store_at};
-
-/// One part of a multipart form: (field, file name if a file, bytes).
-type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+use crate::common::{Client, Part, Resp, app_over, fresh_postgres_url, store_at};
 
 async fn multipart(c: &mut Client, uri: &str, parts: &[Part<'_>]) -> Resp {
-    let boundary = "----gongkai-register-files";
-    let mut body = Vec::new();
-    for (name, file, bytes) in parts {
-        let disposition = match file {
-            Some(f) => format!(
-                "form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream"
-            ),
-            None => format!("form-data; name=\"{name}\""),
-        };
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    c.send(
-        Request::post(uri)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    c.multipart(uri, parts).await
 }
 
 /// 导入 with the files kept by a preview.
