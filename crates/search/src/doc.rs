@@ -35,6 +35,11 @@ pub struct SearchDoc {
     pub formed_on: NaiveDate,
     /// The first publication of the version indexed.
     pub published_on: Option<NaiveDate>,
+    /// The caller's own data for its lists ([`crate::list`]): stored with the document and
+    /// given back as it is, never searched (the service keeps there what a list row shows
+    /// and the index has no field for).
+    #[serde(default)]
+    pub extra: String,
 }
 
 impl SearchDoc {

@@ -19,12 +19,13 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::doc::SearchDoc;
+use crate::substring::{CHARS, CharTokenizer};
 use crate::tokenizer::{ChineseTokenizer, TOKENIZER};
 use crate::{Result, SearchError, number};
 
 /// Bumped whenever the schema or the analyzer changes: an index of another version is
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The writer's memory budget (tantivy needs at least 15 MB per indexing thread).
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -50,6 +51,15 @@ pub(crate) struct Fields {
     pub formed_on: Field,
     pub published_on: Field,
     pub date: Field,
+    /// 名称, 索引号, 文号 and 内容概述 joined by a space, one token per character (the lists'
+    /// words, [`crate::substring`]).
+    pub list_text: Field,
+    /// 发布机构, one token per character.
+    pub organ_chars: Field,
+    /// The lists' order: 生成日期 (days) · 2^40 + item, newest first.
+    pub listed: Field,
+    /// [`SearchDoc::extra`].
+    pub extra: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -62,6 +72,11 @@ fn schema() -> (Schema, Fields) {
         );
         if stored { o.set_stored() } else { o }
     };
+    let chars = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(CHARS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         agency: b.add_u64_field("agency", INDEXED | FAST | STORED),
@@ -82,6 +97,10 @@ fn schema() -> (Schema, Fields) {
         formed_on: b.add_text_field("formed_on", STORED),
         published_on: b.add_text_field("published_on", STORED),
         date: b.add_i64_field("date", INDEXED | FAST),
+        list_text: b.add_text_field("list_text", chars.clone()),
+        organ_chars: b.add_text_field("organ_chars", chars),
+        listed: b.add_i64_field("listed", FAST),
+        extra: b.add_text_field("extra", STORED),
     };
     (b.build(), fields)
 }
@@ -169,6 +188,7 @@ impl SearchIndex {
 
     fn with_index(index: Index, fields: Fields, dir: Option<PathBuf>) -> Result<SearchIndex> {
         index.tokenizers().register(TOKENIZER, ChineseTokenizer);
+        index.tokenizers().register(CHARS, CharTokenizer);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -369,5 +389,23 @@ fn document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
         doc.add_text(f.published_on, p.to_string());
     }
     doc.add_i64(f.date, days(d.published_on.unwrap_or(d.formed_on)));
+    doc.add_text(
+        f.list_text,
+        format!(
+            "{} {} {} {}",
+            d.title,
+            d.index_number,
+            d.number.as_deref().unwrap_or(""),
+            d.summary
+        ),
+    );
+    doc.add_text(f.organ_chars, &d.organ);
+    doc.add_i64(f.listed, listed_key(d.formed_on, d.item));
+    doc.add_text(f.extra, &d.extra);
     doc
+}
+
+/// The lists' sort key: 生成日期, then the item (both newest first when descending).
+pub(crate) fn listed_key(formed_on: chrono::NaiveDate, item: u64) -> i64 {
+    (days(formed_on) << 40) | i64::try_from(item & ((1 << 40) - 1)).unwrap_or(0)
 }

@@ -7,7 +7,9 @@
 //!   canonical key.
 //! * [`SearchIndex`]: the tantivy index (on disk or in memory), written by
 //!   [`SearchIndex::apply`] / [`SearchIndex::rebuild`] with a *mark* in each commit (how far
-//!   the caller's change feed has been indexed), searched by [`SearchIndex::search`].
+//!   the caller's change feed has been indexed), searched by [`SearchIndex::search`] and
+//!   listed by [`SearchIndex::list`] (the 专栏's lists: filters, newest 生成日期 first,
+//!   words matched as substrings, [`substring`]).
 //!
 //! What is public (published, 主动公开, not withdrawn) is decided by the caller (the
 //! service's indexer); this crate indexes what it is given.
@@ -16,12 +18,15 @@ use std::path::{Path, PathBuf};
 
 pub mod doc;
 pub mod index;
+pub mod list;
 pub mod number;
 pub mod query;
+pub mod substring;
 pub mod tokenizer;
 
 pub use doc::SearchDoc;
 pub use index::{Change, SCHEMA_VERSION, SearchIndex};
+pub use list::{ListPage, ListQuery, Listed};
 pub use query::{
     MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, NumberMatch, SearchHit, SearchPage, SearchQuery,
     SortOrder,

@@ -190,7 +190,7 @@ fn words_query(f: &Fields, groups: &[QueryGroup], every: bool) -> Box<dyn Query>
     ))
 }
 
-fn filter_clauses(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
+pub(crate) fn filter_clauses(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     if !q.agencies.is_empty() {
         let any: Vec<(Occur, Box<dyn Query>)> = q

@@ -23,6 +23,7 @@ fn doc(item: u64, title: &str, body: &str) -> SearchDoc {
         genre: "通知".to_string(),
         formed_on: d("2023-03-01"),
         published_on: Some(d("2023-03-05")),
+        extra: String::new(),
     }
 }
 

@@ -19,7 +19,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use gongkai_ledger::register::{Disclosure, ItemStage};
+use gongkai_ledger::register::{Disclosure, ItemStage, Outlet};
 use gongkai_search::{Change, SearchDoc, SearchError, SearchHit, SearchIndex, SearchPage};
 use gongkai_store::register::ItemRecord;
 use gongkai_store::{AgencyId, FeedMark, StoreError};
@@ -125,6 +125,12 @@ fn search_error(e: SearchError) -> ServiceError {
     }
 }
 
+impl From<SearchError> for ServiceError {
+    fn from(e: SearchError) -> ServiceError {
+        search_error(e)
+    }
+}
+
 /// The text of each attachment of the version indexed, one string per attachment.
 ///
 /// The file name and the text the store kept when it was attached (`texts`, from
@@ -162,7 +168,12 @@ pub fn document_of(
     texts: &[(u32, gongkai_store::register::AttachmentText)],
 ) -> Option<SearchDoc> {
     let item = &record.item;
-    if item.stage == ItemStage::Withdrawn || item.disclosure != Disclosure::Proactive {
+    // As the item's page: 主动公开 with the 政府网站 among its channels (the 专栏 is the
+    // website's), not withdrawn.
+    if item.stage == ItemStage::Withdrawn
+        || item.disclosure != Disclosure::Proactive
+        || !item.outlets.contains(&Outlet::Website)
+    {
         return None;
     }
     let published = item.published_version?;
@@ -178,6 +189,16 @@ pub fn document_of(
         .min()
         .or(item.first_published_on);
     let d = &version.draft;
+    let website = record
+        .publications
+        .iter()
+        .filter(|p| p.publication.outlet == Outlet::Website)
+        .map(|p| p.publication.published_on)
+        .min();
+    let extra = crate::portal::lists::ListExtra {
+        validity: d.validity.clone(),
+        published_on: website.or(item.first_published_on),
+    };
     Some(SearchDoc {
         agency: u64::try_from(agency).ok()?,
         item: u64::try_from(item.id).ok()?,
@@ -192,6 +213,7 @@ pub fn document_of(
         genre: d.genre.clone(),
         formed_on: d.formed_on,
         published_on,
+        extra: extra.to_json(),
     })
 }
 
@@ -205,9 +227,23 @@ impl PortalSearch {
         }
     }
 
+    /// A search over an index in memory, empty until its first step fills it from the
+    /// database (tests; a process given no index directory).
+    pub fn in_memory(service: Service) -> Result<PortalSearch> {
+        Ok(PortalSearch::new(
+            service,
+            Arc::new(SearchIndex::in_memory()?),
+        ))
+    }
+
     /// The index underneath.
     pub fn index(&self) -> &Arc<SearchIndex> {
         &self.index
+    }
+
+    /// The service it reads the register through.
+    pub fn service(&self) -> &Service {
+        &self.service
     }
 
     async fn change_for(&self, agency: AgencyId, item: i64) -> Result<Change> {
@@ -232,7 +268,7 @@ impl PortalSearch {
         }
     }
 
-    async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&SearchIndex) -> gongkai_search::Result<T> + Send + 'static,
     ) -> Result<T> {

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
 use gongkai_service::portal::{ItemPage, PublicFilter};
+use gongkai_service::search::PortalSearch;
 use gongkai_service::{ErrorKind, Service, Via};
 use gongkai_store::register::NewAttachment;
 use gongkai_store::{ReviewAction, ReviewSubject};
@@ -23,6 +24,15 @@ on_both_backends!(
     only_approved_reports_are_public,
     one_agency_never_shows_another_agencys_items,
 );
+
+/// The 专栏's lists are served from a search index (one in memory per test, following the
+/// register's change feed as a server's does).
+fn portal(svc: &Service) -> PortalSearch {
+    PortalSearch::new(
+        svc.clone(),
+        std::sync::Arc::new(gongkai_search::SearchIndex::in_memory().unwrap()),
+    )
+}
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -98,12 +108,10 @@ async fn only_published_website_items_are_public(svc: &Service) {
     .await
     .unwrap();
     let me = agency(svc).await;
+    let ps = &portal(svc);
     // A draft is not public, whatever its channels.
     assert_eq!(
-        svc.portal_items(&me, &PublicFilter::default())
-            .await
-            .unwrap()
-            .total,
+        ps.items(&me, &PublicFilter::default()).await.unwrap().total,
         0
     );
     assert_eq!(
@@ -129,10 +137,7 @@ async fn only_published_website_items_are_public(svc: &Service) {
     )
     .await;
 
-    let list = svc
-        .portal_items(&me, &PublicFilter::default())
-        .await
-        .unwrap();
+    let list = ps.items(&me, &PublicFilter::default()).await.unwrap();
     assert_eq!(list.total, 1);
     assert_eq!(list.items[0].title, "关于印发政务公开工作要点的通知");
     assert_eq!(list.items[0].published_on, Some(d("2025-10-10")));
@@ -228,6 +233,7 @@ async fn corrections_and_withdrawals_show_as_published(svc: &Service) {
     let svc = &on_day(svc);
     let (li, zhu, wang) = office(svc).await;
     let me = agency(svc).await;
+    let ps = &portal(svc);
     let id = published(
         svc,
         draft(
@@ -246,10 +252,7 @@ async fn corrections_and_withdrawals_show_as_published(svc: &Service) {
     fixed.body = "更正后的正文。".into();
     svc.correct_item(&li, id, fixed, "标题漏字").await.unwrap();
     // The correction is under review: the public still reads the published version.
-    let list = svc
-        .portal_items(&me, &PublicFilter::default())
-        .await
-        .unwrap();
+    let list = ps.items(&me, &PublicFilter::default()).await.unwrap();
     assert_eq!(list.items[0].title, "关于开展安全检查的通知");
     let ItemPage::Published {
         item,
@@ -282,10 +285,7 @@ async fn corrections_and_withdrawals_show_as_published(svc: &Service) {
     // 撤稿: gone from the lists, the address says it was withdrawn.
     svc.withdraw_item(&zhu, id, "数据有误").await.unwrap();
     assert_eq!(
-        svc.portal_items(&me, &PublicFilter::default())
-            .await
-            .unwrap()
-            .total,
+        ps.items(&me, &PublicFilter::default()).await.unwrap().total,
         0
     );
     match svc.portal_item(&me, id).await.unwrap() {
@@ -309,6 +309,7 @@ async fn filters_and_the_catalogue(svc: &Service) {
     let svc = &on_day(svc);
     office(svc).await;
     let me = agency(svc).await;
+    let ps = &portal(svc);
     let mut notice = draft(
         "关于做好秋季防火工作的通知",
         "2025-09-26",
@@ -330,14 +331,11 @@ async fn filters_and_the_catalogue(svc: &Service) {
     rules.genre = "其他".into();
     published(svc, rules, web("2025-03-05")).await;
 
-    let all = svc
-        .portal_items(&me, &PublicFilter::default())
-        .await
-        .unwrap();
+    let all = ps.items(&me, &PublicFilter::default()).await.unwrap();
     assert_eq!(all.total, 3);
     let me_ref = &me;
     let titles = |f: PublicFilter| async move {
-        svc.portal_items(me_ref, &f)
+        ps.items(me_ref, &f)
             .await
             .unwrap()
             .items
@@ -377,8 +375,8 @@ async fn filters_and_the_catalogue(svc: &Service) {
         .await,
         ["关于做好秋季防火工作的通知"]
     );
-    let page2 = svc
-        .portal_items(
+    let page2 = ps
+        .items(
             &me,
             &PublicFilter {
                 page: 2,
@@ -390,11 +388,11 @@ async fn filters_and_the_catalogue(svc: &Service) {
         .unwrap();
     assert_eq!((page2.total, page2.items.len(), page2.pages()), (3, 1, 2));
     // The 制度 column: the default rules topic (综合政务\政务公开).
-    let rules = svc.portal_rules(&me, 1, 0).await.unwrap();
+    let rules = ps.rules(&me, 1, 0).await.unwrap();
     assert_eq!(rules.total, 1);
     assert_eq!(rules.items[0].title, "政府信息公开保密审查制度");
     // The catalogue: every public item, the art. 12 fields.
-    let rows = svc.portal_catalogue(&me, Some(2025)).await.unwrap();
+    let rows = ps.catalogue(&me, Some(2025)).await.unwrap();
     assert_eq!(rows.len(), 2);
     assert!(
         rows.iter()
@@ -406,8 +404,8 @@ async fn filters_and_the_catalogue(svc: &Service) {
         csv.contains("索引号") && csv.contains("关于做好秋季防火工作的通知"),
         "{csv}"
     );
-    let e = svc
-        .portal_items(
+    let e = ps
+        .items(
             &me,
             &PublicFilter {
                 year: Some(99),
@@ -512,6 +510,7 @@ async fn one_agency_never_shows_another_agencys_items(svc: &Service) {
     .await;
     let agencies = svc.portal_agencies().await.unwrap();
     assert_eq!(agencies.len(), 2);
+    let ps = &portal(svc);
     let b = agencies
         .iter()
         .find(|(a, _)| a.code == "B")
@@ -524,10 +523,7 @@ async fn one_agency_never_shows_another_agencys_items(svc: &Service) {
         "depth"
     );
     assert_eq!(
-        svc.portal_items(&b, &PublicFilter::default())
-            .await
-            .unwrap()
-            .total,
+        ps.items(&b, &PublicFilter::default()).await.unwrap().total,
         0
     );
     assert_eq!(

@@ -685,6 +685,13 @@ impl Store {
         tx!(self, read, |c| reviewing::review(c, &env, subject, today))
     }
 
+    /// The years whose annual report has a review with at least one step (any status),
+    /// oldest first.
+    pub async fn reviewed_report_years(&self) -> Result<Vec<i32>> {
+        let ids: Vec<String> = tx!(self, read, |c| c.reviewed_subjects("annual_report"))?;
+        Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
+    }
+
     /// Every review that has at least one step.
     pub async fn reviews(&self) -> Result<Vec<Review>> {
         let env = self.env();

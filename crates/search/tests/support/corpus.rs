@@ -71,6 +71,7 @@ pub fn planted_docs(f: &Fixture) -> Vec<SearchDoc> {
             genre: p.genre.clone(),
             formed_on: NaiveDate::from_ymd_opt(2023, 6, 1).expect("date"),
             published_on: NaiveDate::from_ymd_opt(2023, 6, 5),
+            extra: String::new(),
         })
         .collect()
 }
@@ -238,6 +239,7 @@ pub fn background(rng: &mut Rng, n: u64, sentences: &[&str]) -> SearchDoc {
         genre: genre.into(),
         formed_on,
         published_on: Some(formed_on + chrono::Days::new(3 + rng.below(15) as u64)),
+        extra: String::new(),
     }
 }
 

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_service::portal::{ItemPage, PublicFilter, PublicItem, PublicListing};
+use gongkai_service::search::PortalSearch;
 use gongkai_store::Agency;
 use serde::Deserialize;
 
@@ -28,6 +29,11 @@ pub fn router() -> Router<AppState> {
         .route("/portal/{code}/rules", get(rules))
         .route("/portal/{code}/catalogue", get(catalogue))
         .route("/portal/{code}/catalogue.{format}", get(catalogue_file))
+}
+
+/// The search index the lists are served from (`gongkai_service::portal::lists`).
+pub fn index(st: &AppState) -> Result<&PortalSearch, PageError> {
+    Ok(st.portal().lists(&st.service())?)
 }
 
 /// One item in a list.
@@ -192,7 +198,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let agency = agency(&st, &code).await?;
-    let listing = st.service().portal_items(&agency, &q.filter()?).await?;
+    let listing = index(&st)?.items(&agency, &q.filter()?).await?;
     let chrome = PortalChrome::new(&agency, "items");
     let base = format!("{}/items", chrome.base());
     let (topics, genres) = lists(&st, &agency).await?;
@@ -220,7 +226,7 @@ pub async fn rules_listing(
     page: u64,
     per_page: u64,
 ) -> Result<PublicListing, PageError> {
-    Ok(st.service().portal_rules(agency, page, per_page).await?)
+    Ok(index(st)?.rules(agency, page, per_page).await?)
 }
 
 async fn rules(
@@ -395,7 +401,7 @@ async fn catalogue(
     let agency = agency(&st, &code).await?;
     let mut filter = q.filter()?;
     filter.per_page = gongkai_service::portal::MAX_PER_PAGE;
-    let listing = st.service().portal_items(&agency, &filter).await?;
+    let listing = index(&st)?.items(&agency, &filter).await?;
     let chrome = PortalChrome::new(&agency, "catalogue");
     let base = format!("{}/catalogue", chrome.base());
     Ok(CataloguePage {
@@ -414,7 +420,7 @@ async fn catalogue_file(
 ) -> Result<Response, PageError> {
     let agency = agency(&st, &code).await?;
     let year = q.filter()?.year;
-    let rows = st.service().portal_catalogue(&agency, year).await?;
+    let rows = index(&st)?.catalogue(&agency, year).await?;
     let name = match year {
         Some(y) => format!("{}政府信息公开目录（{y}年）", agency.name),
         None => format!("{}政府信息公开目录", agency.name),

@@ -130,8 +130,8 @@ async fn home(State(st): State<AppState>, Path(code): Path<String>) -> Result<Re
     let agency = agency(&st, &code).await?;
     let service = st.service();
     let chrome = PortalChrome::new(&agency, "home");
-    let latest = service
-        .portal_items(
+    let latest = items::index(&st)?
+        .items(
             &agency,
             &gongkai_service::portal::PublicFilter {
                 per_page: 10,

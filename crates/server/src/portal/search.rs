@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use gongkai_service::search::PortalSearch;
+use gongkai_service::{Service, ServiceError};
 
 use crate::check::limits::RateLimiter;
 
@@ -41,6 +42,19 @@ impl PortalState {
 
     pub fn search(&self) -> Option<&PortalSearch> {
         self.search.get()
+    }
+
+    /// The index the 专栏's lists are served from: the process's, or — in a process given
+    /// none (tests; a server started without `gongkai serve`) — one in memory made now,
+    /// filled from the database at its first use and kept current as the lists ask
+    /// (`gongkai_service::portal::lists`).
+    pub fn lists(&self, service: &Service) -> Result<&PortalSearch, ServiceError> {
+        if let Some(s) = self.search.get() {
+            return Ok(s);
+        }
+        let made = PortalSearch::in_memory(service.clone())?;
+        // Another request may have set one meanwhile: then that one serves.
+        Ok(self.search.get_or_init(|| made))
     }
 
     /// Ok, or the seconds an anonymous `client` must wait (`-`: no address, not limited).

@@ -4,7 +4,8 @@
 //! follow 国办公开办函〔2019〕61号 as local implementing notices describe them
 //! (`proactive-and-portal.md` §3.1; the column scheme itself is SECONDARY/UNCONFIRMED):
 //! 政府信息公开指南 ([`guide`]), 政府信息公开制度 and 法定主动公开内容 (published items of
-//! the register, this module), 政府信息公开年报 ([`reports`]) and the 政府信息公开目录.
+//! the register: an item's page here, the lists in [`lists`], served from the search
+//! index), 政府信息公开年报 ([`reports`]) and the 政府信息公开目录 ([`lists`]).
 //!
 //! What is public, decided here once for every front end:
 //! * an item of the publication register that is 主动公开, published, with 政府网站 among
@@ -21,16 +22,15 @@
 pub mod apply;
 pub mod guide;
 pub mod id_files;
+pub mod lists;
 pub mod notify;
 pub mod reports;
 
 use chrono::NaiveDate;
-use gongkai_ledger::register::{
-    Disclosure, ItemDraft, ItemStage, Outlet, Validity, ValidityStatus,
-};
+use gongkai_ledger::register::{Disclosure, ItemDraft, ItemStage, Outlet, Validity};
 use gongkai_store::Agency;
 use gongkai_store::Store;
-use gongkai_store::register::{ItemOrder, ItemQuery, ItemRecord, RegisterItem};
+use gongkai_store::register::{ItemRecord, RegisterItem};
 use serde::Serialize;
 
 use crate::error::ServiceError;
@@ -149,92 +149,6 @@ impl Service {
         self.store.in_agency(agency.id)
     }
 
-    /// A page of the agency's published items (newest 生成日期 first).
-    pub async fn portal_items(&self, agency: &Agency, f: &PublicFilter) -> Result<PublicListing> {
-        if let Some(y) = f.year
-            && !(1949..=9999).contains(&y)
-        {
-            return Err(ServiceError::invalid("年度", format!("{y} 不是有效年度")));
-        }
-        for (k, v) in [
-            ("search", &f.text),
-            ("title", &f.topic),
-            ("title", &f.genre),
-            ("title", &f.organ),
-        ] {
-            crate::limits::opt(k, v.as_deref())?;
-        }
-        let per_page = match f.per_page {
-            0 => PER_PAGE,
-            n => n.min(MAX_PER_PAGE),
-        };
-        let page = f.page.max(1);
-        let store = self.public_store(agency);
-        let mut q = public_query(f);
-        q.offset = (page - 1).saturating_mul(per_page);
-        q.limit = Some(per_page);
-        let found = store.list_items(&q).await?;
-        Ok(PublicListing {
-            total: found.total,
-            page,
-            per_page,
-            items: public_rows(&store, found.items).await?,
-        })
-    }
-
-    /// The 政府信息公开制度 column: published items of the office's rules topic
-    /// ([`gongkai_ledger::OfficeSettings::rules_topic`]).
-    pub async fn portal_rules(
-        &self,
-        agency: &Agency,
-        page: u64,
-        per_page: u64,
-    ) -> Result<PublicListing> {
-        let office = self.public_store(agency).office().await?;
-        let filter = PublicFilter {
-            topic: Some(office.rules_topic().to_string()),
-            page,
-            per_page,
-            ..Default::default()
-        };
-        self.portal_items(agency, &filter).await
-    }
-
-    /// The whole 政府信息公开目录 (art. 12) of the public items, for download: 索引号, 名称,
-    /// 内容概述, 生成日期, 发布机构, 文号, 主题分类 (and 体裁, the website's date).
-    pub async fn portal_catalogue(
-        &self,
-        agency: &Agency,
-        year: Option<i32>,
-    ) -> Result<Vec<crate::register_catalogue::CatalogueRow>> {
-        let store = self.public_store(agency);
-        let q = public_query(&PublicFilter {
-            year,
-            ..Default::default()
-        });
-        let found = store.list_items(&q).await?;
-        Ok(public_rows(&store, found.items)
-            .await?
-            .into_iter()
-            .map(|i| crate::register_catalogue::CatalogueRow {
-                channels: i
-                    .published_on
-                    .map(|d| format!("{} {d}", Outlet::Website.label_zh()))
-                    .unwrap_or_default(),
-                id: i.id,
-                index_number: i.index_number,
-                title: i.title,
-                summary: i.summary,
-                formed_on: i.formed_on,
-                organ: i.organ,
-                number: i.number,
-                topic: i.topic,
-                genre: i.genre,
-                published_on: i.published_on,
-            })
-            .collect())
-    }
-
     /// An item's public page (`NotFound` for anything not public, module docs).
     pub async fn portal_item(&self, agency: &Agency, id: i64) -> Result<ItemPage> {
         let record = match self.public_store(agency).item_record(id).await {
@@ -307,40 +221,6 @@ impl Service {
     }
 }
 
-/// The register query of the public items with the filters (all rows: the caller pages).
-fn public_query(f: &PublicFilter) -> ItemQuery {
-    let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-    ItemQuery {
-        text: given(&f.text),
-        topic: given(&f.topic),
-        genre: given(&f.genre),
-        organ: given(&f.organ),
-        year: f.year,
-        stage: Some(ItemStage::Published),
-        outlet: Some(Outlet::Website),
-        disclosure: Some("proactive".into()),
-        order: ItemOrder::Newest,
-        ..Default::default()
-    }
-}
-
-/// The rows as the public sees them: an item with a correction not yet published shows
-/// its published version (read from its record).
-async fn public_rows(store: &Store, items: Vec<RegisterItem>) -> Result<Vec<PublicItem>> {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        if item.unpublished_change() {
-            let record = store.item_record(item.id).await?;
-            if let Some((p, _)) = published_view(&record) {
-                out.push(p);
-            }
-        } else {
-            out.push(public_item(&item, &item_draft_fields(&item), None));
-        }
-    }
-    Ok(out)
-}
-
 fn not_found(id: i64) -> ServiceError {
     ServiceError::NotFound {
         what: "政府信息",
@@ -404,32 +284,6 @@ fn draft_fields(d: &ItemDraft) -> Fields {
         genre: d.genre.clone(),
         summary: d.summary.clone(),
         validity: d.validity.clone(),
-    }
-}
-
-/// The fields of the item's row (its current version, which is the published one when
-/// there is no unpublished change).
-fn item_draft_fields(item: &RegisterItem) -> Fields {
-    Fields {
-        title: item.title.clone(),
-        organ: item.organ.clone(),
-        formed_on: item.formed_on,
-        number: item.number.clone(),
-        topic: item.topic.clone(),
-        genre: item.genre.clone(),
-        summary: item.summary.clone(),
-        validity: item
-            .doc_kind
-            .zip(item.validity)
-            .map(|(kind, status)| Validity {
-                kind,
-                status,
-                effective_on: None,
-                ended_on: match status {
-                    ValidityStatus::Effective => None,
-                    _ => item.valid_until,
-                },
-            }),
     }
 }
 

@@ -94,6 +94,8 @@ pub(crate) trait Conn:
 
     async fn review_steps(&mut self, kind: &str, id: &str) -> Result<Vec<ReviewStep>>;
     async fn all_review_steps(&mut self) -> Result<Vec<StoredStep>>;
+    /// The subjects of one kind that have at least one review step.
+    async fn reviewed_subjects(&mut self, kind: &str) -> Result<Vec<String>>;
     async fn insert_review_step(&mut self, kind: &str, id: &str, s: &ReviewStep) -> Result<()>;
 
     async fn template(&mut self, key: &str) -> Result<Option<LetterTemplate>>;
@@ -524,6 +526,17 @@ macro_rules! impl_conn {
                 .fetch_all(&mut *self.t)
                 .await?;
                 rows.into_iter().map(step_from).collect()
+            }
+
+            async fn reviewed_subjects(&mut self, kind: &str) -> Result<Vec<String>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT DISTINCT subject_id FROM reviews \
+                     WHERE agency_id = $1 AND subject_kind = $2 ORDER BY subject_id",
+                )
+                .bind(self.agency)
+                .bind(kind)
+                .fetch_all(&mut *self.t)
+                .await?)
             }
 
             async fn insert_review_step(
