@@ -76,6 +76,7 @@ pub const LIMITS: &[Limit] = &[
     l("mail_password", "邮箱密码", 1024),
     l("mail_from", "发件人地址", 254),
     l("mail_from_name", "发件人名称", 100),
+    l("mail_test_to", "测试收件地址", 254),
 ];
 
 /// The limit of field `key` (`parent.key` first, then `key`), or the default under the

@@ -30,6 +30,7 @@ on_both_backends!(
     a_failing_server_leaves_the_notice_pending_and_it_is_retried,
     the_mail_settings_are_the_administrators_and_keep_the_password,
     identity_documents_are_kept_for_the_office_only,
+    a_test_message_says_whether_the_server_works,
 );
 
 fn form() -> OnlineForm {
@@ -529,4 +530,67 @@ async fn identity_documents_are_kept_for_the_office_only(svc: &Service) {
         svc.applications(Default::default()).await.unwrap().len(),
         before
     );
+}
+
+async fn a_test_message_says_whether_the_server_works(svc: &Service) {
+    let (li, _zhu, _wang) = office(svc).await;
+    let admin = admin(svc).await;
+    // Nothing saved yet: the form says so, naming the field.
+    let e = svc.test_mail(&admin, "me@example.com").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert!(e.to_string().contains("邮件服务器"), "{e}");
+    let sink = Sink::start().await;
+    svc.set_mail(&admin, Some(&mail(&sink))).await.unwrap();
+    // Only the administrator; a bad address is refused before anything is sent.
+    assert_eq!(
+        svc.test_mail(&li, "me@example.com")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Forbidden
+    );
+    let e = svc.test_mail(&admin, "not an address").await.unwrap_err();
+    assert!(e.to_string().contains("测试收件地址"), "{e}");
+    assert!(sink.messages().is_empty());
+
+    let t = svc.test_mail(&admin, " me@example.com ").await.unwrap();
+    assert!(t.sent, "{}", t.message);
+    assert!(t.message.contains("me@example.com"), "{}", t.message);
+    let got = sink.messages();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].to, vec!["me@example.com".to_string()]);
+    assert!(
+        got[0].subject.contains("邮件通知测试"),
+        "{}",
+        got[0].subject
+    );
+    assert!(got[0].auth.is_some(), "signed in with the saved user");
+
+    // A server that refuses: an answer in words, not an error; nothing queued.
+    sink.fail(true);
+    let t = svc.test_mail(&admin, "me@example.com").await.unwrap();
+    assert!(!t.sent);
+    assert!(
+        t.message.contains("未能发出") && t.message.contains("451"),
+        "{}",
+        t.message
+    );
+    assert_eq!(sink.messages().len(), 1);
+
+    // Both tries audited with the outcome; the password nowhere.
+    let rows = svc
+        .store()
+        .audit(&AuditQuery {
+            action: Some("mail.test".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| !r.detail.to_string().contains("s3cret"))
+    );
+    assert!(rows.iter().any(|r| r.detail["sent"] == true));
+    assert!(rows.iter().any(|r| r.detail["sent"] == false));
 }

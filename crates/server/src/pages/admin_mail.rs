@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/mail", get(page).post(save))
         .route("/admin/mail/retry", post(retry))
+        .route("/admin/mail/test", post(test))
 }
 
 /// The form as entered (the password is never filled in).
@@ -64,6 +65,9 @@ struct MailPage {
     error: Option<String>,
     notices: Vec<NoticeRow>,
     securities: [(&'static str, &'static str); 3],
+    /// The last test message: (sent, what happened).
+    tested: Option<(bool, String)>,
+    test_to: String,
 }
 
 const SECURITIES: [(&str, &str); 3] = [
@@ -116,6 +120,8 @@ fn page_of(
             })
             .collect(),
         securities: SECURITIES,
+        tested: None,
+        test_to: String::new(),
     }
 }
 
@@ -189,4 +195,34 @@ async fn retry(
     let actor = ctx.user()?.actor(Via::Web);
     st.service().retry_mail(&actor, form.id).await?;
     Ok(Redirect::to("/admin/mail?msg=mail_retry").into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TestForm {
+    csrf: String,
+    to: String,
+}
+
+/// Sends a test message with the saved settings and shows what happened on the page.
+async fn test(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<TestForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let actor = ctx.user()?.actor(Via::Web);
+    let service = st.service();
+    let (status, tested, error) = match service.test_mail(&actor, &form.to).await {
+        Ok(t) => (StatusCode::OK, Some((t.sent, t.message)), None),
+        Err(e) if e.kind() == gongkai_service::ErrorKind::Invalid => {
+            (StatusCode::UNPROCESSABLE_ENTITY, None, Some(e.to_string()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let view = service.mail_view(&actor).await?;
+    let mut page = page_of(Chrome::new(&ctx, "admin"), &view, None, error);
+    page.tested = tested;
+    page.test_to = form.to.trim().to_string();
+    Ok((status, page).into_response())
 }

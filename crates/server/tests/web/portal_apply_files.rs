@@ -257,6 +257,48 @@ async fn mail_settings_page(app: Router, store: Store) {
     clerk.login("clerk").await;
     assert_eq!(clerk.get("/admin/mail").await.status, StatusCode::FORBIDDEN);
 
+    // A test message: a bad address is refused on the form; a server that cannot be
+    // reached (a closed port on this machine) is said in words on the page.
+    let csrf = admin.csrf("/admin/mail").await;
+    let r = admin
+        .post_form("/admin/mail/test", &[("csrf", &csrf), ("to", "nobody")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("测试收件地址"), "{}", r.text());
+    let mut closed = fields.clone();
+    closed[2] = ("host", "127.0.0.1");
+    closed[3] = ("port", "9");
+    closed[4] = ("security", "none");
+    closed[6] = ("password", "");
+    let r = admin.post_form("/admin/mail", &closed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = admin
+        .post_form(
+            "/admin/mail/test",
+            &[("csrf", &csrf), ("to", "me@example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text().contains("测试邮件未能发出") && r.text().contains("127.0.0.1:9"),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains("Pa55"), "never shown back");
+    let clerk_csrf = clerk.csrf("/ledger").await;
+    let r = clerk
+        .post_form(
+            "/admin/mail/test",
+            &[("csrf", &clerk_csrf), ("to", "me@example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        r.text().contains("管理员") || r.text().contains("无权"),
+        "{}",
+        r.text()
+    );
+
     // An online application with an address: its notice is listed, pending.
     let mut v = Client::new(&app);
     let form = v.get("/portal/local-1/apply").await.text();

@@ -200,6 +200,53 @@ impl Service {
         Ok(())
     }
 
+    /// Sends a test message to `to` with the saved server, at once (管理员), so the office
+    /// sees whether its settings work before an applicant depends on them. What the server
+    /// answered comes back in words (a failure is an answer, not an error of this call);
+    /// audited (`mail.test`: the address and the outcome).
+    pub async fn test_mail(&self, actor: &Actor, to: &str) -> Result<MailTest> {
+        self.refused(actor, "mail.test", "mail", require_admin(actor))
+            .await?;
+        crate::limits::text("mail_test_to", to)?;
+        let to = to.trim();
+        if !is_address(to) {
+            return Err(ServiceError::invalid(
+                "测试收件地址",
+                format!("“{to}”不是有效的电子邮箱地址"),
+            ));
+        }
+        let store = self.store_for(actor);
+        let settings = store.mail_settings().await?.ok_or_else(|| {
+            ServiceError::invalid("邮件服务器", "尚未设置邮件服务器：请先填写并保存")
+        })?;
+        let agency = store.this_agency().await?;
+        let outcome = send_test(&settings, &agency.name, to).await;
+        let test = match outcome {
+            Ok(()) => MailTest {
+                sent: true,
+                message: format!(
+                    "测试邮件已由 {}:{} 发往 {to}，请到该邮箱查收",
+                    settings.host, settings.port
+                ),
+            },
+            Err(e) => MailTest {
+                sent: false,
+                message: format!("测试邮件未能发出：{e}"),
+            },
+        };
+        store
+            .record_audit(
+                &actor.stamp(),
+                "mail.test",
+                "mail",
+                &settings.host,
+                serde_json::json!({ "to": to, "sent": test.sent, "message": test.message }),
+            )
+            .await?;
+        tracing::info!(user = actor.name(), to, sent = test.sent, "test mail");
+        Ok(test)
+    }
+
     /// Puts a notice given up back in the queue (管理员).
     pub async fn retry_mail(&self, actor: &Actor, id: i64) -> Result<()> {
         self.refused(actor, "mail.retry", "mail", require_admin(actor))
@@ -310,6 +357,40 @@ impl Service {
             .map_err(|e| format!("邮件服务器 {}:{}：{e}", settings.host, settings.port))?;
         Ok(subject)
     }
+}
+
+/// What a test message came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MailTest {
+    pub sent: bool,
+    /// In Chinese: where it went, or what the server answered.
+    pub message: String,
+}
+
+/// Sends the test message; the error in words.
+async fn send_test(s: &MailSettings, agency: &str, to: &str) -> std::result::Result<(), String> {
+    let from = Mailbox::new(
+        Some(s.from_name.clone()).filter(|n| !n.is_empty()),
+        s.from_address
+            .parse()
+            .map_err(|e| format!("发件人地址无效：{e}"))?,
+    );
+    let to: lettre::Address = to.parse().map_err(|e| format!("收件人地址无效：{e}"))?;
+    let message = Message::builder()
+        .from(from)
+        .to(Mailbox::new(None, to))
+        .subject(format!("{agency}政府信息公开邮件通知测试"))
+        .header(ContentType::TEXT_PLAIN)
+        .body(format!(
+            "这是一封测试邮件：{agency}的政府信息公开系统可以通过邮件服务器 {}:{} 发送邮件。\n网上申请的受理、补正、延期和答复通知将由此发出。\n\n（本邮件由系统自动发送，请勿直接回复。）\n",
+            s.host, s.port
+        ))
+        .map_err(|e| format!("邮件无法生成：{e}"))?;
+    transport(s)?
+        .send(message)
+        .await
+        .map_err(|e| format!("邮件服务器 {}:{}：{e}", s.host, s.port))?;
+    Ok(())
 }
 
 /// The agency's code in a URL path.
