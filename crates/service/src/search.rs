@@ -381,6 +381,17 @@ impl PortalSearch {
         })
     }
 
+    /// Compacts the register's change feed ([`gongkai_store::Store::compact_search_feed`]:
+    /// an item's newest row kept, which every follower's next step reads anyway); the
+    /// follower of `gongkai serve` calls it once an hour. Returns the rows removed.
+    pub async fn compact_feed(&self) -> Result<u64> {
+        let n = self.service.store().compact_search_feed().await?;
+        if n > 0 {
+            tracing::info!(removed = n, "检索变更记录已压缩");
+        }
+        Ok(n)
+    }
+
     /// Searches (the public: no actor, nothing but published 主动公开 items).
     pub async fn search(&self, q: &PortalQuery) -> Result<PortalResults> {
         let agencies = self.service.store().agencies().await?;

@@ -21,6 +21,7 @@ on_both_backends!(
     published_found_withdrawn_gone_corrected_by_new_title,
     the_index_on_disk_keeps_its_position,
     one_agency_or_the_jurisdiction,
+    a_compacted_feed_keeps_what_every_follower_reads,
 );
 
 fn d(s: &str) -> NaiveDate {
@@ -312,4 +313,106 @@ async fn one_agency_or_the_jurisdiction(svc: &Service) {
     let e = s.search(&q(&"安".repeat(300))).await.unwrap_err();
     assert_eq!(e.kind(), gongkai_service::ErrorKind::Invalid);
     assert!(e.to_string().contains("检索词"), "{e}");
+}
+
+/// The items of the 专栏's list, in order.
+async fn listed(s: &PortalSearch, svc: &Service) -> Vec<(i64, String)> {
+    let agency = svc.portal_agency("local-1").await.unwrap();
+    let f = gongkai_service::portal::PublicFilter {
+        per_page: 100,
+        ..Default::default()
+    };
+    s.items(&agency, &f)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| (i.id, i.title))
+        .collect()
+}
+
+async fn a_compacted_feed_keeps_what_every_follower_reads(svc: &Service) {
+    let svc = &on_day(svc);
+    let (li, zhu, wang) = office(svc).await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let it = svc
+            .register_item(
+                &li,
+                draft(
+                    &format!("关于第{n}批项目的通知"),
+                    &format!("某政办发〔2025〕{}号", 40 + n),
+                    "正文。",
+                ),
+            )
+            .await
+            .unwrap();
+        review_item(svc, it.id, &li, &zhu, &wang).await;
+        svc.publish_item(&li, it.id, website("2025-10-10"))
+            .await
+            .unwrap();
+        ids.push(it.id);
+    }
+    // A follower that stops here, in the middle of the items' histories.
+    let behind = PortalSearch::new(svc.clone(), Arc::new(SearchIndex::in_memory().unwrap()));
+    behind.step().await.unwrap();
+    assert_eq!(listed(&behind, svc).await.len(), 6);
+    // Then more history: corrections published, a withdrawal, a new item.
+    for &id in &ids[..3] {
+        let mut fixed = draft(
+            &format!("更正后的第{id}号通知"),
+            "某政办发〔2025〕99号",
+            "更正后的正文。",
+        );
+        fixed.number = None;
+        svc.correct_item(&li, id, fixed, "标题有误").await.unwrap();
+        review_item(svc, id, &li, &zhu, &wang).await;
+        svc.publish_item(&li, id, website("2025-10-15"))
+            .await
+            .unwrap();
+    }
+    svc.withdraw_item(&zhu, ids[4], "已失效").await.unwrap();
+    let late = svc
+        .register_item(
+            &li,
+            draft("关于后来登记的事项的通知", "某政办发〔2025〕60号", "正文。"),
+        )
+        .await
+        .unwrap();
+    review_item(svc, late.id, &li, &zhu, &wang).await;
+    svc.publish_item(&li, late.id, website("2025-10-16"))
+        .await
+        .unwrap();
+
+    let store = svc.store();
+    let before = store.search_feed_len().await.unwrap();
+    let removed = behind.compact_feed().await.unwrap();
+    let after = store.search_feed_len().await.unwrap();
+    assert!(removed > 0, "the items' histories had several rows each");
+    assert_eq!(after, before - removed);
+    assert!(after <= 7 + 1, "about a row an item: {after}");
+    assert_eq!(
+        behind.compact_feed().await.unwrap(),
+        0,
+        "nothing left to remove"
+    );
+
+    // The follower that was behind catches up through the compacted feed to exactly what
+    // a rebuild from the database gives.
+    let fresh = PortalSearch::new(svc.clone(), Arc::new(SearchIndex::in_memory().unwrap()));
+    fresh.rebuild().await.unwrap();
+    let want = listed(&fresh, svc).await;
+    assert_eq!(want.len(), 6, "{want:?}");
+    assert!(want.iter().any(|(_, t)| t.starts_with("更正后的")));
+    assert!(want.iter().all(|(id, _)| *id != ids[4]), "withdrawn");
+    let start = std::time::Instant::now();
+    loop {
+        behind.step().await.unwrap();
+        let got = listed(&behind, svc).await;
+        if got == want || start.elapsed() > std::time::Duration::from_secs(10) {
+            assert_eq!(got, want);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -160,6 +160,56 @@ impl Store {
         }
     }
 
+    /// Compacts the feed: of each item's rows only the newest is kept — the one a reader
+    /// at any older position reads anyway (SQLite: the highest id; PostgreSQL: the highest
+    /// transaction, then id) — so the feed grows with the register (a row an item), not
+    /// with its history. No reader's next read changes: the items after any position are
+    /// the same before and after. Returns the rows removed.
+    pub async fn compact_search_feed(&self) -> Result<u64> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
+                let r = sqlx::query(
+                    "DELETE FROM search_feed WHERE id NOT IN \
+                     (SELECT MAX(id) FROM search_feed GROUP BY agency_id, item_id)",
+                )
+                .execute(&mut *t)
+                .await?;
+                t.commit().await?;
+                Ok(r.rows_affected())
+            }
+            Pool::Postgres(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query(SEE_EVERY_AGENCY).execute(&mut *t).await?;
+                let r = sqlx::query(
+                    "DELETE FROM search_feed f USING search_feed g \
+                     WHERE g.agency_id = f.agency_id AND g.item_id = f.item_id \
+                     AND (g.tx > f.tx OR (g.tx = f.tx AND g.id > f.id))",
+                )
+                .execute(&mut *t)
+                .await?;
+                t.commit().await?;
+                Ok(r.rows_affected())
+            }
+        }
+    }
+
+    /// Rows in the feed (all agencies).
+    pub async fn search_feed_len(&self) -> Result<u64> {
+        let sql = "SELECT COUNT(*) FROM search_feed";
+        let n: i64 = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+            Pool::Postgres(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query(SEE_EVERY_AGENCY).execute(&mut *t).await?;
+                let n = sqlx::query_scalar(sql).fetch_one(&mut *t).await?;
+                t.commit().await?;
+                n
+            }
+        };
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// Every item of every agency that the public may find: 主动公开, published, not
     /// withdrawn — as (agency, item), by agency and item.
     pub async fn searchable_items(&self) -> Result<Vec<(AgencyId, i64)>> {

@@ -4,7 +4,8 @@
 //! `gongkai serve` opens the index in its directory ([`PortalState::set`]) and runs
 //! [`follow`] on the runtime: one step at start (a rebuild if the index has no position)
 //! and then one step every interval, each reading the register's change feed after the
-//! index's position (see `gongkai_service::search`). A process without an index answers
+//! index's position (see `gongkai_service::search`); once an hour it compacts the feed
+//! (each item's newest row kept). A process without an index answers
 //! `GET /api/v1/portal/search` with 503 (tests set an index in memory).
 
 use std::sync::OnceLock;
@@ -71,10 +72,21 @@ impl PortalState {
 pub async fn follow(search: PortalSearch, every: Duration) {
     let mut tick = tokio::time::interval(every.max(Duration::from_millis(50)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut compacted: Option<Instant> = None;
     loop {
         tick.tick().await;
         if let Err(e) = search.step().await {
             tracing::warn!(error = %e, "检索索引未能更新，稍后重试");
         }
+        // Once an hour (and at start) the feed keeps only each item's newest row.
+        if compacted.is_none_or(|t| t.elapsed() >= COMPACT_EVERY) {
+            compacted = Some(Instant::now());
+            if let Err(e) = search.compact_feed().await {
+                tracing::warn!(error = %e, "检索变更记录未能压缩，稍后重试");
+            }
+        }
     }
 }
+
+/// How often the follower compacts the change feed.
+pub const COMPACT_EVERY: Duration = Duration::from_secs(3600);
