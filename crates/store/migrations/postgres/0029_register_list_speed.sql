@@ -1,0 +1,4 @@
+-- The register at 100,000 items (issue 16's acceptance figures), continued from 0028.
+-- ../sqlite/0029_register_list_speed.sql makes the same on SQLite, and rewrites the word
+-- index's triggers there (PostgreSQL's function reads the positions from
+-- `generate_series`, which needs no change).
