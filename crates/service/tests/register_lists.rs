@@ -93,7 +93,9 @@ async fn filtered_lists_equal_a_plain_filter(svc: &Service) {
 
     // Items with Latin letters, punctuation, LIKE's wildcards and words at either end.
     let base = generated[0].draft.clone();
-    for (title, number, summary) in [
+    // Two of them under a sub-topic (`综合政务\政务公开`, one entered with a slash), one
+    // under `综合政务` itself, two of other 发布机构.
+    for (k, (title, number, summary)) in [
         (
             "防汛抗旱Ab-1%工作",
             Some("临政发〔2025〕7号"),
@@ -101,9 +103,13 @@ async fn filtered_lists_equal_a_plain_filter(svc: &Service) {
         ),
         ("汛期 AB-12 安排", None, "抗旱"),
         ("Flood 防汛", Some("ab_1"), "末尾汛"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let mut d = base.clone();
-        d.organ = String::new();
+        d.organ = ["", "临河市水利局", "某市某局办公室"][k].into();
+        d.topic = ["综合政务/政务公开", "综合政务", "综合政务\\政务公开"][k].into();
         d.title = title.into();
         d.number = number.map(Into::into);
         d.summary = summary.into();
@@ -168,6 +174,10 @@ async fn filtered_lists_equal_a_plain_filter(svc: &Service) {
         "改名前",
         "-",
         "zzz",
+        "通知 2",
+        "2",
+        "临河 汛",
+        "号 通知 2026",
     ]
     .iter()
     .map(|t| ItemQuery {
@@ -206,6 +216,33 @@ async fn filtered_lists_equal_a_plain_filter(svc: &Service) {
         },
         ItemQuery {
             organ: Some("临河 办公室".into()),
+            ..Default::default()
+        },
+        ItemQuery {
+            organ: Some("水利".into()),
+            ..Default::default()
+        },
+        ItemQuery {
+            organ: Some("某市 局".into()),
+            ..Default::default()
+        },
+        ItemQuery {
+            topic: Some("综合政务".into()),
+            ..Default::default()
+        },
+        ItemQuery {
+            topic: Some("综合政务\\政务公开".into()),
+            ..Default::default()
+        },
+        ItemQuery {
+            text: Some("通知".into()),
+            outlet: Some(Outlet::NewMedia),
+            ..Default::default()
+        },
+        ItemQuery {
+            text: Some("汛 2026".into()),
+            organ: Some("临河".into()),
+            outlet: Some(Outlet::Gazette),
             ..Default::default()
         },
         ItemQuery {

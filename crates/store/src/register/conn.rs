@@ -722,18 +722,18 @@ macro_rules! impl_register_conn {
             }
 
             async fn list_items(&mut self, q: &ItemQuery) -> Result<ItemPage> {
-                let (count, rows, params) =
+                let (count, rows) =
                     query::sql(q, self.agency, <$db as query::Dialect>::POSTGRES);
                 // Built from fixed fragments only; every value is bound.
                 let total: i64 = bind_all!(
-                    sqlx::query_scalar::<$db, i64>(sqlx::AssertSqlSafe(count)),
-                    &params
+                    sqlx::query_scalar::<$db, i64>(sqlx::AssertSqlSafe(count.text)),
+                    &count.params
                 )
                 .fetch_one(&mut *self.t)
                 .await?;
                 let items: Vec<ItemCols> = bind_all!(
-                    sqlx::query_as::<$db, ItemCols>(sqlx::AssertSqlSafe(rows)),
-                    &params
+                    sqlx::query_as::<$db, ItemCols>(sqlx::AssertSqlSafe(rows.text)),
+                    &rows.params
                 )
                 .fetch_all(&mut *self.t)
                 .await?;
@@ -760,9 +760,9 @@ pub(crate) trait ExplainConn: Conn {
 
 impl ExplainConn for crate::Tx<'_, sqlx::Sqlite> {
     async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>> {
-        let (count, rows, params) = query::sql(q, self.agency, false);
+        let (count, rows) = query::sql(q, self.agency, false);
         let mut out = Vec::new();
-        for sql in [count, rows] {
+        for query::Sql { text: sql, params } in [count, rows] {
             let sql = format!("EXPLAIN QUERY PLAN {sql}");
             let steps: Vec<(i64, i64, i64, String)> = bind_all!(
                 sqlx::query_as::<sqlx::Sqlite, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql)),
@@ -778,9 +778,9 @@ impl ExplainConn for crate::Tx<'_, sqlx::Sqlite> {
 
 impl ExplainConn for crate::Tx<'_, sqlx::Postgres> {
     async fn explain_items(&mut self, q: &ItemQuery) -> Result<Vec<String>> {
-        let (count, rows, params) = query::sql(q, self.agency, true);
+        let (count, rows) = query::sql(q, self.agency, true);
         let mut out = Vec::new();
-        for sql in [count, rows] {
+        for query::Sql { text: sql, params } in [count, rows] {
             let sql = format!("EXPLAIN (ANALYZE, COSTS OFF) {sql}");
             let steps: Vec<String> = bind_all!(
                 sqlx::query_scalar::<sqlx::Postgres, String>(sqlx::AssertSqlSafe(sql)),

@@ -54,7 +54,10 @@ fn day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china_offset()).date_naive()
 }
 
-/// The register's four reads (both backends).
+/// The register's four reads (both backends). The corrections and the items with versions
+/// to read are found on partial indexes of migration 0029 (`register_versions_corrected`,
+/// `register_items_versioned`; the latter's condition as written there), the items read
+/// first (`CROSS JOIN` keeps SQLite from scanning every version instead).
 pub(crate) trait FactsConn: Conn {
     async fn fact_items(&mut self) -> Result<Vec<ItemRow>>;
     async fn fact_publications(&mut self) -> Result<Vec<PublicationRow>>;
@@ -104,9 +107,9 @@ macro_rules! impl_facts_conn {
                 Ok(sqlx::query_as(concat!(
                     "SELECT v.item_id, ",
                     $validity,
-                    ", v.recorded_at FROM register_versions v JOIN register_items i \
-                     ON i.agency_id = v.agency_id AND i.id = v.item_id \
-                     WHERE v.agency_id = $1 AND (i.doc_kind IS NOT NULL OR i.version > 1) \
+                    ", v.recorded_at FROM register_items i CROSS JOIN register_versions v \
+                     WHERE i.agency_id = $1 AND (i.doc_kind IS NOT NULL OR i.version > 1) \
+                     AND v.agency_id = i.agency_id AND v.item_id = i.id \
                      ORDER BY v.item_id, v.version"
                 ))
                 .bind(self.agency)
