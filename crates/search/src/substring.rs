@@ -13,7 +13,9 @@
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, Tokenizer};
+
+use crate::tokenizer::VecTokenStream;
 
 /// The name the character tokenizer is registered under.
 pub const CHARS: &str = "gongkai_chars";
@@ -28,16 +30,10 @@ fn fold(c: char) -> char {
 #[derive(Clone, Copy, Default)]
 pub struct CharTokenizer;
 
-/// Its token stream.
-pub struct CharTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
 impl Tokenizer for CharTokenizer {
-    type TokenStream<'a> = CharTokenStream;
+    type TokenStream<'a> = VecTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let tokens = text
             .char_indices()
             .enumerate()
@@ -49,26 +45,7 @@ impl Tokenizer for CharTokenizer {
                 position_length: 1,
             })
             .collect();
-        CharTokenStream { tokens, next: 0 }
-    }
-}
-
-impl TokenStream for CharTokenStream {
-    fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        VecTokenStream::new(tokens)
     }
 }
 
@@ -101,6 +78,7 @@ pub fn contains_all(field: Field, words: &str) -> Option<Box<dyn Query>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::tokenizer::TokenStream;
 
     fn tokens(text: &str) -> Vec<(String, usize)> {
         let mut t = CharTokenizer;

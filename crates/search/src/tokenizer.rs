@@ -167,24 +167,28 @@ fn tokens(text: &str) -> Vec<Token> {
 #[derive(Clone, Copy, Default)]
 pub struct ChineseTokenizer;
 
-/// Its token stream.
-pub struct ChineseTokenStream {
+/// The token stream of a tokenizer that cuts the whole text at once (this one and
+/// [`crate::substring::CharTokenizer`]).
+pub struct VecTokenStream {
     tokens: Vec<Token>,
     next: usize,
 }
 
-impl Tokenizer for ChineseTokenizer {
-    type TokenStream<'a> = ChineseTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream {
-        ChineseTokenStream {
-            tokens: tokens(text),
-            next: 0,
-        }
+impl VecTokenStream {
+    pub fn new(tokens: Vec<Token>) -> VecTokenStream {
+        VecTokenStream { tokens, next: 0 }
     }
 }
 
-impl TokenStream for ChineseTokenStream {
+impl Tokenizer for ChineseTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(tokens(text))
+    }
+}
+
+impl TokenStream for VecTokenStream {
     fn advance(&mut self) -> bool {
         if self.next < self.tokens.len() {
             self.next += 1;

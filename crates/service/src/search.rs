@@ -189,15 +189,9 @@ pub fn document_of(
         .min()
         .or(item.first_published_on);
     let d = &version.draft;
-    let website = record
-        .publications
-        .iter()
-        .filter(|p| p.publication.outlet == Outlet::Website)
-        .map(|p| p.publication.published_on)
-        .min();
     let extra = crate::portal::lists::ListExtra {
         validity: d.validity.clone(),
-        published_on: website.or(item.first_published_on),
+        published_on: crate::portal::first_on_website(record).or(item.first_published_on),
     };
     Some(SearchDoc {
         agency: u64::try_from(agency).ok()?,

@@ -246,19 +246,23 @@ fn published_version(record: &ItemRecord) -> Option<&ItemDraft> {
         .map(|x| &x.draft)
 }
 
+/// The day the item was first published on the 政府网站 (any version), if it was.
+pub(crate) fn first_on_website(record: &ItemRecord) -> Option<NaiveDate> {
+    record
+        .publications
+        .iter()
+        .filter(|p| p.publication.outlet == Outlet::Website)
+        .map(|p| p.publication.published_on)
+        .min()
+}
+
 /// The published version as the public sees it, with its body.
 fn published_view(record: &ItemRecord) -> Option<(PublicItem, String)> {
     let draft = published_version(record)?;
     if !matches!(draft.disclosure, Disclosure::Proactive) {
         return None;
     }
-    let website = record
-        .publications
-        .iter()
-        .filter(|p| p.publication.outlet == Outlet::Website)
-        .map(|p| p.publication.published_on)
-        .min();
-    let item = public_item(&record.item, &draft_fields(draft), website);
+    let item = public_item(&record.item, &draft_fields(draft), first_on_website(record));
     Some((item, draft.body.clone()))
 }
 
