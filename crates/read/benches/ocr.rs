@@ -6,6 +6,10 @@
 //! them (deskew, rules and cell grid, Tesseract per cell and for the running text, the
 //! mapper) over and over for about 30 seconds on one thread and prints pages per second,
 //! the time per page, and the process's peak resident memory.
+//!
+//! One thread of this program; Debian's Tesseract adds OpenMP threads of its own unless
+//! the environment limits them: run it with `OMP_THREAD_LIMIT=1` for the figure per core
+//! (on a loaded machine the OpenMP threads spin and the figure falls four- to fivefold).
 
 use std::path::PathBuf;
 use std::process::Command;

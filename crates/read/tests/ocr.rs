@@ -230,6 +230,18 @@ fn read_report_takes_an_image_file() {
     let r = gongkai_read::read_report(&page).unwrap();
     assert_eq!(r.get("s3.new_received.total"), Some(Value::int(6861)));
     assert_eq!(r.get("s2.penalties.decisions"), Some(Value::int(13)));
+    // The rows and table 四 on pages not given are not found (uncertain), but they do not
+    // make this clean page a poor scan: every cell it shows is read, none wrong.
+    let s = score(&r, &expected(NONZERO));
+    assert!(s.wrong.is_empty(), "{:#?}", s.wrong);
+    for def in r.format.cells().iter().filter(|d| d.section == 2) {
+        assert!(!r.is_uncertain(&def.id), "{} uncertain", def.id);
+    }
+    assert!(
+        r.uncertain.iter().all(|u| u.reason.contains("没有找到")),
+        "{:#?}",
+        r.uncertain
+    );
     let doc = gongkai_read::read_document(&page).unwrap();
     assert!(doc.tables().count() >= 2);
 }

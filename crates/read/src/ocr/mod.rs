@@ -169,12 +169,11 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
     // are no better than the ones that failed, so only values whose row or column sum
     // holds are kept.
     let doubted: Vec<usize> = doubtful.iter().map(|(i, _)| *i).collect();
-    let share = report.uncertain.len() as f32 / report.cells.len().max(1) as f32;
-    if share > POOR_SCAN_SHARE {
+    let (unreadable, shown) = unreadable_share(&report);
+    if unreadable as f32 > POOR_SCAN_SHARE * shown as f32 {
         let verified = sums::verified(&report);
         let why = format!(
-            "本扫描件有 {} 格无法识别，质量差，未经表内合计验证的数值不予采信",
-            report.uncertain.len()
+            "本扫描件读到的 {shown} 格中有 {unreadable} 格无法识别，质量差，未经表内合计验证的数值不予采信"
         );
         let unverified: Vec<(usize, String)> = recognised
             .iter()
@@ -189,6 +188,23 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
 
 /// Share of uncertain cells above which a scan is poor (see [`report`]).
 pub const POOR_SCAN_SHARE: f32 = 0.25;
+
+/// The cells of the report that the scan shows (a box on one of its pages), and how many
+/// of them are uncertain. The cells of a table or of rows on pages not given (one page
+/// of a report read alone) are uncertain too — “not found” — but they were not read badly,
+/// they were not there: counting them would call a clean page poor and throw away its
+/// good readings.
+fn unreadable_share(report: &Report) -> (usize, usize) {
+    let on_scan = |i: usize| report.provenance[i].is_some();
+    let shown = (0..report.cells.len()).filter(|&i| on_scan(i)).count();
+    let unreadable = report
+        .uncertain
+        .iter()
+        .filter_map(|u| report.format.cell(&u.cell))
+        .filter(|i| on_scan(i.0 as usize))
+        .count();
+    (unreadable, shown)
+}
 
 /// Makes cells uncertain, with the reason.
 fn mark_uncertain(report: &mut Report, cells: &[(usize, String)]) {

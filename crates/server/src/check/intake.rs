@@ -83,8 +83,10 @@ pub(crate) async fn read_field(
 
 /// Reads and checks one file (blocking): the report with its section texts cut to the
 /// excerpt that is kept.
-fn read_one(bytes: &[u8]) -> Result<Checked, String> {
-    match gongkai_read::read_report(bytes) {
+fn checked(
+    read: Result<gongkai_report::Report, gongkai_read::ReadError>,
+) -> Result<Checked, String> {
+    match read {
         Ok(mut report) => {
             excerpt(&mut report);
             Ok(Checked {
@@ -94,6 +96,32 @@ fn read_one(bytes: &[u8]) -> Result<Checked, String> {
             })
         }
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What reading one file gives besides its report: the images of a scan's uncertain cells.
+#[cfg(feature = "ocr")]
+type Extra = super::crops::CellCrops;
+#[cfg(not(feature = "ocr"))]
+type Extra = ();
+
+#[cfg(not(feature = "ocr"))]
+fn read_one(bytes: &[u8]) -> (Result<Checked, String>, Extra) {
+    (checked(gongkai_read::read_report(bytes)), ())
+}
+
+/// A scan's uncertain cells are cut out of its pages while the file is at hand (it is not
+/// kept).
+#[cfg(feature = "ocr")]
+fn read_one(bytes: &[u8]) -> (Result<Checked, String>, Extra) {
+    match gongkai_read::read_report_keeping_scan(bytes) {
+        Ok((report, scan)) => {
+            let crops = scan
+                .map(|scan| super::crops::cut(bytes, &scan, &report))
+                .unwrap_or_default();
+            (checked(Ok(report)), crops)
+        }
+        Err(e) => (checked(Err(e)), Extra::default()),
     }
 }
 
@@ -165,24 +193,32 @@ pub(super) async fn upload(
         .parse(largest, move || {
             files
                 .into_iter()
-                .map(|(name, bytes)| (name, bytes.len(), sha256_hex(&bytes), read_one(&bytes)))
+                .map(|(name, bytes)| {
+                    let (result, extra) = read_one(&bytes);
+                    (name, bytes.len(), sha256_hex(&bytes), result, extra)
+                })
                 .collect::<Vec<_>>()
         })
         .await
         .map_err(PageError::Internal)?;
     let batch = security::random_hex(8);
+    let mut extras = Vec::new();
     let uploads: Vec<Upload> = read
         .into_iter()
-        .map(|(name, size, sha256, result)| Upload {
-            id: security::random_hex(16),
-            batch: batch.clone(),
-            name,
-            size,
-            sha256,
-            uploaded_at: now,
-            owner: owner.clone(),
-            client: ctx.client.clone(),
-            result,
+        .map(|(name, size, sha256, result, extra)| {
+            let id = security::random_hex(16);
+            extras.push((id.clone(), extra));
+            Upload {
+                id,
+                batch: batch.clone(),
+                name,
+                size,
+                sha256,
+                uploaded_at: now,
+                owner: owner.clone(),
+                client: ctx.client.clone(),
+                result,
+            }
         })
         .collect();
     let target = if uploads.len() == 1 {
@@ -191,9 +227,21 @@ pub(super) async fn upload(
         format!("/check/batch/{batch}")
     };
     st.uploads().insert(uploads).await?;
+    keep(&st, extras);
     purge_if_due(&st);
     Ok(Redirect::to(&target).into_response())
 }
+
+/// Keeps what reading gave besides the reports (the scans' cell images).
+#[cfg(feature = "ocr")]
+fn keep(st: &AppState, extras: Vec<(String, Extra)>) {
+    for (id, crops) in extras {
+        st.checker().crops.insert(&id, crops);
+    }
+}
+
+#[cfg(not(feature = "ocr"))]
+fn keep(_: &AppState, _: Vec<(String, Extra)>) {}
 
 /// Deletes the expired uploads in the background, at most every ten minutes.
 pub(crate) fn purge_if_due(st: &AppState) {

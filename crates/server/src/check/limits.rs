@@ -14,7 +14,9 @@
 //!   are read one after the other, so a request reserves that much of its largest file.
 //!   With the freed memory given back to the system (`crate::memory`), the server's memory
 //!   stays under idle + [`Limits::cache_bytes`] + [`Limits::intake_bytes`] +
-//!   [`Limits::parse_bytes`] (about 32 + 64 + 160 + 160 MB with the defaults).
+//!   [`Limits::parse_bytes`] (about 32 + 64 + 160 + 160 MB with the defaults), and with
+//!   the `ocr` feature + `Limits::crop_bytes` (16 MB) for the images of scans' uncertain
+//!   cells (`super::crops`).
 //! * **Quotas** per visitor (or user) and for the whole server, in files and bytes, over the
 //!   uploads still kept ([`Limits::retention`]): refused in Chinese (“每位访客最多…”) before
 //!   any file is read. Two uploads of one visitor at the same moment may both pass: the quota
@@ -75,6 +77,10 @@ pub struct Limits {
     pub api_burst: u32,
     /// How long an upload waits for room before it is refused (503).
     pub wait: Duration,
+    /// The images of scans' uncertain cells kept in memory, in bytes of PNG, for the
+    /// findings (`super::crops`); the oldest uploads' are dropped first.
+    #[cfg(feature = "ocr")]
+    pub crop_bytes: usize,
 }
 
 impl Default for Limits {
@@ -94,6 +100,8 @@ impl Default for Limits {
             api_per_minute: 12,
             api_burst: 6,
             wait: Duration::from_secs(60),
+            #[cfg(feature = "ocr")]
+            crop_bytes: 16 * MIB,
         }
     }
 }
@@ -131,6 +139,9 @@ pub struct Checker {
     shared: Option<gongkai_store::Store>,
     last_purge: Mutex<Option<Instant>>,
     last_rate_purge: Mutex<Option<Instant>>,
+    /// The images of scans' uncertain cells.
+    #[cfg(feature = "ocr")]
+    pub crops: super::crops::Crops,
 }
 
 /// The bucket of the anonymous `POST /api/v1/check` in the shared table.
@@ -153,6 +164,8 @@ impl Checker {
             shared: None,
             last_purge: Mutex::new(None),
             last_rate_purge: Mutex::new(None),
+            #[cfg(feature = "ocr")]
+            crops: super::crops::Crops::new(limits.crop_bytes),
             limits,
         }
     }

@@ -9,10 +9,12 @@
 //! | `GET /check/r/{id}` | one report: findings, the three tables with marks, correction form, history |
 //! | `POST /check/r/{id}/cells` | correct one cell (form: `csrf`, `cell`, `value`, `note`) |
 //! | `GET /check/r/{id}/report.json` · `cells.csv` · `findings.csv` | downloads |
+//! | `GET /check/r/{id}/crop/{cell}` | an uncertain cell's image on a scan (feature `ocr`) |
 //!
 //! The modules: [`intake`] (the upload: limits, reading, Chinese errors), [`pages`] (the
 //! pages and the correction form), [`downloads`] (JSON, CSV, the dashboard), [`limits`]
-//! (quotas, the budget for bodies in flight, parsing concurrency, the API's rate limit).
+//! (quotas, the budget for bodies in flight, parsing concurrency, the API's rate limit),
+//! `crops` (feature `ocr`: the images of a scan's uncertain cells).
 //! Uploads are kept by an [`crate::uploads::UploadStore`] (the database, with a bounded
 //! cache in front).
 
@@ -28,18 +30,20 @@ use crate::security;
 use crate::uploads::{Summary, Upload};
 use crate::view;
 
+#[cfg(feature = "ocr")]
+pub mod crops;
 pub mod downloads;
 pub mod intake;
 pub mod limits;
 pub mod pages;
 
 pub use limits::{Checker, Limits, Refusal};
-pub use pages::{FindingView, SectionView, finding_views, parse_correction};
+pub use pages::{CropView, FindingView, SectionView, finding_views, parse_correction};
 
 pub use crate::uploads::Usage;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    scans(Router::new())
         .route("/check", get(pages::home).post(intake::upload))
         .route("/check/batch/{batch}", get(pages::batch_page))
         .route(
@@ -55,6 +59,17 @@ pub fn router() -> Router<AppState> {
         .route("/check/r/{id}/report.json", get(downloads::report_json))
         .route("/check/r/{id}/cells.csv", get(downloads::cells_csv))
         .route("/check/r/{id}/findings.csv", get(downloads::findings_csv))
+}
+
+/// The route of the scans' cell images (feature `ocr`).
+#[cfg(feature = "ocr")]
+fn scans(router: Router<AppState>) -> Router<AppState> {
+    router.route("/check/r/{id}/crop/{cell}", get(crops::crop))
+}
+
+#[cfg(not(feature = "ocr"))]
+fn scans(router: Router<AppState>) -> Router<AppState> {
+    router
 }
 
 /// A line of an upload list.

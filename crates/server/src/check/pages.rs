@@ -99,6 +99,20 @@ pub struct FindingView {
     pub cells: Vec<CellLinkView>,
     /// Cells not listed.
     pub more: usize,
+    /// The scan's images of the cells (uncertain cells of a scan read with the `ocr`
+    /// feature; empty otherwise).
+    pub crops: Vec<CropView>,
+}
+
+/// A cell's image as a finding shows it: the image's address and alt text, or why there
+/// is none.
+pub struct CropView {
+    /// `/check/r/{id}/crop/{cell}`; empty when there is no image.
+    pub src: String,
+    /// The Chinese alt text (or, without an image, the cell's name).
+    pub alt: String,
+    /// Why there is no image (empty with one).
+    pub note: String,
 }
 
 pub struct CellLinkView {
@@ -142,6 +156,7 @@ pub fn finding_views(report: &Report, findings: &[Finding]) -> Vec<FindingView> 
                 place: view::location(f.loc),
                 more: f.cells.len().saturating_sub(cells.len()),
                 cells,
+                crops: Vec::new(),
             }
         })
         .collect()
@@ -240,6 +255,12 @@ pub(super) async fn report_page(
     let report = &checked.current;
     let findings = gongkai_check::check(report);
     let (errors, warnings) = counts(&findings);
+    #[allow(unused_mut)] // only the `ocr` feature adds the cells' images
+    let mut finding_list = finding_views(report, &findings);
+    #[cfg(feature = "ocr")]
+    if let Some(crops) = st.checker().crops.of(&u.id) {
+        super::crops::attach(&mut finding_list, &findings, &u.id, &crops);
+    }
     let editable = can_edit(&u, &ctx);
     let base = format!("/check/r/{}", u.id);
     let tables = if editable {
@@ -270,7 +291,7 @@ pub(super) async fn report_page(
         uploaded_at: view::datetime(u.uploaded_at),
         errors,
         warnings,
-        findings: finding_views(report, &findings),
+        findings: finding_list,
         tables,
         can_edit: editable,
         cell_groups: cell_groups(report, &selected),

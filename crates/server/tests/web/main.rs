@@ -9,6 +9,8 @@ mod api;
 mod bind;
 mod check;
 mod check_limits;
+#[cfg(feature = "ocr")]
+mod check_scans;
 mod clerk;
 mod common;
 mod e2e;

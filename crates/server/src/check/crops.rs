@@ -1,0 +1,285 @@
+//! The images of a scan's uncertain cells (cargo feature `ocr`): a person reads what the
+//! recogniser could not, beside the finding that lists the cell.
+//!
+//! The uploaded file is not kept (only its report, [`crate::uploads`]), so the crops are
+//! cut when the file is read ([`cut`]: `gongkai_read::ocr::crop`, the page's own grey
+//! levels through the deskew and scale), one small grey PNG per uncertain cell, and kept
+//! in this process's memory ([`Crops`]) up to [`super::Limits::crop_bytes`] altogether,
+//! the oldest upload's dropped first. A restart, or an upload pushed out by newer ones,
+//! loses them: the finding then shows no image, and `GET /check/r/{id}/crop/{cell}`
+//! answers 404 saying why.
+//!
+//! A photographed page had its perspective undone before it was read; its cells' boxes
+//! are on the warped page, which is not kept, so such a cell has no crop
+//! ([`Crop::Perspective`]) and the page says so instead of showing the wrong part of the
+//! page.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use gongkai_read::ocr;
+use gongkai_report::{Location, Report};
+
+use super::get_upload;
+use super::limits::mib;
+use super::pages::CropView;
+use crate::AppState;
+use crate::error::PageError;
+
+/// What is known of one uncertain cell's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Crop {
+    /// The cell's image, a grey PNG.
+    Png(Arc<[u8]>),
+    /// The cell is on a photographed page whose perspective was undone: no crop.
+    Perspective,
+}
+
+/// The crops of one upload: cell id → crop.
+pub type CellCrops = HashMap<String, Crop>;
+
+/// The crops of the uncertain cells of `report`, read from the scan `bytes` (recognised as
+/// `scan`). A cell whose box cannot be cut (not on a page of the scan) has none.
+pub fn cut(bytes: &[u8], scan: &ocr::Scan, report: &Report) -> CellCrops {
+    let cells: Vec<(&str, Location)> = report
+        .uncertain
+        .iter()
+        .filter(|u| matches!(u.loc, Location::Pdf { .. }))
+        .map(|u| (u.cell.as_str(), u.loc))
+        .collect();
+    let mut out = CellCrops::new();
+    if cells.is_empty() {
+        return out;
+    }
+    let on_photo = |loc: &Location| match loc {
+        Location::Pdf { page, .. } => scan
+            .pages
+            .get((*page as usize).wrapping_sub(1))
+            .is_some_and(|p| p.perspective),
+        _ => false,
+    };
+    let locs: Vec<Location> = cells.iter().map(|(_, l)| *l).collect();
+    let pngs = match ocr::crop::cell_pngs(&[bytes], scan, &locs) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "cutting the cells' images of a scan failed");
+            return out;
+        }
+    };
+    for ((cell, loc), png) in cells.into_iter().zip(pngs) {
+        if on_photo(&loc) {
+            out.insert(cell.to_string(), Crop::Perspective);
+        } else if let Some(png) = png {
+            out.insert(cell.to_string(), Crop::Png(png.into()));
+        }
+    }
+    out
+}
+
+/// The crops of recent uploads, in memory, at most `max_bytes` of PNG altogether.
+pub struct Crops {
+    max_bytes: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Oldest first: upload id, its crops, their bytes.
+    uploads: VecDeque<(String, CellCrops, usize)>,
+    bytes: usize,
+}
+
+fn size(c: &CellCrops) -> usize {
+    c.values()
+        .map(|c| match c {
+            Crop::Png(p) => p.len(),
+            Crop::Perspective => 0,
+        })
+        .sum()
+}
+
+impl Crops {
+    pub fn new(max_bytes: usize) -> Self {
+        Crops {
+            max_bytes,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// Keeps the crops of an upload, dropping the oldest uploads' to make room. An
+    /// upload's crops that alone exceed the budget keep what fits (the cells in id order).
+    pub fn insert(&self, upload: &str, mut crops: CellCrops) {
+        if crops.is_empty() {
+            return;
+        }
+        if size(&crops) > self.max_bytes {
+            let mut ids: Vec<String> = crops.keys().cloned().collect();
+            ids.sort();
+            let mut used = 0;
+            for id in ids {
+                if let Some(Crop::Png(p)) = crops.get(&id) {
+                    if used + p.len() > self.max_bytes {
+                        crops.remove(&id);
+                    } else {
+                        used += p.len();
+                    }
+                }
+            }
+        }
+        let bytes = size(&crops);
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.uploads.retain(|(id, _, _)| id != upload);
+        inner.bytes = inner.uploads.iter().map(|(_, _, b)| b).sum();
+        while inner.bytes + bytes > self.max_bytes {
+            match inner.uploads.pop_front() {
+                Some((_, _, b)) => inner.bytes -= b,
+                None => break,
+            }
+        }
+        inner.bytes += bytes;
+        inner.uploads.push_back((upload.to_string(), crops, bytes));
+    }
+
+    /// The crops kept of an upload (`None`: none kept — not a scan, nothing uncertain,
+    /// or dropped).
+    pub fn of(&self, upload: &str) -> Option<CellCrops> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner
+            .uploads
+            .iter()
+            .find(|(id, _, _)| id == upload)
+            .map(|(_, c, _)| c.clone())
+    }
+
+    /// One cell's crop.
+    pub fn get(&self, upload: &str, cell: &str) -> Option<Crop> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner
+            .uploads
+            .iter()
+            .find(|(id, _, _)| id == upload)
+            .and_then(|(_, c, _)| c.get(cell).cloned())
+    }
+
+    /// PNG bytes kept.
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+}
+
+/// Why a cell on a photographed page has no image (the page and the 404 say it).
+pub const PERSPECTIVE: &str = "该格所在的页是拍摄的照片，识别前做了透视校正，校正后的页面不保留，因此没有该格的原图截图；请对照原件核实";
+
+/// `GET /check/r/{id}/crop/{cell}`: the PNG of an uncertain cell of a scan, or a Chinese
+/// 404 saying why there is none.
+pub(super) async fn crop(
+    State(st): State<AppState>,
+    Path((id, cell)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let u = get_upload(&st, &id).await?;
+    match st.checker().crops.get(&u.id, &cell) {
+        Some(Crop::Png(png)) => {
+            let mut resp = png.to_vec().into_response();
+            let h = resp.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=3600"),
+            );
+            Ok(resp)
+        }
+        Some(Crop::Perspective) => Err(PageError::NotFound(format!("{PERSPECTIVE}。"))),
+        None => Err(PageError::NotFound(format!(
+            "没有该单元格的扫描图像：只有扫描件中取值不确定的单元格才截图，截图只保存在服务器内存中（合计最多 {}），服务器重启或被较新的上传挤出后不再保留。",
+            mib(st.checker().limits.crop_bytes as u64)
+        ))),
+    }
+}
+
+/// The images of the cells of the uncertain-cell findings (VAL004) of upload `id`, at most
+/// eight a finding (as the cell links).
+pub fn attach(
+    views: &mut [super::FindingView],
+    findings: &[gongkai_check::Finding],
+    id: &str,
+    crops: &CellCrops,
+) {
+    for (v, f) in views.iter_mut().zip(findings) {
+        if f.code != "VAL004" {
+            continue;
+        }
+        for (c, link) in f.cells.iter().zip(&v.cells).take(8) {
+            let view = match crops.get(&c.id) {
+                Some(Crop::Png(_)) => CropView {
+                    src: format!("/check/r/{id}/crop/{}", c.id),
+                    alt: format!("扫描件上“{}”单元格的图像", link.short),
+                    note: String::new(),
+                },
+                Some(Crop::Perspective) => CropView {
+                    src: String::new(),
+                    alt: link.short.clone(),
+                    note: PERSPECTIVE.to_string(),
+                },
+                None => CropView {
+                    src: String::new(),
+                    alt: link.short.clone(),
+                    note: "此格的截图未保留（超出截图的内存上限）".to_string(),
+                },
+            };
+            v.crops.push(view);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(n: usize) -> Crop {
+        Crop::Png(vec![0u8; n].into())
+    }
+
+    fn crops(cells: &[(&str, Crop)]) -> CellCrops {
+        cells
+            .iter()
+            .map(|(c, p)| (c.to_string(), p.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_oldest_uploads_make_room() {
+        let c = Crops::new(100);
+        c.insert("a", crops(&[("x", png(40))]));
+        c.insert("b", crops(&[("x", png(40)), ("y", Crop::Perspective)]));
+        assert_eq!(c.bytes(), 80);
+        c.insert("c", crops(&[("x", png(30))]));
+        assert_eq!(c.get("a", "x"), None, "a made room for c");
+        assert_eq!(c.get("b", "y"), Some(Crop::Perspective));
+        assert_eq!(c.get("c", "x"), Some(png(30)));
+        assert_eq!(c.bytes(), 70);
+        assert!(c.of("a").is_none());
+        assert_eq!(c.of("b").map(|b| b.len()), Some(2));
+    }
+
+    #[test]
+    fn an_upload_larger_than_the_budget_keeps_what_fits() {
+        let c = Crops::new(100);
+        c.insert("a", crops(&[("x", png(10))]));
+        c.insert(
+            "b",
+            crops(&[("p", png(60)), ("q", png(60)), ("r", Crop::Perspective)]),
+        );
+        let b = c.of("b").unwrap();
+        assert_eq!(b.get("p"), Some(&png(60)));
+        assert_eq!(b.get("q"), None);
+        assert_eq!(b.get("r"), Some(&Crop::Perspective));
+        assert!(c.bytes() <= 100);
+        assert!(c.of("a").is_some(), "10 + 60 fits");
+        // Nothing to keep: nothing recorded.
+        c.insert("e", CellCrops::new());
+        assert!(c.of("e").is_none());
+    }
+}
