@@ -12,10 +12,10 @@
 //! sub-topics, 体裁 exactly, the year of 生成日期.
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Order, TantivyDocument};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use crate::index::SearchIndex;
 use crate::query::{SearchQuery, filter_clauses};
@@ -110,6 +110,12 @@ impl SearchIndex {
         };
         let (total, addrs): (usize, Vec<DocAddress>) = if limit == 0 {
             (searcher.search(&*query, &Count).map_err(err)?, Vec::new())
+        } else if q.offset > 0 {
+            // Past the first page: every match with its key, the page selected in linear
+            // time (a top-N heap of offset + limit entries costs far more at page 2,500).
+            let mut all = searcher.search(&*query, &Keyed).map_err(err)?;
+            let total = all.len();
+            (total, page_of(&mut all, q.offset, limit))
         } else {
             let top = TopDocs::with_limit(limit)
                 .and_offset(q.offset)
@@ -143,4 +149,71 @@ impl SearchIndex {
         }
         Ok(ListPage { total, items })
     }
+}
+
+/// Every matching document with its list key (`listed`).
+struct Keyed;
+
+struct KeyedSegment {
+    segment: SegmentOrdinal,
+    keys: tantivy::columnar::Column<i64>,
+    out: Vec<(i64, DocAddress)>,
+}
+
+impl Collector for Keyed {
+    type Fruit = Vec<(i64, DocAddress)>;
+    type Child = KeyedSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<KeyedSegment> {
+        Ok(KeyedSegment {
+            segment,
+            keys: reader.fast_fields().i64("listed")?,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(i64, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for KeyedSegment {
+    type Fruit = Vec<(i64, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let key = self.keys.first(doc).unwrap_or(i64::MIN);
+        self.out.push((key, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.out
+    }
+}
+
+/// The documents at `offset .. offset + limit` of `all` in the lists' order (key
+/// descending, then the address descending), selected without sorting the rest.
+fn page_of(all: &mut [(i64, DocAddress)], offset: usize, limit: usize) -> Vec<DocAddress> {
+    let newest_first = |a: &(i64, DocAddress), b: &(i64, DocAddress)| b.cmp(a);
+    if offset >= all.len() {
+        return Vec::new();
+    }
+    if offset > 0 {
+        all.select_nth_unstable_by(offset, newest_first);
+    }
+    let rest = &mut all[offset..];
+    let n = limit.min(rest.len());
+    if n < rest.len() {
+        rest.select_nth_unstable_by(n, newest_first);
+    }
+    let page = &mut rest[..n];
+    page.sort_unstable_by(newest_first);
+    page.iter().map(|(_, a)| *a).collect()
 }
