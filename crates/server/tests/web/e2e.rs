@@ -134,10 +134,30 @@ pub(crate) async fn fill(driver: &WebDriver, css: &str, value: &str) {
     e.send_keys(value).await.unwrap();
 }
 
+/// Clicks the element `css` of the page now shown. An element found on a page that is being
+/// replaced (a form just submitted, a link just followed) goes stale before the click: it is
+/// looked up again on the new page.
 pub(crate) async fn click(driver: &WebDriver, css: &str) {
-    let e = wait_for(driver, css).await;
-    e.scroll_into_view().await.unwrap();
-    e.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let e = wait_for(driver, css).await;
+        let done = match e.scroll_into_view().await {
+            Ok(()) => e.click().await,
+            Err(err) => Err(err),
+        };
+        match done {
+            Ok(()) => return,
+            Err(err)
+                if matches!(
+                    *err,
+                    thirtyfour::error::WebDriverErrorInner::StaleElementReference(..)
+                ) && Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("click on {css}: {err}"),
+        }
+    }
 }
 
 async fn shot(driver: &WebDriver, dir: Option<&Path>, name: &str) {
