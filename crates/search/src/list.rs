@@ -104,24 +104,26 @@ impl SearchIndex {
         let err = |e: tantivy::TantivyError| {
             SearchError::index(self.dir().unwrap_or(std::path::Path::new(":memory:")), e)
         };
-        let limit = match q.limit {
-            Some(n) => n,
-            None => searcher.search(&*query, &Count).map_err(err)?,
-        };
-        let (total, addrs): (usize, Vec<DocAddress>) = if limit == 0 {
-            (searcher.search(&*query, &Count).map_err(err)?, Vec::new())
-        } else if q.offset > 0 {
-            // Past the first page: every match with its key, the page selected in linear
-            // time (a top-N heap of offset + limit entries costs far more at page 2,500).
-            let mut all = searcher.search(&*query, &Keyed).map_err(err)?;
-            let total = all.len();
-            (total, page_of(&mut all, q.offset, limit))
-        } else {
-            let top = TopDocs::with_limit(limit)
-                .and_offset(q.offset)
-                .order_by_fast_field::<i64>("listed", Order::Desc);
-            let (n, docs) = searcher.search(&*query, &(Count, top)).map_err(err)?;
-            (n, docs.into_iter().map(|(_, a)| a).collect())
+        let (total, addrs): (usize, Vec<DocAddress>) = match q.limit {
+            Some(0) => (searcher.search(&*query, &Count).map_err(err)?, Vec::new()),
+            // The first page: a top-N of the page's size.
+            Some(limit) if q.offset == 0 => {
+                let top =
+                    TopDocs::with_limit(limit).order_by_fast_field::<i64>("listed", Order::Desc);
+                let (n, docs) = searcher.search(&*query, &(Count, top)).map_err(err)?;
+                (n, docs.into_iter().map(|(_, a)| a).collect())
+            }
+            // Past it, or the whole list: every match with its key, the slice selected in
+            // linear time (a top-N heap of offset + limit entries costs far more at page
+            // 2,500), in one pass that also counts.
+            limit => {
+                let mut all = searcher.search(&*query, &Keyed).map_err(err)?;
+                let total = all.len();
+                (
+                    total,
+                    page_of(&mut all, q.offset, limit.unwrap_or(usize::MAX)),
+                )
+            }
         };
         let mut items = Vec::with_capacity(addrs.len());
         for addr in addrs {
