@@ -17,15 +17,16 @@
 //! p50/p99/max latency of the clerk's writes during the load. The whole run is bounded by
 //! `GONGKAI_BENCH_SECONDS` (default 900): uploads not sent by then are skipped.
 
+#[path = "support/office.rs"]
+mod office;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use gongkai_server::{AppState, Config};
-use gongkai_store::{NewUser, Role, Stamp, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -56,32 +57,7 @@ fn server(dir: &str) {
         .unwrap();
     runtime.block_on(async move {
         let db = std::path::Path::new(dir).join("ledger.db");
-        let store = Store::open(db.to_str().unwrap()).await.unwrap();
-        store
-            .init(
-                "基准测试局",
-                &NewUser {
-                    name: "admin".into(),
-                    display_name: None,
-                    role: Role::Admin,
-                    password: PASSWORD.into(),
-                },
-                Utc::now(),
-            )
-            .await
-            .unwrap();
-        store
-            .add_user(
-                &NewUser {
-                    name: "clerk".into(),
-                    display_name: None,
-                    role: Role::Clerk,
-                    password: PASSWORD.into(),
-                },
-                &Stamp::now("admin"),
-            )
-            .await
-            .unwrap();
+        let store = office::office(&db, "基准测试局", PASSWORD).await;
         let mut config = Config::default();
         // Every upload is read: the global quota would refuse the last ones otherwise.
         config.check.total_bytes = u64::MAX / 2;

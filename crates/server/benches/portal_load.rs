@@ -37,18 +37,19 @@
 mod corpus;
 #[path = "support/loopback.rs"]
 mod loopback;
+#[path = "support/office.rs"]
+mod office;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_search::SearchIndex;
 use gongkai_server::{AppState, Config};
 use gongkai_service::Service;
 use gongkai_service::search::PortalSearch;
-use gongkai_store::{NewUser, Role, Stamp, Store};
+use gongkai_store::{Stamp, Store};
 use loopback::{Conn, load_average, ms, pct};
 
 const PASSWORD: &str = "bench-password";
@@ -197,32 +198,7 @@ fn retyped(number: &str) -> String {
 /// The database, the items and the search index (step 1).
 async fn fill(dir: &std::path::Path, n: u64) -> (Store, PortalSearch, Corpus) {
     let db = dir.join("portal.db");
-    let store = Store::open(db.to_str().unwrap()).await.unwrap();
-    store
-        .init(
-            "临河市人民政府办公室",
-            &NewUser {
-                name: "admin".into(),
-                display_name: None,
-                role: Role::Admin,
-                password: PASSWORD.into(),
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    store
-        .add_user(
-            &NewUser {
-                name: "clerk".into(),
-                display_name: None,
-                role: Role::Clerk,
-                password: PASSWORD.into(),
-            },
-            &Stamp::now("admin"),
-        )
-        .await
-        .unwrap();
+    let store = office::office(&db, "临河市人民政府办公室", PASSWORD).await;
     let settings = store.register_settings().await.unwrap();
     let topics = settings.topics.entries().to_vec();
     let genres = settings.genres.entries().to_vec();
