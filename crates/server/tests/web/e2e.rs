@@ -922,6 +922,12 @@ async fn read_the_audit_log(driver: &WebDriver, base: &str) -> WebDriverResult<(
     fill(driver, "#f-user", "clerk").await;
     fill(driver, "#f-action", "refused").await;
     click(driver, "form[aria-label='筛选'] button[type=submit]").await;
+    // The unfiltered log holds the same row: wait for the filtered page itself.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !driver.current_url().await?.as_str().contains("refused") {
+        assert!(Instant::now() < deadline, "the filter was not applied");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let t = wait_text(driver, "#audit", "audit.read").await;
     assert!(!t.contains("session.login"), "{t}");
     assert!(t.contains("被拒绝的操作"), "{t}");
