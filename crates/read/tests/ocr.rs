@@ -130,6 +130,9 @@ fn run(report: &str, class: &str, pages: (u32, u32)) -> (Report, Score) {
         s.uncertain,
         s.wrong.len()
     );
+    for u in &r.uncertain {
+        eprintln!("  {class} uncertain {} [{}] {}", u.cell, u.raw, u.reason);
+    }
     (r, s)
 }
 

@@ -143,11 +143,13 @@ impl Geometry {
         if bbox.iter().any(|v| !v.is_finite()) {
             return None;
         }
-        let k = self.px_per_pt;
-        let x0 = (bbox[0].min(bbox[2]) * k - MARGIN).max(0.0).floor() as u32;
-        let y0 = (bbox[1].min(bbox[3]) * k - MARGIN).max(0.0).floor() as u32;
-        let x1 = ((bbox[0].max(bbox[2]) * k + MARGIN).ceil() as u32).min(self.size.0);
-        let y1 = ((bbox[1].max(bbox[3]) * k + MARGIN).ceil() as u32).min(self.size.1);
+        // Points → working pixels, to a hundredth of a pixel: the boxes were pixels
+        // turned into points, and the float error of the way back must not add a pixel.
+        let px = |v: f32| (v * self.px_per_pt * 100.0).round() / 100.0;
+        let x0 = (px(bbox[0].min(bbox[2])) - MARGIN).max(0.0).floor() as u32;
+        let y0 = (px(bbox[1].min(bbox[3])) - MARGIN).max(0.0).floor() as u32;
+        let x1 = ((px(bbox[0].max(bbox[2])) + MARGIN).ceil() as u32).min(self.size.0);
+        let y1 = ((px(bbox[1].max(bbox[3])) + MARGIN).ceil() as u32).min(self.size.1);
         if x1 <= x0 || y1 <= y0 {
             return None;
         }
@@ -279,8 +281,9 @@ mod tests {
         let g = Geometry::new(&img, 200.0, &page(0.0, 1000, 800));
         assert!(g.crop(&img, [pt(2000.0), 0.0, pt(2100.0), 10.0]).is_none());
         assert!(g.crop(&img, [f32::NAN, 0.0, 1.0, 1.0]).is_none());
+        // The whole 1000 × 800 page: as wide as the page, as high as the largest crop.
         let big = g.crop(&img, [0.0, 0.0, pt(1000.0), pt(800.0)]).unwrap();
-        assert_eq!(big.dimensions(), MAX_CROP);
+        assert_eq!(big.dimensions(), (1000, MAX_CROP.1));
         assert!(png(&big).is_some_and(|p| p.starts_with(b"\x89PNG")));
     }
 }

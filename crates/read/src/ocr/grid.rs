@@ -70,35 +70,73 @@ fn runs(flags: &[bool], gap: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// The longest run of ink in a pixel row (bridging holes of up to `gap` pixels): its
+/// first pixel and its length.
+fn longest_run(row: &[bool], gap: usize) -> (usize, usize) {
+    let (mut best, mut start, mut len, mut holes) = ((0, 0), 0, 0, 0);
+    for (x, &b) in row.iter().enumerate() {
+        if b {
+            if len == 0 {
+                start = x;
+            }
+            len += 1 + holes;
+            holes = 0;
+            if len > best.1 {
+                best = (start, len);
+            }
+        } else if len > 0 {
+            holes += 1;
+            if holes > gap {
+                len = 0;
+                holes = 0;
+            }
+        }
+    }
+    best
+}
+
+/// The median vertical thickness of the ink along a run of row `y` (`run`: first pixel
+/// and length): for each of its columns, the ink pixels above and below `y` unbroken.
+fn stroke_thickness(ink: &Ink, y: usize, run: (usize, usize)) -> usize {
+    let (w, h) = (ink.width as usize, ink.height as usize);
+    let mut t: Vec<usize> = (run.0..(run.0 + run.1).min(w))
+        .filter(|&x| ink.bits[y * w + x])
+        .map(|x| {
+            let up = (0..y).rev().take_while(|&yy| ink.bits[yy * w + x]).count();
+            let down = (y + 1..h).take_while(|&yy| ink.bits[yy * w + x]).count();
+            up + 1 + down
+        })
+        .collect();
+    if t.is_empty() {
+        return 0;
+    }
+    let mid = t.len() / 2;
+    *t.select_nth_unstable(mid).1
+}
+
 /// Finds the ruled tables of a page image at `dpi`.
 pub fn tables(ink: &Ink, dpi: u32) -> Vec<ImageTable> {
     let (w, h) = (ink.width as usize, ink.height as usize);
     // A rule is longer than 8 mm; glyphs are at most ~6 mm (a 16 pt character).
     let min_run = (dpi as usize * 8 / 25).max(20);
     let gap = (dpi as usize / 100).max(1);
+    // The thickest stroke a rule is: 0.75 mm. A seal's ring is 1–1.5 mm wide, and where
+    // it runs level (its bottom, its sides) its chord is longer than a glyph: the
+    // thickness tells it from a rule.
+    let max_rule = (dpi as usize * 3 / 100).max(3);
     // 1. Rows with a long horizontal run (bridging breaks of noise or JPEG).
-    let mut rule_row = vec![false; h];
-    for (y, flag) in rule_row.iter_mut().enumerate() {
-        let row = &ink.bits[y * w..(y + 1) * w];
-        let (mut len, mut holes) = (0usize, 0usize);
-        for &b in row {
-            if b {
-                len += 1 + holes;
-                holes = 0;
-            } else if len > 0 {
-                holes += 1;
-                if holes > gap {
-                    len = 0;
-                    holes = 0;
-                }
-            }
-            if len >= min_run {
-                *flag = true;
-                break;
-            }
-        }
-    }
-    let hrules: Vec<(usize, usize)> = runs(&rule_row, gap);
+    let longest: Vec<(usize, usize)> = (0..h)
+        .map(|y| longest_run(&ink.bits[y * w..(y + 1) * w], gap))
+        .collect();
+    let rule_row: Vec<bool> = longest.iter().map(|r| r.1 >= min_run).collect();
+    let hrules: Vec<(usize, usize)> = runs(&rule_row, gap)
+        .into_iter()
+        .filter(|&(y0, y1)| {
+            // The row of the longest run, and the ink's thickness along it.
+            let y = (y0..=y1).max_by_key(|&y| longest[y].1).unwrap_or(y0);
+            stroke_thickness(ink, y, longest[y]) <= max_rule
+        })
+        .collect();
     if hrules.len() < 2 {
         return Vec::new();
     }
@@ -114,7 +152,12 @@ pub fn tables(ink: &Ink, dpi: u32) -> Vec<ImageTable> {
         let full: Vec<bool> = (0..w)
             .map(|x| (top..bottom).filter(|&y| ink.bits[y * w + x]).count() >= need)
             .collect();
-        bands.push(runs(&full, gap));
+        bands.push(
+            runs(&full, gap)
+                .into_iter()
+                .filter(|r| r.1 - r.0 < max_rule)
+                .collect(),
+        );
     }
     // 3. Consecutive bands with at least two vertical rules form a table.
     let mut out = Vec::new();
@@ -310,6 +353,26 @@ mod tests {
             ]
         );
         assert_eq!(t.cells[0].rect, [42, 52, 400, 250]);
+    }
+
+    #[test]
+    fn a_seal_ring_across_the_table_is_no_rule() {
+        // A ring 6 pixels wide (1.5 mm at 100 dpi) whose bottom runs level through the
+        // last row, and whose sides run upright through the first: no row or column more.
+        let mut ink = page();
+        let (cx, cy, r) = (330.0f32, 230.0f32, 100.0f32);
+        for y in 0..ink.height {
+            for x in 0..ink.width {
+                let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
+                if (r - 6.0..r).contains(&d) {
+                    ink.bits[(y * ink.width + x) as usize] = true;
+                }
+            }
+        }
+        let t = tables(&ink, 100);
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].rows, t[0].cols), (3, 3));
+        assert_eq!(t[0].cells.len(), 6);
     }
 
     #[test]

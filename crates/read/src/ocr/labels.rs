@@ -67,6 +67,12 @@ fn distance(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// True when `text` is an official label (up to punctuation and white space).
+pub fn is_known(text: &str) -> bool {
+    let t = fold(text);
+    known().iter().any(|(k, _)| *k == t)
+}
+
 /// The official label a misread label stands for, when one is clearly nearest.
 pub fn mend(text: &str) -> Option<&'static str> {
     let t = fold(text);

@@ -28,6 +28,7 @@
 //! column do not add up. [`read_report`] lists doubtful values as uncertain (no value,
 //! never a guess); [`read`] leaves the reading in the document followed by `?`.
 
+mod cells;
 pub mod crop;
 mod engine;
 mod grid;
@@ -39,7 +40,9 @@ pub mod source;
 mod sums;
 
 use gongkai_format::CellIdx;
-use gongkai_report::{Block, Document, GridCell, Location, Paragraph, Report, Table, Uncertain};
+use gongkai_report::{
+    Block, Document, GridCell, Location, Paragraph, Report, Table, Uncertain, Value, parse_number,
+};
 
 use crate::ReadError;
 pub use source::PageImage;
@@ -163,6 +166,27 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
             idx.0 as usize,
             format!("所在行、列的合计不符，恰好可由此格识别错误解释（若为 {fixed} 则相符）"),
         ));
+    }
+    // A doubtful value whose reading (by either model, or from a cleaned crop) the
+    // table's sums confirm is read: the engine saw it and the arithmetic agrees.
+    let readings: Vec<(CellIdx, Vec<Value>)> = doubtful
+        .iter()
+        .filter_map(|(i, _)| {
+            let cell = report.provenance[*i].as_ref().and_then(cell_at)?;
+            let values = std::iter::once(&cell.text)
+                .chain(&cell.alternatives)
+                .filter_map(|t| parse_number(t))
+                .collect();
+            Some((CellIdx(*i as u16), values))
+        })
+        .collect();
+    for (idx, value) in sums::confirm(&report, &readings) {
+        let i = idx.0 as usize;
+        doubtful.retain(|(d, _)| *d != i);
+        let id = &report.format.cells()[i].id;
+        report.uncertain.retain(|u| &u.cell != id);
+        report.blanks.retain(|b| &b.cell != id);
+        report.cells[i] = Some(value);
     }
     mark_uncertain(&mut report, &doubtful);
     // A scan so poor that a quarter of the cells could not be read: its other readings

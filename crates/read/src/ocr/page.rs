@@ -2,9 +2,9 @@
 
 use image::{GrayImage, Luma};
 
-use super::engine::{Engines, PxRect, Reading, Word};
-use super::grid::{self, ImageTable};
-use super::labels;
+use super::cells;
+use super::engine::{Engines, PxRect, Word};
+use super::grid;
 use super::perspective;
 use super::raster::{self, Ink};
 use super::source::PageImage;
@@ -29,6 +29,10 @@ pub struct Cell {
     pub confidence: f32,
     /// Why the value cannot be trusted, when it cannot.
     pub doubt: Option<String>,
+    /// Other readings of a doubtful value (digits only) that disagree with `text`: by the
+    /// other model, or from a cleaned or enlarged crop. The table's sums may confirm one
+    /// of them ([`super::sums::confirm`]); none is taken on its own.
+    pub alternatives: Vec<String>,
 }
 
 /// A recognised table.
@@ -111,7 +115,10 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     let mut blocks: Vec<(u32, Block)> = Vec::new();
     Engines::with(&gray, dpi, |e| {
         for t in &found {
-            blocks.push((t.rect[1], Block::Table(read_table(e, &gray, &ink, t, dpi)?)));
+            blocks.push((
+                t.rect[1],
+                Block::Table(cells::read_table(e, &gray, &ink, t, dpi)?),
+            ));
         }
         Ok(())
     })?;
@@ -233,248 +240,12 @@ fn union(a: PxRect, b: PxRect) -> PxRect {
 }
 
 /// Removes the spaces Tesseract puts between CJK characters.
-fn tidy(text: &str) -> String {
+pub(super) fn tidy(text: &str) -> String {
     let mut out = String::new();
     for word in text.split_whitespace() {
         join(&mut out, word);
     }
     out
-}
-
-/// Characters a value cell may be read as by the Chinese model.
-fn digit_like(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c) || "OoDQlI|!〇]".contains(c)
-}
-
-/// A single dash-like mark: printed for an empty value.
-fn dash_like(s: &str) -> bool {
-    matches!(
-        s,
-        "-" | "—" | "一" | "–" | "―" | "－" | "_" | "~" | "——" | "--"
-    )
-}
-
-fn read_table(
-    e: &mut Engines,
-    page: &GrayImage,
-    ink: &Ink,
-    t: &ImageTable,
-    dpi: u32,
-) -> Result<Table, ReadError> {
-    let mut cells = Vec::with_capacity(t.cells.len());
-    for c in &t.cells {
-        let (text, confidence, doubt) = read_cell(e, ink, c.rect, dpi)?;
-        cells.push(Cell {
-            row: c.row,
-            col: c.col,
-            row_span: c.row_span,
-            col_span: c.col_span,
-            rect: c.rect,
-            text,
-            confidence,
-            doubt,
-        });
-    }
-    reread_value_columns(e, ink, &mut cells, dpi)?;
-    third_readings(e, page, ink, &mut cells, dpi)?;
-    Ok(Table {
-        rect: t.rect,
-        rows: t.rows,
-        cells,
-    })
-}
-
-/// True for a cell read as a number or a blank mark.
-fn is_value(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) || matches!(text, "—" | "/" | "无")
-}
-
-/// In a column of values (at least three, and twice as many as texts), or right of a
-/// value in a row of values (the same), a short text is a value the Chinese model misread
-/// (`了` for 7): read it again with the digits model, and keep it doubtful, since the two
-/// models disagree. A value is never left as a text, which would make the mapper lose the
-/// whole row.
-fn reread_value_columns(
-    e: &mut Engines,
-    ink: &Ink,
-    cells: &mut [Cell],
-    dpi: u32,
-) -> Result<(), ReadError> {
-    let cols = cells.iter().map(|c| c.col + 1).max().unwrap_or(0);
-    let rows = cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
-    // (values, texts) per column and per row.
-    let mut by_col = vec![(0usize, 0usize); cols];
-    let mut by_row = vec![(0usize, 0usize); rows];
-    // The leftmost value of each row.
-    let mut first_value = vec![usize::MAX; rows];
-    for c in cells.iter().filter(|c| !c.text.is_empty()) {
-        let value = is_value(&c.text);
-        if c.col_span == 1 {
-            let n = &mut by_col[c.col];
-            if value { n.0 += 1 } else { n.1 += 1 }
-        }
-        let n = &mut by_row[c.row];
-        if value {
-            n.0 += 1;
-            first_value[c.row] = first_value[c.row].min(c.col);
-        } else {
-            n.1 += 1;
-        }
-    }
-    let mostly_values = |(v, t): (usize, usize)| v >= 3 && v >= 2 * t;
-    for c in cells.iter_mut() {
-        let in_values = (c.col_span == 1 && mostly_values(by_col[c.col]))
-            || (mostly_values(by_row[c.row]) && first_value[c.row] < c.col);
-        if !in_values || c.text.is_empty() || is_value(&c.text) {
-            continue;
-        }
-        if c.text.chars().count() > 4 {
-            continue;
-        }
-        let Some(area) = ink_box(ink, c.rect, dpi) else {
-            continue;
-        };
-        let digits = e.digits(area)?;
-        let value = tidy(&digits.text).replace(' ', "");
-        let seen = std::mem::take(&mut c.text);
-        c.doubt = Some(if value.is_empty() {
-            format!("识别不出数字（原图为“{seen}”）")
-        } else {
-            format!("两种识别结果不一致（“{value}”与“{seen}”）")
-        });
-        c.confidence = digits.confidence;
-        c.text = value;
-    }
-    Ok(())
-}
-
-/// Reads every doubtful value again, from a cleaned crop ([`raster::clean_crop`]: a
-/// median against noise and JPEG artefacts, paper around it), with both models. The doubt
-/// is lifted only when the evidence agrees: both models read the crop as the digits the
-/// digits model first read, the digits model confidently. (A median can close a blurred
-/// 3 into an 8 that both models then read alike: agreeing with the first reading is what
-/// keeps such a value doubtful.)
-fn third_readings(
-    e: &mut Engines,
-    page: &GrayImage,
-    ink: &Ink,
-    cells: &mut [Cell],
-    dpi: u32,
-) -> Result<(), ReadError> {
-    let margin = (dpi / 20).max(4);
-    let mut moved = false;
-    for c in cells.iter_mut() {
-        if c.doubt.is_none() || c.text.is_empty() {
-            continue;
-        }
-        let Some(area) = ink_box(ink, c.rect, dpi) else {
-            continue;
-        };
-        let crop = raster::clean_crop(page, area, margin);
-        let (general, digits) = e.both_of(&crop, dpi)?;
-        moved = true;
-        let seen = tidy(&general.text);
-        let read = tidy(&digits.text).replace(' ', "");
-        if seen == read && read == c.text && digits.confidence >= MIN_VALUE_CONFIDENCE {
-            c.confidence = digits.confidence;
-            c.doubt = None;
-        }
-    }
-    if moved {
-        e.set_page(page, dpi)?;
-    }
-    Ok(())
-}
-
-/// The box of the ink inside `rect` (rules at its edges left out), with a margin; `None`
-/// when the cell is blank.
-fn ink_box(ink: &Ink, rect: PxRect, dpi: u32) -> Option<PxRect> {
-    let pad = (dpi / 50).max(2);
-    let [x0, y0, x1, y1] = [
-        rect[0] + pad,
-        rect[1] + pad,
-        rect[2].saturating_sub(pad),
-        rect[3].saturating_sub(pad),
-    ];
-    if x1 <= x0 + 2 || y1 <= y0 + 2 {
-        return None;
-    }
-    let (mut bx0, mut by0, mut bx1, mut by1, mut n) = (u32::MAX, u32::MAX, 0, 0, 0u32);
-    for y in y0..y1 {
-        for x in x0..x1 {
-            if ink.get(x, y) {
-                n += 1;
-                bx0 = bx0.min(x);
-                by0 = by0.min(y);
-                bx1 = bx1.max(x + 1);
-                by1 = by1.max(y + 1);
-            }
-        }
-    }
-    // Less ink than a small dot (a quarter of a millimetre square, times four): blank.
-    let dot = (dpi / 100).max(1).pow(2) * 4;
-    if n < dot {
-        return None;
-    }
-    let m = (dpi / 25).max(3);
-    Some([
-        bx0.saturating_sub(m).max(rect[0] + 1),
-        by0.saturating_sub(m).max(rect[1] + 1),
-        (bx1 + m).min(rect[2].saturating_sub(1)),
-        (by1 + m).min(rect[3].saturating_sub(1)),
-    ])
-}
-
-/// Reads one cell: its text, confidence and, for a value, the reason to doubt it.
-fn read_cell(
-    e: &mut Engines,
-    ink: &Ink,
-    rect: PxRect,
-    dpi: u32,
-) -> Result<(String, f32, Option<String>), ReadError> {
-    let Some(area) = ink_box(ink, rect, dpi) else {
-        return Ok((String::new(), 100.0, None));
-    };
-    let general = e.text(area)?;
-    let seen = tidy(&general.text);
-    if dash_like(&seen) || matches!(seen.as_str(), "/" | "无") {
-        let mark = if seen == "/" || seen == "无" {
-            seen
-        } else {
-            "—".to_string()
-        };
-        return Ok((mark, general.confidence, None));
-    }
-    let cjk = seen.chars().any(|c| c as u32 >= 0x2E80);
-    let short = seen.chars().count() <= 3;
-    // A lone "1" is often read as 工 or 丨 by the Chinese model, with a low confidence.
-    let numeric = !seen.is_empty() && seen.chars().all(digit_like)
-        || (!cjk && seen.chars().count() <= 4)
-        || (short && general.confidence < 60.0);
-    if !numeric {
-        let label = labels::mend(&seen).map_or(seen, str::to_string);
-        return Ok((label, general.confidence, None));
-    }
-    let digits: Reading = e.digits(area)?;
-    let value = tidy(&digits.text).replace(' ', "");
-    let doubt = value_doubt(&seen, &value, digits.confidence);
-    Ok((value, digits.confidence, doubt))
-}
-
-/// Why a value read by the digits model (`value`, confidence `conf`) is doubtful, given
-/// what the general model saw (`seen`).
-fn value_doubt(seen: &str, value: &str, conf: f32) -> Option<String> {
-    if value.is_empty() {
-        return Some(format!("识别不出数字（原图为“{seen}”）"));
-    }
-    if conf < MIN_VALUE_CONFIDENCE {
-        return Some(format!("文字识别置信度低（{conf:.0}%），读作“{value}”"));
-    }
-    let ascii: String = seen.chars().filter(|c| c.is_ascii_digit()).collect();
-    if ascii.len() == seen.chars().count() && ascii != value {
-        return Some(format!("两种识别结果不一致（“{value}”与“{ascii}”）"));
-    }
-    None
 }
 
 /// Crops a region of a grey image (for showing a doubtful cell).
@@ -491,16 +262,6 @@ mod tests {
     fn cjk_joined_without_spaces_latin_with() {
         assert_eq!(tidy("总 体 情 况"), "总体情况");
         assert_eq!(tidy("2023 年 GB 18030"), "2023年GB 18030");
-    }
-
-    #[test]
-    fn doubts() {
-        assert_eq!(value_doubt("12", "12", 95.0), None);
-        assert!(value_doubt("12", "12", 60.0).unwrap().contains("置信度低"));
-        assert!(value_doubt("17", "12", 95.0).unwrap().contains("不一致"));
-        assert!(value_doubt("l2", "", 95.0).is_some());
-        // The general model's letters are no evidence against the digits model.
-        assert_eq!(value_doubt("l2", "12", 95.0), None);
     }
 
     #[test]

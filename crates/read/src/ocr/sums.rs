@@ -106,6 +106,63 @@ pub fn verified(report: &Report) -> Vec<CellIdx> {
     out
 }
 
+/// The doubtful values (`doubtful`: each cell with the readings the engine gave it) that
+/// the table's own sums confirm, with the reading confirmed: every relation of the cell
+/// whose other cells are all known implies the same value, at least one does, and that
+/// value is one of the cell's readings. A confirmed cell is known for the next round (so
+/// two doubtful cells of one row are settled when the column of one of them is). A value
+/// is never taken from the sums alone: the engine must have read it.
+pub fn confirm(report: &Report, doubtful: &[(CellIdx, Vec<Value>)]) -> Vec<(CellIdx, Value)> {
+    let rels = relations(report);
+    let mut known: Vec<Option<Value>> = report.cells.clone();
+    for (c, _) in doubtful {
+        known[c.0 as usize] = None;
+    }
+    let sum = |known: &[Option<Value>], cells: &[CellIdx], skip: CellIdx| -> Option<Value> {
+        cells
+            .iter()
+            .filter(|&&x| x != skip)
+            .try_fold(Value::int(0), |acc, &x| {
+                known[x.0 as usize].map(|v| Value(acc.0 + v.0))
+            })
+    };
+    let mut out = Vec::new();
+    loop {
+        let mut progress = false;
+        for (c, readings) in doubtful {
+            if known[c.0 as usize].is_some() {
+                continue;
+            }
+            let mut implied: Option<Value> = None;
+            let mut agree = true;
+            for rel in &rels {
+                let (plus, minus) = (sum(&known, &rel.plus, *c), sum(&known, &rel.minus, *c));
+                let v = match (plus, minus) {
+                    (Some(p), Some(m)) if rel.plus.contains(c) => Value(m.0 - p.0),
+                    (Some(p), Some(m)) if rel.minus.contains(c) => Value(p.0 - m.0),
+                    _ => continue,
+                };
+                if implied.is_some_and(|i| i != v) {
+                    agree = false;
+                    break;
+                }
+                implied = Some(v);
+            }
+            if let (true, Some(v)) = (agree, implied)
+                && !v.0.is_sign_negative()
+                && readings.contains(&v)
+            {
+                known[c.0 as usize] = Some(v);
+                out.push((*c, v));
+                progress = true;
+            }
+        }
+        if !progress {
+            return out;
+        }
+    }
+}
+
 fn explaining(
     report: &Report,
     candidates: &[CellIdx],
@@ -182,6 +239,54 @@ mod tests {
         let granted = r.format.cell("s3.granted.commercial").unwrap();
         r.cells[granted.0 as usize] = Some(Value::int(8));
         assert!(!verified(&r).contains(&granted));
+    }
+
+    #[test]
+    fn a_doubtful_reading_the_sums_confirm() {
+        let mut r = zeros();
+        let cell = |r: &Report, id: &str| r.format.cell(id).unwrap();
+        // The commercial column and the granted row hold 5 more than zeros: the doubtful
+        // granted/commercial cell, read as 5 or 3, is 5.
+        let granted = cell(&r, "s3.granted.commercial");
+        for id in [
+            "s3.granted.total",
+            "s3.results_total.commercial",
+            "s3.results_total.total",
+            "s3.new_received.commercial",
+            "s3.new_received.total",
+        ] {
+            let i = cell(&r, id);
+            r.cells[i.0 as usize] = Some(Value::int(5));
+        }
+        r.cells[granted.0 as usize] = Some(Value::int(3));
+        let five = vec![Value::int(3), Value::int(5)];
+        assert_eq!(
+            confirm(&r, &[(granted, five)]),
+            vec![(granted, Value::int(5))]
+        );
+        // Not among its readings: the sums alone give no value.
+        assert!(confirm(&r, &[(granted, vec![Value::int(3)])]).is_empty());
+        // Two doubtful cells of one row: the other's column settles it first, then the row
+        // settles this one.
+        let natural = cell(&r, "s3.granted.natural_person");
+        let both = [
+            (granted, vec![Value::int(5)]),
+            (natural, vec![Value::int(0), Value::int(6)]),
+        ];
+        let got = confirm(&r, &both);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.contains(&(natural, Value::int(0))));
+    }
+
+    #[test]
+    fn relations_that_disagree_confirm_nothing() {
+        let mut r = zeros();
+        // The row says 5, the column says 0: no reading is confirmed.
+        let granted = r.format.cell("s3.granted.commercial").unwrap();
+        let total = r.format.cell("s3.granted.total").unwrap();
+        r.cells[total.0 as usize] = Some(Value::int(5));
+        let readings = vec![Value::int(0), Value::int(5)];
+        assert!(confirm(&r, &[(granted, readings)]).is_empty());
     }
 
     #[test]
