@@ -200,17 +200,20 @@ fn skewed() {
 
 #[test]
 fn noisy_jpeg() {
-    assert_class(NONZERO, "noisy", TABLES, 0.9);
+    assert_class(NONZERO, "noisy", TABLES, 0.99);
 }
 
 #[test]
 fn red_seal_over_the_table() {
-    assert_class(NONZERO, "stamp", TABLES, 0.85);
+    // Not yet at the acceptance's 99 %: the seal's ring, drawn 90 % opaque over the print
+    // (`make-scans`), leaves a tenth of a digit's contrast under it. Today's figure
+    // (97.5 %, 2026-12-07) is the floor; no wrong cell.
+    assert_class(NONZERO, "stamp", TABLES, 0.975);
 }
 
 #[test]
 fn photographed_page() {
-    assert_class(NONZERO, "photo", TABLES, 0.85);
+    assert_class(NONZERO, "photo", TABLES, 0.99);
 }
 
 #[test]
@@ -256,23 +259,23 @@ fn not_an_image() {
     assert!(err.to_string().starts_with("图像无法解码"), "{err}");
 }
 
-// The degraded classes at 300 dpi (the acceptance is at 300 and 200 dpi). Not yet at the
-// acceptance's 99 % for noisy, stamp and photo (at 200 dpi either): their floors here are
-// today's figures; every class fails on any wrong cell.
+// The degraded classes at 300 dpi (the acceptance is at 300 and 200 dpi); every class
+// fails on any wrong cell.
 
 #[test]
 fn noisy_jpeg_300_dpi() {
-    assert_class(NONZERO, "noisy-300", TABLES, 0.9);
+    assert_class(NONZERO, "noisy-300", TABLES, 0.99);
 }
 
 #[test]
 fn red_seal_300_dpi() {
-    assert_class(NONZERO, "stamp-300", TABLES, 0.9);
+    // Not yet at 99 % (see `red_seal_over_the_table`): 98.5 % is the floor.
+    assert_class(NONZERO, "stamp-300", TABLES, 0.985);
 }
 
 #[test]
 fn photographed_page_300_dpi() {
-    assert_class(NONZERO, "photo-300", TABLES, 0.85);
+    assert_class(NONZERO, "photo-300", TABLES, 0.99);
 }
 
 #[test]
@@ -284,9 +287,8 @@ fn image_only_pdf_jpeg_300_dpi() {
 
 #[test]
 fn jpeg_2000_pdf() {
-    // 200 dpi grey pages, lossy JPEG 2000 (openjpeg, ratio 40), `/JPXDecode`. Not yet at
-    // the acceptance's 99 %: today's figure (95.5 %, 2026-12-07) is the floor; no wrong cell.
-    assert_class(NONZERO, "pdf-jp2", TABLES, 0.95);
+    // 200 dpi grey pages, lossy JPEG 2000 (openjpeg, ratio 40), `/JPXDecode`.
+    assert_class(NONZERO, "pdf-jp2", TABLES, 0.99);
 }
 
 #[test]
@@ -294,4 +296,36 @@ fn jbig2_pdf_with_globals() {
     // 300 dpi black-and-white pages, jbig2enc's symbol mode: the symbols shared by both
     // pages in the `/JBIG2Globals` stream, each page's text region in its image.
     assert_class(NONZERO, "pdf-jbig2", TABLES, 0.99);
+}
+
+// --- The degraded classes on other reports ------------------------------------------------
+
+/// The degraded classes of three other reports (other figures, six-digit values, blanks,
+/// a fee with decimals, other row heights): what the reader learnt on one report must
+/// hold on others — above all, no wrong cell. Floors are the figures measured
+/// 2026-12-07. `GONGKAI_OCR_ONLY="lo_seed001_national.pdf stamp"` runs one of them.
+#[test]
+fn degraded_classes_of_other_reports() {
+    let reports = [
+        (SEED, TABLES),
+        ("lo_seed001_national.pdf", (1, 3)),
+        ("lo_big_blanks_national.pdf", (1, 3)),
+    ];
+    let floors = [
+        ("noisy", 0.99),
+        ("noisy-300", 0.99),
+        ("photo", 0.99),
+        ("photo-300", 0.99),
+        ("stamp", 0.9),
+        ("stamp-300", 0.9),
+        ("pdf-jp2", 0.95),
+    ];
+    let only = std::env::var("GONGKAI_OCR_ONLY").unwrap_or_default();
+    for (report, pages) in reports {
+        for (class, floor) in floors {
+            if only.is_empty() || only == format!("{report} {class}") {
+                assert_class(report, class, pages, floor);
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use image::GrayImage;
 
 use super::engine::{Engines, PxRect, Reading};
+use super::glyphs::Glyphs;
 use super::grid::ImageTable;
 use super::labels;
 use super::page::{Cell, MIN_VALUE_CONFIDENCE, Table, tidy};
@@ -34,7 +35,7 @@ pub(super) fn read_table(
 ) -> Result<Table, ReadError> {
     let mut cells = Vec::with_capacity(t.cells.len());
     for c in &t.cells {
-        let (text, confidence, doubt, alternatives) = read_cell(e, ink, c.rect, dpi)?;
+        let (text, confidence, doubt, alternatives, general) = read_cell(e, ink, c.rect, dpi)?;
         cells.push(Cell {
             row: c.row,
             col: c.col,
@@ -45,6 +46,8 @@ pub(super) fn read_table(
             confidence,
             doubt,
             alternatives,
+            crop_digits: String::new(),
+            general,
         });
     }
     reread_value_columns(e, ink, &mut cells, dpi)?;
@@ -56,9 +59,91 @@ pub(super) fn read_table(
     })
 }
 
+/// Settles the values of a page after its tables are read.
+///
+/// 1. A value under a seal (`seal`: the page's [`raster::colour_ink`], when it is a
+///    colour page) is doubtful however sure the models were: the seal's ring can hide a
+///    digit from both alike (600022 read as 60002 with confidence).
+/// 2. The page's own digits ([`Glyphs`]) are learnt from the values read beyond doubt,
+///    and a doubt is lifted when they read the value clearly and exactly as the digits
+///    model did (two readers of different kinds agreeing); a clear reading that differs
+///    is kept as an alternative for the sums. They do not read points: where the Chinese
+///    model saw one, they settle nothing.
+pub(super) fn settle(
+    page: &GrayImage,
+    seal: Option<&GrayImage>,
+    ink: &Ink,
+    tables: &mut [Table],
+    dpi: u32,
+) {
+    if let Some(seal) = seal {
+        for c in tables.iter_mut().flat_map(|t| &mut t.cells) {
+            if c.doubt.is_none()
+                && is_number(&c.text)
+                && let Some(area) = ink_box(ink, c.rect, dpi)
+                && under_seal(seal, area, dpi)
+            {
+                c.doubt = Some(format!("印章覆盖此格，读作“{}”，须经核对", c.text));
+            }
+        }
+    }
+    let mut glyphs = Glyphs::default();
+    for c in tables.iter().flat_map(|t| &t.cells) {
+        if c.doubt.is_none()
+            && !c.text.is_empty()
+            && c.text.chars().all(|d| d.is_ascii_digit())
+            && let Some(area) = ink_box(ink, c.rect, dpi)
+        {
+            glyphs.learn(page, area, &c.text, dpi);
+        }
+    }
+    for c in tables.iter_mut().flat_map(|t| &mut t.cells) {
+        if c.doubt.is_none() || c.general.chars().any(|ch| ".,．，·".contains(ch)) {
+            continue;
+        }
+        let Some(area) = ink_box(ink, c.rect, dpi) else {
+            continue;
+        };
+        let Some(read) = glyphs.read(page, area, dpi) else {
+            continue;
+        };
+        // The digits model's reading of the cell, or of its cleaned crop when it read
+        // nothing in the cell.
+        let model = if c.text.is_empty() {
+            &c.crop_digits
+        } else {
+            &c.text
+        };
+        if read.text == *model {
+            c.text = read.text;
+            c.doubt = None;
+            c.alternatives.clear();
+        } else {
+            add_alternative(&mut c.alternatives, &c.text, &read.text);
+        }
+    }
+}
+
+/// True when coloured ink lies over a value's box: more than a few dots' worth.
+fn under_seal(seal: &GrayImage, area: PxRect, dpi: u32) -> bool {
+    let dot = (dpi / 100).max(1).pow(2) * 4;
+    let mut n = 0;
+    for y in area[1]..area[3].min(seal.height()) {
+        for x in area[0]..area[2].min(seal.width()) {
+            if seal.get_pixel(x, y).0[0] <= raster::COLOURED {
+                n += 1;
+                if n > 2 * dot {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// True for a cell read as a number or a blank mark.
 fn is_value(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) || matches!(text, "—" | "/" | "无")
+    is_number(text) || matches!(text, "—" | "/" | "无")
 }
 
 /// In a column of values (at least three, and twice as many as texts), or right of a
@@ -95,9 +180,13 @@ fn reread_value_columns(
     }
     let mostly_values = |(v, t): (usize, usize)| v >= 3 && v >= 2 * t;
     for c in cells.iter_mut() {
+        // A cell right of its row's label read as one or two characters that are no
+        // label (行政强制 | 了): a lone digit misread.
+        let lone = c.col > 0 && c.text.chars().count() <= 2;
         let in_values = (c.col_span == 1 && mostly_values(by_col[c.col]))
-            || (mostly_values(by_row[c.row]) && first_value[c.row] < c.col);
-        if !in_values || c.text.is_empty() || is_value(&c.text) {
+            || (mostly_values(by_row[c.row]) && first_value[c.row] < c.col)
+            || lone;
+        if !in_values || c.text.is_empty() || is_value(&c.text) || labels::is_known(&c.text) {
             continue;
         }
         if c.text.chars().count() > 4 {
@@ -107,8 +196,9 @@ fn reread_value_columns(
             continue;
         };
         let digits = e.digits(area)?;
-        let value = tidy(&digits.text).replace(' ', "");
+        let value = digits_of(&digits.text);
         let seen = std::mem::take(&mut c.text);
+        c.general = seen.clone();
         c.doubt = Some(if value.is_empty() {
             format!("识别不出数字（原图为“{seen}”）")
         } else {
@@ -154,7 +244,7 @@ fn third_readings(
     let margin = (dpi / 20).max(4);
     let mut moved = false;
     for c in cells.iter_mut() {
-        if c.doubt.is_none() || c.text.is_empty() {
+        if c.doubt.is_none() {
             continue;
         }
         let Some(area) = ink_box(ink, c.rect, dpi) else {
@@ -164,7 +254,7 @@ fn third_readings(
         let (general, digits) = e.both_of(&crop, dpi)?;
         moved = true;
         let seen = tidy(&general.text);
-        let read = tidy(&digits.text).replace(' ', "");
+        let read = digits_of(&digits.text);
         if seen == read && read == c.text && digits.confidence >= MIN_VALUE_CONFIDENCE {
             c.confidence = digits.confidence;
             c.doubt = None;
@@ -172,6 +262,7 @@ fn third_readings(
         } else {
             add_alternative(&mut c.alternatives, &c.text, &read);
             add_alternative(&mut c.alternatives, &c.text, &seen);
+            c.crop_digits = read;
         }
     }
     if moved {
@@ -220,13 +311,13 @@ fn ink_box(ink: &Ink, rect: PxRect, dpi: u32) -> Option<PxRect> {
 }
 
 /// What [`read_cell`] gives: the text, its confidence, the reason to doubt a value and
-/// the other model's digits when they differ.
-type CellReading = (String, f32, Option<String>, Vec<String>);
+/// the other model's digits when they differ, and what the Chinese model saw.
+type CellReading = (String, f32, Option<String>, Vec<String>, String);
 
 /// Reads one cell: its text, confidence and, for a value, the reason to doubt it.
 fn read_cell(e: &mut Engines, ink: &Ink, rect: PxRect, dpi: u32) -> Result<CellReading, ReadError> {
     let Some(area) = ink_box(ink, rect, dpi) else {
-        return Ok((String::new(), 100.0, None, Vec::new()));
+        return Ok((String::new(), 100.0, None, Vec::new(), String::new()));
     };
     let general = e.text(area)?;
     let seen = tidy(&general.text);
@@ -236,33 +327,41 @@ fn read_cell(e: &mut Engines, ink: &Ink, rect: PxRect, dpi: u32) -> Result<CellR
         } else {
             "—".to_string()
         };
-        return Ok((mark, general.confidence, None, Vec::new()));
+        return Ok((mark, general.confidence, None, Vec::new(), String::new()));
     }
     let cjk = seen.chars().any(|c| c as u32 >= 0x2E80);
     let short = seen.chars().count() <= 3;
-    // A lone "1" is often read as 工 or 丨 by the Chinese model, with a low confidence.
+    // A value misread with a letter or two (TI220 for 1220) is still mostly digits; a
+    // lone "1" is often read as 工 or 丨 by the Chinese model, with a low confidence.
+    let digits_seen = seen.chars().filter(char::is_ascii_digit).count();
     let numeric = !seen.is_empty() && seen.chars().all(digit_like)
-        || (!cjk && seen.chars().count() <= 4)
+        || (!cjk && (seen.chars().count() <= 4 || digits_seen * 2 >= seen.chars().count()))
         || (short && general.confidence < 60.0);
     if !numeric {
         let label = labels::mend(&seen).map_or(seen, str::to_string);
-        return Ok((label, general.confidence, None, Vec::new()));
+        return Ok((label, general.confidence, None, Vec::new(), String::new()));
     }
     let digits: Reading = e.digits(area)?;
-    let value = tidy(&digits.text).replace(' ', "");
+    let value = digits_of(&digits.text);
     let doubt = value_doubt(&seen, &value, digits.confidence);
     let mut alternatives = Vec::new();
     if doubt.is_some() {
         add_alternative(&mut alternatives, &value, &seen);
     }
-    Ok((value, digits.confidence, doubt, alternatives))
+    Ok((value, digits.confidence, doubt, alternatives, seen))
+}
+
+/// The digits model's text as a value: spaces out, and a point before the first digit
+/// or after the last (a speck the model took for one) dropped.
+fn digits_of(text: &str) -> String {
+    tidy(text).replace(' ', "").trim_matches('.').to_string()
 }
 
 /// Keeps `reading` among a value's alternatives when it is digits only and differs from
 /// the value `text` and from those kept.
 fn add_alternative(alternatives: &mut Vec<String>, text: &str, reading: &str) {
     if !reading.is_empty()
-        && reading.chars().all(|c| c.is_ascii_digit())
+        && is_number(reading)
         && reading != text
         && !alternatives.iter().any(|a| a == reading)
     {
@@ -279,11 +378,30 @@ fn value_doubt(seen: &str, value: &str, conf: f32) -> Option<String> {
     if conf < MIN_VALUE_CONFIDENCE {
         return Some(format!("文字识别置信度低（{conf:.0}%），读作“{value}”"));
     }
-    let ascii: String = seen.chars().filter(|c| c.is_ascii_digit()).collect();
-    if ascii.len() == seen.chars().count() && ascii != value {
-        return Some(format!("两种识别结果不一致（“{value}”与“{ascii}”）"));
+    let seen_number: String = seen
+        .chars()
+        .map(|c| if c == '．' { '.' } else { c })
+        .collect();
+    if is_number(&seen_number) && seen_number != value {
+        return Some(format!("两种识别结果不一致（“{value}”与“{seen_number}”）"));
+    }
+    // A point or comma the Chinese model saw that the digits model did not read: the
+    // value may be 110.139, not 110139.
+    if !value.contains('.') && seen.chars().any(|c| ".,．，·".contains(c)) {
+        return Some(format!("可能有小数点（原图为“{seen}”），读作“{value}”"));
     }
     None
+}
+
+/// Digits, with at most one decimal point between them (110.139).
+pub(super) fn is_number(text: &str) -> bool {
+    let mut parts = text.split('.');
+    let whole = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(a), None, _) => whole(a),
+        (Some(a), Some(b), None) => whole(a) && whole(b),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -295,6 +413,20 @@ mod tests {
         assert_eq!(value_doubt("12", "12", 95.0), None);
         assert!(value_doubt("12", "12", 60.0).unwrap().contains("置信度低"));
         assert!(value_doubt("17", "12", 95.0).unwrap().contains("不一致"));
+        // A decimal point: both read it, or the doubt says it may be there.
+        assert_eq!(value_doubt("110.139", "110.139", 95.0), None);
+        assert!(
+            value_doubt("110.139", "110139", 95.0)
+                .unwrap()
+                .contains("不一致")
+        );
+        assert!(
+            value_doubt("110，139", "110139", 95.0)
+                .unwrap()
+                .contains("小数点")
+        );
+        assert!(value_doubt("13", "1.3", 95.0).unwrap().contains("不一致"));
+        assert!(is_number("0.5") && !is_number(".5") && !is_number("1.2.3") && !is_number(""));
         assert!(value_doubt("l2", "", 95.0).is_some());
         // The general model's letters are no evidence against the digits model.
         assert_eq!(value_doubt("l2", "12", 95.0), None);

@@ -1,7 +1,7 @@
 //! The only code that knows the OCR engine: Tesseract (Debian's `libtesseract5` with the
 //! `chi_sim` and `eng` models of `tesseract-ocr-chi-sim` / `tesseract-ocr-eng`) through the
 //! `tesseract-plumbing` binding. Two engines are kept per thread (loading a model takes a
-//! few hundred milliseconds): one for Chinese text, one for digits only.
+//! few hundred milliseconds): one for Chinese text, one for digits only (and the decimal point: fees are in 万元 with decimals).
 
 use std::cell::RefCell;
 use std::ffi::CString;
@@ -164,7 +164,7 @@ impl Engines {
             if slot.is_none() {
                 *slot = Some(Engines {
                     chinese: Api::new("chi_sim", None)?,
-                    digits: Api::new("eng", Some("0123456789"))?,
+                    digits: Api::new("eng", Some("0123456789."))?,
                 });
             }
             let engines = slot.as_mut().ok_or_else(|| ocr_error("engine"))?;

@@ -31,6 +31,7 @@
 mod cells;
 pub mod crop;
 mod engine;
+mod glyphs;
 mod grid;
 mod labels;
 pub mod page;
@@ -161,7 +162,14 @@ pub fn report(scan: &Scan) -> Result<Report, ReadError> {
             None => {}
         }
     }
-    for (idx, fixed) in sums::suspects(&report, &recognised) {
+    // The suspects among the recognised values, by sums in which the doubtful values
+    // count as unknown (their readings, likely wrong, would make a right value look
+    // like the culprit).
+    let mut without_doubtful = report.clone();
+    for (i, _) in &doubtful {
+        without_doubtful.cells[*i] = None;
+    }
+    for (idx, fixed) in sums::suspects(&without_doubtful, &recognised) {
         doubtful.push((
             idx.0 as usize,
             format!("所在行、列的合计不符，恰好可由此格识别错误解释（若为 {fixed} 则相符）"),

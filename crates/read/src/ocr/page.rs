@@ -33,6 +33,11 @@ pub struct Cell {
     /// other model, or from a cleaned or enlarged crop. The table's sums may confirm one
     /// of them ([`super::sums::confirm`]); none is taken on its own.
     pub alternatives: Vec<String>,
+    /// The digits model's reading of a doubtful value's cleaned crop (empty when there
+    /// was none, or when it lifted the doubt).
+    pub crop_digits: String,
+    /// The Chinese model's reading of a value cell (its points and commas count).
+    pub general: String,
 }
 
 /// A recognised table.
@@ -79,17 +84,22 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     if !raster::is_colour(&page.image) {
         gray = raster::flatten(&gray, source_dpi);
     }
+    // Where coloured ink (a seal) lies, as a page of its own (coloured is dark), put
+    // through the same geometry as the page: a value under a seal is checked again.
+    let mut seal = raster::is_colour(&page.image).then(|| raster::colour_ink(&page.image));
     // A photographed page: its perspective undone first, from a table's border.
     let rectify = perspective::rectifier(&gray, &Ink::lenient(&gray), source_dpi);
     let perspective = rectify.is_some();
-    if let Some(r) = rectify {
+    if let Some(r) = &rectify {
         gray = r.apply(&gray);
+        seal = seal.map(|s| r.apply(&s));
     }
     let skew = raster::skew_angle(&Ink::new(&gray));
     // Below a tenth of a degree the rules drift by under 3 pixels across a page: rotating
     // would only blur them.
     if skew.abs() >= 0.1 {
         gray = raster::rotate(&gray, skew);
+        seal = seal.map(|s| raster::rotate(&s, skew));
     }
     // The rules are found at the resolution of the source, where they are sharpest.
     let mut found = grid::tables(&Ink::lenient(&gray), source_dpi);
@@ -103,6 +113,8 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
             (gray.height() as f32 * k).round().max(1.0) as u32,
         );
         gray = image::imageops::resize(&gray, w, h, image::imageops::FilterType::Triangle);
+        seal =
+            seal.map(|s| image::imageops::resize(&s, w, h, image::imageops::FilterType::Triangle));
         dpi_f = WORKING_DPI;
         for t in &mut found {
             t.scale(k);
@@ -112,16 +124,17 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     // must not pass for a blank.
     let ink = Ink::lenient(&gray);
     let dpi = dpi_f.round().max(50.0) as u32;
-    let mut blocks: Vec<(u32, Block)> = Vec::new();
-    Engines::with(&gray, dpi, |e| {
-        for t in &found {
-            blocks.push((
-                t.rect[1],
-                Block::Table(cells::read_table(e, &gray, &ink, t, dpi)?),
-            ));
-        }
-        Ok(())
+    let mut tables = Engines::with(&gray, dpi, |e| {
+        found
+            .iter()
+            .map(|t| cells::read_table(e, &gray, &ink, t, dpi))
+            .collect::<Result<Vec<_>, _>>()
     })?;
+    cells::settle(&gray, seal.as_ref(), &ink, &mut tables, dpi);
+    let mut blocks: Vec<(u32, Block)> = tables
+        .into_iter()
+        .map(|t| (t.rect[1], Block::Table(t)))
+        .collect();
     // Running text: the page with the tables whited out.
     let mut rest = gray.clone();
     for t in &found {

@@ -32,6 +32,24 @@ pub fn to_gray(img: &DynamicImage) -> GrayImage {
     }
 }
 
+/// Where a colour page has coloured ink (a red seal, a blue signature), as a grey image:
+/// each pixel 255 less its colourfulness (its brightest channel less its darkest), so
+/// black print and white paper are white and a seal is dark. Read with
+/// [`COLOURED`].
+pub fn colour_ink(img: &DynamicImage) -> GrayImage {
+    let rgb = img.to_rgb8();
+    let (w, h) = rgb.dimensions();
+    GrayImage::from_fn(w, h, |x, y| {
+        let p = rgb.get_pixel(x, y).0;
+        let (hi, lo) = (p[0].max(p[1]).max(p[2]), p[0].min(p[1]).min(p[2]));
+        Luma([255 - (hi - lo)])
+    })
+}
+
+/// A pixel of [`colour_ink`] at or below this is coloured ink (its channels differ by 80
+/// or more: a seal's red, not the grey of paper or print, nor a photo's tint).
+pub const COLOURED: u8 = 175;
+
 /// The page with its paper made white: each pixel divided by the paper's local
 /// brightness. Uneven light (a photo darker at one end) and a seal's tint over the
 /// paper are taken out, so the print under them keeps its contrast to the paper around
