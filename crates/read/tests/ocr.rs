@@ -329,3 +329,90 @@ fn degraded_classes_of_other_reports() {
         }
     }
 }
+
+// --- Values that cannot be read ------------------------------------------------------------
+
+/// An ink blot over a value (行政处罚's count, alone in its row of table 二; a value of
+/// table 三 whose row and column sums would give it): the value is uncertain, never
+/// guessed — not from the sums, not on a photographed page.
+#[test]
+fn a_blotted_value_is_uncertain() {
+    for class in ["blot", "photo-blot"] {
+        let (r, s) = run(NONZERO, class, (2, 3));
+        assert!(s.wrong.is_empty(), "{class}: {:#?}", s.wrong);
+        for id in [
+            "s2.penalties.decisions",
+            "s3.denied_state_secret.commercial",
+        ] {
+            assert!(r.is_uncertain(id), "{class}: {id} read as {:?}", r.get(id));
+        }
+        assert!(s.exact >= 196, "{class}: {} exact", s.exact);
+    }
+}
+
+// --- Cells' images ------------------------------------------------------------------------
+
+/// The images of cells `ids` of page 2 scanned as `class`, as grey images.
+fn cell_images(class: &str, ids: &[&str]) -> Vec<image::GrayImage> {
+    let files = scans(NONZERO, class, (2, 2));
+    let refs: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+    let scan = ocr::recognise(&refs).unwrap();
+    let r = ocr::report(&scan).unwrap();
+    let locs: Vec<_> = ids
+        .iter()
+        .map(|id| r.provenance[r.format.cell(id).unwrap().0 as usize].unwrap())
+        .collect();
+    ocr::crop::cell_images(&refs, &scan, &locs)
+        .unwrap()
+        .into_iter()
+        .zip(ids)
+        .map(|(img, id)| img.unwrap_or_else(|| panic!("{class} {id}: no image")))
+        .collect()
+}
+
+/// Normalised cross-correlation of two grey images, `b` resized to `a`'s size.
+fn likeness(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
+    let b = image::imageops::resize(
+        b,
+        a.width(),
+        a.height(),
+        image::imageops::FilterType::Triangle,
+    );
+    let mean = |img: &image::GrayImage| {
+        img.pixels().map(|p| p.0[0] as f64).sum::<f64>() / (img.width() * img.height()) as f64
+    };
+    let (ma, mb) = (mean(a), mean(&b));
+    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    for (p, q) in a.pixels().zip(b.pixels()) {
+        let (x, y) = (p.0[0] as f64 - ma, q.0[0] as f64 - mb);
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+    }
+    ab / (aa * bb).sqrt().max(1e-9)
+}
+
+/// The image of a cell, cut from a photographed page through the homography that undid
+/// its perspective (and the deskew and the scale), shows that cell: it is like the same
+/// cell's image on the straight scan, and unlike its neighbour's.
+#[test]
+fn a_cells_image_is_cut_from_the_page_as_stored() {
+    let ids = [
+        "s3.new_received.total",
+        "s2.penalties.decisions",
+        "s3.new_received.natural_person",
+    ];
+    let straight = cell_images("clean-200", &ids);
+    for class in ["photo", "photo-300", "skew"] {
+        let cut = cell_images(class, &ids);
+        for (i, id) in ids.iter().enumerate() {
+            let same = likeness(&straight[i], &cut[i]);
+            let other = likeness(&straight[(i + 1) % ids.len()], &cut[i]);
+            eprintln!("{class} {id}: {same:.2} / {other:.2}");
+            assert!(
+                same > 0.5 && same > other + 0.3,
+                "{class} {id}: like its own cell {same:.2}, like another {other:.2}"
+            );
+        }
+    }
+}

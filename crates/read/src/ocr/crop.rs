@@ -6,13 +6,15 @@
 //! as it was recognised: deskewed, and scaled to the working resolution. The crop maps
 //! every pixel of that box back through the same rotation and scale to the page image as
 //! stored, and samples it there (bilinear), so it shows the page's own grey levels (a
-//! seal stays visible) and not the recogniser's thresholded copy. Only the pages that
-//! hold a wanted cell are decoded again.
+//! seal stays visible) and not the recogniser's thresholded copy; a photographed page's
+//! box is mapped on through the homography that undid its perspective. Only the pages
+//! that hold a wanted cell are decoded again.
 
 use image::{DynamicImage, GrayImage, ImageFormat, Luma};
 
 use gongkai_report::Location;
 
+use super::perspective::Rectify;
 use super::{Scan, source};
 use crate::ReadError;
 
@@ -61,12 +63,6 @@ pub fn cell_images(
             let Some(page) = scan.pages.get(p) else {
                 continue;
             };
-            // A photographed page was warped to undo its perspective before it was
-            // recognised; its boxes are on the warped page, which is not kept. No crop
-            // rather than the wrong part of the page.
-            if page.perspective {
-                continue;
-            }
             let grey = image.image.to_luma8();
             let geometry = Geometry::new(&grey, image.dpi, page);
             for (slot, loc) in out.iter_mut().zip(locs) {
@@ -92,11 +88,12 @@ fn page_count(bytes: &[u8]) -> Result<usize, ReadError> {
     Ok(counted.get())
 }
 
-/// The page as recognised (deskewed, at the working resolution) → the page as stored.
+/// The page as recognised (perspective undone, deskewed, at the working resolution) →
+/// the page as stored.
 struct Geometry {
     /// Points → working pixels.
     px_per_pt: f32,
-    /// Working pixels → pixels of the stored page (before the rotation).
+    /// Working pixels → pixels of the rectified page (before the rotation).
     scale: (f32, f32),
     /// The rotation undone by the recogniser: sine and cosine, and its centre.
     sin: f32,
@@ -104,11 +101,14 @@ struct Geometry {
     centre: (f32, f32),
     /// The working page's size.
     size: (u32, u32),
+    /// A photographed page's perspective, undone before the rest: rectified → stored.
+    rectify: Option<Rectify>,
 }
 
 impl Geometry {
     fn new(stored: &GrayImage, _stored_dpi: f32, page: &super::page::Page) -> Self {
-        let (w0, h0) = stored.dimensions();
+        // The page the rotation turned: the stored one, or the rectified photograph.
+        let (w0, h0) = page.rectify.map_or(stored.dimensions(), |r| r.size());
         let (w, h) = (page.width.max(1), page.height.max(1));
         let skew = if page.skew.abs() >= MIN_ROTATED_SKEW {
             page.skew
@@ -123,6 +123,7 @@ impl Geometry {
             cos,
             centre: (w0 as f32 / 2.0, h0 as f32 / 2.0),
             size: (w, h),
+            rectify: page.rectify,
         }
     }
 
@@ -132,10 +133,19 @@ impl Geometry {
         // a rotation by +skew about the centre).
         let (xs, ys) = (x * self.scale.0, y * self.scale.1);
         let (dx, dy) = (xs - self.centre.0, ys - self.centre.1);
-        (
+        let (x, y) = (
             self.cos * dx - self.sin * dy + self.centre.0,
             self.sin * dx + self.cos * dy + self.centre.1,
-        )
+        );
+        match &self.rectify {
+            // The warp samples pixel i of the rectified page at `to_page(i)` (pixel
+            // indices); here a position is a pixel's centre at i + 0.5.
+            Some(r) => {
+                let (px, py) = r.to_page(x as f64 - 0.5, y as f64 - 0.5);
+                (px as f32 + 0.5, py as f32 + 0.5)
+            }
+            None => (x, y),
+        }
     }
 
     /// The crop of a box in points, with a margin, at the working resolution.
@@ -197,6 +207,7 @@ mod tests {
             dpi: 200.0,
             skew,
             perspective: false,
+            rectify: None,
             width: w,
             height: h,
             blocks: Vec::new(),

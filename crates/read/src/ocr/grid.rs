@@ -114,6 +114,27 @@ fn stroke_thickness(ink: &Ink, y: usize, run: (usize, usize)) -> usize {
     *t.select_nth_unstable(mid).1
 }
 
+/// The horizontal thickness of the ink through column `x` over the rows `top..bottom`,
+/// its lower quartile: a rule's width, or a slanted ring's (whose upright columns are
+/// few). Not the median: a blot over part of a rule must not make the rule thick.
+fn stroke_width(ink: &Ink, x: usize, top: usize, bottom: usize) -> usize {
+    let w = ink.width as usize;
+    let mut t: Vec<usize> = (top..bottom)
+        .filter(|&y| ink.bits[y * w + x])
+        .map(|y| {
+            let row = &ink.bits[y * w..(y + 1) * w];
+            let left = row[..x].iter().rev().take_while(|&&b| b).count();
+            let right = row[x + 1..].iter().take_while(|&&b| b).count();
+            left + 1 + right
+        })
+        .collect();
+    if t.is_empty() {
+        return 0;
+    }
+    let mid = t.len() / 4;
+    *t.select_nth_unstable(mid).1
+}
+
 /// Finds the ruled tables of a page image at `dpi`.
 pub fn tables(ink: &Ink, dpi: u32) -> Vec<ImageTable> {
     let (w, h) = (ink.width as usize, ink.height as usize);
@@ -155,7 +176,10 @@ pub fn tables(ink: &Ink, dpi: u32) -> Vec<ImageTable> {
         bands.push(
             runs(&full, gap)
                 .into_iter()
-                .filter(|r| r.1 - r.0 < max_rule)
+                .filter(|r| {
+                    r.1 - r.0 < max_rule
+                        && stroke_width(ink, (r.0 + r.1) / 2, top, bottom) <= max_rule
+                })
                 .collect(),
         );
     }

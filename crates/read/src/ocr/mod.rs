@@ -35,7 +35,7 @@ mod glyphs;
 mod grid;
 mod labels;
 pub mod page;
-mod perspective;
+pub mod perspective;
 mod raster;
 pub mod source;
 mod sums;

@@ -70,6 +70,9 @@ pub struct Page {
     pub skew: f32,
     /// True when the page was photographed at an angle and its perspective undone.
     pub perspective: bool,
+    /// How the perspective was undone (for cutting a cell's image out of the page as
+    /// stored, [`super::crop`]).
+    pub rectify: Option<perspective::Rectify>,
     pub width: u32,
     pub height: u32,
     pub blocks: Vec<Block>,
@@ -153,6 +156,7 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
         dpi: dpi_f,
         skew,
         perspective,
+        rectify,
         width: gray.width(),
         height: gray.height(),
         blocks: blocks.into_iter().map(|(_, b)| b).collect(),

@@ -34,7 +34,7 @@ pub const MIN_DEPARTURE_PX: f64 = 2.5;
 
 /// The transform that undoes a page's perspective: [`Rectify::apply`] it to the page's
 /// images.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rectify {
     /// Rectified pixel → page pixel.
     back: Homography,
@@ -45,6 +45,17 @@ pub struct Rectify {
 impl Rectify {
     pub fn apply(&self, img: &GrayImage) -> GrayImage {
         warp(img, &self.back, self.width, self.height)
+    }
+
+    /// The point of the photographed page that the point `(x, y)` of the rectified page
+    /// was taken from (pixel coordinates, as [`Rectify::apply`] samples them).
+    pub fn to_page(&self, x: f64, y: f64) -> (f64, f64) {
+        apply(&self.back, (x, y))
+    }
+
+    /// The rectified page's width and height.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
     }
 }
 

@@ -7,12 +7,8 @@
 //! in this process's memory ([`Crops`]) up to [`super::Limits::crop_bytes`] altogether,
 //! the oldest upload's dropped first. A restart, or an upload pushed out by newer ones,
 //! loses them: the finding then shows no image, and `GET /check/r/{id}/crop/{cell}`
-//! answers 404 saying why.
-//!
-//! A photographed page had its perspective undone before it was read; its cells' boxes
-//! are on the warped page, which is not kept, so such a cell has no crop
-//! ([`Crop::Perspective`]) and the page says so instead of showing the wrong part of the
-//! page.
+//! answers 404 saying why. A photographed page's cells are cut from the photograph as
+//! stored, through the homography that undid its perspective.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -29,14 +25,8 @@ use super::pages::CropView;
 use crate::AppState;
 use crate::error::PageError;
 
-/// What is known of one uncertain cell's image.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Crop {
-    /// The cell's image, a grey PNG.
-    Png(Arc<[u8]>),
-    /// The cell is on a photographed page whose perspective was undone: no crop.
-    Perspective,
-}
+/// One uncertain cell's image, a grey PNG.
+pub type Crop = Arc<[u8]>;
 
 /// The crops of one upload: cell id → crop.
 pub type CellCrops = HashMap<String, Crop>;
@@ -54,13 +44,6 @@ pub fn cut(bytes: &[u8], scan: &ocr::Scan, report: &Report) -> CellCrops {
     if cells.is_empty() {
         return out;
     }
-    let on_photo = |loc: &Location| match loc {
-        Location::Pdf { page, .. } => scan
-            .pages
-            .get((*page as usize).wrapping_sub(1))
-            .is_some_and(|p| p.perspective),
-        _ => false,
-    };
     let locs: Vec<Location> = cells.iter().map(|(_, l)| *l).collect();
     let pngs = match ocr::crop::cell_pngs(&[bytes], scan, &locs) {
         Ok(p) => p,
@@ -69,11 +52,9 @@ pub fn cut(bytes: &[u8], scan: &ocr::Scan, report: &Report) -> CellCrops {
             return out;
         }
     };
-    for ((cell, loc), png) in cells.into_iter().zip(pngs) {
-        if on_photo(&loc) {
-            out.insert(cell.to_string(), Crop::Perspective);
-        } else if let Some(png) = png {
-            out.insert(cell.to_string(), Crop::Png(png.into()));
+    for ((cell, _), png) in cells.into_iter().zip(pngs) {
+        if let Some(png) = png {
+            out.insert(cell.to_string(), png.into());
         }
     }
     out
@@ -93,12 +74,7 @@ struct Inner {
 }
 
 fn size(c: &CellCrops) -> usize {
-    c.values()
-        .map(|c| match c {
-            Crop::Png(p) => p.len(),
-            Crop::Perspective => 0,
-        })
-        .sum()
+    c.values().map(|p| p.len()).sum()
 }
 
 impl Crops {
@@ -120,7 +96,7 @@ impl Crops {
             ids.sort();
             let mut used = 0;
             for id in ids {
-                if let Some(Crop::Png(p)) = crops.get(&id) {
+                if let Some(p) = crops.get(&id) {
                     if used + p.len() > self.max_bytes {
                         crops.remove(&id);
                     } else {
@@ -170,9 +146,6 @@ impl Crops {
     }
 }
 
-/// Why a cell on a photographed page has no image (the page and the 404 say it).
-pub const PERSPECTIVE: &str = "该格所在的页是拍摄的照片，识别前做了透视校正，校正后的页面不保留，因此没有该格的原图截图；请对照原件核实";
-
 /// `GET /check/r/{id}/crop/{cell}`: the PNG of an uncertain cell of a scan, or a Chinese
 /// 404 saying why there is none.
 pub(super) async fn crop(
@@ -181,7 +154,7 @@ pub(super) async fn crop(
 ) -> Result<Response, PageError> {
     let u = get_upload(&st, &id).await?;
     match st.checker().crops.get(&u.id, &cell) {
-        Some(Crop::Png(png)) => {
+        Some(png) => {
             let mut resp = png.to_vec().into_response();
             let h = resp.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
@@ -191,7 +164,6 @@ pub(super) async fn crop(
             );
             Ok(resp)
         }
-        Some(Crop::Perspective) => Err(PageError::NotFound(format!("{PERSPECTIVE}。"))),
         None => Err(PageError::NotFound(format!(
             "没有该单元格的扫描图像：只有扫描件中取值不确定的单元格才截图，截图只保存在服务器内存中（合计最多 {}），服务器重启或被较新的上传挤出后不再保留。",
             mib(st.checker().limits.crop_bytes as u64)
@@ -213,15 +185,10 @@ pub fn attach(
         }
         for (c, link) in f.cells.iter().zip(&v.cells).take(8) {
             let view = match crops.get(&c.id) {
-                Some(Crop::Png(_)) => CropView {
+                Some(_) => CropView {
                     src: format!("/check/r/{id}/crop/{}", c.id),
                     alt: format!("扫描件上“{}”单元格的图像", link.short),
                     note: String::new(),
-                },
-                Some(Crop::Perspective) => CropView {
-                    src: String::new(),
-                    alt: link.short.clone(),
-                    note: PERSPECTIVE.to_string(),
                 },
                 None => CropView {
                     src: String::new(),
@@ -239,7 +206,7 @@ mod tests {
     use super::*;
 
     fn png(n: usize) -> Crop {
-        Crop::Png(vec![0u8; n].into())
+        vec![0u8; n].into()
     }
 
     fn crops(cells: &[(&str, Crop)]) -> CellCrops {
@@ -253,11 +220,11 @@ mod tests {
     fn the_oldest_uploads_make_room() {
         let c = Crops::new(100);
         c.insert("a", crops(&[("x", png(40))]));
-        c.insert("b", crops(&[("x", png(40)), ("y", Crop::Perspective)]));
+        c.insert("b", crops(&[("x", png(40)), ("y", png(0))]));
         assert_eq!(c.bytes(), 80);
         c.insert("c", crops(&[("x", png(30))]));
         assert_eq!(c.get("a", "x"), None, "a made room for c");
-        assert_eq!(c.get("b", "y"), Some(Crop::Perspective));
+        assert_eq!(c.get("b", "y"), Some(png(0)));
         assert_eq!(c.get("c", "x"), Some(png(30)));
         assert_eq!(c.bytes(), 70);
         assert!(c.of("a").is_none());
@@ -268,14 +235,11 @@ mod tests {
     fn an_upload_larger_than_the_budget_keeps_what_fits() {
         let c = Crops::new(100);
         c.insert("a", crops(&[("x", png(10))]));
-        c.insert(
-            "b",
-            crops(&[("p", png(60)), ("q", png(60)), ("r", Crop::Perspective)]),
-        );
+        c.insert("b", crops(&[("p", png(60)), ("q", png(60)), ("r", png(0))]));
         let b = c.of("b").unwrap();
         assert_eq!(b.get("p"), Some(&png(60)));
         assert_eq!(b.get("q"), None);
-        assert_eq!(b.get("r"), Some(&Crop::Perspective));
+        assert_eq!(b.get("r"), Some(&png(0)));
         assert!(c.bytes() <= 100);
         assert!(c.of("a").is_some(), "10 + 60 fits");
         // Nothing to keep: nothing recorded.

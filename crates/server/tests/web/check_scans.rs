@@ -1,8 +1,10 @@
 //! Scans in the report checker (feature `ocr`): an uncertain cell's finding shows the
-//! cell's image, served by `GET /check/r/{id}/crop/{cell}`; a photographed page (its
-//! perspective undone) has none and the page says why. The scans are made from the PDF
-//! reader's LibreOffice fixture by gongkai-read's `tests/fixtures/ocr/make-scans`
-//! (pdftoppm, ImageMagick: needs scripts/install-ocr; fails, does not skip, without it).
+//! cell's image, served by `GET /check/r/{id}/crop/{cell}`, on a straight scan and on a
+//! photographed page (cut through the homography that undid its perspective). The scans
+//! are made from the PDF reader's LibreOffice fixture by gongkai-read's
+//! `tests/fixtures/ocr/make-scans` (pdftoppm, ImageMagick: needs scripts/install-ocr;
+//! fails, does not skip, without it), with ink blots over two values (class `blot`), so
+//! that the page has uncertain cells however well the reader reads.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -71,11 +73,11 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 async fn an_uncertain_cell_of_a_scan_shows_its_image() {
     let (app, _) = app().await;
     let mut c = Client::new(&app);
-    let (name, bytes) = scan_of_page_2("noisy");
+    let (name, bytes) = scan_of_page_2("blot");
     let (at, page) = upload(&mut c, &name, &bytes).await;
     assert!(
         page.contains("VAL004"),
-        "no uncertain cell in the noisy scan"
+        "no uncertain cell in the blotted scan"
     );
     let sources = crop_sources(&page);
     assert!(!sources.is_empty(), "no crop in the findings");
@@ -109,22 +111,23 @@ async fn an_uncertain_cell_of_a_scan_shows_its_image() {
 }
 
 #[tokio::test]
-async fn a_photographed_page_has_no_crop_and_says_why() {
+async fn a_photographed_page_shows_its_uncertain_cells() {
     let (app, _) = app().await;
     let mut c = Client::new(&app);
-    let (name, bytes) = scan_of_page_2("photo");
+    let (name, bytes) = scan_of_page_2("photo-blot");
     let (at, page) = upload(&mut c, &name, &bytes).await;
     assert!(page.contains("VAL004"), "no uncertain cell in the photo");
-    assert!(crop_sources(&page).is_empty(), "a crop of a warped page");
-    assert!(
-        page.contains("识别前做了透视校正"),
-        "the page does not say why"
-    );
-    // The cell named in the page: its crop address answers 404, in Chinese.
+    // The blotted cell named in the page has its image, cut from the photograph.
     let cell = uncertain_cell(&page);
-    let r = c.get(&format!("{at}/crop/{cell}")).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.text().contains("透视校正"), "{}", r.text());
+    let src = format!("{at}/crop/{cell}");
+    assert!(crop_sources(&page).contains(&src), "no image of {cell}");
+    let r = c.get(&src).await;
+    assert_eq!(r.status, StatusCode::OK, "{src}: {}", r.text());
+    let (w, h) = png_size(&r.body);
+    assert!(
+        (20..=1200).contains(&w) && (15..=400).contains(&h),
+        "{src}: {w} × {h}"
+    );
 }
 
 /// The first cell linked from an uncertain-cell finding.
