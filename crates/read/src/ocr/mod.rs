@@ -8,12 +8,17 @@
 //! 1. [`source`] — the page images: image files decoded by the `image` crate; PDF pages'
 //!    embedded images taken out as stored (JPEG, JPEG 2000, Flate/LZW rasters, CCITT fax,
 //!    JBIG2), not rendered again.
-//! 2. `raster` — grey levels (coloured ink such as a red seal dropped), a threshold, and
-//!    deskewing by the sharpest projection profile.
-//! 3. `grid` — ruled tables: the ruling lines and the cell grid with row and column spans.
-//! 4. `page` — each cell recognised on its own (a value cell a second time with a
-//!    digits-only model), the text outside the tables as lines.
-//! 5. `sums` — the format's sums as a check on the recognised values.
+//! 2. `raster` — grey levels (coloured ink such as a red seal dropped, the print under an
+//!    opaque seal brought back), a threshold, and deskewing by the sharpest projection
+//!    profile; [`perspective`] undoes a photographed page's perspective.
+//! 3. `grid` — ruled tables: the ruling lines (no thicker than a rule: a seal's ring is
+//!    none) and the cell grid with row and column spans.
+//! 4. `page` and `cells` — each cell recognised on its own (a value cell a second time
+//!    with a digits-only model, a doubtful one a third time from a cleaned crop), the
+//!    text outside the tables as lines; then `glyphs`, the page's own digits learnt from
+//!    its values read beyond doubt, as a reader of a different kind.
+//! 5. `sums` — the format's sums as a check on the recognised values, and as the
+//!    confirmation of a doubtful value's reading.
 //!
 //! The document has the same shape as the PDF reader's: tables whose cells carry spans,
 //! paragraphs (one per printed line), provenance [`Location::Pdf`] with the 1-based page
@@ -24,9 +29,12 @@
 //! shows it beside an uncertain value or a failing sum).
 //!
 //! Honesty: a value is doubtful when its recognition confidence is low, when the two
-//! models read different digits, or when it is the one cell that explains why its row and
-//! column do not add up. [`read_report`] lists doubtful values as uncertain (no value,
-//! never a guess); [`read`] leaves the reading in the document followed by `?`.
+//! models read different digits, when a seal lies over it, or when it is the one cell
+//! that explains why its row and column do not add up. A doubt is lifted only by a
+//! second reader of another kind agreeing (the page's digits read it as the digits
+//! model did) or by the table's sums confirming one of its readings — never by the sums
+//! alone. [`read_report`] lists doubtful values as uncertain (no value, never a guess);
+//! [`read`] leaves the reading in the document followed by `?`.
 
 mod cells;
 pub mod crop;

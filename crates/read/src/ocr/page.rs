@@ -31,7 +31,7 @@ pub struct Cell {
     pub doubt: Option<String>,
     /// Other readings of a doubtful value (digits only) that disagree with `text`: by the
     /// other model, or from a cleaned or enlarged crop. The table's sums may confirm one
-    /// of them ([`super::sums::confirm`]); none is taken on its own.
+    /// of them (`sums::confirm`); none is taken on its own.
     pub alternatives: Vec<String>,
     /// The digits model's reading of a doubtful value's cleaned crop (empty when there
     /// was none, or when it lifted the doubt).
@@ -84,7 +84,9 @@ pub fn recognise(page: &PageImage) -> Result<Page, ReadError> {
     // White paper: uneven light taken out of a grey page. (A colour page keeps its grey
     // as it is: flattening lightened the print under a seal's fill too much.)
     let mut gray = raster::to_gray(&page.image);
-    if !raster::is_colour(&page.image) {
+    if raster::is_colour(&page.image) {
+        gray = raster::unseal(&page.image, &gray);
+    } else {
         gray = raster::flatten(&gray, source_dpi);
     }
     // Where coloured ink (a seal) lies, as a page of its own (coloured is dark), put

@@ -46,6 +46,69 @@ pub fn colour_ink(img: &DynamicImage) -> GrayImage {
     })
 }
 
+/// The grey page `gray` (from [`to_gray`]) with the print under a seal brought back.
+///
+/// Seal paste is not a transparent dye: where a seal lies over print, the print shows
+/// through only in part (an opaque ring passes a tenth of it). Each layer of the seal
+/// has one colourfulness wherever it lies (its own), and its brightness there varies
+/// only with what is under it: from the layer over paper (the brightest of its pixels)
+/// to the layer over black print (the darkest, where it crosses a rule or a digit). So
+/// the seal's pixels are grouped by colourfulness, and in each group that spans such a
+/// range the brightness is stretched back from [darkest, brightest] to [0, 255]: the
+/// print under the seal turns black again and the seal over paper white. A group
+/// without print under it (a narrow range) is left as it is.
+pub fn unseal(img: &DynamicImage, gray: &GrayImage) -> GrayImage {
+    let rgb = img.to_rgb8();
+    if rgb.dimensions() != gray.dimensions() {
+        return gray.clone();
+    }
+    let group = |p: [u8; 3]| -> Option<usize> {
+        let (hi, lo) = (p[0].max(p[1]).max(p[2]), p[0].min(p[1]).min(p[2]));
+        (hi - lo >= SEAL_CHROMA).then_some(((hi - lo) / 8) as usize)
+    };
+    // Per group, the histogram of the brightest channel.
+    let mut hist = vec![[0u32; 256]; 32];
+    for (p, g) in rgb.pixels().zip(gray.pixels()) {
+        if let Some(k) = group(p.0) {
+            hist[k][g.0[0] as usize] += 1;
+        }
+    }
+    let total = (rgb.width() as u64 * rgb.height() as u64).max(1);
+    let ranges: Vec<Option<(f32, f32)>> = hist
+        .iter()
+        .map(|h| {
+            let n: u32 = h.iter().sum();
+            // A layer worth the name: a thousandth of the page.
+            if (n as u64) * 1000 < total {
+                return None;
+            }
+            let at = |share: f32| {
+                let want = (n as f32 * share) as u32;
+                let mut seen = 0;
+                h.iter()
+                    .position(|&c| {
+                        seen += c;
+                        seen > want
+                    })
+                    .unwrap_or(255) as f32
+            };
+            let (dark, bright) = (at(0.01), at(0.9));
+            (bright - dark >= 20.0).then_some((dark, bright))
+        })
+        .collect();
+    let mut out = gray.clone();
+    for (p, o) in rgb.pixels().zip(out.pixels_mut()) {
+        if let Some((dark, bright)) = group(p.0).and_then(|k| ranges[k]) {
+            let v = (o.0[0] as f32 - dark) / (bright - dark) * 255.0;
+            o.0[0] = v.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+/// Colourfulness (brightest channel less darkest) from which a pixel is a seal's.
+const SEAL_CHROMA: u8 = 64;
+
 /// A pixel of [`colour_ink`] at or below this is coloured ink (its channels differ by 80
 /// or more: a seal's red, not the grey of paper or print, nor a photo's tint).
 pub const COLOURED: u8 = 175;
@@ -398,6 +461,33 @@ mod tests {
         let g = to_gray(&DynamicImage::ImageRgb8(img));
         assert!(g.get_pixel(0, 0).0[0] > 200);
         assert!(g.get_pixel(1, 0).0[0] < 30);
+    }
+
+    #[test]
+    fn print_under_an_opaque_seal_comes_back() {
+        // Paper with a black bar (x 20..24); a red band (y 10..20), 90 % opaque, over
+        // both: over paper (205, 43, 43), over the bar (180, 18, 18).
+        let over = |under: u8| {
+            let mix = |seal: f32| (0.9 * seal + 0.1 * under as f32).round() as u8;
+            image::Rgb([mix(200.0), mix(20.0), mix(20.0)])
+        };
+        let img = image::RgbImage::from_fn(60, 40, |x, y| {
+            let under = if (20..24).contains(&x) { 0 } else { 255 };
+            if (10..20).contains(&y) {
+                over(under)
+            } else {
+                image::Rgb([under; 3])
+            }
+        });
+        let img = DynamicImage::ImageRgb8(img);
+        let gray = to_gray(&img);
+        // The brightest channel alone leaves the bar faint under the band.
+        assert!(gray.get_pixel(21, 15).0[0] > 170);
+        let g = unseal(&img, &gray);
+        assert!(g.get_pixel(21, 15).0[0] < 40, "the bar under the seal");
+        assert!(g.get_pixel(40, 15).0[0] > 230, "the seal over paper");
+        assert_eq!(g.get_pixel(21, 30).0[0], 0, "the bar outside the seal");
+        assert_eq!(g.get_pixel(40, 30).0[0], 255, "paper");
     }
 
     #[test]
