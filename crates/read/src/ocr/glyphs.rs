@@ -355,13 +355,19 @@ mod tests {
         (img, [4, 4, 196, 40])
     }
 
-    #[test]
-    fn learns_the_page_digits_and_reads_them_back() {
+    /// Digits 0, 1 and 7 learnt from four values.
+    fn trained() -> Glyphs {
         let mut g = Glyphs::default();
         for t in ["10", "71", "107", "7"] {
             let (img, area) = value(t);
             g.learn(&img, area, t, 100);
         }
+        g
+    }
+
+    #[test]
+    fn learns_the_page_digits_and_reads_them_back() {
+        let g = trained();
         assert_eq!(g.examples.iter().filter(|e| !e.is_empty()).count(), 3);
         let (img, area) = value("701");
         assert_eq!(g.read(&img, area, 100).unwrap().text, "701");
@@ -384,11 +390,7 @@ mod tests {
 
     #[test]
     fn a_decimal_point_between_digits_is_not_read_past() {
-        let mut g = Glyphs::default();
-        for t in ["10", "71", "107", "7"] {
-            let (img, area) = value(t);
-            g.learn(&img, area, t, 100);
-        }
+        let g = trained();
         // 1.0: a point of 2 × 2 pixels at the foot of the gap between the digits.
         let (mut img, area) = value("10");
         for (x, y) in [(26, 32), (27, 32), (26, 33), (27, 33)] {
