@@ -116,6 +116,20 @@ pub(crate) async fn wait_text(driver: &WebDriver, css: &str, want: &str) -> Stri
     }
 }
 
+/// Waits until the browser's address contains `part` (a form sent by GET has loaded its
+/// page: the previous page may hold the same text).
+pub(crate) async fn wait_url(driver: &WebDriver, part: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = driver.current_url().await.unwrap();
+        if url.as_str().contains(part) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{url} never contained {part:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Sets an input's value directly (date inputs take keystrokes in the locale's order).
 pub(crate) async fn set_value(driver: &WebDriver, css: &str, value: &str) {
     let e = wait_for(driver, css).await;
@@ -923,11 +937,7 @@ async fn read_the_audit_log(driver: &WebDriver, base: &str) -> WebDriverResult<(
     fill(driver, "#f-action", "refused").await;
     click(driver, "form[aria-label='筛选'] button[type=submit]").await;
     // The unfiltered log holds the same row: wait for the filtered page itself.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !driver.current_url().await?.as_str().contains("refused") {
-        assert!(Instant::now() < deadline, "the filter was not applied");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_url(driver, "refused").await;
     let t = wait_text(driver, "#audit", "audit.read").await;
     assert!(!t.contains("session.login"), "{t}");
     assert!(t.contains("被拒绝的操作"), "{t}");
@@ -970,6 +980,8 @@ async fn export_the_ledger(
     driver.goto(format!("{base}/ledger")).await?;
     fill(driver, "#q", "李四").await;
     click(driver, "form[role=search] button[type=submit]").await;
+    // The unfiltered list holds 李四 too: wait for the searched page itself.
+    wait_url(driver, "q=").await;
     let list = wait_text(driver, "table.list", "李四").await;
     assert!(!list.contains("张三"), "{list}");
     click(driver, "#export a[href^='/ledger/export/xlsx']").await;

@@ -21,7 +21,8 @@ use thirtyfour::prelude::*;
 
 use crate::common::store;
 use crate::e2e::{
-    browser_session_over, click, downloads_of, fill, login_as, set_value, text, wait_for, wait_text,
+    browser_session_over, click, downloads_of, fill, login_as, set_value, text, wait_for,
+    wait_text, wait_url,
 };
 use crate::e2e_portal::{axe, axe_script};
 
@@ -202,6 +203,7 @@ async fn journey(
     driver.goto(format!("{base}/ledger")).await?;
     fill(driver, "#q", "赵六").await;
     click(driver, "form.filters button[type=submit]").await;
+    wait_url(driver, "q=").await;
     wait_text(driver, "table.list", REQUEST).await;
     click(driver, "table.list a[href^='/ledger/a/']").await;
     wait_text(driver, "#stage", "办理中").await;
