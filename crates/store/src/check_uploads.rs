@@ -175,6 +175,8 @@ pub(crate) trait CheckConn: Conn {
         since: DateTime<Utc>,
     ) -> Result<CheckUsage>;
     async fn delete_check_uploads_before(&mut self, before: DateTime<Utc>) -> Result<u64>;
+    async fn insert_check_crops(&mut self, id: &str, crops: &[(String, Vec<u8>)]) -> Result<()>;
+    async fn check_crops(&mut self, id: &str) -> Result<Vec<(String, Vec<u8>)>>;
 }
 
 macro_rules! impl_check_conn {
@@ -339,19 +341,56 @@ macro_rules! impl_check_conn {
 
             async fn delete_check_uploads_before(&mut self, before: DateTime<Utc>) -> Result<u64> {
                 self.see_every_agency().await?;
-                // Corrections first: SQLite enforces the cascade only with foreign keys on.
-                sqlx::query(
-                    "DELETE FROM check_corrections WHERE upload_id IN \
-                     (SELECT id FROM check_uploads WHERE uploaded_at < $1)",
-                )
-                .bind(before)
-                .execute(&mut *self.t)
-                .await?;
+                // Corrections and cell images first: SQLite enforces the cascade only with
+                // foreign keys on.
+                for table in ["check_corrections", "check_crops"] {
+                    let sql = format!(
+                        "DELETE FROM {table} WHERE upload_id IN \
+                         (SELECT id FROM check_uploads WHERE uploaded_at < $1)"
+                    );
+                    // The table names are the two constants above; the value is bound.
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(before)
+                        .execute(&mut *self.t)
+                        .await?;
+                }
                 let done = sqlx::query("DELETE FROM check_uploads WHERE uploaded_at < $1")
                     .bind(before)
                     .execute(&mut *self.t)
                     .await?;
                 Ok(done.rows_affected())
+            }
+
+            async fn insert_check_crops(
+                &mut self,
+                id: &str,
+                crops: &[(String, Vec<u8>)],
+            ) -> Result<()> {
+                for (cell, png) in crops {
+                    sqlx::query(
+                        "INSERT INTO check_crops (upload_id, cell, png, agency_id) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (upload_id, cell) DO UPDATE SET png = excluded.png",
+                    )
+                    .bind(id)
+                    .bind(cell)
+                    .bind(png.as_slice())
+                    .bind(self.agency)
+                    .execute(&mut *self.t)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            async fn check_crops(&mut self, id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+                Ok(sqlx::query_as(
+                    "SELECT cell, png FROM check_crops WHERE upload_id = $1 AND agency_id = $2 \
+                     ORDER BY cell",
+                )
+                .bind(id)
+                .bind(self.agency)
+                .fetch_all(&mut *self.t)
+                .await?)
             }
         }
     };
@@ -618,7 +657,21 @@ impl Store {
         tx!(self, read, |t| t.check_usage(owner, since))
     }
 
-    /// Deletes the uploads older than `before` with their corrections; the count.
+    /// Keeps the images of upload `id`'s uncertain cells (cell id → grey PNG): cut from
+    /// a scan while the file was read, right after the upload was kept (its audit row,
+    /// `check.upload`, covers them: they are the file's own pixels, not a new record).
+    /// An image kept again for the same cell replaces the old one.
+    pub async fn put_check_crops(&self, id: &str, crops: &[(String, Vec<u8>)]) -> Result<()> {
+        tx!(self, write, |t| t.insert_check_crops(id, crops))
+    }
+
+    /// The images kept of upload `id`'s cells, in cell id order.
+    pub async fn check_crops(&self, id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        tx!(self, read, |t| t.check_crops(id))
+    }
+
+    /// Deletes the uploads older than `before` with their corrections and cell images;
+    /// the count.
     pub async fn purge_check_uploads(
         &self,
         before: DateTime<Utc>,

@@ -718,6 +718,26 @@ async fn check_uploads_stay_in_their_agency(db: &TestDb) {
         .unwrap();
     let (_, kept) = sb.check_upload("u-b").await.unwrap().unwrap();
     assert_eq!(kept.len(), 1);
+    // The images of a scan's cells (migration 0030) are kept with the upload, in its
+    // agency; kept again, a cell's image replaces the old one.
+    let cell = "s3.granted.total".to_string();
+    sb.put_check_crops("u-b", &[(cell.clone(), b"old".to_vec())])
+        .await
+        .unwrap();
+    sb.put_check_crops("u-b", &[(cell.clone(), b"\x89PNG".to_vec())])
+        .await
+        .unwrap();
+    assert_eq!(
+        sb.check_crops("u-b").await.unwrap(),
+        vec![(cell, b"\x89PNG".to_vec())]
+    );
+    assert!(s.check_crops("u-b").await.unwrap().is_empty());
+    s.put_check_crops(
+        "u-root",
+        &[("s2.penalties.decisions".into(), b"r".to_vec())],
+    )
+    .await
+    .unwrap();
     assert_eq!(sb.check_upload_version("u-b").await.unwrap(), Some(1));
     // The upload's and the correction's audit rows are the agency's.
     let audit = sb
@@ -748,8 +768,12 @@ async fn check_uploads_stay_in_their_agency(db: &TestDb) {
             .fetch_one(&mut *t)
             .await
             .unwrap();
+        let crops: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM check_crops")
+            .fetch_one(&mut *t)
+            .await
+            .unwrap();
         t.rollback().await.unwrap();
-        assert_eq!((seen, corrections), (vec!["u-b".to_string()], 1));
+        assert_eq!((seen, corrections, crops), (vec!["u-b".to_string()], 1, 1));
         drop_role(&mut c, &role).await;
     }
     // Platform-wide: the usage counts every agency's files, the purge deletes them all.
@@ -763,4 +787,8 @@ async fn check_uploads_stay_in_their_agency(db: &TestDb) {
         2
     );
     assert!(sb.check_upload("u-b").await.unwrap().is_none());
+    assert!(
+        sb.check_crops("u-b").await.unwrap().is_empty(),
+        "images purged"
+    );
 }

@@ -3,12 +3,13 @@
 //!
 //! The uploaded file is not kept (only its report, [`crate::uploads`]), so the crops are
 //! cut when the file is read ([`cut`]: `gongkai_read::ocr::crop`, the page's own grey
-//! levels through the deskew and scale), one small grey PNG per uncertain cell, and kept
-//! in this process's memory ([`Crops`]) up to [`super::Limits::crop_bytes`] altogether,
-//! the oldest upload's dropped first. A restart, or an upload pushed out by newer ones,
-//! loses them: the finding then shows no image, and `GET /check/r/{id}/crop/{cell}`
-//! answers 404 saying why. A photographed page's cells are cut from the photograph as
-//! stored, through the homography that undid its perspective.
+//! levels through the deskew and scale), one small grey PNG per uncertain cell, kept with
+//! the upload in the database (`check_crops`, migration 0030: a restart keeps them, the
+//! retention purge deletes them with the upload) and in this process's memory ([`Crops`])
+//! up to [`super::Limits::crop_bytes`] altogether, the oldest upload's dropped first and
+//! read again from the database when next shown ([`of`]). Without a database (uploads in
+//! memory) a restart loses them with the uploads. A photographed page's cells are cut
+//! from the photograph as stored, through the homography that undid its perspective.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -20,7 +21,6 @@ use gongkai_read::ocr;
 use gongkai_report::{Location, Report};
 
 use super::get_upload;
-use super::limits::mib;
 use super::pages::CropView;
 use crate::AppState;
 use crate::error::PageError;
@@ -131,6 +131,7 @@ impl Crops {
     }
 
     /// One cell's crop.
+    #[cfg(test)]
     pub fn get(&self, upload: &str, cell: &str) -> Option<Crop> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner
@@ -146,6 +147,46 @@ impl Crops {
     }
 }
 
+/// The crops of upload `id`: from memory, or from the store (after a restart, or when
+/// newer uploads pushed them out of memory), then kept in memory again. A store that
+/// cannot be read gives none (logged): the report is shown without the images.
+pub async fn of(st: &AppState, id: &str) -> CellCrops {
+    if let Some(c) = st.checker().crops.of(id) {
+        return c;
+    }
+    match st.uploads().crops(id).await {
+        Ok(kept) => {
+            let crops: CellCrops = kept
+                .into_iter()
+                .map(|(cell, png)| (cell, png.into()))
+                .collect();
+            st.checker().crops.insert(id, crops.clone());
+            crops
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, upload = id, "reading the cells' images failed");
+            CellCrops::new()
+        }
+    }
+}
+
+/// Keeps the crops of new uploads: in the store (with the upload) and in memory. A
+/// failure to store them is logged, not the upload's failure: the upload is kept and its
+/// findings stand; only the images are lost at the next restart.
+pub async fn keep(st: &AppState, id: &str, crops: CellCrops) {
+    if crops.is_empty() {
+        return;
+    }
+    let rows: Vec<(String, Vec<u8>)> = crops
+        .iter()
+        .map(|(cell, png)| (cell.clone(), png.to_vec()))
+        .collect();
+    if let Err(e) = st.uploads().put_crops(id, rows).await {
+        tracing::warn!(error = %e, upload = id, "keeping the cells' images failed");
+    }
+    st.checker().crops.insert(id, crops);
+}
+
 /// `GET /check/r/{id}/crop/{cell}`: the PNG of an uncertain cell of a scan, or a Chinese
 /// 404 saying why there is none.
 pub(super) async fn crop(
@@ -153,7 +194,7 @@ pub(super) async fn crop(
     Path((id, cell)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let u = get_upload(&st, &id).await?;
-    match st.checker().crops.get(&u.id, &cell) {
+    match of(&st, &u.id).await.remove(&cell) {
         Some(png) => {
             let mut resp = png.to_vec().into_response();
             let h = resp.headers_mut();
@@ -164,10 +205,9 @@ pub(super) async fn crop(
             );
             Ok(resp)
         }
-        None => Err(PageError::NotFound(format!(
-            "没有该单元格的扫描图像：只有扫描件中取值不确定的单元格才截图，截图只保存在服务器内存中（合计最多 {}），服务器重启或被较新的上传挤出后不再保留。",
-            mib(st.checker().limits.crop_bytes as u64)
-        ))),
+        None => Err(PageError::NotFound(
+            "没有该单元格的扫描图像：只有扫描件中取值不确定的单元格才截图。".to_string(),
+        )),
     }
 }
 
@@ -193,7 +233,7 @@ pub fn attach(
                 None => CropView {
                     src: String::new(),
                     alt: link.short.clone(),
-                    note: "此格的截图未保留（超出截图的内存上限）".to_string(),
+                    note: "此格没有截图（不在所读的扫描页上）".to_string(),
                 },
             };
             v.crops.push(view);

@@ -227,21 +227,21 @@ pub(super) async fn upload(
         format!("/check/batch/{batch}")
     };
     st.uploads().insert(uploads).await?;
-    keep(&st, extras);
+    keep(&st, extras).await;
     purge_if_due(&st);
     Ok(Redirect::to(&target).into_response())
 }
 
 /// Keeps what reading gave besides the reports (the scans' cell images).
 #[cfg(feature = "ocr")]
-fn keep(st: &AppState, extras: Vec<(String, Extra)>) {
+async fn keep(st: &AppState, extras: Vec<(String, Extra)>) {
     for (id, crops) in extras {
-        st.checker().crops.insert(&id, crops);
+        super::crops::keep(st, &id, crops).await;
     }
 }
 
 #[cfg(not(feature = "ocr"))]
-fn keep(_: &AppState, _: Vec<(String, Extra)>) {}
+async fn keep(_: &AppState, _: Vec<(String, Extra)>) {}
 
 /// Deletes the expired uploads in the background, at most every ten minutes.
 pub(crate) fn purge_if_due(st: &AppState) {

@@ -78,7 +78,8 @@ pub struct Limits {
     /// How long an upload waits for room before it is refused (503).
     pub wait: Duration,
     /// The images of scans' uncertain cells kept in memory, in bytes of PNG, for the
-    /// findings (`super::crops`); the oldest uploads' are dropped first.
+    /// findings (`super::crops`); the oldest uploads' are dropped first (they stay in
+    /// the database and are read again when shown).
     #[cfg(feature = "ocr")]
     pub crop_bytes: usize,
 }

@@ -258,8 +258,11 @@ pub(super) async fn report_page(
     #[allow(unused_mut)] // only the `ocr` feature adds the cells' images
     let mut finding_list = finding_views(report, &findings);
     #[cfg(feature = "ocr")]
-    if let Some(crops) = st.checker().crops.of(&u.id) {
-        super::crops::attach(&mut finding_list, &findings, &u.id, &crops);
+    {
+        let crops = super::crops::of(&st, &u.id).await;
+        if !crops.is_empty() {
+            super::crops::attach(&mut finding_list, &findings, &u.id, &crops);
+        }
     }
     let editable = can_edit(&u, &ctx);
     let base = format!("/check/r/{}", u.id);

@@ -208,6 +208,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The image of one cell of a scanned upload: its cell id and a grey PNG.
+pub type CellImage = (String, Vec<u8>);
+
 /// Where uploads are kept.
 pub trait UploadStore: Send + Sync {
     /// Keeps new uploads (audited `check.upload` by the store-backed implementation).
@@ -241,6 +244,20 @@ pub trait UploadStore: Send + Sync {
     ) -> BoxFuture<'a, Result<Usage, UploadError>>;
     /// Forgets the uploads older than `before`; how many.
     fn purge(&self, before: DateTime<Utc>) -> BoxFuture<'_, Result<u64, UploadError>>;
+    /// Keeps the images of an upload's uncertain cells (cell id, grey PNG), cut from a
+    /// scan while it was read. Without a database (the default) they are not kept beyond
+    /// the process's own memory (`check::crops::Crops`).
+    fn put_crops<'a>(
+        &'a self,
+        _id: &'a str,
+        _crops: Vec<CellImage>,
+    ) -> BoxFuture<'a, Result<(), UploadError>> {
+        Box::pin(async { Ok(()) })
+    }
+    /// The images kept of an upload's cells, in cell id order.
+    fn crops<'a>(&'a self, _id: &'a str) -> BoxFuture<'a, Result<Vec<CellImage>, UploadError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// Sets the cell in the current report and records the correction. A cell confirmed or

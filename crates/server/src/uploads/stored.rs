@@ -318,6 +318,21 @@ impl UploadStore for StoredUploads {
             Ok(n)
         })
     }
+
+    fn put_crops<'a>(
+        &'a self,
+        id: &'a str,
+        crops: Vec<super::CellImage>,
+    ) -> BoxFuture<'a, Result<(), UploadError>> {
+        Box::pin(async move { Ok(self.scoped().put_check_crops(id, &crops).await?) })
+    }
+
+    fn crops<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<super::CellImage>, UploadError>> {
+        Box::pin(async move { Ok(self.scoped().check_crops(id).await?) })
+    }
 }
 
 /// A least-recently-used cache bounded by the sum of its entries' weights.

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use axum::http::{StatusCode, header};
 
-use crate::common::{Client, app};
+use crate::common::{Client, app, app_over};
 
 /// Page 2 (tables 二 and 三) of the fixture report, scanned as `class` by make-scans.
 fn scan_of_page_2(class: &str) -> (String, Vec<u8>) {
@@ -71,7 +71,7 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 
 #[tokio::test]
 async fn an_uncertain_cell_of_a_scan_shows_its_image() {
-    let (app, _) = app().await;
+    let (app, store) = app().await;
     let mut c = Client::new(&app);
     let (name, bytes) = scan_of_page_2("blot");
     let (at, page) = upload(&mut c, &name, &bytes).await;
@@ -97,6 +97,21 @@ async fn an_uncertain_cell_of_a_scan_shows_its_image() {
             "{src}: {w} × {h}"
         );
     }
+    // A restart (a new process over the same database) keeps the images: the page shows
+    // them and they are served, the same bytes.
+    let first = c.get(&sources[0]).await.body;
+    let restarted = app_over(store.clone());
+    let mut later = Client::new(&restarted);
+    let again = later.get(&at).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        crop_sources(&again.text()),
+        sources,
+        "images after a restart"
+    );
+    let r = later.get(&sources[0]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.body, first);
     // A cell that is not uncertain has no image: a Chinese 404 that says why.
     let certain = format!("{at}/crop/s3.new_received.total");
     assert!(!sources.contains(&certain));
