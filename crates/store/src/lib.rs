@@ -52,7 +52,8 @@
 //! * [`password`] — the password rules (length, common and derived passwords: zxcvbn).
 //! * [`users`] — user administration with hashes made off the runtime; several roles.
 //! * [`templates`] — reply letter templates, saved in versions (restore, built-in text).
-//! * [`check_uploads`] — the report checker's uploads and hand corrections.
+//! * [`check_uploads`] — the report checker's uploads, hand corrections and scans' cell
+//!   images.
 //! * [`column_sets`] — the ledger export's saved column sets.
 //! * [`supervision`] — each agency's figures kept for the supervisor's view, invalidated
 //!   by triggers in the writing transaction.

@@ -30,10 +30,10 @@
 //!
 //! Honesty: a value is doubtful when its recognition confidence is low, when the two
 //! models read different digits, when a seal lies over it, or when it is the one cell
-//! that explains why its row and column do not add up. A doubt is lifted only by a
-//! second reader of another kind agreeing (the page's digits read it as the digits
-//! model did) or by the table's sums confirming one of its readings — never by the sums
-//! alone. [`read_report`] lists doubtful values as uncertain (no value, never a guess);
+//! that explains why its row and column do not add up. A doubt is lifted only by more
+//! evidence: both models reading the cleaned crop as the digits model first did, a
+//! reader of another kind agreeing (the page's digits read it as the digits model did),
+//! or the table's sums confirming one of its readings — never by the sums alone. [`read_report`] lists doubtful values as uncertain (no value, never a guess);
 //! [`read`] leaves the reading in the document followed by `?`.
 
 mod cells;

@@ -3,7 +3,8 @@
 //! # Why the database, and why the report rather than the file
 //!
 //! The uploads and their hand corrections go in the ledger's own database (tables
-//! `check_uploads` and `check_corrections`, migration 0007) rather than in a disk cache
+//! `check_uploads` and `check_corrections`, migration 0007; a scan's cell images in
+//! `check_crops`, migration 0030) rather than in a disk cache
 //! under the data directory: the server then has one place to back up and one thing to
 //! configure, PostgreSQL deployments with several server processes share the uploads, an
 //! upload and its audit row are written in one transaction, and a correction is a row with
