@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_search::SearchIndex;
 use gongkai_service::Service;
-use gongkai_service::search::{PortalQuery, PortalResults, PortalSearch, SortOrder};
+use gongkai_service::portal::search::{PortalQuery, PortalResults, PortalSearch, SortOrder};
 use gongkai_store::Store;
 
 /// Arguments of `gongkai portal`.

@@ -243,7 +243,7 @@ pub fn cmd_serve(args: &ServeArgs) -> Result<ExitCode> {
             .and_then(|i| i.lock_for_writing().map(|()| i))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         eprintln!("检索索引 / search index: {}", index_dir.display());
-        let search = gongkai_service::search::PortalSearch::new(
+        let search = gongkai_service::portal::search::PortalSearch::new(
             gongkai_service::Service::new(store.clone()),
             std::sync::Arc::new(index),
         );

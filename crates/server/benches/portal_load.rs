@@ -48,7 +48,7 @@ use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_search::SearchIndex;
 use gongkai_server::{AppState, Config};
 use gongkai_service::Service;
-use gongkai_service::search::PortalSearch;
+use gongkai_service::portal::search::PortalSearch;
 use gongkai_store::{Stamp, Store};
 use loopback::{Conn, load_average, ms, pct};
 

@@ -6,8 +6,8 @@
 
 use chrono::NaiveDate;
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication};
+use gongkai_service::portal::search::PortalSearch;
 use gongkai_service::portal::{ItemPage, PublicFilter};
-use gongkai_service::search::PortalSearch;
 use gongkai_service::{ErrorKind, Service, Via};
 use gongkai_store::register::NewAttachment;
 use gongkai_store::{ReviewAction, ReviewSubject};
@@ -398,8 +398,9 @@ async fn filters_and_the_catalogue(svc: &Service) {
         rows.iter()
             .all(|r| !r.index_number.is_empty() && r.published_on.is_some())
     );
-    let csv = String::from_utf8(gongkai_service::register_catalogue::catalogue_csv(&rows).unwrap())
-        .unwrap();
+    let csv =
+        String::from_utf8(gongkai_service::register::catalogue::catalogue_csv(&rows).unwrap())
+            .unwrap();
     assert!(
         csv.contains("索引号") && csv.contains("关于做好秋季防火工作的通知"),
         "{csv}"

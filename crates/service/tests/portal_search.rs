@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet, Publication, WithholdBasis};
 use gongkai_search::SearchIndex;
 use gongkai_service::Service;
-use gongkai_service::search::{PortalQuery, PortalResults, PortalSearch};
+use gongkai_service::portal::search::{PortalQuery, PortalResults, PortalSearch};
 use gongkai_store::register::NewAttachment;
 
 #[macro_use]

@@ -1,6 +1,6 @@
 //! The search index's change feed (migration 0025): which register items changed since a
 //! position, across every agency, for the processes that keep a search index
-//! (`gongkai_service::search`).
+//! (`gongkai_service::portal::search`).
 //!
 //! A [`FeedMark`] is a position in the feed. On SQLite it is the last id read (one
 //! transaction writes at a time: ids are committed in their order). On PostgreSQL it is a

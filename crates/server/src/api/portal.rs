@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gongkai_service::search::{PortalQuery, PortalResults, SortOrder};
+use gongkai_service::portal::search::{PortalQuery, PortalResults, SortOrder};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

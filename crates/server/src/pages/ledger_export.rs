@@ -11,7 +11,7 @@
 //!   layout;
 //! * `GET /register/catalogue.csv`, `GET /register/catalogue.xlsx` (`?year=N`: first
 //!   published in N) — the standard catalogue of the published items
-//!   ([`gongkai_service::register_catalogue`]).
+//!   ([`gongkai_service::register::catalogue`]).
 //!
 //! Every download is audited by the service.
 

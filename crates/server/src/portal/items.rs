@@ -11,8 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use gongkai_service::portal::search::PortalSearch;
 use gongkai_service::portal::{ItemPage, PublicFilter, PublicItem, PublicListing};
-use gongkai_service::search::PortalSearch;
 use gongkai_store::Agency;
 use serde::Deserialize;
 
@@ -428,11 +428,11 @@ async fn catalogue_file(
     let (ty, bytes) = match format.as_str() {
         "csv" => (
             "text/csv; charset=utf-8",
-            gongkai_service::register_catalogue::catalogue_csv(&rows)?,
+            gongkai_service::register::catalogue::catalogue_csv(&rows)?,
         ),
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            gongkai_service::register_catalogue::catalogue_xlsx(&rows)?,
+            gongkai_service::register::catalogue::catalogue_xlsx(&rows)?,
         ),
         _ => {
             return Err(PageError::NotFound(

@@ -4,14 +4,14 @@
 //! `gongkai serve` opens the index in its directory ([`PortalState::set`]) and runs
 //! [`follow`] on the runtime: one step at start (a rebuild if the index has no position)
 //! and then one step every interval, each reading the register's change feed after the
-//! index's position (see `gongkai_service::search`); once an hour it compacts the feed
+//! index's position (see `gongkai_service::portal::search`); once an hour it compacts the feed
 //! (each item's newest row kept). A process without an index answers
 //! `GET /api/v1/portal/search` with 503 (tests set an index in memory).
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use gongkai_service::search::PortalSearch;
+use gongkai_service::portal::search::PortalSearch;
 use gongkai_service::{Service, ServiceError};
 
 use crate::check::limits::RateLimiter;

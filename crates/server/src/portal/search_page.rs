@@ -1,5 +1,5 @@
 //! 站内检索 on the 专栏 (`/portal/{code}/search?q=…`): the full-text search of this
-//! process's index (`gongkai_service::search`), one agency's items or, with `scope=all`,
+//! process's index (`gongkai_service::portal::search`), one agency's items or, with `scope=all`,
 //! every agency of the platform; relevance or date order, highlighted snippets (already
 //! HTML-escaped by the search, `<mark>` around the matches), pages.
 
@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use gongkai_service::search::{PortalQuery, PortalResults, SortOrder};
+use gongkai_service::portal::search::{PortalQuery, PortalResults, SortOrder};
 use serde::Deserialize;
 
 use super::{PortalChrome, agency};

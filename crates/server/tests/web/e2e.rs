@@ -559,7 +559,7 @@ pub(crate) async fn browser_session_over(
     let downloads = downloads_of(test);
     std::fs::create_dir_all(&downloads).unwrap();
     let (driver, process) = open_browser(test, &downloads).await?;
-    let search = gongkai_service::search::PortalSearch::new(
+    let search = gongkai_service::portal::search::PortalSearch::new(
         gongkai_service::Service::new(store.clone()),
         std::sync::Arc::new(gongkai_search::SearchIndex::in_memory().unwrap()),
     );

@@ -13,7 +13,7 @@ use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_search::SearchIndex;
 use gongkai_server::portal::search::SEARCH_BURST;
 use gongkai_server::{AppState, Config};
-use gongkai_service::search::PortalSearch;
+use gongkai_service::portal::search::PortalSearch;
 use gongkai_service::{Service, Via};
 use tower::ServiceExt;
 

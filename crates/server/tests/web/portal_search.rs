@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use gongkai_ledger::register::{Disclosure, ItemDraft, Outlet};
 use gongkai_search::SearchIndex;
 use gongkai_server::{AppState, Config};
-use gongkai_service::search::PortalSearch;
+use gongkai_service::portal::search::PortalSearch;
 use gongkai_service::{Service, Via};
 
 use crate::common::{Client, store};

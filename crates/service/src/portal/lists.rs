@@ -1,8 +1,8 @@
 //! The 专栏's lists (法定主动公开内容 with its filters, 政府信息公开制度, the 目录 and its
-//! download), served from the process's search index (`crate::search`).
+//! download), served from the process's search index (`crate::portal::search`).
 //!
 //! The index holds exactly the items an item's page shows (module docs of
-//! [`crate::portal`]; [`crate::search::document_of`]), each as its published version, so a
+//! [`crate::portal`]; [`crate::portal::search::document_of`]), each as its published version, so a
 //! list and the pages it links to agree, and a list of 100,000 items is counted and cut at
 //! any page from the index's posting lists and a fast field rather than by a SQL `COUNT`
 //! and `OFFSET` over the register. Before each list the index catches up with the
@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_PER_PAGE, PER_PAGE, PublicFilter, PublicItem, PublicListing};
 use crate::Result;
 use crate::error::ServiceError;
-use crate::register_catalogue::CatalogueRow;
-use crate::search::PortalSearch;
+use crate::portal::search::PortalSearch;
+use crate::register::catalogue::CatalogueRow;
 
 /// What a list row shows that the index has no field for, kept in
 /// [`gongkai_search::SearchDoc::extra`].

@@ -25,6 +25,7 @@ pub mod id_files;
 pub mod lists;
 pub mod notify;
 pub mod reports;
+pub mod search;
 
 use chrono::NaiveDate;
 use gongkai_ledger::register::{Disclosure, ItemDraft, ItemStage, Outlet, Validity};

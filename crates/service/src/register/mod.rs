@@ -24,8 +24,10 @@ use crate::{Result, Service};
 
 pub mod attachment_text;
 pub mod body;
+pub mod catalogue;
 pub mod import;
 pub mod lists;
+pub mod migrate;
 pub mod review;
 pub mod settings;
 
