@@ -107,11 +107,7 @@ fn stroke_thickness(ink: &Ink, y: usize, run: (usize, usize)) -> usize {
             up + 1 + down
         })
         .collect();
-    if t.is_empty() {
-        return 0;
-    }
-    let mid = t.len() / 2;
-    *t.select_nth_unstable(mid).1
+    quantile(&mut t, 2)
 }
 
 /// The horizontal thickness of the ink through column `x` over the rows `top..bottom`,
@@ -128,11 +124,17 @@ fn stroke_width(ink: &Ink, x: usize, top: usize, bottom: usize) -> usize {
             left + 1 + right
         })
         .collect();
+    quantile(&mut t, 4)
+}
+
+/// The element a `1 / part` of the way up the values (2: the median, 4: the lower
+/// quartile); 0 when there are none.
+fn quantile(t: &mut [usize], part: usize) -> usize {
     if t.is_empty() {
         return 0;
     }
-    let mid = t.len() / 4;
-    *t.select_nth_unstable(mid).1
+    let at = t.len() / part;
+    *t.select_nth_unstable(at).1
 }
 
 /// Finds the ruled tables of a page image at `dpi`.
